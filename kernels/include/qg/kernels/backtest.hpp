@@ -1,0 +1,56 @@
+#pragma once
+// The backtest convention shared by every strategy (docs/strategies.md states it for users):
+//   - simple returns r[t] = c[t]/c[t-1] - 1;
+//   - pos[t] is the position decided at close t from data up to t, held over bar t+1;
+//     before bar 0 the book is flat; warm-up bars (indicator undefined) are flat;
+//   - held h[t] = pos[t-1] (h[0] = 0); cost k per unit of position change, charged in the bar
+//     the new position is first held: net[t] = h[t]*r[t] - k*|h[t] - h[t-1]|, t = 1..T-1;
+//     no forced exit at the end (pos[T-1] is never held);
+//   - metrics over the T-1 return bars t = 1..T-1 (warm-up included, flat).
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "qg/kernels/series.hpp"
+
+namespace qg::kernels {
+
+//! Performance metrics, in this column order everywhere (kernels, HDF5, CLI).
+enum class Metric : int {
+  kTotalReturn,  // prod(1+net) - 1
+  kCagr,         // (1+total_return)^(252/(T-1)) - 1
+  kSharpe,       // mean(net)/std(net, ddof=1)*sqrt(252); 0 when std == 0
+  kSortino,      // mean(net)/sqrt(mean(min(net,0)^2))*sqrt(252); 0 when the denominator is 0
+  kVolatility,   // std(net, ddof=1)*sqrt(252)
+  kMaxDrawdown,  // max over t of 1 - E[t]/max(E[0..t]), E[0] = 1, E[t] = E[t-1]*(1+net[t])
+  kCalmar,       // cagr / max_drawdown; 0 when max_drawdown == 0
+  kTrades,       // number of t in 1..T-1 with h[t] != h[t-1]
+  kTurnover,     // sum |h[t] - h[t-1]|
+  kExposure,     // share of the T-1 bars with h[t] != 0
+  kWinRate,      // share of closed round trips with E[exit] > E[entry-1]; 0 when none closed
+  kCount
+};
+inline constexpr int kNumMetrics = static_cast<int>(Metric::kCount);
+
+//! Column names of the metrics, in Metric order ("total_return", "cagr", "sharpe", ...).
+std::span<const std::string_view> metric_names();
+//! Index of a metric by name, or -1.
+int metric_index(std::string_view name);
+
+//! Computes the metrics of `n_sets` position paths on one series.
+//! pos: time-major, pos[t * n_sets + j] in {-1, 0, 1} is set j's position decided at close t.
+//! metrics: set-major, metrics[j * kNumMetrics + m].
+//! Round trips: a trip opens at the first bar held with a non-zero position (entry bar) and
+//! closes at the first bar held with a different position (exit bar; a flip closes one trip
+//! and opens the next in the same bar).
+void backtest_metrics(const PreparedSeries& series, const std::int8_t* pos, int n_sets,
+                      double cost_per_unit, double* metrics);
+
+//! Plain-loop reference of backtest_metrics for one position path (pos has series.size()
+//! entries). Never optimized; the fast kernel is tested against it.
+std::array<double, kNumMetrics> backtest_metrics_ref(const PreparedSeries& series,
+                                                     std::span<const std::int8_t> pos,
+                                                     double cost_per_unit);
+
+}  // namespace qg::kernels

@@ -1,0 +1,45 @@
+#pragma once
+// One symbol's bars and the per-symbol arrays every strategy shares (built once per symbol
+// and read by every task on that symbol).
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace qg::kernels {
+
+//! A view of one symbol's aligned bars, oldest first. `high`/`low` may equal `close` for
+//! close-only data. All spans have the same length.
+struct BarsView {
+  std::span<const double> high;
+  std::span<const double> low;
+  std::span<const double> close;
+};
+
+//! Read-only derived arrays of one symbol: simple returns, prefix sums and range-extreme
+//! tables. Immutable after construction, so tasks on many threads share one instance.
+class PreparedSeries {
+ public:
+  //! Copies the bars and builds the derived arrays. Throws KernelError on fewer than 2 bars.
+  explicit PreparedSeries(BarsView bars);
+
+  std::int64_t size() const { return static_cast<std::int64_t>(close_.size()); }
+  const double* close() const { return close_.data(); }
+  const double* high() const { return high_.data(); }
+  const double* low() const { return low_.data(); }
+  //! r[t] = close[t]/close[t-1] - 1 for t >= 1; r[0] = 0.
+  const double* returns() const { return returns_.data(); }
+  //! prefix[t] = sum of close[0..t-1] (size()+1 entries, prefix[0] = 0), accumulated in order.
+  const double* close_prefix() const { return close_prefix_.data(); }
+  //! Same for close^2.
+  const double* close_sq_prefix() const { return close_sq_prefix_.data(); }
+  //! max of high[a..b] inclusive, O(1) through a sparse table. Requires 0 <= a <= b < size().
+  double max_high(std::int64_t a, std::int64_t b) const;
+  //! min of low[a..b] inclusive, O(1).
+  double min_low(std::int64_t a, std::int64_t b) const;
+
+ private:
+  std::vector<double> high_, low_, close_, returns_, close_prefix_, close_sq_prefix_;
+  std::vector<std::vector<double>> max_high_, min_low_;  // sparse tables, level k covers 2^k bars
+};
+
+}  // namespace qg::kernels

@@ -1,0 +1,96 @@
+#pragma once
+// The HDF5 run file: one per run, written as NAME.h5.tmp and renamed when complete.
+// Tables are groups of equal-length 1-D datasets, one per column (docs/hdf5-schema.md).
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace qg::results {
+
+//! Major.minor of the file layout; readers refuse a newer major version.
+inline constexpr int kSchemaMajor = 1;
+inline constexpr int kSchemaMinor = 0;
+
+enum class ColumnType : std::uint8_t { kInt64, kFloat64 };
+
+//! A table column. `name` may contain '/', which makes subgroups ("params/fast").
+struct Column {
+  std::string name;
+  ColumnType type;
+};
+
+//! Appends rows to one table. Rows are buffered and written in chunks, so memory stays
+//! bounded however many rows are appended.
+class TableWriter {
+ public:
+  virtual ~TableWriter() = default;
+  //! Appends rows given row-major as doubles (n_rows * columns). Int64 columns take
+  //! integral values (exact below 2^53).
+  virtual void append(std::span<const double> rows) = 0;
+  //! Rows appended so far.
+  virtual std::uint64_t rows() const = 0;
+};
+
+//! A run file being written. Nothing appears at the final path until commit(); destroying an
+//! uncommitted RunFile removes the temporary file.
+class RunFile {
+ public:
+  virtual ~RunFile() = default;
+  //! Creates `final_path` + ".tmp" (replacing a stale one) and writes schema_version.
+  //! Throws IoError naming the path.
+  static std::unique_ptr<RunFile> create(const std::filesystem::path& final_path);
+
+  //! Sets an attribute on a group (created with its parents when missing; "/" is the root).
+  virtual void set_attribute(const std::string& group, const std::string& name, const std::string& value) = 0;
+  virtual void set_attribute(const std::string& group, const std::string& name, std::int64_t value) = 0;
+  virtual void set_attribute(const std::string& group, const std::string& name, double value) = 0;
+  //! Opens a new table under `group` with these columns. The writer lives as long as the file.
+  virtual TableWriter& create_table(const std::string& group, const std::vector<Column>& columns) = 0;
+  //! Writes a whole 1-D dataset at once ("/sweep/symbols").
+  virtual void write_strings(const std::string& dataset, const std::vector<std::string>& values) = 0;
+  virtual void write_doubles(const std::string& dataset, std::span<const double> values) = 0;
+  virtual void write_int64(const std::string& dataset, std::span<const std::int64_t> values) = 0;
+  //! Flushes buffered rows, closes the file and renames it to the final path.
+  virtual void commit() = 0;
+  //! The path the file will have after commit().
+  virtual const std::filesystem::path& final_path() const = 0;
+};
+
+//! A table read back: column names (with their subgroup prefix) and values as doubles.
+struct Table {
+  std::vector<std::string> names;
+  std::vector<std::vector<double>> columns;
+  std::size_t rows() const { return columns.empty() ? 0 : columns.front().size(); }
+  //! Column by name; throws DataError naming the column when absent.
+  const std::vector<double>& column(const std::string& name) const;
+};
+
+//! Reads a run file. Throws DataError for a file that is not a quantgrid run file or whose
+//! schema major version is newer than this build's.
+class RunReader {
+ public:
+  virtual ~RunReader() = default;
+  static std::unique_ptr<RunReader> open(const std::filesystem::path& path);
+
+  virtual bool has(const std::string& object) const = 0;
+  virtual std::string string_attribute(const std::string& group, const std::string& name) const = 0;
+  virtual std::int64_t int_attribute(const std::string& group, const std::string& name) const = 0;
+  virtual double double_attribute(const std::string& group, const std::string& name) const = 0;
+  //! Names of the attributes of a group.
+  virtual std::vector<std::string> attribute_names(const std::string& group) const = 0;
+  //! Every 1-D numeric dataset below `group` (recursively) as a column, in name order.
+  virtual Table read_table(const std::string& group) const = 0;
+  virtual std::vector<std::string> read_strings(const std::string& dataset) const = 0;
+  //! SHA-256 (hex) over every dataset's name, type, shape and raw bytes, in name order: two
+  //! runs with equal digests have byte-identical results.
+  virtual std::string datasets_digest() const = 0;
+};
+
+//! SHA-256 of a byte string / of a file's contents, lowercase hex.
+std::string sha256_hex(std::string_view bytes);
+std::string sha256_file(const std::filesystem::path& path);
+
+}  // namespace qg::results
