@@ -1,1 +1,107 @@
-// placeholder
+// Plain reference of the backtest metrics: one position path, one pass per quantity, written
+// for obviousness rather than speed. backtest.cpp is tested against it.
+#include <cmath>
+#include <cstdlib>
+#include <vector>
+
+#include "qg/error.hpp"
+#include "qg/kernels/backtest.hpp"
+
+namespace qg::kernels {
+namespace {
+
+constexpr double kBarsPerYear = 252.0;
+
+// Standard deviation with ddof=1, two-pass. It is exactly 0 when every value is equal (the
+// two-pass formula can leave a rounding residue there); 0 too when fewer than 2 values.
+double sample_std(const std::vector<double>& x) {
+  const std::size_t n = x.size();
+  if (n < 2) return 0.0;
+  bool constant = true;
+  for (double v : x) constant = constant && v == x[0];
+  if (constant) return 0.0;
+  double sum = 0.0;
+  for (double v : x) sum += v;
+  const double mean = sum / static_cast<double>(n);
+  double ss = 0.0;
+  for (double v : x) ss += (v - mean) * (v - mean);
+  return std::sqrt(ss / static_cast<double>(n - 1));
+}
+
+}  // namespace
+
+std::array<double, kNumMetrics> backtest_metrics_ref(const PreparedSeries& series,
+                                                     std::span<const std::int8_t> pos,
+                                                     double cost_per_unit) {
+  const std::int64_t n_bars = series.size();
+  if (static_cast<std::int64_t>(pos.size()) != n_bars)
+    throw KernelError("backtest_metrics_ref: position path length differs from the series length");
+  const double* r = series.returns();
+  const double n = static_cast<double>(n_bars - 1);  // number of return bars
+
+  // ---- held positions and net returns, bars 1..T-1 ----
+  std::vector<double> held(static_cast<std::size_t>(n_bars), 0.0);
+  for (std::int64_t t = 1; t < n_bars; ++t) held[t] = pos[t - 1];
+  std::vector<double> net;
+  for (std::int64_t t = 1; t < n_bars; ++t)
+    net.push_back(held[t] * r[t] - cost_per_unit * std::abs(held[t] - held[t - 1]));
+
+  // ---- equity curve, E[0] = 1 ----
+  std::vector<double> equity(static_cast<std::size_t>(n_bars), 1.0);
+  for (std::int64_t t = 1; t < n_bars; ++t) equity[t] = equity[t - 1] * (1.0 + net[t - 1]);
+
+  std::array<double, kNumMetrics> m{};
+  auto at = [&m](Metric k) -> double& { return m[static_cast<int>(k)]; };
+
+  // ---- return metrics ----
+  const double final_equity = equity[n_bars - 1];
+  at(Metric::kTotalReturn) = final_equity - 1.0;
+  // An equity at or below zero is ruin; the annualised rate is then -100%.
+  at(Metric::kCagr) = final_equity > 0.0 ? std::pow(final_equity, kBarsPerYear / n) - 1.0 : -1.0;
+  double sum = 0.0;
+  for (double v : net) sum += v;
+  const double mean = sum / n;
+  const double sd = sample_std(net);
+  at(Metric::kSharpe) = sd > 0.0 ? mean / sd * std::sqrt(kBarsPerYear) : 0.0;
+  double down_sq = 0.0;
+  for (double v : net) down_sq += v < 0.0 ? v * v : 0.0;
+  const double down_dev = std::sqrt(down_sq / n);
+  at(Metric::kSortino) = down_dev > 0.0 ? mean / down_dev * std::sqrt(kBarsPerYear) : 0.0;
+  at(Metric::kVolatility) = sd * std::sqrt(kBarsPerYear);
+
+  // ---- drawdown ----
+  double peak = 1.0, mdd = 0.0;
+  for (std::int64_t t = 0; t < n_bars; ++t) {
+    if (equity[t] > peak) peak = equity[t];
+    if (1.0 - equity[t] / peak > mdd) mdd = 1.0 - equity[t] / peak;
+  }
+  at(Metric::kMaxDrawdown) = mdd;
+  at(Metric::kCalmar) = mdd > 0.0 ? at(Metric::kCagr) / mdd : 0.0;
+
+  // ---- trading activity ----
+  double trades = 0.0, turnover = 0.0, exposed = 0.0;
+  for (std::int64_t t = 1; t < n_bars; ++t) {
+    if (held[t] != held[t - 1]) trades += 1.0;
+    turnover += std::abs(held[t] - held[t - 1]);
+    if (held[t] != 0.0) exposed += 1.0;
+  }
+  at(Metric::kTrades) = trades;
+  at(Metric::kTurnover) = turnover;
+  at(Metric::kExposure) = exposed / n;
+
+  // ---- round trips: open at the first bar held non-zero, close at the first bar held differently ----
+  double closed = 0.0, won = 0.0;
+  double entry_equity = 0.0;  // E[entry-1] of the open trip
+  for (std::int64_t t = 1; t < n_bars; ++t) {
+    if (held[t] == held[t - 1]) continue;
+    if (held[t - 1] != 0.0) {  // a trip was open: it closes here
+      closed += 1.0;
+      if (equity[t] > entry_equity) won += 1.0;
+    }
+    if (held[t] != 0.0) entry_equity = equity[t - 1];  // a new trip opens here
+  }
+  at(Metric::kWinRate) = closed > 0.0 ? won / closed : 0.0;
+  return m;
+}
+
+}  // namespace qg::kernels

@@ -1,1 +1,118 @@
-// placeholder
+// bollinger(window, k): mean reversion around m = SMA_window with s = population std of the same
+// window, defined from t = window - 1. Each bar first applies exits from the current state
+// (long -> flat when close >= m, i.e. not close < m; short -> flat when close <= m), then entries
+// from the resulting state when flat (long when close < m - k*s; long_short: short when
+// close > m + k*s). A position persists otherwise.
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "all.hpp"
+#include "common.hpp"
+
+namespace qg::kernels::detail {
+namespace {
+
+constexpr std::array<ParamDef, 2> kParams = {{{"window", true, 2, 10000}, {"k", false, 0.1, 10}}};
+constexpr std::array<int, 1> kWindowParams = {0};
+
+//! One bar of the band rule for 8 sets in positions p, given close c, means m, half-widths ks.
+inline VecD band_step(VecD p, VecD c, VecD m, VecD ks, Mask short_ok) {
+  const VecD zero{}, one = simd::splat(1.0);
+  p = simd::select((p == one) & ~less(c, m), zero, p);
+  p = simd::select((p == -one) & ~greater(c, m), zero, p);
+  p = simd::select((p == zero) & less(c, m - ks), one, p);
+  p = simd::select((p == zero) & short_ok & greater(c, m + ks), -one, p);
+  return p;
+}
+
+class Bollinger final : public Strategy {
+ public:
+  std::string_view kind() const override { return "bollinger"; }
+  std::span<const ParamDef> params() const override { return kParams; }
+
+  void positions(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
+                 std::int8_t* pos_out) const override {
+    const WindowColumns cols(sets, n_sets, 2, kWindowParams);
+    const std::int64_t n = series.size();
+    const int nw = cols.count();
+    std::vector<double> mean(static_cast<std::size_t>(n * nw), 0.0), sd(mean.size(), 0.0);
+    for (int i = 0; i < nw; ++i) rolling_mean_std(series.close(), n, cols.window(i), i, nw, mean.data(), sd.data());
+
+    const std::vector<double> k = real_params(sets, n_sets, 2, 1);
+    const std::vector<double> start = cols.start_bars(1);
+    const Mask short_ok = Mask{} - (mode == PositionMode::kLongShort ? 1 : 0);
+    sweep_groups(n_sets, n, pos_out, [&](std::int64_t t, int j0, VecD prev) {
+      const simd::VecI32 col = simd::load_i32(cols.columns(0).data() + j0);
+      const VecD m = simd::gather(mean.data() + t * nw, col);
+      const VecD s = simd::gather(sd.data() + t * nw, col);
+      const VecD p = band_step(prev, simd::splat(series.close()[t]), m, simd::load(k.data() + j0) * s, short_ok);
+      return simd::select(simd::splat(static_cast<double>(t)) >= simd::load(start.data() + j0), p, VecD{});
+    });
+  }
+
+  std::vector<std::int8_t> positions_ref(const PreparedSeries& series, std::span<const double> set,
+                                         PositionMode mode) const override {
+    const int w = window_param(set, 0);
+    const double k = set[1];
+    const std::int64_t n = series.size();
+    const double* c = series.close();
+    std::vector<std::int8_t> pos(static_cast<std::size_t>(n), 0);
+    int p = 0;
+    for (std::int64_t t = w - 1; t < n; ++t) {
+      double sum = 0.0;
+      for (std::int64_t i = t - w + 1; i <= t; ++i) sum += c[i];
+      const double m = sum / w;
+      double ss = 0.0;
+      for (std::int64_t i = t - w + 1; i <= t; ++i) ss += (c[i] - m) * (c[i] - m);
+      const double s = std::sqrt(ss / w);
+      if (p == 1 && !less(c[t], m)) p = 0;
+      if (p == -1 && !greater(c[t], m)) p = 0;
+      if (p == 0 && less(c[t], m - k * s)) p = 1;
+      else if (p == 0 && mode == PositionMode::kLongShort && greater(c[t], m + k * s)) p = -1;
+      pos[t] = static_cast<std::int8_t>(p);
+    }
+    return pos;
+  }
+
+ private:
+  // Rolling mean and population std of window w into column `col` of time-major tables.
+  // Sums are of deviations from an anchor (the window mean at the last restart), and the anchor
+  // is refreshed every max(w, 32) bars: sum-of-squares of raw prices would cancel badly, and
+  // the refresh bounds the drift of the add/remove updates at O(w) extra work per w bars.
+  static void rolling_mean_std(const double* c, std::int64_t n, int w, int col, int nw, double* mean, double* sd) {
+    const std::int64_t block = std::max(w, 32);
+    const double inv_w = 1.0 / w;
+    for (std::int64_t first = w - 1; first < n; first += block) {
+      double anchor = 0.0;
+      for (std::int64_t i = first - w + 1; i <= first; ++i) anchor += c[i];
+      anchor /= w;
+      double s1 = 0.0, s2 = 0.0;
+      for (std::int64_t i = first - w + 1; i <= first; ++i) {
+        s1 += c[i] - anchor;
+        s2 += (c[i] - anchor) * (c[i] - anchor);
+      }
+      const std::int64_t last = std::min(first + block, n);
+      for (std::int64_t t = first; t < last; ++t) {
+        if (t > first) {
+          const double in = c[t] - anchor, out = c[t - w] - anchor;
+          s1 += in - out;
+          s2 += in * in - out * out;
+        }
+        const double mu = s1 * inv_w;
+        mean[t * nw + col] = anchor + mu;
+        const double var = s2 * inv_w - mu * mu;
+        sd[t * nw + col] = var > 0.0 ? std::sqrt(var) : 0.0;
+      }
+    }
+  }
+};
+
+}  // namespace
+
+const Strategy& bollinger_strategy() {
+  static const Bollinger instance;
+  return instance;
+}
+
+}  // namespace qg::kernels::detail

@@ -1,1 +1,103 @@
-// placeholder
+// donchian(entry, exit): channel breakout. upper_n[t] = max(high[t-n..t-1]) and
+// lower_n[t] = min(low[t-n..t-1]) over the n bars before t; defined from t = max(entry, exit).
+// Each bar first applies exits (long -> flat when close < lower_exit; short -> flat when
+// close > upper_exit), then entries from the resulting state when flat (long when
+// close > upper_entry; long_short: short when close < lower_entry). Hold otherwise.
+#include <algorithm>
+#include <array>
+
+#include "all.hpp"
+#include "common.hpp"
+
+namespace qg::kernels::detail {
+namespace {
+
+constexpr std::array<ParamDef, 2> kParams = {{{"entry", true, 1, 10000}, {"exit", true, 1, 10000}}};
+constexpr std::array<int, 2> kWindowParams = {0, 1};
+
+//! Channel values of 8 sets at one bar.
+struct Channels {
+  VecD up_entry, lo_entry, up_exit, lo_exit;
+};
+
+//! One bar of the channel rule for 8 sets: exits, then entries from flat.
+inline VecD channel_step(VecD p, VecD c, const Channels& ch, Mask short_ok) {
+  const VecD zero{}, one = simd::splat(1.0);
+  p = simd::select((p == one) & less(c, ch.lo_exit), zero, p);
+  p = simd::select((p == -one) & greater(c, ch.up_exit), zero, p);
+  p = simd::select((p == zero) & greater(c, ch.up_entry), one, p);
+  p = simd::select((p == zero) & short_ok & less(c, ch.lo_entry), -one, p);
+  return p;
+}
+
+class Donchian final : public Strategy {
+ public:
+  std::string_view kind() const override { return "donchian"; }
+  std::span<const ParamDef> params() const override { return kParams; }
+
+  void positions(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
+                 std::int8_t* pos_out) const override {
+    const WindowColumns cols(sets, n_sets, 2, kWindowParams);
+    const std::int64_t n = series.size();
+    const int nw = cols.count();
+    std::vector<double> upper(static_cast<std::size_t>(n * nw), 0.0), lower(upper.size(), 0.0);
+    for (int i = 0; i < nw; ++i) {
+      const int w = cols.window(i);
+      for (std::int64_t t = w; t < n; ++t) {
+        upper[t * nw + i] = series.max_high(t - w, t - 1);
+        lower[t * nw + i] = series.min_low(t - w, t - 1);
+      }
+    }
+    const std::vector<double> start = cols.start_bars(0);
+    const Mask short_ok = Mask{} - (mode == PositionMode::kLongShort ? 1 : 0);
+    sweep_groups(n_sets, n, pos_out, [&](std::int64_t t, int j0, VecD prev) {
+      const simd::VecI32 ce = simd::load_i32(cols.columns(0).data() + j0);
+      const simd::VecI32 cx = simd::load_i32(cols.columns(1).data() + j0);
+      const double* u = upper.data() + t * nw;
+      const double* l = lower.data() + t * nw;
+      const Channels ch{simd::gather(u, ce), simd::gather(l, ce), simd::gather(u, cx), simd::gather(l, cx)};
+      const VecD p = channel_step(prev, simd::splat(series.close()[t]), ch, short_ok);
+      return simd::select(simd::splat(static_cast<double>(t)) >= simd::load(start.data() + j0), p, VecD{});
+    });
+  }
+
+  std::vector<std::int8_t> positions_ref(const PreparedSeries& series, std::span<const double> set,
+                                         PositionMode mode) const override {
+    const int entry = window_param(set, 0), exit = window_param(set, 1);
+    const std::int64_t n = series.size();
+    const double* c = series.close();
+    std::vector<std::int8_t> pos(static_cast<std::size_t>(n), 0);
+    int p = 0;
+    for (std::int64_t t = std::max(entry, exit); t < n; ++t) {
+      if (p == 1 && less(c[t], lowest(series, t, exit))) p = 0;
+      if (p == -1 && greater(c[t], highest(series, t, exit))) p = 0;
+      if (p == 0 && greater(c[t], highest(series, t, entry))) p = 1;
+      else if (p == 0 && mode == PositionMode::kLongShort && less(c[t], lowest(series, t, entry))) p = -1;
+      pos[t] = static_cast<std::int8_t>(p);
+    }
+    return pos;
+  }
+
+ private:
+  // max(high[t-w..t-1]) by a direct loop.
+  static double highest(const PreparedSeries& s, std::int64_t t, int w) {
+    double v = s.high()[t - w];
+    for (std::int64_t i = t - w + 1; i < t; ++i) v = std::max(v, s.high()[i]);
+    return v;
+  }
+  // min(low[t-w..t-1]) by a direct loop.
+  static double lowest(const PreparedSeries& s, std::int64_t t, int w) {
+    double v = s.low()[t - w];
+    for (std::int64_t i = t - w + 1; i < t; ++i) v = std::min(v, s.low()[i]);
+    return v;
+  }
+};
+
+}  // namespace
+
+const Strategy& donchian_strategy() {
+  static const Donchian instance;
+  return instance;
+}
+
+}  // namespace qg::kernels::detail

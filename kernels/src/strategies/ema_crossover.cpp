@@ -1,1 +1,78 @@
-// placeholder
+// ema_crossover(fast, slow): long while EMA_fast > EMA_slow; in long_short, short while below.
+// alpha = 2/(w+1), EMA[0] = close[0], EMA[t] = alpha*close[t] + (1-alpha)*EMA[t-1]; the signal
+// is defined (warm-up over) from t = max(fast, slow) - 1.
+#include <algorithm>
+#include <array>
+
+#include "all.hpp"
+#include "common.hpp"
+
+namespace qg::kernels::detail {
+namespace {
+
+constexpr std::array<ParamDef, 2> kParams = {{{"fast", true, 1, 10000}, {"slow", true, 2, 10000}}};
+constexpr std::array<int, 2> kWindowParams = {0, 1};
+
+class EmaCrossover final : public Strategy {
+ public:
+  std::string_view kind() const override { return "ema_crossover"; }
+  std::span<const ParamDef> params() const override { return kParams; }
+
+  void positions(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
+                 std::int8_t* pos_out) const override {
+    const WindowColumns cols(sets, n_sets, 2, kWindowParams);
+    const std::vector<double> table = ema_table(series, cols);
+    crossover_positions(table.data(), cols.count(), cols, n_sets, series.size(), mode, pos_out);
+  }
+
+  std::vector<std::int8_t> positions_ref(const PreparedSeries& series, std::span<const double> set,
+                                         PositionMode mode) const override {
+    const int fast = window_param(set, 0), slow = window_param(set, 1);
+    const std::vector<double> ef = ema(series, fast), es = ema(series, slow);
+    const std::int64_t n = series.size();
+    std::vector<std::int8_t> pos(static_cast<std::size_t>(n), 0);
+    for (std::int64_t t = std::max(fast, slow) - 1; t < n; ++t) {
+      if (greater(ef[t], es[t])) pos[t] = 1;
+      else if (mode == PositionMode::kLongShort && less(ef[t], es[t])) pos[t] = -1;
+    }
+    return pos;
+  }
+
+ private:
+  // Time-major EMA of every distinct window; the inner loop runs across windows, so the
+  // recursion of each window overlaps with the others'.
+  static std::vector<double> ema_table(const PreparedSeries& series, const WindowColumns& cols) {
+    const std::int64_t n = series.size();
+    const int nw = cols.count();
+    const double* c = series.close();
+    std::vector<double> alpha(static_cast<std::size_t>(nw));
+    for (int i = 0; i < nw; ++i) alpha[i] = 2.0 / (cols.window(i) + 1.0);
+    std::vector<double> table(static_cast<std::size_t>(n * nw));
+    for (int i = 0; i < nw; ++i) table[i] = c[0];
+    for (std::int64_t t = 1; t < n; ++t) {
+      const double* prev = table.data() + (t - 1) * nw;
+      double* cur = table.data() + t * nw;
+      for (int i = 0; i < nw; ++i) cur[i] = alpha[i] * c[t] + (1.0 - alpha[i]) * prev[i];
+    }
+    return table;
+  }
+
+  // EMA of one window over the whole series.
+  static std::vector<double> ema(const PreparedSeries& series, int w) {
+    const double alpha = 2.0 / (w + 1.0);
+    const double* c = series.close();
+    std::vector<double> e(static_cast<std::size_t>(series.size()));
+    e[0] = c[0];
+    for (std::size_t t = 1; t < e.size(); ++t) e[t] = alpha * c[t] + (1.0 - alpha) * e[t - 1];
+    return e;
+  }
+};
+
+}  // namespace
+
+const Strategy& ema_crossover_strategy() {
+  static const EmaCrossover instance;
+  return instance;
+}
+
+}  // namespace qg::kernels::detail

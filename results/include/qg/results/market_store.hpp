@@ -9,6 +9,12 @@
 
 namespace qg::results {
 
+//! Major.minor of the store layout; readers refuse a newer major version.
+inline constexpr int kStoreSchemaMajor = 1;
+inline constexpr int kStoreSchemaMinor = 0;
+//! Root attribute `kind` of every market store.
+inline constexpr const char* kStoreKind = "quantgrid-market-store";
+
 //! What to load from a store: symbols (empty = all, in store order) and an inclusive date
 //! range (YYYYMMDD; 0 = open-ended).
 struct DataSelection {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace qg::results {
@@ -13,6 +14,8 @@ namespace qg::results {
 //! Major.minor of the file layout; readers refuse a newer major version.
 inline constexpr int kSchemaMajor = 1;
 inline constexpr int kSchemaMinor = 0;
+//! Written as the root attribute `schema_version`.
+inline constexpr const char* kSchemaVersion = "1.0";
 
 enum class ColumnType : std::uint8_t { kInt64, kFloat64 };
 
@@ -47,6 +50,13 @@ class RunFile {
   virtual void set_attribute(const std::string& group, const std::string& name, const std::string& value) = 0;
   virtual void set_attribute(const std::string& group, const std::string& name, std::int64_t value) = 0;
   virtual void set_attribute(const std::string& group, const std::string& name, double value) = 0;
+  //! Stored as int64: without this overload an `int` argument is ambiguous.
+  void set_attribute(const std::string& group, const std::string& name, int value) {
+    set_attribute(group, name, static_cast<std::int64_t>(value));
+  }
+  void set_attribute(const std::string& group, const std::string& name, const char* value) {
+    set_attribute(group, name, std::string(value));
+  }
   //! Opens a new table under `group` with these columns. The writer lives as long as the file.
   virtual TableWriter& create_table(const std::string& group, const std::vector<Column>& columns) = 0;
   //! Writes a whole 1-D dataset at once ("/sweep/symbols").
@@ -81,6 +91,10 @@ class RunReader {
   virtual double double_attribute(const std::string& group, const std::string& name) const = 0;
   //! Names of the attributes of a group.
   virtual std::vector<std::string> attribute_names(const std::string& group) const = 0;
+  //! Any scalar attribute as text: strings as stored, integers in decimal, floats with %.17g.
+  virtual std::string attribute_text(const std::string& group, const std::string& name) const = 0;
+  //! Names of the 1-D string datasets directly inside `group` ("symbols", "message").
+  virtual std::vector<std::string> string_datasets(const std::string& group) const = 0;
   //! Every 1-D numeric dataset below `group` (recursively) as a column, in name order.
   virtual Table read_table(const std::string& group) const = 0;
   virtual std::vector<std::string> read_strings(const std::string& dataset) const = 0;

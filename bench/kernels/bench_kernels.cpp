@@ -1,0 +1,112 @@
+// Sweep throughput of the kernels on one synthetic symbol of 2520 bars (10 years).
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <string_view>
+#include <vector>
+
+#include "qg/kernels/backtest.hpp"
+#include "qg/kernels/series.hpp"
+#include "qg/kernels/strategy.hpp"
+#include "qg/kernels/synthetic.hpp"
+
+namespace {
+
+using namespace qg::kernels;
+
+constexpr std::int64_t kBars = 2520;
+constexpr double kCost = 0.0005;
+
+const PreparedSeries& series() {
+  static const SyntheticBars bars = generate_bars(2024, 0, kBars);
+  static const PreparedSeries prepared(BarsView{bars.high, bars.low, bars.close});
+  return prepared;
+}
+
+//! The first n sets of a 16 x 16 grid typical for the strategy (set j uses the j%16-th value of
+//! the first axis and the j/16-th of the second), set-major.
+std::vector<double> grid_sets(std::string_view kind, int n) {
+  std::vector<double> sets;
+  for (int j = 0; j < n; ++j) {
+    const int a = j % 16, b = j / 16;
+    if (kind == "sma_crossover" || kind == "ema_crossover") sets.insert(sets.end(), {5.0 + 3 * a, 20.0 + 12 * b});
+    else if (kind == "bollinger") sets.insert(sets.end(), {10.0 + 5 * a, 0.5 + 0.2 * b});
+    else if (kind == "rsi") sets.insert(sets.end(), {5.0 + 2 * a, 20.0 + 5 * (b % 4), 65.0 + 5 * (b / 4)});
+    else if (kind == "donchian") sets.insert(sets.end(), {10.0 + 5 * a, 5.0 + 5 * b});
+    else sets.push_back(5.0 + j);  // momentum: lookback 5..
+  }
+  return sets;
+}
+
+void report(benchmark::State& state, int n_sets) {
+  state.SetItemsProcessed(state.iterations() * kBars * n_sets);
+}
+
+// ---- evaluate_block: positions then metrics ----
+void BM_EvaluateBlock(benchmark::State& state, std::string_view kind) {
+  const int n_sets = static_cast<int>(state.range(0));
+  const Strategy& strategy = *find_strategy(kind);
+  const std::vector<double> sets = grid_sets(kind, n_sets);
+  std::vector<double> metrics(static_cast<std::size_t>(n_sets * kNumMetrics));
+  std::vector<std::int8_t> scratch;
+  for (auto _ : state) {
+    evaluate_block(strategy, series(), sets.data(), n_sets, PositionMode::kLongShort, kCost, metrics.data(), scratch);
+    benchmark::DoNotOptimize(metrics.data());
+  }
+  report(state, n_sets);
+}
+
+// ---- positions alone ----
+void BM_Positions(benchmark::State& state, std::string_view kind) {
+  const int n_sets = static_cast<int>(state.range(0));
+  const Strategy& strategy = *find_strategy(kind);
+  const std::vector<double> sets = grid_sets(kind, n_sets);
+  std::vector<std::int8_t> pos(static_cast<std::size_t>(kBars * n_sets));
+  for (auto _ : state) {
+    strategy.positions(series(), sets.data(), n_sets, PositionMode::kLongShort, pos.data());
+    benchmark::DoNotOptimize(pos.data());
+  }
+  report(state, n_sets);
+}
+
+// ---- backtest_metrics alone, on sma_crossover paths ----
+void BM_BacktestMetrics(benchmark::State& state) {
+  const int n_sets = static_cast<int>(state.range(0));
+  const std::vector<double> sets = grid_sets("sma_crossover", n_sets);
+  std::vector<std::int8_t> pos(static_cast<std::size_t>(kBars * n_sets));
+  find_strategy("sma_crossover")->positions(series(), sets.data(), n_sets, PositionMode::kLongShort, pos.data());
+  std::vector<double> metrics(static_cast<std::size_t>(n_sets * kNumMetrics));
+  for (auto _ : state) {
+    backtest_metrics(series(), pos.data(), n_sets, kCost, metrics.data());
+    benchmark::DoNotOptimize(metrics.data());
+  }
+  report(state, n_sets);
+}
+
+// ---- the plain reference, for scale ----
+void BM_BacktestMetricsRef(benchmark::State& state) {
+  std::vector<std::int8_t> pos(static_cast<std::size_t>(kBars));
+  const std::vector<double> set = {10, 50};
+  find_strategy("sma_crossover")->positions(series(), set.data(), 1, PositionMode::kLongShort, pos.data());
+  for (auto _ : state) benchmark::DoNotOptimize(backtest_metrics_ref(series(), pos, kCost));
+  report(state, 1);
+}
+
+}  // namespace
+
+BENCHMARK_CAPTURE(BM_EvaluateBlock, sma_crossover, "sma_crossover")->Arg(8)->Arg(64)->Arg(256);
+BENCHMARK_CAPTURE(BM_EvaluateBlock, ema_crossover, "ema_crossover")->Arg(256);
+BENCHMARK_CAPTURE(BM_EvaluateBlock, bollinger, "bollinger")->Arg(256);
+BENCHMARK_CAPTURE(BM_EvaluateBlock, rsi, "rsi")->Arg(256);
+BENCHMARK_CAPTURE(BM_EvaluateBlock, donchian, "donchian")->Arg(256);
+BENCHMARK_CAPTURE(BM_EvaluateBlock, momentum, "momentum")->Arg(256);
+BENCHMARK_CAPTURE(BM_Positions, sma_crossover, "sma_crossover")->Arg(256);
+BENCHMARK_CAPTURE(BM_Positions, ema_crossover, "ema_crossover")->Arg(256);
+BENCHMARK_CAPTURE(BM_Positions, bollinger, "bollinger")->Arg(256);
+BENCHMARK_CAPTURE(BM_Positions, rsi, "rsi")->Arg(256);
+BENCHMARK_CAPTURE(BM_Positions, donchian, "donchian")->Arg(256);
+BENCHMARK_CAPTURE(BM_Positions, momentum, "momentum")->Arg(256);
+BENCHMARK(BM_BacktestMetrics)->Arg(8)->Arg(64)->Arg(256);
+BENCHMARK(BM_BacktestMetricsRef);
+
+BENCHMARK_MAIN();

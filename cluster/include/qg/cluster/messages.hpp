@@ -1,0 +1,62 @@
+#pragma once
+// The typed coordinator <-> worker messages and their byte encoding. The encoding is shared
+// by every transport and by the coordinator's journal, so a chunk result is the same bytes
+// on the wire and on disk.
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "qg/kernels/market_data.hpp"
+
+namespace qg::cluster {
+
+//! What every worker needs to build the job: sent once at start.
+struct JobPayload {
+  std::string spec_text;
+  std::string origin;  // the spec's path, for error messages
+  kernels::MarketData data;
+};
+
+//! Coordinator -> worker: run tasks [first, first+count) of `stage`; count == 0 means stop.
+//! `stage_input` is sent with a worker's first chunk of a stage (empty for stage 0).
+struct Assignment {
+  std::uint32_t stage = 0;
+  std::uint64_t first = 0;
+  std::uint64_t count = 0;
+  bool has_stage_input = false;
+  std::vector<double> stage_input;
+};
+
+//! A task that threw: its id and the exception text.
+struct TaskError {
+  std::uint64_t task = 0;
+  std::string message;
+};
+
+//! Worker -> coordinator: the records of a chunk, task by task (lengths[i] doubles for task
+//! first+i, concatenated in `values`), plus the tasks that failed. count == 0 is the first
+//! request of an idle worker.
+struct ChunkResult {
+  std::uint32_t stage = 0;
+  std::uint64_t first = 0;
+  std::uint64_t count = 0;
+  double seconds = 0.0;  // wall time the worker spent on the chunk
+  std::vector<std::uint32_t> lengths;
+  std::vector<double> values;
+  std::vector<TaskError> errors;
+
+  //! Records of task first+i.
+  std::span<const double> task_values(std::size_t offset, std::size_t i) const {
+    return {values.data() + offset, lengths[i]};
+  }
+};
+
+//! Appends the encoding of `m` to `out` (little-endian host layout; ranks share one ABI).
+void encode(const Assignment& m, std::vector<char>& out);
+void encode(const ChunkResult& m, std::vector<char>& out);
+//! Decodes; throws ClusterError on a truncated or malformed buffer.
+void decode(std::span<const char> bytes, Assignment& m);
+void decode(std::span<const char> bytes, ChunkResult& m);
+
+}  // namespace qg::cluster

@@ -1,0 +1,58 @@
+#pragma once
+// Rank 0: plans the job's stages, hands chunks of tasks to workers, journals what comes
+// back, feeds the reducer in task-id order and writes the run file.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "qg/cluster/transport.hpp"
+#include "qg/jobs/job.hpp"
+
+namespace qg::coordinator {
+
+//! Everything the coordinator needs besides the job and the transport.
+struct RunContext {
+  std::filesystem::path output;  // the run file's final path
+  std::string spec_path;
+  std::string spec_text;
+  std::string data_file;
+  std::string data_sha256;
+  std::uint64_t chunk = 0;        // fixed chunk size in tasks; 0 = guided
+  bool resume = false;            // replay the journal beside the output
+  double worker_timeout = 60.0;   // seconds before an unanswered chunk is handed to another worker (0 = never)
+  std::size_t window_bytes = std::size_t{64} << 20;    // results buffered out of order, at most
+  std::size_t max_chunk_bytes = std::size_t{8} << 20;  // records in one chunk, at most
+  int threads = 0;                // per worker, for the provenance attributes
+  bool interactive = false;       // progress bar instead of log lines
+};
+
+//! A task that failed, as recorded in /errors.
+struct FailedTask {
+  std::uint32_t stage = 0;
+  std::uint64_t task = 0;
+  int rank = 0;
+  std::string message;
+};
+
+//! What a run did.
+struct RunSummary {
+  std::uint64_t tasks = 0;           // over all stages
+  std::uint64_t replayed_tasks = 0;  // taken from the journal on --resume
+  std::uint64_t failed_count = 0;
+  std::vector<FailedTask> failed;    // the first kMaxRecordedErrors failures
+  std::uint64_t reissued_chunks = 0;
+  double seconds = 0.0;
+};
+
+inline constexpr std::size_t kMaxRecordedErrors = 10000;
+
+//! The journal path of a run file: OUTPUT + ".journal".
+std::filesystem::path journal_path(const std::filesystem::path& output);
+
+//! Runs the whole job as rank 0 of `transport` (whose other ranks run worker::serve) and
+//! commits the run file. Throws on errors that stop the run; failed tasks do not throw and
+//! are reported in the summary and in /errors.
+RunSummary run_coordinator(jobs::Job& job, cluster::Transport& transport, const RunContext& context);
+
+}  // namespace qg::coordinator

@@ -1,0 +1,84 @@
+#pragma once
+// The run journal: an append-only file of completed chunks, so that `quantgrid run --resume`
+// after a crash skips finished tasks. Layout: an 8-byte magic, then records of
+// [u32 length][u32 CRC-32 of the payload][payload]. The first record is the header text
+// (what the journal belongs to); each further record is [i32 rank][encoded ChunkResult].
+// A torn or corrupt last record is detected by its length or CRC and dropped.
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "qg/cluster/messages.hpp"
+
+namespace qg::coordinator {
+
+//! A chunk read back from a journal, with the rank that computed it.
+struct JournalChunk {
+  int rank = 0;
+  cluster::ChunkResult chunk;
+};
+
+class JournalWriter {
+ public:
+  //! Creates a new journal (replacing any) whose header is `header`.
+  static JournalWriter create(const std::filesystem::path& path, const std::string& header);
+  //! Appends to an existing journal after its last intact record at byte `valid_end`
+  //! (truncating a torn tail).
+  static JournalWriter append_to(const std::filesystem::path& path, std::uint64_t valid_end);
+
+  JournalWriter(JournalWriter&& other) noexcept;
+  JournalWriter& operator=(JournalWriter&&) = delete;
+  ~JournalWriter();
+
+  //! Appends one chunk. Bytes reach the OS at most `flush_interval` later (a killed process
+  //! loses at most that much work), and the disk at the next sync().
+  void append(const cluster::ChunkResult& chunk, int rank);
+  //! Pushes everything to the disk (fdatasync).
+  void sync();
+  //! Closes and deletes the journal (the run is complete).
+  void remove();
+
+ private:
+  JournalWriter(std::FILE* file, std::filesystem::path path);
+  void write_record(const std::vector<char>& payload);
+
+  std::FILE* file_;
+  std::filesystem::path path_;
+  std::vector<char> buffer_;
+  std::chrono::steady_clock::time_point last_flush_;
+  std::chrono::steady_clock::time_point last_sync_;
+};
+
+//! Reads a journal record by record.
+class JournalReader {
+ public:
+  //! Opens a journal; throws DataError when the file is not a journal.
+  explicit JournalReader(const std::filesystem::path& path);
+  ~JournalReader();
+  JournalReader(const JournalReader&) = delete;
+  JournalReader& operator=(const JournalReader&) = delete;
+
+  const std::string& header() const { return header_; }
+  //! The next intact chunk, or nullopt at the end or at the first torn/corrupt record.
+  std::optional<JournalChunk> next();
+  //! Byte offset just past the last intact record read.
+  std::uint64_t valid_end() const { return valid_end_; }
+  //! True when reading stopped at a torn or corrupt record rather than the clean end.
+  bool torn() const { return torn_; }
+
+ private:
+  bool read_record(std::vector<char>& payload);
+
+  std::FILE* file_;
+  std::filesystem::path path_;
+  std::string header_;
+  std::vector<char> payload_;
+  std::uint64_t valid_end_ = 0;
+  bool torn_ = false;
+};
+
+}  // namespace qg::coordinator

@@ -1,0 +1,324 @@
+#include "qg/coordinator/coordinator.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <ctime>
+#include <deque>
+#include <optional>
+
+#include "qg/coordinator/journal.hpp"
+#include "qg/coordinator/progress.hpp"
+#include "qg/coordinator/reorder.hpp"
+#include "qg/coordinator/scheduler.hpp"
+#include "qg/error.hpp"
+#include "qg/results/run_file.hpp"
+
+#ifndef QG_VERSION
+#define QG_VERSION "0.0.0"
+#endif
+#ifndef QG_GIT_COMMIT
+#define QG_GIT_COMMIT "unknown"
+#endif
+
+namespace qg::coordinator {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+//! What the coordinator knows about one worker rank.
+struct WorkerState {
+  bool idle = false;               // asked for work and got none yet
+  bool busy = false;               // holds `range` of `stage`
+  bool lost = false;               // presumed dead: its chunk was handed to another worker
+  std::uint32_t stage = 0;
+  TaskRange range;
+  Clock::time_point issued;
+  std::uint32_t input_stage = 0;   // highest stage whose input it holds
+};
+
+//! The journal header: a run may only resume a journal with the same spec and data.
+std::string journal_header(const jobs::Job& job, const RunContext& ctx, const std::string& spec_sha) {
+  return "quantgrid-journal 1\njob_kind=" + job.header().kind + "\nspec_sha256=" + spec_sha +
+         "\ndata_sha256=" + ctx.data_sha256 + "\n";
+}
+
+class CoordinatorRun {
+ public:
+  CoordinatorRun(jobs::Job& job, cluster::Transport& transport, const RunContext& ctx)
+      : job_(job),
+        transport_(transport),
+        ctx_(ctx),
+        workers_(static_cast<std::size_t>(transport.size())),
+        progress_(ctx.interactive, std::chrono::seconds(10)) {}
+
+  RunSummary run() {
+    const auto start = Clock::now();
+    const std::string spec_sha = results::sha256_hex(ctx_.spec_text);
+    open_journal(journal_header(job_, ctx_, spec_sha));
+    auto file = results::RunFile::create(ctx_.output);
+    write_provenance(*file, spec_sha);
+    auto reducer = job_.make_reducer(*file);
+    for (std::uint32_t stage = 0; stage < job_.num_stages(); ++stage) {
+      run_stage(stage, *reducer);
+      auto input = reducer->end_stage(stage);
+      if (stage + 1 < job_.num_stages()) {
+        stage_input_ = input;
+        job_.set_stage_input(stage + 1, std::move(input));
+      }
+    }
+    stop_workers();
+    write_errors(*file);
+    file->set_attribute("/", "end_time", utc_now());
+    summary_.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    file->set_attribute("/", "elapsed_seconds", summary_.seconds);
+    journal_->sync();
+    file->commit();
+    journal_->remove();  // the run file is complete: the journal has served its purpose
+    return summary_;
+  }
+
+ private:
+  void open_journal(const std::string& header) {
+    const auto path = journal_path(ctx_.output);
+    if (ctx_.resume && std::filesystem::exists(path)) {
+      reader_.emplace(path);
+      if (reader_->header() != header)
+        throw ConfigError(path.string() + ": this journal belongs to a different spec or data file (" +
+                          "its header does not match); delete it to start over");
+      spdlog::info("resuming from journal {}", path.string());
+      return;  // the writer opens once replay has found the last intact record
+    }
+    if (ctx_.resume) spdlog::warn("--resume: no journal at {}, starting from the beginning", path.string());
+    journal_.emplace(JournalWriter::create(path, header));
+  }
+
+  void write_provenance(results::RunFile& file, const std::string& spec_sha) {
+    file.set_attribute("/", "tool_version", std::string(QG_VERSION));
+    file.set_attribute("/", "git_commit", std::string(QG_GIT_COMMIT));
+    file.set_attribute("/", "job_kind", job_.header().kind);
+    file.set_attribute("/", "job_name", job_.header().name);
+    file.set_attribute("/", "spec_path", ctx_.spec_path);
+    file.set_attribute("/", "spec_text", ctx_.spec_text);
+    file.set_attribute("/", "spec_sha256", spec_sha);
+    file.set_attribute("/", "data_file", ctx_.data_file);
+    file.set_attribute("/", "data_sha256", ctx_.data_sha256);
+    file.set_attribute("/", "seed", static_cast<std::int64_t>(job_.header().seed));
+    file.set_attribute("/", "ranks", static_cast<std::int64_t>(transport_.size()));
+    file.set_attribute("/", "threads", static_cast<std::int64_t>(ctx_.threads));
+    file.set_attribute("/", "start_time", utc_now());
+  }
+
+  // ---- one stage ----
+
+  void run_stage(std::uint32_t stage, jobs::Reducer& reducer) {
+    const std::uint64_t n = job_.num_tasks(stage);
+    const std::size_t task_bytes = std::max<std::size_t>(1, job_.max_task_values(stage)) * sizeof(double);
+    const std::uint64_t window = std::max<std::uint64_t>(1, ctx_.window_bytes / task_bytes);
+    const int n_workers = std::max(1, transport_.size() - 1);
+    const std::uint64_t max_chunk =
+        std::max<std::uint64_t>(1, std::min<std::uint64_t>(ctx_.max_chunk_bytes / task_bytes, window / (2 * n_workers)));
+    ChunkScheduler scheduler(n, n_workers, ctx_.chunk, max_chunk, window);
+    ReorderBuffer reorder(reducer, stage, [this](std::uint32_t s, std::uint64_t task, int rank, const std::string& m) {
+      record_failure(s, task, rank, m);
+    });
+    stage_ = stage;
+    replay_journal(stage, scheduler, reorder);
+    summary_.tasks += n;
+    progress_.start_stage(stage, n, reorder.reduced());
+    spdlog::info("stage {}: {} tasks on {} worker(s), window {} tasks, max chunk {}", stage, n, n_workers, window,
+                 ctx_.chunk > 0 ? ctx_.chunk : max_chunk);
+
+    cluster::Envelope envelope;
+    while (reorder.reduced() < n) {
+      dispatch(scheduler, reorder.reduced());
+      if (transport_.receive(envelope, std::chrono::milliseconds(100))) handle(envelope, reorder);
+      reissue_lost(scheduler);
+      progress_.update(reorder.reduced());
+    }
+    progress_.finish_stage();
+  }
+
+  //! Feeds the journal's chunks of `stage` through the same path as fresh results.
+  void replay_journal(std::uint32_t stage, ChunkScheduler& scheduler, ReorderBuffer& reorder) {
+    if (!reader_) return;
+    for (;;) {
+      if (!held_) held_ = reader_->next();
+      if (!held_ || held_->chunk.stage != stage) break;
+      auto& c = held_->chunk;
+      if (!reorder.is_duplicate(c)) {
+        scheduler.mark_covered({c.first, c.count});
+        summary_.replayed_tasks += c.count;
+        reorder.add(std::move(c), held_->rank);
+      }
+      held_.reset();
+    }
+    if (held_) return;  // a later stage's chunk: the journal continues past this stage
+    if (reader_->torn()) spdlog::warn("journal: dropped a torn last record (the work it held is redone)");
+    spdlog::info("journal: replayed {} tasks", summary_.replayed_tasks);
+    journal_.emplace(JournalWriter::append_to(journal_path(ctx_.output), reader_->valid_end()));
+    reader_.reset();
+  }
+
+  //! Hands chunks to idle workers while the scheduler has any.
+  void dispatch(ChunkScheduler& scheduler, std::uint64_t reduced) {
+    while (!idle_.empty()) {
+      auto range = scheduler.next(reduced);
+      if (!range) return;
+      const int w = idle_.front();
+      idle_.pop_front();
+      assign(w, *range);
+    }
+  }
+
+  void assign(int w, TaskRange range) {
+    auto& state = workers_[static_cast<std::size_t>(w)];
+    cluster::Assignment a;
+    a.stage = stage_;
+    a.first = range.first;
+    a.count = range.count;
+    if (stage_ > 0 && state.input_stage < stage_) {
+      a.has_stage_input = true;
+      a.stage_input = stage_input_;
+      state.input_stage = stage_;
+    }
+    send_assignment(w, a);
+    state.idle = false;
+    state.busy = true;
+    state.stage = stage_;
+    state.range = range;
+    state.issued = Clock::now();
+  }
+
+  void send_assignment(int w, const cluster::Assignment& a) {
+    buffer_.clear();
+    cluster::encode(a, buffer_);
+    transport_.send(w, cluster::Tag::kAssign, buffer_);
+  }
+
+  void handle(const cluster::Envelope& envelope, ReorderBuffer& reorder) {
+    if (envelope.tag != cluster::Tag::kResult || envelope.source <= 0 ||
+        envelope.source >= static_cast<int>(workers_.size())) {
+      spdlog::warn("ignored a message with tag {} from rank {}", static_cast<int>(envelope.tag), envelope.source);
+      return;
+    }
+    cluster::decode(envelope.bytes, result_);
+    auto& state = workers_[static_cast<std::size_t>(envelope.source)];
+    if (state.lost) spdlog::warn("rank {} answered after it was presumed lost", envelope.source);
+    state.busy = state.lost = false;
+    state.idle = true;
+    idle_.push_back(envelope.source);
+    if (result_.count == 0 || result_.stage != stage_ || reorder.is_duplicate(result_)) return;
+    note_task_time(result_);
+    journal_->append(result_, envelope.source);
+    reorder.add(std::move(result_), envelope.source);
+  }
+
+  void note_task_time(const cluster::ChunkResult& r) {
+    const double per_task = r.seconds / static_cast<double>(r.count);
+    task_seconds_ = task_seconds_ == 0.0 ? per_task : 0.9 * task_seconds_ + 0.1 * per_task;
+  }
+
+  //! A chunk out for much longer than expected goes to another worker; whichever answer
+  //! arrives first is used (results are deterministic, so both are the same).
+  void reissue_lost(ChunkScheduler& scheduler) {
+    if (ctx_.worker_timeout <= 0) return;
+    const auto now = Clock::now();
+    int alive = 0;
+    for (std::size_t w = 1; w < workers_.size(); ++w) {
+      auto& s = workers_[w];
+      if (s.busy && !s.lost && s.stage == stage_) {
+        const double expected = 10.0 * task_seconds_ * static_cast<double>(s.range.count);
+        const double out_for = std::chrono::duration<double>(now - s.issued).count();
+        if (out_for > std::max(ctx_.worker_timeout, expected)) {
+          spdlog::warn("rank {} has held tasks {}..{} for {:.1f}s: presumed lost, handing them out again", w,
+                       s.range.first, s.range.end() - 1, out_for);
+          s.lost = true;
+          scheduler.requeue(s.range);
+          ++summary_.reissued_chunks;
+        }
+      }
+      alive += s.lost ? 0 : 1;
+    }
+    if (alive == 0) throw ClusterError("every worker is lost; rerun with --resume to continue from the journal");
+  }
+
+  // ---- finish ----
+
+  void stop_workers() {
+    // A worker still computing a re-issued chunk must deliver it before it can read the stop.
+    cluster::Envelope envelope;
+    cluster::ChunkResult ignored;
+    for (std::size_t w = 1; w < workers_.size(); ++w) {
+      while (workers_[w].busy && !workers_[w].lost) {
+        if (!transport_.receive(envelope, std::chrono::milliseconds(100))) continue;
+        if (envelope.source > 0 && envelope.source < static_cast<int>(workers_.size()))
+          workers_[static_cast<std::size_t>(envelope.source)].busy = false;
+      }
+    }
+    cluster::Assignment stop;  // count == 0
+    for (std::size_t w = 1; w < workers_.size(); ++w) send_assignment(static_cast<int>(w), stop);
+    const auto stats = transport_.stats();
+    spdlog::info("transport: {} messages / {:.1f} MB sent, {} messages / {:.1f} MB received", stats.messages_sent,
+                 static_cast<double>(stats.bytes_sent) / 1e6, stats.messages_received,
+                 static_cast<double>(stats.bytes_received) / 1e6);
+  }
+
+  void record_failure(std::uint32_t stage, std::uint64_t task, int rank, const std::string& message) {
+    ++summary_.failed_count;
+    if (summary_.failed.size() < kMaxRecordedErrors) summary_.failed.push_back({stage, task, rank, message});
+  }
+
+  void write_errors(results::RunFile& file) {
+    file.set_attribute("/", "failed_tasks", static_cast<std::int64_t>(summary_.failed_count));
+    if (summary_.failed.empty()) return;
+    auto& table = file.create_table("/errors", {{"stage", results::ColumnType::kInt64},
+                                                {"task", results::ColumnType::kInt64},
+                                                {"rank", results::ColumnType::kInt64}});
+    std::vector<double> rows;
+    std::vector<std::string> messages;
+    for (const auto& f : summary_.failed) {
+      rows.insert(rows.end(), {double(f.stage), double(f.task), double(f.rank)});
+      messages.push_back(f.message);
+    }
+    table.append(rows);
+    file.write_strings("/errors/message", messages);
+  }
+
+  jobs::Job& job_;
+  cluster::Transport& transport_;
+  const RunContext& ctx_;
+  std::vector<WorkerState> workers_;
+  std::deque<int> idle_;
+  Progress progress_;
+  RunSummary summary_;
+  std::uint32_t stage_ = 0;
+  std::vector<double> stage_input_;
+  std::optional<JournalWriter> journal_;
+  std::optional<JournalReader> reader_;
+  std::optional<JournalChunk> held_;
+  std::vector<char> buffer_;
+  cluster::ChunkResult result_;
+  double task_seconds_ = 0.0;
+};
+
+}  // namespace
+
+std::filesystem::path journal_path(const std::filesystem::path& output) {
+  return std::filesystem::path(output.string() + ".journal");
+}
+
+RunSummary run_coordinator(jobs::Job& job, cluster::Transport& transport, const RunContext& context) {
+  return CoordinatorRun(job, transport, context).run();
+}
+
+}  // namespace qg::coordinator

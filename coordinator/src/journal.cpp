@@ -1,0 +1,156 @@
+#include "qg/coordinator/journal.hpp"
+
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "qg/error.hpp"
+
+namespace qg::coordinator {
+namespace {
+
+constexpr char kMagic[8] = {'Q', 'G', 'J', 'R', 'N', 'L', '0', '1'};
+constexpr auto kFlushInterval = std::chrono::milliseconds(100);
+constexpr auto kSyncInterval = std::chrono::seconds(2);
+constexpr std::uint32_t kMaxRecord = 1u << 30;
+
+std::uint32_t crc_of(const std::vector<char>& payload) {
+  return static_cast<std::uint32_t>(
+      crc32(0L, reinterpret_cast<const Bytef*>(payload.data()), static_cast<uInt>(payload.size())));
+}
+
+std::string errno_text() { return std::strerror(errno); }
+
+}  // namespace
+
+JournalWriter::JournalWriter(std::FILE* file, std::filesystem::path path)
+    : file_(file), path_(std::move(path)), last_flush_(std::chrono::steady_clock::now()), last_sync_(last_flush_) {
+  std::setvbuf(file_, nullptr, _IOFBF, 1 << 20);
+}
+
+JournalWriter::JournalWriter(JournalWriter&& other) noexcept
+    : file_(other.file_),
+      path_(std::move(other.path_)),
+      buffer_(std::move(other.buffer_)),
+      last_flush_(other.last_flush_),
+      last_sync_(other.last_sync_) {
+  other.file_ = nullptr;
+}
+
+JournalWriter::~JournalWriter() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+JournalWriter JournalWriter::create(const std::filesystem::path& path, const std::string& header) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) throw IoError(path.string() + ": cannot create journal: " + errno_text());
+  JournalWriter w(f, path);
+  if (std::fwrite(kMagic, 1, sizeof kMagic, f) != sizeof kMagic)
+    throw IoError(path.string() + ": cannot write journal: " + errno_text());
+  w.write_record(std::vector<char>(header.begin(), header.end()));
+  w.sync();
+  return w;
+}
+
+JournalWriter JournalWriter::append_to(const std::filesystem::path& path, std::uint64_t valid_end) {
+  if (::truncate(path.c_str(), static_cast<off_t>(valid_end)) != 0)
+    throw IoError(path.string() + ": cannot truncate the journal's torn tail: " + errno_text());
+  std::FILE* f = std::fopen(path.c_str(), "ab");
+  if (f == nullptr) throw IoError(path.string() + ": cannot open journal for appending: " + errno_text());
+  return JournalWriter(f, path);
+}
+
+void JournalWriter::write_record(const std::vector<char>& payload) {
+  const auto length = static_cast<std::uint32_t>(payload.size());
+  const std::uint32_t crc = crc_of(payload);
+  if (std::fwrite(&length, sizeof length, 1, file_) != 1 || std::fwrite(&crc, sizeof crc, 1, file_) != 1 ||
+      (length != 0 && std::fwrite(payload.data(), 1, length, file_) != length))
+    throw IoError(path_.string() + ": cannot write journal: " + errno_text());
+}
+
+void JournalWriter::append(const cluster::ChunkResult& chunk, int rank) {
+  const auto r = static_cast<std::int32_t>(rank);
+  buffer_.resize(sizeof r);
+  std::memcpy(buffer_.data(), &r, sizeof r);
+  cluster::encode(chunk, buffer_);
+  write_record(buffer_);
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_flush_ >= kFlushInterval) {
+    if (std::fflush(file_) != 0) throw IoError(path_.string() + ": cannot write journal: " + errno_text());
+    last_flush_ = now;
+  }
+  if (now - last_sync_ >= kSyncInterval) sync();
+}
+
+void JournalWriter::sync() {
+  if (std::fflush(file_) != 0 || ::fdatasync(fileno(file_)) != 0)
+    throw IoError(path_.string() + ": cannot sync journal: " + errno_text());
+  last_flush_ = last_sync_ = std::chrono::steady_clock::now();
+}
+
+void JournalWriter::remove() {
+  if (file_ != nullptr) std::fclose(file_);
+  file_ = nullptr;
+  std::error_code ec;
+  std::filesystem::remove(path_, ec);
+}
+
+JournalReader::JournalReader(const std::filesystem::path& path) : path_(path) {
+  file_ = std::fopen(path.c_str(), "rb");
+  if (file_ == nullptr) throw IoError(path.string() + ": cannot open journal: " + errno_text());
+  char magic[sizeof kMagic];
+  if (std::fread(magic, 1, sizeof magic, file_) != sizeof magic || std::memcmp(magic, kMagic, sizeof magic) != 0) {
+    std::fclose(file_);
+    throw DataError(path.string() + ": not a quantgrid journal");
+  }
+  valid_end_ = sizeof kMagic;
+  if (!read_record(payload_)) {
+    std::fclose(file_);
+    throw DataError(path.string() + ": journal header is torn; delete the journal and rerun without --resume");
+  }
+  header_.assign(payload_.begin(), payload_.end());
+}
+
+JournalReader::~JournalReader() { std::fclose(file_); }
+
+bool JournalReader::read_record(std::vector<char>& payload) {
+  std::uint32_t length = 0, crc = 0;
+  if (std::fread(&length, sizeof length, 1, file_) != 1) {
+    torn_ = !std::feof(file_) || std::ftell(file_) != static_cast<long>(valid_end_);
+    return false;
+  }
+  if (std::fread(&crc, sizeof crc, 1, file_) != 1 || length > kMaxRecord) {
+    torn_ = true;
+    return false;
+  }
+  payload.resize(length);
+  if ((length != 0 && std::fread(payload.data(), 1, length, file_) != length) || crc_of(payload) != crc) {
+    torn_ = true;
+    return false;
+  }
+  valid_end_ += sizeof length + sizeof crc + length;
+  return true;
+}
+
+std::optional<JournalChunk> JournalReader::next() {
+  if (torn_ || !read_record(payload_)) return std::nullopt;
+  JournalChunk out;
+  if (payload_.size() < sizeof(std::int32_t)) {
+    torn_ = true;
+    return std::nullopt;
+  }
+  std::int32_t rank = 0;
+  std::memcpy(&rank, payload_.data(), sizeof rank);
+  out.rank = rank;
+  try {
+    cluster::decode(std::span<const char>(payload_).subspan(sizeof rank), out.chunk);
+  } catch (const ClusterError&) {  // CRC matched but the content is not a chunk: treat as corrupt
+    torn_ = true;
+    return std::nullopt;
+  }
+  return out;
+}
+
+}  // namespace qg::coordinator

@@ -1,0 +1,62 @@
+#include "qg/coordinator/scheduler.hpp"
+
+#include <algorithm>
+
+#include "qg/error.hpp"
+
+namespace qg::coordinator {
+
+ChunkScheduler::ChunkScheduler(std::uint64_t n_tasks, int n_workers, std::uint64_t fixed_chunk,
+                               std::uint64_t max_chunk, std::uint64_t window)
+    : n_tasks_(n_tasks),
+      n_workers_(std::max(1, n_workers)),
+      fixed_chunk_(fixed_chunk),
+      max_chunk_(std::max<std::uint64_t>(1, max_chunk)),
+      window_(std::max<std::uint64_t>(1, window)) {}
+
+void ChunkScheduler::mark_covered(TaskRange range) {
+  if (range.count == 0) return;
+  QG_CHECK(range.end() <= n_tasks_, "covered range past the end of the stage");
+  covered_[range.first] = range.end();
+  if (range.first >= cursor_) covered_tasks_ += range.count;
+  skip_covered();
+}
+
+void ChunkScheduler::skip_covered() {
+  for (auto it = covered_.begin(); it != covered_.end() && it->first <= cursor_;) {
+    if (it->second > cursor_) {
+      covered_tasks_ -= it->second - std::max(it->first, cursor_);
+      cursor_ = it->second;
+    }
+    it = covered_.erase(it);
+  }
+}
+
+std::uint64_t ChunkScheduler::chunk_size(std::uint64_t remaining) const {
+  if (fixed_chunk_ > 0) return fixed_chunk_;
+  // Guided: a share of what is left, so chunks shrink as the stage drains.
+  const std::uint64_t share = (remaining + 2 * n_workers_ - 1) / (2 * static_cast<std::uint64_t>(n_workers_));
+  return std::clamp<std::uint64_t>(share, 1, max_chunk_);
+}
+
+std::optional<TaskRange> ChunkScheduler::next(std::uint64_t reduced) {
+  if (!requeued_.empty()) {
+    auto r = requeued_.front();
+    requeued_.pop_front();
+    return r;
+  }
+  skip_covered();
+  if (cursor_ >= n_tasks_) return std::nullopt;
+  const std::uint64_t limit = std::min(n_tasks_, reduced + window_);
+  if (cursor_ >= limit) return std::nullopt;  // window full: wait for the prefix to advance
+  const std::uint64_t remaining = n_tasks_ - cursor_ - covered_tasks_;
+  std::uint64_t end = std::min(limit, cursor_ + chunk_size(remaining));
+  if (!covered_.empty()) end = std::min(end, covered_.begin()->first);  // stop at the next done range
+  TaskRange r{cursor_, end - cursor_};
+  cursor_ = end;
+  return r;
+}
+
+void ChunkScheduler::requeue(TaskRange range) { requeued_.push_back(range); }
+
+}  // namespace qg::coordinator

@@ -1,0 +1,99 @@
+#pragma once
+// Fixed-width vectors of 8 lanes (one AVX-512 register of doubles) through the GCC/Clang vector
+// extension. The sweep kernels put 8 parameter sets in the lanes and keep their running state
+// in these vectors, so it stays in registers across the time loop. GCC does not auto-vectorize
+// the mixed int8/int32/double loops of these kernels, hence the explicit lanes. The few
+// operations the extension lacks (gather, int8 widening and narrowing) use AVX-512 intrinsics
+// when available and a plain loop otherwise.
+#include <cstdint>
+#include <cstring>
+
+#if defined(__AVX512F__) && defined(__AVX512VL__)
+#include <immintrin.h>
+#endif
+
+namespace qg::kernels::simd {
+
+inline constexpr int kWidth = 8;
+using VecD = double __attribute__((vector_size(64)));
+using Mask = std::int64_t __attribute__((vector_size(64)));  // lanes are 0 or -1
+using VecI32 = std::int32_t __attribute__((vector_size(32)));
+using VecI8 = std::int8_t __attribute__((vector_size(8)));
+
+//! All lanes set to x.
+inline VecD splat(double x) { return VecD{} + x; }
+//! All lanes set to x.
+inline VecI32 splat_i32(std::int32_t x) { return VecI32{} + x; }
+//! Lane-wise m ? a : b.
+inline VecD select(Mask m, VecD a, VecD b) { return m ? a : b; }
+//! Lane-wise minimum (a when a < b, else b).
+inline VecD vmin(VecD a, VecD b) { return a < b ? a : b; }
+//! Lane-wise maximum (a when a > b, else b).
+inline VecD vmax(VecD a, VecD b) { return a > b ? a : b; }
+//! Lane-wise |a|, by clearing the sign bit (one instruction, where max(a, -a) takes two).
+inline VecD vabs(VecD a) { return reinterpret_cast<VecD>(reinterpret_cast<Mask>(a) & INT64_MAX); }
+//! acc + 1 in the lanes where m is set (one masked add; counts accumulate as exact doubles).
+inline VecD count_where(Mask m, VecD acc) { return m ? acc + 1.0 : acc; }
+
+//! Eight consecutive doubles (unaligned).
+inline VecD load(const double* p) {
+  VecD v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+//! Eight consecutive int32 (unaligned).
+inline VecI32 load_i32(const std::int32_t* p) {
+  VecI32 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+//! Eight consecutive int8 positions widened to doubles.
+inline VecD load_i8(const std::int8_t* p) {
+#if defined(__AVX512F__) && defined(__AVX512VL__)
+  // The masked forms with explicit zero sources: GCC 12's unmasked ones trip -Wuninitialized.
+  const __m256i wide = _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
+  return reinterpret_cast<VecD>(_mm512_mask_cvtepi32_pd(_mm512_setzero_pd(), 0xFF, wide));
+#else
+  VecI8 v;
+  std::memcpy(&v, p, sizeof v);
+  return __builtin_convertvector(v, VecD);
+#endif
+}
+
+//! Stores lanes holding -1.0, 0.0 or 1.0 as eight consecutive int8.
+inline void store_i8(std::int8_t* p, VecD v) {
+#if defined(__AVX512F__) && defined(__AVX512VL__)
+  const __m256i ints = _mm512_mask_cvtpd_epi32(_mm256_setzero_si256(), 0xFF, reinterpret_cast<__m512d>(v));
+  const __m128i bytes = _mm256_mask_cvtepi32_epi8(_mm_setzero_si128(), 0xFF, ints);
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(p), bytes);
+#else
+  const VecI8 bytes = __builtin_convertvector(v, VecI8);
+  std::memcpy(p, &bytes, sizeof bytes);
+#endif
+}
+
+//! Stores the first `count` (1..8) lanes as int8; a partial group must not touch the bytes after it.
+inline void store_i8_n(std::int8_t* p, VecD v, int count) {
+  if (count == kWidth) {
+    store_i8(p, v);
+    return;
+  }
+  std::int8_t lanes[kWidth];
+  store_i8(lanes, v);
+  std::memcpy(p, lanes, static_cast<std::size_t>(count));
+}
+
+//! base[idx[l]] for each lane.
+inline VecD gather(const double* base, VecI32 idx) {
+#if defined(__AVX512F__) && defined(__AVX512VL__)
+  return reinterpret_cast<VecD>(
+      _mm512_mask_i32gather_pd(_mm512_setzero_pd(), 0xFF, reinterpret_cast<__m256i>(idx), base, 8));
+#else
+  VecD v;
+  for (int l = 0; l < kWidth; ++l) v[l] = base[idx[l]];
+  return v;
+#endif
+}
+
+}  // namespace qg::kernels::simd

@@ -1,0 +1,124 @@
+#pragma once
+// Thin RAII and error-reporting layer over the HDF5 C API, private to qg::results.
+// Every failing call becomes a qg::IoError (or DataError) naming the file and the object,
+// with HDF5's own innermost reason appended; HDF5's automatic stderr dump is silenced.
+#include <hdf5.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace qg::results::h5 {
+
+//! Owns one HDF5 identifier of any kind and closes it with the matching H5?close.
+class Handle {
+ public:
+  Handle() = default;
+  explicit Handle(hid_t id) : id_(id) {}
+  Handle(Handle&& other) noexcept;
+  Handle& operator=(Handle&& other) noexcept;
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  ~Handle() { close(); }
+
+  hid_t get() const { return id_; }
+  explicit operator bool() const { return id_ >= 0; }
+  //! Closes the identifier now; returns false when HDF5 reported a failure.
+  bool close() noexcept;
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+};
+
+//! Turns HDF5's automatic error printing off for the current thread while in scope.
+class QuietErrors {
+ public:
+  QuietErrors();
+  ~QuietErrors();
+  QuietErrors(const QuietErrors&) = delete;
+  QuietErrors& operator=(const QuietErrors&) = delete;
+
+ private:
+  H5E_auto2_t old_func_ = nullptr;
+  void* old_data_ = nullptr;
+};
+
+//! The most specific message on the current HDF5 error stack ("" when empty).
+std::string last_error();
+//! Throws IoError "WHERE: what (HDF5 reason)". Call right after the failing HDF5 call.
+[[noreturn]] void throw_io(const std::string& where, const std::string& what);
+//! Returns `id`, or throws IoError via throw_io when it is negative.
+hid_t check(hid_t id, const std::string& where, const std::string& what);
+//! Throws IoError via throw_io when `status` is negative.
+void check_status(herr_t status, const std::string& where, const std::string& what);
+
+//! "FILE" or "FILE:/object" for messages.
+std::string where(const std::filesystem::path& file, const std::string& object = "");
+//! "/a/b" for ("/a", "b"); handles a root or empty parent.
+std::string join(const std::string& parent, const std::string& child);
+//! Prefixes '/' when missing and strips a trailing one ("sweep/" -> "/sweep").
+std::string absolute(const std::string& object);
+
+//! Creates (truncating) a file written without modification times, so equal content gives
+//! equal bytes.
+Handle create_file(const std::filesystem::path& path);
+//! Opens an existing file read-only or read-write.
+Handle open_file(const std::filesystem::path& path, bool writable);
+//! Closes a file, failing if any object in it is still open.
+void close_file(Handle& file, const std::filesystem::path& path);
+
+//! True when every component of `object` exists ("/" always exists).
+bool exists(hid_t file, const std::string& object);
+//! Opens a group or dataset by absolute path.
+Handle open_object(hid_t file, const std::string& object, const std::string& where);
+//! Opens the group, creating it and its parents when missing.
+Handle require_group(hid_t file, const std::string& group, const std::string& where);
+//! H5O_type_t of an object, or H5O_TYPE_UNKNOWN when it does not exist.
+H5O_type_t object_type(hid_t loc, const std::string& name);
+
+//! Link creation list that creates missing parent groups and stores UTF-8 names.
+Handle link_creation_list();
+//! Group/dataset creation list without modification times (byte-reproducible files).
+Handle group_creation_list();
+//! Variable-length UTF-8 string type.
+Handle utf8_string_type();
+
+//! Writes (replacing) a scalar attribute.
+void write_attribute(hid_t object, const std::string& name, const std::string& value, const std::string& where);
+void write_attribute(hid_t object, const std::string& name, std::int64_t value, const std::string& where);
+void write_attribute(hid_t object, const std::string& name, double value, const std::string& where);
+//! Reads a string attribute (variable or fixed length, ASCII or UTF-8); nullopt when absent.
+std::optional<std::string> read_string_attribute(hid_t object, const std::string& name, const std::string& where);
+//! Names of an object's attributes, in name order.
+std::vector<std::string> attribute_names(hid_t object, const std::string& where);
+
+//! Creates an empty chunked 1-D dataset that can grow without limit.
+Handle create_extendible(hid_t loc, const std::string& name, hid_t file_type, hsize_t chunk_rows, bool compress,
+                         const std::string& where);
+//! Appends `n` elements of `mem_type` at position `size` (in/out: the dataset's length).
+void append(hid_t dataset, hid_t mem_type, const void* data, hsize_t n, hsize_t& size, const std::string& where);
+//! Length of a 1-D dataset; throws DataError when it is not 1-D.
+hsize_t length(hid_t dataset, const std::string& where);
+//! Reads elements [first, first + n) of a 1-D dataset converted to `mem_type`.
+void read_range(hid_t dataset, hid_t mem_type, hsize_t first, hsize_t n, void* out, const std::string& where);
+//! Writes a whole 1-D dataset in one go (contiguous layout).
+void write_vector(hid_t loc, const std::string& name, hid_t file_type, hid_t mem_type, const void* data, hsize_t n,
+                  const std::string& where);
+//! Writes a 1-D variable-length UTF-8 string dataset.
+void write_strings(hid_t loc, const std::string& name, const std::vector<std::string>& values,
+                   const std::string& where);
+//! Reads a 1-D string dataset (variable or fixed length); DataError when it holds no strings.
+std::vector<std::string> read_strings(hid_t dataset, const std::string& where);
+
+//! Checks the root `schema_version` attribute ("MAJOR.MINOR"): DataError when it is missing
+//! (`what` names the expected kind of file) or its major is newer than `supported_major`.
+void require_schema(hid_t file, const std::filesystem::path& path, int supported_major, const std::string& what);
+
+//! Flushes a closed file to stable storage (fsync of the file and its directory).
+void sync_file(const std::filesystem::path& path);
+//! rename(2) with IoError naming both paths.
+void rename_file(const std::filesystem::path& from, const std::filesystem::path& to);
+
+}  // namespace qg::results::h5

@@ -1,0 +1,44 @@
+#pragma once
+// The HDF5 TableWriter: one chunked, extendible 1-D dataset per column, filled from column
+// buffers that are flushed every kChunkRows rows, so each write covers whole chunks.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "h5.hpp"
+#include "qg/results/run_file.hpp"
+
+namespace qg::results {
+
+//! Writes one table of a run file; owned by the RunFile that created it.
+class H5TableWriter final : public TableWriter {
+ public:
+  //! Rows per chunk and per flush (64 Ki rows = 512 KiB per float64 column).
+  static constexpr hsize_t kChunkRows = 65536;
+
+  //! Creates the column datasets under `group`; `where` prefixes error messages.
+  H5TableWriter(hid_t file, const std::string& group, const std::vector<Column>& columns, std::string where);
+
+  void append(std::span<const double> rows) override;
+  std::uint64_t rows() const override { return written_ + buffered_; }
+  //! Writes buffered rows and closes the datasets; later appends throw IoError.
+  void close();
+
+ private:
+  struct Sink {
+    Column column;
+    h5::Handle dataset;
+    std::vector<double> f64;
+    std::vector<std::int64_t> i64;
+  };
+  void flush();
+
+  std::string group_;
+  std::string where_;
+  std::vector<Sink> sinks_;
+  hsize_t buffered_ = 0;
+  hsize_t written_ = 0;
+  bool closed_ = false;
+};
+
+}  // namespace qg::results

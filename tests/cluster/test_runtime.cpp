@@ -1,0 +1,238 @@
+// Coordinator and workers over the in-process transport: the reducer sees the same records
+// in the same order for any number of workers and any chunking; stage inputs reach the
+// workers; failed tasks are reported and the rest completes; a crashed run resumes from its
+// journal to the same result; a silent worker's chunk is handed to another.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <memory>
+#include <thread>
+
+#include "qg/cluster/inprocess_transport.hpp"
+#include "qg/coordinator/coordinator.hpp"
+#include "qg/error.hpp"
+#include "qg/worker/worker.hpp"
+#include "recording_reducer.hpp"
+
+namespace fs = std::filesystem;
+using namespace qg;
+using qg::testing::RecordingReducer;
+
+namespace {
+
+//! Stage 0: task t returns t % 4 values, value j = sin(t + j) (variable-length records).
+//! Stage 1: task t returns t * (sum of stage 0's values), using the stage input.
+//! Tasks listed in `fail` throw.
+class TwoStageJob final : public jobs::Job {
+ public:
+  TwoStageJob(std::uint64_t n0, std::uint64_t n1, std::vector<std::uint64_t> fail = {}, int crash_after = -1)
+      : n_{n0, n1}, fail_(std::move(fail)), crash_after_(crash_after) {
+    header_.kind = "test";
+    header_.name = "two-stage";
+  }
+  const jobs::SpecHeader& header() const override { return header_; }
+  std::uint32_t num_stages() const override { return 2; }
+  std::uint64_t num_tasks(std::uint32_t stage) const override { return n_[stage]; }
+  std::size_t max_task_values(std::uint32_t) const override { return 4; }
+  void set_stage_input(std::uint32_t, std::vector<double> input) override { input_ = std::move(input); }
+  void run_task(std::uint32_t stage, std::uint64_t t, std::vector<double>& out) const override {
+    if (stage == 0 && std::find(fail_.begin(), fail_.end(), t) != fail_.end())
+      throw std::runtime_error("task " + std::to_string(t) + " refuses");
+    out.clear();
+    if (stage == 0) {
+      for (std::uint64_t j = 0; j < t % 4; ++j) out.push_back(std::sin(double(t + j)));
+    } else {
+      out.push_back(double(t) * input_.at(0));
+    }
+  }
+  std::unique_ptr<jobs::Reducer> make_reducer(results::RunFile&) const override {
+    struct Summing final : jobs::Reducer {
+      Summing(RecordingReducer& r, int crash_after) : rec(r), crash_after(crash_after) {}
+      void consume(std::uint32_t s, std::uint64_t t, std::span<const double> v) override {
+        if (crash_after >= 0 && static_cast<int>(rec.seen.size()) >= crash_after)
+          throw std::runtime_error("simulated coordinator crash");
+        for (double x : v) sum += x;
+        rec.consume(s, t, v);
+      }
+      void task_failed(std::uint32_t s, std::uint64_t t, const std::string& m) override { rec.task_failed(s, t, m); }
+      std::vector<double> end_stage(std::uint32_t s) override {
+        rec.end_stage(s);
+        return {sum};
+      }
+      RecordingReducer& rec;
+      int crash_after;
+      double sum = 0.0;
+    };
+    return std::make_unique<Summing>(recorder, crash_after_);
+  }
+
+  mutable RecordingReducer recorder;
+
+ private:
+  jobs::SpecHeader header_;
+  std::uint64_t n_[2];
+  std::vector<std::uint64_t> fail_;
+  int crash_after_;
+  std::vector<double> input_;
+};
+
+fs::path temp_dir() {
+  auto dir = fs::temp_directory_path() / ("qg_runtime_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  return dir;
+}
+
+coordinator::RunContext context(const std::string& name, std::uint64_t chunk) {
+  coordinator::RunContext ctx;
+  ctx.output = temp_dir() / (name + ".h5");
+  ctx.spec_text = "test spec";
+  ctx.chunk = chunk;
+  fs::remove(ctx.output);
+  return ctx;
+}
+
+//! Runs `coord_job` on rank 0 and a fresh TwoStageJob copy per worker thread.
+coordinator::RunSummary run_world(TwoStageJob& coord_job, int workers, const coordinator::RunContext& ctx,
+                                  std::vector<std::uint64_t> fail = {}) {
+  auto transports = cluster::make_inprocess_transports(workers + 1);
+  std::vector<std::thread> threads;
+  for (int w = 1; w <= workers; ++w) {
+    threads.emplace_back([&, w] {
+      TwoStageJob job(coord_job.num_tasks(0), coord_job.num_tasks(1), fail);
+      cluster::JobPayload p;
+      transports[static_cast<std::size_t>(w)]->share_job(p);
+      worker::serve(job, *transports[static_cast<std::size_t>(w)]);
+    });
+  }
+  cluster::JobPayload payload;
+  transports[0]->share_job(payload);
+  coordinator::RunSummary summary;
+  try {
+    summary = coordinator::run_coordinator(coord_job, *transports[0], ctx);
+  } catch (...) {
+    std::vector<char> stop;
+    cluster::encode(cluster::Assignment{}, stop);
+    for (int w = 1; w <= workers; ++w) transports[0]->send(w, cluster::Tag::kAssign, stop);
+    for (auto& t : threads) t.join();
+    throw;
+  }
+  for (auto& t : threads) t.join();
+  return summary;
+}
+
+void expect_in_order(const RecordingReducer& r, std::uint64_t n0, std::uint64_t n1) {
+  ASSERT_EQ(r.seen.size(), n0 + n1);
+  for (std::uint64_t i = 0; i < n0 + n1; ++i) {
+    EXPECT_EQ(r.seen[i].stage, i < n0 ? 0u : 1u);
+    EXPECT_EQ(r.seen[i].task, i < n0 ? i : i - n0);
+  }
+  EXPECT_EQ(r.ended, (std::vector<std::uint32_t>{0, 1}));
+}
+
+}  // namespace
+
+class RuntimeShapes : public ::testing::TestWithParam<std::tuple<int, std::uint64_t>> {};
+
+TEST_P(RuntimeShapes, SameRecordsInTheSameOrder) {
+  const auto [workers, chunk] = GetParam();
+  // Reference: stage 0 records written out directly; stage 1 from their sum.
+  TwoStageJob reference_job(97, 13);
+  std::vector<RecordingReducer::Seen> expected;
+  double sum = 0;
+  for (std::uint64_t t = 0; t < 97; ++t) {
+    std::vector<double> v;
+    for (std::uint64_t j = 0; j < t % 4; ++j) v.push_back(std::sin(double(t + j)));
+    for (double x : v) sum += x;
+    expected.push_back({0, t, v, {}});
+  }
+  for (std::uint64_t t = 0; t < 13; ++t) expected.push_back({1, t, {double(t) * sum}, {}});
+
+  TwoStageJob job(97, 13);
+  const auto ctx = context("shape_" + std::to_string(workers) + "_" + std::to_string(chunk), chunk);
+  const auto summary = run_world(job, workers, ctx);
+  EXPECT_EQ(summary.tasks, 110u);
+  EXPECT_EQ(summary.failed_count, 0u);
+  expect_in_order(job.recorder, 97, 13);
+  EXPECT_EQ(job.recorder.seen, expected);
+  EXPECT_TRUE(fs::exists(ctx.output));
+  EXPECT_FALSE(fs::exists(coordinator::journal_path(ctx.output)));
+}
+
+INSTANTIATE_TEST_SUITE_P(WorkersAndChunks, RuntimeShapes,
+                         ::testing::Combine(::testing::Values(1, 2, 3), ::testing::Values(0u, 1u, 7u)));
+
+TEST(Runtime, FailedTasksAreReportedAndTheRestCompletes) {
+  TwoStageJob job(40, 3, {7, 31});
+  const auto ctx = context("failures", 5);
+  const auto summary = run_world(job, 2, ctx, {7, 31});
+  EXPECT_EQ(summary.failed_count, 2u);
+  ASSERT_EQ(summary.failed.size(), 2u);
+  EXPECT_EQ(summary.failed[0].task, 7u);
+  EXPECT_EQ(summary.failed[1].task, 31u);
+  EXPECT_EQ(summary.failed[0].message, "task 7 refuses");
+  EXPECT_GE(summary.failed[0].rank, 1);
+  expect_in_order(job.recorder, 40, 3);
+  EXPECT_EQ(job.recorder.seen[7].error, "task 7 refuses");
+  EXPECT_TRUE(fs::exists(ctx.output));
+}
+
+TEST(Runtime, ResumeAfterACrashGivesTheUninterruptedResult) {
+  TwoStageJob clean(200, 5);
+  run_world(clean, 2, context("clean", 3));
+
+  auto ctx = context("crashed", 3);
+  TwoStageJob crashing(200, 5, {}, 120);
+  EXPECT_THROW(run_world(crashing, 2, ctx), std::runtime_error);
+  EXPECT_FALSE(fs::exists(ctx.output));
+  EXPECT_TRUE(fs::exists(coordinator::journal_path(ctx.output)));
+
+  ctx.resume = true;
+  TwoStageJob resumed(200, 5);
+  const auto summary = run_world(resumed, 3, ctx);
+  EXPECT_GE(summary.replayed_tasks, 100u);
+  EXPECT_EQ(resumed.recorder.seen, clean.recorder.seen);
+  EXPECT_TRUE(fs::exists(ctx.output));
+  EXPECT_FALSE(fs::exists(coordinator::journal_path(ctx.output)));
+}
+
+TEST(Runtime, ResumeRefusesAJournalOfAnotherSpec) {
+  auto ctx = context("other_spec", 3);
+  TwoStageJob crashing(50, 1, {}, 10);
+  EXPECT_THROW(run_world(crashing, 1, ctx), std::runtime_error);
+  ctx.resume = true;
+  ctx.spec_text = "a different spec";
+  TwoStageJob job(50, 1);
+  EXPECT_THROW(run_world(job, 1, ctx), qg::ConfigError);
+}
+
+TEST(Runtime, SilentWorkersChunkGoesToAnotherWorker) {
+  // Rank 1 takes one chunk and never answers; rank 2 finishes the job.
+  auto transports = cluster::make_inprocess_transports(3);
+  std::thread silent([&] {
+    cluster::JobPayload p;
+    transports[1]->share_job(p);
+    std::vector<char> request;
+    cluster::encode(cluster::ChunkResult{}, request);
+    transports[1]->send(0, cluster::Tag::kResult, request);
+    cluster::Envelope e;
+    transports[1]->receive(e, cluster::kWaitForever);  // takes a chunk, then goes quiet
+  });
+  std::thread healthy([&] {
+    TwoStageJob job(30, 2);
+    cluster::JobPayload p;
+    transports[2]->share_job(p);
+    worker::serve(job, *transports[2]);
+  });
+  TwoStageJob job(30, 2);
+  auto ctx = context("silent", 4);
+  ctx.worker_timeout = 0.2;
+  cluster::JobPayload payload;
+  transports[0]->share_job(payload);
+  const auto summary = coordinator::run_coordinator(job, *transports[0], ctx);
+  silent.join();
+  healthy.join();
+  EXPECT_GE(summary.reissued_chunks, 1u);
+  expect_in_order(job.recorder, 30, 2);
+}

@@ -1,0 +1,82 @@
+// Chunk scheduling: guided sizes, fixed sizes, the look-ahead window, covered ranges and
+// re-issue. Expected sizes are worked out by hand from the guided rule
+// size = ceil(remaining / (2 * workers)), capped.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "qg/coordinator/scheduler.hpp"
+
+using qg::coordinator::ChunkScheduler;
+using qg::coordinator::TaskRange;
+
+namespace {
+std::vector<TaskRange> drain(ChunkScheduler& s) {
+  std::vector<TaskRange> out;
+  while (auto r = s.next(~0ULL >> 1)) out.push_back(*r);
+  return out;
+}
+}  // namespace
+
+TEST(Scheduler, GuidedChunksShrinkAndCoverEveryTaskOnce) {
+  ChunkScheduler s(100, 2, 0, 1000, 1000);
+  const auto chunks = drain(s);
+  // remaining 100 -> 25; 75 -> 19; 56 -> 14; 42 -> 11; 31 -> 8; 23 -> 6; 17 -> 5; 12 -> 3;
+  // 9 -> 3; 6 -> 2; 4 -> 1; 3 -> 1; 2 -> 1; 1 -> 1
+  const std::vector<std::uint64_t> sizes = {25, 19, 14, 11, 8, 6, 5, 3, 3, 2, 1, 1, 1, 1};
+  ASSERT_EQ(chunks.size(), sizes.size());
+  std::uint64_t next = 0;
+  for (std::size_t i = 0; i < chunks.size(); ++i) {
+    EXPECT_EQ(chunks[i].first, next);
+    EXPECT_EQ(chunks[i].count, sizes[i]) << "chunk " << i;
+    next = chunks[i].end();
+  }
+  EXPECT_EQ(next, 100u);
+  EXPECT_TRUE(s.drained());
+}
+
+TEST(Scheduler, FixedChunkSize) {
+  ChunkScheduler s(10, 3, 4, 1000, 1000);
+  const auto chunks = drain(s);
+  ASSERT_EQ(chunks.size(), 3u);
+  EXPECT_EQ(chunks[2], (TaskRange{8, 2}));
+}
+
+TEST(Scheduler, MaxChunkCapsGuidedSize) {
+  ChunkScheduler s(1000, 1, 0, 7, 1000000);
+  EXPECT_EQ(s.next(0)->count, 7u);
+}
+
+TEST(Scheduler, WindowHoldsBackUntilThePrefixAdvances) {
+  ChunkScheduler s(100, 1, 10, 1000, 25);
+  EXPECT_EQ(s.next(0), (TaskRange{0, 10}));
+  EXPECT_EQ(s.next(0), (TaskRange{10, 10}));
+  EXPECT_EQ(s.next(0), (TaskRange{20, 5}));  // clipped at reduced + window = 25
+  EXPECT_FALSE(s.next(0).has_value());
+  EXPECT_EQ(s.next(10), (TaskRange{25, 10}));
+}
+
+TEST(Scheduler, CoveredRangesAreSkipped) {
+  ChunkScheduler s(20, 1, 5, 1000, 1000);
+  s.mark_covered({0, 3});
+  s.mark_covered({7, 4});
+  const auto chunks = drain(s);
+  const std::vector<TaskRange> expected = {{3, 4}, {11, 5}, {16, 4}};
+  EXPECT_EQ(chunks, expected);
+}
+
+TEST(Scheduler, GuidedSizeCountsOnlyTasksLeftToIssue) {
+  ChunkScheduler s(100, 1, 0, 1000, 1000);
+  s.mark_covered({50, 50});
+  // 50 tasks left: ceil(50 / 2) = 25.
+  EXPECT_EQ(s.next(0), (TaskRange{0, 25}));
+}
+
+TEST(Scheduler, RequeuedRangeComesFirst) {
+  ChunkScheduler s(10, 1, 5, 1000, 1000);
+  auto a = s.next(0);
+  s.requeue(*a);
+  EXPECT_EQ(s.next(0), a);
+  EXPECT_EQ(s.next(0), (TaskRange{5, 5}));
+  EXPECT_TRUE(s.drained());
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# End-to-end tests of the quantgrid binary. Usage: e2e.sh QUANTGRID SOURCE_DIR CASE
+# Each case exits non-zero with a message on failure. Run from the test's working dir.
+set -euo pipefail
+QG=$(realpath "$1"); SRC=$(realpath "$2"); CASE=$3
+SPECS=$SRC/tests/e2e/specs
+MPIRUN=(mpiexec --oversubscribe --bind-to none -x TERM=dumb)
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 TERM=dumb
+fail() { echo "FAIL: $*" >&2; exit 1; }
+digest() { "$QG" results digest "$1" | cut -d' ' -f1; }
+
+case $CASE in
+generate)   # fixtures: two synthetic stores
+  "$QG" data generate --symbols 4 --bars 800 --seed 11 --out market.h5
+  "$QG" data generate --symbols 6 --bars 2520 --seed 12 --out market_long.h5
+  "$QG" data info market.h5 | grep -q SYN003 || fail "data info does not list SYN003"
+  ;;
+run-np1)    # the embedded default: no mpirun, one process on all cores
+  "$QG" run "$SPECS/small_sweep.yaml" --output np1.h5 --overwrite --no-progress
+  ;;
+run-mpi)    # mpiexec with N ranks and a chunk size: run-mpi N CHUNK
+  n=$4; chunk=$5
+  "${MPIRUN[@]}" -n "$n" "$QG" run "$SPECS/small_sweep.yaml" --output "np${n}_c${chunk}.h5" --overwrite \
+      --chunk "$chunk" --no-progress
+  ;;
+identical)  # every run above produced byte-identical result datasets
+  ref=$(digest np1.h5)
+  for f in np2_c0.h5 np3_c0.h5 np3_c1.h5 np2_c7.h5; do
+    [ "$(digest "$f")" = "$ref" ] || fail "$f differs from np1.h5"
+  done
+  echo "all digests equal: $ref"
+  ;;
+results-cli)
+  "$QG" results top np1.h5 --by sharpe -n 5 | tee top.txt
+  [ "$(grep -c SYN00 top.txt)" -eq 5 ] || fail "top -n 5 did not print 5 rows"
+  "$QG" results summary np1.h5 | grep -q sma_crossover || fail "summary lacks the strategy"
+  "$QG" results export np1.h5 --csv --out np1.csv
+  rows=$(($(wc -l < np1.csv) - 1))
+  # 4 symbols x combos: fast 2..30, slow 5,8,..,80 with fast < slow (counted by the checker)
+  expected=$(/usr/bin/python3 -c "print(4*sum(1 for f in range(2,31) for s in range(5,81,3) if f<s))")
+  [ "$rows" -eq "$expected" ] || fail "export has $rows rows, expected $expected"
+  ;;
+numpy-reference)   # every row against an independent NumPy implementation of the conventions
+  /usr/bin/python3 "$SRC/tests/e2e/check_sweep_numpy.py" np1.h5 market.h5
+  ;;
+python-reader)
+  PYTHONPATH=$SRC/results/python /usr/bin/python3 - <<'PY'
+import quantgrid_results as q
+df = q.load_sweep("np1.h5")
+assert {"combo", "symbol", "fast", "slow", "sharpe"} <= set(df.columns), df.columns
+assert df["symbol"].nunique() == 4
+q.heatmap("np1.h5", "sharpe", "fast", "slow", out_png="heatmap.png")
+import os
+assert os.path.getsize("heatmap.png") > 1000
+print("python reader OK:", len(df), "rows")
+PY
+  ;;
+task-failure)   # a task that throws: reported, the rest completes, exit code 3
+  set +e
+  QG_FAIL_TASKS=0:3 "$QG" run "$SPECS/small_sweep.yaml" --output failing.h5 --overwrite --no-progress 2> err.txt
+  code=$?
+  set -e
+  cat err.txt
+  [ $code -eq 3 ] || fail "exit code $code, expected 3"
+  grep -q "task 3 on rank" err.txt || fail "no failure line naming task 3"
+  [ -f failing.h5 ] || fail "no run file after a task failure"
+  "$QG" results summary failing.h5 | grep -q "injected failure" || fail "summary does not list the failure"
+  ;;
+bad-spec)   # one clear error naming file, line and key; exit code 1; nothing written
+  set +e
+  "$QG" run "$SPECS/bad_key.yaml" 2> err.txt
+  code=$?
+  set -e
+  cat err.txt
+  [ $code -eq 1 ] || fail "exit code $code, expected 1"
+  grep -q "bad_key.yaml:9" err.txt || fail "error does not name bad_key.yaml:9"
+  grep -q "stpe" err.txt || fail "error does not name the unknown key"
+  [ ! -e bad.h5 ] || fail "a run file was written for a bad spec"
+  ;;
+kill-resume)   # SIGKILL a rank mid-run, resume, compare: kill-resume worker|coordinator
+  who=$4
+  rm -f long.h5 long.h5.journal
+  "${MPIRUN[@]}" -n 3 "$QG" run "$SPECS/long_sweep.yaml" --output long.h5 --no-progress &
+  launcher=$!
+  for _ in $(seq 1 600); do   # wait until some chunks are journaled
+    [ -f long.h5.journal ] && [ "$(stat -c %s long.h5.journal)" -gt 200000 ] && break
+    sleep 0.05
+  done
+  victim=""
+  for pid in $(pgrep -f "quantgrid run $SPECS/long_sweep.yaml"); do
+    rank=$(tr '\0' '\n' < /proc/$pid/environ 2>/dev/null | sed -n 's/^OMPI_COMM_WORLD_RANK=//p')
+    if { [ "$who" = coordinator ] && [ "$rank" = 0 ]; } || { [ "$who" = worker ] && [ "$rank" = 2 ]; }; then
+      victim=$pid
+    fi
+  done
+  [ -n "$victim" ] || fail "no $who rank to kill"
+  kill -9 "$victim"
+  set +e; wait $launcher; code=$?; set -e
+  [ $code -ne 0 ] || fail "the killed run exited 0 (it finished before the kill?)"
+  [ ! -e long.h5 ] || fail "a run file appeared at its final path after a crash"
+  [ -f long.h5.journal ] || fail "no journal after a crash"
+  "${MPIRUN[@]}" -n 3 "$QG" run "$SPECS/long_sweep.yaml" --output long.h5 --resume --no-progress 2> resume.txt
+  grep -q "replayed" resume.txt || fail "resume did not replay the journal"
+  [ -f long_ref.h5 ] || "$QG" run "$SPECS/long_sweep.yaml" --output long_ref.h5 --overwrite --no-progress
+  [ "$(digest long.h5)" = "$(digest long_ref.h5)" ] || fail "resumed run differs from an uninterrupted one"
+  [ ! -e long.h5.journal ] || fail "journal left behind after a complete run"
+  echo "resumed run equals the uninterrupted run"
+  ;;
+*) fail "unknown case $CASE" ;;
+esac
