@@ -69,7 +69,9 @@ class CoordinatorRun {
     write_provenance(*file, spec_sha);
     auto reducer = job_.make_reducer(*file);
     for (std::uint32_t stage = 0; stage < job_.num_stages(); ++stage) {
+      const auto stage_start = Clock::now();
       run_stage(stage, *reducer);
+      summary_.stage_seconds += std::chrono::duration<double>(Clock::now() - stage_start).count();
       auto input = reducer->end_stage(stage);
       if (stage + 1 < job_.num_stages()) {
         stage_input_ = input;
@@ -81,6 +83,7 @@ class CoordinatorRun {
     file->set_attribute("/", "end_time", utc_now());
     summary_.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     file->set_attribute("/", "elapsed_seconds", summary_.seconds);
+    file->set_attribute("/", "stage_seconds", summary_.stage_seconds);
     journal_->sync();
     file->commit();
     journal_->remove();  // the run file is complete: the journal has served its purpose

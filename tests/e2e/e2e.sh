@@ -17,18 +17,45 @@ generate)   # fixtures: two synthetic stores
   ;;
 run-np1)    # the embedded default: no mpirun, one process on all cores
   "$QG" run "$SPECS/small_sweep.yaml" --output np1.h5 --overwrite --no-progress
+  cp np1.h5 small_sweep_np1.h5
   ;;
-run-mpi)    # mpiexec with N ranks and a chunk size: run-mpi N CHUNK
+run-mpi)    # mpiexec with N ranks and a chunk size (0: guided): run-mpi N CHUNK
   n=$4; chunk=$5
-  "${MPIRUN[@]}" -n "$n" "$QG" run "$SPECS/small_sweep.yaml" --output "np${n}_c${chunk}.h5" --overwrite \
-      --chunk "$chunk" --no-progress
+  for spec in small_sweep many_tasks; do
+    "${MPIRUN[@]}" -n "$n" "$QG" run "$SPECS/$spec.yaml" --output "${spec}_np${n}_c${chunk}.h5" --overwrite \
+        --chunk "$chunk" --no-progress
+  done
   ;;
 identical)  # every run above produced byte-identical result datasets
-  ref=$(digest np1.h5)
-  for f in np2_c0.h5 np3_c0.h5 np3_c1.h5 np2_c7.h5; do
-    [ "$(digest "$f")" = "$ref" ] || fail "$f differs from np1.h5"
+  "$QG" run "$SPECS/many_tasks.yaml" --output many_tasks_np1.h5 --overwrite --no-progress --threads 1
+  for spec in small_sweep many_tasks; do
+    ref=$(digest ${spec}_np1.h5)
+    for f in ${spec}_np2_c0.h5 ${spec}_np3_c0.h5 ${spec}_np3_c1.h5 ${spec}_np2_c7.h5; do
+      [ "$(digest "$f")" = "$ref" ] || fail "$f differs from the single-process run"
+    done
+    echo "$spec: all digests equal: $ref"
   done
-  echo "all digests equal: $ref"
+  ;;
+recover)    # mpirun --enable-recovery: a killed worker's chunk is re-issued, the run completes
+  rm -f recovered.h5 recovered.h5.journal
+  "${MPIRUN[@]}" --enable-recovery -n 3 "$QG" run "$SPECS/long_sweep.yaml" --output recovered.h5 --no-progress \
+      --worker-timeout 1 2> recover.txt &
+  launcher=$!
+  for _ in $(seq 1 600); do
+    [ -f recovered.h5.journal ] && [ "$(stat -c %s recovered.h5.journal)" -gt 200000 ] && break
+    sleep 0.05
+  done
+  for pid in $(pgrep -f "quantgrid run $SPECS/long_sweep.yaml --output recovered.h5"); do
+    rank=$(tr '\0' '\n' < /proc/$pid/environ 2>/dev/null | sed -n 's/^OMPI_COMM_WORLD_RANK=//p')
+    [ "$rank" = 2 ] && kill -9 "$pid"
+  done
+  set +e; wait $launcher; code=$?; set -e
+  cat recover.txt
+  [ $code -eq 0 ] || fail "the run did not survive the lost worker (exit $code)"
+  grep -q "presumed lost" recover.txt || fail "no chunk was re-issued (was the worker killed?)"
+  [ -f long_ref.h5 ] || "$QG" run "$SPECS/long_sweep.yaml" --output long_ref.h5 --overwrite --no-progress
+  [ "$(digest recovered.h5)" = "$(digest long_ref.h5)" ] || fail "recovered run differs from an uninterrupted one"
+  echo "recovered run equals the uninterrupted run"
   ;;
 results-cli)
   "$QG" results top np1.h5 --by sharpe -n 5 | tee top.txt

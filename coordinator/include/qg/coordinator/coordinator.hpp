@@ -42,7 +42,8 @@ struct RunSummary {
   std::uint64_t failed_count = 0;
   std::vector<FailedTask> failed;    // the first kMaxRecordedErrors failures
   std::uint64_t reissued_chunks = 0;
-  double seconds = 0.0;
+  double seconds = 0.0;        // the whole run, file creation and commit included
+  double stage_seconds = 0.0;  // dispatch of the first chunk to the last reduce, all stages
 };
 
 inline constexpr std::size_t kMaxRecordedErrors = 10000;
