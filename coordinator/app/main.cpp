@@ -6,13 +6,6 @@
 
 #include "commands.hpp"
 
-#ifndef QG_VERSION
-#define QG_VERSION "0.0.0"
-#endif
-#ifndef QG_GIT_COMMIT
-#define QG_GIT_COMMIT "unknown"
-#endif
-
 namespace {
 
 using namespace qg::app;
