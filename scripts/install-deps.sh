@@ -8,7 +8,7 @@ packages=(
   libopenmpi-dev openmpi-bin libboost-mpi-dev libboost-serialization-dev
   libhdf5-dev hdf5-tools libeigen3-dev libtbb-dev libopenblas-dev
   libspdlog-dev libyaml-cpp-dev libcli11-dev libsodium-dev librandom123-dev
-  cppzmq-dev libzmq3-dev
+  cppzmq-dev libzmq3-dev nlohmann-json3-dev
   libgtest-dev libbenchmark-dev
   python3 python3-numpy python3-pandas python3-h5py python3-matplotlib
 )
