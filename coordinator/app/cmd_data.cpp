@@ -1,6 +1,7 @@
 // `quantgrid data import|generate|info`.
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "commands.hpp"
@@ -39,11 +40,18 @@ std::vector<std::int32_t> business_days(std::chrono::sys_days start, std::int64_
   return out;
 }
 
+//! Creates the folder a store goes into, so that `--out data/market.h5` works on a fresh checkout.
+void create_parent(const std::string& path) {
+  const auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent);
+}
+
 }  // namespace
 
 int cmd_data_import(const ImportArgs& args) {
   results::CsvImportOptions options;
   options.symbol = args.symbol;
+  create_parent(args.out);
   const auto imported = results::import_csv(args.csv, args.out, options);
   for (const auto& s : imported)
     std::cout << "imported " << s.symbol << ": " << s.bars << " bars, " << s.first << " to " << s.last << "\n";
@@ -68,6 +76,7 @@ int cmd_data_generate(const GenerateArgs& args) {
     s.volume = std::move(bars.volume);
     data.symbols.push_back(std::move(s));
   }
+  create_parent(args.out);
   results::write_store(args.out, data);
   std::cout << "wrote " << args.symbols << " symbols x " << args.bars << " bars (seed " << args.seed << ") to "
             << args.out << "\n";
