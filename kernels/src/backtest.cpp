@@ -40,7 +40,7 @@ struct LaneState {
   VecD equity = simd::splat(1.0);
   VecD drawdown{}, max_dd{};
   VecD trades{}, turnover{}, exposed{};  // exposed = sum of h^2, i.e. bars with h != 0
-  VecD entry_equity{}, closed{}, won{};  // round trips
+  VecD trip = simd::splat(1.0), closed{}, won{};  // round trips: growth of the open trip
 };
 
 //! Advances the state by one return bar: held positions h, bar return r, 1/(bars so far).
@@ -65,12 +65,15 @@ inline void step(LaneState& s, VecD h, double r, double cost, double inv_count) 
   s.trades = simd::count_where(changed, s.trades);
   s.turnover += abs_dh;
   s.exposed += h * h;  // h is -1, 0 or 1
-  // A change out of a non-zero position closes a trip; a change into one opens the next.
+  // A change out of a non-zero position closes a trip; a change into one opens the next. A trip
+  // is charged its own opening and closing cost, so a flip's 2k is split between two trips.
   const Mask closes = changed & (s.prev_h != 0.0);
   s.closed = simd::count_where(closes, s.closed);
+  const VecD closed_growth = s.trip * (1.0 - cost * simd::vabs(s.prev_h));
   // Two selects rather than one on (closes & win): GCC 12 scalarizes that combined mask.
-  s.won = simd::select(closes, simd::count_where(s.equity > s.entry_equity, s.won), s.won);
-  s.entry_equity = simd::select(changed & (h != 0.0), prev_equity, s.entry_equity);
+  s.won = simd::select(closes, simd::count_where(closed_growth > 1.0, s.won), s.won);
+  const VecD held_growth = 1.0 + h * r;
+  s.trip = simd::select(changed, held_growth - cost * simd::vabs(h), s.trip * held_growth);
   s.prev_h = h;
 }
 

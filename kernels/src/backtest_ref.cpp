@@ -90,15 +90,20 @@ std::array<double, kNumMetrics> backtest_metrics_ref(const PreparedSeries& serie
   at(Metric::kExposure) = exposed / n;
 
   // ---- round trips: open at the first bar held non-zero, close at the first bar held differently ----
+  // A trip is charged the cost of opening it (in its entry bar) and of closing it, so a flip's
+  // 2k is split between the trip it closes and the trip it opens.
+  const double* r_all = series.returns();
   double closed = 0.0, won = 0.0;
-  double entry_equity = 0.0;  // E[entry-1] of the open trip
   for (std::int64_t t = 1; t < n_bars; ++t) {
-    if (held[t] == held[t - 1]) continue;
-    if (held[t - 1] != 0.0) {  // a trip was open: it closes here
-      closed += 1.0;
-      if (equity[t] > entry_equity) won += 1.0;
-    }
-    if (held[t] != 0.0) entry_equity = equity[t - 1];  // a new trip opens here
+    if (held[t] == 0.0 || held[t] == held[t - 1]) continue;
+    // A trip opens at bar t; find its exit bar (the first bar held differently), if any.
+    double growth = 1.0 + held[t] * r_all[t] - cost_per_unit * std::abs(held[t]);
+    std::int64_t exit = t + 1;
+    while (exit < n_bars && held[exit] == held[t]) growth *= 1.0 + held[t] * r_all[exit++];
+    if (exit == n_bars) break;  // still open at the end: not counted
+    growth *= 1.0 - cost_per_unit * std::abs(held[t]);
+    closed += 1.0;
+    if (growth > 1.0) won += 1.0;
   }
   at(Metric::kWinRate) = closed > 0.0 ? won / closed : 0.0;
   return m;

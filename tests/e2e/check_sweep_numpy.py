@@ -48,19 +48,19 @@ def metrics(c, pos, k):
     e = np.concatenate([[1.0], equity])
     mdd = np.max(1.0 - e / np.maximum.accumulate(e))
     calmar = cagr / mdd if mdd > 0 else 0.0
-    # round trips: equity index i = after bar i (e[0] = start); bar t (1..T-1) is index t
+    # round trips: each pays its own opening cost (entry bar) and closing cost (exit bar)
     wins = closed = 0
-    entry = None
+    growth = None
     prev = 0.0
-    for t in range(1, n + 1):
-        cur = h[t - 1]
+    for i in range(n):          # bar i+1 of the series
+        cur = h[i]
         if cur != prev:
-            if prev != 0.0 and entry is not None:
+            if prev != 0.0:
                 closed += 1
-                wins += e[t] > e[entry - 1]
-                entry = None
-            if cur != 0.0:
-                entry = t
+                wins += growth * (1.0 - k * abs(prev)) > 1.0
+            growth = 1.0 + cur * r[i] - k * abs(cur) if cur != 0.0 else None
+        elif cur != 0.0:
+            growth *= 1.0 + cur * r[i]
         prev = cur
     return {
         "total_return": total, "cagr": cagr, "sharpe": sharpe, "sortino": sortino,

@@ -141,23 +141,24 @@ TEST(BacktestMetrics, WinRateOnConstructedRoundTrips) {
   }
 }
 
-// Long_short flip. Closes 100, 110, 99, 99 -> r = 0.1, -0.1, 0. pos = 1, -1, 0, 0, cost 0.01.
-// h = 0, 1, -1, 0. net1 = 0.1 - 0.01 = 0.09; net2 = -1*(-0.1) - 0.01*2 = 0.08 (the flip moves 2
-// units); net3 = -0.01. E = 1, 1.09, 1.1772, 1.165428.
-// Flip at t=2 closes the long (E[2] = 1.1772 > E[0] = 1: win) and opens the short with entry
-// equity E[1] = 1.09; the short closes at t=3 with E[3] = 1.165428 > 1.09: win. Note that the
-// exit equity of the long includes the short's first bar, as the convention states.
+// Closes 100, 101, 106.05, 106.05 (r = 0.01, 0.05, 0); pos = 1, -1, 0, 0; k = 0.001.
+// h = 0, 1, -1, 0. net1 = 0.01 - 0.001 = 0.009; net2 = -0.05 - 0.002 = -0.052 (the flip moves 2
+// units); net3 = -0.001. E = 1, 1.009, 0.956532, 0.955575468.
+// Each trip pays its own opening and closing cost: the long grows 1.009 * 0.999 = 1.007991 (win);
+// the short grows (1 - 0.05 - 0.001) * 0.999 = 0.948051 (loss): win rate 1/2. (Measuring the long
+// to E[2] instead would book the short's first bar against it and call both trips losses.)
+// Drawdown: 1 - 0.955575468 / 1.009 = 0.052948.
 TEST(BacktestMetrics, FlipClosesOneTripAndOpensTheNext) {
-  const PreparedSeries s = close_only({100, 110, 99, 99});
+  const PreparedSeries s = close_only({100, 101, 106.05, 106.05});
   const std::vector<std::int8_t> pos = {1, -1, 0, 0};
   std::array<double, kNumMetrics> fast{};
-  backtest_metrics(s, pos.data(), 1, 0.01, fast.data());
-  for (const auto& m : {backtest_metrics_ref(s, pos, 0.01), fast}) {
-    EXPECT_NEAR(metric(m, Metric::kTotalReturn), 0.165428, 1e-12);
+  backtest_metrics(s, pos.data(), 1, 0.001, fast.data());
+  for (const auto& m : {backtest_metrics_ref(s, pos, 0.001), fast}) {
+    EXPECT_NEAR(metric(m, Metric::kTotalReturn), 0.955575468 - 1.0, 1e-12);
     EXPECT_EQ(metric(m, Metric::kTrades), 3.0);
     EXPECT_EQ(metric(m, Metric::kTurnover), 4.0);
-    EXPECT_EQ(metric(m, Metric::kWinRate), 1.0);
-    EXPECT_NEAR(metric(m, Metric::kMaxDrawdown), 0.01, 1e-12);  // the exit cost of the short, 1.1772 -> 1.165428
+    EXPECT_EQ(metric(m, Metric::kWinRate), 0.5);
+    EXPECT_NEAR(metric(m, Metric::kMaxDrawdown), 0.052948, 1e-12);
   }
 }
 

@@ -192,7 +192,15 @@ def metrics(close, pos, cost):
             entry = None
         if held[t] != 0:
             entry = t
-    wins = sum(1 for (e, x) in trips if equity[x] > equity[e - 1])
+    # Each trip pays its own opening cost (entry bar) and closing cost (exit bar); the held
+    # position is constant inside a trip, so its growth is a plain product.
+    def trip_growth(e, x):
+        h = held[e]
+        g = 1.0 + h * (close[e] / close[e - 1] - 1.0) - cost * abs(h)
+        for t in range(e + 1, x):
+            g *= 1.0 + h * (close[t] / close[t - 1] - 1.0)
+        return g * (1.0 - cost * abs(h))
+    wins = sum(1 for (e, x) in trips if trip_growth(e, x) > 1.0)
     out["win_rate"] = wins / len(trips) if trips else 0.0
     return out
 

@@ -28,7 +28,7 @@ enum class Metric : int {
   kTrades,       // number of t in 1..T-1 with h[t] != h[t-1]
   kTurnover,     // sum |h[t] - h[t-1]|
   kExposure,     // share of the T-1 bars with h[t] != 0
-  kWinRate,      // share of closed round trips with E[exit] > E[entry-1]; 0 when none closed
+  kWinRate,      // share of closed round trips with a gain (each charged its own entry and exit cost); 0 when none closed
   kCount
 };
 inline constexpr int kNumMetrics = static_cast<int>(Metric::kCount);
@@ -41,9 +41,11 @@ int metric_index(std::string_view name);
 //! Computes the metrics of `n_sets` position paths on one series.
 //! pos: time-major, pos[t * n_sets + j] in {-1, 0, 1} is set j's position decided at close t.
 //! metrics: set-major, metrics[j * kNumMetrics + m].
-//! Round trips: a trip opens at the first bar held with a non-zero position (entry bar) and
+//! Round trips: a trip opens at the first bar held with a non-zero position h (entry bar) and
 //! closes at the first bar held with a different position (exit bar; a flip closes one trip
-//! and opens the next in the same bar).
+//! and opens the next in the same bar). Its growth is (1 + h*r[entry] - k|h|) * prod over the
+//! bars after entry and before exit of (1 + h*r[t]) * (1 - k|h|): the trip pays its own opening
+//! and closing cost (a flip's 2k is split between the two trips). It is a win when growth > 1.
 void backtest_metrics(const PreparedSeries& series, const std::int8_t* pos, int n_sets,
                       double cost_per_unit, double* metrics);
 
