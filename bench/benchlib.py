@@ -49,6 +49,8 @@ def parse_args(description, extra=None):
     p.add_argument("--quick", action="store_true", help="short smoke run (smaller sizes, fewer rounds)")
     p.add_argument("--rounds", type=int, default=None, help="measured rounds (default 5, 2 with --quick)")
     p.add_argument("--work-dir", default=None, help="scratch directory (default BUILD_DIR/bench-data)")
+    p.add_argument("--no-wait", dest="wait_quiet", action="store_false",
+                   help="do not wait (up to 30 s) for an idle machine before each run")
     if extra:
         extra(p)
     args = p.parse_args()
@@ -70,6 +72,31 @@ def log(*parts):
 def loadavg():
     with open("/proc/loadavg") as f:
         return float(f.read().split()[0])
+
+
+def _cpu_times():
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return sum(v), v[3] + v[4]   # total, idle + iowait
+
+
+def idle_cores(seconds=0.5):
+    """Cores left idle by the rest of the machine over a short sample."""
+    t0, i0 = _cpu_times()
+    time.sleep(seconds)
+    t1, i1 = _cpu_times()
+    return (os.cpu_count() or 1) * (i1 - i0) / max(1, t1 - t0)
+
+
+def wait_for_quiet(max_wait=30.0, need=None):
+    """Waits (up to max_wait s) until the machine is nearly idle, so a round is not measured
+    while another job holds a core. Returns the idle cores seen last; the round runs anyway."""
+    need = (os.cpu_count() or 1) - 0.25 if need is None else need
+    deadline = time.monotonic() + max_wait
+    while True:
+        idle = idle_cores()
+        if idle >= need or time.monotonic() >= deadline:
+            return idle
 
 
 def median(values):
@@ -111,7 +138,7 @@ def _children_cpu():
     return ru.ru_utime + ru.ru_stime
 
 
-def run_quantgrid(args, spec, output, ranks=None, threads=1, chunk=None, extra=()):
+def run_quantgrid(args, spec, output, ranks=None, threads=1, chunk=None, extra=(), mpi_extra=()):
     """Runs one sweep and returns the run file's timing attributes plus wall and CPU seconds.
 
     ranks=None runs one process (in-process transport); otherwise `mpiexec -n ranks`.
@@ -122,8 +149,9 @@ def run_quantgrid(args, spec, output, ranks=None, threads=1, chunk=None, extra=(
         cmd += ["--chunk", str(chunk)]
     cmd += list(extra)
     if ranks is not None:
-        cmd = [MPIEXEC, "-n", str(ranks)] + MPI_FLAGS + cmd
+        cmd = [MPIEXEC, "-n", str(ranks)] + MPI_FLAGS + list(mpi_extra) + cmd
     load = loadavg()
+    idle = wait_for_quiet() if getattr(args, "wait_quiet", True) else idle_cores(0.2)
     cpu0 = _children_cpu()
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -132,7 +160,7 @@ def run_quantgrid(args, spec, output, ranks=None, threads=1, chunk=None, extra=(
     if proc.returncode != 0:
         raise BenchError(f"quantgrid failed (exit {proc.returncode}): {' '.join(cmd)}\n{proc.stdout[-4000:]}")
     info = read_attrs(output)
-    info.update(wall_seconds=wall, cpu_seconds=cpu, load_before=load, command=" ".join(cmd))
+    info.update(wall_seconds=wall, cpu_seconds=cpu, load_before=load, idle_cores_before=idle, command=" ".join(cmd))
     return info
 
 

@@ -8,6 +8,8 @@
 #include <boost/mpi/environment.hpp>
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/vector.hpp>
+#include <sched.h>
+
 #include <thread>
 
 #include "qg/error.hpp"
@@ -49,12 +51,17 @@ class MpiTransport final : public Transport {
     stats_.bytes_sent += bytes.size();
   }
 
-  // Polls with a growing back-off instead of a blocking receive: Open MPI's blocking calls
-  // spin, and with more ranks than cores a spinning coordinator steals a worker's core.
+  // Polls instead of a blocking receive: Open MPI's blocking calls spin, and with more ranks
+  // than cores a spinning coordinator steals a worker's core. For the first 200 us it polls
+  // and yields the core (replies to small chunks come that fast, and a plain poll count ends
+  // too soon: sleeping costs a timer slack of ~60 us per round trip); then it sleeps with a
+  // growing pause, up to 1 ms, while long chunks run.
   bool receive(Envelope& into, std::chrono::microseconds timeout) override {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const auto start = std::chrono::steady_clock::now();
+    const auto deadline = start + timeout;
+    const auto spin_until = start + std::chrono::microseconds(200);
     auto pause = std::chrono::microseconds(0);
-    for (int polls = 0;; ++polls) {
+    for (;;) {
       if (auto status = comm_.iprobe(mpi::any_source, mpi::any_tag)) {
         const int n = status->count<char>().value_or(0);
         into.bytes.resize(static_cast<std::size_t>(n));
@@ -65,8 +72,11 @@ class MpiTransport final : public Transport {
         stats_.bytes_received += static_cast<std::uint64_t>(n);
         return true;
       }
-      if (std::chrono::steady_clock::now() >= deadline) return false;
-      if (polls > 200) {  // about 20-50 us of spinning first: replies usually come that fast
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= deadline) return false;
+      if (now < spin_until) {
+        sched_yield();
+      } else {
         pause = std::min(std::chrono::microseconds(1000), pause + std::chrono::microseconds(20));
         std::this_thread::sleep_for(pause);
       }

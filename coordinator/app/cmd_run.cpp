@@ -158,6 +158,7 @@ int cmd_run(const RunArgs& args, int& argc, char**& argv) {
   ctx.chunk = args.chunk;
   ctx.resume = args.resume;
   ctx.worker_timeout = args.worker_timeout;
+  ctx.ranks = mpi.size();
   ctx.threads = args.threads > 0 ? args.threads : tbb::info::default_concurrency();
   ctx.interactive = !args.no_progress && isatty(STDERR_FILENO) != 0;
   try {

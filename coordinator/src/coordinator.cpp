@@ -116,7 +116,7 @@ class CoordinatorRun {
     file.set_attribute("/", "data_file", ctx_.data_file);
     file.set_attribute("/", "data_sha256", ctx_.data_sha256);
     file.set_attribute("/", "seed", static_cast<std::int64_t>(job_.header().seed));
-    file.set_attribute("/", "ranks", static_cast<std::int64_t>(transport_.size()));
+    file.set_attribute("/", "ranks", static_cast<std::int64_t>(ctx_.ranks > 0 ? ctx_.ranks : transport_.size()));
     file.set_attribute("/", "threads", static_cast<std::int64_t>(ctx_.threads));
     file.set_attribute("/", "start_time", utc_now());
   }

@@ -3,6 +3,7 @@
 #include "qg/error.hpp"
 #include "qg/jobs/job.hpp"
 #include "qg/jobs/sweep_job.hpp"
+#include "qg/jobs/var_job.hpp"
 #include "spec_reader.hpp"
 
 namespace qg::jobs {
@@ -20,7 +21,7 @@ std::unique_ptr<Job> make_sweep(const std::string& text, const std::string& orig
   return std::make_unique<SweepJob>(parse_sweep_spec(text, origin), std::move(data));
 }
 
-constexpr JobKind kKinds[] = {{"sweep", kSweepSpecKeys, &make_sweep}};
+constexpr JobKind kKinds[] = {{"sweep", kSweepSpecKeys, &make_sweep}, {"var", kVarJobKeys, &make_var_job}};
 constexpr std::string_view kCommonKeys[] = {"job", "name", "data", "output", "seed"};
 
 }  // namespace

@@ -10,7 +10,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 digest() { "$QG" results digest "$1" | cut -d' ' -f1; }
 
 case $CASE in
-generate)   # fixtures: two synthetic stores
+generate)   # fixtures: two synthetic stores (and no run file left from an earlier build)
+  rm -f ./*.h5 ./*.h5.journal
   "$QG" data generate --symbols 4 --bars 800 --seed 11 --out market.h5
   "$QG" data generate --symbols 6 --bars 2520 --seed 12 --out market_long.h5
   "$QG" data info market.h5 | grep -q SYN003 || fail "data info does not list SYN003"

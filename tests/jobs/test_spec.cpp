@@ -189,7 +189,7 @@ TEST(SweepSpec, SyntaxErrorKeepsTheParserLine) {
 }
 
 TEST(SweepSpec, UnknownJobKindAndBadNameAreErrors) {
-  expect_error(edit(1, "job: sweeep"), 1, "job", "unknown job kind 'sweeep' (known: sweep)");
+  expect_error(edit(1, "job: sweeep"), 1, "job", "unknown job kind 'sweeep' (known: sweep, var)");
   expect_error(edit(2, "name: my run"), 2, "name", "may only contain");
 }
 
@@ -229,7 +229,11 @@ TEST(SweepSpec, EveryExampleParses) {
     if (entry.path().extension() != ".yaml") continue;
     std::ifstream in(entry.path());
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    EXPECT_NO_THROW(parse_sweep_spec(text, entry.path().string())) << entry.path();
+    // Every example names a known kind; sweeps parse fully here (other kinds need their data).
+    const auto header = parse_header(text, entry.path().string());
+    if (header.kind == "sweep") {
+      EXPECT_NO_THROW(parse_sweep_spec(text, entry.path().string())) << entry.path();
+    }
     ++n;
   }
   EXPECT_GE(n, 6);

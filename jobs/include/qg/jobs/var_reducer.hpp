@@ -1,0 +1,48 @@
+#pragma once
+// Merges the var job's stages and writes the /var group of a run file (docs/var.md).
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "qg/jobs/job.hpp"
+#include "qg/jobs/var_analytics.hpp"
+#include "qg/kernels/var/tail.hpp"
+
+namespace qg::jobs {
+
+struct VarSetup;
+class VarJob;
+
+//! Stage 0: collects per-batch statistics and yields the tail threshold. Stage 1: merges the
+//! batches' tail rows (task-id order, bounded top-K), then computes every figure and writes
+//! /var/summary, /var/components, /var/stress, /var/backtest and their companions.
+class VarReducer final : public Reducer {
+ public:
+  VarReducer(std::shared_ptr<const VarSetup> setup, const VarJob& job, results::RunFile& out);
+
+  void consume(std::uint32_t stage, std::uint64_t task, std::span<const double> records) override;
+  void task_failed(std::uint32_t stage, std::uint64_t task, const std::string& message) override;
+  std::vector<double> end_stage(std::uint32_t stage) override;
+
+ private:
+  void write_results();
+  void write_attributes(const MethodFigures& mc);
+  void write_assets();
+  void write_summary(const std::vector<const MethodFigures*>& methods);
+  void write_components(const std::vector<const MethodFigures*>& methods);
+  void write_stress();
+  void write_backtest();
+
+  std::shared_ptr<const VarSetup> setup_;
+  results::RunFile& out_;
+  std::uint64_t n_tasks_ = 0;
+  std::uint64_t tail_capacity_ = 0;
+  std::size_t stats_width_ = 0;
+  std::vector<BatchStats> batches_;
+  std::optional<kernels::var::TailRows> tail_;
+  std::uint64_t failed_ = 0;
+  double threshold_ = 0;
+};
+
+}  // namespace qg::jobs

@@ -1,0 +1,193 @@
+// Monte Carlo tail figures, historical simulation, delta-normal, stress and backtest.
+#include "qg/jobs/var_analytics.hpp"
+
+#include <Eigen/Dense>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "qg/error.hpp"
+#include "qg/jobs/var_spec.hpp"
+#include "qg/kernels/var/black_scholes.hpp"
+#include "qg/kernels/var/parametric.hpp"
+#include "qg/kernels/var/tail.hpp"
+
+namespace qg::jobs {
+namespace {
+
+namespace kv = kernels::var;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+//! Euler component VaR: positions' mean loss over rows near the VaR rank, rescaled to VaR.
+std::vector<double> component_var(std::span<const double> rows, std::size_t w, std::size_t p, std::uint64_t rank,
+                                  double var) {
+  const std::size_t n_rows = rows.size() / w;
+  const std::size_t centre = static_cast<std::size_t>(rank - 1);
+  const std::size_t half = std::max<std::size_t>(1, static_cast<std::size_t>(rank / 20));
+  const std::size_t lo = centre > half ? centre - half : 0, hi = std::min(n_rows - 1, centre + half);
+  std::vector<double> avg(p, 0.0);
+  for (std::size_t i = lo; i <= hi; ++i)
+    for (std::size_t k = 0; k < p; ++k) avg[k] -= rows[i * w + 2 + k];
+  double total = 0;
+  for (double& v : avg) total += v /= static_cast<double>(hi - lo + 1);
+  if (total != 0)
+    for (double& v : avg) v *= var / total;
+  return avg;
+}
+
+//! VaR at `rank` of (loss - position k's loss) over the rows.
+double var_without(std::span<const double> rows, std::size_t w, std::size_t k, std::uint64_t rank) {
+  const std::size_t n_rows = rows.size() / w;
+  std::vector<double> l(n_rows);
+  for (std::size_t i = 0; i < n_rows; ++i) l[i] = rows[i * w] + rows[i * w + 2 + k];
+  const auto nth = l.begin() + static_cast<std::ptrdiff_t>(rank - 1);
+  std::nth_element(l.begin(), nth, l.end(), std::greater<>());
+  return *nth;
+}
+
+}  // namespace
+
+MethodFigures tail_figures(const VarSetup& setup, std::span<const double> rows, std::uint64_t n_total) {
+  const std::size_t p = setup.book.positions.size(), w = 2 + p;
+  QG_CHECK(rows.size() % w == 0, "tail rows of the wrong width");
+  MethodFigures f;
+  f.scenarios = n_total;
+  std::vector<double> losses(rows.size() / w);
+  for (std::size_t i = 0; i < losses.size(); ++i) losses[i] = rows[i * w];
+  for (double a : setup.spec.confidence) {
+    const std::uint64_t rank = kv::var_rank(n_total, a);
+    QG_CHECK(rank <= losses.size() && kv::tail_size(n_total, a) <= losses.size(), "tail shorter than the VaR rank");
+    const double var = kv::var_from_top(losses, n_total, a);
+    f.var.push_back(var);
+    f.es.push_back(kv::es_from_top(losses, n_total, a));
+    f.var_se.push_back(kNaN);
+    f.es_se.push_back(kNaN);
+    std::vector<double> ces(p, 0.0), inc(p);
+    for (std::size_t i = 0; i < losses.size(); ++i) {
+      const double weight = kv::es_weight(n_total, a, i);
+      if (weight == 0) break;
+      for (std::size_t k = 0; k < p; ++k) ces[k] -= weight * rows[i * w + 2 + k];
+    }
+    for (std::size_t k = 0; k < p; ++k) inc[k] = var - var_without(rows, w, k, rank);
+    f.component_var.push_back(component_var(rows, w, p, rank, var));
+    f.component_es.push_back(std::move(ces));
+    f.incremental_var.push_back(std::move(inc));
+  }
+  return f;
+}
+
+void batch_means_se(const std::vector<BatchStats>& batches, MethodFigures& f) {
+  const std::size_t t = batches.size();
+  if (t < 2) return;
+  double s = 0;
+  for (const auto& b : batches) s += b.n;
+  for (std::size_t l = 0; l < f.var.size(); ++l) {
+    double dv = 0, de = 0;
+    for (const auto& b : batches) {
+      dv += b.n * (b.var[l] - f.var[l]) * (b.var[l] - f.var[l]);
+      de += b.n * (b.es[l] - f.es[l]) * (b.es[l] - f.es[l]);
+    }
+    f.var_se[l] = std::sqrt(dv / (static_cast<double>(t - 1) * s));
+    f.es_se[l] = std::sqrt(de / (static_cast<double>(t - 1) * s));
+  }
+}
+
+MethodFigures historical_figures(const VarSetup& setup) {
+  const std::size_t p = setup.book.positions.size(), w = 2 + p;
+  const auto n = static_cast<std::size_t>(setup.horizon_history.rows());
+  std::vector<double> rows(n * w);
+  Eigen::VectorXd y;
+  for (std::size_t r = 0; r < n; ++r) {
+    y = setup.horizon_history.row(static_cast<Eigen::Index>(r)).transpose();
+    double* row = rows.data() + r * w;
+    kv::position_pnl(setup.book, y.data(), row + 2);
+    double pnl = 0;
+    for (std::size_t k = 0; k < p; ++k) pnl += row[2 + k];
+    row[0] = -pnl;
+    row[1] = static_cast<double>(r);
+  }
+  kv::TailRows sorted(n, w);
+  sorted.add(rows);
+  return tail_figures(setup, sorted.finish(), n);
+}
+
+MethodFigures parametric_figures(const VarSetup& setup) {
+  const kv::Book& book = setup.book;
+  std::vector<std::size_t> asset;
+  std::vector<double> delta;
+  for (const auto& pos : book.positions) {
+    const double s = book.prices[pos.asset];
+    double d = 1.0;
+    if (pos.option >= 0) {
+      const auto& o = book.options[static_cast<std::size_t>(pos.option)];
+      d = kv::bs_delta(o.type, s, o.strike, o.expiry, book.rate, o.vol);
+    }
+    asset.push_back(pos.asset);
+    delta.push_back(pos.quantity * d * s);
+  }
+  MethodFigures f;
+  for (double a : setup.spec.confidence) {
+    const auto m = setup.spec.distribution == kv::Distribution::kStudentT ? kv::t_multipliers(a, setup.spec.nu)
+                                                                          : kv::normal_multipliers(a);
+    const auto b = kv::parametric_breakdown(setup.cov, setup.mean, asset, delta, m);
+    f.var.push_back(b.var);
+    f.es.push_back(b.es);
+    f.var_se.push_back(kNaN);
+    f.es_se.push_back(kNaN);
+    f.component_var.push_back(b.component_var);
+    f.component_es.push_back(b.component_es);
+    f.incremental_var.push_back(b.incremental_var);
+  }
+  return f;
+}
+
+StressFigures stress_figures(const VarSetup& setup) {
+  const std::size_t p = setup.book.positions.size();
+  StressFigures f;
+  std::vector<double> y(setup.assets.size()), pnl(p);
+  for (const auto& scenario : setup.spec.stress) {
+    std::fill(y.begin(), y.end(), 0.0);
+    for (const auto& [symbol, r] : scenario.shocks) {
+      const auto it = std::find(setup.assets.begin(), setup.assets.end(), symbol);
+      if (it != setup.assets.end()) y[static_cast<std::size_t>(it - setup.assets.begin())] = r;
+    }
+    kv::position_pnl(setup.book, y.data(), pnl.data());
+    double total = 0;
+    for (double v : pnl) total += v;
+    f.pnl.push_back(total);
+    f.position_pnl.insert(f.position_pnl.end(), pnl.begin(), pnl.end());
+  }
+  return f;
+}
+
+BacktestFigures backtest_figures(const VarSetup& setup) {
+  BacktestFigures f;
+  const std::size_t bw = setup.spec.backtest_window;
+  const auto r = static_cast<std::size_t>(setup.returns.rows());
+  if (bw == 0 || r <= bw) return f;
+  kv::Book one_day = setup.book;
+  one_day.horizon_years = 1.0 / kTradingDaysPerYear;
+  std::vector<double> loss(r);
+  Eigen::VectorXd y;
+  for (std::size_t t = 0; t < r; ++t) {
+    y = setup.returns.row(static_cast<Eigen::Index>(t)).transpose();
+    loss[t] = -kv::book_pnl(one_day, y.data());
+  }
+  const auto& levels = setup.spec.confidence;
+  std::vector<std::vector<std::uint8_t>> hits(levels.size());
+  for (std::size_t t = bw; t < r; ++t) {
+    const std::span<const double> past(loss.data() + (t - bw), bw);
+    f.dates.push_back(setup.dates[t + 1]);  // return t runs from dates[t] to dates[t + 1]
+    f.pnl.push_back(-loss[t]);
+    for (std::size_t l = 0; l < levels.size(); ++l) {
+      const double var = kv::empirical_var(past, levels[l]);
+      f.var.push_back(var);
+      hits[l].push_back(loss[t] > var ? 1 : 0);
+    }
+  }
+  for (std::size_t l = 0; l < levels.size(); ++l) f.tests.push_back(kv::coverage_test(hits[l], levels[l]));
+  return f;
+}
+
+}  // namespace qg::jobs

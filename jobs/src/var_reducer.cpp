@@ -1,0 +1,257 @@
+// The var reduce: batch statistics -> threshold, tails -> exact top K, then every figure.
+#include "qg/jobs/var_reducer.hpp"
+
+#include <Eigen/Core>
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+#include "qg/error.hpp"
+#include "qg/jobs/var_job.hpp"
+#include "qg/jobs/var_spec.hpp"
+#include "qg/results/run_file.hpp"
+
+namespace qg::jobs {
+namespace {
+
+namespace kv = kernels::var;
+using results::ColumnType;
+constexpr const char* kGroup = "/var";
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+const std::vector<std::string> kMethodNames = {"monte_carlo", "historical", "parametric"};
+
+//! Figures of a Monte Carlo run that could not complete: NaN everywhere.
+MethodFigures missing_figures(std::size_t levels, std::size_t positions) {
+  MethodFigures f;
+  f.var = f.es = f.var_se = f.es_se = std::vector<double>(levels, kNaN);
+  f.component_var = f.component_es = f.incremental_var =
+      std::vector<std::vector<double>>(levels, std::vector<double>(positions, kNaN));
+  return f;
+}
+
+//! 0.975 -> "0.975" (shortest round-trip form).
+std::string level_text(double a) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, a);
+  return ec == std::errc() ? std::string(buf, end) : std::to_string(a);
+}
+
+}  // namespace
+
+VarReducer::VarReducer(std::shared_ptr<const VarSetup> setup, const VarJob& job, results::RunFile& out)
+    : setup_(std::move(setup)),
+      out_(out),
+      n_tasks_(job.num_tasks(VarJob::kStatsStage)),
+      tail_capacity_(job.tail_capacity()),
+      stats_width_(job.stats_width()) {
+  tail_.emplace(static_cast<std::size_t>(tail_capacity_), job.tail_width());
+}
+
+void VarReducer::consume(std::uint32_t stage, std::uint64_t task, std::span<const double> records) {
+  if (stage == VarJob::kTailStage) return tail_->add(records);
+  QG_CHECK(stage == VarJob::kStatsStage && records.size() == stats_width_,
+           "var: bad stage-0 record of task " + std::to_string(task));
+  BatchStats b{records[0], records[1], records[2], records[3], {}, {}};
+  for (std::size_t i = VarJob::kStatsHead; i < records.size(); i += 2) {
+    b.var.push_back(records[i]);
+    b.es.push_back(records[i + 1]);
+  }
+  batches_.push_back(std::move(b));
+}
+
+void VarReducer::task_failed(std::uint32_t stage, std::uint64_t task, const std::string& message) {
+  // The coordinator records the message in /errors; without every batch the Monte Carlo
+  // figures are not those of the spec, so they are written as NaN.
+  (void)stage;
+  (void)task;
+  (void)message;
+  ++failed_;
+}
+
+std::vector<double> VarReducer::end_stage(std::uint32_t stage) {
+  if (stage == VarJob::kStatsStage) {
+    threshold_ = std::numeric_limits<double>::infinity();
+    for (const auto& b : batches_) threshold_ = std::min(threshold_, b.threshold);
+    // Stage 1 recomputes the same losses bit for bit; the margin only guards against a
+    // platform that would not, and costs a few extra rows.
+    const double margin = 1e-12 * std::max(1.0, std::fabs(threshold_));
+    return {std::isfinite(threshold_) ? threshold_ - margin : threshold_};
+  }
+  QG_CHECK(stage == VarJob::kTailStage, "var has two stages");
+  write_results();
+  return {};
+}
+
+void VarReducer::write_results() {
+  const VarSetup& s = *setup_;
+  const std::size_t levels = s.spec.confidence.size(), p = s.book.positions.size();
+  MethodFigures mc = missing_figures(levels, p);
+  const auto rows = tail_->finish();
+  if (failed_ == 0) {
+    QG_CHECK(rows.size() / tail_->width() == tail_capacity_,
+             "var: the merged tail holds " + std::to_string(rows.size() / tail_->width()) + " rows, expected " +
+                 std::to_string(tail_capacity_));
+    mc = tail_figures(s, rows, s.spec.scenarios);
+    batch_means_se(batches_, mc);
+  }
+  const MethodFigures hist = historical_figures(s);
+  const MethodFigures param = parametric_figures(s);
+  write_attributes(mc);
+  write_assets();
+  write_summary({&mc, &hist, &param});
+  write_components({&mc, &hist, &param});
+  write_stress();
+  write_backtest();
+}
+
+void VarReducer::write_attributes(const MethodFigures& mc) {
+  const VarSpec& spec = setup_->spec;
+  out_.set_attribute(kGroup, "scenarios", static_cast<std::int64_t>(spec.scenarios));
+  out_.set_attribute(kGroup, "batch", static_cast<std::int64_t>(spec.batch));
+  out_.set_attribute(kGroup, "batches", static_cast<std::int64_t>(n_tasks_));
+  out_.set_attribute(kGroup, "tail_rows", static_cast<std::int64_t>(tail_capacity_));
+  out_.set_attribute(kGroup, "tail_threshold", threshold_);
+  out_.set_attribute(kGroup, "horizon_days", static_cast<std::int64_t>(spec.horizon_days));
+  out_.set_attribute(kGroup, "distribution", std::string(distribution_name(spec.distribution)));
+  out_.set_attribute(kGroup, "nu", static_cast<std::int64_t>(spec.nu));
+  out_.set_attribute(kGroup, "covariance", spec.covariance == CovarianceKind::kEwma ? "ewma" : "sample");
+  out_.set_attribute(kGroup, "lambda", spec.covariance == CovarianceKind::kEwma ? spec.lambda : kNaN);
+  out_.set_attribute(kGroup, "mean", spec.mean == MeanKind::kSample ? "sample" : "zero");
+  out_.set_attribute(kGroup, "shrinkage", spec.shrinkage);
+  out_.set_attribute(kGroup, "window", static_cast<std::int64_t>(spec.window));
+  const auto& d = setup_->dates;
+  out_.set_attribute(kGroup, "window_start", static_cast<std::int64_t>(d[d.size() - spec.window]));
+  out_.set_attribute(kGroup, "window_end", static_cast<std::int64_t>(d.back()));
+  out_.set_attribute(kGroup, "rate", spec.rate);
+  out_.set_attribute(kGroup, "se_method", "batch_means");
+  out_.set_attribute(kGroup, "failed_tasks", static_cast<std::int64_t>(failed_));
+  out_.set_attribute(kGroup, "monte_carlo_complete", static_cast<std::int64_t>(failed_ == 0 && !mc.var.empty()));
+  out_.set_attribute(kGroup, "backtest_method", "historical");
+  out_.set_attribute(kGroup, "backtest_window", static_cast<std::int64_t>(spec.backtest_window));
+}
+
+void VarReducer::write_assets() {
+  const VarSetup& s = *setup_;
+  const Eigen::VectorXd lin = s.book.linear_exposure(), delta = s.book.delta_exposure();
+  auto& table = out_.create_table("/var/assets", {{"price", ColumnType::kFloat64},
+                                                  {"exposure", ColumnType::kFloat64},
+                                                  {"delta_exposure", ColumnType::kFloat64},
+                                                  {"volatility", ColumnType::kFloat64}});
+  std::vector<double> rows;
+  for (Eigen::Index a = 0; a < lin.size(); ++a)
+    rows.insert(rows.end(), {s.book.prices[static_cast<std::size_t>(a)], lin(a), delta(a), std::sqrt(s.cov(a, a))});
+  table.append(rows);
+  out_.write_strings("/var/assets/symbols", s.assets);
+}
+
+void VarReducer::write_summary(const std::vector<const MethodFigures*>& methods) {
+  auto& table = out_.create_table("/var/summary", {{"method", ColumnType::kInt64},
+                                                   {"confidence", ColumnType::kFloat64},
+                                                   {"var", ColumnType::kFloat64},
+                                                   {"es", ColumnType::kFloat64},
+                                                   {"var_se", ColumnType::kFloat64},
+                                                   {"es_se", ColumnType::kFloat64},
+                                                   {"scenarios", ColumnType::kInt64}});
+  const auto& levels = setup_->spec.confidence;
+  std::vector<double> rows;
+  for (std::size_t m = 0; m < methods.size(); ++m) {
+    const MethodFigures& f = *methods[m];
+    for (std::size_t l = 0; l < levels.size(); ++l)
+      rows.insert(rows.end(), {static_cast<double>(m), levels[l], f.var[l], f.es[l], f.var_se[l], f.es_se[l],
+                               static_cast<double>(f.scenarios)});
+  }
+  table.append(rows);
+  std::vector<std::string> names;
+  for (std::size_t m = 0; m < methods.size(); ++m) names.insert(names.end(), levels.size(), kMethodNames[m]);
+  out_.write_strings("/var/summary/method_name", names);
+}
+
+void VarReducer::write_components(const std::vector<const MethodFigures*>& methods) {
+  auto& table = out_.create_table("/var/components", {{"method", ColumnType::kInt64},
+                                                      {"position", ColumnType::kInt64},
+                                                      {"confidence", ColumnType::kFloat64},
+                                                      {"component_var", ColumnType::kFloat64},
+                                                      {"component_es", ColumnType::kFloat64},
+                                                      {"marginal_var", ColumnType::kFloat64},
+                                                      {"incremental_var", ColumnType::kFloat64}});
+  const auto& levels = setup_->spec.confidence;
+  const auto& positions = setup_->book.positions;
+  std::vector<double> rows;
+  std::vector<std::string> method_names, position_names;
+  for (std::size_t m = 0; m < methods.size(); ++m)
+    for (std::size_t k = 0; k < positions.size(); ++k)
+      for (std::size_t l = 0; l < levels.size(); ++l) {
+        const MethodFigures& f = *methods[m];
+        method_names.push_back(kMethodNames[m]);
+        position_names.push_back(setup_->position_names[k]);
+        const double c = f.component_var[l][k];
+        rows.insert(rows.end(), {static_cast<double>(m), static_cast<double>(k), levels[l], c, f.component_es[l][k],
+                                 c / positions[k].quantity, f.incremental_var[l][k]});
+      }
+  table.append(rows);
+  out_.write_strings("/var/components/method_name", method_names);
+  out_.write_strings("/var/components/position_name", position_names);
+}
+
+void VarReducer::write_stress() {
+  const auto& stress = setup_->spec.stress;
+  if (stress.empty()) return;
+  const StressFigures f = stress_figures(*setup_);
+  auto& table = out_.create_table("/var/stress", {{"scenario", ColumnType::kInt64},
+                                                  {"pnl", ColumnType::kFloat64},
+                                                  {"loss", ColumnType::kFloat64}});
+  auto& per_position = out_.create_table("/var/stress_positions", {{"scenario", ColumnType::kInt64},
+                                                                    {"position", ColumnType::kInt64},
+                                                                    {"pnl", ColumnType::kFloat64}});
+  std::vector<double> rows, prow;
+  std::vector<std::string> names;
+  const std::size_t p = setup_->book.positions.size();
+  for (std::size_t i = 0; i < stress.size(); ++i) {
+    rows.insert(rows.end(), {static_cast<double>(i), f.pnl[i], -f.pnl[i]});
+    for (std::size_t k = 0; k < p; ++k) prow.insert(prow.end(), {static_cast<double>(i), static_cast<double>(k), f.position_pnl[i * p + k]});
+    names.push_back(stress[i].name);
+  }
+  table.append(rows);
+  per_position.append(prow);
+  out_.write_strings("/var/stress/name", names);
+}
+
+void VarReducer::write_backtest() {
+  const BacktestFigures f = backtest_figures(*setup_);
+  if (f.tests.empty()) return;
+  const auto& levels = setup_->spec.confidence;
+  auto& table = out_.create_table(
+      "/var/backtest", {{"confidence", ColumnType::kFloat64}, {"observations", ColumnType::kInt64},
+                        {"exceptions", ColumnType::kInt64},   {"expected", ColumnType::kFloat64},
+                        {"kupiec_lr", ColumnType::kFloat64},  {"kupiec_p", ColumnType::kFloat64},
+                        {"independence_lr", ColumnType::kFloat64}, {"independence_p", ColumnType::kFloat64},
+                        {"cc_lr", ColumnType::kFloat64},      {"cc_p", ColumnType::kFloat64},
+                        {"zone", ColumnType::kInt64},         {"n00", ColumnType::kInt64},
+                        {"n01", ColumnType::kInt64},          {"n10", ColumnType::kInt64},
+                        {"n11", ColumnType::kInt64}});
+  std::vector<double> rows;
+  std::vector<std::string> zones;
+  for (std::size_t l = 0; l < levels.size(); ++l) {
+    const auto& t = f.tests[l];
+    zones.push_back(kv::zone_name(t.zone));
+    rows.insert(rows.end(), {levels[l], double(t.n), double(t.exceptions), double(t.n) * (1 - levels[l]), t.lr_pof,
+                             t.p_pof, t.lr_ind, t.p_ind, t.lr_cc, t.p_cc, double(static_cast<int>(t.zone)),
+                             double(t.n00), double(t.n01), double(t.n10), double(t.n11)});
+  }
+  table.append(rows);
+  out_.write_strings("/var/backtest/zone_name", zones);
+
+  std::vector<results::Column> day_cols = {{"date", ColumnType::kInt64}, {"pnl", ColumnType::kFloat64}};
+  for (double a : levels) day_cols.push_back({"var_" + level_text(a), ColumnType::kFloat64});
+  auto& days = out_.create_table("/var/backtest_days", day_cols);
+  std::vector<double> drows;
+  for (std::size_t t = 0; t < f.dates.size(); ++t) {
+    drows.push_back(f.dates[t]);
+    drows.push_back(f.pnl[t]);
+    for (std::size_t l = 0; l < levels.size(); ++l) drows.push_back(f.var[t * levels.size() + l]);
+  }
+  days.append(drows);
+}
+
+}  // namespace qg::jobs

@@ -1,0 +1,185 @@
+// Monte Carlo revaluation: normal / Student t / bootstrap shocks, block by block, with a
+// DGEMV fast path for linear books and DGEMM + Black-Scholes for books with options.
+#include "qg/kernels/var/simulate.hpp"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "qg/error.hpp"
+
+namespace qg::kernels::var {
+
+Eigen::VectorXd Book::linear_exposure() const {
+  Eigen::VectorXd e = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(n_assets()));
+  for (const auto& p : positions)
+    if (p.option < 0) e(static_cast<Eigen::Index>(p.asset)) += p.quantity * prices[p.asset];
+  return e;
+}
+
+Eigen::VectorXd Book::delta_exposure() const {
+  Eigen::VectorXd e = linear_exposure();
+  for (const auto& p : positions) {
+    if (p.option < 0) continue;
+    const auto& o = options[static_cast<std::size_t>(p.option)];
+    const double s = prices[o.asset];
+    e(static_cast<Eigen::Index>(o.asset)) += p.quantity * s * bs_delta(o.type, s, o.strike, o.expiry, rate, o.vol);
+  }
+  return e;
+}
+
+void position_pnl(const Book& book, const double* y, double* pnl) {
+  for (std::size_t i = 0; i < book.positions.size(); ++i) {
+    const auto& p = book.positions[i];
+    const double s = book.prices[p.asset];
+    if (p.option < 0) {
+      pnl[i] = p.quantity * s * y[p.asset];
+      continue;
+    }
+    const auto& o = book.options[static_cast<std::size_t>(p.option)];
+    const double v = bs_price(o.type, s * (1 + y[p.asset]), o.strike, o.expiry - book.horizon_years, book.rate, o.vol);
+    pnl[i] = p.quantity * (v - o.value0);
+  }
+}
+
+double book_pnl(const Book& book, const double* y) {
+  std::vector<double> pnl(book.positions.size());
+  position_pnl(book, y, pnl.data());
+  double total = 0;
+  for (double v : pnl) total += v;
+  return total;
+}
+
+Simulator::Simulator(ShockModel model, Book book, std::uint64_t seed)
+    : model_(std::move(model)), book_(std::move(book)), seed_(seed) {
+  const auto n = static_cast<Eigen::Index>(book_.n_assets());
+  exposure_ = book_.linear_exposure();
+  if (model_.dist == Distribution::kBootstrap) {
+    const Eigen::Index w = model_.history.rows();
+    if (w < 1 || model_.history.cols() != n) throw KernelError("bootstrap history must be W x n_assets, W >= 1");
+    hist_pnl_.resize(w, static_cast<Eigen::Index>(n_positions()));
+    hist_loss_.resize(w);
+    for (Eigen::Index r = 0; r < w; ++r) {
+      const Eigen::VectorXd y = model_.history.row(r).transpose();
+      position_pnl(book_, y.data(), hist_pnl_.row(r).data());
+      hist_loss_(r) = -hist_pnl_.row(r).sum();
+    }
+    return;
+  }
+  if (model_.chol.rows() != n || model_.chol.cols() != n || model_.mean.size() != n)
+    throw KernelError("shock model: Cholesky factor and mean must match the book's assets");
+  if (model_.dist == Distribution::kStudentT && model_.nu <= 2)
+    throw KernelError("Student t shocks need nu > 2 for a finite variance");
+  chol_exposure_ = model_.chol.transpose() * exposure_;
+  mean_pnl_ = model_.mean.dot(exposure_);
+}
+
+void Simulator::losses(std::uint64_t batch, std::uint64_t first, std::size_t count, double* out,
+                       SimWorkspace& ws) const {
+  for (std::size_t done = 0; done < count; done += kBlockRows) {
+    const std::size_t rows = std::min(kBlockRows, count - done);
+    simulate_block(batch, first + done, rows, ws);
+    std::copy_n(ws.loss.data(), rows, out + done);
+  }
+}
+
+void Simulator::simulate_block(std::uint64_t batch, std::uint64_t first, std::size_t rows, SimWorkspace& ws) const {
+  QG_CHECK(rows <= kBlockRows, "simulate_block: more rows than a block");
+  ws.loss.resize(rows);
+  if (model_.dist == Distribution::kBootstrap) return bootstrap_block(batch, first, rows, ws);
+  const std::size_t n = book_.n_assets();
+  ws.z.resize(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(n));
+  fill_normals({seed_, batch, kShockStream}, first, rows, n, ws.z.data(), ws.normals);
+  draw_scales(batch, first, rows, ws);
+  if (book_.linear()) linear_block(rows, ws);
+  else full_block(rows, ws);
+}
+
+void Simulator::draw_scales(std::uint64_t batch, std::uint64_t first, std::size_t rows, SimWorkspace& ws) const {
+  ws.scale.assign(rows, 1.0);
+  if (model_.dist != Distribution::kStudentT) return;
+  const auto nu = static_cast<std::size_t>(model_.nu);
+  ws.chi.resize(rows * nu);
+  fill_normals({seed_, batch, kChi2Stream}, first, rows, nu, ws.chi.data(), ws.normals);
+  for (std::size_t r = 0; r < rows; ++r) {
+    double w = 0;
+    for (std::size_t k = 0; k < nu; ++k) w += ws.chi[r * nu + k] * ws.chi[r * nu + k];
+    ws.scale[r] = std::sqrt((model_.nu - 2.0) / w);
+  }
+}
+
+void Simulator::linear_block(std::size_t rows, SimWorkspace& ws) const {
+  const auto n = static_cast<int>(book_.n_assets());
+  cblas_dgemv(CblasRowMajor, CblasNoTrans, static_cast<int>(rows), n, 1.0, ws.z.data(), n, chol_exposure_.data(), 1,
+              0.0, ws.loss.data(), 1);
+  for (std::size_t r = 0; r < rows; ++r) ws.loss[r] = -(mean_pnl_ + ws.scale[r] * ws.loss[r]);
+}
+
+void Simulator::full_block(std::size_t rows, SimWorkspace& ws) const {
+  const auto n = static_cast<int>(book_.n_assets());
+  const auto m = static_cast<int>(rows);
+  ws.y.resize(static_cast<Eigen::Index>(rows), n);
+  // Row-major Y = Z L^T: L is column-major, so its buffer read row-major is L^T.
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, n, 1.0, ws.z.data(), n, model_.chol.data(), n, 0.0,
+              ws.y.data(), n);
+  for (std::size_t r = 0; r < rows; ++r) {
+    double* y = ws.y.data() + r * static_cast<std::size_t>(n);
+    for (int a = 0; a < n; ++a) y[a] = model_.mean(a) + ws.scale[r] * y[a];
+  }
+  cblas_dgemv(CblasRowMajor, CblasNoTrans, m, n, 1.0, ws.y.data(), n, exposure_.data(), 1, 0.0, ws.loss.data(), 1);
+  ws.spots.resize(rows);
+  ws.values.resize(rows);
+  for (const auto& p : book_.positions) {
+    if (p.option < 0) continue;
+    const auto& o = book_.options[static_cast<std::size_t>(p.option)];
+    const double s0 = book_.prices[o.asset];
+    for (std::size_t r = 0; r < rows; ++r) ws.spots[r] = s0 * (1.0 + ws.y(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(o.asset)));
+    bs_price_block(o.type, ws.spots.data(), rows, o.strike, o.expiry - book_.horizon_years, book_.rate, o.vol,
+                   ws.values.data());
+    for (std::size_t r = 0; r < rows; ++r) ws.loss[r] += p.quantity * (ws.values[r] - o.value0);
+  }
+  for (std::size_t r = 0; r < rows; ++r) ws.loss[r] = -ws.loss[r];
+}
+
+void Simulator::bootstrap_block(std::uint64_t batch, std::uint64_t first, std::size_t rows, SimWorkspace& ws) const {
+  ws.values.resize(rows);
+  ws.row_index.resize(rows);
+  fill_uniforms({seed_, batch, kIndexStream}, first, rows, ws.values.data());
+  const auto w = static_cast<std::uint32_t>(model_.history.rows());
+  for (std::size_t r = 0; r < rows; ++r) {
+    // u < 1 always, but u * W may round up to W: clamp.
+    const auto idx = std::min(static_cast<std::uint32_t>(ws.values[r] * w), w - 1);
+    ws.row_index[r] = idx;
+    ws.loss[r] = hist_loss_(idx);
+  }
+}
+
+void Simulator::block_position_pnl(SimWorkspace& ws, std::span<const std::uint32_t> local_rows, double* out) const {
+  const std::size_t p = n_positions(), k = local_rows.size();
+  if (model_.dist == Distribution::kBootstrap) {
+    for (std::size_t i = 0; i < k; ++i) std::copy_n(hist_pnl_.row(ws.row_index[local_rows[i]]).data(), p, out + i * p);
+    return;
+  }
+  const auto n = static_cast<Eigen::Index>(book_.n_assets());
+  if (book_.linear() && k > 0) {
+    // The fast path never formed Y: form it for the selected rows only (one small DGEMM).
+    ws.sel_z.resize(static_cast<Eigen::Index>(k), n);
+    ws.sel_y.resize(static_cast<Eigen::Index>(k), n);
+    for (std::size_t i = 0; i < k; ++i) ws.sel_z.row(static_cast<Eigen::Index>(i)) = ws.z.row(local_rows[i]);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(k), static_cast<int>(n), static_cast<int>(n),
+                1.0, ws.sel_z.data(), static_cast<int>(n), model_.chol.data(), static_cast<int>(n), 0.0, ws.sel_y.data(),
+                static_cast<int>(n));
+  }
+  Eigen::VectorXd y(n);
+  for (std::size_t i = 0; i < k; ++i) {
+    const auto r = static_cast<Eigen::Index>(local_rows[i]);
+    if (book_.linear())
+      y = model_.mean + ws.scale[local_rows[i]] * ws.sel_y.row(static_cast<Eigen::Index>(i)).transpose();
+    else
+      y = ws.y.row(r).transpose();
+    position_pnl(book_, y.data(), out + i * p);
+  }
+}
+
+}  // namespace qg::kernels::var

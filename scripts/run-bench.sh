@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Runs every benchmark of quantgrid and prints a markdown summary (figures: docs/performance.md).
+#   scripts/run-bench.sh BUILD_DIR [--quick]
+# BUILD_DIR must hold the quantgrid and bench_kernels binaries (`make bench` builds them).
+# Scratch data goes to BUILD_DIR/bench-data; the full run takes about 8 minutes on 2 cores.
+set -euo pipefail
+
+if [ $# -lt 1 ] || [ "$1" = "-h" ] || [ "$1" = "--help" ]; then
+  echo "usage: $0 BUILD_DIR [--quick]" >&2
+  exit 1
+fi
+build=$(cd "$1" && pwd)
+shift
+quick=()
+if [ "${1:-}" = "--quick" ]; then quick=(--quick); fi
+here=$(cd "$(dirname "$0")/.." && pwd)
+
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 TERM=dumb
+# OpenBLAS mis-detects some virtualised AVX-512 CPUs and falls back to slow kernels.
+if grep -qw avx512f /proc/cpuinfo 2>/dev/null; then export OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-SkylakeX}; fi
+
+py=/usr/bin/python3   # Debian's interpreter has numpy and h5py
+[ -x "$py" ] || py=python3
+for bin in "$build/quantgrid" "$build/bench/kernels/bench_kernels"; do
+  [ -x "$bin" ] || { echo "error: $bin not built" >&2; exit 1; }
+done
+
+data="$build/bench-data"
+mkdir -p "$data"
+logs="$data/logs"
+mkdir -p "$logs"
+start=$(date +%s)
+
+echo "## quantgrid benchmarks ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc --all) cores, load $(cut -d' ' -f1 /proc/loadavg))"
+echo
+echo "### Kernel microbenchmarks (bench_kernels, one core)"
+echo
+min_time=0.2
+[ ${#quick[@]} -gt 0 ] && min_time=0.05
+"$build/bench/kernels/bench_kernels" --benchmark_min_time=$min_time --benchmark_format=csv 2>"$logs/bench_kernels.err" \
+  >"$logs/bench_kernels.csv"
+echo "| benchmark | time per iteration (us) | M bar-evaluations/s |"
+echo "|---|---|---|"
+"$py" - "$logs/bench_kernels.csv" <<'EOF'
+import csv, sys
+with open(sys.argv[1]) as f:
+    lines = [l for l in f if l.startswith('name,') or l.startswith('"BM_')]
+for row in csv.DictReader(lines):
+    ips = float(row["items_per_second"] or 0)
+    print(f"| {row['name']} | {float(row['real_time']) / 1e3:.1f} | {ips / 1e6:.0f} |")
+EOF
+echo
+
+declare -A json
+for b in sweep_throughput scaling dispatch memory; do
+  echo "running bench/$b.py ..." >&2
+  if ! "$py" "$here/bench/$b.py" "$build" "${quick[@]}" >"$logs/$b.log" 2>&1; then
+    echo "error: bench/$b.py failed; its log:" >&2
+    cat "$logs/$b.log" >&2
+    exit 1
+  fi
+  json[$b]=$(tail -n 1 "$logs/$b.log")
+done
+
+"$py" - "${json[sweep_throughput]}" "${json[scaling]}" "${json[dispatch]}" "${json[memory]}" <<'EOF'
+import json, sys
+t, s, d, m = (json.loads(a) for a in sys.argv[1:5])
+def ok(cond): return "met" if cond else "missed"
+print("### End-to-end (median of interleaved rounds; `stage_seconds` from the run file)")
+print()
+print("| measurement | quantgrid | reference | ratio | target |")
+print("|---|---|---|---|---|")
+print(f"| sweep throughput, sma_crossover {t['combos']:,} combos x {t['bars']} bars x {t['symbols']} symbols, 1 core "
+      f"| {t['quantgrid_bar_evals_per_s_per_core'] / 1e6:.0f} M bar-evals/s "
+      f"| NumPy {t['numpy_bar_evals_per_s_per_core'] / 1e6:.1f} M/s | **{t['ratio']:.1f}x** "
+      f"| >= 20x: {ok(t['ratio'] >= 20)} |")
+print(f"| scaling, 2 workers vs 1 ({s['symbols']} symbols, {s['tasks']} tasks) "
+      f"| {s['t_2workers_s']:.2f} s | 1 worker {s['t_1worker_s']:.2f} s "
+      f"| **{s['parallel_efficiency'] * 100:.0f}%** efficiency | >= 90%: {ok(s['parallel_efficiency'] >= 0.9)} |")
+print(f"| one process, all cores (--threads 0) | {s['t_1process_all_cores_s']:.2f} s | 1 worker {s['t_1worker_s']:.2f} s "
+      f"| {s['efficiency_1process_all_cores'] * 100:.0f}% efficiency | |")
+for key, label in (("mpi_np2_per_s", "mpiexec -n 2"), ("mpi_np3_per_s", "mpiexec -n 3"),
+                   ("in_process_per_s", "one process")):
+    print(f"| dispatch, --chunk 1, {d['tasks']:,} tasks, {label} | {d[key]:,.0f} round trips/s "
+          f"| raw Boost.MPI queue 3-8e5/s | {d[key] / 5e5:.2f}x of 5e5 | >= 100,000/s: {ok(d[key] >= 1e5)} |")
+print(f"| coordinator peak RSS, {m['rows']:,} rows | {m['coordinator_peak_rss_mb']:.0f} MB "
+      f"| worker {m['worker_peak_rss_mb']:.0f} MB; run file {m['output_file_mb']:.0f} MB | | a few hundred MB: "
+      f"{ok(m['coordinator_peak_rss_mb'] < 500)} |")
+print()
+EOF
+echo "Logs and JSON: $logs/ ($(($(date +%s) - start)) s in all)"
+
+# ---- Monte Carlo VaR (bench/var/var_bench.py; figures in docs/var.md) ----
+echo "running bench/var/var_bench.py ..." >&2
+if ! "$py" "$here/bench/var/var_bench.py" "$build" "${quick[@]}" >"$logs/var_bench.log" 2>&1; then
+  echo "error: bench/var/var_bench.py failed; its log:" >&2
+  cat "$logs/var_bench.log" >&2
+  exit 1
+fi
+"$py" - "$(tail -n 1 "$logs/var_bench.log")" <<'EOF'
+import json, sys
+v = json.loads(sys.argv[1])
+print("### Monte Carlo VaR, one core (`--threads 1`, both passes of the exact plan) vs NumPy (one pass)")
+print()
+print("| book | scenarios | quantgrid scen/s | NumPy scen/s | ratio |")
+print("|---|---|---|---|---|")
+for name, c in v["cases"].items():
+    print(f"| {name} | {c['scenarios']:,} | {c['quantgrid_scen_per_s']:,} | {c['numpy_scen_per_s']:,} | **{c['speedup']:.2f}x** |")
+for n in (100, 500):
+    g = v.get(f"block_dgemm_n{n}")
+    if g:
+        print(f"| block DGEMM 4096x{n}x{n} | | {g['gflops']:.1f} GFLOP/s | peak {v['dgemm_peak_gflops']} GFLOP/s "
+              f"| {g['share_of_peak'] * 100:.0f}% of peak |")
+print()
+EOF
+
+# ---- Live node latency (bench/live/live_bench; figures in docs/operations.md) ----
+if [ -x "$build/bench/live/live_bench" ]; then
+  echo "running bench/live/live_bench ..." >&2
+  live_args=(--bars 2000 --promotions 50 --rate 1000)
+  [ ${#quick[@]} -gt 0 ] && live_args=(--bars 300 --promotions 10 --rate 1000)
+  echo "### Live node latency (live_bench ${live_args[*]}, microseconds)"
+  echo
+  echo '```'
+  "$build/bench/live/live_bench" "${live_args[@]}" 2>"$logs/live_bench.log"
+  echo '```'
+  echo
+fi

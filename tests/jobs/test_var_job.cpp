@@ -1,0 +1,216 @@
+// The var job: the exact tail merge against a brute-force sort of every scenario, task-order
+// independence, Euler components summing to the totals, historical VaR on a hand-computed
+// sample, stress P&L by hand, and one clear located error per kind of bad input.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <thread>
+
+#include "fake_run_file.hpp"
+#include "qg/error.hpp"
+#include "qg/jobs/job.hpp"
+#include "qg/jobs/var_job.hpp"
+#include "qg/jobs/var_spec.hpp"
+#include "qg/kernels/synthetic.hpp"
+#include "qg/kernels/var/simulate.hpp"
+#include "qg/kernels/var/tail.hpp"
+
+namespace qg::jobs {
+namespace {
+
+namespace kv = kernels::var;
+
+std::shared_ptr<const kernels::MarketData> synthetic(int n_symbols, std::int64_t n_bars) {
+  auto data = std::make_shared<kernels::MarketData>();
+  for (int s = 0; s < n_symbols; ++s) {
+    const auto bars = kernels::generate_bars(3, static_cast<std::uint32_t>(s), n_bars);
+    kernels::SymbolBars sym;
+    sym.symbol = "SYN00" + std::to_string(s);
+    for (std::int64_t t = 0; t < n_bars; ++t) sym.date.push_back(static_cast<std::int32_t>(20000101 + t));
+    sym.open = bars.open, sym.high = bars.high, sym.low = bars.low, sym.close = bars.close, sym.volume = bars.volume;
+    data->symbols.push_back(std::move(sym));
+  }
+  return data;
+}
+
+std::string spec(const std::string& model, const std::string& extra = "") {
+  return "job: var\nname: t\ndata: {file: d.h5}\n"
+         "portfolio:\n  positions:\n"
+         "    - {symbol: SYN000, quantity: 10}\n"
+         "    - {symbol: SYN001, quantity: -4}\n"
+         "    - {option: call, symbol: SYN002, strike: 100, expiry_days: 60, vol: 0.22, quantity: 30}\n"
+         "model: " + model + "\n"
+         "confidence: [0.95, 0.975, 0.99]\nscenarios: 50000\nbatch: 4096\nseed: 11\n" + extra;
+}
+
+//! Runs both stages in the given task order through the reducer into a fake run file.
+testing::FakeRunFile run(Job& job, bool reverse = false) {
+  testing::FakeRunFile file;
+  auto reducer = job.make_reducer(file);
+  for (std::uint32_t stage = 0; stage < 2; ++stage) {
+    const std::uint64_t n = job.num_tasks(stage);
+    std::vector<std::vector<double>> out(n);
+    for (std::uint64_t i = 0; i < n; ++i) {
+      const std::uint64_t t = reverse ? n - 1 - i : i;
+      job.run_task(stage, t, out[t]);
+    }
+    for (std::uint64_t t = 0; t < n; ++t) reducer->consume(stage, t, out[t]);
+    auto input = reducer->end_stage(stage);
+    if (stage == 0) job.set_stage_input(1, input);
+  }
+  return file;
+}
+
+double summary(const testing::FakeRunFile& f, int method, double level, int column) {
+  const auto& t = *f.tables.at("/var/summary");
+  for (std::size_t r = 0; r < t.rows(); ++r)
+    if (t.at(r, 0) == method && t.at(r, 1) == level) return t.at(r, static_cast<std::size_t>(column));
+  ADD_FAILURE() << "no summary row";
+  return 0;
+}
+
+TEST(VarJob, TailMergeEqualsAFullSortOfEveryScenario) {
+  for (const char* model : {"{window: 300, distribution: student_t, nu: 5}", "{window: 300, covariance: ewma}",
+                            "{window: 300, distribution: historical}"}) {
+    auto job = make_job(spec(model), "t.yaml", synthetic(3, 600));
+    const auto file = run(*job);
+    const auto& var_job = dynamic_cast<const VarJob&>(*job);
+    const kv::Simulator sim(var_job.setup().model, var_job.setup().book, 11);
+    kv::SimWorkspace ws;
+    std::vector<double> all;
+    for (std::uint64_t b = 0; b < job->num_tasks(0); ++b) {
+      std::vector<double> l(var_job.batch_rows(b));
+      sim.losses(b, 0, l.size(), l.data(), ws);
+      all.insert(all.end(), l.begin(), l.end());
+    }
+    ASSERT_EQ(all.size(), 50000u);
+    for (double a : {0.95, 0.975, 0.99}) {
+      EXPECT_EQ(summary(file, 0, a, 2), kv::empirical_var(all, a)) << model << " " << a;
+      EXPECT_DOUBLE_EQ(summary(file, 0, a, 3), kv::empirical_es(all, a)) << model << " " << a;
+      EXPECT_GT(summary(file, 0, a, 4), 0.0);  // a standard error
+    }
+  }
+}
+
+TEST(VarJob, ResultsDoNotDependOnTaskOrder) {
+  auto a = make_job(spec("{window: 300, distribution: student_t, nu: 4}"), "t.yaml", synthetic(3, 600));
+  auto b = make_job(spec("{window: 300, distribution: student_t, nu: 4}"), "t.yaml", synthetic(3, 600));
+  const auto fa = run(*a), fb = run(*b, true);
+  // Bytes, not values: NaN standard errors must match too.
+  for (const auto& [name, table] : fa.tables) {
+    const auto& other = fb.tables.at(name)->values;
+    ASSERT_EQ(table->values.size(), other.size()) << name;
+    EXPECT_EQ(std::memcmp(table->values.data(), other.data(), other.size() * sizeof(double)), 0) << name;
+  }
+  // Threads: a task computed on another thread gives the same bits.
+  std::vector<double> here, there;
+  a->run_task(0, 3, here);
+  std::thread([&] { a->run_task(0, 3, there); }).join();
+  EXPECT_EQ(here, there);
+}
+
+TEST(VarJob, ComponentsSumToVarAndEsForEveryMethod) {
+  auto job = make_job(spec("{window: 300}"), "t.yaml", synthetic(3, 600));
+  const auto file = run(*job);
+  const auto& c = *file.tables.at("/var/components");
+  for (int method = 0; method < 3; ++method)
+    for (double a : {0.95, 0.975, 0.99}) {
+      double cv = 0, ce = 0;
+      for (std::size_t r = 0; r < c.rows(); ++r)
+        if (c.at(r, 0) == method && c.at(r, 2) == a) cv += c.at(r, 3), ce += c.at(r, 4);
+      EXPECT_NEAR(cv, summary(file, method, a, 2), 1e-9 * summary(file, method, a, 2)) << method << " " << a;
+      EXPECT_NEAR(ce, summary(file, method, a, 3), 1e-9 * summary(file, method, a, 3)) << method << " " << a;
+    }
+}
+
+// One symbol whose 10 returns are +-1%..5%: with q = 1 and last price p the losses are
+// p * {-0.05, ..., -0.01, 0.01, ..., 0.05}. At 0.9: VaR = 9th smallest = 0.04 p, ES = 0.05 p;
+// at 0.8: VaR = 0.03 p, ES = (0.05 + 0.04) / 2 p.
+TEST(VarJob, HistoricalVarOnAHandComputedSample) {
+  auto data = std::make_shared<kernels::MarketData>();
+  kernels::SymbolBars s;
+  s.symbol = "ONE";
+  const double r[] = {0.01, -0.02, 0.03, -0.04, 0.05, -0.01, 0.02, -0.03, 0.04, -0.05};
+  double c = 100;
+  s.close.push_back(c);
+  for (double x : r) s.close.push_back(c *= 1 + x);
+  for (std::size_t t = 0; t < s.close.size(); ++t) s.date.push_back(static_cast<std::int32_t>(20200101 + t));
+  s.open = s.high = s.low = s.close;
+  s.volume.assign(s.close.size(), 0);
+  data->symbols.push_back(s);
+  const std::string text =
+      "job: var\nname: h\ndata: {file: d.h5}\nportfolio: {positions: [{symbol: ONE, quantity: 1}]}\n"
+      "model: {window: 10, mean: sample}\nconfidence: [0.8, 0.9]\nscenarios: 100\n";
+  auto job = make_job(text, "h.yaml", data);
+  const auto file = run(*job);
+  EXPECT_NEAR(summary(file, 1, 0.9, 2), 0.04 * c, 1e-9);
+  EXPECT_NEAR(summary(file, 1, 0.9, 3), 0.05 * c, 1e-9);
+  EXPECT_NEAR(summary(file, 1, 0.8, 2), 0.03 * c, 1e-9);
+  EXPECT_NEAR(summary(file, 1, 0.8, 3), 0.045 * c, 1e-9);
+}
+
+TEST(VarJob, StressPnlIsFullRevaluation) {
+  auto job = make_job(spec("{window: 300}", "stress:\n  - {name: crash, shocks: {SYN000: -0.2, SYN001: 0.1}}\n"),
+                      "t.yaml", synthetic(3, 600));
+  const auto file = run(*job);
+  const auto& setup = dynamic_cast<const VarJob&>(*job).setup();
+  const double expected = 10 * setup.book.prices[0] * -0.2 + -4 * setup.book.prices[1] * 0.1;  // the option: no shock
+  const auto& o = setup.book.options[0];
+  const double option = 30 * (kv::bs_price(o.type, setup.book.prices[2], o.strike, o.expiry - 1 / 252.0, 0, o.vol) - o.value0);
+  EXPECT_NEAR(file.tables.at("/var/stress")->at(0, 1), expected + option, 1e-9);
+  EXPECT_EQ(file.strings.at("/var/stress/name").at(0), "crash");
+}
+
+TEST(VarJob, BacktestCoversEveryDayAfterTheWindow) {
+  auto job = make_job(spec("{window: 300}", "backtest: {window: 250}\n"), "t.yaml", synthetic(3, 600));
+  const auto file = run(*job);
+  const auto& b = *file.tables.at("/var/backtest");
+  ASSERT_EQ(b.rows(), 3u);
+  EXPECT_EQ(b.at(0, 1), 599 - 250);  // 599 returns, forecasts from day 250 on
+  EXPECT_EQ(file.tables.at("/var/backtest_days")->rows(), 599u - 250u);
+}
+
+void expect_error(const std::string& text, int n_symbols, const std::string& needle) {
+  try {
+    make_job(text, "bad.yaml", synthetic(n_symbols, 600));
+    ADD_FAILURE() << "no error for: " << needle;
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+  }
+}
+
+TEST(VarJob, BadInputGetsOneLocatedError) {
+  std::string s = spec("{window: 300}");
+  expect_error(std::string(s).replace(s.find("SYN001"), 6, "NOPE01"), 3,
+               "bad.yaml:7: portfolio.positions[1].symbol: unknown symbol 'NOPE01'");
+  expect_error(spec("{window: 900}"), 3, "bad.yaml:9: model.window: needs 900 returns but");
+  expect_error(std::string(s).replace(s.find("0.975"), 5, "1.5"), 3, "bad.yaml:10: confidence[1]: must be in (0, 1)");
+  expect_error(std::string(s).replace(s.find("strike: 100"), 11, "strike: -5"), 3,
+               "bad.yaml:8: portfolio.positions[2].strike: must be > 0");
+  expect_error(std::string(s).replace(s.find("vol: 0.22"), 9, "vol: 0"), 3, "portfolio.positions[2].vol: must be > 0");
+  expect_error(std::string(s).replace(s.find("expiry_days: 60"), 15, "expiry_days: 0"), 3,
+               "portfolio.positions[2].expiry_days: must be > 0");
+  expect_error(spec("{window: 300, distribution: student_t}"), 3, "model.nu: missing");
+}
+
+TEST(VarJob, NonPositiveDefiniteCovarianceNamesTheSymbolsAndSuggestsShrinkage) {
+  auto data = std::make_shared<kernels::MarketData>(*synthetic(3, 600));
+  data->symbols[2].close = data->symbols[0].close;  // SYN002 moves exactly as SYN000
+  const std::string text = spec("{window: 300}");
+  try {
+    make_job(text, "bad.yaml", data);
+    ADD_FAILURE() << "no error";
+  } catch (const DataError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("bad.yaml:9: model:"), std::string::npos) << what;
+    EXPECT_NE(what.find("pivot 2 (SYN002)"), std::string::npos) << what;
+    EXPECT_NE(what.find("combination of SYN000"), std::string::npos) << what;
+    EXPECT_NE(what.find("model.shrinkage"), std::string::npos) << what;
+  }
+  EXPECT_NO_THROW(make_job(spec("{window: 300, shrinkage: 0.1}"), "ok.yaml", data));
+}
+
+}  // namespace
+}  // namespace qg::jobs
