@@ -3,6 +3,7 @@
 // main.cpp (it is the slowest header to compile).
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace qg::app {
 
@@ -13,6 +14,7 @@ enum ExitCode : int {
   kExitData = 2,       // bad input data, unreadable or unwritable files
   kExitTasks = 3,      // the run completed but some tasks failed (see /errors)
   kExitInternal = 4,   // cluster failures and bugs
+  kExitRejected = 5,   // the live node answered and refused the request (see its reason)
 };
 
 struct RunArgs {
@@ -61,6 +63,77 @@ struct ExportArgs {
 };
 int cmd_results_export(const ExportArgs& args);
 int cmd_results_digest(const std::string& run);
+
+// ---- promotion path: keys, approvals, the live node and its feed ----
+
+struct KeysArgs {
+  std::string out;  // key prefix
+  bool curve_only = false;
+  bool force = false;
+};
+//! `quantgrid keys generate`: Ed25519 signing pair (unless curve_only) and CURVE pair.
+int cmd_keys_generate(const KeysArgs& args);
+
+struct ApproveArgs {
+  std::string run;
+  std::string best;          // metric to pick the best row by
+  bool ascending = false;    // smallest is best (e.g. max_drawdown)
+  std::int64_t row = -1;     // or an explicit 0-based /sweep row
+  std::string key;           // approver key prefix
+  std::string approver;      // id in the record (default: the key prefix's file name)
+  std::string note;
+  double expires_hours = 72.0;
+  std::int64_t version = 0;  // 0: Unix time in milliseconds
+  double size = 1.0;         // units per signal
+  std::string out;
+  bool no_run_record = false;  // do not append to /approvals of the run file
+};
+//! `quantgrid approve`: writes a signed approval record and appends it to the run file.
+int cmd_approve(const ApproveArgs& args);
+
+//! Connection and identity of a live-node control client.
+struct LiveClientArgs {
+  std::string live = "tcp://127.0.0.1:5555";
+  std::string server_key = "keys/live";  // file, key prefix or Z85
+  std::string key = "keys/approver";      // this client's key prefix (CURVE pair; Ed25519 to sign)
+  std::string approver;                   // id for signed commands (default: key file name)
+  double timeout = 5.0;
+  std::string reason;                     // halt reason
+  bool json = false;                      // print the raw reply
+};
+struct PromoteArgs {
+  std::string record;
+  LiveClientArgs client;
+};
+//! `quantgrid promote`: sends an approval record to the node and prints its verdict.
+int cmd_promote(const PromoteArgs& args);
+
+struct LiveArgs {
+  std::string config;
+  double run_for = 0.0;  // seconds; 0 = until SIGINT/SIGTERM
+  std::string log_level = "info";
+};
+//! `quantgrid live --config`: runs the node.
+int cmd_live_run(const LiveArgs& args);
+//! `quantgrid live status|halt|rollback|resume`: one control request each.
+int cmd_live_status(const LiveClientArgs& args);
+int cmd_live_halt(const LiveClientArgs& args);
+int cmd_live_rollback(const LiveClientArgs& args);
+int cmd_live_resume(const LiveClientArgs& args);
+//! `quantgrid live audit verify FILE`.
+int cmd_live_audit_verify(const std::string& file);
+
+struct FeedArgs {
+  std::string store;
+  std::vector<std::string> symbols;  // empty: all
+  double speed = 0.0;                // bars per second; 0 = as fast as possible
+  std::string to = "tcp://127.0.0.1:5556";
+  double wait = 10.0;                // seconds to wait for the node's subscription
+  std::int32_t start = 0, end = 0;   // YYYYMMDD, 0 = open
+  std::string log_level = "info";
+};
+//! `quantgrid feed replay`: publishes a store's bars to a live node.
+int cmd_feed_replay(const FeedArgs& args);
 
 //! Maps an exception to an exit code after logging it (one clear line).
 int report_error(const std::exception& e);

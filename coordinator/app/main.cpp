@@ -62,6 +62,81 @@ void add_results(CLI::App& app, TopArgs& top, std::string& run_file, ExportArgs&
   d->add_option("run", run_file, "Run file")->required()->check(CLI::ExistingFile);
 }
 
+void add_keys(CLI::App& app, KeysArgs& a) {
+  auto* keys = app.add_subcommand("keys", "Key files for approvals and the live node's CURVE link");
+  keys->require_subcommand(1);
+  auto* gen = keys->add_subcommand("generate", "Write PREFIX.sign.{sec,pub} (Ed25519) and PREFIX.curve.{sec,pub}");
+  gen->add_option("--out", a.out, "Key prefix, e.g. keys/approver")->required();
+  gen->add_flag("--curve-only", a.curve_only, "Only the CURVE pair (live node, plain control clients)");
+  gen->add_flag("--force", a.force, "Replace existing key files");
+}
+
+void add_approve(CLI::App& app, ApproveArgs& a) {
+  auto* ap = app.add_subcommand("approve", "Sign an approval record for one sweep row of a run file");
+  ap->add_option("run", a.run, "Run file")->required()->check(CLI::ExistingFile);
+  auto* best = ap->add_option("--best", a.best, "Pick the row with the best value of this metric");
+  auto* row = ap->add_option("--row", a.row, "Or pick this 0-based /sweep row")->check(CLI::NonNegativeNumber);
+  best->excludes(row);
+  ap->add_flag("--ascending", a.ascending, "With --best: smallest is best (e.g. max_drawdown)");
+  ap->add_option("--key", a.key, "Approver key prefix (PREFIX.sign.sec)")->required();
+  ap->add_option("--approver", a.approver, "Approver id in the record (default: the key prefix's file name)");
+  ap->add_option("--note", a.note, "Why this is approved");
+  ap->add_option("--expires-in", a.expires_hours, "Hours until the approval expires");
+  ap->add_option("--version", a.version, "Version (must increase per node; default: Unix time in ms)")
+      ->check(CLI::PositiveNumber);
+  ap->add_option("--size", a.size, "Position units per signal")->check(CLI::PositiveNumber);
+  ap->add_option("--out", a.out, "Approval record to write (JSON)")->required();
+  ap->add_flag("--no-run-record", a.no_run_record, "Do not append the record to /approvals of the run file");
+}
+
+void add_client_options(CLI::App* cmd, LiveClientArgs& a) {
+  cmd->add_option("--live", a.live, "The node's control endpoint");
+  cmd->add_option("--server-key", a.server_key, "The node's CURVE public key: file, key prefix or Z85");
+  cmd->add_option("--key", a.key, "This client's key prefix (CURVE pair; Ed25519 for signed commands)");
+  cmd->add_option("--approver", a.approver, "Approver id for signed commands (default: the key's file name)");
+  cmd->add_option("--timeout", a.timeout, "Seconds to wait for the reply")->check(CLI::PositiveNumber);
+  cmd->add_flag("--json", a.json, "Print the node's reply as JSON");
+}
+
+void add_promote(CLI::App& app, PromoteArgs& a) {
+  auto* p = app.add_subcommand("promote", "Send an approval record to a live node and wait for its verdict");
+  p->add_option("record", a.record, "Approval record (JSON)")->required()->check(CLI::ExistingFile);
+  add_client_options(p, a.client);
+}
+
+void add_live(CLI::App& app, LiveArgs& a, LiveClientArgs& c, std::string& audit_file) {
+  auto* live = app.add_subcommand("live", "Run the live node (--config), or talk to one");
+  live->require_subcommand(0, 1);
+  live->add_option("--config", a.config, "Node config (YAML): runs the node")->check(CLI::ExistingFile);
+  live->add_option("--run-for", a.run_for, "Stop after this many seconds (0: until SIGINT/SIGTERM)")
+      ->check(CLI::NonNegativeNumber);
+  live->add_option("--log-level", a.log_level, "trace|debug|info|warn|error|off");
+  add_client_options(live->add_subcommand("status", "Active deployment, positions, P&L, halted or not"), c);
+  auto* halt = live->add_subcommand("halt", "Kill switch: flatten the paper position and stop trading");
+  add_client_options(halt, c);
+  halt->add_option("--reason", c.reason, "Why (goes into the audit log)");
+  add_client_options(live->add_subcommand("rollback", "Go back to the previous deployment (signed)"), c);
+  add_client_options(live->add_subcommand("resume", "Trade again after a halt (signed)"), c);
+  auto* audit = live->add_subcommand("audit", "The node's audit log");
+  audit->require_subcommand(1);
+  audit->add_subcommand("verify", "Check the hash chain; names the first edited record")
+      ->add_option("file", audit_file, "Audit log (STATE_DIR/audit.jsonl)")->required()->check(CLI::ExistingFile);
+}
+
+void add_feed(CLI::App& app, FeedArgs& a) {
+  auto* feed = app.add_subcommand("feed", "Market-data feed for a live node");
+  feed->require_subcommand(1);
+  auto* r = feed->add_subcommand("replay", "Publish a store's bars, merged by date, to a live node's feed");
+  r->add_option("store", a.store, "Store (HDF5)")->required()->check(CLI::ExistingFile);
+  r->add_option("--symbols", a.symbols, "Symbols (default: all)")->delimiter(',');
+  r->add_option("--speed", a.speed, "Bars per second (0: as fast as possible)")->check(CLI::NonNegativeNumber);
+  r->add_option("--to", a.to, "The node's feed endpoint");
+  r->add_option("--wait", a.wait, "Seconds to wait for the node's subscription")->check(CLI::PositiveNumber);
+  r->add_option("--start", a.start, "First date (YYYYMMDD)");
+  r->add_option("--end", a.end, "Last date (YYYYMMDD)");
+  r->add_option("--log-level", a.log_level, "trace|debug|info|warn|error|off");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -77,6 +152,17 @@ int main(int argc, char** argv) {
   add_run(app, run_args);
   add_data(app, import_args, generate_args, path_arg);
   add_results(app, top_args, path_arg, export_args);
+  KeysArgs keys_args;
+  ApproveArgs approve_args;
+  PromoteArgs promote_args;
+  LiveArgs live_args;
+  LiveClientArgs live_client_args;
+  FeedArgs feed_args;
+  add_keys(app, keys_args);
+  add_approve(app, approve_args);
+  add_promote(app, promote_args);
+  add_live(app, live_args, live_client_args, path_arg);
+  add_feed(app, feed_args);
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -85,6 +171,22 @@ int main(int argc, char** argv) {
       if (data->got_subcommand("import")) return cmd_data_import(import_args);
       if (data->got_subcommand("generate")) return cmd_data_generate(generate_args);
       return cmd_data_info(path_arg);
+    }
+    if (app.got_subcommand("keys")) return cmd_keys_generate(keys_args);
+    if (app.got_subcommand("approve")) return cmd_approve(approve_args);
+    if (app.got_subcommand("promote")) return cmd_promote(promote_args);
+    if (app.got_subcommand("feed")) return cmd_feed_replay(feed_args);
+    if (auto* live = app.get_subcommand("live"); live->parsed()) {
+      if (live->got_subcommand("status")) return cmd_live_status(live_client_args);
+      if (live->got_subcommand("halt")) return cmd_live_halt(live_client_args);
+      if (live->got_subcommand("rollback")) return cmd_live_rollback(live_client_args);
+      if (live->got_subcommand("resume")) return cmd_live_resume(live_client_args);
+      if (live->got_subcommand("audit")) return cmd_live_audit_verify(path_arg);
+      if (live_args.config.empty()) {
+        std::cerr << "live: give --config to run the node, or one of status, halt, rollback, resume, audit verify\n";
+        return kExitConfig;
+      }
+      return cmd_live_run(live_args);
     }
     auto* results = app.get_subcommand("results");
     if (results->got_subcommand("top")) return cmd_results_top(top_args);

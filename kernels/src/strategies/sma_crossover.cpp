@@ -5,23 +5,48 @@
 
 #include "all.hpp"
 #include "common.hpp"
+#include "qg/error.hpp"
 
 namespace qg::kernels::detail {
 namespace {
 
 constexpr std::array<ParamDef, 2> kParams = {{{"fast", true, 1, 10000}, {"slow", true, 2, 10000}}};
-constexpr std::array<int, 2> kWindowParams = {0, 1};
 
 class SmaCrossover final : public Strategy {
  public:
   std::string_view kind() const override { return "sma_crossover"; }
   std::span<const ParamDef> params() const override { return kParams; }
 
+  // Each lane's averages come straight from the close prefix sums, (P[t+1] - P[t+1-w]) / w,
+  // gathered from the few hundred prefix entries behind bar t (they stay in L1). A per-block
+  // table of every distinct window would be rebuilt for every block and outgrow the L2 cache.
   void positions(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
                  std::int8_t* pos_out) const override {
-    const WindowColumns cols(sets, n_sets, 2, kWindowParams);
-    const std::vector<double> table = sma_table(series, cols);
-    crossover_positions(table.data(), cols.count(), cols, n_sets, series.size(), mode, pos_out);
+    const std::vector<std::int32_t> fast = int_params(sets, n_sets, 2, 0), slow = int_params(sets, n_sets, 2, 1);
+    if (*std::min_element(fast.begin(), fast.end()) < 1 || *std::min_element(slow.begin(), slow.end()) < 1)
+      throw KernelError("sma_crossover: window below 1");
+    std::vector<std::int32_t> neg_fast(fast.size()), neg_slow(slow.size());
+    std::vector<double> inv_fast(fast.size()), inv_slow(slow.size()), start(fast.size());
+    for (std::size_t j = 0; j < fast.size(); ++j) {
+      neg_fast[j] = -fast[j];
+      neg_slow[j] = -slow[j];
+      inv_fast[j] = 1.0 / fast[j];  // a multiply per bar instead of a divide; 1 ulp is far below the tie tolerance
+      inv_slow[j] = 1.0 / slow[j];
+      start[j] = std::max(fast[j], slow[j]) - 1;
+    }
+    const double* prefix = series.close_prefix();
+    const VecD below = simd::splat(mode == PositionMode::kLongShort ? -1.0 : 0.0);
+    sweep_groups(n_sets, series.size(), pos_out, [&](std::int64_t t, int j0, VecD) {
+      const double* end = prefix + t + 1;  // P[t+1]
+      // Offsets reaching before P[0] (warm-up lanes) are clamped; those lanes are flat anyway.
+      const simd::VecI32 floor = simd::splat_i32(static_cast<std::int32_t>(-(t + 1)));
+      const simd::VecI32 of = simd::load_i32(neg_fast.data() + j0), os = simd::load_i32(neg_slow.data() + j0);
+      const VecD x = (*end - simd::gather(end, of > floor ? of : floor)) * simd::load(inv_fast.data() + j0);
+      const VecD y = (*end - simd::gather(end, os > floor ? os : floor)) * simd::load(inv_slow.data() + j0);
+      VecD p = simd::select(less(x, y), below, VecD{});
+      p = simd::select(greater(x, y), simd::splat(1.0), p);
+      return simd::select(simd::splat(static_cast<double>(t)) >= simd::load(start.data() + j0), p, VecD{});
+    });
   }
 
   std::vector<std::int8_t> positions_ref(const PreparedSeries& series, std::span<const double> set,
@@ -39,20 +64,6 @@ class SmaCrossover final : public Strategy {
   }
 
  private:
-  // Time-major SMA of every distinct window from the close prefix sums (0 before warm-up).
-  static std::vector<double> sma_table(const PreparedSeries& series, const WindowColumns& cols) {
-    const std::int64_t n = series.size();
-    const int nw = cols.count();
-    const double* prefix = series.close_prefix();
-    std::vector<double> table(static_cast<std::size_t>(n * nw), 0.0);
-    for (int i = 0; i < nw; ++i) {
-      const int w = cols.window(i);
-      const double inv_w = 1.0 / w;  // a multiply per bar instead of a divide; 1 ulp is far below the tie tolerance
-      for (std::int64_t t = w - 1; t < n; ++t) table[t * nw + i] = (prefix[t + 1] - prefix[t + 1 - w]) * inv_w;
-    }
-    return table;
-  }
-
   // Mean of close[t-w+1..t] by a direct loop.
   static double direct_mean(const double* c, std::int64_t t, int w) {
     double sum = 0.0;

@@ -1,0 +1,145 @@
+#include "qg/cluster/live/approval.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+
+#include "qg/cluster/live/canonical_json.hpp"
+#include "qg/error.hpp"
+
+namespace qg::cluster::live {
+namespace {
+
+nlohmann::json number_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+nlohmann::json pairs_object(const std::vector<std::pair<std::string, double>>& pairs) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [name, value] : pairs) out[name] = number_or_null(value);
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json build_approval(const ApprovalDraft& d, const SigningKey& key) {
+  nlohmann::json params = pairs_object(d.params);
+  nlohmann::json record = {
+      {"format", kApprovalFormat},
+      {"format_version", kApprovalFormatVersion},
+      {"version", d.version},
+      {"artifact",
+       {{"type", "strategy_params"},
+        {"strategy", d.strategy},
+        {"mode", d.mode},
+        {"symbols", nlohmann::json::array({d.symbol})},
+        {"params", params},
+        {"cost_per_unit", d.cost_per_unit},
+        {"size", d.size}}},
+      {"evidence",
+       {{"run_file", d.run_file},
+        {"run_sha256", d.run_sha256},
+        {"results_digest", d.results_digest},
+        {"spec_sha256", d.spec_sha256},
+        {"data_sha256", d.data_sha256},
+        {"job_name", d.job_name},
+        {"selected_by", d.selected_by},
+        {"row", d.row},
+        {"combo", d.combo},
+        {"metrics", pairs_object(d.metrics)}}},
+      {"approver", {{"id", d.approver_id}}},
+      {"note", d.note},
+      {"approved_at", iso_utc(d.approved_at)},
+      {"expires_at", iso_utc(d.expires_at)},
+  };
+  sign_object(record, key, kApprovalDomain);
+  return record;
+}
+
+nlohmann::json build_command(const std::string& action, const nlohmann::json& extra, const std::string& approver_id,
+                             const SigningKey& key, std::int64_t now) {
+  nlohmann::json cmd = {{"format", "quantgrid-command"},
+                        {"action", action},
+                        {"issued_at", iso_utc(now)},
+                        {"nonce", random_hex16()},
+                        {"approver", {{"id", approver_id}}}};
+  if (extra.is_object()) cmd.update(extra);
+  sign_object(cmd, key, kCommandDomain);
+  return cmd;
+}
+
+void sign_object(nlohmann::json& obj, const SigningKey& key, std::string_view domain) {
+  obj["approver"]["public_key"] = key.public_hex;
+  obj.erase("signature");
+  std::string message(domain);
+  message += canonical_unsigned(obj);
+  obj["signature"] = sign_hex(key, message);
+}
+
+bool signature_valid(const nlohmann::json& obj, std::string_view domain) {
+  if (!obj.is_object() || !obj.contains("signature") || !obj["signature"].is_string()) return false;
+  const auto approver = obj.find("approver");
+  if (approver == obj.end() || !approver->is_object() || !approver->contains("public_key") ||
+      !(*approver)["public_key"].is_string())
+    return false;
+  std::string message(domain);
+  message += canonical_unsigned(obj);
+  return verify_hex((*approver)["public_key"].get<std::string>(), message, obj["signature"].get<std::string>());
+}
+
+std::string encode_signed(const nlohmann::json& obj) { return canonical_json(obj) + "\n"; }
+
+nlohmann::json decode_signed(std::string_view text) {
+  std::string_view body = text;
+  if (!body.empty() && body.back() == '\n') body.remove_suffix(1);
+  nlohmann::json obj = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
+  if (obj.is_discarded()) throw DataError("not valid JSON");
+  if (!obj.is_object()) throw DataError("not a JSON object");
+  std::string canonical;
+  try {
+    canonical = canonical_json(obj);
+  } catch (const Error& e) {
+    throw DataError(std::string("cannot be encoded canonically: ") + e.what());
+  }
+  if (canonical != body) throw DataError("not in canonical form: the bytes were edited or re-encoded");
+  return obj;
+}
+
+std::string iso_utc(std::int64_t unix_seconds) {
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::optional<std::int64_t> parse_iso_utc(std::string_view text) {
+  if (text.size() != 20) return std::nullopt;
+  std::tm tm{};
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  char z = 0;
+  const std::string copy(text);
+  if (std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &z) != 7 || z != 'Z')
+    return std::nullopt;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 || y < 1970) return std::nullopt;
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = s;
+  const std::int64_t out = timegm(&tm);
+  if (iso_utc(out) != copy) return std::nullopt;  // e.g. February 30th
+  return out;
+}
+
+std::int64_t now_unix() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::int64_t now_unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace qg::cluster::live
