@@ -84,6 +84,12 @@ inline void store_i8_n(std::int8_t* p, VecD v, int count) {
   std::memcpy(p, lanes, static_cast<std::size_t>(count));
 }
 
+//! The lanes in reverse order.
+inline VecD reverse(VecD v) {
+  using VecI64 = std::int64_t __attribute__((vector_size(64)));
+  return __builtin_shuffle(v, VecI64{7, 6, 5, 4, 3, 2, 1, 0});
+}
+
 //! base[idx[l]] for each lane.
 inline VecD gather(const double* base, VecI32 idx) {
 #if defined(__AVX512F__) && defined(__AVX512VL__)

@@ -15,6 +15,24 @@ TEST(SmaCrossover, FastMatchesRefOnRandomTickAndSyntheticSeries) {
   testing::expect_fast_equals_ref_everywhere(sma(), 60);
 }
 
+// A grid block in the sweep's lexicographic order: groups of 8 lanes that share the fast window
+// while the slow window runs consecutively, groups that straddle a change of fast window, and
+// (fast, slow) swapped so that fast runs: every lane-group shape of the fast path, including
+// warm-up bars where a run's window reaches before the first bar.
+TEST(SmaCrossover, FastMatchesRefOnGridOrderedBlocks) {
+  std::vector<double> by_fast, by_slow;
+  for (int a = 1; a <= 6; ++a)
+    for (int b = 2; b <= 40; ++b) {
+      by_fast.insert(by_fast.end(), {double(a), double(b)});
+      by_slow.insert(by_slow.end(), {double(b), double(a + 1)});
+    }
+  for (const auto& series : {testing::tick_walk(5, 300), testing::synthetic(2, 1, 300)})
+    for (auto mode : {PositionMode::kLongFlat, PositionMode::kLongShort}) {
+      testing::expect_fast_equals_ref(sma(), series, by_fast, mode);
+      testing::expect_fast_equals_ref(sma(), series, by_slow, mode);
+    }
+}
+
 // fast = 1 (the close itself) against slow = 3. Expected values by hand, SMA3[t] = mean(c[t-2..t]):
 //   t=2: SMA3 10.2     c 10.3 above -> +1      t=7:  SMA3 10.1     c 10.2  above -> +1
 //   t=3: SMA3 10.2333  c 10.2 below -> -1      t=8:  SMA3 10.2     c 10.3  above -> +1

@@ -12,37 +12,75 @@ namespace {
 
 constexpr std::array<ParamDef, 2> kParams = {{{"fast", true, 1, 10000}, {"slow", true, 2, 10000}}};
 
+//! One window parameter of a block of sets, padded to whole lane groups, with the shape of
+//! each group (all lanes equal, 8 consecutive windows, or anything else).
+struct Windows {
+  enum class Shape : std::uint8_t { kGather, kSame, kRun };
+
+  Windows(const double* sets, int n_sets, int param) : w(int_params(sets, n_sets, 2, param)) {
+    if (*std::min_element(w.begin(), w.end()) < 1) throw KernelError("sma_crossover: window below 1");
+    inv.resize(w.size());
+    neg.resize(w.size());
+    for (std::size_t j = 0; j < w.size(); ++j) {
+      inv[j] = 1.0 / w[j];  // a multiply per bar instead of a divide; 1 ulp is far below the tie tolerance
+      neg[j] = -w[j];
+    }
+    for (std::size_t j0 = 0; j0 < w.size(); j0 += kWidth) {
+      bool same = true, run = true;
+      for (int l = 1; l < kWidth; ++l) {
+        same = same && w[j0 + l] == w[j0];
+        run = run && w[j0 + l] == w[j0] + l;
+      }
+      shape.push_back(same ? Shape::kSame : run ? Shape::kRun : Shape::kGather);
+    }
+  }
+
+  //! Lane j's mean of close over the w[j0+j] bars ending at t (undefined in warm-up lanes).
+  VecD means(const double* prefix, std::int64_t t, int j0) const {
+    const double* end = prefix + t + 1;  // P[t+1]
+    const int w0 = w[static_cast<std::size_t>(j0)];
+    switch (shape[static_cast<std::size_t>(j0 / kWidth)]) {
+      case Shape::kSame:
+        if (t + 1 >= w0) return simd::splat((*end - end[-w0]) * inv[static_cast<std::size_t>(j0)]);
+        break;
+      case Shape::kRun:  // lane j needs P[t+1-w0-j]: the 8 entries ending at P[t+1-w0], reversed
+        if (t + 1 >= w0 + kWidth - 1)
+          return (*end - simd::reverse(simd::load(end - w0 - (kWidth - 1)))) * simd::load(inv.data() + j0);
+        break;
+      case Shape::kGather:
+        break;
+    }
+    // Offsets reaching before P[0] (warm-up lanes) are clamped; those lanes are flat anyway.
+    const simd::VecI32 floor = simd::splat_i32(static_cast<std::int32_t>(-(t + 1)));
+    const simd::VecI32 off = simd::load_i32(neg.data() + j0);
+    return (*end - simd::gather(end, off > floor ? off : floor)) * simd::load(inv.data() + j0);
+  }
+
+  std::vector<std::int32_t> w, neg;
+  std::vector<double> inv;
+  std::vector<Shape> shape;
+};
+
 class SmaCrossover final : public Strategy {
  public:
   std::string_view kind() const override { return "sma_crossover"; }
   std::span<const ParamDef> params() const override { return kParams; }
 
   // Each lane's averages come straight from the close prefix sums, (P[t+1] - P[t+1-w]) / w,
-  // gathered from the few hundred prefix entries behind bar t (they stay in L1). A per-block
-  // table of every distinct window would be rebuilt for every block and outgrow the L2 cache.
+  // read from the few hundred prefix entries behind bar t (they stay in L1). A per-block table
+  // of every distinct window would be rebuilt for every block and outgrow the L2 cache.
+  // Grid sweeps list sets in lexicographic order, so a group of 8 lanes usually shares one
+  // window (one scalar average) or takes 8 consecutive windows (one reversed vector load);
+  // other groups gather. All three paths do the same arithmetic, so results are identical.
   void positions(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
                  std::int8_t* pos_out) const override {
-    const std::vector<std::int32_t> fast = int_params(sets, n_sets, 2, 0), slow = int_params(sets, n_sets, 2, 1);
-    if (*std::min_element(fast.begin(), fast.end()) < 1 || *std::min_element(slow.begin(), slow.end()) < 1)
-      throw KernelError("sma_crossover: window below 1");
-    std::vector<std::int32_t> neg_fast(fast.size()), neg_slow(slow.size());
-    std::vector<double> inv_fast(fast.size()), inv_slow(slow.size()), start(fast.size());
-    for (std::size_t j = 0; j < fast.size(); ++j) {
-      neg_fast[j] = -fast[j];
-      neg_slow[j] = -slow[j];
-      inv_fast[j] = 1.0 / fast[j];  // a multiply per bar instead of a divide; 1 ulp is far below the tie tolerance
-      inv_slow[j] = 1.0 / slow[j];
-      start[j] = std::max(fast[j], slow[j]) - 1;
-    }
+    const Windows fast(sets, n_sets, 0), slow(sets, n_sets, 1);
+    std::vector<double> start(fast.w.size());
+    for (std::size_t j = 0; j < start.size(); ++j) start[j] = std::max(fast.w[j], slow.w[j]) - 1;
     const double* prefix = series.close_prefix();
     const VecD below = simd::splat(mode == PositionMode::kLongShort ? -1.0 : 0.0);
     sweep_groups(n_sets, series.size(), pos_out, [&](std::int64_t t, int j0, VecD) {
-      const double* end = prefix + t + 1;  // P[t+1]
-      // Offsets reaching before P[0] (warm-up lanes) are clamped; those lanes are flat anyway.
-      const simd::VecI32 floor = simd::splat_i32(static_cast<std::int32_t>(-(t + 1)));
-      const simd::VecI32 of = simd::load_i32(neg_fast.data() + j0), os = simd::load_i32(neg_slow.data() + j0);
-      const VecD x = (*end - simd::gather(end, of > floor ? of : floor)) * simd::load(inv_fast.data() + j0);
-      const VecD y = (*end - simd::gather(end, os > floor ? os : floor)) * simd::load(inv_slow.data() + j0);
+      const VecD x = fast.means(prefix, t, j0), y = slow.means(prefix, t, j0);
       VecD p = simd::select(less(x, y), below, VecD{});
       p = simd::select(greater(x, y), simd::splat(1.0), p);
       return simd::select(simd::splat(static_cast<double>(t)) >= simd::load(start.data() + j0), p, VecD{});
