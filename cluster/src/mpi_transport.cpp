@@ -52,14 +52,15 @@ class MpiTransport final : public Transport {
   }
 
   // Polls instead of a blocking receive: Open MPI's blocking calls spin, and with more ranks
-  // than cores a spinning coordinator steals a worker's core. For the first 200 us it polls
-  // and yields the core (replies to small chunks come that fast, and a plain poll count ends
-  // too soon: sleeping costs a timer slack of ~60 us per round trip); then it sleeps with a
-  // growing pause, up to 1 ms, while long chunks run.
+  // than cores a spinning coordinator steals a worker's core. It polls for 50 us, then polls
+  // and yields the core for 200 us (replies to small chunks come that fast; sleeping costs a
+  // timer slack of ~60 us per round trip), then sleeps with a growing pause, up to 1 ms, while
+  // long chunks run.
   bool receive(Envelope& into, std::chrono::microseconds timeout) override {
     const auto start = std::chrono::steady_clock::now();
     const auto deadline = start + timeout;
-    const auto spin_until = start + std::chrono::microseconds(200);
+    const auto spin_until = start + std::chrono::microseconds(50);
+    const auto yield_until = start + std::chrono::microseconds(250);
     auto pause = std::chrono::microseconds(0);
     for (;;) {
       if (auto status = comm_.iprobe(mpi::any_source, mpi::any_tag)) {
@@ -75,7 +76,9 @@ class MpiTransport final : public Transport {
       const auto now = std::chrono::steady_clock::now();
       if (now >= deadline) return false;
       if (now < spin_until) {
-        sched_yield();
+        continue;  // replies to small chunks come within microseconds: plain polling
+      } else if (now < yield_until) {
+        sched_yield();  // let a rank sharing this core run (more ranks than cores)
       } else {
         pause = std::min(std::chrono::microseconds(1000), pause + std::chrono::microseconds(20));
         std::this_thread::sleep_for(pause);
