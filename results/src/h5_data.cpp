@@ -100,16 +100,24 @@ Handle create_extendible(hid_t loc, const std::string& name, hid_t file_type, hs
                       where, "cannot create dataset " + name));
 }
 
+namespace {
+//! The dataset's file space with rows [first, first+n) selected.
+Handle select_rows(hid_t dataset, hsize_t first, hsize_t n, const std::string& where) {
+  Handle file_space(H5Dget_space(dataset));
+  const hsize_t start[1] = {first};
+  const hsize_t count[1] = {n};
+  check_status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr), where,
+               "cannot select rows");
+  return file_space;
+}
+}  // namespace
+
 void append(hid_t dataset, hid_t mem_type, const void* data, hsize_t n, hsize_t& size, const std::string& where) {
   if (n == 0) return;
   const hsize_t new_size[1] = {size + n};
   check_status(H5Dset_extent(dataset, new_size), where, "cannot extend dataset");
-  Handle file_space(H5Dget_space(dataset));
-  const hsize_t start[1] = {size};
-  const hsize_t count[1] = {n};
-  check_status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr), where,
-               "cannot select rows");
-  Handle mem_space(H5Screate_simple(1, count, nullptr));
+  Handle file_space = select_rows(dataset, size, n, where);
+  Handle mem_space(H5Screate_simple(1, &n, nullptr));
   check_status(H5Dwrite(dataset, mem_type, mem_space.get(), file_space.get(), H5P_DEFAULT, data), where,
                "cannot write rows");
   size += n;
@@ -125,12 +133,8 @@ hsize_t length(hid_t dataset, const std::string& where) {
 
 void read_range(hid_t dataset, hid_t mem_type, hsize_t first, hsize_t n, void* out, const std::string& where) {
   if (n == 0) return;
-  Handle file_space(H5Dget_space(dataset));
-  const hsize_t start[1] = {first};
-  const hsize_t count[1] = {n};
-  check_status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr), where,
-               "cannot select rows");
-  Handle mem_space(H5Screate_simple(1, count, nullptr));
+  Handle file_space = select_rows(dataset, first, n, where);
+  Handle mem_space(H5Screate_simple(1, &n, nullptr));
   check_status(H5Dread(dataset, mem_type, mem_space.get(), file_space.get(), H5P_DEFAULT, out), where,
                "cannot read dataset");
 }
