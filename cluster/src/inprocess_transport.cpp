@@ -5,7 +5,7 @@
 #include <mutex>
 #include <thread>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::cluster {
 namespace {

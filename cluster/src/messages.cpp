@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::cluster {
 namespace {

@@ -12,16 +12,16 @@
 
 #include <thread>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace boost::serialization {
 
 template <class Archive>
-void serialize(Archive& ar, qg::kernels::SymbolBars& s, unsigned /*version*/) {
+void serialize(Archive& ar, qg::SymbolBars& s, unsigned /*version*/) {
   ar & s.symbol & s.date & s.open & s.high & s.low & s.close & s.volume;
 }
 template <class Archive>
-void serialize(Archive& ar, qg::kernels::MarketData& d, unsigned /*version*/) {
+void serialize(Archive& ar, qg::MarketData& d, unsigned /*version*/) {
   ar & d.symbols;
 }
 template <class Archive>

@@ -6,7 +6,7 @@
 #include "commands.hpp"
 #include "qg/cluster/live/approval.hpp"
 #include "qg/cluster/live/keys.hpp"
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/results/approvals.hpp"
 
 namespace qg::app {
@@ -47,9 +47,9 @@ int cmd_approve(const ApproveArgs& args) {
   d.metrics = c.metrics;
   d.approver_id = args.approver.empty() ? std::filesystem::path(args.key).filename().string() : args.approver;
   d.note = args.note;
-  d.approved_at = live::now_unix();
+  d.approved_at = now_unix();
   d.expires_at = d.approved_at + static_cast<std::int64_t>(args.expires_hours * 3600.0);
-  d.version = args.version > 0 ? args.version : live::now_unix_ms();
+  d.version = args.version > 0 ? args.version : now_unix_ms();
   // ---- sign and write ----
   const std::string text = live::encode_signed(live::build_approval(d, key));
   const std::filesystem::path out(args.out);
@@ -66,7 +66,7 @@ int cmd_approve(const ApproveArgs& args) {
   std::cout << "approved " << d.strategy << " " << d.mode << " on " << d.symbol << " (row " << d.row << ", "
             << d.selected_by << ")";
   for (const auto& [name, value] : d.params) std::cout << " " << name << "=" << value;
-  std::cout << "\nversion " << d.version << ", expires " << live::iso_utc(d.expires_at) << "\nwrote " << args.out;
+  std::cout << "\nversion " << d.version << ", expires " << iso_utc(d.expires_at) << "\nwrote " << args.out;
   if (!args.no_run_record) std::cout << " and " << args.run << ":/approvals/v" << d.version;
   std::cout << "\n";
   return kExitOk;

@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/kernels/synthetic.hpp"
 #include "qg/results/analysis.hpp"
 #include "qg/results/market_store.hpp"
@@ -61,10 +61,10 @@ int cmd_data_import(const ImportArgs& args) {
 
 int cmd_data_generate(const GenerateArgs& args) {
   const auto dates = business_days(parse_day(args.start), args.bars);
-  kernels::MarketData data;
+  MarketData data;
   for (int i = 0; i < args.symbols; ++i) {
     auto bars = kernels::generate_bars(args.seed, static_cast<std::uint32_t>(i), args.bars);
-    kernels::SymbolBars s;
+    SymbolBars s;
     char name[16];
     std::snprintf(name, sizeof name, "SYN%03d", i);
     s.symbol = name;

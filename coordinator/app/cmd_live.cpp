@@ -16,7 +16,7 @@
 #include "qg/cluster/live/feed_replayer.hpp"
 #include "qg/cluster/live/live_server.hpp"
 #include "qg/cluster/log.hpp"
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/results/market_store.hpp"
 
 namespace qg::app {
@@ -124,7 +124,7 @@ int cmd_live_rollback(const LiveClientArgs& args) {
   const auto& target = status["status"]["target"];
   if (target.is_null()) throw ConfigError("live rollback: the node has no deployment to roll back");
   const nlohmann::json cmd = live::build_command("rollback", {{"from_version", target["version"]}}, approver_id(args),
-                                                 key, live::now_unix());
+                                                 key, now_unix());
   return print_reply(live::control_request(options, {{"op", "rollback"}, {"command", live::encode_signed(cmd)}}),
                      args.json);
 }
@@ -132,7 +132,7 @@ int cmd_live_rollback(const LiveClientArgs& args) {
 int cmd_live_resume(const LiveClientArgs& args) {
   const live::SigningKey key = live::load_signing_key(args.key);
   const nlohmann::json cmd = live::build_command("resume", nlohmann::json::object(), approver_id(args), key,
-                                                 live::now_unix());
+                                                 now_unix());
   return print_reply(
       live::control_request(client_options(args), {{"op", "resume"}, {"command", live::encode_signed(cmd)}}),
       args.json);

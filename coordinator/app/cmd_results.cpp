@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/results/analysis.hpp"
 #include "qg/results/run_file.hpp"
 

@@ -17,7 +17,7 @@
 #include "qg/cluster/log.hpp"
 #include "qg/cluster/mpi_transport.hpp"
 #include "qg/coordinator/coordinator.hpp"
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/jobs/job.hpp"
 #include "qg/results/market_store.hpp"
 #include "qg/worker/worker.hpp"
@@ -61,7 +61,7 @@ cluster::JobPayload prepare(const RunArgs& args, coordinator::RunContext& ctx) {
 }
 
 std::unique_ptr<jobs::Job> build_job(const cluster::JobPayload& payload) {
-  auto data = std::make_shared<const kernels::MarketData>(payload.data);
+  auto data = std::make_shared<const MarketData>(payload.data);
   return jobs::make_job(payload.spec_text, payload.origin, std::move(data));
 }
 

@@ -11,7 +11,9 @@
 #include "qg/coordinator/progress.hpp"
 #include "qg/coordinator/reorder.hpp"
 #include "qg/coordinator/scheduler.hpp"
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
+#include "qg/core/sha256.hpp"
+#include "qg/core/time.hpp"
 #include "qg/results/run_file.hpp"
 
 #ifndef QG_VERSION
@@ -25,15 +27,6 @@ namespace qg::coordinator {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 //! What the coordinator knows about one worker rank.
 struct WorkerState {
@@ -63,7 +56,7 @@ class CoordinatorRun {
 
   RunSummary run() {
     const auto start = Clock::now();
-    const std::string spec_sha = results::sha256_hex(ctx_.spec_text);
+    const std::string spec_sha = sha256_hex(ctx_.spec_text);
     open_journal(journal_header(job_, ctx_, spec_sha));
     auto file = results::RunFile::create(ctx_.output);
     write_provenance(*file, spec_sha);

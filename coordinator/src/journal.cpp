@@ -6,7 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::coordinator {
 namespace {

@@ -1,6 +1,6 @@
 #include "qg/coordinator/reorder.hpp"
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::coordinator {
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::coordinator {
 

@@ -1,6 +1,6 @@
 // The job kinds of this build: adding a kind is one row here plus its spec parser and job.
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/jobs/job.hpp"
 #include "qg/jobs/sweep_job.hpp"
 #include "qg/jobs/var_job.hpp"
@@ -13,11 +13,11 @@ namespace {
 struct JobKind {
   std::string_view kind;
   std::span<const std::string_view> keys;
-  std::unique_ptr<Job> (*make)(const std::string&, const std::string&, std::shared_ptr<const kernels::MarketData>);
+  std::unique_ptr<Job> (*make)(const std::string&, const std::string&, std::shared_ptr<const MarketData>);
 };
 
 std::unique_ptr<Job> make_sweep(const std::string& text, const std::string& origin,
-                                std::shared_ptr<const kernels::MarketData> data) {
+                                std::shared_ptr<const MarketData> data) {
   return std::make_unique<SweepJob>(parse_sweep_spec(text, origin), std::move(data));
 }
 
@@ -33,7 +33,7 @@ std::vector<std::string_view> job_kinds() {
 }
 
 std::unique_ptr<Job> make_job(const std::string& spec_text, const std::string& origin,
-                              std::shared_ptr<const kernels::MarketData> data) {
+                              std::shared_ptr<const MarketData> data) {
   const SpecHeader header = parse_header(spec_text, origin);
   for (const auto& k : kKinds)
     if (k.kind == header.kind) return k.make(spec_text, origin, std::move(data));

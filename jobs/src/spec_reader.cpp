@@ -5,7 +5,7 @@
 #include <cmath>
 #include <map>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::jobs::detail {
 namespace {

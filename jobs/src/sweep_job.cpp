@@ -2,13 +2,13 @@
 
 #include <algorithm>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/jobs/sweep_reducer.hpp"
 
 namespace qg::jobs {
 namespace {
 
-kernels::PreparedSeries prepare(const kernels::SymbolBars& bars) {
+kernels::PreparedSeries prepare(const SymbolBars& bars) {
   return kernels::PreparedSeries(kernels::BarsView{bars.high, bars.low, bars.close});
 }
 
@@ -25,7 +25,7 @@ std::int64_t longest_window(const SweepSpec& spec) {
   return static_cast<std::int64_t>(longest);
 }
 
-SweepJob::SweepJob(SweepSpec spec, std::shared_ptr<const kernels::MarketData> data)
+SweepJob::SweepJob(SweepSpec spec, std::shared_ptr<const MarketData> data)
     : spec_(std::make_shared<const SweepSpec>(std::move(spec))), data_(std::move(data)) {
   QG_CHECK(data_ != nullptr, "sweep job built without market data");
   QG_CHECK(spec_->combos.size() > 0, "sweep spec without parameter sets");

@@ -1,6 +1,6 @@
 #include "qg/jobs/sweep_reducer.hpp"
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/jobs/sweep_job.hpp"
 #include "qg/results/run_file.hpp"
 

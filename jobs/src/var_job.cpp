@@ -5,7 +5,7 @@
 #include <cmath>
 #include <limits>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/jobs/var_reducer.hpp"
 #include "qg/jobs/var_spec.hpp"
 #include "qg/kernels/var/simulate.hpp"
@@ -117,7 +117,7 @@ std::unique_ptr<Reducer> VarJob::make_reducer(results::RunFile& out) const {
 }
 
 std::unique_ptr<Job> make_var_job(const std::string& spec_text, const std::string& origin,
-                                  std::shared_ptr<const kernels::MarketData> data) {
+                                  std::shared_ptr<const MarketData> data) {
   QG_CHECK(data != nullptr, "var job built without market data");
   auto setup = std::make_shared<const VarSetup>(build_var_setup(spec_text, origin, *data));
   return std::make_unique<VarJob>(std::move(setup));

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <limits>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/jobs/var_job.hpp"
 #include "qg/jobs/var_spec.hpp"
 #include "qg/results/run_file.hpp"

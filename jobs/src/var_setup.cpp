@@ -7,7 +7,7 @@
 #include <cmath>
 #include <map>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/jobs/var_spec.hpp"
 #include "qg/kernels/var/black_scholes.hpp"
 #include "qg/kernels/var/risk_model.hpp"
@@ -50,7 +50,7 @@ Field locate(const MapReader& top, std::string_view section, std::string_view ke
 
 class SymbolIndex {
  public:
-  explicit SymbolIndex(const kernels::MarketData& data) : data_(data) {
+  explicit SymbolIndex(const MarketData& data) : data_(data) {
     for (std::size_t i = 0; i < data.symbols.size(); ++i) index_[data.symbols[i].symbol] = i;
   }
   std::size_t find(const Field& f, const std::string& symbol) const {
@@ -64,7 +64,7 @@ class SymbolIndex {
   }
 
  private:
-  const kernels::MarketData& data_;
+  const MarketData& data_;
   std::map<std::string, std::size_t> index_;
 };
 
@@ -111,7 +111,7 @@ void read_stress(const MapReader& top, const SymbolIndex& index, VarSetup& setup
 }
 
 //! Dates present for every asset, and the closes on them (rows: dates, columns: assets).
-Eigen::MatrixXd align(const kernels::MarketData& data, const std::vector<std::size_t>& data_of_asset,
+Eigen::MatrixXd align(const MarketData& data, const std::vector<std::size_t>& data_of_asset,
                       std::vector<std::int32_t>& dates) {
   dates = data.symbols[data_of_asset.front()].date;
   for (std::size_t a = 1; a < data_of_asset.size(); ++a) {
@@ -208,7 +208,7 @@ void compile_book(const std::vector<std::size_t>& asset_of, const Eigen::MatrixX
 
 }  // namespace
 
-void build_from_data(const MapReader& top, const kernels::MarketData& data, VarSetup& setup) {
+void build_from_data(const MapReader& top, const MarketData& data, VarSetup& setup) {
   const SymbolIndex index(data);
   std::vector<std::size_t> data_of_asset;
   const auto asset_of = resolve_positions(top, index, setup, data_of_asset);

@@ -10,7 +10,7 @@
 #include <cmath>
 #include <map>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/kernels/var/risk_model.hpp"
 #include "spec_reader.hpp"
 
@@ -168,9 +168,9 @@ std::string_view distribution_name(Distribution d) {
 
 // The data-dependent half of build_var_setup (var_setup.cpp): stress scenarios, symbols,
 // dates, returns, the model and the book.
-void build_from_data(const MapReader& top, const kernels::MarketData& data, VarSetup& setup);
+void build_from_data(const MapReader& top, const MarketData& data, VarSetup& setup);
 
-VarSetup build_var_setup(const std::string& spec_text, const std::string& origin, const kernels::MarketData& data) {
+VarSetup build_var_setup(const std::string& spec_text, const std::string& origin, const MarketData& data) {
   const YAML::Node root = detail::load_spec(spec_text, origin);
   VarSetup setup;
   VarSpec& spec = setup.spec;

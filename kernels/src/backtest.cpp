@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/kernels/backtest.hpp"
 #include "simd.hpp"
 

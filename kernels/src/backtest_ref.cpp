@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <vector>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/kernels/backtest.hpp"
 
 namespace qg::kernels {

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <string>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::kernels {
 namespace {

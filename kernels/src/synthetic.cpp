@@ -11,7 +11,7 @@
 #include <cmath>
 #include <numbers>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::kernels {
 namespace {

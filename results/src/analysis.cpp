@@ -10,7 +10,7 @@
 #include <numeric>
 
 #include "dates.hpp"
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/results/market_store.hpp"
 #include "qg/results/run_file.hpp"
 

@@ -5,10 +5,11 @@
 #include <cstdio>
 
 #include "h5.hpp"
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/kernels/backtest.hpp"
 #include "qg/kernels/strategy.hpp"
 #include "qg/results/run_file.hpp"
+#include "qg/core/sha256.hpp"
 
 namespace qg::results {
 namespace {

@@ -12,7 +12,7 @@
 #include <unordered_map>
 
 #include "dates.hpp"
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/results/market_store.hpp"
 #include "store_writer.hpp"
 

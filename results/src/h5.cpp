@@ -10,7 +10,7 @@
 #include <cstring>
 #include <utility>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::results::h5 {
 

@@ -2,7 +2,7 @@
 #include <cstring>
 
 #include "h5.hpp"
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::results::h5 {
 

@@ -5,8 +5,9 @@
 
 #include "dates.hpp"
 #include "h5.hpp"
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/results/run_file.hpp"
+#include "qg/core/sha256.hpp"
 #include "store_writer.hpp"
 
 namespace qg::results {
@@ -60,7 +61,7 @@ std::vector<std::int32_t> read_dates(hid_t group, const std::string& where) {
   return dates;
 }
 
-kernels::SymbolBars read_symbol(hid_t file, const std::filesystem::path& store, const std::string& name,
+SymbolBars read_symbol(hid_t file, const std::filesystem::path& store, const std::string& name,
                                 const DataSelection& selection) {
   const std::string where = h5::where(store, "/symbols/" + name);
   h5::Handle group = h5::open_object(file, "/symbols/" + name, where);
@@ -71,7 +72,7 @@ kernels::SymbolBars read_symbol(hid_t file, const std::filesystem::path& store, 
     throw DataError(store.string() + ": symbol '" + name + "' has no bars between " + range_text(selection));
   const auto first = static_cast<hsize_t>(lo - dates.begin());
   const auto n = static_cast<hsize_t>(hi - lo);
-  kernels::SymbolBars bars;
+  SymbolBars bars;
   bars.symbol = name;
   bars.date.assign(lo, hi);
   bars.open = read_column(group.get(), "open", first, n, where);
@@ -83,7 +84,7 @@ kernels::SymbolBars read_symbol(hid_t file, const std::filesystem::path& store, 
 }
 
 //! DataError unless the symbol's columns agree in length and its dates strictly increase.
-void validate_symbol(const std::filesystem::path& store, const kernels::SymbolBars& bars) {
+void validate_symbol(const std::filesystem::path& store, const SymbolBars& bars) {
   const std::size_t n = bars.date.size();
   const std::string at = store.string() + ": symbol '" + bars.symbol + "'";
   if (bars.open.size() != n || bars.high.size() != n || bars.low.size() != n || bars.close.size() != n ||
@@ -97,11 +98,11 @@ void validate_symbol(const std::filesystem::path& store, const kernels::SymbolBa
 
 }  // namespace
 
-kernels::MarketData read_store(const std::filesystem::path& store, const DataSelection& selection) {
+MarketData read_store(const std::filesystem::path& store, const DataSelection& selection) {
   h5::QuietErrors quiet;
   h5::Handle file = open_store(store);
   const std::vector<std::string> order = store_symbols(file.get(), store);
-  kernels::MarketData data;
+  MarketData data;
   for (const std::string& name : selected_names(store, selection, order))
     data.symbols.push_back(read_symbol(file.get(), store, name, selection));
   return data;
@@ -124,9 +125,9 @@ std::vector<SymbolInfo> store_info(const std::filesystem::path& store) {
   return infos;
 }
 
-void write_store(const std::filesystem::path& store, const kernels::MarketData& data) {
+void write_store(const std::filesystem::path& store, const MarketData& data) {
   StoreWriter writer(store);
-  for (const kernels::SymbolBars& bars : data.symbols) {
+  for (const SymbolBars& bars : data.symbols) {
     // Validated one symbol at a time, while earlier ones are already in STORE.tmp: a failure
     // anywhere must still leave the old store untouched.
     validate_symbol(store, bars);

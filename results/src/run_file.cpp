@@ -4,7 +4,7 @@
 #include <system_error>
 
 #include "h5.hpp"
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/results/run_file.hpp"
 #include "table_writer.hpp"
 

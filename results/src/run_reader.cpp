@@ -4,9 +4,9 @@
 #include <cstdio>
 
 #include "h5.hpp"
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/results/run_file.hpp"
-#include "sha256.hpp"
+#include "qg/core/sha256.hpp"
 
 namespace qg::results {
 

@@ -4,7 +4,7 @@
 #include <array>
 #include <system_error>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::results {
 

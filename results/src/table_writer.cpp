@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::results {
 

@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "qg/coordinator/journal.hpp"
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace fs = std::filesystem;
 using namespace qg::coordinator;

@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "qg/cluster/messages.hpp"
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 using namespace qg::cluster;
 

@@ -12,7 +12,7 @@
 
 #include "qg/cluster/inprocess_transport.hpp"
 #include "qg/coordinator/coordinator.hpp"
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/worker/worker.hpp"
 #include "recording_reducer.hpp"
 

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <set>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/jobs/param_space.hpp"
 #include "qg/jobs/sweep_spec.hpp"
 

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/jobs/job.hpp"
 #include "qg/jobs/sweep_spec.hpp"
 

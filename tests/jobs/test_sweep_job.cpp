@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "fake_run_file.hpp"
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/jobs/job.hpp"
 #include "qg/jobs/sweep_job.hpp"
 #include "qg/kernels/backtest.hpp"
@@ -24,11 +24,11 @@ constexpr const char* kSpec =
     "    fast: {from: 2, to: 31, step: 1}\n    slow: {from: 40, to: 130, step: 10}\n"
     "costs: {commission_bps: 2, slippage_bps: 3}\n";
 
-std::shared_ptr<const kernels::MarketData> synthetic_data(int n_symbols, std::int64_t n_bars) {
-  auto data = std::make_shared<kernels::MarketData>();
+std::shared_ptr<const MarketData> synthetic_data(int n_symbols, std::int64_t n_bars) {
+  auto data = std::make_shared<MarketData>();
   for (int s = 0; s < n_symbols; ++s) {
     const auto bars = kernels::generate_bars(42, static_cast<std::uint32_t>(s), n_bars);
-    kernels::SymbolBars sym;
+    SymbolBars sym;
     sym.symbol = "SYM" + std::to_string(s);
     for (std::int64_t t = 0; t < n_bars; ++t) sym.date.push_back(static_cast<std::int32_t>(20000101 + t));
     sym.open = bars.open;
@@ -188,7 +188,7 @@ TEST(SweepJob, TooFewBarsIsADataErrorNamingTheSymbol) {
 }
 
 TEST(SweepJob, NoSymbolsIsADataError) {
-  EXPECT_THROW(make_job(kSpec, "t.yaml", std::make_shared<kernels::MarketData>()), DataError);
+  EXPECT_THROW(make_job(kSpec, "t.yaml", std::make_shared<MarketData>()), DataError);
 }
 
 }  // namespace

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "fake_run_file.hpp"
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/jobs/job.hpp"
 #include "qg/jobs/var_job.hpp"
 #include "qg/jobs/var_spec.hpp"
@@ -22,11 +22,11 @@ namespace {
 
 namespace kv = kernels::var;
 
-std::shared_ptr<const kernels::MarketData> synthetic(int n_symbols, std::int64_t n_bars) {
-  auto data = std::make_shared<kernels::MarketData>();
+std::shared_ptr<const MarketData> synthetic(int n_symbols, std::int64_t n_bars) {
+  auto data = std::make_shared<MarketData>();
   for (int s = 0; s < n_symbols; ++s) {
     const auto bars = kernels::generate_bars(3, static_cast<std::uint32_t>(s), n_bars);
-    kernels::SymbolBars sym;
+    SymbolBars sym;
     sym.symbol = "SYN00" + std::to_string(s);
     for (std::int64_t t = 0; t < n_bars; ++t) sym.date.push_back(static_cast<std::int32_t>(20000101 + t));
     sym.open = bars.open, sym.high = bars.high, sym.low = bars.low, sym.close = bars.close, sym.volume = bars.volume;
@@ -129,8 +129,8 @@ TEST(VarJob, ComponentsSumToVarAndEsForEveryMethod) {
 // p * {-0.05, ..., -0.01, 0.01, ..., 0.05}. At 0.9: VaR = 9th smallest = 0.04 p, ES = 0.05 p;
 // at 0.8: VaR = 0.03 p, ES = (0.05 + 0.04) / 2 p.
 TEST(VarJob, HistoricalVarOnAHandComputedSample) {
-  auto data = std::make_shared<kernels::MarketData>();
-  kernels::SymbolBars s;
+  auto data = std::make_shared<MarketData>();
+  SymbolBars s;
   s.symbol = "ONE";
   const double r[] = {0.01, -0.02, 0.03, -0.04, 0.05, -0.01, 0.02, -0.03, 0.04, -0.05};
   double c = 100;
@@ -196,7 +196,7 @@ TEST(VarJob, BadInputGetsOneLocatedError) {
 }
 
 TEST(VarJob, NonPositiveDefiniteCovarianceNamesTheSymbolsAndSuggestsShrinkage) {
-  auto data = std::make_shared<kernels::MarketData>(*synthetic(3, 600));
+  auto data = std::make_shared<MarketData>(*synthetic(3, 600));
   data->symbols[2].close = data->symbols[0].close;  // SYN002 moves exactly as SYN000
   const std::string text = spec("{window: 300}");
   try {

@@ -6,7 +6,7 @@
 #include <random>
 #include <vector>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/kernels/backtest.hpp"
 #include "test_util.hpp"
 

@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/kernels/backtest.hpp"
 #include "qg/kernels/strategy.hpp"
 #include "test_util.hpp"

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/kernels/series.hpp"
 #include "test_util.hpp"
 

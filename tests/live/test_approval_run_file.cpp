@@ -5,11 +5,12 @@
 #include <cmath>
 
 #include "live_fixture.hpp"
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/kernels/backtest.hpp"
 #include "qg/kernels/strategy.hpp"
 #include "qg/results/approvals.hpp"
 #include "qg/results/run_file.hpp"
+#include "qg/core/sha256.hpp"
 
 namespace qg::cluster::live {
 namespace {
@@ -21,8 +22,8 @@ void write_sweep(const std::filesystem::path& path) {
   auto file = results::RunFile::create(path);
   file->set_attribute("/", "job_kind", "sweep");
   file->set_attribute("/", "job_name", "approval-test");
-  file->set_attribute("/", "spec_sha256", results::sha256_hex("spec"));
-  file->set_attribute("/", "data_sha256", results::sha256_hex("data"));
+  file->set_attribute("/", "spec_sha256", sha256_hex("spec"));
+  file->set_attribute("/", "data_sha256", sha256_hex("data"));
   file->set_attribute("/sweep", "strategy", "sma_crossover");
   file->set_attribute("/sweep", "mode", "long_short");
   file->set_attribute("/sweep", "rank_by", "sharpe");
@@ -81,8 +82,8 @@ TEST_F(ApprovalRunFile, BestPicksTheRowWithTheLargestMetric) {
   EXPECT_EQ(c.strategy, "sma_crossover");
   EXPECT_EQ(c.mode, "long_short");
   EXPECT_EQ(c.cost_per_unit, 3e-4);
-  EXPECT_EQ(c.spec_sha256, results::sha256_hex("spec"));
-  EXPECT_EQ(c.run_sha256, results::sha256_file(run_));
+  EXPECT_EQ(c.spec_sha256, sha256_hex("spec"));
+  EXPECT_EQ(c.run_sha256, sha256_file(run_));
   EXPECT_EQ(c.results_digest, results::RunReader::open(run_)->datasets_digest());
 }
 
@@ -114,9 +115,9 @@ TEST_F(ApprovalRunFile, AppendingKeepsResultsAndRefusesDuplicates) {
   EXPECT_EQ(approvals[0].first, "v5");
   EXPECT_EQ(approvals[0].second, record);
   EXPECT_EQ(results::RunReader::open(run_)->datasets_digest(), digest);
-  const std::string before = results::sha256_file(run_);
+  const std::string before = sha256_file(run_);
   EXPECT_THROW(results::append_approval(run_, "v5", record), DataError);
-  EXPECT_EQ(results::sha256_file(run_), before);  // a failed append leaves the file as it was
+  EXPECT_EQ(sha256_file(run_), before);  // a failed append leaves the file as it was
   EXPECT_FALSE(std::filesystem::exists(run_.string() + ".approval.tmp"));
   EXPECT_TRUE(decode_signed(approvals[0].second).contains("signature"));
 }

@@ -8,7 +8,8 @@
 #include "qg/cluster/live/audit_log.hpp"
 #include "qg/cluster/live/canonical_json.hpp"
 #include "qg/cluster/live/live_node.hpp"
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
+#include "qg/core/sha256.hpp"
 
 namespace qg::cluster::live {
 namespace {

@@ -8,7 +8,7 @@
 #include "live_fixture.hpp"
 #include "qg/cluster/live/canonical_json.hpp"
 #include "qg/cluster/live/live_node.hpp"
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::cluster::live {
 namespace {

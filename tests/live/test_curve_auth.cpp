@@ -4,7 +4,7 @@
 
 #include <chrono>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "server_fixture.hpp"
 
 namespace qg::cluster::live {

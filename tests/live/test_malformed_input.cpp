@@ -10,7 +10,7 @@
 #include <zmq_addon.hpp>
 
 #include "qg/cluster/live/live_node.hpp"
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "server_fixture.hpp"
 
 namespace qg::cluster::live {

@@ -5,6 +5,7 @@
 #include "live_fixture.hpp"
 #include "qg/cluster/live/audit_log.hpp"
 #include "qg/cluster/live/live_node.hpp"
+#include "qg/core/time.hpp"
 
 namespace qg::cluster::live {
 namespace {

@@ -7,6 +7,7 @@
 #include "live_fixture.hpp"
 #include "qg/cluster/live/live_node.hpp"
 #include "qg/kernels/strategy.hpp"
+#include "qg/core/time.hpp"
 
 namespace qg::cluster::live {
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/results/analysis.hpp"
 #include "qg/results/market_store.hpp"
 #include "sweep_fixture.hpp"
@@ -129,7 +129,7 @@ TEST_F(Analysis, ExportCsvCarriesTextColumns) {
 }
 
 TEST_F(Analysis, StoreInfoListsSymbols) {
-  kernels::SymbolBars bars{"SPY", {20240102, 20240103}, {1, 1}, {2, 2}, {1, 1}, {1.5, 1.5}, {0, 0}};
+  SymbolBars bars{"SPY", {20240102, 20240103}, {1, 1}, {2, 2}, {1, 1}, {1.5, 1.5}, {0, 0}};
   write_store(dir_ / "store.h5", {{bars}});
   std::ostringstream out;
   print_store_info(dir_ / "store.h5", out);

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <string>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/results/market_store.hpp"
 #include "temp_dir.hpp"
 

@@ -4,15 +4,15 @@
 #include <filesystem>
 #include <string>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/results/market_store.hpp"
 #include "temp_dir.hpp"
 
 namespace qg::results {
 namespace {
 
-using kernels::MarketData;
-using kernels::SymbolBars;
+using MarketData;
+using SymbolBars;
 using testing::TempDir;
 
 //! `n` business-ish days from 2020-01-01 (day of month 1..28), prices derived from `base`.

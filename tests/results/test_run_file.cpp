@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/results/run_file.hpp"
 #include "temp_dir.hpp"
 

@@ -3,8 +3,9 @@
 
 #include <string>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/results/run_file.hpp"
+#include "qg/core/sha256.hpp"
 #include "temp_dir.hpp"
 
 namespace qg::results {

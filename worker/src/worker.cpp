@@ -14,7 +14,7 @@
 #include <set>
 #include <sstream>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::worker {
 namespace {

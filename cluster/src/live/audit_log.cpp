@@ -9,7 +9,8 @@
 
 #include "qg/cluster/live/approval.hpp"
 #include "qg/cluster/live/canonical_json.hpp"
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
+#include "qg/core/sha256.hpp"
 
 namespace qg::cluster::live {
 

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::cluster::live {
 

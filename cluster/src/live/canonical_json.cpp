@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::cluster::live {
 namespace {

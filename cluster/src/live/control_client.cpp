@@ -7,7 +7,7 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::cluster::live {
 namespace {

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "qg/cluster/live/keys.hpp"
+#include "qg/core/sha256.hpp"
 
 namespace qg::cluster::live {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::cluster::live {
 namespace {

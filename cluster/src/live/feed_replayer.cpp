@@ -6,11 +6,11 @@
 #include <thread>
 #include <zmq.hpp>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::cluster::live {
 
-std::vector<FeedBar> interleave_bars(const kernels::MarketData& data) {
+std::vector<FeedBar> interleave_bars(const MarketData& data) {
   std::vector<FeedBar> bars;
   for (const auto& s : data.symbols)
     for (std::size_t i = 0; i < s.size(); ++i)

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::cluster::live {
 namespace fs = std::filesystem;
@@ -156,12 +156,6 @@ bool verify_hex(const std::string& public_hex, std::string_view message, const s
   } catch (const DataError&) {
     return false;
   }
-}
-
-std::string sha256_hex(std::string_view bytes) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  return to_hex(digest, sizeof digest);
 }
 
 std::string random_hex16() {

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "qg/cluster/live/keys.hpp"
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::cluster::live {
 namespace {

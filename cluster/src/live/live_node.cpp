@@ -6,8 +6,9 @@
 #include <cmath>
 
 #include "qg/cluster/live/approval.hpp"
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/kernels/series.hpp"
+#include "qg/core/sha256.hpp"
 
 namespace qg::cluster::live {
 namespace {

@@ -8,7 +8,7 @@
 #include <zmq_addon.hpp>
 
 #include "qg/cluster/live/keys.hpp"
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::cluster::live {
 namespace {

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::cluster::live {
 

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::kernels::detail {
 namespace {

@@ -4,7 +4,7 @@
 #include <array>
 
 #include "all.hpp"
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "common.hpp"
 
 namespace qg::kernels::detail {

@@ -5,7 +5,7 @@
 
 #include "all.hpp"
 #include "common.hpp"
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::kernels::detail {
 namespace {

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <numbers>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::kernels::var {
 namespace {

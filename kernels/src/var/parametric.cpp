@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 #include "qg/kernels/var/distributions.hpp"
 
 namespace qg::kernels::var {

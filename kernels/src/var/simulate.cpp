@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::kernels::var {
 

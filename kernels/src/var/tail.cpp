@@ -6,7 +6,7 @@
 #include <functional>
 #include <numeric>
 
-#include "qg/error.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::kernels::var {
 namespace {

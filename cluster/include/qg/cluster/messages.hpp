@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "qg/kernels/market_data.hpp"
+#include "qg/core/market_data.hpp"
 
 namespace qg::cluster {
 
@@ -15,7 +15,7 @@ namespace qg::cluster {
 struct JobPayload {
   std::string spec_text;
   std::string origin;  // the spec's path, for error messages
-  kernels::MarketData data;
+  MarketData data;
 };
 
 //! Coordinator -> worker: run tasks [first, first+count) of `stage`; count == 0 means stop.

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "qg/kernels/market_data.hpp"
+#include "qg/core/market_data.hpp"
 #include "qg/results/market_store.hpp"
 
 namespace qg::results {
@@ -67,7 +67,7 @@ SpecHeader parse_header(const std::string& spec_text, const std::string& origin)
 //! Builds the job of a spec over already-loaded data. Throws ConfigError for a bad spec and
 //! DataError for data that cannot serve it (e.g. too few bars for a window).
 std::unique_ptr<Job> make_job(const std::string& spec_text, const std::string& origin,
-                              std::shared_ptr<const kernels::MarketData> data);
+                              std::shared_ptr<const MarketData> data);
 
 //! The job kinds this build knows.
 std::vector<std::string_view> job_kinds();

@@ -21,7 +21,7 @@ class SweepJob final : public Job {
 
   //! Prepares one series per symbol of `data`, in its order. Throws DataError when there are
   //! no symbols or a symbol has too few bars for the longest window of the sweep.
-  SweepJob(SweepSpec spec, std::shared_ptr<const kernels::MarketData> data);
+  SweepJob(SweepSpec spec, std::shared_ptr<const MarketData> data);
 
   const SpecHeader& header() const override { return spec_->header; }
   std::uint32_t num_stages() const override { return 1; }
@@ -41,7 +41,7 @@ class SweepJob final : public Job {
   void check_bars() const;
 
   std::shared_ptr<const SweepSpec> spec_;
-  std::shared_ptr<const kernels::MarketData> data_;
+  std::shared_ptr<const MarketData> data_;
   std::vector<kernels::PreparedSeries> series_;
   std::uint64_t num_blocks_ = 0;
   std::int64_t min_bars_ = 2;

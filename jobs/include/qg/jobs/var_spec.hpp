@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "qg/jobs/job.hpp"
-#include "qg/kernels/market_data.hpp"
+#include "qg/core/market_data.hpp"
 #include "qg/kernels/var/simulate.hpp"
 
 namespace qg::jobs {
@@ -80,7 +80,7 @@ struct VarSetup {
 //! ConfigError "ORIGIN:LINE: KEY.PATH: what" for a bad spec and DataError (same form) for data
 //! that cannot serve it: an unknown symbol, a window longer than the history, a covariance
 //! that is not positive definite.
-VarSetup build_var_setup(const std::string& spec_text, const std::string& origin, const kernels::MarketData& data);
+VarSetup build_var_setup(const std::string& spec_text, const std::string& origin, const MarketData& data);
 
 //! "normal", "student_t" or "historical".
 std::string_view distribution_name(kernels::var::Distribution d);

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "qg/kernels/market_data.hpp"
+#include "qg/core/market_data.hpp"
 
 namespace qg::results {
 
@@ -25,7 +25,7 @@ struct DataSelection {
 
 //! Reads the selected bars. Throws DataError naming the store path and the unknown symbol, or
 //! a symbol with no bars in the range.
-kernels::MarketData read_store(const std::filesystem::path& store, const DataSelection& selection);
+MarketData read_store(const std::filesystem::path& store, const DataSelection& selection);
 
 //! Symbol, first date, last date, bar count for every symbol of a store.
 struct SymbolInfo {
@@ -39,7 +39,7 @@ std::vector<SymbolInfo> store_info(const std::filesystem::path& store);
 //! Writes symbols into a store (created when missing; a symbol already there is replaced).
 //! Atomic: the new store is written beside the old one and renamed over it, so a failure
 //! leaves an existing store unchanged.
-void write_store(const std::filesystem::path& store, const kernels::MarketData& data);
+void write_store(const std::filesystem::path& store, const MarketData& data);
 
 //! Options of a CSV import.
 struct CsvImportOptions {

@@ -103,8 +103,4 @@ class RunReader {
   virtual std::string datasets_digest() const = 0;
 };
 
-//! SHA-256 of a byte string / of a file's contents, lowercase hex.
-std::string sha256_hex(std::string_view bytes);
-std::string sha256_file(const std::filesystem::path& path);
-
 }  // namespace qg::results

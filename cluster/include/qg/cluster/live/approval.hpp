@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "qg/cluster/live/keys.hpp"
+#include "qg/core/time.hpp"
 
 namespace qg::cluster::live {
 
@@ -67,12 +68,5 @@ bool signature_valid(const nlohmann::json& obj, std::string_view domain);
 std::string encode_signed(const nlohmann::json& obj);
 //! Parses stored bytes and checks they are in canonical form; DataError says why not.
 nlohmann::json decode_signed(std::string_view text);
-
-//! Unix seconds as ISO-8601 UTC ("2026-11-22T04:00:07Z"), and back (nullopt when malformed).
-std::string iso_utc(std::int64_t unix_seconds);
-std::optional<std::int64_t> parse_iso_utc(std::string_view text);
-//! The current time in Unix seconds / milliseconds.
-std::int64_t now_unix();
-std::int64_t now_unix_ms();
 
 }  // namespace qg::cluster::live

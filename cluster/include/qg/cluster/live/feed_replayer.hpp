@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "qg/cluster/live/feed_bar.hpp"
-#include "qg/kernels/market_data.hpp"
+#include "qg/core/market_data.hpp"
 
 namespace qg::cluster::live {
 
@@ -24,7 +24,7 @@ struct ReplayStats {
 };
 
 //! Bars of all symbols merged by date (symbols in the given order within a date).
-std::vector<FeedBar> interleave_bars(const kernels::MarketData& data);
+std::vector<FeedBar> interleave_bars(const MarketData& data);
 //! Sends the bars in order. Throws ClusterError when no subscriber shows up within wait_s.
 ReplayStats replay_bars(const std::vector<FeedBar>& bars, const ReplayOptions& options);
 

@@ -46,8 +46,6 @@ std::string sign_hex(const SigningKey& key, std::string_view message);
 //! True when `signature_hex` is a valid signature of `message` by `public_hex`. Malformed hex
 //! is simply invalid.
 bool verify_hex(const std::string& public_hex, std::string_view message, const std::string& signature_hex);
-//! SHA-256 of bytes, lowercase hex.
-std::string sha256_hex(std::string_view bytes);
 //! 16 random bytes as hex (nonces).
 std::string random_hex16();
 

@@ -1,12 +1,11 @@
-#include "sha256.hpp"
+#include "qg/core/sha256.hpp"
 
 #include <fstream>
 #include <vector>
 
-#include "qg/error.hpp"
-#include "qg/results/run_file.hpp"
+#include "qg/core/error.hpp"
 
-namespace qg::results {
+namespace qg {
 
 namespace {
 void ensure_sodium() {
@@ -52,4 +51,4 @@ std::string sha256_file(const std::filesystem::path& path) {
   return hash.hex();
 }
 
-}  // namespace qg::results
+}  // namespace qg

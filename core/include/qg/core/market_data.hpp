@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace qg::kernels {
+namespace qg {
 
 //! One symbol's daily bars, oldest first; dates are YYYYMMDD integers, strictly increasing.
 //! All vectors have the same length. volume is 0 where the source had none.
@@ -22,4 +22,4 @@ struct MarketData {
   std::vector<SymbolBars> symbols;
 };
 
-}  // namespace qg::kernels
+}  // namespace qg
