@@ -7,6 +7,7 @@
 #include "qg/cluster/live/approval.hpp"
 #include "qg/cluster/live/keys.hpp"
 #include "qg/core/error.hpp"
+#include "qg/jobs/registry.hpp"
 #include "qg/results/approvals.hpp"
 
 namespace qg::app {
@@ -23,10 +24,9 @@ int cmd_approve(const ApproveArgs& args) {
   if (args.best.empty() == (args.row < 0)) throw ConfigError("approve: give exactly one of --best METRIC or --row N");
   if (!(args.expires_hours > 0)) throw ConfigError("approve: --expires-in must be > 0 hours");
   if (std::filesystem::exists(args.out)) throw ConfigError(args.out + ": exists already (approval records are never replaced)");
+  // ---- pick the candidate (the run's job kind decides what can be approved) ----
+  const jobs::Candidate c = jobs::find_candidate(args.run, {args.best, args.ascending, args.row});
   const live::SigningKey key = live::load_signing_key(args.key);
-  // ---- pick the candidate ----
-  const results::SweepCandidate c = args.best.empty() ? results::sweep_candidate_at(args.run, args.row)
-                                                      : results::best_sweep_candidate(args.run, args.best, args.ascending);
   live::ApprovalDraft d;
   d.strategy = c.strategy;
   d.mode = c.mode;
@@ -40,8 +40,7 @@ int cmd_approve(const ApproveArgs& args) {
   d.spec_sha256 = c.spec_sha256;
   d.data_sha256 = c.data_sha256;
   d.job_name = c.job_name;
-  d.selected_by = args.best.empty() ? "row " + std::to_string(args.row)
-                                    : std::string(args.ascending ? "lowest " : "highest ") + args.best;
+  d.selected_by = c.selected_by;
   d.row = c.row;
   d.combo = c.combo;
   d.metrics = c.metrics;

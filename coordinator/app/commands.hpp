@@ -50,15 +50,16 @@ int cmd_data_info(const std::string& store);
 
 struct TopArgs {
   std::string run;
-  std::string by;  // empty: the run's rank_by
+  std::string by;  // a column of the main table; empty: the kind's default (a sweep's rank_by)
   std::size_t n = 10;
   bool ascending = false;
 };
 int cmd_results_top(const TopArgs& args);
 int cmd_results_summary(const std::string& run);
+int cmd_results_tables(const std::string& run);
 struct ExportArgs {
   std::string run;
-  std::string group;
+  std::string table;  // name or group path; empty: the kind's main table
   std::string out;  // empty: stdout
 };
 int cmd_results_export(const ExportArgs& args);

@@ -43,11 +43,11 @@ void add_data(CLI::App& app, ImportArgs& imp, GenerateArgs& gen, std::string& in
 }
 
 void add_results(CLI::App& app, TopArgs& top, std::string& run_file, ExportArgs& exp) {
-  auto* results = app.add_subcommand("results", "Read a run file: top, summary, export, digest");
+  auto* results = app.add_subcommand("results", "Read a run file: top, summary, export, tables, digest");
   results->require_subcommand(1);
-  auto* t = results->add_subcommand("top", "Best rows by a metric");
+  auto* t = results->add_subcommand("top", "Best rows of the run's main table by a column");
   t->add_option("run", top.run, "Run file")->required()->check(CLI::ExistingFile);
-  t->add_option("--by", top.by, "Metric (default: the spec's rank_by)");
+  t->add_option("--by", top.by, "Column or metric (default: the job kind's, e.g. a sweep's rank_by)");
   t->add_option("-n", top.n, "Rows to show");
   t->add_flag("--ascending", top.ascending, "Smallest first (e.g. for max_drawdown)");
   auto* s = results->add_subcommand("summary", "Provenance, metric ranges and failed tasks");
@@ -56,8 +56,10 @@ void add_results(CLI::App& app, TopArgs& top, std::string& run_file, ExportArgs&
   e->add_option("run", exp.run, "Run file")->required()->check(CLI::ExistingFile);
   static bool csv = true;  // CSV is the only export format; the flag is accepted for clarity
   e->add_flag("--csv", csv, "CSV output (the only format)");
-  e->add_option("--group", exp.group, "Table group (default: the job's, e.g. /sweep)");
+  e->add_option("--table,--group", exp.table, "Table name or group (default: the main table; see results tables)");
   e->add_option("--out", exp.out, "Output file (default: standard output)");
+  auto* tb = results->add_subcommand("tables", "The run's tables, main table first");
+  tb->add_option("run", run_file, "Run file")->required()->check(CLI::ExistingFile);
   auto* d = results->add_subcommand("digest", "SHA-256 over every dataset: equal digests, identical results");
   d->add_option("run", run_file, "Run file")->required()->check(CLI::ExistingFile);
 }
@@ -192,6 +194,7 @@ int main(int argc, char** argv) {
     if (results->got_subcommand("top")) return cmd_results_top(top_args);
     if (results->got_subcommand("summary")) return cmd_results_summary(path_arg);
     if (results->got_subcommand("export")) return cmd_results_export(export_args);
+    if (results->got_subcommand("tables")) return cmd_results_tables(path_arg);
     return cmd_results_digest(path_arg);
   } catch (const std::exception& e) {
     return report_error(e);

@@ -14,6 +14,7 @@
 #include "qg/core/error.hpp"
 #include "qg/core/sha256.hpp"
 #include "qg/core/time.hpp"
+#include "qg/jobs/job_kind.hpp"
 #include "qg/results/run_file.hpp"
 
 #ifndef QG_VERSION
@@ -47,7 +48,7 @@ std::string journal_header(const jobs::Job& job, const RunContext& ctx, const st
 
 class CoordinatorRun {
  public:
-  CoordinatorRun(jobs::Job& job, cluster::Transport& transport, const RunContext& ctx)
+  CoordinatorRun(const jobs::Job& job, cluster::Transport& transport, const RunContext& ctx)
       : job_(job),
         transport_(transport),
         ctx_(ctx),
@@ -66,10 +67,7 @@ class CoordinatorRun {
       run_stage(stage, *reducer);
       summary_.stage_seconds += std::chrono::duration<double>(Clock::now() - stage_start).count();
       auto input = reducer->end_stage(stage);
-      if (stage + 1 < job_.num_stages()) {
-        stage_input_ = input;
-        job_.set_stage_input(stage + 1, std::move(input));
-      }
+      if (stage + 1 < job_.num_stages()) stage_input_ = std::move(input);
     }
     stop_workers();
     write_errors(*file);
@@ -98,11 +96,24 @@ class CoordinatorRun {
     journal_.emplace(JournalWriter::create(path, header));
   }
 
+  //! Root attributes `tables` and `table_paths`: the kind's tables, main table first, as
+  //! comma-separated names and group paths (readers find a run's tables without knowing its kind).
+  void write_table_directory(results::RunFile& file) {
+    std::string names, paths;
+    for (const jobs::TableInfo& t : job_.kind().tables()) {
+      names += (names.empty() ? "" : ",") + t.name;
+      paths += (paths.empty() ? "" : ",") + t.path;
+    }
+    file.set_attribute("/", "tables", names);
+    file.set_attribute("/", "table_paths", paths);
+  }
+
   void write_provenance(results::RunFile& file, const std::string& spec_sha) {
     file.set_attribute("/", "tool_version", std::string(QG_VERSION));
     file.set_attribute("/", "git_commit", std::string(QG_GIT_COMMIT));
     file.set_attribute("/", "job_kind", job_.header().kind);
     file.set_attribute("/", "job_name", job_.header().name);
+    write_table_directory(file);
     file.set_attribute("/", "spec_path", ctx_.spec_path);
     file.set_attribute("/", "spec_text", ctx_.spec_text);
     file.set_attribute("/", "spec_sha256", spec_sha);
@@ -117,8 +128,8 @@ class CoordinatorRun {
   // ---- one stage ----
 
   void run_stage(std::uint32_t stage, jobs::Reducer& reducer) {
-    const std::uint64_t n = job_.num_tasks(stage);
-    const std::size_t task_bytes = std::max<std::size_t>(1, job_.max_task_values(stage)) * sizeof(double);
+    const std::uint64_t n = job_.num_tasks(stage, stage_input_);
+    const std::size_t task_bytes = std::max<std::size_t>(1, job_.max_task_values(stage, stage_input_)) * sizeof(double);
     const std::uint64_t window = std::max<std::uint64_t>(1, ctx_.window_bytes / task_bytes);
     const int n_workers = std::max(1, transport_.size() - 1);
     const std::uint64_t max_chunk =
@@ -290,7 +301,7 @@ class CoordinatorRun {
     file.write_strings("/errors/message", messages);
   }
 
-  jobs::Job& job_;
+  const jobs::Job& job_;
   cluster::Transport& transport_;
   const RunContext& ctx_;
   std::vector<WorkerState> workers_;
@@ -313,7 +324,7 @@ std::filesystem::path journal_path(const std::filesystem::path& output) {
   return std::filesystem::path(output.string() + ".journal");
 }
 
-RunSummary run_coordinator(jobs::Job& job, cluster::Transport& transport, const RunContext& context) {
+RunSummary run_coordinator(const jobs::Job& job, cluster::Transport& transport, const RunContext& context) {
   return CoordinatorRun(job, transport, context).run();
 }
 

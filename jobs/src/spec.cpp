@@ -2,7 +2,8 @@
 #include <algorithm>
 
 #include "qg/jobs/job.hpp"
-#include "spec_reader.hpp"
+#include "qg/jobs/registry.hpp"
+#include "qg/jobs/spec_reader.hpp"
 
 namespace qg::jobs {
 namespace {

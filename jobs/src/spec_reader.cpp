@@ -1,4 +1,4 @@
-#include "spec_reader.hpp"
+#include "qg/jobs/spec_reader.hpp"
 
 #include <algorithm>
 #include <charconv>

@@ -1,19 +1,25 @@
 """Read quantgrid HDF5 run files with h5py and pandas (layout: docs/hdf5-schema.md).
 
     import quantgrid_results as qr
-    df = qr.load_sweep("runs/sma_grid.h5")          # one row per (combo, symbol)
+    df = qr.load("runs/sma_grid.h5")                # the run's main table (a sweep: one row per combo, symbol)
     df.sort_values("sharpe", ascending=False).head()
+    qr.tables("runs/var_book.h5")                   # {"summary": "/var/summary", "components": ...}
+    qr.load("runs/var_book.h5", "components")       # any other table, by name or group path
     qr.provenance("runs/sma_grid.h5")["git_commit"]
     qr.heatmap("runs/sma_grid.h5", "sharpe", x="fast", y="slow", out_png="sharpe.png")
 
 Command line (Debian's /usr/bin/python3 has h5py, pandas and matplotlib):
 
+    python3 results/python/quantgrid_results.py tables RUN.h5
     python3 results/python/quantgrid_results.py top RUN.h5 --metric sharpe -n 20
     python3 results/python/quantgrid_results.py heatmap RUN.h5 --metric sharpe --x fast --y slow --out sharpe.png
 
 Column names: a column is named by its last path component ("params/fast" -> "fast",
 "metrics/sharpe" -> "sharpe") unless two columns would then collide; those keep their full
 path. The `symbol` column holds the symbol name, resolved through GROUP/symbols.
+
+Which tables a run has, and which is its main table, the run file says itself (root attributes
+`tables` and `table_paths`, main table first), so this reader needs no list of job kinds.
 """
 
 import argparse
@@ -25,8 +31,6 @@ import pandas as pd
 
 #: Newest schema major version this reader understands.
 SCHEMA_MAJOR = 1
-#: Job groups searched, in order, when no group is named.
-JOB_GROUPS = ("sweep", "walkforward", "model")
 
 
 class SchemaError(ValueError):
@@ -101,22 +105,47 @@ def _labels(names):
     return [leaf if leaves.count(leaf) == 1 else name for name, leaf in zip(names, leaves)]
 
 
-def _job_group(f, group):
-    if group is not None:
-        group = group.strip("/")
-        if group not in f:
-            raise KeyError(f"{f.filename}: no table /{group}")
-        return group
-    for candidate in JOB_GROUPS:
-        if candidate in f:
-            return candidate
-    raise KeyError(f"{f.filename}: no /sweep, /walkforward or /model table")
+def _split(f, name):
+    value = f.attrs.get(name)
+    return [] if value is None else [v for v in str(_plain(value)).split(",") if v]
 
 
-def load_table(path, group=None):
-    """A table group as a DataFrame: combo, symbol (names), params, other columns, metrics."""
+def _directory(f):
+    """{table name: group path} of an open run file, main table first."""
+    names, paths = _split(f, "tables"), _split(f, "table_paths")
+    if not names or len(names) != len(paths):
+        raise SchemaError(f"{f.filename}: no table directory (root attributes tables/table_paths); "
+                          "name the table by its group path, e.g. load(run, '/sweep')")
+    directory = dict(zip(names, paths))
+    if "errors" in f:
+        directory.setdefault("errors", "/errors")
+    return directory
+
+
+def _table_path(f, table):
+    """The group of `table`: a name from the run's directory, a group path, or None (main table)."""
+    if table is not None and table.strip("/") in f and isinstance(f[table.strip("/")], h5py.Group):
+        return table.strip("/")
+    directory = _directory(f)
+    if table is None:
+        return next(iter(directory.values())).strip("/")
+    if table in directory and directory[table].strip("/") in f:
+        return directory[table].strip("/")
+    present = [name for name, path in directory.items() if path.strip("/") in f]
+    raise KeyError(f"{f.filename}: no table '{table}'; tables: {', '.join(present)}")
+
+
+def tables(path):
+    """{name: group path} of the run's tables present in the file, main table first."""
     with open_run(path) as f:
-        g = f[_job_group(f, group)]
+        return {name: group for name, group in _directory(f).items() if group.strip("/") in f}
+
+
+def load(path, table=None):
+    """A table of the run as a DataFrame (default: its main table): combo, symbol (names),
+    params, other columns, metrics, then text columns."""
+    with open_run(path) as f:
+        g = f[_table_path(f, table)]
         columns = _numeric_columns(g)
         names = sorted(columns, key=_order_key)
         data = {label: columns[name] for label, name in zip(_labels(names), names)}
@@ -132,14 +161,15 @@ def load_table(path, group=None):
         return frame
 
 
-def load_sweep(path):
-    """The /sweep table: one row per (combo, symbol), parameters and metrics as columns."""
-    return load_table(path, "sweep")
+def load_table(path, group=None):
+    """Same as load(path, group)."""
+    return load(path, group)
 
 
-def top(path, metric, n=10, ascending=False, group=None):
-    """The best `n` rows by `metric` (descending unless `ascending`; NaN last)."""
-    frame = load_table(path, group)
+def top(path, metric, n=10, ascending=False, table=None):
+    """The best `n` rows of a table (default: the main table) by `metric` (descending unless
+    `ascending`; NaN last)."""
+    frame = load(path, table)
     if metric not in frame:
         raise KeyError(f"{path}: unknown metric '{metric}'; columns: {', '.join(frame.columns)}")
     ranked = frame.sort_values(metric, ascending=ascending, na_position="last", kind="stable")
@@ -156,7 +186,7 @@ def heatmap(path, metric, x, y, symbol=None, out_png="heatmap.png"):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    frame = load_sweep(path)
+    frame = load(path)
     for column in (metric, x, y):
         if column not in frame:
             raise KeyError(f"{path}: no column '{column}'; columns: {', '.join(frame.columns)}")
@@ -188,7 +218,10 @@ def main(argv=None):
     top_cmd.add_argument("--metric", required=True)
     top_cmd.add_argument("-n", type=int, default=10, help="rows to show (0 = all)")
     top_cmd.add_argument("--ascending", action="store_true")
-    top_cmd.add_argument("--group", default=None, help="table group (default: first of sweep, walkforward, model)")
+    top_cmd.add_argument("--table", "--group", dest="table", default=None,
+                         help="table name or group path (default: the run's main table)")
+    tables_cmd = commands.add_parser("tables", help="the run's tables, main table first")
+    tables_cmd.add_argument("run")
     heat_cmd = commands.add_parser("heatmap", help="PNG heatmap of a metric over two parameters")
     heat_cmd.add_argument("run")
     heat_cmd.add_argument("--metric", required=True)
@@ -200,7 +233,10 @@ def main(argv=None):
     try:
         if args.command == "top":
             with pd.option_context("display.width", 200, "display.max_columns", None):
-                print(top(args.run, args.metric, args.n, args.ascending, args.group).to_string())
+                print(top(args.run, args.metric, args.n, args.ascending, args.table).to_string())
+        elif args.command == "tables":
+            for name, group in tables(args.run).items():
+                print(f"{name}\t{group}")
         else:
             print(heatmap(args.run, args.metric, args.x, args.y, args.symbol, args.out))
     except (SchemaError, KeyError, OSError) as error:

@@ -10,6 +10,7 @@
 #include <numeric>
 
 #include "dates.hpp"
+#include "qg/results/text_table.hpp"
 #include "qg/core/error.hpp"
 #include "qg/results/market_store.hpp"
 #include "qg/results/run_file.hpp"
@@ -17,11 +18,6 @@
 namespace qg::results {
 
 namespace {
-
-//! Groups whose table print_top and export use, first present wins.
-constexpr const char* kJobGroups[] = {"/sweep", "/walkforward", "/model"};
-//! Groups print_summary reports on, when present.
-constexpr const char* kSummaryGroups[] = {"/sweep", "/walkforward", "/var", "/model"};
 
 // ---- loading ----
 
@@ -33,12 +29,6 @@ struct View {
   std::vector<std::string> labels;  // parallel to order
   std::vector<std::string> symbols;
 };
-
-std::string job_group(const RunReader& reader, const std::filesystem::path& run) {
-  for (const char* group : kJobGroups)
-    if (reader.has(group)) return group;
-  throw DataError(run.string() + ": no /sweep, /walkforward or /model table");
-}
 
 int display_rank(const std::string& name) {
   if (name == "combo") return 0;
@@ -72,42 +62,11 @@ View load_view(const RunReader& reader, const std::string& group) {
   return view;
 }
 
-// ---- formatting ----
-
-std::string format(const char* spec, double value) {
-  char text[40];
-  std::snprintf(text, sizeof text, spec, value);
-  return text;
-}
-
-//! Short form for terminal tables: integers exactly, others with 6 significant digits.
-std::string short_number(double value) {
-  if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 1e15) return format("%.0f", value);
-  return format("%.6g", value);
-}
-
 std::string cell(const View& view, std::size_t column, std::size_t row, bool full_precision) {
   const double value = view.table.columns[column][row];
   if (view.table.names[column] == "symbol" && value >= 0 && value < static_cast<double>(view.symbols.size()))
     return view.symbols[static_cast<std::size_t>(value)];
-  return full_precision ? format("%.17g", value) : short_number(value);
-}
-
-//! Prints rows of text cells with every column padded to its widest cell.
-void print_aligned(const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& left, std::ostream& os) {
-  std::vector<std::size_t> widths(rows.front().size(), 0);
-  for (const auto& row : rows)
-    for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      const std::string pad(widths[c] - row[c].size(), ' ');
-      if (c) line += "  ";
-      line += left[c] ? row[c] + pad : pad + row[c];
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    os << line << '\n';
-  }
+  return full_precision ? format_number("%.17g", value) : short_number(value);
 }
 
 std::string csv_field(const std::string& text) {
@@ -124,25 +83,32 @@ std::vector<std::string> metric_names(const Table& table) {
   return metrics;
 }
 
-// ---- summary parts ----
+//! The column `name` names: its full name ("metrics/sharpe"), its label ("sharpe") or a
+//! metric's name. DataError listing the choices otherwise.
+std::size_t sort_column(const View& view, const std::filesystem::path& run, const std::string& name) {
+  const auto& names = view.table.names;
+  for (std::size_t c = 0; c < view.order.size(); ++c)
+    if (view.labels[c] == name || names[view.order[c]] == name) return view.order[c];
+  const auto metric = std::find(names.begin(), names.end(), "metrics/" + name);
+  if (metric != names.end()) return static_cast<std::size_t>(metric - names.begin());
+  const auto metrics = metric_names(view.table);
+  const bool by_metric = !metrics.empty();
+  std::string available;
+  for (const auto& label : by_metric ? metrics : view.labels) available += (available.empty() ? "" : ", ") + label;
+  throw DataError(run.string() + ":" + view.group + ": unknown " + (by_metric ? "metric" : "column") + " '" + name +
+                  "'; available: " + (available.empty() ? "none" : available));
+}
 
-void print_provenance(const RunReader& reader, const std::filesystem::path& run, std::ostream& os) {
-  static const std::pair<const char*, const char*> kFields[] = {
-      {"job kind", "job_kind"},         {"job name", "job_name"},       {"tool version", "tool_version"},
-      {"git commit", "git_commit"},     {"schema", "schema_version"},   {"spec file", "spec_path"},
-      {"spec sha256", "spec_sha256"},   {"data file", "data_file"},     {"data sha256", "data_sha256"},
-      {"seed", "seed"},                 {"ranks", "ranks"},             {"threads", "threads"},
-      {"start time", "start_time"},     {"end time", "end_time"},       {"elapsed s", "elapsed_seconds"},
-      {"failed tasks", "failed_tasks"}};
-  std::vector<std::vector<std::string>> rows{{"run", run.string()}};
-  const auto present = reader.attribute_names("/");
-  for (const auto& [label, attribute] : kFields) {
-    if (std::find(present.begin(), present.end(), attribute) == present.end()) continue;
-    const bool seconds = std::string_view(attribute) == "elapsed_seconds";
-    rows.push_back({label, seconds ? format("%.3f", reader.double_attribute("/", attribute))
-                                   : reader.attribute_text("/", attribute)});
+//! The text columns of `group` with `rows` entries ("method_name"); "symbols" is a lookup list.
+std::vector<std::pair<std::string, std::vector<std::string>>> text_columns(const RunReader& reader,
+                                                                           const std::string& group, std::size_t rows) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> out;
+  for (const auto& name : reader.string_datasets(group)) {
+    if (name == "symbols") continue;
+    auto values = reader.read_strings(group + "/" + name);
+    if (values.size() == rows) out.emplace_back(name, std::move(values));
   }
-  print_aligned(rows, {true, true}, os);
+  return out;
 }
 
 double median_of(std::vector<double> values) {
@@ -165,13 +131,34 @@ void print_metric_stats(const Table& table, std::ostream& os) {
       continue;
     }
     const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
-    rows.push_back({metric, format("%.6g", *lo), format("%.6g", median_of(values)), format("%.6g", *hi),
+    rows.push_back({metric, format_number("%.6g", *lo), format_number("%.6g", median_of(values)), format_number("%.6g", *hi),
                     std::to_string(nans)});
   }
   if (rows.size() > 1) print_aligned(rows, {true, false, false, false, false}, os);
 }
 
-void print_group(const RunReader& reader, const std::string& group, std::ostream& os) {
+}  // namespace
+
+void print_provenance(const RunReader& reader, const std::filesystem::path& run, std::ostream& os) {
+  static const std::pair<const char*, const char*> kFields[] = {
+      {"job kind", "job_kind"},         {"job name", "job_name"},       {"tool version", "tool_version"},
+      {"git commit", "git_commit"},     {"schema", "schema_version"},   {"spec file", "spec_path"},
+      {"spec sha256", "spec_sha256"},   {"data file", "data_file"},     {"data sha256", "data_sha256"},
+      {"seed", "seed"},                 {"ranks", "ranks"},             {"threads", "threads"},
+      {"start time", "start_time"},     {"end time", "end_time"},       {"elapsed s", "elapsed_seconds"},
+      {"failed tasks", "failed_tasks"}};
+  std::vector<std::vector<std::string>> rows{{"run", run.string()}};
+  const auto present = reader.attribute_names("/");
+  for (const auto& [label, attribute] : kFields) {
+    if (std::find(present.begin(), present.end(), attribute) == present.end()) continue;
+    const bool seconds = std::string_view(attribute) == "elapsed_seconds";
+    rows.push_back({label, seconds ? format_number("%.3f", reader.double_attribute("/", attribute))
+                                   : reader.attribute_text("/", attribute)});
+  }
+  print_aligned(rows, {true, true}, os);
+}
+
+void print_table_overview(const RunReader& reader, const std::string& group, std::ostream& os) {
   const Table table = reader.read_table(group);
   os << "\n" << group << ": " << table.rows() << " rows\n";
   for (const auto& name : reader.attribute_names(group))
@@ -179,97 +166,8 @@ void print_group(const RunReader& reader, const std::string& group, std::ostream
   print_metric_stats(table, os);
 }
 
-// ---- /var ----
-
-//! Strings of `dataset`, or `n` empty strings when absent.
-std::vector<std::string> strings_or_blank(const RunReader& reader, const std::string& dataset, std::size_t n) {
-  return reader.has(dataset) ? reader.read_strings(dataset) : std::vector<std::string>(n);
-}
-
-void print_var_attributes(const RunReader& reader, std::ostream& os) {
-  os << "\n/var: " << reader.attribute_text("/var", "scenarios") << " scenarios in "
-     << reader.attribute_text("/var", "batches") << " batches of " << reader.attribute_text("/var", "batch") << ", "
-     << reader.attribute_text("/var", "distribution") << " shocks";
-  if (reader.attribute_text("/var", "distribution") == "student_t") os << " (nu " << reader.attribute_text("/var", "nu") << ")";
-  os << ", " << reader.attribute_text("/var", "covariance") << " covariance, mean " << reader.attribute_text("/var", "mean")
-     << ", window " << reader.attribute_text("/var", "window") << " returns to " << reader.attribute_text("/var", "window_end")
-     << ", horizon " << reader.attribute_text("/var", "horizon_days") << " day(s); standard errors by "
-     << reader.attribute_text("/var", "se_method") << '\n';
-}
-
-void print_var_summary(const RunReader& reader, std::ostream& os) {
-  const Table t = reader.read_table("/var/summary");
-  const auto methods = strings_or_blank(reader, "/var/summary/method_name", t.rows());
-  std::vector<std::vector<std::string>> rows{{"method", "confidence", "VaR", "ES", "VaR se", "ES se"}};
-  for (std::size_t r = 0; r < t.rows(); ++r)
-    rows.push_back({methods[r], format("%.4g", t.column("confidence")[r]), format("%.6g", t.column("var")[r]),
-                    format("%.6g", t.column("es")[r]), format("%.3g", t.column("var_se")[r]),
-                    format("%.3g", t.column("es_se")[r])});
-  os << "\nVaR and ES (losses positive, in the portfolio's currency):\n";
-  print_aligned(rows, {true, false, false, false, false, false}, os);
-}
-
-//! Components at the highest confidence level, Monte Carlo first, the largest 20 positions.
-void print_var_components(const RunReader& reader, std::ostream& os) {
-  const Table t = reader.read_table("/var/components");
-  if (t.rows() == 0) return;
-  const auto methods = strings_or_blank(reader, "/var/components/method_name", t.rows());
-  const auto positions = strings_or_blank(reader, "/var/components/position_name", t.rows());
-  const auto& level = t.column("confidence");
-  const double top = *std::max_element(level.begin(), level.end());
-  std::vector<std::size_t> picked;
-  for (std::size_t r = 0; r < t.rows(); ++r)
-    if (level[r] == top && methods[r] == "monte_carlo") picked.push_back(r);
-  const auto& cvar = t.column("component_var");
-  std::stable_sort(picked.begin(), picked.end(), [&](std::size_t a, std::size_t b) { return std::fabs(cvar[a]) > std::fabs(cvar[b]); });
-  const std::size_t shown = std::min<std::size_t>(picked.size(), 20);
-  std::vector<std::vector<std::string>> rows{{"position", "component VaR", "component ES", "marginal VaR", "incremental VaR"}};
-  for (std::size_t i = 0; i < shown; ++i) {
-    const std::size_t r = picked[i];
-    rows.push_back({positions[r], format("%.6g", cvar[r]), format("%.6g", t.column("component_es")[r]),
-                    format("%.6g", t.column("marginal_var")[r]), format("%.6g", t.column("incremental_var")[r])});
-  }
-  os << "\ncomponents (Euler, monte_carlo, confidence " << format("%.4g", top) << "):\n";
-  print_aligned(rows, {true, false, false, false, false}, os);
-  if (picked.size() > shown) os << "  ... " << picked.size() - shown << " more positions (quantgrid results export --group /var/components)\n";
-}
-
-void print_var_backtest(const RunReader& reader, std::ostream& os) {
-  if (!reader.has("/var/backtest")) return;
-  const Table t = reader.read_table("/var/backtest");
-  const auto zones = strings_or_blank(reader, "/var/backtest/zone_name", t.rows());
-  std::vector<std::vector<std::string>> rows{
-      {"confidence", "days", "exceptions", "expected", "Kupiec p", "independence p", "cond. coverage p", "zone"}};
-  for (std::size_t r = 0; r < t.rows(); ++r)
-    rows.push_back({format("%.4g", t.column("confidence")[r]), short_number(t.column("observations")[r]),
-                    short_number(t.column("exceptions")[r]), format("%.1f", t.column("expected")[r]),
-                    format("%.3g", t.column("kupiec_p")[r]), format("%.3g", t.column("independence_p")[r]),
-                    format("%.3g", t.column("cc_p")[r]), zones[r]});
-  os << "\nbacktest (" << reader.attribute_text("/var", "backtest_method") << " VaR over the previous "
-     << reader.attribute_text("/var", "backtest_window") << " days):\n";
-  print_aligned(rows, {false, false, false, false, false, false, false, true}, os);
-}
-
-void print_var_stress(const RunReader& reader, std::ostream& os) {
-  if (!reader.has("/var/stress")) return;
-  const Table t = reader.read_table("/var/stress");
-  const auto names = strings_or_blank(reader, "/var/stress/name", t.rows());
-  std::vector<std::vector<std::string>> rows{{"scenario", "P&L", "loss"}};
-  for (std::size_t r = 0; r < t.rows(); ++r)
-    rows.push_back({names[r], format("%.6g", t.column("pnl")[r]), format("%.6g", t.column("loss")[r])});
-  os << "\nstress scenarios (full revaluation):\n";
-  print_aligned(rows, {true, false, false}, os);
-}
-
-void print_var(const RunReader& reader, std::ostream& os) {
-  print_var_attributes(reader, os);
-  print_var_summary(reader, os);
-  print_var_components(reader, os);
-  print_var_backtest(reader, os);
-  print_var_stress(reader, os);
-}
-
 void print_errors(const RunReader& reader, std::ostream& os) {
+  if (!reader.has("/errors")) return;
   const Table table = reader.read_table("/errors");
   std::vector<std::string> messages;
   if (reader.has("/errors/message")) messages = reader.read_strings("/errors/message");
@@ -287,21 +185,13 @@ void print_errors(const RunReader& reader, std::ostream& os) {
   print_aligned(rows, {false, false, false, true}, os);
 }
 
-}  // namespace
 
-void print_top(const std::filesystem::path& run, const std::string& metric, std::size_t n, bool ascending,
-               std::ostream& os) {
+void print_top(const std::filesystem::path& run, const std::string& table, const std::string& column, std::size_t n,
+               bool ascending, std::ostream& os) {
   const auto reader = RunReader::open(run);
-  const View view = load_view(*reader, job_group(*reader, run));
-  const auto& names = view.table.names;
-  const auto key_it = std::find(names.begin(), names.end(), "metrics/" + metric);
-  if (key_it == names.end()) {
-    std::string available;
-    for (const auto& name : metric_names(view.table)) available += (available.empty() ? "" : ", ") + name;
-    throw DataError(run.string() + ":" + view.group + ": unknown metric '" + metric + "'; available: " +
-                    (available.empty() ? "none" : available));
-  }
-  const auto& key = view.table.columns[static_cast<std::size_t>(key_it - names.begin())];
+  if (!reader->has(table)) throw DataError(run.string() + ": no table " + table);
+  const View view = load_view(*reader, table);
+  const auto& key = view.table.columns[sort_column(view, run, column)];
   std::vector<std::size_t> rows(view.table.rows());
   std::iota(rows.begin(), rows.end(), std::size_t{0});
   std::stable_sort(rows.begin(), rows.end(), [&](std::size_t a, std::size_t b) {
@@ -310,29 +200,24 @@ void print_top(const std::filesystem::path& run, const std::string& metric, std:
   });
   if (n != 0 && n < rows.size()) rows.resize(n);
 
+  const auto texts = text_columns(*reader, table, view.table.rows());
   std::vector<std::vector<std::string>> lines{{"rank"}};
   std::vector<bool> left{false};
+  for (const auto& [name, values] : texts) {
+    lines.front().push_back(name);
+    left.push_back(true);
+  }
   for (std::size_t c = 0; c < view.order.size(); ++c) {
     lines.front().push_back(view.labels[c]);
-    left.push_back(names[view.order[c]] == "symbol");
+    left.push_back(view.table.names[view.order[c]] == "symbol");
   }
   for (std::size_t r = 0; r < rows.size(); ++r) {
     std::vector<std::string> line{std::to_string(r + 1)};
-    for (std::size_t column : view.order) line.push_back(cell(view, column, rows[r], false));
+    for (const auto& [name, values] : texts) line.push_back(values[rows[r]]);
+    for (std::size_t c : view.order) line.push_back(cell(view, c, rows[r], false));
     lines.push_back(std::move(line));
   }
   print_aligned(lines, left, os);
-}
-
-void print_summary(const std::filesystem::path& run, std::ostream& os) {
-  const auto reader = RunReader::open(run);
-  print_provenance(*reader, run, os);
-  for (const char* group : kSummaryGroups) {
-    if (!reader->has(group)) continue;
-    if (std::string_view(group) == "/var") print_var(*reader, os);  // several tables, not one
-    else print_group(*reader, group, os);
-  }
-  if (reader->has("/errors")) print_errors(*reader, os);
 }
 
 void export_csv(const std::filesystem::path& run, const std::string& group, std::ostream& os) {

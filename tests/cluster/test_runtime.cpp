@@ -13,6 +13,7 @@
 #include "qg/cluster/inprocess_transport.hpp"
 #include "qg/coordinator/coordinator.hpp"
 #include "qg/core/error.hpp"
+#include "qg/jobs/job_kind.hpp"
 #include "qg/worker/worker.hpp"
 #include "recording_reducer.hpp"
 
@@ -21,6 +22,24 @@ using namespace qg;
 using qg::testing::RecordingReducer;
 
 namespace {
+
+//! The kind of TwoStageJob: one table, nothing to summarise or approve.
+const jobs::JobKind& test_kind() {
+  struct TestKind final : jobs::JobKind {
+    std::string_view name() const override { return "test"; }
+    std::span<const std::string_view> spec_keys() const override { return {}; }
+    std::unique_ptr<jobs::Job> make_job(const std::string&, const std::string&,
+                                        std::shared_ptr<const MarketData>) const override {
+      return nullptr;
+    }
+    std::span<const jobs::TableInfo> tables() const override { return tables_; }
+    std::pair<std::string, bool> default_ranking(const results::RunReader&) const override { return {"x", true}; }
+    void print_summary(const results::RunReader&, std::ostream&) const override {}
+    const std::vector<jobs::TableInfo> tables_ = {{"test", "/test", "nothing"}};
+  };
+  static const TestKind kind;
+  return kind;
+}
 
 //! Stage 0: task t returns t % 4 values, value j = sin(t + j) (variable-length records).
 //! Stage 1: task t returns t * (sum of stage 0's values), using the stage input.
@@ -34,17 +53,18 @@ class TwoStageJob final : public jobs::Job {
   }
   const jobs::SpecHeader& header() const override { return header_; }
   std::uint32_t num_stages() const override { return 2; }
-  std::uint64_t num_tasks(std::uint32_t stage) const override { return n_[stage]; }
-  std::size_t max_task_values(std::uint32_t) const override { return 4; }
-  void set_stage_input(std::uint32_t, std::vector<double> input) override { input_ = std::move(input); }
-  void run_task(std::uint32_t stage, std::uint64_t t, std::vector<double>& out) const override {
+  const jobs::JobKind& kind() const override { return test_kind(); }
+  std::uint64_t num_tasks(std::uint32_t stage, jobs::StageInput) const override { return n_[stage]; }
+  std::size_t max_task_values(std::uint32_t, jobs::StageInput) const override { return 4; }
+  void run_task(std::uint32_t stage, jobs::StageInput input, std::uint64_t t, std::vector<double>& out) const override {
     if (stage == 0 && std::find(fail_.begin(), fail_.end(), t) != fail_.end())
       throw std::runtime_error("task " + std::to_string(t) + " refuses");
     out.clear();
     if (stage == 0) {
       for (std::uint64_t j = 0; j < t % 4; ++j) out.push_back(std::sin(double(t + j)));
     } else {
-      out.push_back(double(t) * input_.at(0));
+      if (input.size() != 1) throw std::logic_error("stage 1 without its input");
+      out.push_back(double(t) * input[0]);
     }
   }
   std::unique_ptr<jobs::Reducer> make_reducer(results::RunFile&) const override {
@@ -75,7 +95,6 @@ class TwoStageJob final : public jobs::Job {
   std::uint64_t n_[2];
   std::vector<std::uint64_t> fail_;
   int crash_after_;
-  std::vector<double> input_;
 };
 
 fs::path temp_dir() {
@@ -100,7 +119,7 @@ coordinator::RunSummary run_world(TwoStageJob& coord_job, int workers, const coo
   std::vector<std::thread> threads;
   for (int w = 1; w <= workers; ++w) {
     threads.emplace_back([&, w] {
-      TwoStageJob job(coord_job.num_tasks(0), coord_job.num_tasks(1), fail);
+      TwoStageJob job(coord_job.num_tasks(0, {}), coord_job.num_tasks(1, {}), fail);
       cluster::JobPayload p;
       transports[static_cast<std::size_t>(w)]->share_job(p);
       worker::serve(job, *transports[static_cast<std::size_t>(w)]);

@@ -74,7 +74,7 @@ numpy-reference)   # every row against an independent NumPy implementation of th
 python-reader)
   PYTHONPATH=$SRC/results/python /usr/bin/python3 - <<'PY'
 import quantgrid_results as q
-df = q.load_sweep("np1.h5")
+df = q.load("np1.h5")
 assert {"combo", "symbol", "fast", "slow", "sharpe"} <= set(df.columns), df.columns
 assert df["symbol"].nunique() == 4
 q.heatmap("np1.h5", "sharpe", "fast", "slow", out_png="heatmap.png")

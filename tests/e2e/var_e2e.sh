@@ -44,6 +44,37 @@ summary)    # the CLI report shows every part
   "$QG" results export var_small_np1.h5 --group /var/summary --csv --out summary.csv
   [ "$(wc -l < summary.csv)" -eq 10 ] || fail "summary export should have 9 rows + header"
   ;;
+tables)     # top, export and the Python reader follow the var kind's tables, summary first
+  "$QG" results tables var_small_np1.h5 | tee tables.txt
+  [ "$(head -2 tables.txt | tail -1 | cut -d' ' -f1)" = "summary" ] || fail "main table is not summary"
+  grep -q "^components " tables.txt || fail "tables lack components"
+  "$QG" results top var_small_np1.h5 -n 3 | tee top.txt
+  [ "$(wc -l < top.txt)" -eq 4 ] || fail "top -n 3 should print a header and 3 rows"
+  "$QG" results export var_small_np1.h5 --csv --out main.csv
+  "$QG" results export var_small_np1.h5 --table summary --csv --out summary.csv
+  cmp -s main.csv summary.csv || fail "the default export is not the summary table"
+  "$QG" results export var_small_np1.h5 --table components --csv --out components.csv
+  [ "$(wc -l < components.csv)" -gt 1 ] || fail "components export is empty"
+  # rank 1 of top (by var, descending) is the largest VaR of the exported table
+  PYTHONPATH=$SRC/results/python /usr/bin/python3 - <<'PY' || fail "python reader on a var run"
+import csv
+import quantgrid_results as q
+rows = list(csv.DictReader(open("summary.csv")))
+tables = q.tables("var_small_np1.h5")
+assert list(tables)[0] == "summary" and tables["components"] == "/var/components", tables
+main = q.load("var_small_np1.h5")
+assert len(main) == len(rows) and {"var", "es", "method_name"} <= set(main.columns), main.columns
+assert abs(main["var"].max() - max(float(r["var"]) for r in rows)) == 0
+comp = q.load("var_small_np1.h5", "components")
+assert len(comp) > 0 and "component_var" in comp.columns, comp.columns
+print("python reader on var OK")
+PY
+  best=$(awk 'NR == 2' top.txt)
+  max=$(/usr/bin/python3 -c "import csv; print(repr(max(float(r['var']) for r in csv.DictReader(open('summary.csv')))))")
+  echo "$best" | grep -q "$(/usr/bin/python3 -c "print('%.6g' % $max)")" || fail "top row is not the largest VaR ($max): $best"
+  if "$QG" approve var_small_np1.h5 --best var --key nokey --out a.json 2> approve.err; then fail "approve accepted a var run"; fi
+  grep -q "holds nothing to approve" approve.err || fail "approve on a var run: $(cat approve.err)"
+  ;;
 reference)  # historical and parametric figures against an independent NumPy implementation
   /usr/bin/python3 "$SRC/tests/reference/var_reference.py" var_linear_np1.h5 var_market.h5
   /usr/bin/python3 "$SRC/tests/reference/var_reference.py" var_small_np1.h5 var_market.h5

@@ -7,8 +7,8 @@
 #include <set>
 
 #include "qg/core/error.hpp"
-#include "qg/jobs/param_space.hpp"
-#include "qg/jobs/sweep_spec.hpp"
+#include "search/param_space.hpp"
+#include "sweep/sweep_spec.hpp"
 
 namespace qg::jobs {
 namespace {
@@ -26,17 +26,17 @@ TEST(ParamSpace, GridCountForSmaCrossoverMatchesClosedForm) {
   // sum_{f=10}^{100} (300 - f) = 91 * 300 - (5050 - 45) = 22295. Total 2328 + 22295 = 24623.
   const SweepSpec s = parse_sweep_spec(
       sma_spec("{from: 2, to: 100, step: 1}", "{from: 10, to: 300, step: 1}", "[fast < slow]", "{method: grid}"), "t.yaml");
-  EXPECT_EQ(s.combos.size(), 24623u);
-  EXPECT_EQ(s.combos.candidates, 99u * 291u);
-  EXPECT_EQ(s.combos.rejected_where, 99u * 291u - 24623u);
+  EXPECT_EQ(s.search.combos.size(), 24623u);
+  EXPECT_EQ(s.search.combos.candidates, 99u * 291u);
+  EXPECT_EQ(s.search.combos.rejected_where, 99u * 291u - 24623u);
   // Lexicographic, first parameter slowest.
-  EXPECT_EQ(s.combos.set(0)[0], 2);
-  EXPECT_EQ(s.combos.set(0)[1], 10);
-  EXPECT_EQ(s.combos.set(1)[1], 11);
-  EXPECT_EQ(s.combos.set(290)[1], 300);
-  EXPECT_EQ(s.combos.set(291)[0], 3);
-  EXPECT_EQ(s.combos.set(s.combos.size() - 1)[0], 100);
-  EXPECT_EQ(s.combos.set(s.combos.size() - 1)[1], 300);
+  EXPECT_EQ(s.search.combos.set(0)[0], 2);
+  EXPECT_EQ(s.search.combos.set(0)[1], 10);
+  EXPECT_EQ(s.search.combos.set(1)[1], 11);
+  EXPECT_EQ(s.search.combos.set(290)[1], 300);
+  EXPECT_EQ(s.search.combos.set(291)[0], 3);
+  EXPECT_EQ(s.search.combos.set(s.search.combos.size() - 1)[0], 100);
+  EXPECT_EQ(s.search.combos.set(s.search.combos.size() - 1)[1], 300);
 }
 
 TEST(ParamSpace, StepIncludesToOnlyWhenOnTheGrid) {
@@ -62,17 +62,17 @@ TEST(ParamSpace, IntegerLogCountRoundsAndDropsRepeats) {
   // rounded: 1 1 2 2 3 4 5 6 8 10 -> 8 distinct values.
   EXPECT_EQ(count_values(1, 10, 10, true, true), (std::vector<double>{1, 2, 3, 4, 5, 6, 8, 10}));
   const SweepSpec s = parse_sweep_spec(sma_spec("{from: 1, to: 10, count: 10, log: true}", "50", "", "{method: grid}"), "t.yaml");
-  EXPECT_EQ(s.axes[0].values, (std::vector<double>{1, 2, 3, 4, 5, 6, 8, 10}));
+  EXPECT_EQ(s.search.axes[0].values, (std::vector<double>{1, 2, 3, 4, 5, 6, 8, 10}));
 }
 
 TEST(ParamSpace, ValueListsKeepTheirOrder) {
   const SweepSpec s = parse_sweep_spec(sma_spec("{values: [20, 5, 10]}", "[60, 30]", "", "{method: grid}"), "t.yaml");
-  EXPECT_EQ(s.axes[0].values, (std::vector<double>{20, 5, 10}));
-  EXPECT_EQ(s.axes[1].values, (std::vector<double>{60, 30}));
-  ASSERT_EQ(s.combos.size(), 6u);
-  EXPECT_EQ(s.combos.set(1)[0], 20);
-  EXPECT_EQ(s.combos.set(1)[1], 30);
-  EXPECT_EQ(s.combos.set(2)[0], 5);
+  EXPECT_EQ(s.search.axes[0].values, (std::vector<double>{20, 5, 10}));
+  EXPECT_EQ(s.search.axes[1].values, (std::vector<double>{60, 30}));
+  ASSERT_EQ(s.search.combos.size(), 6u);
+  EXPECT_EQ(s.search.combos.set(1)[0], 20);
+  EXPECT_EQ(s.search.combos.set(1)[1], 30);
+  EXPECT_EQ(s.search.combos.set(2)[0], 5);
 }
 
 TEST(ParamSpace, ConstraintArithmetic) {
@@ -101,17 +101,17 @@ TEST(ParamSpace, RandomIsDeterministicAndOnTheValueLists) {
                                     "{method: random, samples: 40, seed: 99}");
   const SweepSpec a = parse_sweep_spec(text, "t.yaml");
   const SweepSpec b = parse_sweep_spec(text, "t.yaml");
-  EXPECT_EQ(a.combos.values, b.combos.values);
-  ASSERT_GT(a.combos.size(), 0u);
-  EXPECT_LE(a.combos.size(), 40u);
-  EXPECT_EQ(a.combos.size() + a.combos.duplicates, 40u);  // 40 accepted draws
+  EXPECT_EQ(a.search.combos.values, b.search.combos.values);
+  ASSERT_GT(a.search.combos.size(), 0u);
+  EXPECT_LE(a.search.combos.size(), 40u);
+  EXPECT_EQ(a.search.combos.size() + a.search.combos.duplicates, 40u);  // 40 accepted draws
   std::set<std::pair<double, double>> seen;
-  for (std::size_t i = 0; i < a.combos.size(); ++i) {
-    const auto set = a.combos.set(i);
+  for (std::size_t i = 0; i < a.search.combos.size(); ++i) {
+    const auto set = a.search.combos.set(i);
     EXPECT_EQ(std::fmod(set[0], 2.0), 0.0);
     EXPECT_GE(set[0], 2);
     EXPECT_LE(set[0], 60);
-    const auto& slow = a.axes[1].values;
+    const auto& slow = a.search.axes[1].values;
     EXPECT_NE(std::find(slow.begin(), slow.end(), set[1]), slow.end());
     EXPECT_LT(set[0], set[1]);
     EXPECT_TRUE(seen.insert({set[0], set[1]}).second) << "duplicate kept";
@@ -120,7 +120,7 @@ TEST(ParamSpace, RandomIsDeterministicAndOnTheValueLists) {
       sma_spec("{from: 2, to: 60, step: 2}", "{values: [30, 45, 90, 120, 250]}", "[fast < slow]",
                "{method: random, samples: 40, seed: 100}"),
       "t.yaml");
-  EXPECT_NE(a.combos.values, c.combos.values);
+  EXPECT_NE(a.search.combos.values, c.search.combos.values);
 }
 
 TEST(ParamSpace, RandomBelowOnePercentAcceptanceIsAnError) {
@@ -140,15 +140,15 @@ TEST(ParamSpace, SobolMapsPointsOntoValueLists) {
   // (0.375, 0.375); floor(u * 4) picks indices (2,2), (3,1), (1,3), (1,1).
   const SweepSpec s = parse_sweep_spec(
       sma_spec("{values: [1, 2, 3, 4]}", "{values: [10, 20, 30, 40]}", "", "{method: sobol, samples: 4}"), "t.yaml");
-  EXPECT_EQ(s.combos.values, (std::vector<double>{3, 30, 4, 20, 2, 40, 2, 20}));
+  EXPECT_EQ(s.search.combos.values, (std::vector<double>{3, 30, 4, 20, 2, 40, 2, 20}));
 }
 
 TEST(ParamSpace, SobolDropsDuplicatesAndFixedParamsTakeNoDimension) {
   // With one varying axis of 2 values, points 1..4 of dimension 1 are 0.5, 0.75, 0.25, 0.375:
   // indices 1, 1, 0, 0, so two distinct sets survive.
   const SweepSpec s = parse_sweep_spec(sma_spec("7", "{values: [10, 20]}", "", "{method: sobol, samples: 4}"), "t.yaml");
-  EXPECT_EQ(s.combos.values, (std::vector<double>{7, 20, 7, 10}));
-  EXPECT_EQ(s.combos.duplicates, 2u);
+  EXPECT_EQ(s.search.combos.values, (std::vector<double>{7, 20, 7, 10}));
+  EXPECT_EQ(s.search.combos.duplicates, 2u);
 }
 
 }  // namespace

@@ -4,7 +4,7 @@
 #include <set>
 #include <stdexcept>
 
-#include "qg/jobs/sobol.hpp"
+#include "search/sobol.hpp"
 
 namespace qg::jobs {
 namespace {

@@ -8,7 +8,7 @@
 
 #include "qg/core/error.hpp"
 #include "qg/jobs/job.hpp"
-#include "qg/jobs/sweep_spec.hpp"
+#include "sweep/sweep_spec.hpp"
 
 namespace qg::jobs {
 namespace {
@@ -71,16 +71,16 @@ TEST(SweepSpec, ValidSpecRoundTrip) {
   EXPECT_EQ(s.header.data.end, 19981231);
   EXPECT_EQ(s.header.output, "results/sma-crossover.h5");
   EXPECT_EQ(s.header.seed, 7u);
-  EXPECT_EQ(s.strategy->kind(), "sma_crossover");
-  EXPECT_EQ(s.mode, kernels::PositionMode::kLongFlat);
-  ASSERT_EQ(s.axes.size(), 2u);
-  EXPECT_EQ(s.axes[0].name, "fast");
-  EXPECT_EQ(s.axes[0].values.size(), 99u);   // 2..100
-  EXPECT_EQ(s.axes[1].values.size(), 291u);  // 10..300
-  ASSERT_EQ(s.where.size(), 1u);
-  EXPECT_EQ(s.where[0].text, "fast < slow");
-  EXPECT_EQ(s.search.method, SearchMethod::kGrid);
-  EXPECT_DOUBLE_EQ(s.cost_per_unit(), 5.0 / 1e4);
+  EXPECT_EQ(s.search.strategy->kind(), "sma_crossover");
+  EXPECT_EQ(s.search.mode, kernels::PositionMode::kLongFlat);
+  ASSERT_EQ(s.search.axes.size(), 2u);
+  EXPECT_EQ(s.search.axes[0].name, "fast");
+  EXPECT_EQ(s.search.axes[0].values.size(), 99u);   // 2..100
+  EXPECT_EQ(s.search.axes[1].values.size(), 291u);  // 10..300
+  ASSERT_EQ(s.search.where.size(), 1u);
+  EXPECT_EQ(s.search.where[0].text, "fast < slow");
+  EXPECT_EQ(s.search.sampling.method, SearchMethod::kGrid);
+  EXPECT_DOUBLE_EQ(s.search.cost_per_unit(), 5.0 / 1e4);
   EXPECT_EQ(s.rank_by, "sharpe");
 }
 
@@ -94,11 +94,11 @@ TEST(SweepSpec, DefaultsWhenOptionalKeysAreAbsent) {
   EXPECT_EQ(s.header.data.symbols, (std::vector<std::string>{"AAA", "BBB"}));
   EXPECT_EQ(s.header.data.start, 0);
   EXPECT_EQ(s.header.data.end, 0);
-  EXPECT_EQ(s.mode, kernels::PositionMode::kLongFlat);
-  EXPECT_EQ(s.search.method, SearchMethod::kGrid);
-  EXPECT_EQ(s.cost_per_unit(), 0.0);
+  EXPECT_EQ(s.search.mode, kernels::PositionMode::kLongFlat);
+  EXPECT_EQ(s.search.sampling.method, SearchMethod::kGrid);
+  EXPECT_EQ(s.search.cost_per_unit(), 0.0);
   EXPECT_EQ(s.rank_by, "sharpe");
-  EXPECT_EQ(s.combos.size(), 1u);  // a fixed parameter is one set
+  EXPECT_EQ(s.search.combos.size(), 1u);  // a fixed parameter is one set
 }
 
 TEST(SweepSpec, ParseHeaderReadsTheCommonFields) {
@@ -207,9 +207,9 @@ TEST(SweepSpec, SearchOptionsMustFitTheMethod) {
 
 TEST(SweepSpec, RandomSeedDefaultsToTheSpecSeed) {
   const SweepSpec s = parse_sweep_spec(edit(11, "search: {method: random, samples: 50}"), "spec.yaml");
-  EXPECT_EQ(s.search.seed, 7u);
+  EXPECT_EQ(s.search.sampling.seed, 7u);
   const SweepSpec t = parse_sweep_spec(edit(11, "search: {method: random, samples: 50, seed: 11}"), "spec.yaml");
-  EXPECT_EQ(t.search.seed, 11u);
+  EXPECT_EQ(t.search.sampling.seed, 11u);
 }
 
 TEST(SweepSpec, StrategyInvalidSetsAreSkippedAndCounted) {
@@ -219,8 +219,8 @@ TEST(SweepSpec, StrategyInvalidSetsAreSkippedAndCounted) {
       "strategy:\n  kind: rsi\n  params:\n    period: 14\n"
       "    lower: {from: 40, to: 60, step: 10}\n    upper: {from: 50, to: 70, step: 10}\n",
       "spec.yaml");
-  EXPECT_EQ(s.combos.skipped_invalid, 3u);
-  EXPECT_EQ(s.combos.size(), 6u);
+  EXPECT_EQ(s.search.combos.skipped_invalid, 3u);
+  EXPECT_EQ(s.search.combos.size(), 6u);
 }
 
 TEST(SweepSpec, EveryExampleParses) {

@@ -8,7 +8,7 @@
 #include "fake_run_file.hpp"
 #include "qg/core/error.hpp"
 #include "qg/jobs/job.hpp"
-#include "qg/jobs/sweep_job.hpp"
+#include "sweep/sweep_job.hpp"
 #include "qg/kernels/backtest.hpp"
 #include "qg/kernels/synthetic.hpp"
 
@@ -48,7 +48,7 @@ std::pair<double, double> expected_set(std::size_t c) {
 
 std::vector<double> run(const Job& job, std::uint64_t task) {
   std::vector<double> out;
-  job.run_task(0, task, out);
+  job.run_task(0, {}, task, out);
   return out;
 }
 
@@ -56,8 +56,8 @@ TEST(SweepJob, TaskCountAndIdsAreSymbolMajor) {
   const auto job = make_job(kSpec, "t.yaml", synthetic_data(3, 400));
   ASSERT_EQ(job->num_stages(), 1u);
   // 300 sets in blocks of 128: 3 blocks (128, 128, 44); 3 symbols -> 9 tasks.
-  EXPECT_EQ(job->num_tasks(0), 9u);
-  EXPECT_EQ(job->max_task_values(0), 128u * (2 + kNumMetrics));
+  EXPECT_EQ(job->num_tasks(0, {}), 9u);
+  EXPECT_EQ(job->max_task_values(0, {}), 128u * (2 + kNumMetrics));
   for (std::uint64_t t = 0; t < 9; ++t) {
     const auto rec = run(*job, t);
     const std::size_t n = rec.size() / (2 + kNumMetrics);
@@ -74,7 +74,7 @@ TEST(SweepJob, RecordsEqualEvaluateBlockCalledDirectly) {
   ASSERT_NE(sma, nullptr);
   const double cost = 5.0 / 1e4;
   std::vector<std::int8_t> scratch;
-  for (std::uint64_t t = 0; t < job->num_tasks(0); ++t) {
+  for (std::uint64_t t = 0; t < job->num_tasks(0, {}); ++t) {
     const std::size_t symbol = t / 3, first = (t % 3) * 128, n = std::min<std::size_t>(128, 300 - first);
     std::vector<double> sets;
     for (std::size_t c = first; c < first + n; ++c) {
@@ -99,7 +99,7 @@ TEST(SweepJob, RecordsEqualEvaluateBlockCalledDirectly) {
 
 TEST(SweepJob, RunTaskIsIndependentOfCallOrderAndThreads) {
   const auto job = make_job(kSpec, "t.yaml", synthetic_data(3, 300));
-  const std::uint64_t n = job->num_tasks(0);
+  const std::uint64_t n = job->num_tasks(0, {});
   std::vector<std::vector<double>> forward(n), backward(n), threaded(n);
   for (std::uint64_t t = 0; t < n; ++t) forward[t] = run(*job, t);
   for (std::uint64_t t = n; t-- > 0;) backward[t] = run(*job, t);
@@ -119,7 +119,7 @@ TEST(SweepJob, ReducerWritesRowsInTaskOrderWithTheirParams) {
   testing::FakeRunFile file;
   auto reducer = job->make_reducer(file);
   std::vector<std::vector<double>> records;
-  for (std::uint64_t t = 0; t < job->num_tasks(0); ++t) {
+  for (std::uint64_t t = 0; t < job->num_tasks(0, {}); ++t) {
     records.push_back(run(*job, t));
     reducer->consume(0, t, records.back());
   }

@@ -11,8 +11,8 @@
 #include "fake_run_file.hpp"
 #include "qg/core/error.hpp"
 #include "qg/jobs/job.hpp"
-#include "qg/jobs/var_job.hpp"
-#include "qg/jobs/var_spec.hpp"
+#include "var/var_job.hpp"
+#include "var/var_spec.hpp"
 #include "qg/kernels/synthetic.hpp"
 #include "qg/kernels/var/simulate.hpp"
 #include "qg/kernels/var/tail.hpp"
@@ -46,19 +46,19 @@ std::string spec(const std::string& model, const std::string& extra = "") {
 }
 
 //! Runs both stages in the given task order through the reducer into a fake run file.
-testing::FakeRunFile run(Job& job, bool reverse = false) {
+testing::FakeRunFile run(const Job& job, bool reverse = false) {
   testing::FakeRunFile file;
   auto reducer = job.make_reducer(file);
+  std::vector<double> input;
   for (std::uint32_t stage = 0; stage < 2; ++stage) {
-    const std::uint64_t n = job.num_tasks(stage);
+    const std::uint64_t n = job.num_tasks(stage, input);
     std::vector<std::vector<double>> out(n);
     for (std::uint64_t i = 0; i < n; ++i) {
       const std::uint64_t t = reverse ? n - 1 - i : i;
-      job.run_task(stage, t, out[t]);
+      job.run_task(stage, input, t, out[t]);
     }
     for (std::uint64_t t = 0; t < n; ++t) reducer->consume(stage, t, out[t]);
-    auto input = reducer->end_stage(stage);
-    if (stage == 0) job.set_stage_input(1, input);
+    input = reducer->end_stage(stage);
   }
   return file;
 }
@@ -80,7 +80,7 @@ TEST(VarJob, TailMergeEqualsAFullSortOfEveryScenario) {
     const kv::Simulator sim(var_job.setup().model, var_job.setup().book, 11);
     kv::SimWorkspace ws;
     std::vector<double> all;
-    for (std::uint64_t b = 0; b < job->num_tasks(0); ++b) {
+    for (std::uint64_t b = 0; b < job->num_tasks(0, {}); ++b) {
       std::vector<double> l(var_job.batch_rows(b));
       sim.losses(b, 0, l.size(), l.data(), ws);
       all.insert(all.end(), l.begin(), l.end());
@@ -106,8 +106,8 @@ TEST(VarJob, ResultsDoNotDependOnTaskOrder) {
   }
   // Threads: a task computed on another thread gives the same bits.
   std::vector<double> here, there;
-  a->run_task(0, 3, here);
-  std::thread([&] { a->run_task(0, 3, there); }).join();
+  a->run_task(0, {}, 3, here);
+  std::thread([&] { a->run_task(0, {}, 3, there); }).join();
   EXPECT_EQ(here, there);
 }
 

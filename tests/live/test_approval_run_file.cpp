@@ -9,6 +9,7 @@
 #include "qg/kernels/backtest.hpp"
 #include "qg/kernels/strategy.hpp"
 #include "qg/results/approvals.hpp"
+#include "sweep/sweep_candidate.hpp"
 #include "qg/results/run_file.hpp"
 #include "qg/core/sha256.hpp"
 
@@ -62,7 +63,7 @@ class ApprovalRunFile : public ::testing::Test {
 };
 
 TEST_F(ApprovalRunFile, BestPicksTheRowWithTheLargestMetric) {
-  const auto c = results::best_sweep_candidate(run_, "sharpe", false);
+  const auto c = jobs::best_sweep_candidate(run_, "sharpe", false);
   // Independently: read the table and find the best row by hand.
   const auto table = results::RunReader::open(run_)->read_table("/sweep");
   const auto& sharpe = table.column("metrics/sharpe");
@@ -88,20 +89,20 @@ TEST_F(ApprovalRunFile, BestPicksTheRowWithTheLargestMetric) {
 }
 
 TEST_F(ApprovalRunFile, AscendingPicksTheSmallest) {
-  const auto c = results::best_sweep_candidate(run_, "max_drawdown", true);
+  const auto c = jobs::best_sweep_candidate(run_, "max_drawdown", true);
   const auto dd = results::RunReader::open(run_)->read_table("/sweep").column("metrics/max_drawdown");
   EXPECT_EQ(c.metrics[static_cast<std::size_t>(kernels::Metric::kMaxDrawdown)].second, *std::min_element(dd.begin(), dd.end()));
 }
 
 TEST_F(ApprovalRunFile, RowPicksThatRow) {
   const auto table = results::RunReader::open(run_)->read_table("/sweep");
-  const auto c = results::sweep_candidate_at(run_, 23);
+  const auto c = jobs::sweep_candidate_at(run_, 23);
   EXPECT_EQ(c.row, 23);
   EXPECT_EQ(c.combo, static_cast<std::int64_t>(table.column("combo")[23]));
   EXPECT_EQ(c.params[1].second, table.column("params/slow")[23]);
   EXPECT_EQ(c.symbol, "AAA");  // rows 0..24 are AAA
-  EXPECT_THROW(results::sweep_candidate_at(run_, 50), DataError);
-  EXPECT_THROW(results::best_sweep_candidate(run_, "no_such_metric", false), DataError);
+  EXPECT_THROW(jobs::sweep_candidate_at(run_, 50), DataError);
+  EXPECT_THROW(jobs::best_sweep_candidate(run_, "no_such_metric", false), DataError);
 }
 
 TEST_F(ApprovalRunFile, AppendingKeepsResultsAndRefusesDuplicates) {

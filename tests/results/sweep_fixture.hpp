@@ -6,6 +6,7 @@
 #include <limits>
 #include <vector>
 
+#include "qg/core/sha256.hpp"
 #include "qg/results/run_file.hpp"
 
 namespace qg::results::testing {
@@ -18,6 +19,8 @@ inline void write_sweep_fixture(const std::filesystem::path& path) {
   file->set_attribute("/", "git_commit", "abc123def456");
   file->set_attribute("/", "job_kind", "sweep");
   file->set_attribute("/", "job_name", "sma_grid");
+  file->set_attribute("/", "tables", "sweep");
+  file->set_attribute("/", "table_paths", "/sweep");
   file->set_attribute("/", "spec_text", "[job]\nkind = \"sweep\"\n");
   file->set_attribute("/", "spec_sha256", sha256_hex("[job]\nkind = \"sweep\"\n"));
   file->set_attribute("/", "data_file", "prices.h5");

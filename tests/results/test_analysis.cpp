@@ -39,7 +39,7 @@ class Analysis : public ::testing::Test {
 
 TEST_F(Analysis, TopSortsDescendingWithNanLast) {
   std::ostringstream out;
-  print_top(run_, "sharpe", 0, false, out);
+  print_top(run_, "/sweep", "sharpe", 0, false, out);
   const auto lines = lines_of(out.str());
   ASSERT_EQ(lines.size(), 9u);
   EXPECT_EQ(words_of(lines[0]), (std::vector<std::string>{"rank", "combo", "symbol", "fast", "slow", "ret", "sharpe"}));
@@ -50,16 +50,24 @@ TEST_F(Analysis, TopSortsDescendingWithNanLast) {
 
 TEST_F(Analysis, TopAscendingLimitedToN) {
   std::ostringstream out;
-  print_top(run_, "sharpe", 2, true, out);
+  print_top(run_, "/sweep", "sharpe", 2, true, out);
   const auto lines = lines_of(out.str());
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_EQ(words_of(lines[1]), (std::vector<std::string>{"1", "0", "AAPL", "5", "20", "0.01", "0"}));
   EXPECT_EQ(words_of(lines[2])[1], "1");
 }
 
+TEST_F(Analysis, TopRanksByAnyColumn) {
+  std::ostringstream out;
+  print_top(run_, "/sweep", "slow", 1, true, out);  // a parameter column: the smallest slow first
+  const auto lines = lines_of(out.str());
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(words_of(lines[1])[4], "20");
+}
+
 TEST_F(Analysis, TopColumnsAreAligned) {
   std::ostringstream out;
-  print_top(run_, "ret", 3, false, out);
+  print_top(run_, "/sweep", "ret", 3, false, out);
   const auto lines = lines_of(out.str());
   const auto sharpe_end = lines[0].size();
   for (std::size_t i = 1; i < lines.size(); ++i) EXPECT_EQ(lines[i].size(), sharpe_end) << lines[i];
@@ -68,7 +76,7 @@ TEST_F(Analysis, TopColumnsAreAligned) {
 TEST_F(Analysis, TopUnknownMetricListsAvailable) {
   std::ostringstream out;
   try {
-    print_top(run_, "sortino", 5, false, out);
+    print_top(run_, "/sweep", "sortino", 5, false, out);
     FAIL() << "expected DataError";
   } catch (const DataError& e) {
     const std::string message = e.what();
@@ -77,9 +85,11 @@ TEST_F(Analysis, TopUnknownMetricListsAvailable) {
   }
 }
 
-TEST_F(Analysis, SummaryShowsProvenanceAndMetricStats) {
+TEST_F(Analysis, ProvenanceAndTableOverviewShowMetricStats) {
   std::ostringstream out;
-  print_summary(run_, out);
+  const auto reader = RunReader::open(run_);
+  print_provenance(*reader, run_, out);
+  print_table_overview(*reader, "/sweep", out);
   const std::string text = out.str();
   for (const char* fragment : {"job kind", "sweep", "sma_grid", "abc123def456", "0.1.0", "seed", "42",
                                "2026-11-22T04:00:07Z", "/sweep: 8 rows", "strategy = sma_crossover"})
@@ -93,7 +103,7 @@ TEST_F(Analysis, SummaryShowsProvenanceAndMetricStats) {
   EXPECT_TRUE(found) << text;
 }
 
-TEST_F(Analysis, SummaryListsErrors) {
+TEST_F(Analysis, ErrorsListsFailedTasks) {
   const auto path = dir_ / "errors.h5";
   auto file = RunFile::create(path);
   TableWriter& errors = file->create_table(
@@ -102,7 +112,7 @@ TEST_F(Analysis, SummaryListsErrors) {
   file->write_strings("/errors/message", {"kernel: window longer than series"});
   file->commit();
   std::ostringstream out;
-  print_summary(path, out);
+  print_errors(*RunReader::open(path), out);
   EXPECT_NE(out.str().find("errors: 1"), std::string::npos) << out.str();
   EXPECT_NE(out.str().find("kernel: window longer than series"), std::string::npos) << out.str();
 }

@@ -11,8 +11,6 @@
 namespace qg::results {
 namespace {
 
-using MarketData;
-using SymbolBars;
 using testing::TempDir;
 
 //! `n` business-ish days from 2020-01-01 (day of month 1..28), prices derived from `base`.

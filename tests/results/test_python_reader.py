@@ -16,8 +16,8 @@ sys.path.insert(0, MODULE_DIR)
 import quantgrid_results as qr  # noqa: E402
 
 
-def check_load_sweep(path):
-    df = qr.load_sweep(path)
+def check_load_main_table(path):
+    df = qr.load(path)
     assert list(df.columns) == ["combo", "symbol", "fast", "slow", "ret", "sharpe"], list(df.columns)
     assert len(df) == 8, len(df)
     assert list(df["symbol"].unique()) == ["AAPL", "MSFT"]
@@ -25,11 +25,26 @@ def check_load_sweep(path):
     assert row["fast"] == 5 and row["slow"] == 40, row
     assert abs(row["sharpe"] - 0.7) < 1e-12 and abs(row["ret"] - 0.03) < 1e-12, row
     assert math.isnan(df[(df["combo"] == 3) & (df["symbol"] == "MSFT")]["sharpe"].iloc[0])
+    # the same table by name and by group path
+    assert qr.load(path, "sweep").equals(df) and qr.load(path, "/sweep").equals(df)
+
+
+def check_tables(path):
+    assert qr.tables(path) == {"sweep": "/sweep"}, qr.tables(path)
+    try:
+        qr.load(path, "components")
+    except KeyError as error:
+        assert "no table 'components'" in str(error) and "tables: sweep" in str(error), error
+    else:
+        raise AssertionError("an unknown table was accepted")
+    cli = subprocess.run([sys.executable, os.path.join(MODULE_DIR, "quantgrid_results.py"), "tables", path],
+                         capture_output=True, text=True)
+    assert cli.returncode == 0 and cli.stdout == "sweep\t/sweep\n", (cli.returncode, cli.stdout, cli.stderr)
 
 
 def check_provenance(path):
     meta = qr.provenance(path)
-    assert meta["schema_version"] == "1.0", meta
+    assert meta["schema_version"] == "1.1", meta
     assert meta["job_kind"] == "sweep" and meta["seed"] == 42 and meta["ranks"] == 4, meta
     assert meta["git_commit"] == "abc123def456", meta
 
@@ -63,7 +78,7 @@ def check_cli_top(path):
 
 def check_newer_schema_refused(path):
     try:
-        qr.load_sweep(path)
+        qr.load(path)
     except qr.SchemaError as error:
         assert "schema version 2.0 is newer" in str(error) and path in str(error), error
     else:
@@ -75,7 +90,8 @@ def check_newer_schema_refused(path):
 
 def main():
     sweep = sys.argv[1]
-    check_load_sweep(sweep)
+    check_load_main_table(sweep)
+    check_tables(sweep)
     check_provenance(sweep)
     check_top(sweep)
     check_heatmap(sweep)

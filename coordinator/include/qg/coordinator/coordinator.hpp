@@ -55,6 +55,6 @@ std::filesystem::path journal_path(const std::filesystem::path& output);
 //! Runs the whole job as rank 0 of `transport` (whose other ranks run worker::serve) and
 //! commits the run file. Throws on errors that stop the run; failed tasks do not throw and
 //! are reported in the summary and in /errors.
-RunSummary run_coordinator(jobs::Job& job, cluster::Transport& transport, const RunContext& context);
+RunSummary run_coordinator(const jobs::Job& job, cluster::Transport& transport, const RunContext& context);
 
 }  // namespace qg::coordinator

@@ -1,9 +1,10 @@
 #pragma once
 // The job model. A job kind turns a spec into a plan: an ordered list of stages, each of
-// `num_tasks(stage)` independent tasks with ids 0..n-1. A task is a pure function of (spec,
-// data, stage input, task id) returning a vector of doubles (its records). A stage's Reducer
-// sees every task's records in task-id order and yields the next stage's input or the final
-// outputs. Workers build the same Job from the broadcast spec text and data.
+// `num_tasks(stage, input)` independent tasks with ids 0..n-1. A task is a pure function of
+// (spec, data, stage input, task id) returning a vector of doubles (its records). A stage's
+// Reducer sees every task's records in task-id order and yields the next stage's input or the
+// final outputs. A Job is immutable once built: the coordinator and the workers of one process
+// share one instance, and the stage input travels with every call that needs it.
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -20,6 +21,8 @@ class RunFile;
 
 namespace qg::jobs {
 
+class JobKind;
+
 //! The spec fields every job kind has (validated on parse).
 struct SpecHeader {
   std::string kind;    // "sweep", ...
@@ -29,6 +32,9 @@ struct SpecHeader {
   std::string data_file;
   results::DataSelection data;
 };
+
+//! What the previous stage's reduce produced for a stage (empty for stage 0).
+using StageInput = std::span<const double>;
 
 //! Consumes a stage's task records in task-id order on the coordinator and writes outputs.
 class Reducer {
@@ -42,20 +48,20 @@ class Reducer {
   virtual std::vector<double> end_stage(std::uint32_t stage) = 0;
 };
 
-//! One job, built identically on every rank.
+//! One job, built identically on every rank. Every method is const and thread-safe.
 class Job {
  public:
   virtual ~Job() = default;
   virtual const SpecHeader& header() const = 0;
+  //! The kind that built this job (its tables, summary and approval hooks).
+  virtual const JobKind& kind() const = 0;
   virtual std::uint32_t num_stages() const = 0;
-  //! Tasks of `stage`; for stage > 0 only valid after set_stage_input(stage, ...).
-  virtual std::uint64_t num_tasks(std::uint32_t stage) const = 0;
+  //! Tasks of `stage`, given the input its predecessor's reduce produced.
+  virtual std::uint64_t num_tasks(std::uint32_t stage, StageInput input) const = 0;
   //! Upper bound on the doubles one task of `stage` returns (sizes reorder buffers).
-  virtual std::size_t max_task_values(std::uint32_t stage) const = 0;
-  //! Runs one task, replacing `out` with its records. Thread-safe; throws on task failure.
-  virtual void run_task(std::uint32_t stage, std::uint64_t task, std::vector<double>& out) const = 0;
-  //! Gives stage > 0 the input its predecessor's reducer produced.
-  virtual void set_stage_input(std::uint32_t stage, std::vector<double> input) { (void)stage; (void)input; }
+  virtual std::size_t max_task_values(std::uint32_t stage, StageInput input) const = 0;
+  //! Runs one task, replacing `out` with its records. Throws on task failure.
+  virtual void run_task(std::uint32_t stage, StageInput input, std::uint64_t task, std::vector<double>& out) const = 0;
   //! The reducer that writes this job's outputs into `out` (coordinator only).
   virtual std::unique_ptr<Reducer> make_reducer(results::RunFile& out) const = 0;
 };
@@ -68,8 +74,5 @@ SpecHeader parse_header(const std::string& spec_text, const std::string& origin)
 //! DataError for data that cannot serve it (e.g. too few bars for a window).
 std::unique_ptr<Job> make_job(const std::string& spec_text, const std::string& origin,
                               std::shared_ptr<const MarketData> data);
-
-//! The job kinds this build knows.
-std::vector<std::string_view> job_kinds();
 
 }  // namespace qg::jobs

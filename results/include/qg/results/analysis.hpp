@@ -1,6 +1,8 @@
 #pragma once
 // Read-only reports over run files and market stores, behind `quantgrid results ...` and
-// `quantgrid data info`. Every function prints to the stream it is given.
+// `quantgrid data info`. Kind-neutral: which tables a run has, and what its summary shows,
+// is the job kind's business (jobs/, qg/jobs/job_kind.hpp). Every function prints to the
+// stream it is given.
 #include <cstddef>
 #include <filesystem>
 #include <ostream>
@@ -8,16 +10,22 @@
 
 namespace qg::results {
 
-//! Prints the best `n` rows (0 = all) of the run's job table (the first of /sweep,
-//! /walkforward, /model) ranked by metrics/<metric>, descending unless `ascending`, NaN last:
-//! rank, combo, symbol name, every parameter and every metric, in aligned columns.
-//! Throws DataError listing the available metrics when `metric` is unknown.
-void print_top(const std::filesystem::path& run, const std::string& metric, std::size_t n, bool ascending,
-               std::ostream& os);
+class RunReader;
 
-//! Prints the run's provenance (job, tool version, commit, spec and data digests, seed,
-//! ranks, times, rows), min/median/max of every metric, and the /errors table if any.
-void print_summary(const std::filesystem::path& run, std::ostream& os);
+//! Prints the best `n` rows (0 = all) of `table` ("/sweep") ranked by `column`, descending
+//! unless `ascending`, NaN last: rank, the text columns, then every numeric column (symbol
+//! names resolved) in aligned columns. `column` is a column's label ("sharpe", "fast"), its
+//! full name ("metrics/sharpe") or a metric's name. DataError lists the metrics (or, for a
+//! table without metrics, the columns) when `column` is unknown.
+void print_top(const std::filesystem::path& run, const std::string& table, const std::string& column, std::size_t n,
+               bool ascending, std::ostream& os);
+
+//! The run's provenance: job, tool version, commit, spec and data digests, seed, ranks, times.
+void print_provenance(const RunReader& reader, const std::filesystem::path& run, std::ostream& os);
+//! One table's row count, its group attributes, and min/median/max/NaN count of its metrics.
+void print_table_overview(const RunReader& reader, const std::string& table, std::ostream& os);
+//! The /errors table (failed tasks with their messages), when the run has one.
+void print_errors(const RunReader& reader, std::ostream& os);
 
 //! Writes table `group` ("/sweep") as CSV: a header, then one line per row with symbol
 //! names resolved and numbers at full precision (%.17g).

@@ -15,7 +15,7 @@ namespace qg::results {
 inline constexpr int kSchemaMajor = 1;
 inline constexpr int kSchemaMinor = 0;
 //! Written as the root attribute `schema_version`.
-inline constexpr const char* kSchemaVersion = "1.0";
+inline constexpr const char* kSchemaVersion = "1.1";
 
 enum class ColumnType : std::uint8_t { kInt64, kFloat64 };
 

@@ -2,7 +2,7 @@
 // primitive polynomials and initial direction numbers of S. Joe and F. Y. Kuo, "Constructing
 // Sobol sequences with better two-dimensional projections", SIAM J. Sci. Comput. 30 (2008),
 // table new-joe-kuo-6.21201 (rows d = 2..12; dimension 1 has every m_k = 1).
-#include "qg/jobs/sobol.hpp"
+#include "search/sobol.hpp"
 
 #include <bit>
 #include <stdexcept>

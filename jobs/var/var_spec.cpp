@@ -1,7 +1,7 @@
 // Parsing of the var spec (portfolio, model, horizon, levels, scenarios, stress, backtest)
 // and the setup built against the data: dates common to the book's symbols, returns, the
 // estimated covariance and its Cholesky factor, and the compiled book.
-#include "qg/jobs/var_spec.hpp"
+#include "var/var_spec.hpp"
 
 #include <Eigen/Dense>
 
@@ -12,7 +12,7 @@
 
 #include "qg/core/error.hpp"
 #include "qg/kernels/var/risk_model.hpp"
-#include "spec_reader.hpp"
+#include "qg/jobs/spec_reader.hpp"
 
 namespace qg::jobs {
 namespace {

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "qg/jobs/job.hpp"
-#include "qg/jobs/sweep_spec.hpp"
+#include "sweep/sweep_spec.hpp"
 
 namespace qg::results {
 class TableWriter;

@@ -1,7 +1,7 @@
-#include "qg/jobs/sweep_reducer.hpp"
+#include "sweep/sweep_reducer.hpp"
 
 #include "qg/core/error.hpp"
-#include "qg/jobs/sweep_job.hpp"
+#include "sweep/sweep_job.hpp"
 #include "qg/results/run_file.hpp"
 
 namespace qg::jobs {
@@ -11,14 +11,14 @@ constexpr const char* kGroup = "/sweep";
 
 std::vector<results::Column> sweep_columns(const SweepSpec& spec) {
   std::vector<results::Column> cols = {{"combo", results::ColumnType::kInt64}, {"symbol", results::ColumnType::kInt64}};
-  for (const auto& def : spec.strategy->params()) cols.push_back({"params/" + std::string(def.name), results::ColumnType::kFloat64});
+  for (const auto& def : spec.search.strategy->params()) cols.push_back({"params/" + std::string(def.name), results::ColumnType::kFloat64});
   for (auto name : kernels::metric_names()) cols.push_back({"metrics/" + std::string(name), results::ColumnType::kFloat64});
   return cols;
 }
 
 std::string where_text(const SweepSpec& spec) {
   std::string out;
-  for (const auto& c : spec.where) out += (out.empty() ? "" : "; ") + c.text;
+  for (const auto& c : spec.search.where) out += (out.empty() ? "" : "; ") + c.text;
   return out;
 }
 
@@ -34,14 +34,14 @@ SweepReducer::SweepReducer(std::shared_ptr<const SweepSpec> spec, const std::vec
 
 void SweepReducer::write_attributes(std::size_t n_symbols) {
   const SweepSpec& s = *spec_;
-  out_.set_attribute(kGroup, "strategy", std::string(s.strategy->kind()));
-  out_.set_attribute(kGroup, "mode", std::string(position_mode_name(s.mode)));
+  out_.set_attribute(kGroup, "strategy", std::string(s.search.strategy->kind()));
+  out_.set_attribute(kGroup, "mode", std::string(position_mode_name(s.search.mode)));
   out_.set_attribute(kGroup, "rank_by", s.rank_by);
-  out_.set_attribute(kGroup, "n_combos", static_cast<std::int64_t>(s.combos.size()));
+  out_.set_attribute(kGroup, "n_combos", static_cast<std::int64_t>(s.search.combos.size()));
   out_.set_attribute(kGroup, "n_symbols", static_cast<std::int64_t>(n_symbols));
-  out_.set_attribute(kGroup, "cost_per_unit", s.cost_per_unit());
-  out_.set_attribute(kGroup, "search", std::string(search_method_name(s.search.method)));
-  out_.set_attribute(kGroup, "skipped_invalid", static_cast<std::int64_t>(s.combos.skipped_invalid));
+  out_.set_attribute(kGroup, "cost_per_unit", s.search.cost_per_unit());
+  out_.set_attribute(kGroup, "search", std::string(search_method_name(s.search.sampling.method)));
+  out_.set_attribute(kGroup, "skipped_invalid", static_cast<std::int64_t>(s.search.combos.skipped_invalid));
   out_.set_attribute(kGroup, "where", where_text(s));
 }
 
@@ -50,16 +50,16 @@ void SweepReducer::consume(std::uint32_t stage, std::uint64_t task, std::span<co
   constexpr std::size_t w = SweepJob::kRecordWidth;
   QG_CHECK(records.size() % w == 0, "task " + std::to_string(task) + " returned a partial record");
   const SweepSpec& s = *spec_;
-  const std::size_t n_params = s.combos.n_params;
+  const std::size_t n_params = s.search.combos.n_params;
   const std::size_t row_width = 2 + n_params + kernels::kNumMetrics;
   rows_.resize(records.size() / w * row_width);
   double* row = rows_.data();
   for (std::size_t r = 0; r < records.size(); r += w, row += row_width) {
     const double combo = records[r], symbol = records[r + 1];
-    QG_CHECK(combo >= 0 && combo < static_cast<double>(s.combos.size()) && symbol >= 0 &&
+    QG_CHECK(combo >= 0 && combo < static_cast<double>(s.search.combos.size()) && symbol >= 0 &&
                  symbol < static_cast<double>(n_symbols_),
              "task " + std::to_string(task) + " returned a record for an unknown combo or symbol");
-    const auto params = s.combos.set(static_cast<std::size_t>(combo));
+    const auto params = s.search.combos.set(static_cast<std::size_t>(combo));
     row[0] = combo;
     row[1] = symbol;
     std::copy(params.begin(), params.end(), row + 2);

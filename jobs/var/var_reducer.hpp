@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "qg/jobs/job.hpp"
-#include "qg/jobs/var_analytics.hpp"
+#include "var/var_analytics.hpp"
 #include "qg/kernels/var/tail.hpp"
 
 namespace qg::jobs {

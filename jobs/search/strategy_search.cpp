@@ -1,13 +1,12 @@
-// Parsing of the sweep-specific sections: strategy (kind, mode, params, where), search,
-// costs, rank_by; then the parameter sets are built so that a spec that yields none fails here.
-#include "qg/jobs/sweep_spec.hpp"
+// The strategy-search section that job kinds embed: strategy (kind, mode, params, where),
+// search and costs; then the parameter sets are built so that a spec that yields none fails here.
+#include "search/strategy_search.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 
-#include "qg/kernels/backtest.hpp"
-#include "spec_reader.hpp"
+#include "qg/jobs/spec_reader.hpp"
 
 namespace qg::jobs {
 namespace {
@@ -123,7 +122,7 @@ std::vector<std::string_view> param_names(const kernels::Strategy& strategy) {
   return names;
 }
 
-void read_params(const Field& field, SweepSpec& spec) {
+void read_params(const Field& field, StrategySearch& spec) {
   const auto names = param_names(*spec.strategy);
   const std::string unknown = "unknown parameter of " + std::string(spec.strategy->kind());
   const MapReader params(field, names, unknown);
@@ -134,7 +133,7 @@ void read_params(const Field& field, SweepSpec& spec) {
   }
 }
 
-void read_where(const Field& field, SweepSpec& spec) {
+void read_where(const Field& field, StrategySearch& spec) {
   std::vector<std::string> names;
   for (const auto& axis : spec.axes) names.push_back(axis.name);
   for (const auto& item : field.as_list()) {
@@ -146,7 +145,7 @@ void read_where(const Field& field, SweepSpec& spec) {
   }
 }
 
-const kernels::Strategy* find_kind(const Field& field, std::span<const kernels::Strategy* const> strategies) {
+const kernels::Strategy* find_strategy(const Field& field, std::span<const kernels::Strategy* const> strategies) {
   const std::string kind = field.as_string();
   std::vector<std::string_view> known;
   for (const auto* s : strategies) {
@@ -157,9 +156,9 @@ const kernels::Strategy* find_kind(const Field& field, std::span<const kernels::
   field.fail("unknown strategy '" + kind + "' (known: " + detail::join_names(known) + ")");
 }
 
-void read_strategy(const Field& field, std::span<const kernels::Strategy* const> strategies, SweepSpec& spec) {
+void read_strategy(const Field& field, std::span<const kernels::Strategy* const> strategies, StrategySearch& spec) {
   const MapReader m = field.as_map({"kind", "mode", "params", "where"});
-  spec.strategy = find_kind(m.required("kind"), strategies);
+  spec.strategy = find_strategy(m.required("kind"), strategies);
   if (auto mode = m.optional("mode")) {
     const std::string text = mode->as_string();
     if (text == "long_short") spec.mode = kernels::PositionMode::kLongShort;
@@ -169,19 +168,19 @@ void read_strategy(const Field& field, std::span<const kernels::Strategy* const>
   if (auto where = m.optional("where")) read_where(*where, spec);
 }
 
-void read_search(const Field& field, SweepSpec& spec) {
+void read_search(const Field& field, std::uint64_t default_seed, StrategySearch& spec) {
   const MapReader m = field.as_map({"method", "samples", "seed"});
   const std::string method = m.has("method") ? m.required("method").as_string() : "grid";
-  if (method == "random") spec.search.method = SearchMethod::kRandom;
-  else if (method == "sobol") spec.search.method = SearchMethod::kSobol;
+  if (method == "random") spec.sampling.method = SearchMethod::kRandom;
+  else if (method == "sobol") spec.sampling.method = SearchMethod::kSobol;
   else if (method != "grid") m.required("method").fail("must be grid, random or sobol (got '" + method + "')");
-  if (spec.search.method == SearchMethod::kGrid && m.has("samples")) m.required("samples").fail("only applies to random and sobol");
-  if (spec.search.method != SearchMethod::kRandom && m.has("seed")) m.required("seed").fail("only applies to random");
-  spec.search.seed = m.has("seed") ? m.required("seed").as_uint() : spec.header.seed;
-  if (spec.search.method == SearchMethod::kGrid) return;
+  if (spec.sampling.method == SearchMethod::kGrid && m.has("samples")) m.required("samples").fail("only applies to random and sobol");
+  if (spec.sampling.method != SearchMethod::kRandom && m.has("seed")) m.required("seed").fail("only applies to random");
+  spec.sampling.seed = m.has("seed") ? m.required("seed").as_uint() : default_seed;
+  if (spec.sampling.method == SearchMethod::kGrid) return;
   const Field samples = m.required("samples");
-  spec.search.samples = samples.as_uint();
-  if (spec.search.samples < 1 || spec.search.samples > kMaxCombos)
+  spec.sampling.samples = samples.as_uint();
+  if (spec.sampling.samples < 1 || spec.sampling.samples > kMaxCombos)
     samples.fail("must be between 1 and " + std::to_string(kMaxCombos));
 }
 
@@ -193,34 +192,18 @@ double read_bps(const MapReader& m, std::string_view key) {
   return v;
 }
 
-void read_costs(const Field& field, SweepSpec& spec) {
+void read_costs(const Field& field, StrategySearch& spec) {
   const MapReader m = field.as_map({"commission_bps", "slippage_bps"});
   spec.commission_bps = read_bps(m, "commission_bps");
   spec.slippage_bps = read_bps(m, "slippage_bps");
 }
 
-void read_rank_by(const Field& field, SweepSpec& spec) {
-  spec.rank_by = field.as_string();
-  if (kernels::metric_index(spec.rank_by) < 0) {
-    const auto names = kernels::metric_names();
-    field.fail("unknown metric '" + spec.rank_by + "' (known: " + detail::join_names({names.begin(), names.end()}) + ")");
-  }
-}
+}  // namespace
 
-// Builds the parameter sets; search limits are reported at the search section (or at
-// strategy.params for a grid), an empty result at strategy.params.
-void build(const MapReader& top, SweepSpec& spec) {
-  const Field params = top.required("strategy").as_map({"kind", "mode", "params", "where"}).required("params");
-  const auto search = top.optional("search");
-  try {
-    spec.combos = build_combos(spec.axes, spec.where, *spec.strategy, spec.search);
-  } catch (const SearchError& e) {
-    (search && spec.search.method != SearchMethod::kGrid ? *search : params).fail(e.what());
-  }
-  if (spec.combos.size() == 0)
-    params.fail("no parameter set left: " + std::to_string(spec.combos.candidates) + " generated, " +
-                std::to_string(spec.combos.rejected_where) + " fail `where`, " +
-                std::to_string(spec.combos.skipped_invalid) + " invalid for " + std::string(spec.strategy->kind()));
+double StrategySearch::cost_per_unit() const { return (commission_bps + slippage_bps) / 1e4; }
+
+std::string_view position_mode_name(kernels::PositionMode mode) {
+  return mode == kernels::PositionMode::kLongShort ? "long_short" : "long_flat";
 }
 
 std::vector<const kernels::Strategy*> registered_strategies() {
@@ -229,31 +212,41 @@ std::vector<const kernels::Strategy*> registered_strategies() {
   return out;
 }
 
-}  // namespace
-
-std::string_view position_mode_name(kernels::PositionMode mode) {
-  return mode == kernels::PositionMode::kLongShort ? "long_short" : "long_flat";
-}
-
-SweepSpec parse_sweep_spec(const std::string& spec_text, const std::string& origin,
-                           std::span<const kernels::Strategy* const> strategies) {
-  const YAML::Node root = detail::load_spec(spec_text, origin);
-  SweepSpec spec;
-  spec.header = detail::read_header(root, origin);
-  const MapReader top = detail::root_reader(root, origin, detail::top_level_keys(spec.header.kind));
-  if (spec.header.kind != "sweep") top.required("job").fail("expected 'sweep' here (got '" + spec.header.kind + "')");
+StrategySearch read_strategy_search(const detail::MapReader& top, std::uint64_t default_seed,
+                                    std::span<const kernels::Strategy* const> strategies) {
+  StrategySearch spec;
   read_strategy(top.required("strategy"), strategies, spec);
-  if (auto search = top.optional("search")) read_search(*search, spec);
-  else spec.search.seed = spec.header.seed;
+  if (auto search = top.optional("search")) read_search(*search, default_seed, spec);
+  else spec.sampling.seed = default_seed;
   if (auto costs = top.optional("costs")) read_costs(*costs, spec);
-  if (auto rank_by = top.optional("rank_by")) read_rank_by(*rank_by, spec);
-  build(top, spec);
   return spec;
 }
 
-SweepSpec parse_sweep_spec(const std::string& spec_text, const std::string& origin) {
-  const auto strategies = registered_strategies();
-  return parse_sweep_spec(spec_text, origin, strategies);
+// Builds the parameter sets; search limits are reported at the search section (or at
+// strategy.params for a grid), an empty result at strategy.params.
+void build_parameter_sets(const MapReader& top, StrategySearch& spec) {
+  const Field params = top.required("strategy").as_map({"kind", "mode", "params", "where"}).required("params");
+  const auto search = top.optional("search");
+  try {
+    spec.combos = build_combos(spec.axes, spec.where, *spec.strategy, spec.sampling);
+  } catch (const SearchError& e) {
+    (search && spec.sampling.method != SearchMethod::kGrid ? *search : params).fail(e.what());
+  }
+  if (spec.combos.size() == 0)
+    params.fail("no parameter set left: " + std::to_string(spec.combos.candidates) + " generated, " +
+                std::to_string(spec.combos.rejected_where) + " fail `where`, " +
+                std::to_string(spec.combos.skipped_invalid) + " invalid for " + std::string(spec.strategy->kind()));
+}
+
+std::int64_t longest_window(const StrategySearch& search) {
+  const auto defs = search.strategy->params();
+  double longest = 0;
+  for (std::size_t i = 0; i < search.combos.size(); ++i) {
+    const auto set = search.combos.set(i);
+    for (std::size_t p = 0; p < defs.size(); ++p)
+      if (defs[p].integer) longest = std::max(longest, set[p]);
+  }
+  return static_cast<std::int64_t>(longest);
 }
 
 }  // namespace qg::jobs

@@ -42,14 +42,14 @@ class VarJob final : public Job {
   ~VarJob() override;
 
   const SpecHeader& header() const override;
+  const JobKind& kind() const override;
   std::uint32_t num_stages() const override { return 2; }
-  std::uint64_t num_tasks(std::uint32_t stage) const override;
+  std::uint64_t num_tasks(std::uint32_t stage, StageInput input) const override;
   //! Stage 1 returns about n_b (1 - a_min) rows, more when batches differ: this is that
   //! estimate with 25% headroom (it only sizes the coordinator's buffers).
-  std::size_t max_task_values(std::uint32_t stage) const override;
-  void run_task(std::uint32_t stage, std::uint64_t task, std::vector<double>& out) const override;
-  //! Stage 1's input: {threshold}.
-  void set_stage_input(std::uint32_t stage, std::vector<double> input) override;
+  std::size_t max_task_values(std::uint32_t stage, StageInput input) const override;
+  //! Stage 1's input is {threshold}.
+  void run_task(std::uint32_t stage, StageInput input, std::uint64_t task, std::vector<double>& out) const override;
   std::unique_ptr<Reducer> make_reducer(results::RunFile& out) const override;
 
   const VarSetup& setup() const { return *setup_; }
@@ -60,21 +60,17 @@ class VarJob final : public Job {
   std::size_t stats_width() const;
   //! Doubles per stage-1 row: loss, scenario id, one P&L per position.
   std::size_t tail_width() const;
-  //! The stage-1 threshold (valid after set_stage_input).
-  double threshold() const { return threshold_; }
 
  private:
   void run_stats(std::uint64_t task, std::vector<double>& out) const;
-  void run_tail(std::uint64_t task, std::vector<double>& out) const;
+  void run_tail(std::uint64_t task, double threshold, std::vector<double>& out) const;
 
   std::shared_ptr<const VarSetup> setup_;
   std::shared_ptr<const kernels::var::Simulator> sim_;
   std::uint64_t n_batches_ = 0;
-  double threshold_ = 0;
-  bool has_threshold_ = false;
 };
 
-//! Builds a var job (the registry's factory): parses, validates against the data, estimates.
+//! Builds a var job (the kind's factory): parses, validates against the data, estimates.
 std::unique_ptr<Job> make_var_job(const std::string& spec_text, const std::string& origin,
                                   std::shared_ptr<const MarketData> data);
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "qg/jobs/job.hpp"
-#include "qg/jobs/sweep_spec.hpp"
+#include "sweep/sweep_spec.hpp"
 #include "qg/kernels/backtest.hpp"
 #include "qg/kernels/series.hpp"
 
@@ -24,10 +24,11 @@ class SweepJob final : public Job {
   SweepJob(SweepSpec spec, std::shared_ptr<const MarketData> data);
 
   const SpecHeader& header() const override { return spec_->header; }
+  const JobKind& kind() const override;
   std::uint32_t num_stages() const override { return 1; }
-  std::uint64_t num_tasks(std::uint32_t stage) const override;
-  std::size_t max_task_values(std::uint32_t stage) const override;
-  void run_task(std::uint32_t stage, std::uint64_t task, std::vector<double>& out) const override;
+  std::uint64_t num_tasks(std::uint32_t stage, StageInput input) const override;
+  std::size_t max_task_values(std::uint32_t stage, StageInput input) const override;
+  void run_task(std::uint32_t stage, StageInput input, std::uint64_t task, std::vector<double>& out) const override;
   std::unique_ptr<Reducer> make_reducer(results::RunFile& out) const override;
 
   //! The parsed spec with its parameter sets.
@@ -46,9 +47,5 @@ class SweepJob final : public Job {
   std::uint64_t num_blocks_ = 0;
   std::int64_t min_bars_ = 2;
 };
-
-//! The longest look-back window of any parameter set: the largest value of an integer
-//! parameter (integer parameters are bar counts; levels such as rsi's thresholds are reals).
-std::int64_t longest_window(const SweepSpec& spec);
 
 }  // namespace qg::jobs

@@ -1,5 +1,5 @@
 // The var reduce: batch statistics -> threshold, tails -> exact top K, then every figure.
-#include "qg/jobs/var_reducer.hpp"
+#include "var/var_reducer.hpp"
 
 #include <Eigen/Core>
 
@@ -8,8 +8,8 @@
 #include <limits>
 
 #include "qg/core/error.hpp"
-#include "qg/jobs/var_job.hpp"
-#include "qg/jobs/var_spec.hpp"
+#include "var/var_job.hpp"
+#include "var/var_spec.hpp"
 #include "qg/results/run_file.hpp"
 
 namespace qg::jobs {
@@ -42,7 +42,7 @@ std::string level_text(double a) {
 VarReducer::VarReducer(std::shared_ptr<const VarSetup> setup, const VarJob& job, results::RunFile& out)
     : setup_(std::move(setup)),
       out_(out),
-      n_tasks_(job.num_tasks(VarJob::kStatsStage)),
+      n_tasks_(job.num_tasks(VarJob::kStatsStage, {})),
       tail_capacity_(job.tail_capacity()),
       stats_width_(job.stats_width()) {
   tail_.emplace(static_cast<std::size_t>(tail_capacity_), job.tail_width());

@@ -8,10 +8,10 @@
 #include <map>
 
 #include "qg/core/error.hpp"
-#include "qg/jobs/var_spec.hpp"
+#include "var/var_spec.hpp"
 #include "qg/kernels/var/black_scholes.hpp"
 #include "qg/kernels/var/risk_model.hpp"
-#include "spec_reader.hpp"
+#include "qg/jobs/spec_reader.hpp"
 
 namespace qg::jobs {
 namespace {

@@ -1,5 +1,5 @@
 // Monte Carlo tail figures, historical simulation, delta-normal, stress and backtest.
-#include "qg/jobs/var_analytics.hpp"
+#include "var/var_analytics.hpp"
 
 #include <Eigen/Dense>
 
@@ -8,7 +8,7 @@
 #include <limits>
 
 #include "qg/core/error.hpp"
-#include "qg/jobs/var_spec.hpp"
+#include "var/var_spec.hpp"
 #include "qg/kernels/var/black_scholes.hpp"
 #include "qg/kernels/var/parametric.hpp"
 #include "qg/kernels/var/tail.hpp"

@@ -1,13 +1,14 @@
 // The var job's plan and tasks (the two stages are described in var_job.hpp).
-#include "qg/jobs/var_job.hpp"
+#include "var/var_job.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "qg/core/error.hpp"
-#include "qg/jobs/var_reducer.hpp"
-#include "qg/jobs/var_spec.hpp"
+#include "var/var_kind.hpp"
+#include "var/var_reducer.hpp"
+#include "var/var_spec.hpp"
 #include "qg/kernels/var/simulate.hpp"
 #include "qg/kernels/var/tail.hpp"
 
@@ -26,7 +27,9 @@ VarJob::~VarJob() = default;
 
 const SpecHeader& VarJob::header() const { return setup_->spec.header; }
 
-std::uint64_t VarJob::num_tasks(std::uint32_t stage) const {
+const JobKind& VarJob::kind() const { return var_kind(); }
+
+std::uint64_t VarJob::num_tasks(std::uint32_t stage, StageInput) const {
   QG_CHECK(stage < 2, "var has two stages, asked for stage " + std::to_string(stage));
   return n_batches_;
 }
@@ -42,7 +45,7 @@ std::size_t VarJob::stats_width() const { return kStatsHead + 2 * setup_->spec.c
 
 std::size_t VarJob::tail_width() const { return 2 + setup_->book.positions.size(); }
 
-std::size_t VarJob::max_task_values(std::uint32_t stage) const {
+std::size_t VarJob::max_task_values(std::uint32_t stage, StageInput) const {
   if (stage == kStatsStage) return stats_width();
   const std::uint64_t b = setup_->spec.batch;
   const double expected = static_cast<double>(kv::tail_size(b, setup_->spec.min_confidence())) * 1.25 + 64;
@@ -50,17 +53,11 @@ std::size_t VarJob::max_task_values(std::uint32_t stage) const {
   return static_cast<std::size_t>(rows) * tail_width();
 }
 
-void VarJob::set_stage_input(std::uint32_t stage, std::vector<double> input) {
-  QG_CHECK(stage == kTailStage && input.size() == 1, "var: unexpected stage input");
-  threshold_ = input[0];
-  has_threshold_ = true;
-}
-
-void VarJob::run_task(std::uint32_t stage, std::uint64_t task, std::vector<double>& out) const {
+void VarJob::run_task(std::uint32_t stage, StageInput input, std::uint64_t task, std::vector<double>& out) const {
   QG_CHECK(task < n_batches_, "var task " + std::to_string(task) + " out of range");
   if (stage == kStatsStage) return run_stats(task, out);
-  QG_CHECK(stage == kTailStage && has_threshold_, "var: stage 1 task before its threshold");
-  run_tail(task, out);
+  QG_CHECK(stage == kTailStage && input.size() == 1, "var: stage 1 task without its threshold");
+  run_tail(task, input[0], out);
 }
 
 void VarJob::run_stats(std::uint64_t task, std::vector<double>& out) const {
@@ -82,7 +79,7 @@ void VarJob::run_stats(std::uint64_t task, std::vector<double>& out) const {
   }
 }
 
-void VarJob::run_tail(std::uint64_t task, std::vector<double>& out) const {
+void VarJob::run_tail(std::uint64_t task, double threshold, std::vector<double>& out) const {
   thread_local kv::SimWorkspace ws;
   thread_local std::vector<std::uint32_t> picked;
   thread_local std::vector<double> pnl, rows;
@@ -95,7 +92,7 @@ void VarJob::run_tail(std::uint64_t task, std::vector<double>& out) const {
     sim_->simulate_block(task, first, m, ws);
     picked.clear();
     for (std::size_t r = 0; r < m; ++r)
-      if (ws.loss[r] >= threshold_) picked.push_back(static_cast<std::uint32_t>(r));
+      if (ws.loss[r] >= threshold) picked.push_back(static_cast<std::uint32_t>(r));
     pnl.resize(picked.size() * p);
     sim_->block_position_pnl(ws, picked, pnl.data());
     for (std::size_t i = 0; i < picked.size(); ++i) {

@@ -1,9 +1,10 @@
-#include "qg/jobs/sweep_job.hpp"
+#include "sweep/sweep_job.hpp"
 
 #include <algorithm>
 
 #include "qg/core/error.hpp"
-#include "qg/jobs/sweep_reducer.hpp"
+#include "sweep/sweep_kind.hpp"
+#include "sweep/sweep_reducer.hpp"
 
 namespace qg::jobs {
 namespace {
@@ -14,23 +15,12 @@ kernels::PreparedSeries prepare(const SymbolBars& bars) {
 
 }  // namespace
 
-std::int64_t longest_window(const SweepSpec& spec) {
-  const auto defs = spec.strategy->params();
-  double longest = 0;
-  for (std::size_t i = 0; i < spec.combos.size(); ++i) {
-    const auto set = spec.combos.set(i);
-    for (std::size_t p = 0; p < defs.size(); ++p)
-      if (defs[p].integer) longest = std::max(longest, set[p]);
-  }
-  return static_cast<std::int64_t>(longest);
-}
-
 SweepJob::SweepJob(SweepSpec spec, std::shared_ptr<const MarketData> data)
     : spec_(std::make_shared<const SweepSpec>(std::move(spec))), data_(std::move(data)) {
   QG_CHECK(data_ != nullptr, "sweep job built without market data");
-  QG_CHECK(spec_->combos.size() > 0, "sweep spec without parameter sets");
-  num_blocks_ = (spec_->combos.size() + kBlockSize - 1) / kBlockSize;
-  min_bars_ = longest_window(*spec_) + 2;
+  QG_CHECK(spec_->search.combos.size() > 0, "sweep spec without parameter sets");
+  num_blocks_ = (spec_->search.combos.size() + kBlockSize - 1) / kBlockSize;
+  min_bars_ = longest_window(spec_->search) + 2;
   check_bars();
   series_.reserve(data_->symbols.size());
   for (const auto& bars : data_->symbols) series_.push_back(prepare(bars));
@@ -41,33 +31,35 @@ void SweepJob::check_bars() const {
   for (const auto& bars : data_->symbols) {
     if (static_cast<std::int64_t>(bars.size()) < min_bars_)
       throw DataError(spec_->header.data_file + ": symbol '" + bars.symbol + "' has " + std::to_string(bars.size()) +
-                      " bars; " + std::string(spec_->strategy->kind()) + " with a window of " +
+                      " bars; " + std::string(spec_->search.strategy->kind()) + " with a window of " +
                       std::to_string(min_bars_ - 2) + " needs at least " + std::to_string(min_bars_));
   }
 }
 
-std::uint64_t SweepJob::num_tasks(std::uint32_t stage) const {
+const JobKind& SweepJob::kind() const { return sweep_kind(); }
+
+std::uint64_t SweepJob::num_tasks(std::uint32_t stage, StageInput) const {
   QG_CHECK(stage == 0, "sweep has one stage, asked for stage " + std::to_string(stage));
   return series_.size() * num_blocks_;
 }
 
-std::size_t SweepJob::max_task_values(std::uint32_t stage) const {
+std::size_t SweepJob::max_task_values(std::uint32_t stage, StageInput) const {
   QG_CHECK(stage == 0, "sweep has one stage, asked for stage " + std::to_string(stage));
-  return std::min<std::size_t>(kBlockSize, spec_->combos.size()) * kRecordWidth;
+  return std::min<std::size_t>(kBlockSize, spec_->search.combos.size()) * kRecordWidth;
 }
 
-void SweepJob::run_task(std::uint32_t stage, std::uint64_t task, std::vector<double>& out) const {
-  QG_CHECK(stage == 0 && task < num_tasks(0), "sweep task " + std::to_string(task) + " out of range");
+void SweepJob::run_task(std::uint32_t stage, StageInput input, std::uint64_t task, std::vector<double>& out) const {
+  QG_CHECK(stage == 0 && task < num_tasks(0, input), "sweep task " + std::to_string(task) + " out of range");
   const SweepSpec& s = *spec_;
   const std::size_t symbol = task / num_blocks_;
   const std::size_t first = (task % num_blocks_) * kBlockSize;
-  const std::size_t n = std::min(kBlockSize, s.combos.size() - first);
+  const std::size_t n = std::min(kBlockSize, s.search.combos.size() - first);
   // Per-thread buffers: run_task is called concurrently from the worker's threads.
   thread_local std::vector<std::int8_t> scratch;
   thread_local std::vector<double> metrics;
   metrics.resize(n * kernels::kNumMetrics);
-  kernels::evaluate_block(*s.strategy, series_[symbol], s.combos.values.data() + first * s.combos.n_params,
-                          static_cast<int>(n), s.mode, s.cost_per_unit(), metrics.data(), scratch);
+  kernels::evaluate_block(*s.search.strategy, series_[symbol], s.search.combos.values.data() + first * s.search.combos.n_params,
+                          static_cast<int>(n), s.search.mode, s.search.cost_per_unit(), metrics.data(), scratch);
   out.resize(n * kRecordWidth);
   for (std::size_t j = 0; j < n; ++j) {
     double* rec = out.data() + j * kRecordWidth;

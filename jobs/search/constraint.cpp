@@ -4,7 +4,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "qg/jobs/param_space.hpp"
+#include "search/param_space.hpp"
 
 namespace qg::jobs {
 namespace {

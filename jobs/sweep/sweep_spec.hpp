@@ -1,15 +1,13 @@
 #pragma once
-// The `job: sweep` spec: one strategy evaluated over a parameter space on every symbol
+// The `job: sweep` spec: one strategy search evaluated on every symbol
 // (docs/spec-reference.md lists every key).
 #include <array>
 #include <span>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "qg/jobs/job.hpp"
-#include "qg/jobs/param_space.hpp"
-#include "qg/kernels/strategy.hpp"
+#include "search/strategy_search.hpp"
 
 namespace qg::jobs {
 
@@ -19,22 +17,9 @@ inline constexpr std::array<std::string_view, 4> kSweepSpecKeys = {"strategy", "
 //! A validated sweep spec with its parameter sets already built.
 struct SweepSpec {
   SpecHeader header;
-  const kernels::Strategy* strategy = nullptr;
-  kernels::PositionMode mode = kernels::PositionMode::kLongFlat;
-  std::vector<ParamAxis> axes;       // strategy params() order
-  std::vector<Constraint> where;
-  SearchSpec search;
-  double commission_bps = 0;
-  double slippage_bps = 0;
+  StrategySearch search;
   std::string rank_by = "sharpe";
-  ComboSet combos;
-
-  //! (commission_bps + slippage_bps) / 1e4: cost per unit of position change.
-  double cost_per_unit() const { return (commission_bps + slippage_bps) / 1e4; }
 };
-
-//! "long_flat" or "long_short".
-std::string_view position_mode_name(kernels::PositionMode mode);
 
 //! Parses and validates a sweep spec, looking its strategy up among `strategies`. Throws
 //! ConfigError "ORIGIN:LINE: KEY.PATH: what", including when no parameter set survives.

@@ -1,6 +1,6 @@
 // Axis value lists and the three search methods. Every builder is a pure function of its
 // arguments, so every rank derives the same parameter sets from the same spec.
-#include "qg/jobs/param_space.hpp"
+#include "search/param_space.hpp"
 
 #include <Random123/philox.h>
 
@@ -8,7 +8,7 @@
 #include <cmath>
 #include <unordered_set>
 
-#include "qg/jobs/sobol.hpp"
+#include "search/sobol.hpp"
 #include "qg/kernels/strategy.hpp"
 
 namespace qg::jobs {

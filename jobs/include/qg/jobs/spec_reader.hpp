@@ -1,6 +1,6 @@
 #pragma once
-// Private to jobs/: strict, located reading of YAML job specs. yaml-cpp stays out of the
-// public headers, so only the .cpp files that parse specs include this one.
+// Strict, located reading of YAML job specs, for the spec parsers of the job kinds (jobs/<kind>/)
+// and the shared sections (jobs/search/). Nothing outside jobs/ needs it.
 //
 // Every error is a qg::ConfigError "ORIGIN:LINE: KEY.PATH: what" with LINE 1-based. yaml-cpp
 // 0.7 reports 0-based lines, says only "bad conversion" for a missing key and accepts

@@ -1,0 +1,53 @@
+#include "sweep/sweep_kind.hpp"
+
+#include <ostream>
+
+#include "qg/results/analysis.hpp"
+#include "qg/results/run_file.hpp"
+#include "sweep/sweep_candidate.hpp"
+#include "sweep/sweep_job.hpp"
+
+namespace qg::jobs {
+namespace {
+
+class SweepKind final : public JobKind {
+ public:
+  std::string_view name() const override { return "sweep"; }
+  std::span<const std::string_view> spec_keys() const override { return kSweepSpecKeys; }
+
+  std::unique_ptr<Job> make_job(const std::string& spec_text, const std::string& origin,
+                                std::shared_ptr<const MarketData> data) const override {
+    return std::make_unique<SweepJob>(parse_sweep_spec(spec_text, origin), std::move(data));
+  }
+
+  std::span<const TableInfo> tables() const override { return tables_; }
+
+  std::pair<std::string, bool> default_ranking(const results::RunReader& run) const override {
+    return {run.string_attribute("/sweep", "rank_by"), true};
+  }
+
+  void print_summary(const results::RunReader& run, std::ostream& os) const override {
+    results::print_table_overview(run, "/sweep", os);
+  }
+
+  Candidate candidate(const std::filesystem::path& run, const CandidateQuery& query) const override {
+    Candidate c = query.best.empty() ? sweep_candidate_at(run, query.row)
+                                     : best_sweep_candidate(run, query.best, query.ascending);
+    c.selected_by = query.best.empty() ? "row " + std::to_string(query.row)
+                                       : std::string(query.ascending ? "lowest " : "highest ") + query.best;
+    return c;
+  }
+
+ private:
+  const std::vector<TableInfo> tables_ = {
+      {"sweep", "/sweep", "one row per (parameter set, symbol): combo, symbol, params/*, metrics/*"}};
+};
+
+}  // namespace
+
+const JobKind& sweep_kind() {
+  static const SweepKind kind;
+  return kind;
+}
+
+}  // namespace qg::jobs
