@@ -29,7 +29,9 @@ class VarKind final : public JobKind {
       {"summary", "/var/summary", "VaR and ES (with standard errors) per method and confidence level"},
       {"components", "/var/components", "Euler component, marginal and incremental VaR/ES per position"},
       {"backtest", "/var/backtest", "exceptions, Kupiec and Christoffersen tests, Basel zone per level"},
-      {"stress", "/var/stress", "P&L and loss of each named stress scenario"}};
+      {"stress", "/var/stress", "P&L and loss of each named stress scenario"},
+      {"stress_positions", "/var/stress_positions", "each stress scenario's P&L per position"},
+      {"backtest_days", "/var/backtest_days", "daily P&L against each level's VaR over the backtest window"}};
 };
 
 }  // namespace
