@@ -13,7 +13,7 @@
 #include "qg/cluster/inprocess_transport.hpp"
 #include "qg/coordinator/coordinator.hpp"
 #include "qg/core/error.hpp"
-#include "qg/jobs/job_kind.hpp"
+#include "qg_testing/fake_job_kind.hpp"
 #include "qg/worker/worker.hpp"
 #include "recording_reducer.hpp"
 
@@ -22,24 +22,6 @@ using namespace qg;
 using qg::testing::RecordingReducer;
 
 namespace {
-
-//! The kind of TwoStageJob: one table, nothing to summarise or approve.
-const jobs::JobKind& test_kind() {
-  struct TestKind final : jobs::JobKind {
-    std::string_view name() const override { return "test"; }
-    std::span<const std::string_view> spec_keys() const override { return {}; }
-    std::unique_ptr<jobs::Job> make_job(const std::string&, const std::string&,
-                                        std::shared_ptr<const MarketData>) const override {
-      return nullptr;
-    }
-    std::span<const jobs::TableInfo> tables() const override { return tables_; }
-    std::pair<std::string, bool> default_ranking(const results::RunReader&) const override { return {"x", true}; }
-    void print_summary(const results::RunReader&, std::ostream&) const override {}
-    const std::vector<jobs::TableInfo> tables_ = {{"test", "/test", "nothing"}};
-  };
-  static const TestKind kind;
-  return kind;
-}
 
 //! Stage 0: task t returns t % 4 values, value j = sin(t + j) (variable-length records).
 //! Stage 1: task t returns t * (sum of stage 0's values), using the stage input.
@@ -53,7 +35,7 @@ class TwoStageJob final : public jobs::Job {
   }
   const jobs::SpecHeader& header() const override { return header_; }
   std::uint32_t num_stages() const override { return 2; }
-  const jobs::JobKind& kind() const override { return test_kind(); }
+  const jobs::JobKind& kind() const override { return qg::testing::fake_job_kind(); }
   std::uint64_t num_tasks(std::uint32_t stage, jobs::StageInput) const override { return n_[stage]; }
   std::size_t max_task_values(std::uint32_t, jobs::StageInput) const override { return 4; }
   void run_task(std::uint32_t stage, jobs::StageInput input, std::uint64_t t, std::vector<double>& out) const override {
