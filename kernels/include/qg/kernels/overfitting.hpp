@@ -1,0 +1,99 @@
+#pragma once
+// Statistics of backtest overfitting over a set of trials (parameter combinations), all on
+// per-bar (not annualised) Sharpe ratios:
+//   - PSR and DSR: Bailey & Lopez de Prado, "The Deflated Sharpe Ratio" (J. Portfolio Mgmt 2014);
+//   - PBO by combinatorially symmetric cross-validation (CSCV): Bailey, Borwein, Lopez de Prado,
+//     Zhu, "The Probability of Backtest Overfitting" (J. Computational Finance 2017);
+//   - the participation ratio (tr C)^2 / tr(C^2) of the trials' correlation matrix C, an
+//     effective number of independent trials.
+// docs/walkforward.md states the conventions for users.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace qg::kernels {
+
+//! Euler-Mascheroni constant.
+inline constexpr double kEulerGamma = 0.57721566490153286061;
+
+//! Mean / sd(ddof=1) of m values from their sum and sum of squares: variance (S2 - S1*mean)/(m-1)
+//! clamped at 0; 0 when the variance is 0 (or m < 2).
+inline double sharpe_from_sums(double s1, double s2, double m) {
+  if (m < 2) return 0.0;
+  const double mean = s1 / m;
+  const double variance = std::max(0.0, (s2 - s1 * mean) / (m - 1));
+  return variance > 0 ? mean / std::sqrt(variance) : 0.0;
+}
+
+//! Sample moments of one return series: Sharpe (mean / sd, ddof=1), skewness g3 (biased,
+//! m3 / m2^1.5) and Pearson kurtosis g4 (biased, m4 / m2^2; 3 for a normal).
+struct ReturnMoments {
+  double sharpe = 0, skewness = 0, kurtosis = 3;
+};
+ReturnMoments return_moments(std::span<const double> returns);
+
+//! The expected maximum Sharpe of `n_trials` trials with Sharpe variance `variance` under the
+//! null: SR0 = sqrt(V) ((1 - g) Phi^-1(1 - 1/N) + g Phi^-1(1 - 1/(N e))), g = Euler's gamma.
+double expected_max_sharpe(double variance, double n_trials);
+
+//! Probability that the true Sharpe exceeds `benchmark` given an observed `sharpe` over
+//! `n_obs` returns with skewness g3 and Pearson kurtosis g4:
+//! Phi((SR - SR0) sqrt(T - 1) / sqrt(1 - g3 SR + (g4 - 1)/4 SR^2)). PSR: benchmark 0; DSR:
+//! benchmark expected_max_sharpe(...). NaN when the denominator is not positive.
+double probabilistic_sharpe(double sharpe, double benchmark, double n_obs, double skewness, double kurtosis);
+
+//! The i-th split (0-based) of S blocks into S/2 in-sample blocks, in lexicographic order of
+//! the chosen blocks: split 0 is {0, 1, ..., S/2 - 1}. Writes the S/2 ascending block ids.
+void cscv_split(int n_blocks, std::uint64_t index, int* chosen);
+//! C(S, S/2).
+std::uint64_t cscv_split_count(int n_blocks);
+
+//! What one CSCV split says about the in-sample best trial.
+struct PboSplit {
+  double lambda = 0;      // logit of its relative out-of-sample rank w = rank / (N + 1)
+  double is_sharpe = 0;   // its in-sample per-bar Sharpe
+  double oos_sharpe = 0;  // its out-of-sample per-bar Sharpe
+};
+
+//! The tie rule of every selection: the lowest index whose value is within
+//! 1e-12 * max(1, |best|) of the largest value. -1 when `values` is empty.
+std::int64_t best_index(std::span<const double> values);
+//! The rank (1 = lowest) of values[i] among all values; values within 1e-12 * max(1, |v|) of
+//! v = values[i] count as ties and share the average rank.
+double tie_averaged_rank(std::span<const double> values, std::size_t i);
+
+//! CSCV splits [first, first + count) of N trials whose live returns are cut into S blocks of
+//! `block_len` bars. Block sums are block-major: s1[b * n_trials + n] is the sum of trial n's
+//! returns over block b, s2 the sum of their squares. Fast path (vectorised over trials).
+void pbo_splits(std::span<const double> s1, std::span<const double> s2, std::size_t n_trials, int n_blocks,
+                std::int64_t block_len, std::uint64_t first, std::size_t count, PboSplit* out);
+//! Plain-loop reference from the per-bar returns (trial-major: returns[n * T + t], T >= S *
+//! block_len; the first S * block_len bars are used): concatenates each half's bars and computes
+//! its Sharpe with a two-pass variance.
+void pbo_splits_ref(std::span<const double> returns, std::size_t n_trials, std::int64_t n_bars, int n_blocks,
+                    std::int64_t block_len, std::uint64_t first, std::size_t count, PboSplit* out);
+
+//! The summary of all splits: PBO (share with lambda <= 0), the least-squares slope of the
+//! out-of-sample on the in-sample Sharpe (performance degradation), and the share of splits
+//! whose in-sample best loses out of sample.
+struct PboSummary {
+  double pbo = 0, degradation_slope = 0, prob_oos_loss = 0;
+  std::uint64_t splits = 0;
+};
+PboSummary summarize_pbo(std::span<const PboSplit> splits);
+
+//! Sum over all pairs (i, j) of the squared correlation between series i of `a` and series j
+//! of `b` (column-major T x Ma and T x Mb, each column already centred and scaled to unit
+//! sum of squares, see standardize_columns). a == b gives tr(C^2) of that set.
+double correlation_square_sum(std::span<const double> a, std::size_t ma, std::span<const double> b, std::size_t mb,
+                              std::int64_t n_bars);
+double correlation_square_sum_ref(std::span<const double> a, std::size_t ma, std::span<const double> b,
+                                  std::size_t mb, std::int64_t n_bars);
+//! Centres each column (T values) and scales it to unit sum of squares, in place. Returns how
+//! many columns had a non-zero variance; constant columns are set to zero (they correlate with
+//! nothing and do not count as trials).
+std::size_t standardize_columns(std::span<double> columns, std::size_t m, std::int64_t n_bars);
+
+}  // namespace qg::kernels

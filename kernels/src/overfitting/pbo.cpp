@@ -1,0 +1,173 @@
+// PBO by combinatorially symmetric cross-validation (Bailey, Borwein, Lopez de Prado, Zhu 2017).
+// The fast path works on per-block sums laid out block-major, so that every split is a few
+// vectorised passes over the trials; pbo_splits_ref recomputes each half from the raw returns.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <vector>
+
+#include "qg/core/error.hpp"
+#include "qg/kernels/overfitting.hpp"
+
+namespace qg::kernels {
+namespace {
+
+constexpr double kTieTolerance = 1e-12;
+
+double tolerance(double v) { return kTieTolerance * std::max(1.0, std::fabs(v)); }
+
+PboSplit split_result(std::span<const double> is, std::span<const double> oos) {
+  const auto best = static_cast<std::size_t>(best_index(is));
+  const double n = static_cast<double>(is.size());
+  const double w = tie_averaged_rank(oos, best) / (n + 1.0);
+  return {std::log(w / (1.0 - w)), is[best], oos[best]};
+}
+
+//! Sharpe of the bars of `blocks` of one trial, concatenated in block order, two-pass variance.
+double half_sharpe_ref(const double* trial, const std::vector<int>& blocks, std::int64_t block_len) {
+  std::vector<double> bars;
+  for (int b : blocks) bars.insert(bars.end(), trial + b * block_len, trial + (b + 1) * block_len);
+  const double m = static_cast<double>(bars.size());
+  double mean = 0;
+  for (double r : bars) mean += r;
+  mean /= m;
+  double ss = 0;
+  for (double r : bars) ss += (r - mean) * (r - mean);
+  const double variance = ss / (m - 1);
+  return variance > 0 ? mean / std::sqrt(variance) : 0.0;
+}
+
+std::vector<int> complement(int n_blocks, const std::vector<int>& chosen) {
+  std::vector<int> out;
+  for (int b = 0; b < n_blocks; ++b)
+    if (std::find(chosen.begin(), chosen.end(), b) == chosen.end()) out.push_back(b);
+  return out;
+}
+
+void check_blocks(int n_blocks) {
+  if (n_blocks < 2 || n_blocks % 2 != 0 || n_blocks > 32)
+    throw KernelError("CSCV needs an even number of blocks between 2 and 32, got " + std::to_string(n_blocks));
+}
+
+}  // namespace
+
+std::uint64_t cscv_split_count(int n_blocks) {
+  check_blocks(n_blocks);
+  std::uint64_t c = 1;
+  for (int i = 1; i <= n_blocks / 2; ++i) c = c * static_cast<std::uint64_t>(n_blocks / 2 + i) / static_cast<std::uint64_t>(i);
+  return c;
+}
+
+void cscv_split(int n_blocks, std::uint64_t index, int* chosen) {
+  check_blocks(n_blocks);
+  // Unranks `index` in the lexicographic order of k-subsets: at each position take the
+  // smallest block whose subsets (with the rest chosen after it) still contain `index`.
+  const int k = n_blocks / 2;
+  auto choose = [](int n, int r) {
+    if (r < 0 || r > n) return std::uint64_t{0};
+    std::uint64_t c = 1;
+    for (int i = 1; i <= r; ++i) c = c * static_cast<std::uint64_t>(n - r + i) / static_cast<std::uint64_t>(i);
+    return c;
+  };
+  int next = 0;
+  for (int pos = 0; pos < k; ++pos) {
+    for (int b = next;; ++b) {
+      const std::uint64_t with_b = choose(n_blocks - b - 1, k - pos - 1);
+      if (index < with_b) {
+        chosen[pos] = b;
+        next = b + 1;
+        break;
+      }
+      index -= with_b;
+    }
+  }
+}
+
+std::int64_t best_index(std::span<const double> values) {
+  if (values.empty()) return -1;
+  double best = values[0];
+  for (double v : values) best = std::max(best, v);
+  const double floor = best - tolerance(best);
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (values[i] >= floor) return static_cast<std::int64_t>(i);
+  return -1;
+}
+
+double tie_averaged_rank(std::span<const double> values, std::size_t i) {
+  const double v = values[i], tol = tolerance(v);
+  std::size_t below = 0, ties = 0;
+  for (double x : values) {
+    if (x < v - tol) ++below;
+    else if (x <= v + tol) ++ties;
+  }
+  return static_cast<double>(below) + (static_cast<double>(ties) + 1.0) / 2.0;
+}
+
+void pbo_splits(std::span<const double> s1, std::span<const double> s2, std::size_t n_trials, int n_blocks,
+                std::int64_t block_len, std::uint64_t first, std::size_t count, PboSplit* out) {
+  const auto n = n_trials;
+  const auto blocks = static_cast<std::size_t>(n_blocks);
+  QG_CHECK(s1.size() == blocks * n && s2.size() == blocks * n, "pbo_splits: block sums of the wrong size");
+  const double m = static_cast<double>(block_len) * n_blocks / 2;
+  std::vector<char> in_sample(blocks);
+  std::vector<int> chosen(blocks / 2);
+  std::vector<double> is1(n), is2(n), os1(n), os2(n), is(n), oos(n);
+  for (std::size_t s = 0; s < count; ++s) {
+    cscv_split(n_blocks, first + s, chosen.data());
+    std::fill(in_sample.begin(), in_sample.end(), 0);
+    for (int b : chosen) in_sample[static_cast<std::size_t>(b)] = 1;
+    std::fill(is1.begin(), is1.end(), 0.0), std::fill(is2.begin(), is2.end(), 0.0);
+    std::fill(os1.begin(), os1.end(), 0.0), std::fill(os2.begin(), os2.end(), 0.0);
+    for (std::size_t b = 0; b < blocks; ++b) {
+      double* t1 = in_sample[b] ? is1.data() : os1.data();
+      double* t2 = in_sample[b] ? is2.data() : os2.data();
+      const double* a1 = s1.data() + b * n;
+      const double* a2 = s2.data() + b * n;
+      for (std::size_t i = 0; i < n; ++i) t1[i] += a1[i], t2[i] += a2[i];
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      is[i] = sharpe_from_sums(is1[i], is2[i], m);
+      oos[i] = sharpe_from_sums(os1[i], os2[i], m);
+    }
+    out[s] = split_result(is, oos);
+  }
+}
+
+void pbo_splits_ref(std::span<const double> returns, std::size_t n_trials, std::int64_t n_bars, int n_blocks,
+                    std::int64_t block_len, std::uint64_t first, std::size_t count, PboSplit* out) {
+  QG_CHECK(n_bars >= n_blocks * block_len, "pbo_splits_ref: too few bars for the blocks");
+  for (std::size_t s = 0; s < count; ++s) {
+    std::vector<int> chosen(static_cast<std::size_t>(n_blocks / 2));
+    cscv_split(n_blocks, first + s, chosen.data());
+    const std::vector<int> rest = complement(n_blocks, chosen);
+    std::vector<double> is(n_trials), oos(n_trials);
+    for (std::size_t i = 0; i < n_trials; ++i) {
+      const double* trial = returns.data() + i * static_cast<std::size_t>(n_bars);
+      is[i] = half_sharpe_ref(trial, chosen, block_len);
+      oos[i] = half_sharpe_ref(trial, rest, block_len);
+    }
+    out[s] = split_result(is, oos);
+  }
+}
+
+PboSummary summarize_pbo(std::span<const PboSplit> splits) {
+  PboSummary out;
+  out.splits = splits.size();
+  if (splits.empty()) return out;
+  const double n = static_cast<double>(splits.size());
+  double losses = 0, overfit = 0, mx = 0, my = 0;
+  for (const auto& s : splits) {
+    overfit += s.lambda <= 0 ? 1 : 0;
+    losses += s.oos_sharpe < 0 ? 1 : 0;
+    mx += s.is_sharpe, my += s.oos_sharpe;
+  }
+  mx /= n, my /= n;
+  double sxy = 0, sxx = 0;
+  for (const auto& s : splits) sxy += (s.is_sharpe - mx) * (s.oos_sharpe - my), sxx += (s.is_sharpe - mx) * (s.is_sharpe - mx);
+  out.pbo = overfit / n;
+  out.prob_oos_loss = losses / n;
+  out.degradation_slope = sxx > 0 ? sxy / sxx : 0.0;
+  return out;
+}
+
+}  // namespace qg::kernels

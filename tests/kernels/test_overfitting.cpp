@@ -1,0 +1,199 @@
+// Overfitting statistics: DSR against the worked example of Bailey & Lopez de Prado (2014),
+// PSR and moments against hand computations, the CSCV split order, the fast PBO path against
+// the plain reference, PBO on constructed cases whose answer is known, and the participation
+// ratio's correlation sums.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "qg/core/error.hpp"
+#include "qg/kernels/overfitting.hpp"
+
+namespace qg::kernels {
+namespace {
+
+TEST(Overfitting, DeflatedSharpeMatchesThePapersWorkedExample) {
+  // Bailey & Lopez de Prado (2014), section "A numerical example": N = 100 trials whose
+  // annualised Sharpe ratios have variance 1/2, the best has an annualised Sharpe of 2.5 over
+  // T = 1,250 daily returns (250 a year) with skewness -3 and kurtosis 10. The paper reports
+  // E[max SR] = 0.1132 (per day) and DSR = 0.9004.
+  const double sr0 = expected_max_sharpe(0.5 / 250, 100);
+  EXPECT_NEAR(sr0, 0.1132, 5e-5);
+  EXPECT_NEAR(probabilistic_sharpe(2.5 / std::sqrt(250.0), sr0, 1250, -3, 10), 0.9004, 5e-4);
+}
+
+TEST(Overfitting, ProbabilisticSharpeOfNormalReturns) {
+  // Phi(0.1 * sqrt(252) / sqrt(1 + (3 - 1)/4 * 0.01)), evaluated with math.erf: 0.943345882804.
+  EXPECT_NEAR(probabilistic_sharpe(0.1, 0.0, 253, 0.0, 3.0), 0.9433458828040169, 1e-12);
+  EXPECT_TRUE(std::isnan(probabilistic_sharpe(2.0, 0.0, 100, 5.0, 3.0)));  // 1 - 10 + 2 < 0
+  EXPECT_EQ(expected_max_sharpe(0.01, 1), 0.0);
+}
+
+TEST(Overfitting, ReturnMomentsByHand) {
+  // r = [0.01, -0.02, 0.03, 0.005, -0.01]: mean 0.003, ddof=1 sd, biased m3/m2^1.5 and
+  // m4/m2^2 computed term by term in Python.
+  const std::vector<double> r{0.01, -0.02, 0.03, 0.005, -0.01};
+  const auto m = return_moments(r);
+  EXPECT_NEAR(m.sharpe, 0.15596257347301087, 1e-13);
+  EXPECT_NEAR(m.skewness, 0.22267706475589708, 1e-13);
+  EXPECT_NEAR(m.kurtosis, 1.922616873630387, 1e-13);
+  EXPECT_EQ(sharpe_from_sums(0.0, 0.0, 10), 0.0);  // zero variance
+  EXPECT_NEAR(sharpe_from_sums(0.015, 0.0015, 5), 0.003 / std::sqrt((0.0015 - 0.015 * 0.003) / 4), 1e-15);
+}
+
+TEST(Overfitting, SplitsInLexicographicOrder) {
+  const int expected[6][2] = {{0, 1}, {0, 2}, {0, 3}, {1, 2}, {1, 3}, {2, 3}};
+  ASSERT_EQ(cscv_split_count(4), 6u);
+  for (int i = 0; i < 6; ++i) {
+    int chosen[2];
+    cscv_split(4, static_cast<std::uint64_t>(i), chosen);
+    EXPECT_EQ(chosen[0], expected[i][0]) << i;
+    EXPECT_EQ(chosen[1], expected[i][1]) << i;
+  }
+  EXPECT_EQ(cscv_split_count(16), 12870u);  // C(16, 8)
+  int last[8];
+  cscv_split(16, 12869, last);
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(last[i], 8 + i);
+  EXPECT_THROW(cscv_split_count(5), KernelError);
+}
+
+TEST(Overfitting, TieRuleAndTieAveragedRank) {
+  const std::vector<double> v{0.5, 2.0, 2.0 - 1e-13, 1.0, 2.0};
+  EXPECT_EQ(best_index(v), 1);                 // 1, 2 and 4 tie; the lowest index wins
+  EXPECT_DOUBLE_EQ(tie_averaged_rank(v, 0), 1.0);
+  EXPECT_DOUBLE_EQ(tie_averaged_rank(v, 3), 2.0);
+  EXPECT_DOUBLE_EQ(tie_averaged_rank(v, 1), 4.0);  // ranks 3, 4, 5 averaged
+}
+
+//! N trials x T bars of returns, trial-major, and their block-major block sums.
+struct Trials {
+  std::size_t n;
+  std::int64_t t;
+  std::vector<double> returns;
+  std::vector<double> s1, s2;
+
+  void sums(int blocks, std::int64_t len) {
+    s1.assign(static_cast<std::size_t>(blocks) * n, 0.0);
+    s2 = s1;
+    for (std::size_t i = 0; i < n; ++i)
+      for (int b = 0; b < blocks; ++b)
+        for (std::int64_t k = 0; k < len; ++k) {
+          const double r = returns[i * static_cast<std::size_t>(t) + static_cast<std::size_t>(b * len + k)];
+          s1[static_cast<std::size_t>(b) * n + i] += r;
+          s2[static_cast<std::size_t>(b) * n + i] += r * r;
+        }
+  }
+};
+
+TEST(Overfitting, FastSplitsEqualTheReference) {
+  Trials trials{37, 203, {}, {}, {}};
+  std::mt19937_64 rng(7);
+  std::normal_distribution<double> normal(0.0003, 0.01);
+  for (std::size_t i = 0; i < trials.n * 203; ++i) trials.returns.push_back(normal(rng));
+  const int blocks = 8;
+  const std::int64_t len = 203 / blocks;  // 25 bars a block; the last 3 bars are not used
+  trials.sums(blocks, len);
+  const auto n_splits = static_cast<std::size_t>(cscv_split_count(blocks));
+  std::vector<PboSplit> fast(n_splits), ref(n_splits);
+  pbo_splits(trials.s1, trials.s2, trials.n, blocks, len, 0, n_splits, fast.data());
+  pbo_splits_ref(trials.returns, trials.n, 203, blocks, len, 0, n_splits, ref.data());
+  for (std::size_t s = 0; s < n_splits; ++s) {
+    EXPECT_NEAR(fast[s].is_sharpe, ref[s].is_sharpe, 1e-10) << s;
+    EXPECT_NEAR(fast[s].oos_sharpe, ref[s].oos_sharpe, 1e-10) << s;
+    EXPECT_DOUBLE_EQ(fast[s].lambda, ref[s].lambda) << s;
+  }
+  // A chunk starting mid-way gives the same splits as the whole run.
+  std::vector<PboSplit> part(5);
+  pbo_splits(trials.s1, trials.s2, trials.n, blocks, len, 30, 5, part.data());
+  for (std::size_t s = 0; s < 5; ++s) EXPECT_EQ(part[s].lambda, fast[30 + s].lambda);
+}
+
+//! Trial n's return at bar t: mu[n][block] + e[t], with a common noise e shared by all trials.
+Trials constructed(std::size_t n, int blocks, std::int64_t len, const std::vector<std::vector<double>>& mu) {
+  Trials trials{n, blocks * len, {}, {}, {}};
+  std::mt19937_64 rng(3);
+  std::normal_distribution<double> normal(0.0, 0.01);
+  std::vector<double> e(static_cast<std::size_t>(blocks * len));
+  for (double& x : e) x = normal(rng);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::int64_t t = 0; t < blocks * len; ++t) trials.returns.push_back(mu[i][static_cast<std::size_t>(t / len)] + e[static_cast<std::size_t>(t)]);
+  trials.sums(blocks, len);
+  return trials;
+}
+
+std::vector<PboSplit> all_splits(const Trials& trials, int blocks, std::int64_t len) {
+  std::vector<PboSplit> out(static_cast<std::size_t>(cscv_split_count(blocks)));
+  pbo_splits(trials.s1, trials.s2, trials.n, blocks, len, 0, out.size(), out.data());
+  return out;
+}
+
+TEST(Overfitting, PersistentSkillIsNeverOverfit) {
+  // Trial n earns n * 1e-4 more per bar in every block: the in-sample best is always the
+  // out-of-sample best, rank N, lambda = ln(N) > 0, so PBO = 0.
+  const std::size_t n = 10;
+  std::vector<std::vector<double>> mu(n, std::vector<double>(6));
+  for (std::size_t i = 0; i < n; ++i)
+    for (auto& m : mu[i]) m = 1e-4 * double(i);
+  const auto summary = summarize_pbo(all_splits(constructed(n, 6, 40, mu), 6, 40));
+  EXPECT_EQ(summary.pbo, 0.0);
+  EXPECT_EQ(summary.splits, 20u);
+  for (const auto& s : all_splits(constructed(n, 6, 40, mu), 6, 40)) EXPECT_NEAR(s.lambda, std::log(10.0 / 1.0), 1e-12);
+}
+
+TEST(Overfitting, AntiPersistentSkillIsAlwaysOverfit) {
+  // Every trial's block means sum to 0, so a higher in-sample mean is a lower out-of-sample
+  // mean: the in-sample best is out-of-sample below the median in every split, PBO = 1, and the
+  // out-of-sample Sharpe falls as the in-sample one rises (negative degradation slope).
+  const std::size_t n = 9;
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> u(-1e-4, 1e-4);
+  std::vector<std::vector<double>> mu(n, std::vector<double>(6));
+  for (auto& row : mu) {
+    double sum = 0;
+    for (auto& m : row) sum += (m = u(rng));
+    for (auto& m : row) m -= sum / 6;
+  }
+  const auto splits = all_splits(constructed(n, 6, 40, mu), 6, 40);
+  const auto summary = summarize_pbo(splits);
+  EXPECT_EQ(summary.pbo, 1.0);
+  EXPECT_LT(summary.degradation_slope, 0.0);
+  for (const auto& s : splits) EXPECT_LE(s.lambda, 0.0);  // below the median (Sharpe, not mean, ranks)
+}
+
+TEST(Overfitting, SummaryByHand) {
+  const std::vector<PboSplit> splits{{-0.5, 1.0, 0.2}, {0.3, 2.0, -0.1}, {0.0, 3.0, 0.5}, {1.2, 4.0, 0.6}};
+  const auto s = summarize_pbo(splits);
+  EXPECT_DOUBLE_EQ(s.pbo, 0.5);            // lambdas -0.5 and 0.0 are <= 0
+  EXPECT_DOUBLE_EQ(s.prob_oos_loss, 0.25); // one negative out-of-sample Sharpe
+  // slope = sum (x - 2.5)(y - 0.3) / sum (x - 2.5)^2 = (-1.5*-0.1 + -0.5*-0.4 + 0.5*0.2 + 1.5*0.3) / 5
+  EXPECT_NEAR(s.degradation_slope, (0.15 + 0.2 + 0.1 + 0.45) / 5.0, 1e-15);
+}
+
+TEST(Overfitting, CorrelationSumsAndParticipationRatio) {
+  const std::int64_t t = 50;
+  const std::size_t m = 6;
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> normal;
+  std::vector<double> x(m * t);
+  for (double& v : x) v = normal(rng);
+  std::vector<double> constant(t, 0.25);
+  x.insert(x.end(), constant.begin(), constant.end());  // a 7th, constant column
+  EXPECT_EQ(standardize_columns(x, m + 1, t), m);
+  const double fast = correlation_square_sum(x, m + 1, x, m + 1, t);
+  EXPECT_NEAR(fast, correlation_square_sum_ref(x, m + 1, x, m + 1, t), 1e-12);
+  EXPECT_GT(fast, double(m));  // the diagonal alone gives m
+  // Identical series: C is all ones, tr(C^2) = m^2, participation ratio m^2 / m^2 = 1.
+  std::vector<double> same;
+  for (std::size_t j = 0; j < m; ++j) same.insert(same.end(), x.begin(), x.begin() + t);
+  EXPECT_NEAR(correlation_square_sum(same, m, same, m, t), double(m * m), 1e-10);
+  // Two halves of a set: the cross sum plus both own sums is the whole set's.
+  const double a = correlation_square_sum(std::span(x).first(3 * t), 3, std::span(x).first(3 * t), 3, t);
+  const double ab = correlation_square_sum(std::span(x).first(3 * t), 3, std::span(x).subspan(3 * t), m + 1 - 3, t);
+  const double b = correlation_square_sum(std::span(x).subspan(3 * t), m + 1 - 3, std::span(x).subspan(3 * t), m + 1 - 3, t);
+  EXPECT_NEAR(a + 2 * ab + b, fast, 1e-12);
+}
+
+}  // namespace
+}  // namespace qg::kernels
