@@ -22,16 +22,16 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
-#include "qg/cluster/live/approval.hpp"
-#include "qg/cluster/live/control_client.hpp"
-#include "qg/cluster/live/feed_bar.hpp"
-#include "qg/cluster/live/keys.hpp"
-#include "qg/cluster/live/live_server.hpp"
+#include "qg/live/approval.hpp"
+#include "qg/live/control_client.hpp"
+#include "qg/live/feed_bar.hpp"
+#include "qg/live/keys.hpp"
+#include "qg/live/live_server.hpp"
 #include "qg/kernels/synthetic.hpp"
 
 namespace {
 
-using namespace qg::cluster::live;
+using namespace qg::live;
 using Clock = std::chrono::steady_clock;
 
 struct Params {

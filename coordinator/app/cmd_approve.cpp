@@ -4,13 +4,12 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "qg/cluster/live/approval.hpp"
-#include "qg/cluster/live/keys.hpp"
+#include "qg/live/approval.hpp"
+#include "qg/live/keys.hpp"
 #include "qg/core/error.hpp"
 #include "qg/results/approvals.hpp"
 
 namespace qg::app {
-namespace live = cluster::live;
 
 int cmd_keys_generate(const KeysArgs& args) {
   const auto paths = live::generate_keys(args.out, args.curve_only, args.force);

@@ -5,11 +5,11 @@
 #include <cmath>
 
 #include "live_fixture.hpp"
-#include "qg/cluster/live/live_node.hpp"
+#include "qg/live/live_node.hpp"
 #include "qg/kernels/backtest.hpp"
 #include "qg/kernels/strategy.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 namespace {
 
 using namespace testing;
@@ -80,4 +80,4 @@ TEST(Parity, DonchianLongShort) { check_parity({"donchian", "long_short", {{"ent
 TEST(Parity, MomentumLongFlat) { check_parity({"momentum", "long_flat", {{"lookback", 12}}}, 0.0); }
 
 }  // namespace
-}  // namespace qg::cluster::live
+}  // namespace qg::live

@@ -8,7 +8,7 @@
 
 #include "qg/kernels/strategy.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 
 //! Why a record or request is refused: a short code (docs/operations.md lists them all) and a
 //! sentence for the operator.
@@ -40,4 +40,4 @@ struct Deployment {
 //! Throws Rejection; does not check signatures, expiry, versions or guardrails.
 Deployment parse_deployment(const nlohmann::json& record, const std::string& record_text);
 
-}  // namespace qg::cluster::live
+}  // namespace qg::live

@@ -1,11 +1,11 @@
-#include "qg/cluster/live/deployment.hpp"
+#include "qg/live/deployment.hpp"
 
 #include <cmath>
 
-#include "qg/cluster/live/keys.hpp"
+#include "qg/live/keys.hpp"
 #include "qg/core/sha256.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 namespace {
 
 [[noreturn]] void reject(const std::string& code, const std::string& reason) { throw Rejection{code, reason}; }
@@ -90,4 +90,4 @@ Deployment parse_deployment(const nlohmann::json& record, const std::string& rec
   return d;
 }
 
-}  // namespace qg::cluster::live
+}  // namespace qg::live

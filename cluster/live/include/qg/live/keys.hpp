@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace qg::cluster::live {
+namespace qg::live {
 
 //! An Ed25519 key pair loaded from PREFIX.sign.sec / .sign.pub.
 struct SigningKey {
@@ -49,4 +49,4 @@ bool verify_hex(const std::string& public_hex, std::string_view message, const s
 //! 16 random bytes as hex (nonces).
 std::string random_hex16();
 
-}  // namespace qg::cluster::live
+}  // namespace qg::live

@@ -6,9 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "qg/cluster/live/keys.hpp"
+#include "qg/live/keys.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 
 struct ClientOptions {
   std::string endpoint;       // the node's control endpoint
@@ -24,4 +24,4 @@ std::string control_request_raw(const ClientOptions& options, const std::string&
 //! Sends a JSON request and parses the reply (DataError when the reply is not JSON).
 nlohmann::json control_request(const ClientOptions& options, const nlohmann::json& request);
 
-}  // namespace qg::cluster::live
+}  // namespace qg::live

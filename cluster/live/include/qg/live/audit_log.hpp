@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace qg::cluster::live {
+namespace qg::live {
 
 //! The result of checking an audit log.
 struct AuditCheck {
@@ -48,4 +48,4 @@ class AuditLog {
 //! 64 zeros: the prev of the first record.
 extern const std::string kAuditGenesis;
 
-}  // namespace qg::cluster::live
+}  // namespace qg::live

@@ -1,4 +1,4 @@
-#include "qg/cluster/live/live_server.hpp"
+#include "qg/live/live_server.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -7,10 +7,10 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
-#include "qg/cluster/live/keys.hpp"
+#include "qg/live/keys.hpp"
 #include "qg/core/error.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -177,4 +177,4 @@ const std::string& LiveServer::feed_endpoint() const { return impl_->feed_ep; }
 const std::string& LiveServer::events_endpoint() const { return impl_->events_ep; }
 LiveNode& LiveServer::node() { return *impl_->node; }
 
-}  // namespace qg::cluster::live
+}  // namespace qg::live

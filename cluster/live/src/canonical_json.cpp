@@ -1,11 +1,11 @@
-#include "qg/cluster/live/canonical_json.hpp"
+#include "qg/live/canonical_json.hpp"
 
 #include <cmath>
 #include <cstdio>
 
 #include "qg/core/error.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 namespace {
 
 void write_string(std::string_view text, std::string& out) {
@@ -91,4 +91,4 @@ std::string canonical_unsigned(const nlohmann::json& value) {
   return out;
 }
 
-}  // namespace qg::cluster::live
+}  // namespace qg::live

@@ -1,4 +1,4 @@
-#include "qg/cluster/live/control_client.hpp"
+#include "qg/live/control_client.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -9,7 +9,7 @@
 
 #include "qg/core/error.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 namespace {
 
 std::atomic<int> monitor_counter{0};
@@ -79,4 +79,4 @@ nlohmann::json control_request(const ClientOptions& options, const nlohmann::jso
   return reply;
 }
 
-}  // namespace qg::cluster::live
+}  // namespace qg::live

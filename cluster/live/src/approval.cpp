@@ -1,14 +1,14 @@
-#include "qg/cluster/live/approval.hpp"
+#include "qg/live/approval.hpp"
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
 
-#include "qg/cluster/live/canonical_json.hpp"
+#include "qg/live/canonical_json.hpp"
 #include "qg/core/error.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 namespace {
 
 nlohmann::json number_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
@@ -104,4 +104,4 @@ nlohmann::json decode_signed(std::string_view text) {
   return obj;
 }
 
-}  // namespace qg::cluster::live
+}  // namespace qg::live

@@ -1,4 +1,4 @@
-#include "qg/cluster/live/feed_bar.hpp"
+#include "qg/live/feed_bar.hpp"
 
 #include <cmath>
 
@@ -6,7 +6,7 @@
 
 #include "qg/core/error.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 namespace {
 
 double price(const nlohmann::json& obj, const char* key) {
@@ -53,4 +53,4 @@ FeedBar decode_bar(const std::vector<std::string>& frames) {
   return bar;
 }
 
-}  // namespace qg::cluster::live
+}  // namespace qg::live

@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <vector>
 
-#include "qg/cluster/live/feed_bar.hpp"
+#include "qg/live/feed_bar.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 
 class BarJournal {
  public:
@@ -27,4 +27,4 @@ class BarJournal {
   int fd_ = -1;
 };
 
-}  // namespace qg::cluster::live
+}  // namespace qg::live

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace qg::cluster::live {
+namespace qg::live {
 
 struct FeedBar {
   std::string symbol;
@@ -18,4 +18,4 @@ std::string encode_bar(const FeedBar& bar);
 //! Decodes [SYMBOL, JSON]; DataError says what is wrong (frame count, JSON, field, value).
 FeedBar decode_bar(const std::vector<std::string>& frames);
 
-}  // namespace qg::cluster::live
+}  // namespace qg::live

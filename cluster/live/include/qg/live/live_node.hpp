@@ -11,15 +11,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "qg/cluster/live/audit_log.hpp"
-#include "qg/cluster/live/bar_journal.hpp"
-#include "qg/cluster/live/deployment.hpp"
-#include "qg/cluster/live/event_sink.hpp"
-#include "qg/cluster/live/feed_bar.hpp"
-#include "qg/cluster/live/live_config.hpp"
-#include "qg/cluster/live/state_store.hpp"
+#include "qg/live/audit_log.hpp"
+#include "qg/live/bar_journal.hpp"
+#include "qg/live/deployment.hpp"
+#include "qg/live/event_sink.hpp"
+#include "qg/live/feed_bar.hpp"
+#include "qg/live/live_config.hpp"
+#include "qg/live/state_store.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 
 class LiveNode {
  public:
@@ -99,4 +99,4 @@ class LiveNode {
   std::map<std::string, std::int64_t> nonces_;  // signed-command nonces seen, with issue time
 };
 
-}  // namespace qg::cluster::live
+}  // namespace qg::live

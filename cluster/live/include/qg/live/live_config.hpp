@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace qg::cluster::live {
+namespace qg::live {
 
 //! An approver allowed to sign approvals and commands.
 struct ApproverEntry {
@@ -52,4 +52,4 @@ struct LiveConfig {
 //! directory). Throws ConfigError "FILE:LINE: what" on a bad or missing field.
 LiveConfig load_live_config(const std::filesystem::path& path);
 
-}  // namespace qg::cluster::live
+}  // namespace qg::live

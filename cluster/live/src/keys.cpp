@@ -1,4 +1,4 @@
-#include "qg/cluster/live/keys.hpp"
+#include "qg/live/keys.hpp"
 
 #include <sodium.h>
 #include <sys/stat.h>
@@ -9,7 +9,7 @@
 
 #include "qg/core/error.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 namespace fs = std::filesystem;
 namespace {
 
@@ -165,4 +165,4 @@ std::string random_hex16() {
   return to_hex(buf, sizeof buf);
 }
 
-}  // namespace qg::cluster::live
+}  // namespace qg::live

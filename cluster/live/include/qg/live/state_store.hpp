@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace qg::cluster::live {
+namespace qg::live {
 
 //! Writes `bytes` to `path` atomically: PATH.tmp, fsync (when asked), rename(2), fsync of the
 //! directory. A crash leaves either the old or the new file, never a mix.
@@ -29,4 +29,4 @@ class StateStore {
   bool fsync_;
 };
 
-}  // namespace qg::cluster::live
+}  // namespace qg::live

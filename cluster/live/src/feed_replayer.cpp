@@ -1,4 +1,4 @@
-#include "qg/cluster/live/feed_replayer.hpp"
+#include "qg/live/feed_replayer.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -8,7 +8,7 @@
 
 #include "qg/core/error.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 
 std::vector<FeedBar> interleave_bars(const MarketData& data) {
   std::vector<FeedBar> bars;
@@ -59,4 +59,4 @@ ReplayStats replay_bars(const std::vector<FeedBar>& bars, const ReplayOptions& o
   return stats;
 }
 
-}  // namespace qg::cluster::live
+}  // namespace qg::live

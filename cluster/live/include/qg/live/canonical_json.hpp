@@ -14,11 +14,11 @@
 
 #include <nlohmann/json.hpp>
 
-namespace qg::cluster::live {
+namespace qg::live {
 
 //! The canonical bytes of `value`. Throws DataError for a non-finite number.
 std::string canonical_json(const nlohmann::json& value);
 //! Canonical bytes of a signed object: `value` without its top-level "signature" field.
 std::string canonical_unsigned(const nlohmann::json& value);
 
-}  // namespace qg::cluster::live
+}  // namespace qg::live

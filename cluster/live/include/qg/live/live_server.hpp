@@ -7,10 +7,10 @@
 #include <memory>
 #include <string>
 
-#include "qg/cluster/live/live_config.hpp"
-#include "qg/cluster/live/live_node.hpp"
+#include "qg/live/live_config.hpp"
+#include "qg/live/live_node.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 
 class LiveServer {
  public:
@@ -35,4 +35,4 @@ class LiveServer {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace qg::cluster::live
+}  // namespace qg::live

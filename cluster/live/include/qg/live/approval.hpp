@@ -15,10 +15,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "qg/cluster/live/keys.hpp"
+#include "qg/live/keys.hpp"
 #include "qg/core/time.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 
 inline constexpr std::string_view kApprovalFormat = "quantgrid-approval";
 inline constexpr int kApprovalFormatVersion = 1;
@@ -69,4 +69,4 @@ std::string encode_signed(const nlohmann::json& obj);
 //! Parses stored bytes and checks they are in canonical form; DataError says why not.
 nlohmann::json decode_signed(std::string_view text);
 
-}  // namespace qg::cluster::live
+}  // namespace qg::live

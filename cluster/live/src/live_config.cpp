@@ -1,13 +1,13 @@
-#include "qg/cluster/live/live_config.hpp"
+#include "qg/live/live_config.hpp"
 
 #include <yaml-cpp/yaml.h>
 
 #include <set>
 
-#include "qg/cluster/live/keys.hpp"
+#include "qg/live/keys.hpp"
 #include "qg/core/error.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 namespace {
 
 //! Reads YAML fields with messages that name the file and line.
@@ -128,4 +128,4 @@ LiveConfig load_live_config(const std::filesystem::path& path) {
   return config;
 }
 
-}  // namespace qg::cluster::live
+}  // namespace qg::live

@@ -1,4 +1,4 @@
-#include "qg/cluster/live/bar_journal.hpp"
+#include "qg/live/bar_journal.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -11,7 +11,7 @@
 
 #include "qg/core/error.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 
 BarJournal::BarJournal(std::filesystem::path dir, bool fsync) : path_(dir / "bars.jsonl"), fsync_(fsync) {
   std::filesystem::create_directories(dir);
@@ -46,4 +46,4 @@ void BarJournal::append(const FeedBar& bar) {
   if (fsync_ && ::fsync(fd_) != 0) throw IoError(path_.string() + ": bar journal fsync failed");
 }
 
-}  // namespace qg::cluster::live
+}  // namespace qg::live

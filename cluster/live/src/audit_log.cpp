@@ -1,4 +1,4 @@
-#include "qg/cluster/live/audit_log.hpp"
+#include "qg/live/audit_log.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -7,12 +7,12 @@
 #include <cstring>
 #include <fstream>
 
-#include "qg/cluster/live/approval.hpp"
-#include "qg/cluster/live/canonical_json.hpp"
+#include "qg/live/approval.hpp"
+#include "qg/live/canonical_json.hpp"
 #include "qg/core/error.hpp"
 #include "qg/core/sha256.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 
 const std::string kAuditGenesis(64, '0');
 
@@ -105,4 +105,4 @@ std::string AuditLog::append(const std::string& event, const nlohmann::json& det
   return hash;
 }
 
-}  // namespace qg::cluster::live
+}  // namespace qg::live

@@ -1,16 +1,16 @@
-#include "qg/cluster/live/live_node.hpp"
+#include "qg/live/live_node.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cmath>
 
-#include "qg/cluster/live/approval.hpp"
+#include "qg/live/approval.hpp"
 #include "qg/core/error.hpp"
 #include "qg/kernels/series.hpp"
 #include "qg/core/sha256.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 namespace {
 
 nlohmann::json ok_reply(const std::string& reason) { return {{"ok", true}, {"code", "accepted"}, {"reason", reason}}; }
@@ -496,4 +496,4 @@ void LiveNode::restore(const nlohmann::json& dep, const nlohmann::json& s) {
   }
 }
 
-}  // namespace qg::cluster::live
+}  // namespace qg::live

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace qg::cluster::live {
+namespace qg::live {
 
 //! Receives every event of the node: bar, signal, order, fill, deployment, rejection, risk,
 //! halt, resume, heartbeat. Implementations must not throw.
@@ -15,4 +15,4 @@ class EventSink {
   virtual void publish(const std::string& type, const nlohmann::json& body) noexcept = 0;
 };
 
-}  // namespace qg::cluster::live
+}  // namespace qg::live

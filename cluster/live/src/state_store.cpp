@@ -1,4 +1,4 @@
-#include "qg/cluster/live/state_store.hpp"
+#include "qg/live/state_store.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -11,7 +11,7 @@
 
 #include "qg/core/error.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 
 void write_file_atomic(const std::filesystem::path& path, const std::string& bytes, bool fsync) {
   const std::filesystem::path tmp = path.string() + ".tmp";
@@ -52,4 +52,4 @@ std::optional<nlohmann::json> StateStore::load() const {
 
 void StateStore::save(const nlohmann::json& state) const { write_file_atomic(path_, state.dump() + "\n", fsync_); }
 
-}  // namespace qg::cluster::live
+}  // namespace qg::live

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "qg/cluster/live/feed_bar.hpp"
+#include "qg/live/feed_bar.hpp"
 #include "qg/core/market_data.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 
 struct ReplayOptions {
   std::string endpoint;      // the node's feed endpoint (the replayer connects)
@@ -28,4 +28,4 @@ std::vector<FeedBar> interleave_bars(const MarketData& data);
 //! Sends the bars in order. Throws ClusterError when no subscriber shows up within wait_s.
 ReplayStats replay_bars(const std::vector<FeedBar>& bars, const ReplayOptions& options);
 
-}  // namespace qg::cluster::live
+}  // namespace qg::live
