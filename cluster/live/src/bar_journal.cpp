@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <deque>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -37,6 +38,19 @@ std::vector<FeedBar> BarJournal::load() const {
     }
   }
   return bars;
+}
+
+std::vector<FeedBar> BarJournal::history(const std::string& symbol, std::int32_t up_to_date,
+                                         std::size_t max_bars) const {
+  std::deque<FeedBar> kept;
+  std::int32_t last = 0;
+  for (FeedBar& bar : load()) {
+    if (bar.symbol != symbol || bar.date > up_to_date || bar.date <= last) continue;
+    last = bar.date;
+    kept.push_back(std::move(bar));
+    if (kept.size() > max_bars) kept.pop_front();
+  }
+  return {std::make_move_iterator(kept.begin()), std::make_move_iterator(kept.end())};
 }
 
 void BarJournal::append(const FeedBar& bar) {

@@ -3,7 +3,6 @@
 // events out; state, bar journal and audit log on disk. The ZeroMQ shell (LiveServer) only
 // moves bytes. Single-threaded: the caller serialises all calls.
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,19 +11,26 @@
 #include <nlohmann/json.hpp>
 
 #include "qg/live/audit_log.hpp"
+#include "qg/live/authorizer.hpp"
 #include "qg/live/bar_journal.hpp"
+#include "qg/live/decision.hpp"
 #include "qg/live/deployment.hpp"
 #include "qg/live/event_sink.hpp"
 #include "qg/live/feed_bar.hpp"
 #include "qg/live/live_config.hpp"
+#include "qg/live/paper_book.hpp"
 #include "qg/live/state_store.hpp"
 
 namespace qg::live {
 
+//! Orchestration only: requests are checked by the Authorizer, bars are booked and evaluated by
+//! the PaperBook, state files go through the StateCodec; the node decides what happens in
+//! which order and emits the replies, events and audit records.
 class LiveNode {
  public:
-  //! Opens state_dir (creating it), restores the saved state and bar history, and continues
-  //! the audit chain. Throws DataError when the audit chain or the state is unusable.
+  //! Opens state_dir (creating it), restores the saved state, warms the active strategy up on
+  //! the journaled bars, and continues the audit chain. Throws DataError when the audit chain
+  //! or the state is unusable.
   LiveNode(LiveConfig config, EventSink& events);
 
   //! One control request (JSON {"op": ...}) from an authenticated client (its CURVE key, for
@@ -43,38 +49,27 @@ class LiveNode {
   const LiveConfig& config() const { return config_; }
 
  private:
-  //! Per-symbol paper book and bar history. `decided` is the position decided at the last
-  //! close (held over the next bar), `decided_before` the one decided a bar earlier.
-  struct Book {
-    std::int32_t last_date = 0;
-    double last_close = 0.0;
-    double decided = 0.0;
-    double decided_before = 0.0;
-    double cost_rate = 0.0;
-    std::vector<double> high, low, close;
-  };
+  using Reply = Decision<nlohmann::json>;
 
-  nlohmann::json dispatch(const nlohmann::json& request, const std::string& client);
-  nlohmann::json promote(const nlohmann::json& request, const std::string& client);
-  nlohmann::json rollback(const nlohmann::json& request, const std::string& client);
-  nlohmann::json halt_request(const nlohmann::json& request, const std::string& client);
-  nlohmann::json resume(const nlohmann::json& request, const std::string& client);
+  Reply parse_and_dispatch(std::string_view bytes, const std::string& client, nlohmann::json& context);
+  Reply dispatch(const nlohmann::json& request, const std::string& client);
+  Reply promote(const nlohmann::json& request, const std::string& client);
+  Reply rollback(const nlohmann::json& request, const std::string& client);
+  Reply halt_request(const nlohmann::json& request, const std::string& client);
+  Reply resume(const nlohmann::json& request, const std::string& client);
   nlohmann::json reject_reply(const Rejection& r, const nlohmann::json& context, const std::string& client);
-  nlohmann::json check_command(const nlohmann::json& request, const std::string& action);
-  void check_signer(const nlohmann::json& obj, std::string_view domain, const std::string& what);
-  void check_guardrails(const Deployment& d) const;
   void refuse_bar(const std::string& code, const std::string& reason, const nlohmann::json& detail) noexcept;
   void activate_target(const FeedBar& at);
-  void process_bar(Book& book, const FeedBar& bar);
-  void decide(Book& book, const FeedBar& bar);
-  double evaluate(const Book& book) const;
+  void warm_up_active();
+  void process_bar(const FeedBar& bar);
+  void decide(const FeedBar& bar);
+  double capped(double wanted, const FeedBar& bar);
   void halt(const std::string& reason, const std::string& by);
-  void set_position(const std::string& symbol, Book& book, double target, std::int32_t date, const char* why);
-  nlohmann::json state_json() const;
-  nlohmann::json deployments_json() const;
-  void restore(const nlohmann::json& deployments, const nlohmann::json& state);
+  void publish_fill(const PaperFill& fill, const char* why);
+  void restore(const std::optional<nlohmann::json>& deployments, const std::optional<nlohmann::json>& state);
   //! Writes state.json, and deployments.json too when they changed.
   void save_state(bool deployments_changed = false);
+  bool pending() const;
   Deployment& target() { return deployments_.back(); }
 
   LiveConfig config_;
@@ -83,20 +78,15 @@ class LiveNode {
   StateStore deployments_store_;
   BarJournal journal_;
   AuditLog audit_;
-  std::map<std::string, Book> books_;
+  Authorizer authorizer_;
+  PaperBook paper_;
   std::vector<Deployment> deployments_;  // accepted, oldest first; back() is the target
   std::optional<Deployment> active_;     // what the node trades with now
   std::int64_t highest_version_ = 0;
   bool halted_ = false;
   std::string halt_reason_;
-  double pnl_ = 0.0;     // sum of net P&L over all bars
-  double equity_ = 1.0;  // product of (1 + net)
-  std::int32_t day_date_ = 0;
-  double day_pnl_ = 0.0;
-  std::int64_t bars_ = 0;
   std::int64_t feed_rejections_ = 0;
   std::int64_t control_rejections_ = 0;
-  std::map<std::string, std::int64_t> nonces_;  // signed-command nonces seen, with issue time
 };
 
 }  // namespace qg::live
