@@ -159,7 +159,7 @@ int main(int argc, char** argv) {
     d.metrics = {{"sharpe", 1.0}, {"max_drawdown", 0.1}};
     d.approver_id = "bench";
     d.version = ++version;
-    d.approved_at = now_unix();
+    d.approved_at = qg::now_unix();
     d.expires_at = d.approved_at + 3600;
     const auto start = Clock::now();
     const auto reply = control_request(opts, {{"op", "promote"}, {"record", encode_signed(build_approval(d, approver))}});
