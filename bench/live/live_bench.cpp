@@ -22,16 +22,16 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
-#include "qg/cluster/live/approval.hpp"
-#include "qg/cluster/live/control_client.hpp"
-#include "qg/cluster/live/feed_bar.hpp"
-#include "qg/cluster/live/keys.hpp"
-#include "qg/cluster/live/live_server.hpp"
+#include "qg/live/approval.hpp"
+#include "qg/live/control_client.hpp"
+#include "qg/live/feed_bar.hpp"
+#include "qg/live/keys.hpp"
+#include "qg/live/live_server.hpp"
 #include "qg/kernels/synthetic.hpp"
 
 namespace {
 
-using namespace qg::cluster::live;
+using namespace qg::live;
 using Clock = std::chrono::steady_clock;
 
 struct Params {
@@ -159,7 +159,7 @@ int main(int argc, char** argv) {
     d.metrics = {{"sharpe", 1.0}, {"max_drawdown", 0.1}};
     d.approver_id = "bench";
     d.version = ++version;
-    d.approved_at = now_unix();
+    d.approved_at = qg::now_unix();
     d.expires_at = d.approved_at + 3600;
     const auto start = Clock::now();
     const auto reply = control_request(opts, {{"op", "promote"}, {"record", encode_signed(build_approval(d, approver))}});

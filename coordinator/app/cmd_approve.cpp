@@ -4,14 +4,15 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "qg/cluster/live/approval.hpp"
-#include "qg/cluster/live/keys.hpp"
+#include "qg/live/approval.hpp"
+#include "qg/live/approval_builder.hpp"
+#include "qg/live/keys.hpp"
 #include "qg/core/error.hpp"
+#include "qg/core/time.hpp"
 #include "qg/jobs/registry.hpp"
 #include "qg/results/approvals.hpp"
 
 namespace qg::app {
-namespace live = cluster::live;
 
 int cmd_keys_generate(const KeysArgs& args) {
   const auto paths = live::generate_keys(args.out, args.curve_only, args.force);
@@ -27,28 +28,15 @@ int cmd_approve(const ApproveArgs& args) {
   // ---- pick the candidate (the run's job kind decides what can be approved) ----
   const jobs::Candidate c = jobs::find_candidate(args.run, {args.best, args.ascending, args.row});
   const live::SigningKey key = live::load_signing_key(args.key);
-  live::ApprovalDraft d;
-  d.strategy = c.strategy;
-  d.mode = c.mode;
-  d.symbol = c.symbol;
-  d.params = c.params;
-  d.cost_per_unit = c.cost_per_unit;
-  d.size = args.size;
-  d.run_file = std::filesystem::path(args.run).filename().string();
-  d.run_sha256 = c.run_sha256;
-  d.results_digest = c.results_digest;
-  d.spec_sha256 = c.spec_sha256;
-  d.data_sha256 = c.data_sha256;
-  d.job_name = c.job_name;
-  d.selected_by = c.selected_by;
-  d.row = c.row;
-  d.combo = c.combo;
-  d.metrics = c.metrics;
-  d.approver_id = args.approver.empty() ? std::filesystem::path(args.key).filename().string() : args.approver;
-  d.note = args.note;
-  d.approved_at = now_unix();
-  d.expires_at = d.approved_at + static_cast<std::int64_t>(args.expires_hours * 3600.0);
-  d.version = args.version > 0 ? args.version : now_unix_ms();
+  live::ApprovalOptions options;
+  options.approver_id = args.approver.empty() ? std::filesystem::path(args.key).filename().string() : args.approver;
+  options.note = args.note;
+  options.expires_hours = args.expires_hours;
+  options.version = args.version;
+  options.size = args.size;
+  options.run_file = std::filesystem::path(args.run).filename().string();
+  options.now_ms = now_unix_ms();
+  const live::ApprovalDraft d = live::build_approval_draft(c, options);
   // ---- sign and write ----
   const std::string text = live::encode_signed(live::build_approval(d, key));
   const std::filesystem::path out(args.out);

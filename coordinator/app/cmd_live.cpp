@@ -10,17 +10,16 @@
 #include <spdlog/spdlog.h>
 
 #include "commands.hpp"
-#include "qg/cluster/live/approval.hpp"
-#include "qg/cluster/live/audit_log.hpp"
-#include "qg/cluster/live/control_client.hpp"
-#include "qg/cluster/live/feed_replayer.hpp"
-#include "qg/cluster/live/live_server.hpp"
+#include "qg/live/approval.hpp"
+#include "qg/live/audit_log.hpp"
+#include "qg/live/control_client.hpp"
+#include "qg/live/feed_replayer.hpp"
+#include "qg/live/live_server.hpp"
 #include "qg/cluster/log.hpp"
 #include "qg/core/error.hpp"
 #include "qg/results/market_store.hpp"
 
 namespace qg::app {
-namespace live = cluster::live;
 namespace {
 
 std::atomic<bool> g_stop{false};  // set by SIGINT/SIGTERM; the node's loop polls it

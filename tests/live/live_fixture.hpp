@@ -11,15 +11,15 @@
 #include <string>
 #include <vector>
 
-#include "qg/cluster/live/approval.hpp"
-#include "qg/cluster/live/event_sink.hpp"
-#include "qg/cluster/live/feed_bar.hpp"
-#include "qg/cluster/live/keys.hpp"
-#include "qg/cluster/live/live_config.hpp"
+#include "qg/live/approval.hpp"
+#include "qg/live/event_sink.hpp"
+#include "qg/live/feed_bar.hpp"
+#include "qg/live/keys.hpp"
+#include "qg/live/live_config.hpp"
 #include "qg/kernels/synthetic.hpp"
 #include "qg_testing/temp_dir.hpp"
 
-namespace qg::cluster::live::testing {
+namespace qg::live::testing {
 
 using ::qg::testing::TempDir;
 
@@ -160,4 +160,4 @@ inline std::vector<FeedBar> make_bars(const std::string& symbol, std::int64_t n,
 
 inline nlohmann::json parse(const std::string& reply) { return nlohmann::json::parse(reply); }
 
-}  // namespace qg::cluster::live::testing
+}  // namespace qg::live::testing

@@ -7,10 +7,10 @@
 #include <zmq.hpp>
 
 #include "live_fixture.hpp"
-#include "qg/cluster/live/control_client.hpp"
-#include "qg/cluster/live/live_server.hpp"
+#include "qg/live/control_client.hpp"
+#include "qg/live/live_server.hpp"
 
-namespace qg::cluster::live::testing {
+namespace qg::live::testing {
 
 class ServerThread {
  public:
@@ -58,4 +58,4 @@ inline void publish_raw(const std::string& endpoint, const std::vector<std::vect
   }
 }
 
-}  // namespace qg::cluster::live::testing
+}  // namespace qg::live::testing

@@ -13,7 +13,7 @@
 #include "qg/results/run_file.hpp"
 #include "qg/core/sha256.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 namespace {
 
 using namespace testing;
@@ -124,4 +124,4 @@ TEST_F(ApprovalRunFile, AppendingKeepsResultsAndRefusesDuplicates) {
 }
 
 }  // namespace
-}  // namespace qg::cluster::live
+}  // namespace qg::live

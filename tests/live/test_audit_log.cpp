@@ -5,13 +5,13 @@
 #include <sstream>
 
 #include "live_fixture.hpp"
-#include "qg/cluster/live/audit_log.hpp"
-#include "qg/cluster/live/canonical_json.hpp"
-#include "qg/cluster/live/live_node.hpp"
+#include "qg/live/audit_log.hpp"
+#include "qg/live/canonical_json.hpp"
+#include "qg/live/live_node.hpp"
 #include "qg/core/error.hpp"
 #include "qg/core/sha256.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 namespace {
 
 using namespace testing;
@@ -110,4 +110,4 @@ TEST(AuditNode, RefusesToStartOnABrokenChain) {
 }
 
 }  // namespace
-}  // namespace qg::cluster::live
+}  // namespace qg::live

@@ -6,11 +6,11 @@
 #include <limits>
 
 #include "live_fixture.hpp"
-#include "qg/cluster/live/canonical_json.hpp"
-#include "qg/cluster/live/live_node.hpp"
+#include "qg/live/canonical_json.hpp"
+#include "qg/live/live_node.hpp"
 #include "qg/core/error.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 namespace {
 
 using namespace testing;
@@ -75,4 +75,4 @@ TEST(Signature, EveryTamperedByteIsRejectedByTheNode) {
 }
 
 }  // namespace
-}  // namespace qg::cluster::live
+}  // namespace qg::live

@@ -7,7 +7,7 @@
 #include "qg/core/error.hpp"
 #include "server_fixture.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 namespace {
 
 using namespace testing;
@@ -72,4 +72,4 @@ TEST_F(CurveAuth, PromotionOverTheWire) {
 }
 
 }  // namespace
-}  // namespace qg::cluster::live
+}  // namespace qg::live

@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <zmq_addon.hpp>
 
-#include "qg/cluster/live/feed_replayer.hpp"
+#include "qg/live/feed_replayer.hpp"
 #include "server_fixture.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 namespace {
 
 using namespace testing;
@@ -72,4 +72,4 @@ TEST(Events, SubscriberSeesTheSequence) {
 }
 
 }  // namespace
-}  // namespace qg::cluster::live
+}  // namespace qg::live

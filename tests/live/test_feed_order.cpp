@@ -2,9 +2,9 @@
 #include <gtest/gtest.h>
 
 #include "live_fixture.hpp"
-#include "qg/cluster/live/live_node.hpp"
+#include "qg/live/live_node.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 namespace {
 
 using namespace testing;
@@ -46,4 +46,4 @@ TEST(FeedOrder, DuplicateAndOutOfOrderBarsAreRefused) {
 }
 
 }  // namespace
-}  // namespace qg::cluster::live
+}  // namespace qg::live

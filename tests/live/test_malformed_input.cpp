@@ -9,11 +9,11 @@
 #include <random>
 #include <zmq_addon.hpp>
 
-#include "qg/cluster/live/live_node.hpp"
+#include "qg/live/live_node.hpp"
 #include "qg/core/error.hpp"
 #include "server_fixture.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 namespace {
 
 using namespace testing;
@@ -146,4 +146,4 @@ TEST(MalformedFeedMessage, NodeSaysWhy) {
 }
 
 }  // namespace
-}  // namespace qg::cluster::live
+}  // namespace qg::live

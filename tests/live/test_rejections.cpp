@@ -3,11 +3,11 @@
 #include <gtest/gtest.h>
 
 #include "live_fixture.hpp"
-#include "qg/cluster/live/audit_log.hpp"
-#include "qg/cluster/live/live_node.hpp"
+#include "qg/live/audit_log.hpp"
+#include "qg/live/live_node.hpp"
 #include "qg/core/time.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 namespace {
 
 using namespace testing;
@@ -175,4 +175,4 @@ TEST_F(Rejections, EveryDecisionIsAudited) {
 }
 
 }  // namespace
-}  // namespace qg::cluster::live
+}  // namespace qg::live

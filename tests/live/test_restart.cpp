@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "live_fixture.hpp"
-#include "qg/cluster/live/live_node.hpp"
+#include "qg/live/live_node.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 namespace {
 
 using namespace testing;
@@ -93,4 +93,4 @@ TEST(Restart, StateFileIsReplacedAtomically) {
 }
 
 }  // namespace
-}  // namespace qg::cluster::live
+}  // namespace qg::live

@@ -3,10 +3,10 @@
 #include <gtest/gtest.h>
 
 #include "live_fixture.hpp"
-#include "qg/cluster/live/live_node.hpp"
+#include "qg/live/live_node.hpp"
 #include "qg/core/time.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 namespace {
 
 using namespace testing;
@@ -98,4 +98,4 @@ TEST(RiskGuard, PositionsAreCappedAtMaxPosition) {
 }
 
 }  // namespace
-}  // namespace qg::cluster::live
+}  // namespace qg::live

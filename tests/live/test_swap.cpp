@@ -5,11 +5,11 @@
 #include <map>
 
 #include "live_fixture.hpp"
-#include "qg/cluster/live/live_node.hpp"
+#include "qg/live/live_node.hpp"
 #include "qg/kernels/strategy.hpp"
 #include "qg/core/time.hpp"
 
-namespace qg::cluster::live {
+namespace qg::live {
 namespace {
 
 using namespace testing;
@@ -75,4 +75,4 @@ TEST(Swap, TakesEffectAtTheNextBarBoundary) {
 }
 
 }  // namespace
-}  // namespace qg::cluster::live
+}  // namespace qg::live

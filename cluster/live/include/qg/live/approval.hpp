@@ -1,0 +1,72 @@
+#pragma once
+// Approval records and signed commands (docs/operations.md, "Approval records").
+//
+// A signed object is a JSON object with an "approver" {id, public_key} and a "signature": the
+// Ed25519 signature (hex) of DOMAIN + canonical_unsigned(object). Domains keep an approval
+// from being replayed as a command and the other way round. On disk and on the wire a signed
+// object is exactly canonical_json(object) (signature included) plus an optional trailing
+// newline; any other byte sequence is refused, so no byte of a record can change unnoticed.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "qg/live/keys.hpp"
+#include "qg/core/time.hpp"
+
+namespace qg::live {
+
+inline constexpr std::string_view kApprovalFormat = "quantgrid-approval";
+inline constexpr int kApprovalFormatVersion = 1;
+inline constexpr std::string_view kApprovalDomain = "quantgrid-approval-v1\n";
+inline constexpr std::string_view kCommandDomain = "quantgrid-command-v1\n";
+
+//! What `quantgrid approve` puts into a record about a sweep candidate.
+struct ApprovalDraft {
+  // artifact
+  std::string strategy;
+  std::string mode;  // long_flat | long_short
+  std::string symbol;
+  std::vector<std::pair<std::string, double>> params;  // in the strategy's order
+  double cost_per_unit = 0.0;
+  double size = 1.0;  // units per signal
+  // evidence
+  std::string run_file;
+  std::string run_sha256;
+  std::string results_digest;
+  std::string spec_sha256;
+  std::string data_sha256;
+  std::string job_name;
+  std::string selected_by;
+  std::int64_t row = 0;
+  std::int64_t combo = 0;
+  std::vector<std::pair<std::string, double>> metrics;  // NaN is written as null
+  // approval
+  std::string approver_id;
+  std::string note;
+  std::int64_t version = 0;
+  std::int64_t approved_at = 0;  // Unix seconds
+  std::int64_t expires_at = 0;
+};
+
+//! Builds the record of a draft and signs it with `key`.
+nlohmann::json build_approval(const ApprovalDraft& draft, const SigningKey& key);
+//! Builds and signs a command ("rollback", "resume") with a fresh nonce; `extra` fields are
+//! merged in (e.g. from_version).
+nlohmann::json build_command(const std::string& action, const nlohmann::json& extra, const std::string& approver_id,
+                             const SigningKey& key, std::int64_t now);
+
+//! Sets obj["approver"]["public_key"] and obj["signature"] (signing DOMAIN + canonical bytes).
+void sign_object(nlohmann::json& obj, const SigningKey& key, std::string_view domain);
+//! True when obj carries a signature that verifies against obj.approver.public_key.
+bool signature_valid(const nlohmann::json& obj, std::string_view domain);
+//! The bytes a signed object is stored and sent as: canonical_json(obj) + "\n".
+std::string encode_signed(const nlohmann::json& obj);
+//! Parses stored bytes and checks they are in canonical form; DataError says why not.
+nlohmann::json decode_signed(std::string_view text);
+
+}  // namespace qg::live

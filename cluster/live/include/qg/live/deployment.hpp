@@ -1,0 +1,43 @@
+#pragma once
+// A deployment: an accepted approval record turned into what the node trades with.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "qg/kernels/strategy.hpp"
+
+namespace qg::live {
+
+//! Why a record or request is refused: a short code (docs/operations.md lists them all) and a
+//! sentence for the operator.
+struct Rejection {
+  std::string code;
+  std::string reason;
+};
+
+struct Deployment {
+  std::int64_t version = 0;
+  std::string record_text;  // the signed bytes, as received
+  std::string record_sha256;
+  std::string approver;
+  const kernels::Strategy* strategy = nullptr;
+  kernels::PositionMode mode = kernels::PositionMode::kLongShort;
+  std::string symbol;
+  std::vector<double> params;  // in strategy->params() order
+  nlohmann::json params_json;
+  double cost_per_unit = 0.0;
+  double size = 1.0;
+  nlohmann::json metrics;  // evidence metrics
+
+  //! What status replies and events show of it.
+  nlohmann::json summary() const;
+};
+
+//! Turns a decoded record into a deployment, checking the artifact (type, strategy kind,
+//! mode, symbols, parameter names, ranges, integrality, strategy rules, cost and size).
+//! Throws Rejection; does not check signatures, expiry, versions or guardrails.
+Deployment parse_deployment(const nlohmann::json& record, const std::string& record_text);
+
+}  // namespace qg::live

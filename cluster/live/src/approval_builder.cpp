@@ -1,0 +1,34 @@
+#include "qg/live/approval_builder.hpp"
+
+namespace qg::live {
+
+ApprovalDraft build_approval_draft(const jobs::Candidate& c, const ApprovalOptions& o) {
+  ApprovalDraft d;
+  // ---- artifact ----
+  d.strategy = c.strategy;
+  d.mode = c.mode;
+  d.symbol = c.symbol;
+  d.params = c.params;
+  d.cost_per_unit = c.cost_per_unit;
+  d.size = o.size;
+  // ---- evidence ----
+  d.run_file = o.run_file;
+  d.run_sha256 = c.run_sha256;
+  d.results_digest = c.results_digest;
+  d.spec_sha256 = c.spec_sha256;
+  d.data_sha256 = c.data_sha256;
+  d.job_name = c.job_name;
+  d.selected_by = c.selected_by;
+  d.row = c.row;
+  d.combo = c.combo;
+  d.metrics = c.metrics;
+  // ---- approval ----
+  d.approver_id = o.approver_id;
+  d.note = o.note;
+  d.approved_at = o.now_ms / 1000;
+  d.expires_at = d.approved_at + static_cast<std::int64_t>(o.expires_hours * 3600.0);
+  d.version = o.version > 0 ? o.version : o.now_ms;
+  return d;
+}
+
+}  // namespace qg::live

@@ -1,0 +1,374 @@
+#include "qg/live/live_node.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cmath>
+
+#include "qg/core/error.hpp"
+#include "qg/core/sha256.hpp"
+#include "qg/core/time.hpp"
+#include "qg/live/approval.hpp"
+#include "qg/live/state_codec.hpp"
+
+namespace qg::live {
+namespace {
+
+nlohmann::json ok_reply(const std::string& reason) { return {{"ok", true}, {"code", "accepted"}, {"reason", reason}}; }
+
+//! A deployment saved earlier: its record passed every check when it was accepted.
+Deployment saved_deployment(const std::string& text) {
+  try {
+    return parse_deployment(decode_signed(text), text);
+  } catch (const Rejection& r) {
+    throw DataError("saved deployment refused: " + r.reason);
+  }
+}
+
+}  // namespace
+
+LiveNode::LiveNode(LiveConfig config, EventSink& events)
+    : config_(std::move(config)),
+      events_(events),
+      store_(config_.state_dir, "state.json", config_.limits.fsync),
+      deployments_store_(config_.state_dir, "deployments.json", config_.limits.fsync),
+      journal_(config_.state_dir, config_.limits.fsync),
+      audit_(config_.state_dir / "audit.jsonl", config_.limits.fsync),
+      authorizer_(config_) {
+  restore(deployments_store_.load(), store_.load());
+  if (active_) warm_up_active();
+  const std::int64_t bars = paper_.totals().bars;
+  audit_.append("node_started", {{"active", active_ ? nlohmann::json(active_->version) : nlohmann::json(nullptr)},
+                                 {"halted", halted_}, {"bars", bars}});
+  spdlog::info("live node ready: state in {}, {} bars restored, active version {}, {}", config_.state_dir.string(),
+               bars, active_ ? std::to_string(active_->version) : "none", halted_ ? "HALTED" : "trading");
+}
+
+// ---- control ----
+
+std::string LiveNode::handle_request(std::string_view bytes, const std::string& client) noexcept {
+  try {
+    nlohmann::json context = {{"op", nullptr}};
+    const Reply reply = parse_and_dispatch(bytes, client, context);
+    return reply ? reply.value().dump() : reject_reply(reply.refusal(), context, client).dump();
+  } catch (const Error& e) {
+    spdlog::error("control request failed: {}", e.what());
+    return nlohmann::json{{"ok", false}, {"code", "error"}, {"reason", e.what()}}.dump();
+  } catch (const std::exception& e) {
+    spdlog::error("control request failed (internal): {}", e.what());
+    return nlohmann::json{{"ok", false}, {"code", "internal"}, {"reason", e.what()}}.dump();
+  } catch (...) {
+    return R"({"ok":false,"code":"internal","reason":"unknown failure"})";
+  }
+}
+
+LiveNode::Reply LiveNode::parse_and_dispatch(std::string_view bytes, const std::string& client,
+                                             nlohmann::json& context) {
+  if (bytes.size() > static_cast<std::size_t>(config_.limits.max_message_bytes))
+    return Reply::refuse("bad_request",
+                         "request of " + std::to_string(bytes.size()) + " bytes exceeds max_message_bytes");
+  const nlohmann::json request = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, false);
+  if (request.is_discarded() || !request.is_object()) return Reply::refuse("bad_request", "request is not a JSON object");
+  const auto op = request.find("op");
+  if (op == request.end() || !op->is_string()) return Reply::refuse("bad_request", "request needs \"op\" (text)");
+  context["op"] = *op;
+  if (const auto rec = request.find("record"); rec != request.end() && rec->is_string())
+    context["record_sha256"] = sha256_hex(rec->get<std::string>());
+  return dispatch(request, client);
+}
+
+LiveNode::Reply LiveNode::dispatch(const nlohmann::json& request, const std::string& client) {
+  const std::string op = request["op"].get<std::string>();
+  if (op == "status") {
+    nlohmann::json reply = ok_reply("status");
+    reply["status"] = status();
+    return Reply::accept(std::move(reply));
+  }
+  if (op == "promote") return promote(request, client);
+  if (op == "rollback") return rollback(request, client);
+  if (op == "halt") return halt_request(request, client);
+  if (op == "resume") return resume(request, client);
+  return Reply::refuse("bad_request", "unknown op '" + op + "' (promote, status, rollback, halt, resume)");
+}
+
+nlohmann::json LiveNode::reject_reply(const Rejection& r, const nlohmann::json& context, const std::string& client) {
+  ++control_rejections_;
+  nlohmann::json details = context;
+  details["code"] = r.code;
+  details["reason"] = r.reason;
+  details["client"] = client;
+  const std::string op = context["op"].is_string() ? context["op"].get<std::string>() : "request";
+  audit_.append(op + "_rejected", details);
+  events_.publish("rejection", {{"source", "control"}, {"op", op}, {"code", r.code}, {"reason", r.reason}});
+  spdlog::warn("{} rejected ({}): {}", op, r.code, r.reason);
+  save_state();
+  return {{"ok", false}, {"code", r.code}, {"reason", r.reason}};
+}
+
+LiveNode::Reply LiveNode::promote(const nlohmann::json& request, const std::string& client) {
+  Decision<Deployment> checked = authorizer_.check_promotion(request, highest_version_, now_unix());
+  if (!checked) return Reply::refuse(checked.refusal());
+  Deployment d = std::move(checked).value();
+  highest_version_ = d.version;
+  const nlohmann::json summary = d.summary();
+  deployments_.push_back(std::move(d));
+  if (deployments_.size() > config_.limits.max_deployments) deployments_.erase(deployments_.begin());
+  audit_.append("promotion_accepted", {{"deployment", summary}, {"client", client}});
+  events_.publish("deployment", {{"status", "accepted"}, {"deployment", summary}});
+  spdlog::info("promotion accepted: version {} {} on {} (active from the next bar)", summary["version"].get<std::int64_t>(),
+               summary["strategy"].get<std::string>(), summary["symbol"].get<std::string>());
+  save_state(true);
+  nlohmann::json reply = ok_reply("version " + std::to_string(highest_version_) + " accepted; active from the next bar");
+  reply["deployment"] = summary;
+  return Reply::accept(std::move(reply));
+}
+
+LiveNode::Reply LiveNode::rollback(const nlohmann::json& request, const std::string& client) {
+  const Decision<nlohmann::json> checked = authorizer_.check_command(request, "rollback", now_unix());
+  if (!checked) return Reply::refuse(checked.refusal());
+  const nlohmann::json& cmd = checked.value();
+  if (deployments_.size() < 2)
+    return Reply::refuse("nothing_to_roll_back", "no earlier deployment is kept; use halt to stop trading");
+  const auto from = cmd.find("from_version");
+  if (from == cmd.end() || !from->is_number_integer() || from->get<std::int64_t>() != target().version)
+    return Reply::refuse("stale_command", "the command rolls back from version " +
+                                              (from == cmd.end() ? "?" : from->dump()) +
+                                              " but the current deployment is version " + std::to_string(target().version));
+  const std::int64_t old_version = target().version;
+  deployments_.pop_back();
+  const nlohmann::json summary = target().summary();
+  audit_.append("rollback", {{"from_version", old_version}, {"to", summary}, {"approver", cmd["approver"]["id"]},
+                             {"client", client}});
+  events_.publish("deployment", {{"status", "rolled_back"}, {"from_version", old_version}, {"deployment", summary}});
+  spdlog::warn("rollback from version {} to version {} (active from the next bar)", old_version,
+               summary["version"].get<std::int64_t>());
+  save_state(true);
+  nlohmann::json reply = ok_reply("rolled back to version " + std::to_string(target().version) + "; active from the next bar");
+  reply["deployment"] = summary;
+  return Reply::accept(std::move(reply));
+}
+
+LiveNode::Reply LiveNode::halt_request(const nlohmann::json& request, const std::string& client) {
+  const std::string reason = request.contains("reason") && request["reason"].is_string()
+                                 ? request["reason"].get<std::string>() : "operator halt";
+  if (halted_) return Reply::accept(ok_reply("already halted: " + halt_reason_));
+  halt(reason, client);
+  return Reply::accept(ok_reply("halted and flat: " + reason));
+}
+
+LiveNode::Reply LiveNode::resume(const nlohmann::json& request, const std::string& client) {
+  const Decision<nlohmann::json> checked = authorizer_.check_command(request, "resume", now_unix());
+  if (!checked) return Reply::refuse(checked.refusal());
+  if (!halted_) return Reply::refuse("not_halted", "the node is not halted");
+  halted_ = false;
+  audit_.append("resume", {{"approver", checked.value()["approver"]["id"]}, {"client", client}, {"was", halt_reason_}});
+  events_.publish("resume", {{"was", halt_reason_}});
+  spdlog::warn("resumed (was halted: {})", halt_reason_);
+  halt_reason_.clear();
+  save_state();
+  return Reply::accept(ok_reply("resumed; signals from the next bar"));
+}
+
+void LiveNode::halt(const std::string& reason, const std::string& by) {
+  halted_ = true;
+  halt_reason_ = reason;
+  for (const std::string& symbol : paper_.open_positions()) publish_fill(paper_.move_to(symbol, 0.0), "halt");
+  audit_.append("halt", {{"reason", reason}, {"by", by}});
+  events_.publish("halt", {{"reason", reason}, {"by", by}});
+  spdlog::error("HALTED ({}): {}", by, reason);
+  save_state();
+}
+
+// ---- feed ----
+
+bool LiveNode::on_feed_message(const std::vector<std::string>& frames) noexcept {
+  try {
+    std::size_t bytes = 0;
+    for (const auto& f : frames) bytes += f.size();
+    if (bytes > static_cast<std::size_t>(config_.limits.max_message_bytes)) {
+      refuse_bar("malformed_bar", "message exceeds max_message_bytes", {{"bytes", bytes}});
+      return false;
+    }
+    return on_bar(decode_bar(frames));
+  } catch (const std::exception& e) {
+    refuse_bar("malformed_bar", e.what(), {{"frames", frames.size()}});
+    return false;
+  }
+}
+
+void LiveNode::refuse_bar(const std::string& code, const std::string& reason, const nlohmann::json& detail) noexcept {
+  try {
+    ++feed_rejections_;
+    nlohmann::json body = detail;
+    body["source"] = "feed";
+    body["code"] = code;
+    body["reason"] = reason;
+    events_.publish("rejection", body);
+    spdlog::warn("feed bar refused ({}): {}", code, reason);
+  } catch (...) {  // nothing more can be done for a bar that could not even be reported
+  }
+}
+
+bool LiveNode::on_bar(const FeedBar& bar) noexcept {
+  try {
+    const SymbolBook* book = paper_.find(bar.symbol);
+    if (!book && paper_.symbols() >= config_.limits.max_symbols) {
+      refuse_bar("too_many_symbols", "limits.max_symbols reached", {{"symbol", bar.symbol}});
+      return false;
+    }
+    if (book && bar.date <= book->last_date) {
+      const bool dup = bar.date == book->last_date;
+      refuse_bar(dup ? "duplicate_bar" : "out_of_order_bar",
+                 bar.symbol + " " + std::to_string(bar.date) + (dup ? " was already processed" : " is older than ") +
+                     (dup ? "" : std::to_string(book->last_date)),
+                 {{"symbol", bar.symbol}, {"date", bar.date}, {"last_date", book->last_date}});
+      return false;
+    }
+    journal_.append(bar);
+    const bool swap = pending();
+    if (swap) activate_target(bar);
+    process_bar(bar);
+    save_state(swap);
+    return true;
+  } catch (const std::exception& e) {
+    refuse_bar("error", e.what(), {{"symbol", bar.symbol}, {"date", bar.date}});
+    return false;
+  }
+}
+
+bool LiveNode::pending() const {
+  return !deployments_.empty() && (!active_ || active_->record_sha256 != deployments_.back().record_sha256);
+}
+
+void LiveNode::activate_target(const FeedBar& at) {
+  const std::int64_t from = active_ ? active_->version : 0;
+  active_ = target();
+  warm_up_active();
+  const nlohmann::json summary = active_->summary();
+  audit_.append("deployment_active", {{"deployment", summary}, {"from_version", from},
+                                      {"first_bar", {{"symbol", at.symbol}, {"date", at.date}}}});
+  events_.publish("deployment", {{"status", "active"}, {"deployment", summary}, {"from_version", from},
+                                 {"first_bar", {{"symbol", at.symbol}, {"date", at.date}}}});
+  spdlog::info("deployment version {} active from {} {}", active_->version, at.symbol, at.date);
+}
+
+void LiveNode::warm_up_active() {
+  // The strategy sees the symbol's processed bars (at most max_history_bars of them) before the
+  // next one, as if it had run from the start: one pass over the journal per activation.
+  const SymbolBook* book = paper_.find(active_->symbol);
+  const std::vector<FeedBar> history =
+      book ? journal_.history(active_->symbol, book->last_date, config_.limits.max_history_bars) : std::vector<FeedBar>{};
+  paper_.deploy(*active_, history);
+}
+
+void LiveNode::process_bar(const FeedBar& bar) {
+  const BarMark mark = paper_.mark(bar);
+  const PaperTotals& totals = paper_.totals();
+  events_.publish("bar", {{"symbol", bar.symbol}, {"date", bar.date}, {"close", bar.close}, {"held", mark.held},
+                          {"net", mark.net}, {"pnl", totals.pnl}, {"equity", totals.equity}});
+  decide(bar);
+  // After the decision, so that the flattening replaces the position decided at this close and
+  // its cost is charged in the next bar, as the convention charges any change.
+  if (!halted_ && totals.day_pnl < -config_.guardrails.max_daily_loss)
+    halt("daily loss " + std::to_string(-totals.day_pnl) + " on " + std::to_string(totals.day_date) +
+             " exceeds guardrails.max_daily_loss " + std::to_string(config_.guardrails.max_daily_loss),
+         "risk");
+}
+
+void LiveNode::decide(const FeedBar& bar) {
+  const std::optional<std::int8_t> position = paper_.advance(bar);  // the stream sees every bar of its symbol
+  const bool deployed = position.has_value();
+  double target_pos = 0.0;
+  if (deployed && !halted_) {
+    const double signal = *position;
+    target_pos = capped(signal * active_->size, bar);
+    events_.publish("signal", {{"symbol", bar.symbol}, {"date", bar.date}, {"signal", signal},
+                               {"position", target_pos}, {"version", active_->version}});
+  }
+  paper_.open_decision(bar.symbol, deployed ? std::optional<double>(active_->cost_per_unit) : std::nullopt);
+  if (target_pos != paper_.find(bar.symbol)->decided)
+    publish_fill(paper_.move_to(bar.symbol, target_pos), deployed ? "signal" : "flatten");
+}
+
+double LiveNode::capped(double wanted, const FeedBar& bar) {
+  const double cap = config_.guardrails.max_position;
+  if (std::abs(wanted) <= cap) return wanted;
+  const double capped = std::copysign(cap, wanted);
+  events_.publish("risk", {{"symbol", bar.symbol}, {"date", bar.date}, {"wanted", wanted}, {"capped", capped}});
+  spdlog::warn("position {} on {} capped at guardrails.max_position {}", wanted, bar.symbol, cap);
+  return capped;
+}
+
+void LiveNode::publish_fill(const PaperFill& fill, const char* why) {
+  const double quantity = fill.to - fill.from;
+  events_.publish("order", {{"symbol", fill.symbol}, {"date", fill.date}, {"from", fill.from}, {"to", fill.to},
+                            {"quantity", quantity}, {"why", why}});
+  events_.publish("fill", {{"symbol", fill.symbol}, {"date", fill.date}, {"price", fill.price}, {"quantity", quantity},
+                           {"position", fill.to}, {"cost", fill.cost}});
+}
+
+void LiveNode::heartbeat() noexcept {
+  events_.publish("heartbeat", {{"bars", paper_.totals().bars}, {"halted", halted_}});
+}
+
+// ---- status and persistence ----
+
+nlohmann::json LiveNode::status() const {
+  nlohmann::json positions = nlohmann::json::object();
+  for (const auto& [symbol, book] : paper_.books())
+    positions[symbol] = {{"position", book.decided}, {"last_date", book.last_date}, {"last_close", book.last_close}};
+  nlohmann::json versions = nlohmann::json::array();
+  for (const auto& d : deployments_) versions.push_back(d.version);
+  const PaperTotals& t = paper_.totals();
+  return {{"active", active_ ? active_->summary() : nlohmann::json(nullptr)},
+          {"target", deployments_.empty() ? nlohmann::json(nullptr) : deployments_.back().summary()},
+          {"pending", pending()},
+          {"deployments", versions},
+          {"highest_version", highest_version_},
+          {"halted", halted_},
+          {"halt_reason", halt_reason_},
+          {"positions", positions},
+          {"pnl", t.pnl},
+          {"equity", t.equity},
+          {"day", {{"date", t.day_date}, {"pnl", t.day_pnl}}},
+          {"bars", t.bars},
+          {"feed_rejections", feed_rejections_},
+          {"control_rejections", control_rejections_},
+          {"audit", {{"records", audit_.records()}, {"head", audit_.head()}}}};
+}
+
+void LiveNode::save_state(bool deployments_changed) {
+  if (deployments_changed) {
+    DeploymentsState d{{}, std::nullopt, highest_version_};
+    for (const Deployment& dep : deployments_) d.records.push_back(dep.record_text);
+    if (active_) d.active = active_->record_text;
+    deployments_store_.save(StateCodec::encode(d));
+  }
+  store_.save(StateCodec::encode(
+      NodeState{halted_, halt_reason_, paper_.books(), paper_.totals(), authorizer_.nonces(), audit_.head()}));
+}
+
+void LiveNode::restore(const std::optional<nlohmann::json>& deployments, const std::optional<nlohmann::json>& state) {
+  if (deployments) {
+    try {
+      const DeploymentsState d = StateCodec::decode_deployments(*deployments);
+      for (const std::string& text : d.records) deployments_.push_back(saved_deployment(text));
+      if (d.active) active_ = saved_deployment(*d.active);
+      highest_version_ = d.highest_version;
+    } catch (const DataError& e) {
+      throw DataError(deployments_store_.path().string() + ": unusable state: " + e.what());
+    }
+  }
+  if (state) {
+    try {
+      NodeState s = StateCodec::decode_state(*state);
+      halted_ = s.halted;
+      halt_reason_ = s.halt_reason;
+      paper_.restore(std::move(s.books), s.totals);
+      authorizer_.restore_nonces(std::move(s.nonces));
+    } catch (const DataError& e) {
+      throw DataError(store_.path().string() + ": unusable state: " + e.what());
+    }
+  }
+}
+
+}  // namespace qg::live
