@@ -5,17 +5,9 @@
 #include <string>
 #include <vector>
 
-namespace qg::app {
+#include "qg/core/exit_code.hpp"  // kExitOk ... kExitRejected, returned by every command
 
-//! Exit codes shared by every subcommand.
-enum ExitCode : int {
-  kExitOk = 0,
-  kExitConfig = 1,     // bad spec, bad command line
-  kExitData = 2,       // bad input data, unreadable or unwritable files
-  kExitTasks = 3,      // the run completed but some tasks failed (see /errors)
-  kExitInternal = 4,   // cluster failures and bugs
-  kExitRejected = 5,   // the live node answered and refused the request (see its reason)
-};
+namespace qg::app {
 
 struct RunArgs {
   std::string spec;
@@ -135,7 +127,7 @@ struct FeedArgs {
 //! `quantgrid feed replay`: publishes a store's bars to a live node.
 int cmd_feed_replay(const FeedArgs& args);
 
-//! Maps an exception to an exit code after logging it (one clear line).
+//! Prints `quantgrid: error: WHAT` and returns the exception's exit code (qg::exit_code).
 int report_error(const std::exception& e);
 
 }  // namespace qg::app

@@ -9,6 +9,7 @@
 namespace {
 
 using namespace qg::app;
+using qg::kExitConfig;
 
 void add_run(CLI::App& app, RunArgs& a) {
   auto* run = app.add_subcommand("run", "Run a job spec (under mpirun: rank 0 coordinates, the other ranks work)");
