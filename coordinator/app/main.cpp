@@ -3,25 +3,44 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "commands.hpp"
+#include "did_you_mean.hpp"
 
 namespace {
 
 using namespace qg::app;
 using qg::kExitConfig;
 
+//! A number above (or, with `or_zero`, equal to) zero. CLI11's NonNegativeNumber and
+//! PositiveNumber name the largest double in their message; this names the rule.
+CLI::Validator sign_check(bool or_zero) {
+  return CLI::Validator(
+      [or_zero](std::string& text) -> std::string {
+        double v = 0;
+        if (!CLI::detail::lexical_cast(text, v)) return "'" + text + "' is not a number";
+        if (or_zero ? v >= 0 : v > 0) return {};
+        return "must be " + std::string(or_zero ? ">= 0" : "> 0") + " (got " + text + ")";
+      },
+      or_zero ? "NONNEGATIVE" : "POSITIVE");
+}
+const CLI::Validator kNonNegative = sign_check(true);
+const CLI::Validator kPositive = sign_check(false);
+
 void add_run(CLI::App& app, RunArgs& a) {
   auto* run = app.add_subcommand("run", "Run a job spec (under mpirun: rank 0 coordinates, the other ranks work)");
   run->add_option("spec", a.spec, "Job spec (YAML)")->required()->check(CLI::ExistingFile);
   run->add_option("--output,-o", a.output, "Run file to write (default: the spec's output)");
-  run->add_option("--chunk", a.chunk, "Fixed chunk size in tasks (default: guided)")->check(CLI::NonNegativeNumber);
-  run->add_option("--threads", a.threads, "Threads per rank (default: all cores)")->check(CLI::NonNegativeNumber);
+  run->add_option("--chunk", a.chunk, "Fixed chunk size in tasks (default: guided)")->check(kNonNegative);
+  run->add_option("--threads", a.threads, "Threads per rank (default: all cores)")->check(kNonNegative);
   run->add_flag("--resume", a.resume, "Continue an interrupted run from its journal");
   run->add_flag("--overwrite", a.overwrite, "Replace an existing run file");
   run->add_option("--worker-timeout", a.worker_timeout,
                   "Seconds before a chunk that has not come back is handed to another worker (0: never)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(kNonNegative);
   run->add_option("--log-level", a.log_level, "trace|debug|info|warn|error|off");
   run->add_flag("--no-progress", a.no_progress, "Periodic log lines instead of a progress bar");
 }
@@ -76,7 +95,7 @@ void add_approve(CLI::App& app, ApproveArgs& a) {
   auto* ap = app.add_subcommand("approve", "Sign an approval record for one sweep row of a run file");
   ap->add_option("run", a.run, "Run file")->required()->check(CLI::ExistingFile);
   auto* best = ap->add_option("--best", a.best, "Pick the row with the best value of this metric");
-  auto* row = ap->add_option("--row", a.row, "Or pick this 0-based /sweep row")->check(CLI::NonNegativeNumber);
+  auto* row = ap->add_option("--row", a.row, "Or pick this 0-based /sweep row")->check(kNonNegative);
   best->excludes(row);
   ap->add_flag("--ascending", a.ascending, "With --best: smallest is best (e.g. max_drawdown)");
   ap->add_option("--key", a.key, "Approver key prefix (PREFIX.sign.sec)")->required();
@@ -84,8 +103,8 @@ void add_approve(CLI::App& app, ApproveArgs& a) {
   ap->add_option("--note", a.note, "Why this is approved");
   ap->add_option("--expires-in", a.expires_hours, "Hours until the approval expires");
   ap->add_option("--version", a.version, "Version (must increase per node; default: Unix time in ms)")
-      ->check(CLI::PositiveNumber);
-  ap->add_option("--size", a.size, "Position units per signal")->check(CLI::PositiveNumber);
+      ->check(kPositive);
+  ap->add_option("--size", a.size, "Position units per signal")->check(kPositive);
   ap->add_option("--out", a.out, "Approval record to write (JSON)")->required();
   ap->add_flag("--no-run-record", a.no_run_record, "Do not append the record to /approvals of the run file");
 }
@@ -95,7 +114,7 @@ void add_client_options(CLI::App* cmd, LiveClientArgs& a) {
   cmd->add_option("--server-key", a.server_key, "The node's CURVE public key: file, key prefix or Z85");
   cmd->add_option("--key", a.key, "This client's key prefix (CURVE pair; Ed25519 for signed commands)");
   cmd->add_option("--approver", a.approver, "Approver id for signed commands (default: the key's file name)");
-  cmd->add_option("--timeout", a.timeout, "Seconds to wait for the reply")->check(CLI::PositiveNumber);
+  cmd->add_option("--timeout", a.timeout, "Seconds to wait for the reply")->check(kPositive);
   cmd->add_flag("--json", a.json, "Print the node's reply as JSON");
 }
 
@@ -110,7 +129,7 @@ void add_live(CLI::App& app, LiveArgs& a, LiveClientArgs& c, std::string& audit_
   live->require_subcommand(0, 1);
   live->add_option("--config", a.config, "Node config (YAML): runs the node")->check(CLI::ExistingFile);
   live->add_option("--run-for", a.run_for, "Stop after this many seconds (0: until SIGINT/SIGTERM)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(kNonNegative);
   live->add_option("--log-level", a.log_level, "trace|debug|info|warn|error|off");
   add_client_options(live->add_subcommand("status", "Active deployment, positions, P&L, halted or not"), c);
   auto* halt = live->add_subcommand("halt", "Kill switch: flatten the paper position and stop trading");
@@ -130,12 +149,67 @@ void add_feed(CLI::App& app, FeedArgs& a) {
   auto* r = feed->add_subcommand("replay", "Publish a store's bars, merged by date, to a live node's feed");
   r->add_option("store", a.store, "Store (HDF5)")->required()->check(CLI::ExistingFile);
   r->add_option("--symbols", a.symbols, "Symbols (default: all)")->delimiter(',');
-  r->add_option("--speed", a.speed, "Bars per second (0: as fast as possible)")->check(CLI::NonNegativeNumber);
+  r->add_option("--speed", a.speed, "Bars per second (0: as fast as possible)")->check(kNonNegative);
   r->add_option("--to", a.to, "The node's feed endpoint");
-  r->add_option("--wait", a.wait, "Seconds to wait for the node's subscription")->check(CLI::PositiveNumber);
+  r->add_option("--wait", a.wait, "Seconds to wait for the node's subscription")->check(kPositive);
   r->add_option("--start", a.start, "First date (YYYYMMDD)");
   r->add_option("--end", a.end, "Last date (YYYYMMDD)");
   r->add_option("--log-level", a.log_level, "trace|debug|info|warn|error|off");
+}
+
+// ---- command-line errors: one line, exit code 1, a suggestion for a typo ----
+
+std::vector<std::string> subcommand_names(CLI::App& level) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : level.get_subcommands([](CLI::App*) { return true; })) names.push_back(sub->get_name());
+  return names;
+}
+
+std::vector<std::string> option_names(const CLI::App& level) {
+  std::vector<std::string> names;
+  for (const CLI::Option* opt : level.get_options()) {
+    for (const auto& n : opt->get_lnames()) names.push_back("--" + n);
+    for (const auto& n : opt->get_snames()) names.push_back("-" + n);
+  }
+  return names;
+}
+
+//! "quantgrid data import": the words that select `level`.
+std::string command_path(const CLI::App& level) {
+  if (level.get_parent() == nullptr) return "quantgrid";
+  return command_path(*level.get_parent()) + " " + level.get_name();
+}
+
+//! Why `arg` does not fit `level`, and the nearest valid subcommand or option if it is a typo.
+std::string unknown_argument(CLI::App& level, const std::string& arg) {
+  const bool is_option = !arg.empty() && arg.front() == '-';
+  const std::string word = is_option ? arg.substr(0, arg.find('=')) : arg;
+  const auto names = is_option ? option_names(level) : subcommand_names(level);
+  std::string message = is_option ? "unknown option '" + word + "' for " + command_path(level)
+                        : names.empty() ? "unexpected argument '" + word + "' for " + command_path(level)
+                                        : "'" + word + "' is not a command of " + command_path(level);
+  if (const auto nearest = closest_match(word, names)) return message + "; did you mean " + *nearest + "?";
+  return message + " (see " + command_path(level) + " --help)";
+}
+
+//! The first argument the parser could not place, at the outermost command that has one.
+std::optional<std::string> unplaced_argument(CLI::App& app) {
+  for (CLI::App* level = &app; level != nullptr;) {
+    if (const auto extras = level->remaining(false); !extras.empty()) return unknown_argument(*level, extras.front());
+    const auto& given = level->get_subcommands();
+    level = given.empty() ? nullptr : given.front();
+  }
+  return std::nullopt;
+}
+
+//! --help and --version exit 0 through CLI11; every other parse error is a bad command line.
+int parse_error(CLI::App& app, const CLI::ParseError& e) {
+  if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);
+  std::optional<std::string> message;
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr || dynamic_cast<const CLI::RequiredError*>(&e) != nullptr)
+    message = unplaced_argument(app);  // "a subcommand is required" after a typo: name the typo
+  std::cerr << "quantgrid: error: " << message.value_or(e.what()) << "\n";
+  return kExitConfig;
 }
 
 }  // namespace
@@ -164,7 +238,11 @@ int main(int argc, char** argv) {
   add_promote(app, promote_args);
   add_live(app, live_args, live_client_args, path_arg);
   add_feed(app, feed_args);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return parse_error(app, e);
+  }
 
   try {
     if (app.got_subcommand("run")) return cmd_run(run_args, argc, argv);
