@@ -14,8 +14,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 
 //! The candidate nearest to `word` when `word` looks like a typo of it: a distance of at most
 //! max(2, a third of the word's length), and less than the word's length. Leading dashes are
-//! ignored in the comparison (so `-x` is no typo of `-h`). The first of equally near candidates wins; none when nothing is
-//! near enough.
+//! ignored in the comparison (so `-x` is no typo of `-h`). The first of equally near
+//! candidates wins; none when nothing is near enough.
 std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates);
 
 }  // namespace qg::app
