@@ -36,6 +36,14 @@ void check_output_is_free(const fs::path& output, const LaunchOptions& options) 
     throw ConfigError(output.string() + ": already exists; pass --overwrite to replace it");
 }
 
+//! Creates the folder the run file goes into; IoError (exit code 2) when it cannot.
+void create_output_folder(const fs::path& output) {
+  if (!output.has_parent_path()) return;
+  std::error_code error;
+  fs::create_directories(output.parent_path(), error);
+  if (error) throw IoError(output.parent_path().string() + ": cannot create the run file's folder: " + error.message());
+}
+
 RunContext context_of(const LaunchOptions& options) {
   RunContext ctx;
   ctx.chunk = options.chunk;
@@ -100,7 +108,7 @@ PreparedRun prepare_run(const LaunchOptions& options) {
   auto& ctx = run.context;
   ctx.output = options.output.empty() ? fs::path(header.output) : options.output;
   check_output_is_free(ctx.output, options);
-  if (ctx.output.has_parent_path()) fs::create_directories(ctx.output.parent_path());
+  create_output_folder(ctx.output);
   ctx.spec_path = run.payload.origin;
   ctx.spec_text = run.payload.spec_text;
   ctx.data_file = header.data_file;

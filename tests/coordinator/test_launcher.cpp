@@ -95,6 +95,15 @@ TEST(PrepareRun, LoadsTheSpecsDataAndDigestsTheStore) {
   EXPECT_TRUE(fs::is_directory(dir.path("sub")));
 }
 
+TEST(PrepareRun, AnOutputFolderThatCannotBeMadeIsAnIoError) {
+  LaunchFolder dir;
+  auto options = options_for(dir.sweep_spec("out.h5"));
+  options.output = dir.store() / "out.h5";  // the store is a file: no folder can go there
+  const Error e = error_of([&] { prepare_run(options); });
+  EXPECT_EQ(e.kind(), ErrorKind::kIo);
+  EXPECT_EQ(exit_code(e), kExitData);
+}
+
 //! run_single_process on `spec` writes the same datasets as the serial loop.
 void expect_single_process_equals_serial(const LaunchFolder& dir, const fs::path& spec) {
   const auto reference = testing::serial_digest(spec, dir.path("serial.h5"));

@@ -56,7 +56,7 @@ struct RunOutcome {
 //! `resume`) or to ignore a journal left by an interrupted run (unless `resume`), creates the
 //! output's folder, loads the selected data and digests the store.
 //! Throws IoError naming the spec if it cannot be read, ConfigError for a bad spec or a refused
-//! output, IoError/DataError for unusable data.
+//! output, IoError when the output's folder cannot be made, IoError/DataError for unusable data.
 PreparedRun prepare_run(const LaunchOptions& options);
 
 //! The whole run in this process: prepares, builds the job once, and runs the coordinator on
