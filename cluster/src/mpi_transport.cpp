@@ -26,7 +26,7 @@ void serialize(Archive& ar, qg::MarketData& d, unsigned /*version*/) {
 }
 template <class Archive>
 void serialize(Archive& ar, qg::cluster::JobPayload& p, unsigned /*version*/) {
-  ar & p.spec_text & p.origin & p.data;
+  ar & p.status & p.error_kind & p.error & p.spec_text & p.origin & p.data;
 }
 
 }  // namespace boost::serialization

@@ -5,17 +5,11 @@
 #include <string>
 #include <vector>
 
-namespace qg::app {
+#include "qg/coordinator/launcher.hpp"
 
-//! Exit codes shared by every subcommand.
-enum ExitCode : int {
-  kExitOk = 0,
-  kExitConfig = 1,     // bad spec, bad command line
-  kExitData = 2,       // bad input data, unreadable or unwritable files
-  kExitTasks = 3,      // the run completed but some tasks failed (see /errors)
-  kExitInternal = 4,   // cluster failures and bugs
-  kExitRejected = 5,   // the live node answered and refused the request (see its reason)
-};
+#include "qg/core/exit_code.hpp"  // kExitOk ... kExitRejected, returned by every command
+
+namespace qg::app {
 
 struct RunArgs {
   std::string spec;
@@ -29,7 +23,17 @@ struct RunArgs {
   bool no_progress = false;
 };
 //! `quantgrid run`: initialises MPI, then coordinates (rank 0) or works (ranks >= 1).
-int cmd_run(const RunArgs& args, int& argc, char**& argv);
+//! Seams for test builds of the executable; the production `main` passes none.
+struct CliHooks {
+  //! The job the workers run, given the job built from the spec (e.g. one that fails chosen
+  //! tasks, to test failure reporting end to end); empty: the job itself.
+  coordinator::JobWrapper worker_job;
+};
+
+//! The whole command line: parses argv, runs one subcommand, returns the exit code.
+int run_cli(int argc, char** argv, const CliHooks& hooks = {});
+
+int cmd_run(const RunArgs& args, const CliHooks& hooks, int& argc, char**& argv);
 
 struct ImportArgs {
   std::string csv;
@@ -136,7 +140,7 @@ struct FeedArgs {
 //! `quantgrid feed replay`: publishes a store's bars to a live node.
 int cmd_feed_replay(const FeedArgs& args);
 
-//! Maps an exception to an exit code after logging it (one clear line).
+//! Prints `quantgrid: error: WHAT` and returns the exception's exit code (qg::exit_code).
 int report_error(const std::exception& e);
 
 }  // namespace qg::app

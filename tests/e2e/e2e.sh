@@ -85,7 +85,10 @@ PY
   ;;
 task-failure)   # a task that throws: reported, the rest completes, exit code 3
   set +e
-  QG_FAIL_TASKS=0:3 "$QG" run "$SPECS/small_sweep.yaml" --output failing.h5 --overwrite --no-progress 2> err.txt
+  FAULTS=$(realpath "$4")  # the command line built with fault injection (tests/e2e/quantgrid_faults.cpp)
+  QG_FAIL_TASKS=0:3 "$QG" run "$SPECS/small_sweep.yaml" --output clean.h5 --overwrite --no-progress \
+    || fail "the production binary must not inject failures"
+  QG_FAIL_TASKS=0:3 "$FAULTS" run "$SPECS/small_sweep.yaml" --output failing.h5 --overwrite --no-progress 2> err.txt
   code=$?
   set -e
   cat err.txt

@@ -7,12 +7,23 @@
 #include <string>
 #include <vector>
 
+#include "qg/core/error.hpp"
 #include "qg/core/market_data.hpp"
 
 namespace qg::cluster {
 
-//! What every worker needs to build the job: sent once at start.
+//! Whether rank 0 prepared the job it shares.
+enum class JobStatus : std::uint8_t {
+  kReady,   // spec_text, origin and data hold the job
+  kFailed,  // rank 0 could not prepare it: every rank stops with `error_kind`
+};
+
+//! What every worker needs to build the job: sent once at start. When rank 0's preparation
+//! fails it still shares a payload, with status kFailed, so that no rank waits for a job.
 struct JobPayload {
+  JobStatus status = JobStatus::kReady;
+  ErrorKind error_kind = ErrorKind::kInternal;  // kFailed: the kind of rank 0's error
+  std::string error;                            // kFailed: its message
   std::string spec_text;
   std::string origin;  // the spec's path, for error messages
   MarketData data;

@@ -1,0 +1,176 @@
+#include "qg/coordinator/launcher.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+#include "qg/cluster/inprocess_transport.hpp"
+#include "qg/core/exit_code.hpp"
+#include "qg/jobs/job.hpp"
+#include "qg/results/market_store.hpp"
+#include "qg/worker/worker.hpp"
+
+namespace qg::coordinator {
+namespace fs = std::filesystem;
+namespace {
+
+std::string read_spec(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError(path.string() + ": cannot read the spec");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+//! Refuses to start over a journal or a run file that the options do not allow replacing.
+void check_output_is_free(const fs::path& output, const LaunchOptions& options) {
+  const auto journal = journal_path(output);
+  if (fs::exists(journal) && !options.resume)
+    throw ConfigError(journal.string() + ": a journal of an interrupted run exists; rerun with --resume to " +
+                      "continue it, or delete it to start over");
+  if (fs::exists(output) && !options.overwrite && !options.resume)
+    throw ConfigError(output.string() + ": already exists; pass --overwrite to replace it");
+}
+
+//! Creates the folder the run file goes into; IoError (exit code 2) when it cannot.
+void create_output_folder(const fs::path& output) {
+  if (!output.has_parent_path()) return;
+  std::error_code error;
+  fs::create_directories(output.parent_path(), error);
+  if (error) throw IoError(output.parent_path().string() + ": cannot create the run file's folder: " + error.message());
+}
+
+RunContext context_of(const LaunchOptions& options) {
+  RunContext ctx;
+  ctx.chunk = options.chunk;
+  ctx.resume = options.resume;
+  ctx.worker_timeout = options.worker_timeout;
+  ctx.threads = options.threads;
+  ctx.interactive = options.interactive;
+  return ctx;
+}
+
+//! Builds the job, taking the payload's data without copying it.
+std::unique_ptr<jobs::Job> build_job(cluster::JobPayload& payload) {
+  auto data = std::make_shared<const MarketData>(std::move(payload.data));
+  return jobs::make_job(payload.spec_text, payload.origin, std::move(data));
+}
+
+//! Tells the worker at `rank` to stop (an assignment of zero tasks).
+void stop_worker(cluster::Transport& transport, int rank) {
+  std::vector<char> stop;
+  cluster::encode(cluster::Assignment{}, stop);
+  transport.send(rank, cluster::Tag::kAssign, stop);
+}
+
+RunOutcome coordinated(const RunContext& ctx, RunSummary summary) {
+  RunOutcome outcome;
+  outcome.role = RunRole::kCoordinator;
+  outcome.output = ctx.output;
+  outcome.summary = std::move(summary);
+  return outcome;
+}
+
+RunOutcome failed(RunRole role, ErrorKind kind, std::string message) {
+  RunOutcome outcome;
+  outcome.role = role;
+  outcome.failure = LaunchFailure{kind, std::move(message)};
+  return outcome;
+}
+
+//! Rank 0's preparation as a payload: the job, or the failure every rank must learn.
+cluster::JobPayload prepare_or_fail(const LaunchOptions& options, RunContext& ctx) {
+  try {
+    auto prepared = prepare_run(options);
+    ctx = std::move(prepared.context);
+    return std::move(prepared.payload);
+  } catch (const std::exception& e) {
+    cluster::JobPayload payload;
+    payload.status = cluster::JobStatus::kFailed;
+    payload.error_kind = error_kind(e);
+    payload.error = e.what();
+    return payload;
+  }
+}
+
+}  // namespace
+
+PreparedRun prepare_run(const LaunchOptions& options) {
+  PreparedRun run;
+  run.context = context_of(options);
+  run.payload.spec_text = read_spec(options.spec);
+  run.payload.origin = options.spec.string();
+  const auto header = jobs::parse_header(run.payload.spec_text, run.payload.origin);
+  auto& ctx = run.context;
+  ctx.output = options.output.empty() ? fs::path(header.output) : options.output;
+  check_output_is_free(ctx.output, options);
+  create_output_folder(ctx.output);
+  ctx.spec_path = run.payload.origin;
+  ctx.spec_text = run.payload.spec_text;
+  ctx.data_file = header.data_file;
+  spdlog::info("loading {} ({})", header.data_file,
+               header.data.symbols.empty() ? std::string("all symbols")
+                                           : std::to_string(header.data.symbols.size()) + " symbols");
+  run.payload.data = results::read_store(header.data_file, header.data);
+  ctx.data_sha256 = results::store_digest(header.data_file);
+  return run;
+}
+
+RunOutcome run_single_process(const LaunchOptions& options) {
+  auto prepared = prepare_run(options);
+  prepared.context.ranks = 1;
+  const auto job = build_job(prepared.payload);
+  // The worker thread reads the coordinator's job: no payload is shared, nothing is copied.
+  auto transports = cluster::make_inprocess_transports(2);
+  std::exception_ptr worker_error;
+  const auto wrapped = options.worker_job ? options.worker_job(*job) : nullptr;
+  const jobs::Job& worker_job = wrapped ? *wrapped : *job;
+  std::thread worker([&] {
+    try {
+      worker::serve(worker_job, *transports[1]);
+    } catch (...) {
+      worker_error = std::current_exception();
+    }
+  });
+  RunSummary summary;
+  try {
+    summary = run_coordinator(*job, *transports[0], prepared.context);
+  } catch (...) {
+    stop_worker(*transports[0], 1);  // it waits for a stop that will not come otherwise
+    worker.join();
+    throw;
+  }
+  worker.join();
+  if (worker_error) std::rethrow_exception(worker_error);
+  return coordinated(prepared.context, std::move(summary));
+}
+
+RunOutcome run_rank(const LaunchOptions& options, cluster::Transport& world) {
+  const bool is_coordinator = world.rank() == 0;
+  const RunRole role = is_coordinator ? RunRole::kCoordinator : RunRole::kWorker;
+  RunContext ctx;
+  cluster::JobPayload payload;
+  if (is_coordinator) payload = prepare_or_fail(options, ctx);
+  world.share_job(payload);
+  if (payload.status == cluster::JobStatus::kFailed) return failed(role, payload.error_kind, payload.error);
+  std::unique_ptr<jobs::Job> job;
+  try {
+    job = build_job(payload);
+  } catch (const std::exception& e) {
+    return failed(role, error_kind(e), e.what());  // the same bytes fail alike on every rank
+  }
+  if (is_coordinator) {
+    ctx.ranks = world.size();
+    return coordinated(ctx, run_coordinator(*job, world, ctx));
+  }
+  const auto wrapped = options.worker_job ? options.worker_job(*job) : nullptr;
+  const auto stats = worker::serve(wrapped ? *wrapped : *job, world);
+  spdlog::debug("worker: {} chunks, {} tasks ({} failed), busy {:.2f}s", stats.chunks, stats.tasks,
+                stats.failed_tasks, stats.busy_seconds);
+  return RunOutcome{RunRole::kWorker, std::nullopt, {}, {}};
+}
+
+}  // namespace qg::coordinator
