@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "qg/kernels/backtest.hpp"
+#include "qg/kernels/block_sums.hpp"
+#include "qg/kernels/net_returns.hpp"
 #include "qg/kernels/series.hpp"
 #include "qg/kernels/strategy.hpp"
 #include "qg/kernels/synthetic.hpp"
@@ -92,8 +94,46 @@ void BM_BacktestMetricsRef(benchmark::State& state) {
   report(state, 1);
 }
 
+// ---- the walk-forward range path: positions, net returns and block sums ----
+// 5,550 bars (22 years), 128 combinations, blocks of 63 bars; range(0) is the number of return
+// bars evaluated, ending at the last bar (5549: the whole history; 1: the newest bar only).
+constexpr std::int64_t kRangeBars = 5550;
+constexpr std::int64_t kBlockBars = 63;
+
+const PreparedSeries& long_series() {
+  static const SyntheticBars bars = generate_bars(2024, 1, kRangeBars);
+  static const PreparedSeries prepared(BarsView{bars.high, bars.low, bars.close});
+  return prepared;
+}
+
+void BM_RangePath(benchmark::State& state, std::string_view kind) {
+  constexpr int kSets = 128;
+  const Strategy& strategy = *find_strategy(kind);
+  const std::vector<double> sets = grid_sets(kind, kSets);
+  const BarRange returns{kRangeBars - state.range(0), kRangeBars};
+  const BarRange decided = decided_bars_for(returns);
+  const std::int64_t n_blocks = block_count(returns.size(), kBlockBars);
+  std::vector<std::int8_t> pos(static_cast<std::size_t>(decided.size() * kSets));
+  std::vector<double> net(static_cast<std::size_t>(returns.size() * kSets));
+  std::vector<double> sum(static_cast<std::size_t>(n_blocks * kSets)), sumsq(sum.size());
+  for (auto _ : state) {
+    strategy.positions_range(long_series(), sets.data(), kSets, PositionMode::kLongShort, decided, pos.data());
+    net_returns(long_series(), PositionRows{pos.data(), kSets, decided}, kCost, returns, net.data());
+    block_sums(net.data(), returns.size(), kSets, kBlockBars, sum.data(), sumsq.data());
+    benchmark::DoNotOptimize(sum.data());
+    benchmark::DoNotOptimize(sumsq.data());
+  }
+  state.SetItemsProcessed(state.iterations() * returns.size() * kSets);
+}
+
 }  // namespace
 
+BENCHMARK_CAPTURE(BM_RangePath, sma_crossover, "sma_crossover")->Arg(kRangeBars - 1)->Arg(252)->Arg(1);
+BENCHMARK_CAPTURE(BM_RangePath, ema_crossover, "ema_crossover")->Arg(kRangeBars - 1)->Arg(1);
+BENCHMARK_CAPTURE(BM_RangePath, bollinger, "bollinger")->Arg(kRangeBars - 1)->Arg(1);
+BENCHMARK_CAPTURE(BM_RangePath, rsi, "rsi")->Arg(kRangeBars - 1)->Arg(1);
+BENCHMARK_CAPTURE(BM_RangePath, donchian, "donchian")->Arg(kRangeBars - 1)->Arg(1);
+BENCHMARK_CAPTURE(BM_RangePath, momentum, "momentum")->Arg(kRangeBars - 1)->Arg(1);
 BENCHMARK_CAPTURE(BM_EvaluateBlock, sma_crossover, "sma_crossover")->Arg(8)->Arg(64)->Arg(256);
 BENCHMARK_CAPTURE(BM_EvaluateBlock, ema_crossover, "ema_crossover")->Arg(256);
 BENCHMARK_CAPTURE(BM_EvaluateBlock, bollinger, "bollinger")->Arg(256);

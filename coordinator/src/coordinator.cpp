@@ -236,9 +236,10 @@ class CoordinatorRun {
   }
 
   //! A chunk out for much longer than expected goes to another worker; whichever answer
-  //! arrives first is used (results are deterministic, so both are the same).
+  //! arrives first is used (results are deterministic, so both are the same). Until some chunk
+  //! has come back there is no expectation to exceed: a slow first chunk is not a lost worker.
   void reissue_lost(ChunkScheduler& scheduler) {
-    if (ctx_.worker_timeout <= 0) return;
+    if (ctx_.worker_timeout <= 0 || task_seconds_ == 0.0) return;
     const auto now = Clock::now();
     int alive = 0;
     for (std::size_t w = 1; w < workers_.size(); ++w) {

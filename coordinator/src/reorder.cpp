@@ -17,7 +17,8 @@ void ReorderBuffer::add(cluster::ChunkResult&& chunk, int rank) {
   if (is_duplicate(chunk) || chunk.count == 0) return;
   if (chunk.first != next_) {
     buffered_values_ += chunk.values.size();
-    pending_.emplace(chunk.first, std::make_pair(std::move(chunk), rank));
+    const std::uint64_t first = chunk.first;
+    pending_.emplace(first, std::make_pair(std::move(chunk), rank));
     return;
   }
   deliver(chunk, rank);

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,7 @@ struct LaneState {
   VecD drawdown{}, max_dd{};
   VecD trades{}, turnover{}, exposed{};  // exposed = sum of h^2, i.e. bars with h != 0
   VecD trip = simd::splat(1.0), closed{}, won{};  // round trips: growth of the open trip
+  VecD carried{};  // 1 where a trip was open before the first bar (see start_state)
 };
 
 //! Advances the state by one return bar: held positions h, bar return r, 1/(bars so far).
@@ -95,19 +97,33 @@ void finish_lane(const LaneState& s, int l, double n, double* out) {
   at(Metric::kTrades) = s.trades[l];
   at(Metric::kTurnover) = s.turnover[l];
   at(Metric::kExposure) = s.exposed[l] / n;
-  at(Metric::kWinRate) = s.closed[l] > 0.0 ? s.won[l] / s.closed[l] : 0.0;
+  // The first change closes the trip carried into the range, which is not counted.
+  const double closed = s.closed[l] - (s.carried[l] != 0.0 && s.trades[l] > 0.0 ? 1.0 : 0.0);
+  at(Metric::kWinRate) = closed > 0.0 ? s.won[l] / closed : 0.0;
 }
 
-//! Metrics of 8 sets whose positions start at `pos` (row t at pos + t*stride); writes the first
-//! `n_valid` metric rows.
-//! `inv_count[t]` is 1/t, shared by all groups.
-void run_lanes(const PreparedSeries& series, const double* inv_count, const std::int8_t* pos, std::int64_t stride,
-               double cost, int n_valid, double* metrics) {
-  const std::int64_t n_bars = series.size();
-  const double* r = series.returns();
+//! The state before the first return bar of a range, given the positions held before it.
+//! A trip already open there (h_before != 0) opened before the range and is not counted: its
+//! growth starts as NaN, so its close never counts as a win (NaN > 1 is false), and finish_lane
+//! removes its close from the closed count. In the whole history h_before = 0.
+LaneState start_state(VecD h_before) {
   LaneState s;
-  for (std::int64_t t = 1; t < n_bars; ++t) step(s, simd::load_i8(pos + (t - 1) * stride), r[t], cost, inv_count[t]);
-  for (int l = 0; l < n_valid; ++l) finish_lane(s, l, static_cast<double>(n_bars - 1), metrics + l * kNumMetrics);
+  s.prev_h = h_before;
+  s.carried = simd::select(h_before != 0.0, simd::splat(1.0), VecD{});
+  s.trip = simd::select(h_before != 0.0, simd::splat(std::numeric_limits<double>::quiet_NaN()), s.trip);
+  return s;
+}
+
+//! Metrics of 8 sets over the return bars `returns`: pos.row(t) points at their positions
+//! decided at bar t (pos.n_sets is the row stride). Writes the first `n_valid` metric rows.
+//! `inv_count[k]` is 1/k, shared by all groups.
+void run_lanes(const PreparedSeries& series, const double* inv_count, PositionRows pos, BarRange returns,
+               double cost, int n_valid, double* metrics) {
+  const double* r = series.returns();
+  LaneState s = start_state(returns.begin >= 2 ? simd::load_i8(pos.row(returns.begin - 2)) : VecD{});
+  for (std::int64_t t = returns.begin; t < returns.end; ++t)
+    step(s, simd::load_i8(pos.row(t - 1)), r[t], cost, inv_count[t - returns.begin + 1]);
+  for (int l = 0; l < n_valid; ++l) finish_lane(s, l, static_cast<double>(returns.size()), metrics + l * kNumMetrics);
 }
 
 }  // namespace
@@ -122,20 +138,32 @@ int metric_index(std::string_view name) {
 void backtest_metrics(const PreparedSeries& series, const std::int8_t* pos, int n_sets, double cost_per_unit,
                       double* metrics) {
   if (n_sets < 0) throw KernelError("backtest_metrics: negative n_sets");
-  const std::int64_t n_bars = series.size();
-  std::vector<double> inv_count(static_cast<std::size_t>(n_bars));
-  for (std::int64_t t = 1; t < n_bars; ++t) inv_count[t] = 1.0 / static_cast<double>(t);
+  backtest_metrics_range(series, PositionRows{pos, n_sets, {0, series.size()}}, cost_per_unit, {1, series.size()},
+                         metrics);
+}
+
+void backtest_metrics_range(const PreparedSeries& series, PositionRows pos, double cost_per_unit, BarRange returns,
+                            double* metrics) {
+  check_range(returns, 1, series.size(), "backtest_metrics_range");
+  if (returns.empty()) throw KernelError("backtest_metrics_range: empty range of return bars");
+  if (pos.n_sets < 0) throw KernelError("backtest_metrics_range: negative n_sets");
+  const BarRange decided = decided_bars_for(returns);
+  if (!pos.bars.contains(decided))
+    throw KernelError("backtest_metrics_range: the positions do not cover the bars the returns need");
+  std::vector<double> inv_count(static_cast<std::size_t>(returns.size() + 1));
+  for (std::int64_t k = 1; k <= returns.size(); ++k) inv_count[k] = 1.0 / static_cast<double>(k);
+  const int n_sets = pos.n_sets;
   const int full = n_sets / kW * kW;
   for (int j = 0; j < full; j += kW)
-    run_lanes(series, inv_count.data(), pos + j, n_sets, cost_per_unit, kW,
+    run_lanes(series, inv_count.data(), PositionRows{pos.data + j, n_sets, pos.bars}, returns, cost_per_unit, kW,
               metrics + static_cast<std::ptrdiff_t>(j) * kNumMetrics);
   const int rest = n_sets - full;
   if (rest == 0) return;
   // The last partial group runs on a zero-padded copy, so the vector loop never reads past a row.
-  std::vector<std::int8_t> padded(static_cast<std::size_t>(n_bars) * kW, 0);
-  for (std::int64_t t = 0; t < n_bars; ++t)
-    std::copy_n(pos + t * n_sets + full, rest, padded.begin() + t * kW);
-  run_lanes(series, inv_count.data(), padded.data(), kW, cost_per_unit, rest,
+  std::vector<std::int8_t> padded(static_cast<std::size_t>(decided.size()) * kW, 0);
+  for (std::int64_t t = decided.begin; t < decided.end; ++t)
+    std::copy_n(pos.row(t) + full, rest, padded.begin() + (t - decided.begin) * kW);
+  run_lanes(series, inv_count.data(), PositionRows{padded.data(), kW, decided}, returns, cost_per_unit, rest,
             metrics + static_cast<std::ptrdiff_t>(full) * kNumMetrics);
 }
 

@@ -33,28 +33,37 @@ double sample_std(const std::vector<double>& x) {
 std::array<double, kNumMetrics> backtest_metrics_ref(const PreparedSeries& series,
                                                      std::span<const std::int8_t> pos,
                                                      double cost_per_unit) {
+  return backtest_metrics_range_ref(series, pos, cost_per_unit, {1, series.size()});
+}
+
+std::array<double, kNumMetrics> backtest_metrics_range_ref(const PreparedSeries& series,
+                                                           std::span<const std::int8_t> pos,
+                                                           double cost_per_unit, BarRange returns) {
   const std::int64_t n_bars = series.size();
   if (static_cast<std::int64_t>(pos.size()) != n_bars)
     throw KernelError("backtest_metrics_ref: position path length differs from the series length");
+  check_range(returns, 1, n_bars, "backtest_metrics_range_ref");
+  if (returns.empty()) throw KernelError("backtest_metrics_range_ref: empty range of return bars");
+  const std::int64_t b = returns.begin, e = returns.end;
   const double* r = series.returns();
-  const double n = static_cast<double>(n_bars - 1);  // number of return bars
+  const double n = static_cast<double>(e - b);  // number of return bars
 
-  // ---- held positions and net returns, bars 1..T-1 ----
+  // ---- held positions of the full history (h[0] = 0), net returns of bars b..e-1 ----
   std::vector<double> held(static_cast<std::size_t>(n_bars), 0.0);
   for (std::int64_t t = 1; t < n_bars; ++t) held[t] = pos[t - 1];
   std::vector<double> net;
-  for (std::int64_t t = 1; t < n_bars; ++t)
+  for (std::int64_t t = b; t < e; ++t)
     net.push_back(held[t] * r[t] - cost_per_unit * std::abs(held[t] - held[t - 1]));
 
-  // ---- equity curve, E[0] = 1 ----
-  std::vector<double> equity(static_cast<std::size_t>(n_bars), 1.0);
-  for (std::int64_t t = 1; t < n_bars; ++t) equity[t] = equity[t - 1] * (1.0 + net[t - 1]);
+  // ---- equity curve from 1 at the range start: equity[i] is E after i bars of the range ----
+  std::vector<double> equity(net.size() + 1, 1.0);
+  for (std::size_t i = 1; i < equity.size(); ++i) equity[i] = equity[i - 1] * (1.0 + net[i - 1]);
 
   std::array<double, kNumMetrics> m{};
   auto at = [&m](Metric k) -> double& { return m[static_cast<int>(k)]; };
 
   // ---- return metrics ----
-  const double final_equity = equity[n_bars - 1];
+  const double final_equity = equity.back();
   at(Metric::kTotalReturn) = final_equity - 1.0;
   // An equity at or below zero is ruin; the annualised rate is then -100%.
   at(Metric::kCagr) = final_equity > 0.0 ? std::pow(final_equity, kBarsPerYear / n) - 1.0 : -1.0;
@@ -71,16 +80,16 @@ std::array<double, kNumMetrics> backtest_metrics_ref(const PreparedSeries& serie
 
   // ---- drawdown ----
   double peak = 1.0, mdd = 0.0;
-  for (std::int64_t t = 0; t < n_bars; ++t) {
-    if (equity[t] > peak) peak = equity[t];
-    if (1.0 - equity[t] / peak > mdd) mdd = 1.0 - equity[t] / peak;
+  for (double v : equity) {
+    if (v > peak) peak = v;
+    if (1.0 - v / peak > mdd) mdd = 1.0 - v / peak;
   }
   at(Metric::kMaxDrawdown) = mdd;
   at(Metric::kCalmar) = mdd > 0.0 ? at(Metric::kCagr) / mdd : 0.0;
 
-  // ---- trading activity ----
+  // ---- trading activity; the first bar's change is from the position held before the range ----
   double trades = 0.0, turnover = 0.0, exposed = 0.0;
-  for (std::int64_t t = 1; t < n_bars; ++t) {
+  for (std::int64_t t = b; t < e; ++t) {
     if (held[t] != held[t - 1]) trades += 1.0;
     turnover += std::abs(held[t] - held[t - 1]);
     if (held[t] != 0.0) exposed += 1.0;
@@ -89,18 +98,18 @@ std::array<double, kNumMetrics> backtest_metrics_ref(const PreparedSeries& serie
   at(Metric::kTurnover) = turnover;
   at(Metric::kExposure) = exposed / n;
 
-  // ---- round trips: open at the first bar held non-zero, close at the first bar held differently ----
+  // ---- round trips: open at a bar of the range held non-zero and differently from the bar
+  // before, close at the first later bar of the range held differently ----
   // A trip is charged the cost of opening it (in its entry bar) and of closing it, so a flip's
   // 2k is split between the trip it closes and the trip it opens.
-  const double* r_all = series.returns();
   double closed = 0.0, won = 0.0;
-  for (std::int64_t t = 1; t < n_bars; ++t) {
+  for (std::int64_t t = b; t < e; ++t) {
     if (held[t] == 0.0 || held[t] == held[t - 1]) continue;
     // A trip opens at bar t; find its exit bar (the first bar held differently), if any.
-    double growth = 1.0 + held[t] * r_all[t] - cost_per_unit * std::abs(held[t]);
+    double growth = 1.0 + held[t] * r[t] - cost_per_unit * std::abs(held[t]);
     std::int64_t exit = t + 1;
-    while (exit < n_bars && held[exit] == held[t]) growth *= 1.0 + held[t] * r_all[exit++];
-    if (exit == n_bars) break;  // still open at the end: not counted
+    while (exit < e && held[exit] == held[t]) growth *= 1.0 + held[t] * r[exit++];
+    if (exit == e) break;  // still open at the end of the range: not counted
     growth *= 1.0 - cost_per_unit * std::abs(held[t]);
     closed += 1.0;
     if (growth > 1.0) won += 1.0;

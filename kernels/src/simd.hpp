@@ -35,6 +35,13 @@ inline VecD vabs(VecD a) { return reinterpret_cast<VecD>(reinterpret_cast<Mask>(
 //! acc + 1 in the lanes where m is set (one masked add; counts accumulate as exact doubles).
 inline VecD count_where(Mask m, VecD acc) { return m ? acc + 1.0 : acc; }
 
+//! True when every lane of m is set.
+inline bool all_set(Mask m) {
+  bool all = true;
+  for (int l = 0; l < kWidth; ++l) all = all && m[l] != 0;
+  return all;
+}
+
 //! Eight consecutive doubles (unaligned).
 inline VecD load(const double* p) {
   VecD v;

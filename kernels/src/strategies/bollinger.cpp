@@ -15,6 +15,8 @@ namespace {
 
 constexpr std::array<ParamDef, 2> kParams = {{{"window", true, 2, 10000}, {"k", false, 0.1, 10}}};
 constexpr std::array<int, 1> kWindowParams = {0};
+//! Bars looked back first for a bar that forces the position (doubled as needed).
+constexpr std::int64_t kLookback = 64;
 
 //! One bar of the band rule for 8 sets in positions p, given close c, means m, half-widths ks.
 inline VecD band_step(VecD p, VecD c, VecD m, VecD ks, Mask short_ok) {
@@ -31,23 +33,28 @@ class Bollinger final : public Strategy {
   std::string_view kind() const override { return "bollinger"; }
   std::span<const ParamDef> params() const override { return kParams; }
 
-  void positions(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
-                 std::int8_t* pos_out) const override {
+  // The band state persists, so a range first replays each lane from the latest bar before it
+  // where its position was forced (sweep_with_state); the bands cover only the bars replayed
+  // and the range, plus the start of their anchor blocks.
+  void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
+                       BarRange bars, std::int8_t* pos_out) const override {
+    check_block(series, n_sets, bars, "bollinger");
     const WindowColumns cols(sets, n_sets, 2, kWindowParams);
-    const std::int64_t n = series.size();
     const int nw = cols.count();
-    std::vector<double> mean(static_cast<std::size_t>(n * nw), 0.0), sd(mean.size(), 0.0);
-    for (int i = 0; i < nw; ++i) rolling_mean_std(series.close(), n, cols.window(i), i, nw, mean.data(), sd.data());
-
     const std::vector<double> k = real_params(sets, n_sets, 2, 1);
     const std::vector<double> start = cols.start_bars(1);
     const Mask short_ok = Mask{} - (mode == PositionMode::kLongShort ? 1 : 0);
-    sweep_groups(n_sets, n, pos_out, [&](std::int64_t t, int j0, VecD prev) {
-      const simd::VecI32 col = simd::load_i32(cols.columns(0).data() + j0);
-      const VecD m = simd::gather(mean.data() + t * nw, col);
-      const VecD s = simd::gather(sd.data() + t * nw, col);
-      const VecD p = band_step(prev, simd::splat(series.close()[t]), m, simd::load(k.data() + j0) * s, short_ok);
-      return simd::select(simd::splat(static_cast<double>(t)) >= simd::load(start.data() + j0), p, VecD{});
+    sweep_with_state(n_sets, bars, mode, pos_out, kLookback, [&](std::int64_t first) {
+      const BarRange rows{first, bars.end};
+      std::vector<double> mean(static_cast<std::size_t>(rows.size() * nw), 0.0), sd(mean.size(), 0.0);
+      for (int i = 0; i < nw; ++i) rolling_mean_std(series.close(), rows, cols.window(i), i, nw, mean.data(), sd.data());
+      return [&, first, mean = std::move(mean), sd = std::move(sd)](std::int64_t t, int j0, VecD prev) {
+        const simd::VecI32 col = simd::load_i32(cols.columns(0).data() + j0);
+        const VecD m = simd::gather(mean.data() + (t - first) * nw, col);
+        const VecD s = simd::gather(sd.data() + (t - first) * nw, col);
+        const VecD p = band_step(prev, simd::splat(series.close()[t]), m, simd::load(k.data() + j0) * s, short_ok);
+        return simd::select(simd::splat(static_cast<double>(t)) >= simd::load(start.data() + j0), p, VecD{});
+      };
     });
   }
 
@@ -76,14 +83,18 @@ class Bollinger final : public Strategy {
   }
 
  private:
-  // Rolling mean and population std of window w into column `col` of time-major tables.
+  // Rolling mean and population std of window w into column `col` of time-major tables whose
+  // row t - rows.begin holds bar t (bars before w - 1 are left as they are).
   // Sums are of deviations from an anchor (the window mean at the last restart), and the anchor
   // is refreshed every max(w, 32) bars: sum-of-squares of raw prices would cancel badly, and
   // the refresh bounds the drift of the add/remove updates at O(w) extra work per w bars.
-  static void rolling_mean_std(const double* c, std::int64_t n, int w, int col, int nw, double* mean, double* sd) {
+  // Restarts are at bars w - 1 + i*block whatever the rows, so a bar's values do not depend on
+  // the range asked for: a range starts at the restart before its first bar.
+  static void rolling_mean_std(const double* c, BarRange rows, int w, int col, int nw, double* mean, double* sd) {
     const std::int64_t block = std::max(w, 32);
     const double inv_w = 1.0 / w;
-    for (std::int64_t first = w - 1; first < n; first += block) {
+    const std::int64_t from = std::max<std::int64_t>(rows.begin, w - 1);
+    for (std::int64_t first = w - 1 + (from - (w - 1)) / block * block; first < rows.end; first += block) {
       double anchor = 0.0;
       for (std::int64_t i = first - w + 1; i <= first; ++i) anchor += c[i];
       anchor /= w;
@@ -92,17 +103,18 @@ class Bollinger final : public Strategy {
         s1 += c[i] - anchor;
         s2 += (c[i] - anchor) * (c[i] - anchor);
       }
-      const std::int64_t last = std::min(first + block, n);
+      const std::int64_t last = std::min(first + block, rows.end);
       for (std::int64_t t = first; t < last; ++t) {
         if (t > first) {
           const double in = c[t] - anchor, out = c[t - w] - anchor;
           s1 += in - out;
           s2 += in * in - out * out;
         }
+        if (t < rows.begin) continue;
         const double mu = s1 * inv_w;
-        mean[t * nw + col] = anchor + mu;
+        mean[(t - rows.begin) * nw + col] = anchor + mu;
         const double var = s2 * inv_w - mu * mu;
-        sd[t * nw + col] = var > 0.0 ? std::sqrt(var) : 0.0;
+        sd[(t - rows.begin) * nw + col] = var > 0.0 ? std::sqrt(var) : 0.0;
       }
     }
   }

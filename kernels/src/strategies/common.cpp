@@ -55,12 +55,17 @@ std::vector<double> WindowColumns::start_bars(int offset) const {
   return start;
 }
 
-void crossover_positions(const double* table, int n_cols, const WindowColumns& cols, int n_sets,
-                         std::int64_t n_bars, PositionMode mode, std::int8_t* pos) {
+void check_block(const PreparedSeries& series, int n_sets, BarRange bars, std::string_view who) {
+  if (n_sets < 0) throw KernelError(std::string(who) + ": negative n_sets");
+  check_range(bars, 0, series.size(), who);
+}
+
+void crossover_positions(const double* table, int n_cols, const WindowColumns& cols, int n_sets, BarRange bars,
+                         PositionMode mode, std::int8_t* pos) {
   const std::vector<double> start = cols.start_bars(1);
   const VecD below = simd::splat(mode == PositionMode::kLongShort ? -1.0 : 0.0);
-  sweep_groups(n_sets, n_bars, pos, [&](std::int64_t t, int j0, VecD) {
-    const double* row = table + t * n_cols;
+  sweep_groups(n_sets, bars, pos, [&](std::int64_t t, int j0, VecD) {
+    const double* row = table + (t - bars.begin) * n_cols;
     const VecD x = simd::gather(row, simd::load_i32(cols.columns(0).data() + j0));
     const VecD y = simd::gather(row, simd::load_i32(cols.columns(1).data() + j0));
     VecD p = simd::select(less(x, y), below, VecD{});

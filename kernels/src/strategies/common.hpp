@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "../simd.hpp"
@@ -64,17 +65,20 @@ class WindowColumns {
   std::vector<std::vector<std::int32_t>> columns_;  // [slot][set]
 };
 
-//! Fills pos (time-major) with p = group(t, j0, state) for every bar t and every group of 8 sets
-//! starting at set j0. Time is the outer loop so each bar's row is written contiguously; `state`
-//! is the group's previous positions (flat before bar 0) for rules that carry state. The group
-//! is responsible for returning 0 in warm-up lanes.
+//! Throws KernelError unless n_sets >= 0 and `bars` lies inside the series.
+void check_block(const PreparedSeries& series, int n_sets, BarRange bars, std::string_view who);
+
+//! Number of lane groups of a block of n_sets sets.
+inline int group_count(int n_sets) { return padded_size(n_sets) / kWidth; }
+
+//! Fills the rows of `bars` (row t - bars.begin of pos, time-major) with p = group(t, j0, state)
+//! for every group of 8 sets starting at set j0, where state[g] is the group's previous
+//! positions, updated in place. Time is the outer loop so each row is written contiguously.
 template <class Group>
-void sweep_groups(int n_sets, std::int64_t n_bars, std::int8_t* pos, Group&& group) {
-  const int n_groups = padded_size(n_sets) / kWidth;
-  std::vector<VecD> state(static_cast<std::size_t>(n_groups), VecD{});
-  for (std::int64_t t = 0; t < n_bars; ++t) {
-    std::int8_t* row = pos + t * n_sets;
-    for (int g = 0; g < n_groups; ++g) {
+void sweep_rows(int n_sets, BarRange bars, std::int8_t* pos, std::vector<VecD>& state, Group&& group) {
+  for (std::int64_t t = bars.begin; t < bars.end; ++t) {
+    std::int8_t* row = pos + (t - bars.begin) * n_sets;
+    for (int g = 0; g < group_count(n_sets); ++g) {
       const int j0 = g * kWidth;
       state[g] = group(t, j0, state[g]);
       simd::store_i8_n(row + j0, state[g], std::min(kWidth, n_sets - j0));
@@ -82,9 +86,65 @@ void sweep_groups(int n_sets, std::int64_t n_bars, std::int8_t* pos, Group&& gro
   }
 }
 
-//! Stateless crossover rule on a time-major table: +1 when table[t][a[j]] > table[t][b[j]],
-//! -1 when below (long_short only), 0 otherwise or before start[j].
-void crossover_positions(const double* table, int n_cols, const WindowColumns& cols, int n_sets,
-                         std::int64_t n_bars, PositionMode mode, std::int8_t* pos);
+//! sweep_rows from a flat state: exact for rules without state (the previous position is
+//! ignored), and for any rule when bars.begin = 0 (the book is flat before bar 0). The group is
+//! responsible for returning 0 in warm-up lanes.
+template <class Group>
+void sweep_groups(int n_sets, BarRange bars, std::int8_t* pos, Group&& group) {
+  std::vector<VecD> state(static_cast<std::size_t>(group_count(n_sets)), VecD{});
+  sweep_rows(n_sets, bars, pos, state, group);
+}
+
+//! The position of the 8 lanes of group j0 after bar begin-1 for a rule with state. A bar
+//! where a lane's rule gives the same position from every reachable previous position (0, 1,
+//! and -1 when `short_states`) forces that lane: warm-up bars do, and so does any bar whose
+//! signal decides the position outright. Searching back from begin-1 to the latest bar s at or
+//! after `first` from which every lane has met a forcing bar, the replay from s with any state
+//! is exact after those bars. From bar 0 the replay starts flat, which is exact too. Returns
+//! false when first > 0 and no such s was found (the caller then looks further back).
+template <class Group>
+bool replay_group(int j0, std::int64_t first, std::int64_t begin, bool short_states, Group& group, VecD& state) {
+  Mask forced{};
+  std::int64_t s = begin;
+  while (s > first && !simd::all_set(forced)) {
+    --s;
+    const VecD flat = group(s, j0, VecD{});
+    Mask same = flat == group(s, j0, simd::splat(1.0));
+    if (short_states) same &= flat == group(s, j0, simd::splat(-1.0));
+    forced |= same;
+  }
+  if (!simd::all_set(forced) && s > 0) return false;
+  state = VecD{};
+  for (std::int64_t t = s; t < begin; ++t) state = group(t, j0, state);
+  return true;
+}
+
+//! Positions of a rule with state (the position persists between signals) over `bars`.
+//! make_group(first) builds the rule's tables for the bars [first, bars.end) and returns its
+//! group function (as for sweep_rows). The look-back starts at `lookback` bars and doubles until
+//! every group's state at bars.begin is known (replay_group), so the work is the range plus the
+//! few bars back to a forcing bar in the usual case, and never more than the whole history.
+template <class MakeGroup>
+void sweep_with_state(int n_sets, BarRange bars, PositionMode mode, std::int8_t* pos, std::int64_t lookback,
+                      MakeGroup&& make_group) {
+  std::vector<VecD> state(static_cast<std::size_t>(group_count(n_sets)), VecD{});
+  for (std::int64_t back = std::max<std::int64_t>(lookback, 1);; back *= 2) {
+    const std::int64_t first = std::max<std::int64_t>(0, bars.begin - back);
+    auto group = make_group(first);
+    bool known = true;
+    for (int g = 0; g < group_count(n_sets) && known; ++g)
+      known = replay_group(g * kWidth, first, bars.begin, mode == PositionMode::kLongShort, group, state[g]);
+    if (known) {
+      sweep_rows(n_sets, bars, pos, state, group);
+      return;
+    }
+  }
+}
+
+//! Stateless crossover rule on a time-major table whose row t - bars.begin holds bar t:
+//! +1 when table[t][a[j]] > table[t][b[j]], -1 when below (long_short only), 0 otherwise or
+//! before start[j]. Writes the rows of `bars`.
+void crossover_positions(const double* table, int n_cols, const WindowColumns& cols, int n_sets, BarRange bars,
+                         PositionMode mode, std::int8_t* pos);
 
 }  // namespace qg::kernels::detail

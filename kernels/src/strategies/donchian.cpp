@@ -14,6 +14,8 @@ namespace {
 
 constexpr std::array<ParamDef, 2> kParams = {{{"entry", true, 1, 10000}, {"exit", true, 1, 10000}}};
 constexpr std::array<int, 2> kWindowParams = {0, 1};
+//! Bars looked back first for a bar that forces the position (doubled as needed).
+constexpr std::int64_t kLookback = 64;
 
 //! Channel values of 8 sets at one bar.
 struct Channels {
@@ -35,29 +37,29 @@ class Donchian final : public Strategy {
   std::string_view kind() const override { return "donchian"; }
   std::span<const ParamDef> params() const override { return kParams; }
 
-  void positions(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
-                 std::int8_t* pos_out) const override {
+  // The channel state persists, so a range first replays each lane from the latest bar before
+  // it where its position was forced (sweep_with_state); the channels of the bars replayed and
+  // of the range come from the sparse tables, O(1) each.
+  void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
+                       BarRange bars, std::int8_t* pos_out) const override {
+    check_block(series, n_sets, bars, "donchian");
     const WindowColumns cols(sets, n_sets, 2, kWindowParams);
-    const std::int64_t n = series.size();
     const int nw = cols.count();
-    std::vector<double> upper(static_cast<std::size_t>(n * nw), 0.0), lower(upper.size(), 0.0);
-    for (int i = 0; i < nw; ++i) {
-      const int w = cols.window(i);
-      for (std::int64_t t = w; t < n; ++t) {
-        upper[t * nw + i] = series.max_high(t - w, t - 1);
-        lower[t * nw + i] = series.min_low(t - w, t - 1);
-      }
-    }
     const std::vector<double> start = cols.start_bars(0);
     const Mask short_ok = Mask{} - (mode == PositionMode::kLongShort ? 1 : 0);
-    sweep_groups(n_sets, n, pos_out, [&](std::int64_t t, int j0, VecD prev) {
-      const simd::VecI32 ce = simd::load_i32(cols.columns(0).data() + j0);
-      const simd::VecI32 cx = simd::load_i32(cols.columns(1).data() + j0);
-      const double* u = upper.data() + t * nw;
-      const double* l = lower.data() + t * nw;
-      const Channels ch{simd::gather(u, ce), simd::gather(l, ce), simd::gather(u, cx), simd::gather(l, cx)};
-      const VecD p = channel_step(prev, simd::splat(series.close()[t]), ch, short_ok);
-      return simd::select(simd::splat(static_cast<double>(t)) >= simd::load(start.data() + j0), p, VecD{});
+    sweep_with_state(n_sets, bars, mode, pos_out, kLookback, [&](std::int64_t first) {
+      const BarRange rows{first, bars.end};
+      std::vector<double> upper(static_cast<std::size_t>(rows.size() * nw), 0.0), lower(upper.size(), 0.0);
+      for (int i = 0; i < nw; ++i) channel_column(series, rows, cols.window(i), i, nw, upper.data(), lower.data());
+      return [&, first, upper = std::move(upper), lower = std::move(lower)](std::int64_t t, int j0, VecD prev) {
+        const simd::VecI32 ce = simd::load_i32(cols.columns(0).data() + j0);
+        const simd::VecI32 cx = simd::load_i32(cols.columns(1).data() + j0);
+        const double* u = upper.data() + (t - first) * nw;
+        const double* l = lower.data() + (t - first) * nw;
+        const Channels ch{simd::gather(u, ce), simd::gather(l, ce), simd::gather(u, cx), simd::gather(l, cx)};
+        const VecD p = channel_step(prev, simd::splat(series.close()[t]), ch, short_ok);
+        return simd::select(simd::splat(static_cast<double>(t)) >= simd::load(start.data() + j0), p, VecD{});
+      };
     });
   }
 
@@ -79,6 +81,16 @@ class Donchian final : public Strategy {
   }
 
  private:
+  // Channels of window w into column `col` of time-major tables whose row t - rows.begin holds
+  // bar t (bars before w are left as they are).
+  static void channel_column(const PreparedSeries& series, BarRange rows, int w, int col, int nw, double* upper,
+                             double* lower) {
+    for (std::int64_t t = std::max<std::int64_t>(rows.begin, w); t < rows.end; ++t) {
+      upper[(t - rows.begin) * nw + col] = series.max_high(t - w, t - 1);
+      lower[(t - rows.begin) * nw + col] = series.min_low(t - w, t - 1);
+    }
+  }
+
   // max(high[t-w..t-1]) by a direct loop.
   static double highest(const PreparedSeries& s, std::int64_t t, int w) {
     double v = s.high()[t - w];

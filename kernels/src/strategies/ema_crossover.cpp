@@ -18,11 +18,13 @@ class EmaCrossover final : public Strategy {
   std::string_view kind() const override { return "ema_crossover"; }
   std::span<const ParamDef> params() const override { return kParams; }
 
-  void positions(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
-                 std::int8_t* pos_out) const override {
+  // The EMA recursion runs from bar 0; only the rows of the range are stored.
+  void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
+                       BarRange bars, std::int8_t* pos_out) const override {
+    check_block(series, n_sets, bars, "ema_crossover");
     const WindowColumns cols(sets, n_sets, 2, kWindowParams);
-    const std::vector<double> table = ema_table(series, cols);
-    crossover_positions(table.data(), cols.count(), cols, n_sets, series.size(), mode, pos_out);
+    const std::vector<double> table = ema_table(series, cols, bars);
+    crossover_positions(table.data(), cols.count(), cols, n_sets, bars, mode, pos_out);
   }
 
   std::vector<std::int8_t> positions_ref(const PreparedSeries& series, std::span<const double> set,
@@ -39,20 +41,20 @@ class EmaCrossover final : public Strategy {
   }
 
  private:
-  // Time-major EMA of every distinct window; the inner loop runs across windows, so the
-  // recursion of each window overlaps with the others'.
-  static std::vector<double> ema_table(const PreparedSeries& series, const WindowColumns& cols) {
-    const std::int64_t n = series.size();
+  // Time-major EMA of every distinct window for the bars of `bars` (row t - bars.begin); the
+  // inner loop runs across windows, so the recursion of each window overlaps with the others'.
+  static std::vector<double> ema_table(const PreparedSeries& series, const WindowColumns& cols, BarRange bars) {
     const int nw = cols.count();
     const double* c = series.close();
     std::vector<double> alpha(static_cast<std::size_t>(nw));
     for (int i = 0; i < nw; ++i) alpha[i] = 2.0 / (cols.window(i) + 1.0);
-    std::vector<double> table(static_cast<std::size_t>(n * nw));
-    for (int i = 0; i < nw; ++i) table[i] = c[0];
-    for (std::int64_t t = 1; t < n; ++t) {
-      const double* prev = table.data() + (t - 1) * nw;
-      double* cur = table.data() + t * nw;
+    std::vector<double> table(static_cast<std::size_t>(bars.size() * nw));
+    std::vector<double> prev(static_cast<std::size_t>(nw), c[0]), cur(prev.size());
+    if (bars.begin == 0 && !bars.empty()) std::copy(prev.begin(), prev.end(), table.begin());
+    for (std::int64_t t = 1; t < bars.end; ++t) {
       for (int i = 0; i < nw; ++i) cur[i] = alpha[i] * c[t] + (1.0 - alpha[i]) * prev[i];
+      std::swap(prev, cur);
+      if (t >= bars.begin) std::copy(prev.begin(), prev.end(), table.begin() + (t - bars.begin) * nw);
     }
     return table;
   }

@@ -17,15 +17,15 @@ class Momentum final : public Strategy {
   std::string_view kind() const override { return "momentum"; }
   std::span<const ParamDef> params() const override { return kParams; }
 
-  void positions(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
-                 std::int8_t* pos_out) const override {
+  void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
+                       BarRange bars, std::int8_t* pos_out) const override {
+    check_block(series, n_sets, bars, "momentum");
     const std::vector<std::int32_t> lookback = int_params(sets, n_sets, 1, 0);
     if (n_sets > 0 && *std::min_element(lookback.begin(), lookback.end()) < 1)
       throw KernelError("momentum: lookback below 1");
-    const std::int64_t n = series.size();
     const double* c = series.close();
     const VecD below = simd::splat(mode == PositionMode::kLongShort ? -1.0 : 0.0);
-    sweep_groups(n_sets, n, pos_out, [&](std::int64_t t, int j0, VecD) {
+    sweep_groups(n_sets, bars, pos_out, [&](std::int64_t t, int j0, VecD) {
       // The lagged close is gathered at an index clamped to 0 and masked before t = L.
       const simd::VecI32 lb = simd::load_i32(lookback.data() + j0);
       const simd::VecI32 lag = simd::splat_i32(static_cast<std::int32_t>(t)) - lb;

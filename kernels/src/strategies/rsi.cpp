@@ -16,6 +16,8 @@ namespace {
 constexpr std::array<ParamDef, 3> kParams = {
     {{"period", true, 2, 10000}, {"lower", false, 0, 100}, {"upper", false, 0, 100}}};
 constexpr std::array<int, 1> kWindowParams = {0};
+//! Bars looked back first for a bar that forces the position (doubled as needed).
+constexpr std::int64_t kLookback = 64;
 
 //! RSI from the two Wilder averages.
 inline double rsi_value(double avg_gain, double avg_loss) {
@@ -33,22 +35,27 @@ class Rsi final : public Strategy {
     return {};
   }
 
-  void positions(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
-                 std::int8_t* pos_out) const override {
+  // The position persists between thresholds, so a range first replays each lane from the
+  // latest bar before it where its position was forced (sweep_with_state). Wilder's averages
+  // are recursive: they run from bar 0, and only the rows replayed and the range are stored.
+  void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
+                       BarRange bars, std::int8_t* pos_out) const override {
+    check_block(series, n_sets, bars, "rsi");
     const WindowColumns cols(sets, n_sets, 3, kWindowParams);
-    const std::int64_t n = series.size();
     const int nw = cols.count();
-    std::vector<double> table(static_cast<std::size_t>(n * nw), 50.0);
-    for (int i = 0; i < nw; ++i) wilder_column(series.close(), n, cols.window(i), i, nw, table.data());
-
     const std::vector<double> lower = real_params(sets, n_sets, 3, 1), upper = real_params(sets, n_sets, 3, 2);
     const std::vector<double> start = cols.start_bars(0);
     const VecD above = simd::splat(mode == PositionMode::kLongShort ? -1.0 : 0.0);
-    sweep_groups(n_sets, n, pos_out, [&](std::int64_t t, int j0, VecD prev) {
-      const VecD v = simd::gather(table.data() + t * nw, simd::load_i32(cols.columns(0).data() + j0));
-      VecD p = simd::select(greater(v, simd::load(upper.data() + j0)), above, prev);
-      p = simd::select(less(v, simd::load(lower.data() + j0)), simd::splat(1.0), p);  // "RSI < lower" wins
-      return simd::select(simd::splat(static_cast<double>(t)) >= simd::load(start.data() + j0), p, VecD{});
+    sweep_with_state(n_sets, bars, mode, pos_out, kLookback, [&](std::int64_t first) {
+      const BarRange rows{first, bars.end};
+      std::vector<double> table(static_cast<std::size_t>(rows.size() * nw), 50.0);
+      for (int i = 0; i < nw; ++i) wilder_column(series.close(), rows, cols.window(i), i, nw, table.data());
+      return [&, first, table = std::move(table)](std::int64_t t, int j0, VecD prev) {
+        const VecD v = simd::gather(table.data() + (t - first) * nw, simd::load_i32(cols.columns(0).data() + j0));
+        VecD p = simd::select(greater(v, simd::load(upper.data() + j0)), above, prev);
+        p = simd::select(less(v, simd::load(lower.data() + j0)), simd::splat(1.0), p);  // "RSI < lower" wins
+        return simd::select(simd::splat(static_cast<double>(t)) >= simd::load(start.data() + j0), p, VecD{});
+      };
     });
   }
 
@@ -82,9 +89,10 @@ class Rsi final : public Strategy {
   }
 
  private:
-  // Wilder RSI of one period into column `col` of a time-major table (left as is before t = period).
-  static void wilder_column(const double* c, std::int64_t n, int period, int col, int nw, double* table) {
-    if (period >= n) return;
+  // Wilder RSI of one period into column `col` of a time-major table whose row t - rows.begin
+  // holds bar t (left as is before t = period). The recursion always starts at bar 1.
+  static void wilder_column(const double* c, BarRange rows, int period, int col, int nw, double* table) {
+    if (period >= rows.end) return;
     double gain = 0.0, loss = 0.0;
     for (std::int64_t t = 1; t <= period; ++t) {
       const double d = c[t] - c[t - 1];
@@ -93,12 +101,12 @@ class Rsi final : public Strategy {
     }
     gain /= period;
     loss /= period;
-    table[period * nw + col] = rsi_value(gain, loss);
-    for (std::int64_t t = period + 1; t < n; ++t) {
+    if (period >= rows.begin) table[(period - rows.begin) * nw + col] = rsi_value(gain, loss);
+    for (std::int64_t t = period + 1; t < rows.end; ++t) {
       const double d = c[t] - c[t - 1];
       gain = (gain * (period - 1) + (d > 0.0 ? d : 0.0)) / period;
       loss = (loss * (period - 1) + (d < 0.0 ? -d : 0.0)) / period;
-      table[t * nw + col] = rsi_value(gain, loss);
+      if (t >= rows.begin) table[(t - rows.begin) * nw + col] = rsi_value(gain, loss);
     }
   }
 };

@@ -72,14 +72,17 @@ class SmaCrossover final : public Strategy {
   // Grid sweeps list sets in lexicographic order, so a group of 8 lanes usually shares one
   // window (one scalar average) or takes 8 consecutive windows (one reversed vector load);
   // other groups gather. All three paths do the same arithmetic, so results are identical.
-  void positions(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
-                 std::int8_t* pos_out) const override {
+  // A range needs only the prefix sums behind its own bars, so its work is proportional to it.
+  void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
+                       BarRange bars, std::int8_t* pos_out) const override {
+    check_block(series, n_sets, bars, "sma_crossover");
+    if (n_sets == 0) return;
     const Windows fast(sets, n_sets, 0), slow(sets, n_sets, 1);
     std::vector<double> start(fast.w.size());
     for (std::size_t j = 0; j < start.size(); ++j) start[j] = std::max(fast.w[j], slow.w[j]) - 1;
     const double* prefix = series.close_prefix();
     const VecD below = simd::splat(mode == PositionMode::kLongShort ? -1.0 : 0.0);
-    sweep_groups(n_sets, series.size(), pos_out, [&](std::int64_t t, int j0, VecD) {
+    sweep_groups(n_sets, bars, pos_out, [&](std::int64_t t, int j0, VecD) {
       const VecD x = fast.means(prefix, t, j0), y = slow.means(prefix, t, j0);
       VecD p = simd::select(less(x, y), below, VecD{});
       p = simd::select(greater(x, y), simd::splat(1.0), p);

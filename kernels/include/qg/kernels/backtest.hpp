@@ -7,11 +7,23 @@
 //     the new position is first held: net[t] = h[t]*r[t] - k*|h[t] - h[t-1]|, t = 1..T-1;
 //     no forced exit at the end (pos[T-1] is never held);
 //   - metrics over the T-1 return bars t = 1..T-1 (warm-up included, flat).
+// Over a range of return bars [b, e) (1 <= b < e <= T; walk-forward windows), the positions are
+// still the full-history causal ones and the metrics are the same definitions applied to the
+// range's n = e - b bars only:
+//   - the first bar's cost is the change from the position held before the range,
+//     h[b-1] = pos[b-2] (0 when b = 1); trades and turnover count that change too;
+//   - equity starts at 1 at the range start: E[b-1] = 1, E[t] = E[t-1]*(1+net[t]); drawdown
+//     peaks start there; cagr annualises with n, mean/std/exposure are over the n bars;
+//   - round trips are those that open and close inside the range (entry bar and exit bar in
+//     [b, e)); a trip already open at b and one still open at e are not counted.
+// The whole history is the range [1, T), where both definitions coincide.
 #include <array>
 #include <cstdint>
 #include <span>
 #include <string_view>
 
+#include "qg/kernels/bar_range.hpp"
+#include "qg/kernels/position_rows.hpp"
 #include "qg/kernels/series.hpp"
 
 namespace qg::kernels {
@@ -54,5 +66,17 @@ void backtest_metrics(const PreparedSeries& series, const std::int8_t* pos, int 
 std::array<double, kNumMetrics> backtest_metrics_ref(const PreparedSeries& series,
                                                      std::span<const std::int8_t> pos,
                                                      double cost_per_unit);
+
+//! backtest_metrics over the return bars `returns` (1 <= begin < end <= T) with the range
+//! convention above. `pos` must cover decided_bars_for(returns); metrics: set-major
+//! (pos.n_sets * kNumMetrics). backtest_metrics is the case returns = [1, T).
+void backtest_metrics_range(const PreparedSeries& series, PositionRows pos, double cost_per_unit,
+                            BarRange returns, double* metrics);
+
+//! Plain-loop reference of backtest_metrics_range for one full-history position path
+//! (series.size() entries). backtest_metrics_ref is the case returns = [1, T).
+std::array<double, kNumMetrics> backtest_metrics_range_ref(const PreparedSeries& series,
+                                                           std::span<const std::int8_t> pos,
+                                                           double cost_per_unit, BarRange returns);
 
 }  // namespace qg::kernels

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "qg/kernels/bar_range.hpp"
 #include "qg/kernels/series.hpp"
 
 namespace qg::kernels {
@@ -36,13 +37,25 @@ class Strategy {
   virtual std::string invalid_reason(std::span<const double> set) const { (void)set; return {}; }
   //! Positions of `n_sets` parameter sets (set-major, n_sets * params().size() values) on one
   //! series. pos_out is time-major: pos_out[t * n_sets + j] in {-1, 0, 1} (never -1 in
-  //! kLongFlat). Bars where the indicator is undefined are flat.
-  virtual void positions(const PreparedSeries& series, const double* sets, int n_sets,
-                         PositionMode mode, std::int8_t* pos_out) const = 0;
+  //! kLongFlat). Bars where the indicator is undefined are flat. The range [0, T) of
+  //! positions_range.
+  void positions(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
+                 std::int8_t* pos_out) const;
+  //! The rows of positions() for the decided bars t in `bars` (0 <= begin <= end <= T), bit for
+  //! bit: pos_out[(t - bars.begin) * n_sets + j]. Positions stay the full-history causal ones
+  //! (warm-up from bar 0); the work is proportional to the range plus the look-back the rule
+  //! needs, except for recursive indicators, which run their recursion from bar 0 and store only
+  //! the range. Throws KernelError on a range outside the series.
+  virtual void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
+                               BarRange bars, std::int8_t* pos_out) const = 0;
   //! Plain-loop reference of positions() for one parameter set (series.size() entries).
   virtual std::vector<std::int8_t> positions_ref(const PreparedSeries& series,
                                                  std::span<const double> set,
                                                  PositionMode mode) const = 0;
+  //! Plain reference of positions_range for one parameter set: entries bars.begin..bars.end-1
+  //! of positions_ref.
+  std::vector<std::int8_t> positions_range_ref(const PreparedSeries& series, std::span<const double> set,
+                                               PositionMode mode, BarRange bars) const;
 };
 
 //! The strategy registered under `kind`, or nullptr.
