@@ -4,11 +4,10 @@
 #include <string>
 
 #include "qg/core/error.hpp"
-#include "qg/results/run_file.hpp"
 #include "qg/core/sha256.hpp"
-#include "temp_dir.hpp"
+#include "qg_testing/temp_dir.hpp"
 
-namespace qg::results {
+namespace qg {
 namespace {
 
 TEST(Sha256, AbcMatchesFips180Example) {
@@ -35,4 +34,4 @@ TEST(Sha256, FileDigestEqualsBytesDigestAcrossBufferBoundaries) {
 TEST(Sha256, MissingFileIsIoError) { EXPECT_THROW(sha256_file("/nonexistent/qg/file"), IoError); }
 
 }  // namespace
-}  // namespace qg::results
+}  // namespace qg
