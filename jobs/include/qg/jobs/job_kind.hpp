@@ -50,6 +50,9 @@ struct Candidate {
   std::int64_t combo = 0;
   std::string selected_by; // "highest sharpe", "row 12"
   std::vector<std::pair<std::string, double>> metrics;  // in metric order
+  //! The run's overfitting statistics when it has them (/overfitting: "dsr", "pbo", "psr",
+  //! "dsr_n_eff", "n_trials"), empty otherwise.
+  std::vector<std::pair<std::string, double>> overfitting;
   std::string job_name, spec_sha256, data_sha256;       // root attributes
   std::string run_sha256;                               // SHA-256 of the file's bytes now
   std::string results_digest;                           // RunReader::datasets_digest()
