@@ -1,6 +1,7 @@
 """Checks results/python/quantgrid_results.py against files written by write_results_fixture.
 
 usage: /usr/bin/python3 test_python_reader.py SWEEP.h5 [FUTURE.h5 [WALKFORWARD.h5]]
+With QG_KEEP_PLOT=DIR the walk-forward plot is also kept as DIR/wf.png, to look at.
 """
 
 import math
