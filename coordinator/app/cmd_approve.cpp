@@ -53,6 +53,8 @@ int cmd_approve(const ApproveArgs& args) {
   std::cout << "approved " << d.strategy << " " << d.mode << " on " << d.symbol << " (row " << d.row << ", "
             << d.selected_by << ")";
   for (const auto& [name, value] : d.params) std::cout << " " << name << "=" << value;
+  if (const std::string overfitting = live::overfitting_summary(d); !overfitting.empty())
+    std::cout << "\noverfitting: " << overfitting;
   std::cout << "\nversion " << d.version << ", expires " << iso_utc(d.expires_at) << "\nwrote " << args.out;
   if (!args.no_run_record) std::cout << " and " << args.run << ":/approvals/v" << d.version;
   std::cout << "\n";
