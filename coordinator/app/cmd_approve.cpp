@@ -22,7 +22,7 @@ int cmd_keys_generate(const KeysArgs& args) {
 
 int cmd_approve(const ApproveArgs& args) {
   // ---- validate ----
-  if (args.best.empty() == (args.row < 0)) throw ConfigError("approve: give exactly one of --best METRIC or --row N");
+  if (!args.best.empty() && args.row >= 0) throw ConfigError("approve: give at most one of --best METRIC or --row N");
   if (!(args.expires_hours > 0)) throw ConfigError("approve: --expires-in must be > 0 hours");
   if (std::filesystem::exists(args.out)) throw ConfigError(args.out + ": exists already (approval records are never replaced)");
   // ---- pick the candidate (the run's job kind decides what can be approved) ----
