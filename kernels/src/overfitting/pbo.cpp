@@ -131,7 +131,9 @@ void pbo_splits(std::span<const double> s1, std::span<const double> s2, std::siz
   // Tiles of trials whose block sums stay in cache while every split of the chunk reads them;
   // each split's Sharpe ratios land in is/oos (split-major) for the selection afterwards.
   constexpr std::size_t kTile = 256;
-  std::vector<double> is(count * n), oos(count * n);
+  // Reused per thread: a chunk's tables are megabytes, and every entry is written before use.
+  thread_local std::vector<double> is, oos;
+  is.resize(count * n), oos.resize(count * n);
   double a1[kTile], a2[kTile], b1[kTile], b2[kTile];
   for (std::size_t t0 = 0; t0 < n; t0 += kTile) {
     const std::size_t tn = std::min(kTile, n - t0);
