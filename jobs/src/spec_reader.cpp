@@ -97,8 +97,8 @@ MapReader root_reader(const YAML::Node& root, const std::string& origin, std::ve
 
 // ---- Field ----
 
-Field::Field(YAML::Node node, std::string path, YAML::Mark mark, const std::string& origin)
-    : node_(std::move(node)), path_(std::move(path)), mark_(mark), origin_(&origin) {}
+Field::Field(const YAML::Node& node, std::string path, YAML::Mark mark, const std::string& origin)
+    : node_(node), path_(std::move(path)), mark_(mark), origin_(&origin) {}
 
 void Field::fail(std::string_view what) const { fail_at(*origin_, mark_, path_, what); }
 

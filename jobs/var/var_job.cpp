@@ -114,7 +114,7 @@ std::unique_ptr<Reducer> VarJob::make_reducer(results::RunFile& out) const {
 }
 
 std::unique_ptr<Job> make_var_job(const std::string& spec_text, const std::string& origin,
-                                  std::shared_ptr<const MarketData> data) {
+                                  const std::shared_ptr<const MarketData>& data) {
   QG_CHECK(data != nullptr, "var job built without market data");
   auto setup = std::make_shared<const VarSetup>(build_var_setup(spec_text, origin, *data));
   return std::make_unique<VarJob>(std::move(setup));

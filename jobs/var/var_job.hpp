@@ -72,6 +72,6 @@ class VarJob final : public Job {
 
 //! Builds a var job (the kind's factory): parses, validates against the data, estimates.
 std::unique_ptr<Job> make_var_job(const std::string& spec_text, const std::string& origin,
-                                  std::shared_ptr<const MarketData> data);
+                                  const std::shared_ptr<const MarketData>& data);
 
 }  // namespace qg::jobs

@@ -13,7 +13,7 @@ class VarKind final : public JobKind {
 
   std::unique_ptr<Job> make_job(const std::string& spec_text, const std::string& origin,
                                 std::shared_ptr<const MarketData> data) const override {
-    return make_var_job(spec_text, origin, std::move(data));
+    return make_var_job(spec_text, origin, data);
   }
 
   std::span<const TableInfo> tables() const override { return tables_; }

@@ -234,7 +234,7 @@ void VarReducer::write_backtest() {
   std::vector<std::string> zones;
   for (std::size_t l = 0; l < levels.size(); ++l) {
     const auto& t = f.tests[l];
-    zones.push_back(kv::zone_name(t.zone));
+    zones.emplace_back(kv::zone_name(t.zone));
     rows.insert(rows.end(), {levels[l], double(t.n), double(t.exceptions), double(t.n) * (1 - levels[l]), t.lr_pof,
                              t.p_pof, t.lr_ind, t.p_ind, t.lr_cc, t.p_cc, double(static_cast<int>(t.zone)),
                              double(t.n00), double(t.n01), double(t.n10), double(t.n11)});

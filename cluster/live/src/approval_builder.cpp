@@ -40,7 +40,7 @@ std::string overfitting_summary(const ApprovalDraft& draft) {
   std::ostringstream out;
   for (const auto& [key, label] : {std::pair{"dsr", "DSR"}, std::pair{"pbo", "PBO"}}) {
     const auto it = std::find_if(draft.overfitting.begin(), draft.overfitting.end(),
-                                 [&](const auto& stat) { return stat.first == key; });
+                                 [key = key](const auto& stat) { return stat.first == key; });
     if (it == draft.overfitting.end()) continue;
     if (out.tellp() > 0) out << ", ";
     out << label << " ";

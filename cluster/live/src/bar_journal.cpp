@@ -14,7 +14,7 @@
 
 namespace qg::live {
 
-BarJournal::BarJournal(std::filesystem::path dir, bool fsync) : path_(dir / "bars.jsonl"), fsync_(fsync) {
+BarJournal::BarJournal(const std::filesystem::path& dir, bool fsync) : path_(dir / "bars.jsonl"), fsync_(fsync) {
   std::filesystem::create_directories(dir);
   fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd_ < 0) throw IoError(path_.string() + ": cannot open bar journal: " + std::strerror(errno));

@@ -34,7 +34,7 @@ ReplayStats replay_bars(const std::vector<FeedBar>& bars, const ReplayOptions& o
     std::array<zmq::pollitem_t, 1> items{{{pub.handle(), 0, ZMQ_POLLIN, 0}}};
     zmq::poll(items.data(), 1, std::chrono::milliseconds(50));
     zmq::message_t sub;
-    if ((items[0].revents & ZMQ_POLLIN) && pub.recv(sub, zmq::recv_flags::dontwait) && sub.size() > 0 &&
+    if ((items[0].revents & ZMQ_POLLIN) && pub.recv(sub, zmq::recv_flags::dontwait) && !sub.empty() &&
         static_cast<const char*>(sub.data())[0] == 1)
       subscribed = true;
   }

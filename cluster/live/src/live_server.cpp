@@ -80,7 +80,7 @@ struct LiveServer::Impl {
   bool serve_zap() {
     std::vector<zmq::message_t> req;
     if (!zmq::recv_multipart(zap, std::back_inserter(req), zmq::recv_flags::dontwait)) return false;
-    const std::string version = req.size() > 0 ? frame_text(req[0]) : "";
+    const std::string version = !req.empty() ? frame_text(req[0]) : "";
     const std::string id = req.size() > 1 ? frame_text(req[1]) : "";
     std::string status = "400", text = "malformed ZAP request", user;
     if (req.size() >= 7 && frame_text(req[5]) == "CURVE" && req[6].size() == 32) {
@@ -107,13 +107,13 @@ struct LiveServer::Impl {
     const char* user = frames.back().gets("User-Id");
     const std::string client = user != nullptr ? user : "unknown";
     std::string reply;
-    if (frames.size() == 3 && frames[1].size() == 0) {
+    if (frames.size() == 3 && frames[1].empty()) {
       reply = node->handle_request(std::string_view(static_cast<const char*>(frames[2].data()), frames[2].size()),
                                    client);
     } else {
       spdlog::warn("control message from {} refused: {} frames", client, frames.size());
       reply = R"({"ok":false,"code":"bad_request","reason":"expected one request frame after the envelope, got )" +
-              std::to_string(frames.size() > 0 ? frames.size() - 1 : 0) + R"( frames"})";
+              std::to_string(!frames.empty() ? frames.size() - 1 : 0) + R"( frames"})";
     }
     std::array<zmq::const_buffer, 3> out{zmq::buffer(frames[0].data(), frames[0].size()), zmq::const_buffer(),
                                          zmq::buffer(reply)};

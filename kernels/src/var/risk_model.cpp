@@ -11,14 +11,14 @@
 
 namespace qg::kernels::var {
 
-void sample_cov(Eigen::Ref<const Eigen::MatrixXd> returns, Eigen::Ref<Eigen::MatrixXd> out) {
+void sample_cov(const Eigen::Ref<const Eigen::MatrixXd>& returns, Eigen::Ref<Eigen::MatrixXd> out) {
   const Eigen::Index t = returns.rows();
   if (t < 2) throw KernelError("sample covariance needs at least 2 rows");
   const Eigen::MatrixXd centred = returns.rowwise() - returns.colwise().mean();
   out.noalias() = centred.transpose() * centred / static_cast<double>(t - 1);
 }
 
-void sample_cov_ref(Eigen::Ref<const Eigen::MatrixXd> returns, Eigen::Ref<Eigen::MatrixXd> out) {
+void sample_cov_ref(const Eigen::Ref<const Eigen::MatrixXd>& returns, Eigen::Ref<Eigen::MatrixXd> out) {
   const Eigen::Index t = returns.rows(), n = returns.cols();
   for (Eigen::Index i = 0; i < n; ++i) {
     for (Eigen::Index j = 0; j < n; ++j) {
@@ -32,7 +32,7 @@ void sample_cov_ref(Eigen::Ref<const Eigen::MatrixXd> returns, Eigen::Ref<Eigen:
   }
 }
 
-void ewma_cov(Eigen::Ref<const Eigen::MatrixXd> returns, double lambda, Eigen::Ref<Eigen::MatrixXd> out) {
+void ewma_cov(const Eigen::Ref<const Eigen::MatrixXd>& returns, double lambda, Eigen::Ref<Eigen::MatrixXd> out) {
   if (!(lambda > 0 && lambda < 1)) throw KernelError("EWMA lambda must be in (0, 1)");
   const Eigen::Index t = returns.rows();
   Eigen::VectorXd w(t);
@@ -42,7 +42,7 @@ void ewma_cov(Eigen::Ref<const Eigen::MatrixXd> returns, double lambda, Eigen::R
   out.noalias() = scaled.transpose() * scaled / total;
 }
 
-void ewma_cov_ref(Eigen::Ref<const Eigen::MatrixXd> returns, double lambda, Eigen::Ref<Eigen::MatrixXd> out) {
+void ewma_cov_ref(const Eigen::Ref<const Eigen::MatrixXd>& returns, double lambda, Eigen::Ref<Eigen::MatrixXd> out) {
   const Eigen::Index t = returns.rows(), n = returns.cols();
   double total = 0;
   for (Eigen::Index r = 0; r < t; ++r) total += std::pow(lambda, static_cast<double>(t - 1 - r));
@@ -77,7 +77,7 @@ std::optional<CholeskyFailure> cholesky_lower(Eigen::Ref<const Eigen::MatrixXd> 
         std::vector<std::pair<double, Eigen::Index>> w;
         for (Eigen::Index i = 0; i < j; ++i) {
           const double sd_ratio = cov(j, j) > 0 ? std::sqrt(cov(i, i) / cov(j, j)) : 1.0;
-          w.push_back({std::fabs(beta(i)) * sd_ratio, i});
+          w.emplace_back(std::fabs(beta(i)) * sd_ratio, i);
         }
         std::sort(w.begin(), w.end(), [](auto& a, auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
         for (const auto& [weight, i] : w)

@@ -34,7 +34,7 @@ class MapReader;
 class Field {
  public:
   //! `mark` locates the value in errors (the key's mark for map values).
-  Field(YAML::Node node, std::string path, YAML::Mark mark, const std::string& origin);
+  Field(const YAML::Node& node, std::string path, YAML::Mark mark, const std::string& origin);
 
   const YAML::Node& node() const { return node_; }
   const std::string& path() const { return path_; }

@@ -13,7 +13,7 @@ namespace qg::live {
 
 class BarJournal {
  public:
-  BarJournal(std::filesystem::path dir, bool fsync);
+  BarJournal(const std::filesystem::path& dir, bool fsync);
   ~BarJournal();
   BarJournal(const BarJournal&) = delete;
   BarJournal& operator=(const BarJournal&) = delete;

@@ -9,15 +9,15 @@
 namespace qg::kernels::var {
 
 //! Sample covariance (divisor T-1) of T x N returns about their column means.
-void sample_cov(Eigen::Ref<const Eigen::MatrixXd> returns, Eigen::Ref<Eigen::MatrixXd> out);
+void sample_cov(const Eigen::Ref<const Eigen::MatrixXd>& returns, Eigen::Ref<Eigen::MatrixXd> out);
 //! Plain-loop reference of sample_cov.
-void sample_cov_ref(Eigen::Ref<const Eigen::MatrixXd> returns, Eigen::Ref<Eigen::MatrixXd> out);
+void sample_cov_ref(const Eigen::Ref<const Eigen::MatrixXd>& returns, Eigen::Ref<Eigen::MatrixXd> out);
 
 //! EWMA covariance (RiskMetrics): about zero, weight lambda^(T-1-t) on row t (the newest row
 //! has weight 1), normalised by the sum of the weights.
-void ewma_cov(Eigen::Ref<const Eigen::MatrixXd> returns, double lambda, Eigen::Ref<Eigen::MatrixXd> out);
+void ewma_cov(const Eigen::Ref<const Eigen::MatrixXd>& returns, double lambda, Eigen::Ref<Eigen::MatrixXd> out);
 //! Plain-loop reference of ewma_cov.
-void ewma_cov_ref(Eigen::Ref<const Eigen::MatrixXd> returns, double lambda, Eigen::Ref<Eigen::MatrixXd> out);
+void ewma_cov_ref(const Eigen::Ref<const Eigen::MatrixXd>& returns, double lambda, Eigen::Ref<Eigen::MatrixXd> out);
 
 //! (1 - delta) * cov + delta * diag(cov), in place.
 void shrink_to_diagonal(Eigen::Ref<Eigen::MatrixXd> cov, double delta);
