@@ -10,6 +10,7 @@ packages=(
   libspdlog-dev libyaml-cpp-dev libcli11-dev libsodium-dev librandom123-dev
   cppzmq-dev libzmq3-dev nlohmann-json3-dev
   libgtest-dev libbenchmark-dev
+  clang-format clang-tidy
   python3 python3-numpy python3-pandas python3-h5py python3-matplotlib
 )
 
