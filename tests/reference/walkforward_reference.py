@@ -229,10 +229,17 @@ def sharpe_rows(x):
 
 
 def sharpe_from_sums(s1, s2, m):
-    mean = s1 / m
-    var = np.maximum((s2 - s1 * mean) / (m - 1), 0.0)
-    sd = np.sqrt(var)
-    return np.divide(mean, sd, out=np.zeros_like(mean), where=var > 0)
+    """Per-bar Sharpe from sums: mean = S1/M, var = (S2 - S1 mean)/(M-1) clamped at 0, 0 when var = 0."""
+    mean = np.divide(s1, m)
+    sd = s1 * mean
+    np.subtract(s2, sd, out=sd)
+    np.divide(sd, m - 1, out=sd)
+    np.maximum(sd, 0.0, out=sd)
+    np.sqrt(sd, out=sd)
+    flat = sd == 0
+    np.divide(mean, sd, out=mean, where=~flat)
+    mean[flat] = 0.0
+    return mean
 
 
 def best_index(values, axis=-1):
@@ -281,37 +288,54 @@ def participation_ratio(x):
 
 def average_rank(values, v):
     """Rank of v among the values of each row (1 = lowest); ties within TIE max(1,|v|) share the average."""
-    tol = TIE * np.maximum(1.0, np.abs(v))
-    below = (values < (v - tol)[:, None]).sum(axis=1)
-    ties = (np.abs(values - v[:, None]) <= tol[:, None]).sum(axis=1)
+    tol = (TIE * np.maximum(1.0, np.abs(v)))[:, None]
+    d = values - v[:, None]
+    below = np.count_nonzero(d < -tol, axis=1)
+    np.abs(d, out=d)
+    ties = np.count_nonzero(d <= tol, axis=1)
     return below + (ties + 1) / 2.0
 
 
-def pbo(s1, s2, m, chunk=256):
-    """CSCV over per-(combination, block) sums s1, s2 (N x S); returns the /overfitting PBO figures."""
+def pbo(s1, s2, m, chunk=32):
+    """CSCV over per-(combination, block) sums s1, s2 (N x S); returns the /overfitting PBO figures.
+
+    A split and its complement swap the IS and OOS halves, so the Sharpe ratios of both halves
+    are computed once per pair, for the splits holding block 0 (the first half in lexicographic
+    order), and used for both."""
     n, s = s1.shape
-    splits = np.array(list(itertools.combinations(range(s), s // 2)))
-    member = np.zeros((splits.shape[0], s))
-    member[np.arange(splits.shape[0])[:, None], splits] = 1.0
+    splits = list(itertools.combinations(range(s), s // 2))
+    index = {c: i for i, c in enumerate(splits)}
+    first = [i for i, c in enumerate(splits) if c[0] == 0]
+    partner = np.array([index[tuple(b for b in range(s) if b not in splits[i])] for i in first])
+    member = np.zeros((len(first), s))
+    for r, i in enumerate(first):
+        member[r, list(splits[i])] = 1.0
     half = m * (s // 2)
     tot1, tot2 = s1.sum(axis=1), s2.sum(axis=1)
-    lam, is_best, oos_best = [], [], []
-    for a in range(0, member.shape[0], chunk):
-        mb = member[a:a + chunk]
-        i1, i2 = mb @ s1.T, mb @ s2.T                       # (splits x N)
-        is_sr = sharpe_from_sums(i1, i2, half)
-        oos_sr = sharpe_from_sums(tot1[None, :] - i1, tot2[None, :] - i2, half)
+    lam, is_best, oos_best = (np.empty(len(splits)) for _ in range(3))
+
+    def score(split_ids, is_sr, oos_sr):
         b = best_index(is_sr, axis=1)
         rows = np.arange(b.shape[0])
         v = oos_sr[rows, b]
         w = average_rank(oos_sr, v) / (n + 1.0)
-        lam.append(np.log(w / (1 - w)))
-        is_best.append(is_sr[rows, b])
-        oos_best.append(v)
-    lam, x, y = np.concatenate(lam), np.concatenate(is_best), np.concatenate(oos_best)
+        lam[split_ids] = np.log(w / (1 - w))
+        is_best[split_ids], oos_best[split_ids] = is_sr[rows, b], v
+
+    first = np.array(first)
+    for a in range(0, len(first), chunk):
+        mb = member[a:a + chunk]
+        i1, i2 = mb @ s1.T, mb @ s2.T                       # (splits x N): sums over the chosen blocks
+        sr_a = sharpe_from_sums(i1, i2, half)
+        np.subtract(tot1[None, :], i1, out=i1)
+        np.subtract(tot2[None, :], i2, out=i2)
+        sr_b = sharpe_from_sums(i1, i2, half)
+        score(first[a:a + chunk], sr_a, sr_b)
+        score(partner[a:a + chunk], sr_b, sr_a)
+    x, y = is_best, oos_best
     dx = x - x.mean()
     slope = float((dx * (y - y.mean())).sum() / np.square(dx).sum()) if np.square(dx).sum() > 0 else 0.0
-    return {"pbo": float(np.mean(lam <= 0)), "splits": int(lam.shape[0]), "degradation_slope": slope,
+    return {"pbo": float(np.mean(lam <= 0)), "splits": len(splits), "degradation_slope": slope,
             "prob_oos_loss": float(np.mean(y < 0))}
 
 
