@@ -687,6 +687,34 @@ def loop_pbo(live, s):
             "prob_oos_loss": sum(1 for v in ys if v < 0) / len(ys)}
 
 
+def loop_range_metric(net, held, before, name):
+    """One sweep metric over a range of return bars, by plain loops (docs/strategies.md)."""
+    n = len(net)
+    equity, e, peak, mdd = [], 1.0, 1.0, 0.0
+    for x in net:
+        e *= 1.0 + x
+        peak = max(peak, e)
+        mdd = max(mdd, 1.0 - e / peak)
+    cagr = e ** (ANN / n) - 1.0 if e > 0 else -1.0
+    mean = statistics.fmean(net)
+    sd = statistics.stdev(net)
+    down = math.sqrt(sum(min(x, 0.0) ** 2 for x in net) / n)
+    changes = [abs(h - p) for h, p in zip(held, [before] + list(held[:-1]))]
+    return {"total_return": e - 1.0, "cagr": cagr, "sharpe": mean / sd * math.sqrt(ANN) if sd > 0 else 0.0,
+            "sortino": mean / down * math.sqrt(ANN) if down > 0 else 0.0, "volatility": sd * math.sqrt(ANN),
+            "max_drawdown": mdd, "calmar": cagr / mdd if mdd > 0 else 0.0,
+            "trades": float(sum(1 for c in changes if c != 0)), "turnover": float(sum(changes)),
+            "exposure": sum(1 for h in held if h != 0) / n}[name]
+
+
+def loop_winners(close, sets, cost, wins, long_short, objective):
+    paths = [loop_sma_positions(list(close), int(f), int(s), long_short) for f, s in sets]
+    nets = [loop_net(list(close), p, cost) for p in paths]
+    sign = -1.0 if objective in MINIMISED else 1.0
+    return [loop_best([sign * loop_range_metric(x[s:e], p[s:e], p[s - 1] if s > 0 else 0.0, objective)
+                       for x, p in zip(nets, paths)]) for s, e, _ in wins]
+
+
 def paper_example():
     """Bailey & Lopez de Prado (2014), section 4: SR0 = 0.1132 per day, DSR = 0.9004."""
     v = 0.5 / 250.0
@@ -721,7 +749,7 @@ def write_run(path, spec_text, store, wt, oos, summary, over):
                 g.attrs[key] = v
 
 
-def self_test(cases=6, seed=11):
+def self_test(cases=12, seed=11):
     rng = np.random.default_rng(seed)
     paper_example()
     with tempfile.TemporaryDirectory() as tmp:
@@ -764,9 +792,15 @@ def self_test(cases=6, seed=11):
                 pass
             else:
                 raise AssertionError("an altered winner was not detected")
+            p.objective = METRICS[case % len(METRICS)] if case else "max_drawdown"
+            other = walkforward(p, block=int(rng.integers(1, 9)))["windows"]["combo"]
+            j0 = int(first_signal_bar(p.kind, p.sets).max())
+            expect = loop_winners(close, p.sets, p.cost, windows(j0, t - 1, w_is, w_oos, anchored), long_short,
+                                  p.objective)
+            assert list(other) == expect, (case, p.objective, list(other), expect)
             print(f"case {case}: {t} bars, {p.sets.shape[0]} sets, {len(wt['k'])} windows "
                   f"({'anchored' if anchored else 'rolling'}, {p.mode}), S = {s_pbo}: "
-                  f"winners {list(wt['combo'])} match; PBO {over['pbo']:.3f}, DSR {over['dsr']:.4f}")
+                  f"winners {list(wt['combo'])} match (and by {p.objective}: {expect}); PBO {over['pbo']:.3f}, DSR {over['dsr']:.4f}")
     print("self-test passed")
 
 
