@@ -22,7 +22,7 @@ int cmd_keys_generate(const KeysArgs& args) {
 
 int cmd_approve(const ApproveArgs& args) {
   // ---- validate ----
-  if (args.best.empty() == (args.row < 0)) throw ConfigError("approve: give exactly one of --best METRIC or --row N");
+  if (!args.best.empty() && args.row >= 0) throw ConfigError("approve: give at most one of --best METRIC or --row N");
   if (!(args.expires_hours > 0)) throw ConfigError("approve: --expires-in must be > 0 hours");
   if (std::filesystem::exists(args.out)) throw ConfigError(args.out + ": exists already (approval records are never replaced)");
   // ---- pick the candidate (the run's job kind decides what can be approved) ----
@@ -53,6 +53,8 @@ int cmd_approve(const ApproveArgs& args) {
   std::cout << "approved " << d.strategy << " " << d.mode << " on " << d.symbol << " (row " << d.row << ", "
             << d.selected_by << ")";
   for (const auto& [name, value] : d.params) std::cout << " " << name << "=" << value;
+  if (const std::string overfitting = live::overfitting_summary(d); !overfitting.empty())
+    std::cout << "\noverfitting: " << overfitting;
   std::cout << "\nversion " << d.version << ", expires " << iso_utc(d.expires_at) << "\nwrote " << args.out;
   if (!args.no_run_record) std::cout << " and " << args.run << ":/approvals/v" << d.version;
   std::cout << "\n";

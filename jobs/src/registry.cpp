@@ -9,11 +9,12 @@
 #include "qg/results/run_file.hpp"
 #include "sweep/sweep_kind.hpp"
 #include "var/var_kind.hpp"
+#include "walkforward/walkforward_kind.hpp"
 
 namespace qg::jobs {
 namespace {
 
-const JobKind* const kKinds[] = {&sweep_kind(), &var_kind()};
+const JobKind* const kKinds[] = {&sweep_kind(), &var_kind(), &walkforward_kind()};
 constexpr std::string_view kCommonKeys[] = {"job", "name", "data", "output", "seed"};
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <ostream>
 
+#include "qg/core/error.hpp"
 #include "qg/results/analysis.hpp"
 #include "qg/results/run_file.hpp"
 #include "sweep/sweep_candidate.hpp"
@@ -31,6 +32,8 @@ class SweepKind final : public JobKind {
   }
 
   Candidate candidate(const std::filesystem::path& run, const CandidateQuery& query) const override {
+    if (query.best.empty() && query.row < 0)
+      throw ConfigError("approve: a sweep run needs --best METRIC or --row N to pick the row");
     Candidate c = query.best.empty() ? sweep_candidate_at(run, query.row)
                                      : best_sweep_candidate(run, query.best, query.ascending);
     c.selected_by = query.best.empty() ? "row " + std::to_string(query.row)

@@ -7,12 +7,16 @@
     qr.load("runs/var_book.h5", "components")       # any other table, by name or group path
     qr.provenance("runs/sma_grid.h5")["git_commit"]
     qr.heatmap("runs/sma_grid.h5", "sharpe", x="fast", y="slow", out_png="sharpe.png")
+    qr.attributes("runs/sma_wf.h5", "/walkforward/summary")   # any group's attributes as a dict
+    qr.overfitting("runs/sma_wf.h5")["dsr"]         # /overfitting attributes ({} when the run has none)
+    qr.plot_walkforward("runs/sma_wf.h5", "wf.png")  # stitched out-of-sample equity, windows, winners
 
 Command line (Debian's /usr/bin/python3 has h5py, pandas and matplotlib):
 
     python3 results/python/quantgrid_results.py tables RUN.h5
     python3 results/python/quantgrid_results.py top RUN.h5 --metric sharpe -n 20
     python3 results/python/quantgrid_results.py heatmap RUN.h5 --metric sharpe --x fast --y slow --out sharpe.png
+    python3 results/python/quantgrid_results.py plot-walkforward RUN.h5 --out wf.png
 
 Column names: a column is named by its last path component ("params/fast" -> "fast",
 "metrics/sharpe" -> "sharpe") unless two columns would then collide; those keep their full
@@ -141,18 +145,23 @@ def tables(path):
         return {name: group for name, group in _directory(f).items() if group.strip("/") in f}
 
 
+def _labelled_columns(group):
+    """{label: (path below `group`, values)} of the numeric columns, in reader order."""
+    columns = _numeric_columns(group)
+    names = sorted(columns, key=_order_key)
+    return {label: (name, columns[name]) for label, name in zip(_labels(names), names)}
+
+
 def load(path, table=None):
     """A table of the run as a DataFrame (default: its main table): combo, symbol (names),
     params, other columns, metrics, then text columns."""
     with open_run(path) as f:
         g = f[_table_path(f, table)]
-        columns = _numeric_columns(g)
-        names = sorted(columns, key=_order_key)
-        data = {label: columns[name] for label, name in zip(_labels(names), names)}
-        rows = len(next(iter(columns.values()))) if columns else 0
+        data = {label: values for label, (_, values) in _labelled_columns(g).items()}
+        rows = len(next(iter(data.values()))) if data else None
         for name, obj in g.items():
             if name != "symbols" and isinstance(obj, h5py.Dataset) and obj.ndim == 1 and obj.dtype.kind in "OSU":
-                if not columns or len(obj) == rows:
+                if rows is None or len(obj) == rows:
                     data[name] = obj.asstr()[()]
         frame = pd.DataFrame(data)
         if "symbols" in g and "symbol" in frame:
@@ -210,6 +219,123 @@ def heatmap(path, metric, x, y, symbol=None, out_png="heatmap.png"):
     return out_png
 
 
+def attributes(path, group):
+    """The attributes of `group` (a path such as "/overfitting") as a dict of plain values."""
+    with open_run(path) as f:
+        name = group.strip("/")
+        if name and (name not in f or not isinstance(f[name], h5py.Group)):
+            raise KeyError(f"{path}: no group '{group}'")
+        return {key: _plain(value) for key, value in f[name or "/"].attrs.items()}
+
+
+def overfitting(path):
+    """The run's overfitting statistics (attributes of /overfitting: dsr, psr, pbo, ...);
+    {} for a run without them."""
+    with open_run(path) as f:
+        if not isinstance(f.get("overfitting"), h5py.Group):
+            return {}
+    return attributes(path, "/overfitting")
+
+
+def _parameter_labels(path, table):
+    """The DataFrame labels of the `params/<name>` columns of a table, in column order."""
+    with open_run(path) as f:
+        columns = _labelled_columns(f[_table_path(f, table)])
+        return [label for label, (name, _) in columns.items() if name.startswith("params/")]
+
+
+def _sibling_attributes(path, table, group):
+    """The attributes of `group` beside a table's group ({} when absent)."""
+    with open_run(path) as f:
+        parent = _table_path(f, table).rpartition("/")[0]
+        name = f"{parent}/{group}" if parent else group
+        present = isinstance(f.get(name), h5py.Group)
+    return attributes(path, name) if present else {}
+
+
+def _dates(values):
+    """YYYYMMDD integers as datetimes."""
+    return pd.to_datetime(pd.Series(values).astype(np.int64).astype(str), format="%Y%m%d")
+
+
+def _figure(value, digits=2):
+    return "n/a" if value is None or not np.isfinite(value) else f"{value:.{digits}f}"
+
+
+def _walkforward_title(summary, stats):
+    subject = " ".join(str(summary[key]) for key in ("strategy", "symbol") if key in summary)
+    head = "Walk-forward: stitched out-of-sample equity" + (f" ({subject})" if subject else "")
+    figures = (f"OOS Sharpe {_figure(summary.get('oos_sharpe'))}   WFE {_figure(summary.get('wfe'))}   "
+               f"DSR {_figure(stats.get('dsr'))}   PBO {_figure(stats.get('pbo'))}")
+    return f"{head}\n{figures}"
+
+
+def _window_spans(oos):
+    """Per window k (in order): (k, first date, end date) where end is the next window's first
+    date, or the last date for the last window."""
+    firsts = oos.groupby("window", sort=True)["when"].min()
+    ends = list(firsts.iloc[1:]) + [oos["when"].max()]
+    return list(zip(firsts.index, firsts, ends))
+
+
+def _winner_texts(windows, keys, params):
+    """Each window's winning parameters: named ("fast=10, slow=50") when there are few windows,
+    values only ("10, 50") when there are many; and the top axis's label."""
+    winners = windows.set_index("k")
+    named = len(keys) <= 8
+    texts = [", ".join(f"{p}={winners.at[k, p]:g}" if named else f"{winners.at[k, p]:g}" for p in params)
+             for k in keys]
+    label = "winner of each window" if named else f"winner of each window ({', '.join(params)})"
+    return texts, label
+
+
+def _label_windows(ax, spans, windows, params):
+    """Window boundaries as vertical lines over alternately shaded windows; each window's winner
+    on a top axis at the window's middle."""
+    few = len(spans) <= 8
+    for _, first, _ in spans[1:]:
+        ax.axvline(first, color="0.55", linestyle="--", linewidth=0.8 if few else 0.4, zorder=1)
+    for index, (_, first, end) in enumerate(spans):
+        if index % 2:
+            ax.axvspan(first, end, color="0.93", zorder=0, linewidth=0)
+    texts, label = _winner_texts(windows, [k for k, _, _ in spans], params)
+    top = ax.secondary_xaxis("top")
+    top.set_xticks([first + (end - first) / 2 for _, first, end in spans], texts,
+                   rotation=0 if few else 90, fontsize=9 if few else 7)
+    top.tick_params(length=0)
+    top.set_xlabel(label, fontsize=9)
+
+
+def plot_walkforward(path, out_png="walkforward.png"):
+    """Saves a PNG of the stitched out-of-sample equity (table "oos") against date, with the
+    window boundaries, each window's winning parameters (table "windows") and OOS Sharpe, WFE,
+    DSR and PBO in the title. Returns the PNG path."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    oos, windows = load(path, "oos"), load(path, "windows")
+    if oos.empty:
+        raise KeyError(f"{path}: the oos table has no rows")
+    oos["when"] = _dates(oos["date"]).to_numpy()
+    params = _parameter_labels(path, "windows")
+    spans = _window_spans(oos)
+    fig, ax = plt.subplots(figsize=(max(11.0, 2 + 0.12 * len(spans)), 5.5))  # room for a label per window
+    ax.plot(oos["when"], oos["equity"], color="tab:blue", linewidth=1.3, zorder=3)
+    ax.axhline(1.0, color="0.3", linewidth=0.6, zorder=2)
+    _label_windows(ax, spans, windows, params)
+    ax.set_xlim(oos["when"].min(), oos["when"].max())
+    ax.set_ylabel("equity (growth of 1)")
+    ax.set_xlabel("date")
+    ax.set_title(_walkforward_title(_sibling_attributes(path, "windows", "summary"), overfitting(path)))
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    fig.savefig(out_png, dpi=100)
+    plt.close(fig)
+    return out_png
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="quantgrid_results", description="Inspect quantgrid run files.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -229,6 +355,10 @@ def main(argv=None):
     heat_cmd.add_argument("--y", required=True)
     heat_cmd.add_argument("--symbol", default=None)
     heat_cmd.add_argument("--out", default="heatmap.png")
+    wf_cmd = commands.add_parser("plot-walkforward",
+                                 help="PNG of a walk-forward run's stitched out-of-sample equity")
+    wf_cmd.add_argument("run")
+    wf_cmd.add_argument("--out", default="walkforward.png")
     args = parser.parse_args(argv)
     try:
         if args.command == "top":
@@ -237,6 +367,8 @@ def main(argv=None):
         elif args.command == "tables":
             for name, group in tables(args.run).items():
                 print(f"{name}\t{group}")
+        elif args.command == "plot-walkforward":
+            print(plot_walkforward(args.run, args.out))
         else:
             print(heatmap(args.run, args.metric, args.x, args.y, args.symbol, args.out))
     except (SchemaError, KeyError, OSError) as error:

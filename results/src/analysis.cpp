@@ -188,7 +188,12 @@ void print_errors(const RunReader& reader, std::ostream& os) {
 
 void print_top(const std::filesystem::path& run, const std::string& table, const std::string& column, std::size_t n,
                bool ascending, std::ostream& os) {
-  const auto reader = RunReader::open(run);
+  print_top(*RunReader::open(run), run, table, column, n, ascending, os);
+}
+
+void print_top(const RunReader& run_reader, const std::filesystem::path& run, const std::string& table,
+               const std::string& column, std::size_t n, bool ascending, std::ostream& os) {
+  const RunReader* reader = &run_reader;
   if (!reader->has(table)) throw DataError(run.string() + ": no table " + table);
   const View view = load_view(*reader, table);
   const auto& key = view.table.columns[sort_column(view, run, column)];

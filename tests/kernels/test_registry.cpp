@@ -65,3 +65,49 @@ TEST(EvaluateBlock, RejectsWindowsBelowOne) {
 
 }  // namespace
 }  // namespace qg::kernels
+
+namespace qg::kernels {
+namespace {
+
+//! Positions (reference) of `kind` with `set` on closes `close` (high = low = close).
+std::vector<std::int8_t> ref_positions(std::string_view kind, const std::vector<double>& close,
+                                       std::vector<double> set) {
+  const PreparedSeries series(BarsView{close, close, close});
+  return find_strategy(kind)->positions_ref(series, set, PositionMode::kLongFlat);
+}
+
+std::vector<double> ramp(int n, double step) {
+  std::vector<double> c;
+  for (int i = 0; i < n; ++i) c.push_back(100.0 + step * i);
+  return c;
+}
+
+TEST(FirstSignalBar, IsTheFirstBarAPositionCanBeTaken) {
+  // Series built so that each rule is long as soon as it is defined: then the position is 0 at
+  // first_signal_bar - 1 and 1 at first_signal_bar, which pins the documented warm-up exactly.
+  std::vector<double> drop(30, 100.0);
+  drop[9] = 80.0;  // a sharp drop at bar 9 = bollinger's first bar with window 10
+  const struct {
+    std::string_view kind;
+    std::vector<double> set;
+    std::vector<double> close;
+    std::int64_t first;
+  } cases[] = {
+      {"sma_crossover", {3, 8}, ramp(30, 1.0), 7},    // max(fast, slow) - 1
+      {"ema_crossover", {3, 8}, ramp(30, 1.0), 7},    // max(fast, slow) - 1
+      {"momentum", {5}, ramp(30, 1.0), 5},            // lookback
+      {"donchian", {4, 6}, ramp(30, 1.0), 6},         // max(entry, exit)
+      {"rsi", {6, 30, 70}, ramp(30, -1.0), 6},        // period
+      {"bollinger", {10, 1.0}, drop, 9},              // window - 1
+  };
+  for (const auto& c : cases) {
+    const Strategy& s = *find_strategy(c.kind);
+    EXPECT_EQ(s.first_signal_bar(c.set), c.first) << c.kind;
+    const auto pos = ref_positions(c.kind, c.close, c.set);
+    for (std::int64_t t = 0; t < c.first; ++t) EXPECT_EQ(pos[static_cast<std::size_t>(t)], 0) << c.kind << " bar " << t;
+    EXPECT_EQ(pos[static_cast<std::size_t>(c.first)], 1) << c.kind;
+  }
+}
+
+}  // namespace
+}  // namespace qg::kernels

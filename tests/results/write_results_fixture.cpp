@@ -1,10 +1,11 @@
-// Writes DIR/sweep.h5 (the shared sweep fixture) and DIR/future.h5 (schema 2.0) for the
-// Python reader's test.
+// Writes DIR/sweep.h5 (the shared sweep fixture), DIR/walkforward.h5 (a synthetic walk-forward
+// run) and DIR/future.h5 (schema 2.0) for the Python reader's test.
 #include <cstdio>
 #include <exception>
 #include <filesystem>
 
 #include "sweep_fixture.hpp"
+#include "walkforward_fixture.hpp"
 
 int main(int argc, char** argv) {
   if (argc != 2) {
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
     const std::filesystem::path dir = argv[1];
     std::filesystem::create_directories(dir);
     qg::results::testing::write_sweep_fixture(dir / "sweep.h5");
+    qg::results::testing::write_walkforward_fixture(dir / "walkforward.h5");
     auto future = qg::results::RunFile::create(dir / "future.h5");
     future->set_attribute("/", "schema_version", "2.0");
     future->set_attribute("/", "schema_major", 2);

@@ -51,6 +51,7 @@ nlohmann::json build_approval(const ApprovalDraft& d, const SigningKey& key) {
       {"approved_at", iso_utc(d.approved_at)},
       {"expires_at", iso_utc(d.expires_at)},
   };
+  if (!d.overfitting.empty()) record["evidence"]["overfitting"] = pairs_object(d.overfitting);
   sign_object(record, key, kApprovalDomain);
   return record;
 }

@@ -1,5 +1,9 @@
 #include "qg/live/approval_builder.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
 namespace qg::live {
 
 ApprovalDraft build_approval_draft(const jobs::Candidate& c, const ApprovalOptions& o) {
@@ -22,6 +26,7 @@ ApprovalDraft build_approval_draft(const jobs::Candidate& c, const ApprovalOptio
   d.row = c.row;
   d.combo = c.combo;
   d.metrics = c.metrics;
+  d.overfitting = c.overfitting;
   // ---- approval ----
   d.approver_id = o.approver_id;
   d.note = o.note;
@@ -29,6 +34,20 @@ ApprovalDraft build_approval_draft(const jobs::Candidate& c, const ApprovalOptio
   d.expires_at = d.approved_at + static_cast<std::int64_t>(o.expires_hours * 3600.0);
   d.version = o.version > 0 ? o.version : o.now_ms;
   return d;
+}
+
+std::string overfitting_summary(const ApprovalDraft& draft) {
+  std::ostringstream out;
+  for (const auto& [key, label] : {std::pair{"dsr", "DSR"}, std::pair{"pbo", "PBO"}}) {
+    const auto it = std::find_if(draft.overfitting.begin(), draft.overfitting.end(),
+                                 [&](const auto& stat) { return stat.first == key; });
+    if (it == draft.overfitting.end()) continue;
+    if (out.tellp() > 0) out << ", ";
+    out << label << " ";
+    if (std::isfinite(it->second)) out << it->second;
+    else out << "n/a";
+  }
+  return out.str();
 }
 
 }  // namespace qg::live

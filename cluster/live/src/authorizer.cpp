@@ -12,6 +12,13 @@ namespace {
 
 Rejection refusal(std::string code, std::string reason) { return Rejection{std::move(code), std::move(reason)}; }
 
+//! obj[name] when it is a number; nullopt when it is missing, null or not a number.
+std::optional<double> number_at(const nlohmann::json& obj, const char* name) {
+  const auto it = obj.find(name);
+  if (it == obj.end() || !it->is_number()) return std::nullopt;
+  return it->get<double>();
+}
+
 }  // namespace
 
 Authorizer::Authorizer(const LiveConfig& config)
@@ -106,24 +113,39 @@ std::optional<Rejection> Authorizer::check_guardrails(const Deployment& d) const
   const std::string kind(d.strategy->kind());
   if (!g.strategies.empty() && std::find(g.strategies.begin(), g.strategies.end(), kind) == g.strategies.end())
     return refusal("guardrail", "strategy '" + kind + "' is not in guardrails.strategies");
-  auto metric = [&](const char* name) -> std::optional<double> {
-    const auto it = d.metrics.find(name);
-    if (it == d.metrics.end() || !it->is_number()) return std::nullopt;
-    return it->get<double>();
-  };
-  const auto sharpe = metric("sharpe");
+  const auto sharpe = number_at(d.metrics, "sharpe");
   if (!sharpe) return refusal("guardrail", "evidence lacks metric sharpe");
   if (*sharpe < g.min_sharpe)
     return refusal("guardrail", "sharpe " + std::to_string(*sharpe) + " is below guardrails.min_sharpe " +
                                     std::to_string(g.min_sharpe));
-  const auto dd = metric("max_drawdown");
+  const auto dd = number_at(d.metrics, "max_drawdown");
   if (!dd) return refusal("guardrail", "evidence lacks metric max_drawdown");
   if (*dd > g.max_drawdown)
     return refusal("guardrail", "max_drawdown " + std::to_string(*dd) + " exceeds guardrails.max_drawdown " +
                                     std::to_string(g.max_drawdown));
+  if (auto why = check_overfitting(d)) return why;
   if (d.size > g.max_position)
     return refusal("guardrail", "size " + std::to_string(d.size) + " exceeds guardrails.max_position " +
                                     std::to_string(g.max_position));
+  return std::nullopt;
+}
+
+std::optional<Rejection> Authorizer::check_overfitting(const Deployment& d) const {
+  const Guardrails& g = guardrails_;
+  if (g.min_dsr) {
+    const auto dsr = number_at(d.overfitting, "dsr");
+    if (!dsr) return refusal("guardrail", "evidence lacks overfitting statistic dsr (guardrails.min_dsr is set)");
+    if (*dsr < *g.min_dsr)
+      return refusal("guardrail", "dsr " + std::to_string(*dsr) + " is below guardrails.min_dsr " +
+                                      std::to_string(*g.min_dsr));
+  }
+  if (g.max_pbo) {
+    const auto pbo = number_at(d.overfitting, "pbo");
+    if (!pbo) return refusal("guardrail", "evidence lacks overfitting statistic pbo (guardrails.max_pbo is set)");
+    if (*pbo > *g.max_pbo)
+      return refusal("guardrail", "pbo " + std::to_string(*pbo) + " exceeds guardrails.max_pbo " +
+                                      std::to_string(*g.max_pbo));
+  }
   return std::nullopt;
 }
 

@@ -87,6 +87,7 @@ Deployment parse_deployment(const nlohmann::json& record, const std::string& rec
   if (!std::isfinite(d.size) || d.size <= 0) reject("invalid_params", "size must be > 0");
   const auto& evidence = member(record, "evidence", T::object, "record");
   d.metrics = member(evidence, "metrics", T::object, "evidence");
+  if (evidence.contains("overfitting")) d.overfitting = member(evidence, "overfitting", T::object, "evidence");
   return d;
 }
 

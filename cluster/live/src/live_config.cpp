@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <optional>
 #include <set>
 
 #include "qg/live/keys.hpp"
@@ -45,10 +46,25 @@ class Reader {
   std::filesystem::path file_;
 };
 
+//! An optional guardrail on a probability (DSR, PBO): absent leaves `out` unset; present, it
+//! must be a number in [0, 1].
+void read_probability(const Reader& r, const YAML::Node& g, const char* key, std::optional<double>& out) {
+  const YAML::Node node = g[key];
+  if (!node) return;
+  double value = 0.0;
+  r.read(g, key, value);
+  if (!(value >= 0.0 && value <= 1.0))
+    r.fail(node, std::string("guardrails.") + key + " must be in [0, 1] (leave it out to not check it)");
+  out = value;
+}
+
 void read_guardrails(const Reader& r, const YAML::Node& g, Guardrails& out) {
-  r.check_keys(g, "guardrails", {"min_sharpe", "max_drawdown", "max_position", "max_daily_loss", "strategies"});
+  r.check_keys(g, "guardrails", {"min_sharpe", "max_drawdown", "min_dsr", "max_pbo", "max_position",
+                                 "max_daily_loss", "strategies"});
   r.read(g, "min_sharpe", out.min_sharpe);
   r.read(g, "max_drawdown", out.max_drawdown);
+  read_probability(r, g, "min_dsr", out.min_dsr);
+  read_probability(r, g, "max_pbo", out.max_pbo);
   r.read(g, "max_position", out.max_position);
   r.read(g, "max_daily_loss", out.max_daily_loss);
   r.read(g, "strategies", out.strategies);

@@ -31,6 +31,7 @@ inline VecD band_step(VecD p, VecD c, VecD m, VecD ks, Mask short_ok) {
 class Bollinger final : public Strategy {
  public:
   std::string_view kind() const override { return "bollinger"; }
+  std::int64_t first_signal_bar(std::span<const double> set) const override { return window_param(set, 0) - 1; }
   std::span<const ParamDef> params() const override { return kParams; }
 
   // The band state persists, so a range first replays each lane from the latest bar before it

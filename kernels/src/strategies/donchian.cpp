@@ -35,6 +35,7 @@ inline VecD channel_step(VecD p, VecD c, const Channels& ch, Mask short_ok) {
 class Donchian final : public Strategy {
  public:
   std::string_view kind() const override { return "donchian"; }
+  std::int64_t first_signal_bar(std::span<const double> set) const override { return std::max(window_param(set, 0), window_param(set, 1)); }
   std::span<const ParamDef> params() const override { return kParams; }
 
   // The channel state persists, so a range first replays each lane from the latest bar before

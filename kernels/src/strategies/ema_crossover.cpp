@@ -16,6 +16,7 @@ constexpr std::array<int, 2> kWindowParams = {0, 1};
 class EmaCrossover final : public Strategy {
  public:
   std::string_view kind() const override { return "ema_crossover"; }
+  std::int64_t first_signal_bar(std::span<const double> set) const override { return std::max(window_param(set, 0), window_param(set, 1)) - 1; }
   std::span<const ParamDef> params() const override { return kParams; }
 
   // The EMA recursion runs from bar 0; only the rows of the range are stored.

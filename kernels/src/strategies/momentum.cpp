@@ -15,6 +15,7 @@ constexpr std::array<ParamDef, 1> kParams = {{{"lookback", true, 1, 10000}}};
 class Momentum final : public Strategy {
  public:
   std::string_view kind() const override { return "momentum"; }
+  std::int64_t first_signal_bar(std::span<const double> set) const override { return window_param(set, 0); }
   std::span<const ParamDef> params() const override { return kParams; }
 
   void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,

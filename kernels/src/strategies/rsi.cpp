@@ -28,6 +28,7 @@ inline double rsi_value(double avg_gain, double avg_loss) {
 class Rsi final : public Strategy {
  public:
   std::string_view kind() const override { return "rsi"; }
+  std::int64_t first_signal_bar(std::span<const double> set) const override { return window_param(set, 0); }
   std::span<const ParamDef> params() const override { return kParams; }
 
   std::string invalid_reason(std::span<const double> set) const override {

@@ -64,6 +64,7 @@ struct Windows {
 class SmaCrossover final : public Strategy {
  public:
   std::string_view kind() const override { return "sma_crossover"; }
+  std::int64_t first_signal_bar(std::span<const double> set) const override { return std::max(window_param(set, 0), window_param(set, 1)) - 1; }
   std::span<const ParamDef> params() const override { return kParams; }
 
   // Each lane's averages come straight from the close prefix sums, (P[t+1] - P[t+1-w]) / w,

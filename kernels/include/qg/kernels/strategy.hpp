@@ -35,6 +35,9 @@ class Strategy {
   //! Empty when the set is usable, else why not (beyond the ranges of params(), e.g. "lower
   //! must be < upper"). Range and integrality are checked by the caller from params().
   virtual std::string invalid_reason(std::span<const double> set) const { (void)set; return {}; }
+  //! The first bar whose position `set` defines; every earlier bar is warm-up (flat). A
+  //! position decided there is first held over return bar first_signal_bar + 1.
+  virtual std::int64_t first_signal_bar(std::span<const double> set) const = 0;
   //! Positions of `n_sets` parameter sets (set-major, n_sets * params().size() values) on one
   //! series. pos_out is time-major: pos_out[t * n_sets + j] in {-1, 0, 1} (never -1 in
   //! kLongFlat). Bars where the indicator is undefined are flat. The range [0, T) of

@@ -19,6 +19,9 @@ class RunReader;
 //! table without metrics, the columns) when `column` is unknown.
 void print_top(const std::filesystem::path& run, const std::string& table, const std::string& column, std::size_t n,
                bool ascending, std::ostream& os);
+//! Same, over an open reader (`run` names the file in errors).
+void print_top(const RunReader& reader, const std::filesystem::path& run, const std::string& table,
+               const std::string& column, std::size_t n, bool ascending, std::ostream& os);
 
 //! The run's provenance: job, tool version, commit, spec and data digests, seed, ranks, times.
 void print_provenance(const RunReader& reader, const std::filesystem::path& run, std::ostream& os);

@@ -45,6 +45,9 @@ struct ApprovalDraft {
   std::int64_t row = 0;
   std::int64_t combo = 0;
   std::vector<std::pair<std::string, double>> metrics;  // NaN is written as null
+  //! The run's overfitting statistics (dsr, pbo, psr, dsr_n_eff, n_trials), NaN as null. Empty:
+  //! the record has no evidence.overfitting, and encodes exactly as records did before it.
+  std::vector<std::pair<std::string, double>> overfitting;
   // approval
   std::string approver_id;
   std::string note;

@@ -24,4 +24,8 @@ struct ApprovalOptions {
 //! approved_at + hours * 3600 (whole seconds), version = options.version or now_ms.
 ApprovalDraft build_approval_draft(const jobs::Candidate& candidate, const ApprovalOptions& options);
 
+//! What `quantgrid approve` prints of a draft's overfitting evidence: "DSR 0.97, PBO 0.125" (each
+//! when the draft has it; six significant digits, "n/a" for NaN), empty when it has neither.
+std::string overfitting_summary(const ApprovalDraft& draft);
+
 }  // namespace qg::live

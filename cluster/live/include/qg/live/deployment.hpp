@@ -30,13 +30,15 @@ struct Deployment {
   double cost_per_unit = 0.0;
   double size = 1.0;
   nlohmann::json metrics;  // evidence metrics
+  nlohmann::json overfitting = nlohmann::json::object();  // evidence.overfitting; empty when the record has none
 
   //! What status replies and events show of it.
   nlohmann::json summary() const;
 };
 
 //! Turns a decoded record into a deployment, checking the artifact (type, strategy kind,
-//! mode, symbols, parameter names, ranges, integrality, strategy rules, cost and size).
+//! mode, symbols, parameter names, ranges, integrality, strategy rules, cost and size) and the
+//! types of the evidence read (metrics, and overfitting when present: an object).
 //! Throws Rejection; does not check signatures, expiry, versions or guardrails.
 Deployment parse_deployment(const nlohmann::json& record, const std::string& record_text);
 

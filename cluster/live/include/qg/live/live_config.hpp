@@ -3,6 +3,7 @@
 // and limits have defaults here and are never literals in the node.
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,8 @@ struct ApproverEntry {
 struct Guardrails {
   double min_sharpe = 0.0;                   // evidence.metrics.sharpe must be >= this
   double max_drawdown = 0.5;                 // evidence.metrics.max_drawdown must be <= this
+  std::optional<double> min_dsr;             // evidence.overfitting.dsr must be >= this; unset: not checked
+  std::optional<double> max_pbo;             // evidence.overfitting.pbo must be <= this; unset: not checked
   double max_position = 1.0;                 // |size| of a deployment, and |position| while trading
   double max_daily_loss = 0.1;               // a date's summed net P&L below -this halts the node
   std::vector<std::string> strategies;       // allowed strategy kinds; empty = every known kind

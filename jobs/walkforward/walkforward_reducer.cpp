@@ -1,0 +1,257 @@
+#include "walkforward/walkforward_reducer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "qg/core/error.hpp"
+#include "qg/results/run_file.hpp"
+#include "walkforward/walkforward_job.hpp"
+
+namespace qg::jobs {
+namespace {
+
+constexpr const char* kWindows = "/walkforward/windows";
+constexpr const char* kOos = "/walkforward/oos";
+constexpr const char* kSummary = "/walkforward/summary";
+constexpr const char* kOverfitting = "/overfitting";
+constexpr double kYear = 252.0;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+double mean_of(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v) s += x;
+  return v.empty() ? kNaN : s / static_cast<double>(v.size());
+}
+
+//! Annualised Sharpe (ddof = 1) of a series; 0 when its sd is 0.
+double annual_sharpe(const std::vector<double>& v) {
+  double s1 = 0, s2 = 0;
+  for (double x : v) s1 += x, s2 += x * x;
+  return kernels::sharpe_from_sums(s1, s2, static_cast<double>(v.size())) * std::sqrt(kYear);
+}
+
+double ratio(double a, double b) { return b == 0 ? kNaN : a / b; }
+
+double variance(const std::vector<double>& v) {
+  const double m = mean_of(v);
+  double ss = 0;
+  for (double x : v) ss += (x - m) * (x - m);
+  return v.size() < 2 ? 0.0 : ss / static_cast<double>(v.size() - 1);
+}
+
+}  // namespace
+
+WalkforwardReducer::WalkforwardReducer(const WalkforwardJob& job, results::RunFile& out)
+    : job_(job), out_(out), width_(job.stage0_width()) {
+  sets_.reserve(job.n_sets() * width_);
+  segments_.resize(job.plan().windows.size());
+  const auto& spec = job.spec();
+  out_.set_attribute(kSummary, "strategy", std::string(spec.search.strategy->kind()));
+  out_.set_attribute(kSummary, "mode", std::string(position_mode_name(spec.search.mode)));
+  out_.set_attribute(kSummary, "symbol", job.bars().symbol);
+  out_.set_attribute(kSummary, "cost_per_unit", spec.search.cost_per_unit());
+  out_.set_attribute(kSummary, "objective", spec.objective);
+  out_.set_attribute(kSummary, "in_sample", spec.in_sample);
+  out_.set_attribute(kSummary, "out_of_sample", spec.out_of_sample);
+  out_.set_attribute(kSummary, "anchored", static_cast<std::int64_t>(spec.anchored ? 1 : 0));
+  out_.set_attribute(kSummary, "live_start", job.plan().j0);
+  out_.set_attribute(kSummary, "live_bars", job.plan().live);
+  out_.set_attribute(kSummary, "n_combos", static_cast<std::int64_t>(job.n_sets()));
+}
+
+void WalkforwardReducer::consume(std::uint32_t stage, std::uint64_t task, std::span<const double> records) {
+  const std::size_t k = job_.plan().windows.size();
+  if (stage == 0) {
+    QG_CHECK(records.size() % width_ == 0, "walk-forward task " + std::to_string(task) + " returned a partial record");
+    sets_.insert(sets_.end(), records.begin(), records.end());
+  } else if (stage == 1) {
+    if (task < k) segments_[task].assign(records.begin(), records.end());
+    else if (task == k) moments_.assign(records.begin(), records.end());
+    else correlation_sum_ += records[0], correlation_live_ += records[1];
+  } else {
+    for (std::size_t i = 0; i + 2 < records.size(); i += 3) splits_.push_back({records[i], records[i + 1], records[i + 2]});
+  }
+}
+
+void WalkforwardReducer::task_failed(std::uint32_t stage, std::uint64_t, const std::string&) {
+  // The coordinator records the message in /errors; a walk-forward needs every task.
+  ++failed_[stage];
+}
+
+std::vector<double> WalkforwardReducer::end_stage(std::uint32_t stage) {
+  if (failed_[stage] > 0) {
+    out_.set_attribute(kSummary, "complete", std::int64_t{0});
+    return {};
+  }
+  if (stage == 0) return select_winners();
+  if (stage == 1) return write_walkforward();
+  write_pbo();
+  out_.set_attribute(kSummary, "complete", std::int64_t{1});
+  return {};
+}
+
+std::pair<double, double> WalkforwardReducer::window_sums(std::size_t set, std::int64_t begin, std::int64_t end) const {
+  const auto [first, last] = job_.plan().block_span(begin, end);
+  const auto g = static_cast<std::size_t>(job_.plan().blocks);
+  const double* r = record(set);
+  double s1 = 0, s2 = 0;
+  for (auto b = static_cast<std::size_t>(first); b < static_cast<std::size_t>(last); ++b) s1 += r[b], s2 += r[g + b];
+  return {s1, s2};
+}
+
+std::vector<double> WalkforwardReducer::select_winners() {
+  const auto& plan = job_.plan();
+  const auto& spec = job_.spec();
+  const std::size_t n = job_.n_sets(), k = plan.windows.size();
+  const std::size_t objective_at = 2 * static_cast<std::size_t>(plan.blocks) + 2 * static_cast<std::size_t>(spec.pbo_blocks);
+  std::vector<double> values(n), input;
+  for (std::size_t w = 0; w < k; ++w) {
+    const auto& win = plan.windows[w];
+    const double m = static_cast<double>(win.is_end - win.is_begin);
+    for (std::size_t i = 0; i < n; ++i) {
+      double v = 0;
+      if (spec.objective == "sharpe") {
+        const auto [s1, s2] = window_sums(i, win.is_begin, win.is_end);
+        v = kernels::sharpe_from_sums(s1, s2, m);
+      } else {
+        v = record(i)[objective_at + w];
+      }
+      values[i] = spec.minimise ? -v : v;
+    }
+    const auto winner = static_cast<std::size_t>(kernels::best_index(values));
+    const auto [s1, s2] = window_sums(winner, win.is_begin, win.is_end);
+    winners_.push_back(winner);
+    is_ann_return_.push_back(kYear * s1 / m);
+    is_sharpe_.push_back(kernels::sharpe_from_sums(s1, s2, m) * std::sqrt(kYear));
+    input.push_back(static_cast<double>(winner));
+  }
+  live_sharpe_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto [s1, s2] = window_sums(i, plan.j0, plan.j0 + plan.blocks * plan.block);
+    live_sharpe_[i] = kernels::sharpe_from_sums(s1, s2, static_cast<double>(plan.live));
+  }
+  best_ = static_cast<std::size_t>(kernels::best_index(live_sharpe_));
+  input.push_back(static_cast<double>(best_));
+  return input;
+}
+
+std::vector<double> WalkforwardReducer::write_walkforward() {
+  const auto& plan = job_.plan();
+  const auto& dates = job_.bars().date;
+  auto& oos = out_.create_table(kOos, {{"date", results::ColumnType::kInt64},
+                                       {"position", results::ColumnType::kFloat64},
+                                       {"net_return", results::ColumnType::kFloat64},
+                                       {"equity", results::ColumnType::kFloat64},
+                                       {"naive_net_return", results::ColumnType::kFloat64},
+                                       {"window", results::ColumnType::kInt64}});
+  std::vector<double> stitched, naive, oos_sharpe, oos_ann, rows;
+  double equity = 1.0;
+  for (std::size_t w = 0; w < segments_.size(); ++w) {
+    const auto& seg = segments_[w];
+    std::vector<double> part;
+    rows.clear();
+    for (std::size_t i = 0; i + 2 < seg.size(); i += 3) {
+      const std::int64_t j = plan.windows[w].oos_begin + static_cast<std::int64_t>(i / 3);
+      equity *= 1.0 + seg[i + 1];
+      rows.insert(rows.end(), {static_cast<double>(dates[static_cast<std::size_t>(j + 1)]), seg[i], seg[i + 1], equity,
+                               seg[i + 2], static_cast<double>(w)});
+      part.push_back(seg[i + 1]);
+      naive.push_back(seg[i + 2]);
+    }
+    oos.append(rows);
+    oos_sharpe.push_back(annual_sharpe(part));
+    oos_ann.push_back(kYear * mean_of(part));
+    stitched.insert(stitched.end(), part.begin(), part.end());
+  }
+  write_windows(oos_sharpe, oos_ann);
+  const double ann = kYear * mean_of(stitched), is_mean = mean_of(is_ann_return_);
+  out_.set_attribute(kSummary, "oos_sharpe", annual_sharpe(stitched));
+  out_.set_attribute(kSummary, "oos_ann_return", ann);
+  out_.set_attribute(kSummary, "is_ann_return_mean", is_mean);
+  out_.set_attribute(kSummary, "wfe", ratio(ann, is_mean));
+  out_.set_attribute(kSummary, "naive_oos_sharpe", annual_sharpe(naive));
+  write_deflated_sharpe();
+  // Stage 2's input: the CSCV block sums, block-major (s1 then s2).
+  const std::size_t n = job_.n_sets(), s = static_cast<std::size_t>(job_.spec().pbo_blocks);
+  const std::size_t at = 2 * static_cast<std::size_t>(plan.blocks);
+  std::vector<double> sums(2 * s * n);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t b = 0; b < s; ++b) {
+      sums[b * n + i] = record(i)[at + b];
+      sums[s * n + b * n + i] = record(i)[at + s + b];
+    }
+  return sums;
+}
+
+void WalkforwardReducer::write_windows(const std::vector<double>& oos_sharpe, const std::vector<double>& oos_ann) {
+  const auto& plan = job_.plan();
+  const auto& search = job_.spec().search;
+  const auto& dates = job_.bars().date;
+  std::vector<results::Column> cols = {{"k", results::ColumnType::kInt64},        {"is_start", results::ColumnType::kInt64},
+                                       {"is_end", results::ColumnType::kInt64},   {"oos_start", results::ColumnType::kInt64},
+                                       {"oos_end", results::ColumnType::kInt64},  {"combo", results::ColumnType::kInt64}};
+  for (const auto& def : search.strategy->params())
+    cols.push_back({"params/" + std::string(def.name), results::ColumnType::kFloat64});
+  for (const char* c : {"is_sharpe", "oos_sharpe", "is_ann_return", "oos_ann_return", "wfe"})
+    cols.push_back({c, results::ColumnType::kFloat64});
+  auto& table = out_.create_table(kWindows, cols);
+  auto date = [&](std::int64_t column) { return static_cast<double>(dates[static_cast<std::size_t>(column + 1)]); };
+  std::vector<double> row;
+  double changes = 0, distance = 0;
+  for (std::size_t w = 0; w < winners_.size(); ++w) {
+    const auto& win = plan.windows[w];
+    const auto params = search.combos.set(winners_[w]);
+    row.assign({static_cast<double>(w), date(win.is_begin), date(win.is_end - 1), date(win.oos_begin),
+                date(win.oos_end - 1), static_cast<double>(winners_[w])});
+    row.insert(row.end(), params.begin(), params.end());
+    row.insert(row.end(), {is_sharpe_[w], oos_sharpe[w], is_ann_return_[w], oos_ann[w], ratio(oos_ann[w], is_ann_return_[w])});
+    table.append(row);
+    if (w == 0) continue;
+    changes += winners_[w] != winners_[w - 1] ? 1 : 0;
+    const auto before = search.combos.set(winners_[w - 1]);
+    double d2 = 0;
+    for (std::size_t p = 0; p < params.size(); ++p) {
+      const auto& axis = search.axes[p].values;
+      const double span = *std::max_element(axis.begin(), axis.end()) - *std::min_element(axis.begin(), axis.end());
+      const double d = span > 0 ? (params[p] - before[p]) / span : 0.0;
+      d2 += d * d;
+    }
+    distance += std::sqrt(d2);
+  }
+  const double pairs = static_cast<double>(winners_.size()) - 1;
+  out_.set_attribute(kSummary, "windows", static_cast<std::int64_t>(winners_.size()));
+  out_.set_attribute(kSummary, "winner_changes", pairs > 0 ? changes / pairs : 0.0);
+  out_.set_attribute(kSummary, "param_distance", pairs > 0 ? distance / pairs : 0.0);
+}
+
+void WalkforwardReducer::write_deflated_sharpe() {
+  const double trials = static_cast<double>(job_.n_sets()), t = static_cast<double>(job_.plan().live);
+  const double v = variance(live_sharpe_);
+  const double sr = live_sharpe_[best_], g3 = moments_.at(1), g4 = moments_.at(2);
+  const double sr0 = kernels::expected_max_sharpe(v, trials);
+  const double tr_c = correlation_live_, tr_c2 = correlation_sum_;
+  const double n_eff = std::max(2.0, tr_c2 > 0 ? tr_c * tr_c / tr_c2 : 2.0);
+  out_.set_attribute(kOverfitting, "n_trials", static_cast<std::int64_t>(job_.n_sets()));
+  out_.set_attribute(kOverfitting, "best_combo", static_cast<std::int64_t>(best_));
+  out_.set_attribute(kOverfitting, "best_sharpe", sr);
+  out_.set_attribute(kOverfitting, "skewness", g3);
+  out_.set_attribute(kOverfitting, "kurtosis", g4);
+  out_.set_attribute(kOverfitting, "sr0", sr0);
+  out_.set_attribute(kOverfitting, "psr", kernels::probabilistic_sharpe(sr, 0.0, t, g3, g4));
+  out_.set_attribute(kOverfitting, "dsr", kernels::probabilistic_sharpe(sr, sr0, t, g3, g4));
+  out_.set_attribute(kOverfitting, "n_eff", n_eff);
+  out_.set_attribute(kOverfitting, "dsr_n_eff",
+                     kernels::probabilistic_sharpe(sr, kernels::expected_max_sharpe(v, n_eff), t, g3, g4));
+}
+
+void WalkforwardReducer::write_pbo() {
+  const auto summary = kernels::summarize_pbo(splits_);
+  out_.set_attribute(kOverfitting, "pbo", summary.pbo);
+  out_.set_attribute(kOverfitting, "splits", static_cast<std::int64_t>(summary.splits));
+  out_.set_attribute(kOverfitting, "pbo_blocks", static_cast<std::int64_t>(job_.spec().pbo_blocks));
+  out_.set_attribute(kOverfitting, "degradation_slope", summary.degradation_slope);
+  out_.set_attribute(kOverfitting, "prob_oos_loss", summary.prob_oos_loss);
+}
+
+}  // namespace qg::jobs
