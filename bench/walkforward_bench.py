@@ -24,6 +24,8 @@ difference fails the script. The last line of output is JSON.
 
 import os
 import platform
+import re
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -69,6 +71,21 @@ def cpu_model():
     except OSError:
         pass
     return platform.processor() or "unknown"
+
+
+def stage_seconds(args, spec, out, ranks=None):
+    """Per-stage seconds from the coordinator's info log (stage 0: combination pass, 1: windows,
+    stitch, moments and correlation, 2: the PBO splits)."""
+    cmd = [args.quantgrid, "run", spec, "--output", out, "--overwrite", "--threads", "1", "--log-level", "info"]
+    if ranks is not None:
+        cmd = [bl.MPIEXEC, "-n", str(ranks)] + bl.MPI_FLAGS + cmd
+    if args.wait_quiet:
+        bl.wait_for_quiet()
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if proc.returncode != 0:
+        raise bl.BenchError(f"quantgrid failed (exit {proc.returncode}): {' '.join(cmd)}\n{proc.stdout[-4000:]}")
+    return {int(m.group(1)): float(m.group(2))
+            for m in re.finditer(r"stage (\d+): (?:\d+)/(?:\d+) tasks .*?took ([\d.]+)s", proc.stdout)}
 
 
 def check(run_path, ref, label):
@@ -122,6 +139,11 @@ def main():
         np_t.append(time.perf_counter() - t0)
         bl.log(f"  round {r + 1}: " + ", ".join(f"{label} {wall[label][-1]:.3f} s" for label, _ in configs)
                + f"; numpy {np_t[-1]:.2f} s")
+    stages = {"1 worker": stage_seconds(args, spec, out), "mpiexec -n 3": stage_seconds(args, spec, out, ranks=3)}
+    splits = ref["overfitting"]["splits"]
+    for label, st in stages.items():
+        bl.log(f"stages ({label}): " + ", ".join(f"{k}: {v:.2f} s" for k, v in sorted(st.items()))
+               + (f"; PBO {splits / st[2]:,.0f} splits/s" if st.get(2) else ""))
     bl.remove(out)
 
     med = {label: bl.median(v) for label, v in wall.items()}
@@ -143,7 +165,8 @@ def main():
         "quantgrid_1thread_wall_median_s": med[configs[0][0]], "quantgrid_2threads_wall_median_s": med[configs[1][0]],
         "quantgrid_mpi3_wall_median_s": med[configs[2][0]], "numpy_median_s": np_med, "ratio_per_core": ratio,
         "check_max_rel_diff": worst, "oos_sharpe": ref["summary"]["oos_sharpe"], "dsr": ref["overfitting"]["dsr"],
-        "pbo": ref["overfitting"]["pbo"], "command": bl.command_line(args, spec, threads=1)})
+        "pbo": ref["overfitting"]["pbo"], "stage_seconds_by_log": stages,
+        "pbo_splits_per_s": {k: splits / v[2] for k, v in stages.items() if v.get(2)}, "command": bl.command_line(args, spec, threads=1)})
 
 
 if __name__ == "__main__":

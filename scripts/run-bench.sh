@@ -137,6 +137,8 @@ print(f"| quantgrid, 1 process, --threads 1 | {w['quantgrid_1thread_wall_median_
 print(f"| quantgrid, 1 process, --threads 2 | {w['quantgrid_2threads_wall_median_s']:.3f} | | | < 1 s on 2 cores: "
       f"{ok(w['quantgrid_2threads_wall_median_s'] < 1.0)} |")
 print(f"| mpiexec -n 3 (2 workers) | {w['quantgrid_mpi3_wall_median_s']:.3f} | | | |")
+for label, rate in sorted(w["pbo_splits_per_s"].items()):
+    print(f"| PBO splits alone, {label} (coordinator log, 0.1 s resolution) | {rate:,.0f} splits/s | | | |")
 print()
 EOF
 
