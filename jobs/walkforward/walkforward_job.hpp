@@ -11,7 +11,7 @@
 //     return moments; tasks after: sums of squared correlations between blocks of every 10th set.
 //   reduce 1: the windows and out-of-sample tables, DSR and PSR -> stage 2's input: the CSCV
 //     block sums (block-major).
-//   stage 2, task i: CSCV splits [64 i, 64 (i+1)).  reduce 2: PBO and its companions.
+//   stage 2, task i: CSCV splits [32 i, 32 (i+1)).  reduce 2: PBO and its companions.
 #include <memory>
 #include <vector>
 
@@ -25,7 +25,7 @@ namespace qg::jobs {
 class WalkforwardJob final : public Job {
  public:
   static constexpr std::size_t kSetsPerTask = 128;
-  static constexpr std::size_t kSplitsPerTask = 64;
+  static constexpr std::size_t kSplitsPerTask = 32;
   static constexpr std::size_t kCorrelationStride = 10;   // every 10th set enters N_eff
   static constexpr std::size_t kCorrelationBlock = 256;   // sets per correlation block
 

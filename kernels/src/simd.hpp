@@ -93,8 +93,12 @@ inline void store_i8_n(std::int8_t* p, VecD v, int count) {
 
 //! The lanes in reverse order.
 inline VecD reverse(VecD v) {
+#if defined(__clang__)  // clang spells GCC's __builtin_shuffle differently (clang-tidy reads this file)
+  return __builtin_shufflevector(v, v, 7, 6, 5, 4, 3, 2, 1, 0);
+#else
   using VecI64 = std::int64_t __attribute__((vector_size(64)));
   return __builtin_shuffle(v, VecI64{7, 6, 5, 4, 3, 2, 1, 0});
+#endif
 }
 
 //! base[idx[l]] for each lane.

@@ -9,6 +9,7 @@
 #include "qg/core/error.hpp"
 #include "qg/jobs/job.hpp"
 #include "sweep/sweep_spec.hpp"
+#include "walkforward/walkforward_spec.hpp"
 
 namespace qg::jobs {
 namespace {
@@ -189,7 +190,7 @@ TEST(SweepSpec, SyntaxErrorKeepsTheParserLine) {
 }
 
 TEST(SweepSpec, UnknownJobKindAndBadNameAreErrors) {
-  expect_error(edit(1, "job: sweeep"), 1, "job", "unknown job kind 'sweeep' (known: sweep, var)");
+  expect_error(edit(1, "job: sweeep"), 1, "job", "unknown job kind 'sweeep' (known: sweep, var, walkforward)");
   expect_error(edit(2, "name: my run"), 2, "name", "may only contain");
 }
 
@@ -233,6 +234,9 @@ TEST(SweepSpec, EveryExampleParses) {
     const auto header = parse_header(text, entry.path().string());
     if (header.kind == "sweep") {
       EXPECT_NO_THROW(parse_sweep_spec(text, entry.path().string())) << entry.path();
+    }
+    if (header.kind == "walkforward") {
+      EXPECT_NO_THROW(parse_walkforward_spec(text, entry.path().string())) << entry.path();
     }
     ++n;
   }

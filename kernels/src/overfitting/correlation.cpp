@@ -28,11 +28,13 @@ std::size_t standardize_columns(std::span<double> columns, std::size_t m, std::i
 
 double correlation_square_sum(std::span<const double> a, std::size_t ma, std::span<const double> b, std::size_t mb,
                               std::int64_t n_bars) {
+  // The product in single precision: twice the speed of double, and correlations (|c| <= 1)
+  // need no more than float's 7 digits to sum their squares to the precision N_eff needs.
   using Matrix = Eigen::Map<const Eigen::MatrixXd>;
-  const Matrix za(a.data(), n_bars, static_cast<Eigen::Index>(ma));
-  const Matrix zb(b.data(), n_bars, static_cast<Eigen::Index>(mb));
-  const Eigen::MatrixXd c = za.transpose() * zb;
-  return c.squaredNorm();
+  const Eigen::MatrixXf za = Matrix(a.data(), n_bars, static_cast<Eigen::Index>(ma)).cast<float>();
+  const Eigen::MatrixXf zb = Matrix(b.data(), n_bars, static_cast<Eigen::Index>(mb)).cast<float>();
+  const Eigen::MatrixXf c = za.transpose() * zb;
+  return c.cast<double>().squaredNorm();
 }
 
 double correlation_square_sum_ref(std::span<const double> a, std::size_t ma, std::span<const double> b,

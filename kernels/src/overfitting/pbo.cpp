@@ -37,6 +37,18 @@ double half_sharpe_ref(const double* trial, const std::vector<int>& blocks, std:
   return variance > 0 ? mean / std::sqrt(variance) : 0.0;
 }
 
+//! sharpe_from_sums over arrays, written branch-free so that it vectorises (this file is
+//! compiled with -fno-math-errno -fno-trapping-math: sqrt of a clamped variance sets no errno).
+void sharpe_lanes(const double* s1, const double* s2, double m, std::size_t count, double* out) {
+  for (std::size_t i = 0; i < count; ++i) {
+    const double mean = s1[i] / m;
+    const double v = (s2[i] - s1[i] * mean) / (m - 1);
+    const double variance = v > 0 ? v : 0.0;
+    const double sharpe = mean / std::sqrt(variance);
+    out[i] = variance > 0 ? sharpe : 0.0;
+  }
+}
+
 std::vector<int> complement(int n_blocks, const std::vector<int>& chosen) {
   std::vector<int> out;
   for (int b = 0; b < n_blocks; ++b)
@@ -109,28 +121,38 @@ void pbo_splits(std::span<const double> s1, std::span<const double> s2, std::siz
   const auto blocks = static_cast<std::size_t>(n_blocks);
   QG_CHECK(s1.size() == blocks * n && s2.size() == blocks * n, "pbo_splits: block sums of the wrong size");
   const double m = static_cast<double>(block_len) * n_blocks / 2;
-  std::vector<char> in_sample(blocks);
+  // Which blocks are in-sample, per split.
+  std::vector<char> in_sample(count * blocks, 0);
   std::vector<int> chosen(blocks / 2);
-  std::vector<double> is1(n), is2(n), os1(n), os2(n), is(n), oos(n);
   for (std::size_t s = 0; s < count; ++s) {
     cscv_split(n_blocks, first + s, chosen.data());
-    std::fill(in_sample.begin(), in_sample.end(), 0);
-    for (int b : chosen) in_sample[static_cast<std::size_t>(b)] = 1;
-    std::fill(is1.begin(), is1.end(), 0.0), std::fill(is2.begin(), is2.end(), 0.0);
-    std::fill(os1.begin(), os1.end(), 0.0), std::fill(os2.begin(), os2.end(), 0.0);
-    for (std::size_t b = 0; b < blocks; ++b) {
-      double* t1 = in_sample[b] ? is1.data() : os1.data();
-      double* t2 = in_sample[b] ? is2.data() : os2.data();
-      const double* a1 = s1.data() + b * n;
-      const double* a2 = s2.data() + b * n;
-      for (std::size_t i = 0; i < n; ++i) t1[i] += a1[i], t2[i] += a2[i];
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      is[i] = sharpe_from_sums(is1[i], is2[i], m);
-      oos[i] = sharpe_from_sums(os1[i], os2[i], m);
-    }
-    out[s] = split_result(is, oos);
+    for (int b : chosen) in_sample[s * blocks + static_cast<std::size_t>(b)] = 1;
   }
+  // Tiles of trials whose block sums stay in cache while every split of the chunk reads them;
+  // each split's Sharpe ratios land in is/oos (split-major) for the selection afterwards.
+  constexpr std::size_t kTile = 256;
+  // Reused per thread: a chunk's tables are megabytes, and every entry is written before use.
+  thread_local std::vector<double> is, oos;
+  is.resize(count * n), oos.resize(count * n);
+  double a1[kTile], a2[kTile], b1[kTile], b2[kTile];
+  for (std::size_t t0 = 0; t0 < n; t0 += kTile) {
+    const std::size_t tn = std::min(kTile, n - t0);
+    for (std::size_t s = 0; s < count; ++s) {
+      std::fill_n(a1, tn, 0.0), std::fill_n(a2, tn, 0.0), std::fill_n(b1, tn, 0.0), std::fill_n(b2, tn, 0.0);
+      for (std::size_t b = 0; b < blocks; ++b) {
+        const bool in = in_sample[s * blocks + b] != 0;
+        double* t1 = in ? a1 : b1;
+        double* t2 = in ? a2 : b2;
+        const double* x1 = s1.data() + b * n + t0;
+        const double* x2 = s2.data() + b * n + t0;
+        for (std::size_t i = 0; i < tn; ++i) t1[i] += x1[i], t2[i] += x2[i];
+      }
+      sharpe_lanes(a1, a2, m, tn, is.data() + s * n + t0);
+      sharpe_lanes(b1, b2, m, tn, oos.data() + s * n + t0);
+    }
+  }
+  for (std::size_t s = 0; s < count; ++s)
+    out[s] = split_result({is.data() + s * n, n}, {oos.data() + s * n, n});
 }
 
 void pbo_splits_ref(std::span<const double> returns, std::size_t n_trials, std::int64_t n_bars, int n_blocks,

@@ -86,7 +86,8 @@ PboSummary summarize_pbo(std::span<const PboSplit> splits);
 
 //! Sum over all pairs (i, j) of the squared correlation between series i of `a` and series j
 //! of `b` (column-major T x Ma and T x Mb, each column already centred and scaled to unit
-//! sum of squares, see standardize_columns). a == b gives tr(C^2) of that set.
+//! sum of squares, see standardize_columns). a == b gives tr(C^2) of that set. The product is
+//! taken in single precision (relative error about 1e-6 of the sum); the _ref twin is double.
 double correlation_square_sum(std::span<const double> a, std::size_t ma, std::span<const double> b, std::size_t mb,
                               std::int64_t n_bars);
 double correlation_square_sum_ref(std::span<const double> a, std::size_t ma, std::span<const double> b,
