@@ -14,8 +14,9 @@ splits are vectorised over chunks of splits. No code is shared with the C++ job.
 
 Tolerances (relative to max(1, |value|)): winners (`combo`), window bounds, dates, positions
 and `window` must match exactly; pbo and prob_oos_loss too (they are shares of a discrete
-count); returns, Sharpe ratios, WFE, DSR/PSR, slopes 1e-9; n_eff and dsr_n_eff 1e-7 (a
-correlation matrix product whose summation order is the BLAS's).
+count); returns, Sharpe ratios, WFE, DSR/PSR, slopes 1e-9; n_eff and dsr_n_eff 1e-5 (the job
+forms the correlation product in single precision: 4e-8 relative seen on 1,120 live bars, and
+the error grows with the number of bars).
 
 The self-test checks each vectorised piece against a slow, obviously-correct Python loop on
 small random cases, DSR against the worked example of Bailey & Lopez de Prado (2014), and the
@@ -41,7 +42,7 @@ TIE = 1e-12              # winners and ranks: within 1e-12 max(1, |best|)
 ANN = 252.0
 EULER = 0.5772156649015329
 TOL = 1e-9
-TOL_NEFF = 1e-7
+TOL_NEFF = 1e-5
 MINIMISED = ("max_drawdown", "volatility")
 METRICS = ("total_return", "cagr", "sharpe", "sortino", "volatility", "max_drawdown", "calmar",
            "trades", "turnover", "exposure")
