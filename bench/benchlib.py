@@ -165,13 +165,15 @@ def run_quantgrid(args, spec, output, ranks=None, threads=1, chunk=None, extra=(
 
 
 def read_attrs(path):
-    """Timing and size attributes of a run file."""
+    """Timing and size attributes of a run file (the /sweep ones only for a sweep)."""
     with h5py.File(path, "r") as f:
         a = f.attrs
-        g = f["sweep"].attrs
-        return {"stage_seconds": float(a["stage_seconds"]), "elapsed_seconds": float(a["elapsed_seconds"]),
-                "ranks": int(a["ranks"]), "threads": int(a["threads"]), "n_combos": int(g["n_combos"]),
-                "n_symbols": int(g["n_symbols"]), "failed_tasks": int(g["failed_tasks"])}
+        out = {"stage_seconds": float(a["stage_seconds"]), "elapsed_seconds": float(a["elapsed_seconds"]),
+               "ranks": int(a["ranks"]), "threads": int(a["threads"])}
+        if "sweep" in f:
+            g = f["sweep"].attrs
+            out.update(n_combos=int(g["n_combos"]), n_symbols=int(g["n_symbols"]), failed_tasks=int(g["failed_tasks"]))
+        return out
 
 
 def command_line(args, spec, ranks=None, threads=1, chunk=None):

@@ -2,7 +2,7 @@
 # Runs every benchmark of quantgrid and prints a markdown summary (figures: docs/performance.md).
 #   scripts/run-bench.sh BUILD_DIR [--quick]
 # BUILD_DIR must hold the quantgrid and bench_kernels binaries (`make bench` builds them).
-# Scratch data goes to BUILD_DIR/bench-data; the full run takes about 8 minutes on 2 cores.
+# Scratch data goes to BUILD_DIR/bench-data; the full run takes about 12 minutes on 2 cores.
 set -euo pipefail
 
 if [ $# -lt 1 ] || [ "$1" = "-h" ] || [ "$1" = "--help" ]; then
@@ -112,6 +112,33 @@ for n in (100, 500):
     if g:
         print(f"| block DGEMM 4096x{n}x{n} | | {g['gflops']:.1f} GFLOP/s | peak {v['dgemm_peak_gflops']} GFLOP/s "
               f"| {g['share_of_peak'] * 100:.0f}% of peak |")
+print()
+EOF
+
+# ---- Walk-forward (bench/walkforward_bench.py; figures in docs/performance.md) ----
+echo "running bench/walkforward_bench.py ..." >&2
+if ! "$py" "$here/bench/walkforward_bench.py" "$build" "${quick[@]}" >"$logs/walkforward_bench.log" 2>&1; then
+  echo "error: bench/walkforward_bench.py failed; its log:" >&2
+  cat "$logs/walkforward_bench.log" >&2
+  exit 1
+fi
+"$py" - "$(tail -n 1 "$logs/walkforward_bench.log")" <<'EOF'
+import json, sys
+w = json.loads(sys.argv[1])
+def ok(cond): return "met" if cond else "missed"
+print(f"### Walk-forward, sma_crossover {w['combos']:,} combos x {w['bars']} bars, W_is {w['in_sample']}, "
+      f"W_oos {w['out_of_sample']}, {w['windows']} windows, PBO S = {w['pbo_blocks']} ({w['splits']:,} splits)")
+print()
+print("| run | median wall (s) | reference | ratio | target |")
+print("|---|---|---|---|---|")
+print(f"| quantgrid, 1 process, --threads 1 | {w['quantgrid_1thread_wall_median_s']:.3f} "
+      f"| NumPy 1 thread {w['numpy_median_s']:.2f} s | **{w['ratio_per_core']:.1f}x** | >= 20x per core: "
+      f"{ok(w['ratio_per_core'] >= 20)} |")
+print(f"| quantgrid, 1 process, --threads 2 | {w['quantgrid_2threads_wall_median_s']:.3f} | | | < 1 s on 2 cores: "
+      f"{ok(w['quantgrid_2threads_wall_median_s'] < 1.0)} |")
+print(f"| mpiexec -n 3 (2 workers) | {w['quantgrid_mpi3_wall_median_s']:.3f} | | | |")
+for label, rate in sorted(w["pbo_splits_per_s"].items()):
+    print(f"| PBO splits alone, {label} (coordinator log, 0.1 s resolution) | {rate:,.0f} splits/s | | | |")
 print()
 EOF
 

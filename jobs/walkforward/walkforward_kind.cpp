@@ -39,7 +39,7 @@ void print_windows(const results::Table& t, std::ostream& os) {
   std::vector<std::string> header{"k", "is_start", "is_end", "oos_start", "oos_end", "combo"};
   for (const auto& name : t.names)
     if (name.starts_with("params/")) header.push_back(name);
-  for (const char* c : {"is_sharpe", "oos_sharpe", "is_ann_return", "oos_ann_return", "wfe"}) header.push_back(c);
+  for (const char* c : {"is_sharpe", "oos_sharpe", "is_ann_return", "oos_ann_return", "wfe"}) header.emplace_back(c);
   std::vector<std::vector<std::string>> rows{{}};
   for (const auto& h : header) rows.front().push_back(h.starts_with("params/") ? h.substr(7) : h);
   for (std::size_t r = 0; r < t.rows(); ++r) {
