@@ -31,18 +31,21 @@ std::vector<double> grid_sets(std::string_view kind, int n) {
   std::vector<double> sets;
   for (int j = 0; j < n; ++j) {
     const int a = j % 16, b = j / 16;
-    if (kind == "sma_crossover" || kind == "ema_crossover") sets.insert(sets.end(), {5.0 + 3 * a, 20.0 + 12 * b});
-    else if (kind == "bollinger") sets.insert(sets.end(), {10.0 + 5 * a, 0.5 + 0.2 * b});
-    else if (kind == "rsi") sets.insert(sets.end(), {5.0 + 2 * a, 20.0 + 5 * (b % 4), 65.0 + 5 * (b / 4)});
-    else if (kind == "donchian") sets.insert(sets.end(), {10.0 + 5 * a, 5.0 + 5 * b});
-    else sets.push_back(5.0 + j);  // momentum: lookback 5..
+    if (kind == "sma_crossover" || kind == "ema_crossover")
+      sets.insert(sets.end(), {5.0 + 3 * a, 20.0 + 12 * b});
+    else if (kind == "bollinger")
+      sets.insert(sets.end(), {10.0 + 5 * a, 0.5 + 0.2 * b});
+    else if (kind == "rsi")
+      sets.insert(sets.end(), {5.0 + 2 * a, 20.0 + 5 * (b % 4), 65.0 + 5 * (b / 4)});
+    else if (kind == "donchian")
+      sets.insert(sets.end(), {10.0 + 5 * a, 5.0 + 5 * b});
+    else
+      sets.push_back(5.0 + j);  // momentum: lookback 5..
   }
   return sets;
 }
 
-void report(benchmark::State& state, int n_sets) {
-  state.SetItemsProcessed(state.iterations() * kBars * n_sets);
-}
+void report(benchmark::State& state, int n_sets) { state.SetItemsProcessed(state.iterations() * kBars * n_sets); }
 
 // ---- evaluate_block: positions then metrics ----
 void BM_EvaluateBlock(benchmark::State& state, std::string_view kind) {

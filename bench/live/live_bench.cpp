@@ -46,10 +46,14 @@ Params parse_args(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string key = argv[i];
     const double v = std::atof(argv[i + 1]);
-    if (key == "--bars") p.bars = static_cast<int>(v);
-    else if (key == "--promotions") p.promotions = static_cast<int>(v);
-    else if (key == "--rate") p.rate = v;
-    else if (key == "--fsync") p.fsync = v != 0;
+    if (key == "--bars")
+      p.bars = static_cast<int>(v);
+    else if (key == "--promotions")
+      p.promotions = static_cast<int>(v);
+    else if (key == "--rate")
+      p.rate = v;
+    else if (key == "--fsync")
+      p.fsync = v != 0;
   }
   return p;
 }
@@ -71,7 +75,9 @@ void report(const char* name, std::vector<double> us) {
     return;
   }
   std::sort(us.begin(), us.end());
-  auto q = [&](double f) { return us[std::min(us.size() - 1, static_cast<std::size_t>(f * static_cast<double>(us.size())))]; };
+  auto q = [&](double f) {
+    return us[std::min(us.size() - 1, static_cast<std::size_t>(f * static_cast<double>(us.size())))];
+  };
   std::printf("%s,%zu,%.1f,%.1f,%.1f,%.1f\n", name, us.size(), q(0.5), q(0.99), q(0.999), us.back());
 }
 
@@ -162,7 +168,8 @@ int main(int argc, char** argv) {
     d.approved_at = qg::now_unix();
     d.expires_at = d.approved_at + 3600;
     const auto start = Clock::now();
-    const auto reply = control_request(opts, {{"op", "promote"}, {"record", encode_signed(build_approval(d, approver))}});
+    const auto reply =
+        control_request(opts, {{"op", "promote"}, {"record", encode_signed(build_approval(d, approver))}});
     if (!reply.value("ok", false)) std::fprintf(stderr, "promotion refused: %s\n", reply.dump().c_str());
     return std::make_pair(start, Clock::now());
   };

@@ -18,15 +18,15 @@ namespace boost::serialization {
 
 template <class Archive>
 void serialize(Archive& ar, qg::SymbolBars& s, unsigned /*version*/) {
-  ar & s.symbol & s.date & s.open & s.high & s.low & s.close & s.volume;
+  ar& s.symbol& s.date& s.open& s.high& s.low& s.close& s.volume;
 }
 template <class Archive>
 void serialize(Archive& ar, qg::MarketData& d, unsigned /*version*/) {
-  ar & d.symbols;
+  ar& d.symbols;
 }
 template <class Archive>
 void serialize(Archive& ar, qg::cluster::JobPayload& p, unsigned /*version*/) {
-  ar & p.status & p.error_kind & p.error & p.spec_text & p.origin & p.data;
+  ar& p.status& p.error_kind& p.error& p.spec_text& p.origin& p.data;
 }
 
 }  // namespace boost::serialization

@@ -142,7 +142,9 @@ void add_live(CLI::App& app, LiveArgs& a, LiveClientArgs& c, std::string& audit_
   auto* audit = live->add_subcommand("audit", "The node's audit log");
   audit->require_subcommand(1);
   audit->add_subcommand("verify", "Check the hash chain; names the first edited record")
-      ->add_option("file", audit_file, "Audit log (STATE_DIR/audit.jsonl)")->required()->check(CLI::ExistingFile);
+      ->add_option("file", audit_file, "Audit log (STATE_DIR/audit.jsonl)")
+      ->required()
+      ->check(CLI::ExistingFile);
 }
 
 void add_feed(CLI::App& app, FeedArgs& a) {
@@ -187,7 +189,7 @@ std::string unknown_argument(CLI::App& level, const std::string& arg) {
   const bool is_option = !arg.empty() && arg.front() == '-';
   const std::string word = is_option ? arg.substr(0, arg.find('=')) : arg;
   const auto names = is_option ? option_names(level) : subcommand_names(level);
-  std::string message = is_option ? "unknown option '" + word + "' for " + command_path(level)
+  std::string message = is_option       ? "unknown option '" + word + "' for " + command_path(level)
                         : names.empty() ? "unexpected argument '" + word + "' for " + command_path(level)
                                         : "'" + word + "' is not a command of " + command_path(level);
   if (const auto nearest = closest_match(word, names)) return message + "; did you mean " + *nearest + "?";

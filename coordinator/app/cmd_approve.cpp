@@ -16,7 +16,8 @@ namespace qg::app {
 
 int cmd_keys_generate(const KeysArgs& args) {
   const auto paths = live::generate_keys(args.out, args.curve_only, args.force);
-  for (std::size_t i = args.curve_only ? 2 : 0; i < paths.size(); ++i) std::cout << "wrote " << paths[i].string() << "\n";
+  for (std::size_t i = args.curve_only ? 2 : 0; i < paths.size(); ++i)
+    std::cout << "wrote " << paths[i].string() << "\n";
   return kExitOk;
 }
 
@@ -24,7 +25,8 @@ int cmd_approve(const ApproveArgs& args) {
   // ---- validate ----
   if (!args.best.empty() && args.row >= 0) throw ConfigError("approve: give at most one of --best METRIC or --row N");
   if (!(args.expires_hours > 0)) throw ConfigError("approve: --expires-in must be > 0 hours");
-  if (std::filesystem::exists(args.out)) throw ConfigError(args.out + ": exists already (approval records are never replaced)");
+  if (std::filesystem::exists(args.out))
+    throw ConfigError(args.out + ": exists already (approval records are never replaced)");
   // ---- pick the candidate (the run's job kind decides what can be approved) ----
   const jobs::Candidate c = jobs::find_candidate(args.run, {args.best, args.ascending, args.row});
   const live::SigningKey key = live::load_signing_key(args.key);

@@ -63,7 +63,8 @@ void print_status(const nlohmann::json& s) {
     if (d.is_null()) return std::string("none");
     std::string text = "version " + std::to_string(d["version"].get<std::int64_t>()) + " " +
                        d["strategy"].get<std::string>() + " " + d["mode"].get<std::string>() + " on " +
-                       d["symbol"].get<std::string>() + " " + d["params"].dump() + " by " + d["approver"].get<std::string>();
+                       d["symbol"].get<std::string>() + " " + d["params"].dump() + " by " +
+                       d["approver"].get<std::string>();
     return text;
   };
   std::cout << "active:   " << deployment(s["active"]) << "\n";
@@ -77,7 +78,8 @@ void print_status(const nlohmann::json& s) {
             << s["day"]["date"] << ": " << s["day"]["pnl"].get<double>() << ")\n";
   std::cout << "bars:     " << s["bars"] << " processed, " << s["feed_rejections"] << " feed rejections, "
             << s["control_rejections"] << " control rejections\n";
-  std::cout << "audit:    " << s["audit"]["records"] << " records, head " << s["audit"]["head"].get<std::string>() << "\n";
+  std::cout << "audit:    " << s["audit"]["records"] << " records, head " << s["audit"]["head"].get<std::string>()
+            << "\n";
 }
 
 }  // namespace
@@ -122,16 +124,16 @@ int cmd_live_rollback(const LiveClientArgs& args) {
   if (!status.value("ok", false)) return print_reply(status, args.json);
   const auto& target = status["status"]["target"];
   if (target.is_null()) throw ConfigError("live rollback: the node has no deployment to roll back");
-  const nlohmann::json cmd = live::build_command("rollback", {{"from_version", target["version"]}}, approver_id(args),
-                                                 key, now_unix());
+  const nlohmann::json cmd =
+      live::build_command("rollback", {{"from_version", target["version"]}}, approver_id(args), key, now_unix());
   return print_reply(live::control_request(options, {{"op", "rollback"}, {"command", live::encode_signed(cmd)}}),
                      args.json);
 }
 
 int cmd_live_resume(const LiveClientArgs& args) {
   const live::SigningKey key = live::load_signing_key(args.key);
-  const nlohmann::json cmd = live::build_command("resume", nlohmann::json::object(), approver_id(args), key,
-                                                 now_unix());
+  const nlohmann::json cmd =
+      live::build_command("resume", nlohmann::json::object(), approver_id(args), key, now_unix());
   return print_reply(
       live::control_request(client_options(args), {{"op", "resume"}, {"command", live::encode_signed(cmd)}}),
       args.json);

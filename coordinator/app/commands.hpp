@@ -64,7 +64,7 @@ int cmd_results_tables(const std::string& run);
 struct ExportArgs {
   std::string run;
   std::string table;  // name or group path; empty: the kind's main table
-  std::string out;  // empty: stdout
+  std::string out;    // empty: stdout
 };
 int cmd_results_export(const ExportArgs& args);
 int cmd_results_digest(const std::string& run);
@@ -81,11 +81,11 @@ int cmd_keys_generate(const KeysArgs& args);
 
 struct ApproveArgs {
   std::string run;
-  std::string best;          // metric to pick the best row by
-  bool ascending = false;    // smallest is best (e.g. max_drawdown)
-  std::int64_t row = -1;     // or an explicit 0-based /sweep row
-  std::string key;           // approver key prefix
-  std::string approver;      // id in the record (default: the key prefix's file name)
+  std::string best;        // metric to pick the best row by
+  bool ascending = false;  // smallest is best (e.g. max_drawdown)
+  std::int64_t row = -1;   // or an explicit 0-based /sweep row
+  std::string key;         // approver key prefix
+  std::string approver;    // id in the record (default: the key prefix's file name)
   std::string note;
   double expires_hours = 72.0;
   std::int64_t version = 0;  // 0: Unix time in milliseconds
@@ -100,11 +100,11 @@ int cmd_approve(const ApproveArgs& args);
 struct LiveClientArgs {
   std::string live = "tcp://127.0.0.1:5555";
   std::string server_key = "keys/live";  // file, key prefix or Z85
-  std::string key = "keys/approver";      // this client's key prefix (CURVE pair; Ed25519 to sign)
-  std::string approver;                   // id for signed commands (default: key file name)
+  std::string key = "keys/approver";     // this client's key prefix (CURVE pair; Ed25519 to sign)
+  std::string approver;                  // id for signed commands (default: key file name)
   double timeout = 5.0;
-  std::string reason;                     // halt reason
-  bool json = false;                      // print the raw reply
+  std::string reason;  // halt reason
+  bool json = false;   // print the raw reply
 };
 struct PromoteArgs {
   std::string record;
@@ -133,8 +133,8 @@ struct FeedArgs {
   std::vector<std::string> symbols;  // empty: all
   double speed = 0.0;                // bars per second; 0 = as fast as possible
   std::string to = "tcp://127.0.0.1:5556";
-  double wait = 10.0;                // seconds to wait for the node's subscription
-  std::int32_t start = 0, end = 0;   // YYYYMMDD, 0 = open
+  double wait = 10.0;               // seconds to wait for the node's subscription
+  std::int32_t start = 0, end = 0;  // YYYYMMDD, 0 = open
   std::string log_level = "info";
 };
 //! `quantgrid feed replay`: publishes a store's bars to a live node.

@@ -31,13 +31,13 @@ using Clock = std::chrono::steady_clock;
 
 //! What the coordinator knows about one worker rank.
 struct WorkerState {
-  bool idle = false;               // asked for work and got none yet
-  bool busy = false;               // holds `range` of `stage`
-  bool lost = false;               // presumed dead: its chunk was handed to another worker
+  bool idle = false;  // asked for work and got none yet
+  bool busy = false;  // holds `range` of `stage`
+  bool lost = false;  // presumed dead: its chunk was handed to another worker
   std::uint32_t stage = 0;
   TaskRange range;
   Clock::time_point issued;
-  std::uint32_t input_stage = 0;   // highest stage whose input it holds
+  std::uint32_t input_stage = 0;  // highest stage whose input it holds
 };
 
 //! The journal header: a run may only resume a journal with the same spec and data.
@@ -132,8 +132,8 @@ class CoordinatorRun {
     const std::size_t task_bytes = std::max<std::size_t>(1, job_.max_task_values(stage, stage_input_)) * sizeof(double);
     const std::uint64_t window = std::max<std::uint64_t>(1, ctx_.window_bytes / task_bytes);
     const int n_workers = std::max(1, transport_.size() - 1);
-    const std::uint64_t max_chunk =
-        std::max<std::uint64_t>(1, std::min<std::uint64_t>(ctx_.max_chunk_bytes / task_bytes, window / (2 * n_workers)));
+    const std::uint64_t max_chunk = std::max<std::uint64_t>(
+        1, std::min<std::uint64_t>(ctx_.max_chunk_bytes / task_bytes, window / (2 * n_workers)));
     ChunkScheduler scheduler(n, n_workers, ctx_.chunk, max_chunk, window);
     ReorderBuffer reorder(reducer, stage, [this](std::uint32_t s, std::uint64_t task, int rank, const std::string& m) {
       record_failure(s, task, rank, m);

@@ -168,8 +168,8 @@ RunOutcome run_rank(const LaunchOptions& options, cluster::Transport& world) {
   }
   const auto wrapped = options.worker_job ? options.worker_job(*job) : nullptr;
   const auto stats = worker::serve(wrapped ? *wrapped : *job, world);
-  spdlog::debug("worker: {} chunks, {} tasks ({} failed), busy {:.2f}s", stats.chunks, stats.tasks,
-                stats.failed_tasks, stats.busy_seconds);
+  spdlog::debug("worker: {} chunks, {} tasks ({} failed), busy {:.2f}s", stats.chunks, stats.tasks, stats.failed_tasks,
+                stats.busy_seconds);
   return RunOutcome{RunRole::kWorker, std::nullopt, {}, {}};
 }
 

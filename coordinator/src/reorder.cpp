@@ -12,8 +12,8 @@ bool ReorderBuffer::is_duplicate(const cluster::ChunkResult& chunk) const {
 }
 
 void ReorderBuffer::add(cluster::ChunkResult&& chunk, int rank) {
-  QG_CHECK(chunk.stage == stage_, "chunk of stage " + std::to_string(chunk.stage) + " fed to stage " +
-                                      std::to_string(stage_));
+  QG_CHECK(chunk.stage == stage_,
+           "chunk of stage " + std::to_string(chunk.stage) + " fed to stage " + std::to_string(stage_));
   if (is_duplicate(chunk) || chunk.count == 0) return;
   if (chunk.first != next_) {
     buffered_values_ += chunk.values.size();

@@ -6,8 +6,8 @@
 
 namespace qg::coordinator {
 
-ChunkScheduler::ChunkScheduler(std::uint64_t n_tasks, int n_workers, std::uint64_t fixed_chunk,
-                               std::uint64_t max_chunk, std::uint64_t window)
+ChunkScheduler::ChunkScheduler(std::uint64_t n_tasks, int n_workers, std::uint64_t fixed_chunk, std::uint64_t max_chunk,
+                               std::uint64_t window)
     : n_tasks_(n_tasks),
       n_workers_(std::max(1, n_workers)),
       fixed_chunk_(fixed_chunk),

@@ -4,12 +4,15 @@ namespace qg {
 
 ExitCode exit_code(ErrorKind kind) noexcept {
   switch (kind) {
-    case ErrorKind::kConfig: return kExitConfig;
+    case ErrorKind::kConfig:
+      return kExitConfig;
     case ErrorKind::kData:
-    case ErrorKind::kIo: return kExitData;
+    case ErrorKind::kIo:
+      return kExitData;
     case ErrorKind::kKernel:
     case ErrorKind::kCluster:
-    case ErrorKind::kInternal: return kExitInternal;
+    case ErrorKind::kInternal:
+      return kExitInternal;
   }
   return kExitInternal;  // a value outside the enum (e.g. decoded from a corrupt message)
 }

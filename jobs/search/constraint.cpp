@@ -69,13 +69,14 @@ class ConstraintParser {
     skip_space();
     const std::size_t start = pos_;
     if (pos_ < text_.size() && (std::isalpha(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_')) {
-      while (pos_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_')) ++pos_;
+      while (pos_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_'))
+        ++pos_;
       return name(text_.substr(start, pos_ - start), op);
     }
     double v = 0;
     auto [end, ec] = std::from_chars(text_.data() + pos_, text_.data() + text_.size(), v);
     if (ec != std::errc() || !std::isfinite(v)) {
-        return fail("expected a parameter name or a number at " + rest());
+      return fail("expected a parameter name or a number at " + rest());
     }
     pos_ = static_cast<std::size_t>(end - text_.data());
     op.number = v;
@@ -120,11 +121,16 @@ class ConstraintParser {
 double Term::value(std::span<const double> set) const {
   const double a = lhs.value(set);
   switch (arith) {
-    case '+': return a + rhs.value(set);
-    case '-': return a - rhs.value(set);
-    case '*': return a * rhs.value(set);
-    case '/': return a / rhs.value(set);
-    default: return a;
+    case '+':
+      return a + rhs.value(set);
+    case '-':
+      return a - rhs.value(set);
+    case '*':
+      return a * rhs.value(set);
+    case '/':
+      return a / rhs.value(set);
+    default:
+      return a;
   }
 }
 
@@ -132,12 +138,18 @@ bool Constraint::holds(std::span<const double> set) const {
   const double a = left.value(set);
   const double b = right.value(set);
   switch (op) {
-    case CompareOp::kLess: return a < b;
-    case CompareOp::kLessEqual: return a <= b;
-    case CompareOp::kGreater: return a > b;
-    case CompareOp::kGreaterEqual: return a >= b;
-    case CompareOp::kEqual: return a == b;
-    case CompareOp::kNotEqual: return a != b;
+    case CompareOp::kLess:
+      return a < b;
+    case CompareOp::kLessEqual:
+      return a <= b;
+    case CompareOp::kGreater:
+      return a > b;
+    case CompareOp::kGreaterEqual:
+      return a >= b;
+    case CompareOp::kEqual:
+      return a == b;
+    case CompareOp::kNotEqual:
+      return a != b;
   }
   return false;
 }

@@ -40,7 +40,8 @@ void keep_if_valid(ComboSet& out, std::span<const double> set, const kernels::St
     return;
   }
   if (out.size() >= kMaxCombos)
-    throw SearchError("more than " + std::to_string(kMaxCombos) + " parameter sets; narrow the ranges or use fewer samples");
+    throw SearchError("more than " + std::to_string(kMaxCombos) +
+                      " parameter sets; narrow the ranges or use fewer samples");
   out.values.insert(out.values.end(), set.begin(), set.end());
 }
 
@@ -52,12 +53,14 @@ void set_from_indices(std::span<const ParamAxis> axes, std::span<const std::uint
 std::uint32_t uniform_index(std::uint32_t hi, std::uint32_t lo, std::size_t n) {
   const std::uint64_t bits = ((static_cast<std::uint64_t>(hi) << 32) | lo) >> 11;
   const double u = static_cast<double>(bits) * 0x1p-53;
-  return static_cast<std::uint32_t>(std::min<double>(std::floor(u * static_cast<double>(n)), static_cast<double>(n - 1)));
+  return static_cast<std::uint32_t>(
+      std::min<double>(std::floor(u * static_cast<double>(n)), static_cast<double>(n - 1)));
 }
 
 // Draw `draw` of a random search: Philox4x32-10 with key (seed) and counter (draw, block),
 // one block of four words per two parameters.
-void random_draw(std::span<const ParamAxis> axes, std::uint64_t seed, std::uint64_t draw, std::vector<std::uint32_t>& idx) {
+void random_draw(std::span<const ParamAxis> axes, std::uint64_t seed, std::uint64_t draw,
+                 std::vector<std::uint32_t>& idx) {
   using Philox = r123::Philox4x32;
   const Philox::key_type key = {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
   Philox rng;
@@ -74,9 +77,12 @@ void random_draw(std::span<const ParamAxis> axes, std::uint64_t seed, std::uint6
 
 std::string_view search_method_name(SearchMethod method) {
   switch (method) {
-    case SearchMethod::kGrid: return "grid";
-    case SearchMethod::kRandom: return "random";
-    case SearchMethod::kSobol: return "sobol";
+    case SearchMethod::kGrid:
+      return "grid";
+    case SearchMethod::kRandom:
+      return "random";
+    case SearchMethod::kSobol:
+      return "sobol";
   }
   return "grid";
 }
@@ -120,8 +126,10 @@ ComboSet grid_combos(std::span<const ParamAxis> axes, std::span<const Constraint
   while (true) {
     set_from_indices(axes, idx, set);
     ++out.candidates;
-    if (satisfies(where, set)) keep_if_valid(out, set, strategy);
-    else ++out.rejected_where;
+    if (satisfies(where, set))
+      keep_if_valid(out, set, strategy);
+    else
+      ++out.rejected_where;
     std::size_t p = axes.size();
     while (p > 0 && ++idx[p - 1] == axes[p - 1].values.size()) idx[--p] = 0;
     if (p == 0) break;
@@ -150,8 +158,10 @@ ComboSet random_combos(std::span<const ParamAxis> axes, std::span<const Constrai
       continue;
     }
     ++accepted;
-    if (!seen.insert(idx).second) ++out.duplicates;
-    else keep_if_valid(out, set, strategy);
+    if (!seen.insert(idx).second)
+      ++out.duplicates;
+    else
+      keep_if_valid(out, set, strategy);
   }
   return out;
 }
@@ -175,13 +185,17 @@ ComboSet sobol_combos(std::span<const ParamAxis> axes, std::span<const Constrain
     sobol.next(u);  // the first call yields point 1: the origin is skipped
     for (std::size_t d = 0; d < varying.size(); ++d) {
       const std::size_t n = axes[varying[d]].values.size();
-      idx[varying[d]] = static_cast<std::uint32_t>(std::min(n - 1, static_cast<std::size_t>(std::floor(u[d] * static_cast<double>(n)))));
+      idx[varying[d]] = static_cast<std::uint32_t>(
+          std::min(n - 1, static_cast<std::size_t>(std::floor(u[d] * static_cast<double>(n)))));
     }
     set_from_indices(axes, idx, set);
     ++out.candidates;
-    if (!satisfies(where, set)) ++out.rejected_where;
-    else if (!seen.insert(idx).second) ++out.duplicates;
-    else keep_if_valid(out, set, strategy);
+    if (!satisfies(where, set))
+      ++out.rejected_where;
+    else if (!seen.insert(idx).second)
+      ++out.duplicates;
+    else
+      keep_if_valid(out, set, strategy);
   }
   return out;
 }
@@ -189,9 +203,12 @@ ComboSet sobol_combos(std::span<const ParamAxis> axes, std::span<const Constrain
 ComboSet build_combos(std::span<const ParamAxis> axes, std::span<const Constraint> where,
                       const kernels::Strategy& strategy, const SearchSpec& search) {
   switch (search.method) {
-    case SearchMethod::kRandom: return random_combos(axes, where, strategy, search);
-    case SearchMethod::kSobol: return sobol_combos(axes, where, strategy, search);
-    case SearchMethod::kGrid: break;
+    case SearchMethod::kRandom:
+      return random_combos(axes, where, strategy, search);
+    case SearchMethod::kSobol:
+      return sobol_combos(axes, where, strategy, search);
+    case SearchMethod::kGrid:
+      break;
   }
   return grid_combos(axes, where, strategy);
 }

@@ -79,10 +79,10 @@ std::string_view search_method_name(SearchMethod method);
 struct ComboSet {
   std::size_t n_params = 0;
   std::vector<double> values;
-  std::uint64_t candidates = 0;        // sets generated before any filtering
-  std::uint64_t rejected_where = 0;    // failed a `where` constraint
-  std::uint64_t duplicates = 0;        // random / sobol draws equal to an earlier set
-  std::uint64_t skipped_invalid = 0;   // the strategy's invalid_reason() was non-empty
+  std::uint64_t candidates = 0;       // sets generated before any filtering
+  std::uint64_t rejected_where = 0;   // failed a `where` constraint
+  std::uint64_t duplicates = 0;       // random / sobol draws equal to an earlier set
+  std::uint64_t skipped_invalid = 0;  // the strategy's invalid_reason() was non-empty
 
   std::size_t size() const { return n_params ? values.size() / n_params : 0; }
   std::span<const double> set(std::size_t i) const { return {values.data() + i * n_params, n_params}; }

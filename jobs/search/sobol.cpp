@@ -20,17 +20,17 @@ struct DirectionRow {
 
 // d = 2 .. 12, in order.
 constexpr DirectionRow kJoeKuo[SobolSequence::kMaxDims - 1] = {
-    {1, 0, {1}},              // d = 2
-    {2, 1, {1, 3}},           // d = 3
-    {3, 1, {1, 3, 1}},        // d = 4
-    {3, 2, {1, 1, 1}},        // d = 5
-    {4, 1, {1, 1, 3, 3}},     // d = 6
-    {4, 4, {1, 3, 5, 13}},    // d = 7
-    {5, 2, {1, 1, 5, 5, 17}}, // d = 8
-    {5, 4, {1, 1, 5, 5, 5}},  // d = 9
-    {5, 7, {1, 1, 7, 11, 19}},// d = 10
-    {5, 11, {1, 1, 5, 1, 1}}, // d = 11
-    {5, 13, {1, 1, 1, 3, 11}},// d = 12
+    {1, 0, {1}},                // d = 2
+    {2, 1, {1, 3}},             // d = 3
+    {3, 1, {1, 3, 1}},          // d = 4
+    {3, 2, {1, 1, 1}},          // d = 5
+    {4, 1, {1, 1, 3, 3}},       // d = 6
+    {4, 4, {1, 3, 5, 13}},      // d = 7
+    {5, 2, {1, 1, 5, 5, 17}},   // d = 8
+    {5, 4, {1, 1, 5, 5, 5}},    // d = 9
+    {5, 7, {1, 1, 7, 11, 19}},  // d = 10
+    {5, 11, {1, 1, 5, 1, 1}},   // d = 11
+    {5, 13, {1, 1, 1, 3, 11}},  // d = 12
 };
 
 // V_k = m_k * 2^(32-k) for k = 1..kBits, extending m by the recurrence of the polynomial:
@@ -54,11 +54,13 @@ void fill_directions(const DirectionRow& row, int bits, std::uint32_t* v) {
 
 SobolSequence::SobolSequence(unsigned dims) : dims_(dims) {
   if (dims < 1 || dims > kMaxDims)
-    throw std::invalid_argument("Sobol dimensions must be 1.." + std::to_string(kMaxDims) + ", got " + std::to_string(dims));
+    throw std::invalid_argument("Sobol dimensions must be 1.." + std::to_string(kMaxDims) + ", got " +
+                                std::to_string(dims));
   direction_.assign(static_cast<std::size_t>(dims) * kBits, 0);
   state_.assign(dims, 0);
   for (int k = 1; k <= kBits; ++k) direction_[static_cast<std::size_t>(k - 1)] = 1U << (kBits - k);
-  for (unsigned d = 1; d < dims; ++d) fill_directions(kJoeKuo[d - 1], kBits, &direction_[static_cast<std::size_t>(d) * kBits]);
+  for (unsigned d = 1; d < dims; ++d)
+    fill_directions(kJoeKuo[d - 1], kBits, &direction_[static_cast<std::size_t>(d) * kBits]);
 }
 
 void SobolSequence::next(std::span<double> out) {

@@ -26,9 +26,9 @@ class SobolSequence {
  private:
   static constexpr int kBits = 32;
   unsigned dims_;
-  std::uint64_t index_ = 0;                  // index of the current point (0: the origin)
-  std::vector<std::uint32_t> direction_;     // dims x kBits, scaled by 2^32
-  std::vector<std::uint32_t> state_;         // current point, scaled by 2^32
+  std::uint64_t index_ = 0;               // index of the current point (0: the origin)
+  std::vector<std::uint32_t> direction_;  // dims x kBits, scaled by 2^32
+  std::vector<std::uint32_t> state_;      // current point, scaled by 2^32
 };
 
 }  // namespace qg::jobs

@@ -128,7 +128,9 @@ void read_params(const Field& field, StrategySearch& spec) {
   const MapReader params(field, names, unknown);
   for (const auto& def : spec.strategy->params()) {
     const auto value = params.optional(def.name);
-    if (!value) params.fail_key(def.name, "missing (" + std::string(spec.strategy->kind()) + " needs: " + detail::join_names(names) + ")");
+    if (!value)
+      params.fail_key(def.name,
+                      "missing (" + std::string(spec.strategy->kind()) + " needs: " + detail::join_names(names) + ")");
     spec.axes.push_back(read_axis(*value, def));
   }
 }
@@ -161,8 +163,10 @@ void read_strategy(const Field& field, std::span<const kernels::Strategy* const>
   spec.strategy = find_strategy(m.required("kind"), strategies);
   if (auto mode = m.optional("mode")) {
     const std::string text = mode->as_string();
-    if (text == "long_short") spec.mode = kernels::PositionMode::kLongShort;
-    else if (text != "long_flat") mode->fail("must be long_flat or long_short (got '" + text + "')");
+    if (text == "long_short")
+      spec.mode = kernels::PositionMode::kLongShort;
+    else if (text != "long_flat")
+      mode->fail("must be long_flat or long_short (got '" + text + "')");
   }
   read_params(m.required("params"), spec);
   if (auto where = m.optional("where")) read_where(*where, spec);
@@ -171,10 +175,14 @@ void read_strategy(const Field& field, std::span<const kernels::Strategy* const>
 void read_search(const Field& field, std::uint64_t default_seed, StrategySearch& spec) {
   const MapReader m = field.as_map({"method", "samples", "seed"});
   const std::string method = m.has("method") ? m.required("method").as_string() : "grid";
-  if (method == "random") spec.sampling.method = SearchMethod::kRandom;
-  else if (method == "sobol") spec.sampling.method = SearchMethod::kSobol;
-  else if (method != "grid") m.required("method").fail("must be grid, random or sobol (got '" + method + "')");
-  if (spec.sampling.method == SearchMethod::kGrid && m.has("samples")) m.required("samples").fail("only applies to random and sobol");
+  if (method == "random")
+    spec.sampling.method = SearchMethod::kRandom;
+  else if (method == "sobol")
+    spec.sampling.method = SearchMethod::kSobol;
+  else if (method != "grid")
+    m.required("method").fail("must be grid, random or sobol (got '" + method + "')");
+  if (spec.sampling.method == SearchMethod::kGrid && m.has("samples"))
+    m.required("samples").fail("only applies to random and sobol");
   if (spec.sampling.method != SearchMethod::kRandom && m.has("seed")) m.required("seed").fail("only applies to random");
   spec.sampling.seed = m.has("seed") ? m.required("seed").as_uint() : default_seed;
   if (spec.sampling.method == SearchMethod::kGrid) return;
@@ -216,8 +224,10 @@ StrategySearch read_strategy_search(const detail::MapReader& top, std::uint64_t 
                                     std::span<const kernels::Strategy* const> strategies) {
   StrategySearch spec;
   read_strategy(top.required("strategy"), strategies, spec);
-  if (auto search = top.optional("search")) read_search(*search, default_seed, spec);
-  else spec.sampling.seed = default_seed;
+  if (auto search = top.optional("search"))
+    read_search(*search, default_seed, spec);
+  else
+    spec.sampling.seed = default_seed;
   if (auto costs = top.optional("costs")) read_costs(*costs, spec);
   return spec;
 }

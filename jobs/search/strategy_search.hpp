@@ -26,10 +26,10 @@ struct StrategySearch {
   kernels::PositionMode mode = kernels::PositionMode::kLongFlat;
   std::vector<ParamAxis> axes;  // strategy params() order
   std::vector<Constraint> where;
-  SearchSpec sampling;          // grid, random or sobol
+  SearchSpec sampling;  // grid, random or sobol
   double commission_bps = 0;
   double slippage_bps = 0;
-  ComboSet combos;              // filled by build_parameter_sets
+  ComboSet combos;  // filled by build_parameter_sets
 
   //! (commission_bps + slippage_bps) / 1e4: cost per unit of position change.
   double cost_per_unit() const;

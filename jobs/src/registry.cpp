@@ -42,8 +42,8 @@ const JobKind& kind_of_run(const results::RunReader& reader, const std::filesyst
   const std::string name = reader.string_attribute("/", "job_kind");
   for (const JobKind* k : kKinds)
     if (k->name() == name) return *k;
-  throw DataError(run.string() + ": job kind '" + name + "' is unknown to this build (known: " +
-                  detail::join_names(job_kinds()) + ")");
+  throw DataError(run.string() + ": job kind '" + name +
+                  "' is unknown to this build (known: " + detail::join_names(job_kinds()) + ")");
 }
 
 const TableInfo& find_table(const JobKind& kind, std::string_view name) {
@@ -54,8 +54,8 @@ const TableInfo& find_table(const JobKind& kind, std::string_view name) {
     if (t.name == name || t.path == name || t.path == "/" + std::string(name)) return t;
     names.push_back(t.name);
   }
-  throw ConfigError("no table '" + std::string(name) + "' in a " + std::string(kind.name()) + " run (tables: " +
-                    detail::join_names(names) + ")");
+  throw ConfigError("no table '" + std::string(name) + "' in a " + std::string(kind.name()) +
+                    " run (tables: " + detail::join_names(names) + ")");
 }
 
 Candidate find_candidate(const std::filesystem::path& run, const CandidateQuery& query) {

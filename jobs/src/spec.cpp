@@ -24,7 +24,8 @@ std::string read_kind(const YAML::Node& root, const std::string& origin) {
 std::string read_name(const detail::Field& field) {
   std::string name = field.as_string();
   const bool ok = std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+           c == '-';
   });
   if (!ok) field.fail("'" + name + "' may only contain letters, digits, '_', '.' and '-'");
   return name;

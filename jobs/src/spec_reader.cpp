@@ -12,10 +12,14 @@ namespace {
 
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Map: return "a map";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Scalar: return "'" + node.Scalar() + "'";
-    default: return "nothing";
+    case YAML::NodeType::Map:
+      return "a map";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Scalar:
+      return "'" + node.Scalar() + "'";
+    default:
+      return "nothing";
   }
 }
 
@@ -34,7 +38,9 @@ void reject_duplicate_keys(const YAML::Node& node, const std::string& path, cons
     const std::string& key = it->first.Scalar();
     const std::string child = join_path(path, key);
     auto [pos, inserted] = first_line.emplace(key, it->first.Mark().line + 1);
-    if (!inserted) fail_at(origin, it->first.Mark(), child, "duplicate key (first given at line " + std::to_string(pos->second) + ")");
+    if (!inserted)
+      fail_at(origin, it->first.Mark(), child,
+              "duplicate key (first given at line " + std::to_string(pos->second) + ")");
     reject_duplicate_keys(it->second, child, origin);
   }
 }
@@ -112,7 +118,8 @@ double Field::as_double() const {
   const std::string_view s = strip_plus(node_.Scalar());
   double v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v)) fail("must be a number (got " + describe(node_) + ")");
+  if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v))
+    fail("must be a number (got " + describe(node_) + ")");
   return v;
 }
 
@@ -172,7 +179,8 @@ MapReader::MapReader(const Field& field, std::vector<std::string_view> known, st
   for (auto it = node_.begin(); it != node_.end(); ++it) {
     const std::string& key = it->first.Scalar();
     if (std::find(known.begin(), known.end(), std::string_view(key)) == known.end())
-      fail_at(*origin_, it->first.Mark(), join_path(path_, key), std::string(unknown) + " (known: " + join_names(known) + ")");
+      fail_at(*origin_, it->first.Mark(), join_path(path_, key),
+              std::string(unknown) + " (known: " + join_names(known) + ")");
   }
 }
 

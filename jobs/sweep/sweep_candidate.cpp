@@ -14,8 +14,8 @@ namespace {
 
 constexpr const char* kTable = "/sweep";
 
-Candidate candidate_from(const std::filesystem::path& run, const results::RunReader& reader, const results::Table& table,
-                              std::int64_t row) {
+Candidate candidate_from(const std::filesystem::path& run, const results::RunReader& reader,
+                         const results::Table& table, std::int64_t row) {
   if (row < 0 || static_cast<std::size_t>(row) >= table.rows())
     throw DataError(run.string() + ":/sweep: row " + std::to_string(row) + " is out of range (0.." +
                     std::to_string(static_cast<std::int64_t>(table.rows()) - 1) + ")");

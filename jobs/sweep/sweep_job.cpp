@@ -27,7 +27,8 @@ SweepJob::SweepJob(SweepSpec spec, std::shared_ptr<const MarketData> data)
 }
 
 void SweepJob::check_bars() const {
-  if (data_->symbols.empty()) throw DataError(spec_->header.data_file + ": no symbols selected for sweep '" + spec_->header.name + "'");
+  if (data_->symbols.empty())
+    throw DataError(spec_->header.data_file + ": no symbols selected for sweep '" + spec_->header.name + "'");
   for (const auto& bars : data_->symbols) {
     if (static_cast<std::int64_t>(bars.size()) < min_bars_)
       throw DataError(spec_->header.data_file + ": symbol '" + bars.symbol + "' has " + std::to_string(bars.size()) +
@@ -58,8 +59,9 @@ void SweepJob::run_task(std::uint32_t stage, StageInput input, std::uint64_t tas
   thread_local std::vector<std::int8_t> scratch;
   thread_local std::vector<double> metrics;
   metrics.resize(n * kernels::kNumMetrics);
-  kernels::evaluate_block(*s.search.strategy, series_[symbol], s.search.combos.values.data() + first * s.search.combos.n_params,
-                          static_cast<int>(n), s.search.mode, s.search.cost_per_unit(), metrics.data(), scratch);
+  kernels::evaluate_block(*s.search.strategy, series_[symbol],
+                          s.search.combos.values.data() + first * s.search.combos.n_params, static_cast<int>(n),
+                          s.search.mode, s.search.cost_per_unit(), metrics.data(), scratch);
   out.resize(n * kRecordWidth);
   for (std::size_t j = 0; j < n; ++j) {
     double* rec = out.data() + j * kRecordWidth;

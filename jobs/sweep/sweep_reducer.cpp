@@ -11,8 +11,10 @@ constexpr const char* kGroup = "/sweep";
 
 std::vector<results::Column> sweep_columns(const SweepSpec& spec) {
   std::vector<results::Column> cols = {{"combo", results::ColumnType::kInt64}, {"symbol", results::ColumnType::kInt64}};
-  for (const auto& def : spec.search.strategy->params()) cols.push_back({"params/" + std::string(def.name), results::ColumnType::kFloat64});
-  for (auto name : kernels::metric_names()) cols.push_back({"metrics/" + std::string(name), results::ColumnType::kFloat64});
+  for (const auto& def : spec.search.strategy->params())
+    cols.push_back({"params/" + std::string(def.name), results::ColumnType::kFloat64});
+  for (auto name : kernels::metric_names())
+    cols.push_back({"metrics/" + std::string(name), results::ColumnType::kFloat64});
   return cols;
 }
 
@@ -63,8 +65,8 @@ void SweepReducer::consume(std::uint32_t stage, std::uint64_t task, std::span<co
     row[0] = combo;
     row[1] = symbol;
     std::copy(params.begin(), params.end(), row + 2);
-    std::copy(records.begin() + static_cast<std::ptrdiff_t>(r + 2), records.begin() + static_cast<std::ptrdiff_t>(r + w),
-              row + 2 + n_params);
+    std::copy(records.begin() + static_cast<std::ptrdiff_t>(r + 2),
+              records.begin() + static_cast<std::ptrdiff_t>(r + w), row + 2 + n_params);
   }
   table_->append(rows_);
 }

@@ -14,10 +14,10 @@ struct VarSetup;
 
 //! One method's figures at every confidence level of the spec (in spec order).
 struct MethodFigures {
-  std::uint64_t scenarios = 0;                     // sample size behind the figures (0: closed form)
-  std::vector<double> var, es, var_se, es_se;      // per level; se NaN where not a Monte Carlo estimate
-  std::vector<std::vector<double>> component_var;  // [level][position], sums to var
-  std::vector<std::vector<double>> component_es;   // [level][position], sums to es
+  std::uint64_t scenarios = 0;                       // sample size behind the figures (0: closed form)
+  std::vector<double> var, es, var_se, es_se;        // per level; se NaN where not a Monte Carlo estimate
+  std::vector<std::vector<double>> component_var;    // [level][position], sums to var
+  std::vector<std::vector<double>> component_es;     // [level][position], sums to es
   std::vector<std::vector<double>> incremental_var;  // [level][position]
 };
 

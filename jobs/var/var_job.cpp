@@ -39,7 +39,9 @@ std::uint64_t VarJob::batch_rows(std::uint64_t task) const {
   return std::min(s.batch, s.scenarios - task * s.batch);
 }
 
-std::uint64_t VarJob::tail_capacity() const { return kv::tail_size(setup_->spec.scenarios, setup_->spec.min_confidence()); }
+std::uint64_t VarJob::tail_capacity() const {
+  return kv::tail_size(setup_->spec.scenarios, setup_->spec.min_confidence());
+}
 
 std::size_t VarJob::stats_width() const { return kStatsHead + 2 * setup_->spec.confidence.size(); }
 

@@ -89,9 +89,9 @@ void VarReducer::write_results() {
   MethodFigures mc = missing_figures(levels, p);
   const auto rows = tail_->finish();
   if (failed_ == 0) {
-    QG_CHECK(rows.size() / tail_->width() == tail_capacity_,
-             "var: the merged tail holds " + std::to_string(rows.size() / tail_->width()) + " rows, expected " +
-                 std::to_string(tail_capacity_));
+    QG_CHECK(rows.size() / tail_->width() == tail_capacity_, "var: the merged tail holds " +
+                                                                 std::to_string(rows.size() / tail_->width()) +
+                                                                 " rows, expected " + std::to_string(tail_capacity_));
     mc = tail_figures(s, rows, s.spec.scenarios);
     batch_means_se(batches_, mc);
   }
@@ -198,18 +198,18 @@ void VarReducer::write_stress() {
   const auto& stress = setup_->spec.stress;
   if (stress.empty()) return;
   const StressFigures f = stress_figures(*setup_);
-  auto& table = out_.create_table("/var/stress", {{"scenario", ColumnType::kInt64},
-                                                  {"pnl", ColumnType::kFloat64},
-                                                  {"loss", ColumnType::kFloat64}});
-  auto& per_position = out_.create_table("/var/stress_positions", {{"scenario", ColumnType::kInt64},
-                                                                    {"position", ColumnType::kInt64},
-                                                                    {"pnl", ColumnType::kFloat64}});
+  auto& table = out_.create_table(
+      "/var/stress", {{"scenario", ColumnType::kInt64}, {"pnl", ColumnType::kFloat64}, {"loss", ColumnType::kFloat64}});
+  auto& per_position = out_.create_table(
+      "/var/stress_positions",
+      {{"scenario", ColumnType::kInt64}, {"position", ColumnType::kInt64}, {"pnl", ColumnType::kFloat64}});
   std::vector<double> rows, prow;
   std::vector<std::string> names;
   const std::size_t p = setup_->book.positions.size();
   for (std::size_t i = 0; i < stress.size(); ++i) {
     rows.insert(rows.end(), {static_cast<double>(i), f.pnl[i], -f.pnl[i]});
-    for (std::size_t k = 0; k < p; ++k) prow.insert(prow.end(), {static_cast<double>(i), static_cast<double>(k), f.position_pnl[i * p + k]});
+    for (std::size_t k = 0; k < p; ++k)
+      prow.insert(prow.end(), {static_cast<double>(i), static_cast<double>(k), f.position_pnl[i * p + k]});
     names.push_back(stress[i].name);
   }
   table.append(rows);
@@ -221,15 +221,21 @@ void VarReducer::write_backtest() {
   const BacktestFigures f = backtest_figures(*setup_);
   if (f.tests.empty()) return;
   const auto& levels = setup_->spec.confidence;
-  auto& table = out_.create_table(
-      "/var/backtest", {{"confidence", ColumnType::kFloat64}, {"observations", ColumnType::kInt64},
-                        {"exceptions", ColumnType::kInt64},   {"expected", ColumnType::kFloat64},
-                        {"kupiec_lr", ColumnType::kFloat64},  {"kupiec_p", ColumnType::kFloat64},
-                        {"independence_lr", ColumnType::kFloat64}, {"independence_p", ColumnType::kFloat64},
-                        {"cc_lr", ColumnType::kFloat64},      {"cc_p", ColumnType::kFloat64},
-                        {"zone", ColumnType::kInt64},         {"n00", ColumnType::kInt64},
-                        {"n01", ColumnType::kInt64},          {"n10", ColumnType::kInt64},
-                        {"n11", ColumnType::kInt64}});
+  auto& table = out_.create_table("/var/backtest", {{"confidence", ColumnType::kFloat64},
+                                                    {"observations", ColumnType::kInt64},
+                                                    {"exceptions", ColumnType::kInt64},
+                                                    {"expected", ColumnType::kFloat64},
+                                                    {"kupiec_lr", ColumnType::kFloat64},
+                                                    {"kupiec_p", ColumnType::kFloat64},
+                                                    {"independence_lr", ColumnType::kFloat64},
+                                                    {"independence_p", ColumnType::kFloat64},
+                                                    {"cc_lr", ColumnType::kFloat64},
+                                                    {"cc_p", ColumnType::kFloat64},
+                                                    {"zone", ColumnType::kInt64},
+                                                    {"n00", ColumnType::kInt64},
+                                                    {"n01", ColumnType::kInt64},
+                                                    {"n10", ColumnType::kInt64},
+                                                    {"n11", ColumnType::kInt64}});
   std::vector<double> rows;
   std::vector<std::string> zones;
   for (std::size_t l = 0; l < levels.size(); ++l) {

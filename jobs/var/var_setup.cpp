@@ -75,7 +75,8 @@ std::vector<std::size_t> resolve_positions(const MapReader& top, const SymbolInd
   std::vector<std::size_t> asset_of;
   for (std::size_t i = 0; i < items.size(); ++i) {
     const auto& symbol = setup.spec.positions[i].symbol;
-    const Field field = items[i].as_map({"symbol", "quantity", "option", "strike", "expiry_days", "vol"}).required("symbol");
+    const Field field =
+        items[i].as_map({"symbol", "quantity", "option", "strike", "expiry_days", "vol"}).required("symbol");
     const std::size_t d = index.find(field, symbol);
     const auto it = std::find(setup.assets.begin(), setup.assets.end(), symbol);
     asset_of.push_back(static_cast<std::size_t>(it - setup.assets.begin()));
@@ -138,8 +139,8 @@ void check_history(const MapReader& top, VarSetup& setup) {
   std::string names;
   for (std::size_t a = 0; a < setup.assets.size() && a < 6; ++a) names += (a ? ", " : "") + setup.assets[a];
   if (setup.assets.size() > 6) names += ", ...";
-  const std::string span = r == 0 ? std::string("no common dates")
-                                  : date_text(setup.dates.front()) + " to " + date_text(setup.dates.back());
+  const std::string span =
+      r == 0 ? std::string("no common dates") : date_text(setup.dates.front()) + " to " + date_text(setup.dates.back());
   if (r < spec.window)
     data_fail(locate(top, "model", "window"),
               "needs " + std::to_string(spec.window) + " returns but the dates common to " + names + " give only " +
@@ -156,8 +157,10 @@ void estimate(const MapReader& top, VarSetup& setup) {
   const auto w = static_cast<Eigen::Index>(spec.window);
   const Eigen::MatrixXd window = setup.returns.bottomRows(w);
   setup.cov.resize(n, n);
-  if (spec.covariance == CovarianceKind::kEwma) kv::ewma_cov(window, spec.lambda, setup.cov);
-  else kv::sample_cov(window, setup.cov);
+  if (spec.covariance == CovarianceKind::kEwma)
+    kv::ewma_cov(window, spec.lambda, setup.cov);
+  else
+    kv::sample_cov(window, setup.cov);
   if (spec.shrinkage > 0) kv::shrink_to_diagonal(setup.cov, spec.shrinkage);
   const double h = spec.horizon_days;
   setup.cov *= h;
@@ -175,7 +178,8 @@ void estimate(const MapReader& top, VarSetup& setup) {
   if (model.dist == kv::Distribution::kBootstrap) return;
   if (auto fail = kv::cholesky_lower(setup.cov, model.chol)) {
     std::string involved;
-    for (auto i : fail->involved) involved += (involved.empty() ? "" : ", ") + setup.assets[static_cast<std::size_t>(i)];
+    for (auto i : fail->involved)
+      involved += (involved.empty() ? "" : ", ") + setup.assets[static_cast<std::size_t>(i)];
     std::string what = "the estimated covariance is not positive definite: Cholesky fails at pivot " +
                        std::to_string(fail->pivot) + " (" + setup.assets[static_cast<std::size_t>(fail->pivot)] + ")";
     what += involved.empty() ? std::string(", whose variance over the window is zero")
@@ -214,7 +218,8 @@ void build_from_data(const MapReader& top, const MarketData& data, VarSetup& set
   const auto asset_of = resolve_positions(top, index, setup, data_of_asset);
   read_stress(top, index, setup);
   const Eigen::MatrixXd closes = align(data, data_of_asset, setup.dates);
-  if ((closes.array() <= 0).any()) throw DataError(setup.spec.header.data_file + ": a close of the book's symbols is not positive");
+  if ((closes.array() <= 0).any())
+    throw DataError(setup.spec.header.data_file + ": a close of the book's symbols is not positive");
   const Eigen::Index d = closes.rows();
   setup.returns = d > 1 ? Eigen::MatrixXd(closes.bottomRows(d - 1).array() / closes.topRows(d - 1).array() - 1.0)
                         : Eigen::MatrixXd(0, closes.cols());

@@ -54,8 +54,10 @@ VarPositionSpec read_position(const Field& field) {
   }
   const Field kind = m.required("option");
   const std::string k = kind.as_string();
-  if (k == "put") p.type = OptionType::kPut;
-  else if (k != "call") kind.fail("must be call or put (got '" + k + "')");
+  if (k == "put")
+    p.type = OptionType::kPut;
+  else if (k != "call")
+    kind.fail("must be call or put (got '" + k + "')");
   p.is_option = true;
   p.strike = positive(m.required("strike"));
   p.expiry_days = positive(m.required("expiry_days"));
@@ -82,8 +84,10 @@ void read_model(const Field& field, VarSpec& spec) {
   }
   if (auto c = m.optional("covariance")) {
     const std::string v = c->as_string();
-    if (v == "ewma") spec.covariance = CovarianceKind::kEwma;
-    else if (v != "sample") c->fail("must be sample or ewma (got '" + v + "')");
+    if (v == "ewma")
+      spec.covariance = CovarianceKind::kEwma;
+    else if (v != "sample")
+      c->fail("must be sample or ewma (got '" + v + "')");
   }
   if (auto l = m.optional("lambda")) {
     if (spec.covariance != CovarianceKind::kEwma) l->fail("only applies to covariance: ewma");
@@ -92,9 +96,12 @@ void read_model(const Field& field, VarSpec& spec) {
   }
   if (auto d = m.optional("distribution")) {
     const std::string v = d->as_string();
-    if (v == "student_t") spec.distribution = Distribution::kStudentT;
-    else if (v == "historical") spec.distribution = Distribution::kBootstrap;
-    else if (v != "normal") d->fail("must be normal, student_t or historical (got '" + v + "')");
+    if (v == "student_t")
+      spec.distribution = Distribution::kStudentT;
+    else if (v == "historical")
+      spec.distribution = Distribution::kBootstrap;
+    else if (v != "normal")
+      d->fail("must be normal, student_t or historical (got '" + v + "')");
   }
   const auto nu = m.optional("nu");
   if (spec.distribution == Distribution::kStudentT) {
@@ -107,8 +114,10 @@ void read_model(const Field& field, VarSpec& spec) {
   }
   if (auto mean = m.optional("mean")) {
     const std::string v = mean->as_string();
-    if (v == "sample") spec.mean = MeanKind::kSample;
-    else if (v != "zero") mean->fail("must be zero or sample (got '" + v + "')");
+    if (v == "sample")
+      spec.mean = MeanKind::kSample;
+    else if (v != "zero")
+      mean->fail("must be zero or sample (got '" + v + "')");
   }
   if (auto s = m.optional("shrinkage")) {
     spec.shrinkage = s->as_double();
@@ -160,9 +169,12 @@ double VarSpec::min_confidence() const { return *std::min_element(confidence.beg
 
 std::string_view distribution_name(Distribution d) {
   switch (d) {
-    case Distribution::kNormal: return "normal";
-    case Distribution::kStudentT: return "student_t";
-    default: return "historical";
+    case Distribution::kNormal:
+      return "normal";
+    case Distribution::kStudentT:
+      return "student_t";
+    default:
+      return "historical";
   }
 }
 
@@ -180,8 +192,10 @@ VarSetup build_var_setup(const std::string& spec_text, const std::string& origin
   read_portfolio(top.required("portfolio"), spec);
   if (auto model = top.optional("model")) read_model(*model, spec);
   read_sizes(top, spec);
-  if (auto c = top.optional("confidence")) read_confidence(*c, spec);
-  else spec.confidence = {0.95, 0.99};
+  if (auto c = top.optional("confidence"))
+    read_confidence(*c, spec);
+  else
+    spec.confidence = {0.95, 0.99};
   if (auto b = top.optional("backtest")) read_backtest(*b, spec);
   build_from_data(top, data, setup);
   return setup;

@@ -50,7 +50,7 @@ struct VarSpec {
   int horizon_days = 1;
   std::vector<double> confidence;  // as given, each in (0, 1)
   std::uint64_t scenarios = 100000;
-  std::uint64_t batch = 65536;     // scenarios per task
+  std::uint64_t batch = 65536;  // scenarios per task
   std::vector<StressSpec> stress;
   std::size_t backtest_window = 0;  // 0: no backtest
   double rate = 0;
@@ -65,12 +65,12 @@ inline constexpr double kTradingDaysPerYear = 252.0;
 //! Everything a var job computes from, built once per rank from the spec and the data.
 struct VarSetup {
   VarSpec spec;
-  std::vector<std::string> assets;   // distinct position symbols, in first-use order
-  std::vector<std::int32_t> dates;   // dates common to every asset, oldest first
-  Eigen::MatrixXd returns;           // simple returns between consecutive common dates (dates.size()-1 rows)
-  Eigen::MatrixXd horizon_history;   // the window's return rows as horizon shocks (see docs/var.md)
-  Eigen::MatrixXd cov;               // horizon covariance (after shrinkage)
-  Eigen::VectorXd mean;              // horizon mean shock
+  std::vector<std::string> assets;  // distinct position symbols, in first-use order
+  std::vector<std::int32_t> dates;  // dates common to every asset, oldest first
+  Eigen::MatrixXd returns;          // simple returns between consecutive common dates (dates.size()-1 rows)
+  Eigen::MatrixXd horizon_history;  // the window's return rows as horizon shocks (see docs/var.md)
+  Eigen::MatrixXd cov;              // horizon covariance (after shrinkage)
+  Eigen::VectorXd mean;             // horizon mean shock
   kernels::var::Book book;
   kernels::var::ShockModel model;
   std::vector<std::string> position_names;

@@ -25,10 +25,12 @@ void print_var_attributes(const results::RunReader& reader, std::ostream& os) {
   os << "\n/var: " << reader.attribute_text("/var", "scenarios") << " scenarios in "
      << reader.attribute_text("/var", "batches") << " batches of " << reader.attribute_text("/var", "batch") << ", "
      << reader.attribute_text("/var", "distribution") << " shocks";
-  if (reader.attribute_text("/var", "distribution") == "student_t") os << " (nu " << reader.attribute_text("/var", "nu") << ")";
-  os << ", " << reader.attribute_text("/var", "covariance") << " covariance, mean " << reader.attribute_text("/var", "mean")
-     << ", window " << reader.attribute_text("/var", "window") << " returns to " << reader.attribute_text("/var", "window_end")
-     << ", horizon " << reader.attribute_text("/var", "horizon_days") << " day(s); standard errors by "
+  if (reader.attribute_text("/var", "distribution") == "student_t")
+    os << " (nu " << reader.attribute_text("/var", "nu") << ")";
+  os << ", " << reader.attribute_text("/var", "covariance") << " covariance, mean "
+     << reader.attribute_text("/var", "mean") << ", window " << reader.attribute_text("/var", "window")
+     << " returns to " << reader.attribute_text("/var", "window_end") << ", horizon "
+     << reader.attribute_text("/var", "horizon_days") << " day(s); standard errors by "
      << reader.attribute_text("/var", "se_method") << '\n';
 }
 
@@ -37,9 +39,9 @@ void print_var_summary(const results::RunReader& reader, std::ostream& os) {
   const auto methods = strings_or_blank(reader, "/var/summary/method_name", t.rows());
   std::vector<std::vector<std::string>> rows{{"method", "confidence", "VaR", "ES", "VaR se", "ES se"}};
   for (std::size_t r = 0; r < t.rows(); ++r)
-    rows.push_back({methods[r], format_number("%.4g", t.column("confidence")[r]), format_number("%.6g", t.column("var")[r]),
-                    format_number("%.6g", t.column("es")[r]), format_number("%.3g", t.column("var_se")[r]),
-                    format_number("%.3g", t.column("es_se")[r])});
+    rows.push_back({methods[r], format_number("%.4g", t.column("confidence")[r]),
+                    format_number("%.6g", t.column("var")[r]), format_number("%.6g", t.column("es")[r]),
+                    format_number("%.3g", t.column("var_se")[r]), format_number("%.3g", t.column("es_se")[r])});
   os << "\nVaR and ES (losses positive, in the portfolio's currency):\n";
   print_aligned(rows, {true, false, false, false, false, false}, os);
 }
@@ -56,17 +58,21 @@ void print_var_components(const results::RunReader& reader, std::ostream& os) {
   for (std::size_t r = 0; r < t.rows(); ++r)
     if (level[r] == top && methods[r] == "monte_carlo") picked.push_back(r);
   const auto& cvar = t.column("component_var");
-  std::stable_sort(picked.begin(), picked.end(), [&](std::size_t a, std::size_t b) { return std::fabs(cvar[a]) > std::fabs(cvar[b]); });
+  std::stable_sort(picked.begin(), picked.end(),
+                   [&](std::size_t a, std::size_t b) { return std::fabs(cvar[a]) > std::fabs(cvar[b]); });
   const std::size_t shown = std::min<std::size_t>(picked.size(), 20);
-  std::vector<std::vector<std::string>> rows{{"position", "component VaR", "component ES", "marginal VaR", "incremental VaR"}};
+  std::vector<std::vector<std::string>> rows{
+      {"position", "component VaR", "component ES", "marginal VaR", "incremental VaR"}};
   for (std::size_t i = 0; i < shown; ++i) {
     const std::size_t r = picked[i];
     rows.push_back({positions[r], format_number("%.6g", cvar[r]), format_number("%.6g", t.column("component_es")[r]),
-                    format_number("%.6g", t.column("marginal_var")[r]), format_number("%.6g", t.column("incremental_var")[r])});
+                    format_number("%.6g", t.column("marginal_var")[r]),
+                    format_number("%.6g", t.column("incremental_var")[r])});
   }
   os << "\ncomponents (Euler, monte_carlo, confidence " << format_number("%.4g", top) << "):\n";
   print_aligned(rows, {true, false, false, false, false}, os);
-  if (picked.size() > shown) os << "  ... " << picked.size() - shown << " more positions (quantgrid results export --table components)\n";
+  if (picked.size() > shown)
+    os << "  ... " << picked.size() - shown << " more positions (quantgrid results export --table components)\n";
 }
 
 void print_var_backtest(const results::RunReader& reader, std::ostream& os) {
@@ -78,8 +84,9 @@ void print_var_backtest(const results::RunReader& reader, std::ostream& os) {
   for (std::size_t r = 0; r < t.rows(); ++r)
     rows.push_back({format_number("%.4g", t.column("confidence")[r]), short_number(t.column("observations")[r]),
                     short_number(t.column("exceptions")[r]), format_number("%.1f", t.column("expected")[r]),
-                    format_number("%.3g", t.column("kupiec_p")[r]), format_number("%.3g", t.column("independence_p")[r]),
-                    format_number("%.3g", t.column("cc_p")[r]), zones[r]});
+                    format_number("%.3g", t.column("kupiec_p")[r]),
+                    format_number("%.3g", t.column("independence_p")[r]), format_number("%.3g", t.column("cc_p")[r]),
+                    zones[r]});
   os << "\nbacktest (" << reader.attribute_text("/var", "backtest_method") << " VaR over the previous "
      << reader.attribute_text("/var", "backtest_window") << " days):\n";
   print_aligned(rows, {false, false, false, false, false, false, false, true}, os);

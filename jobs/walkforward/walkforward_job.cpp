@@ -53,14 +53,17 @@ std::uint64_t WalkforwardJob::n_splits() const { return kernels::cscv_split_coun
 
 std::uint64_t WalkforwardJob::num_tasks(std::uint32_t stage, StageInput input) const {
   switch (stage) {
-    case 0: return (n_sets() + kSetsPerTask - 1) / kSetsPerTask;
+    case 0:
+      return (n_sets() + kSetsPerTask - 1) / kSetsPerTask;
     case 1: {
       if (input.empty()) return 0;  // stage 0 lost tasks: nothing further can be computed
       const std::size_t b = correlation_blocks();
       return plan_.windows.size() + 1 + b * (b + 1) / 2;
     }
-    case 2: return input.empty() ? 0 : (n_splits() + kSplitsPerTask - 1) / kSplitsPerTask;
-    default: QG_CHECK(false, "walk-forward has three stages, asked for stage " + std::to_string(stage));
+    case 2:
+      return input.empty() ? 0 : (n_splits() + kSplitsPerTask - 1) / kSplitsPerTask;
+    default:
+      QG_CHECK(false, "walk-forward has three stages, asked for stage " + std::to_string(stage));
   }
   return 0;
 }

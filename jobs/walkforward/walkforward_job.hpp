@@ -26,8 +26,8 @@ class WalkforwardJob final : public Job {
  public:
   static constexpr std::size_t kSetsPerTask = 128;
   static constexpr std::size_t kSplitsPerTask = 32;
-  static constexpr std::size_t kCorrelationStride = 10;   // every 10th set enters N_eff
-  static constexpr std::size_t kCorrelationBlock = 256;   // sets per correlation block
+  static constexpr std::size_t kCorrelationStride = 10;  // every 10th set enters N_eff
+  static constexpr std::size_t kCorrelationBlock = 256;  // sets per correlation block
 
   //! DataError unless the data holds exactly one symbol that fits the windows.
   WalkforwardJob(WalkforwardSpec spec, std::shared_ptr<const MarketData> data);

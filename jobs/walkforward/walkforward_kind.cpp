@@ -74,8 +74,9 @@ class WalkforwardKind final : public JobKind {
 
   Candidate candidate(const std::filesystem::path& run, const CandidateQuery& query) const override {
     if (!query.best.empty())
-      throw ConfigError("approve: a walk-forward run approves a window's winner: give --row K (window K) or "
-                        "nothing (the last window), not --best");
+      throw ConfigError(
+          "approve: a walk-forward run approves a window's winner: give --row K (window K) or "
+          "nothing (the last window), not --best");
     const auto reader = results::RunReader::open(run);
     if (!reader->has(kWindows)) throw DataError(run.string() + ": no " + std::string(kWindows) + " table");
     const results::Table windows = reader->read_table(kWindows);

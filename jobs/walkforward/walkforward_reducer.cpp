@@ -66,11 +66,15 @@ void WalkforwardReducer::consume(std::uint32_t stage, std::uint64_t task, std::s
     QG_CHECK(records.size() % width_ == 0, "walk-forward task " + std::to_string(task) + " returned a partial record");
     sets_.insert(sets_.end(), records.begin(), records.end());
   } else if (stage == 1) {
-    if (task < k) segments_[task].assign(records.begin(), records.end());
-    else if (task == k) moments_.assign(records.begin(), records.end());
-    else correlation_sum_ += records[0], correlation_live_ += records[1];
+    if (task < k)
+      segments_[task].assign(records.begin(), records.end());
+    else if (task == k)
+      moments_.assign(records.begin(), records.end());
+    else
+      correlation_sum_ += records[0], correlation_live_ += records[1];
   } else {
-    for (std::size_t i = 0; i + 2 < records.size(); i += 3) splits_.push_back({records[i], records[i + 1], records[i + 2]});
+    for (std::size_t i = 0; i + 2 < records.size(); i += 3)
+      splits_.push_back({records[i], records[i + 1], records[i + 2]});
   }
 }
 
@@ -104,7 +108,8 @@ std::vector<double> WalkforwardReducer::select_winners() {
   const auto& plan = job_.plan();
   const auto& spec = job_.spec();
   const std::size_t n = job_.n_sets(), k = plan.windows.size();
-  const std::size_t objective_at = 2 * static_cast<std::size_t>(plan.blocks) + 2 * static_cast<std::size_t>(spec.pbo_blocks);
+  const std::size_t objective_at =
+      2 * static_cast<std::size_t>(plan.blocks) + 2 * static_cast<std::size_t>(spec.pbo_blocks);
   std::vector<double> values(n), input;
   for (std::size_t w = 0; w < k; ++w) {
     const auto& win = plan.windows[w];
@@ -188,9 +193,10 @@ void WalkforwardReducer::write_windows(const std::vector<double>& oos_sharpe, co
   const auto& plan = job_.plan();
   const auto& search = job_.spec().search;
   const auto& dates = job_.bars().date;
-  std::vector<results::Column> cols = {{"k", results::ColumnType::kInt64},        {"is_start", results::ColumnType::kInt64},
-                                       {"is_end", results::ColumnType::kInt64},   {"oos_start", results::ColumnType::kInt64},
-                                       {"oos_end", results::ColumnType::kInt64},  {"combo", results::ColumnType::kInt64}};
+  std::vector<results::Column> cols = {
+      {"k", results::ColumnType::kInt64},       {"is_start", results::ColumnType::kInt64},
+      {"is_end", results::ColumnType::kInt64},  {"oos_start", results::ColumnType::kInt64},
+      {"oos_end", results::ColumnType::kInt64}, {"combo", results::ColumnType::kInt64}};
   for (const auto& def : search.strategy->params())
     cols.push_back({"params/" + std::string(def.name), results::ColumnType::kFloat64});
   for (const char* c : {"is_sharpe", "oos_sharpe", "is_ann_return", "oos_ann_return", "wfe"})
@@ -205,7 +211,8 @@ void WalkforwardReducer::write_windows(const std::vector<double>& oos_sharpe, co
     row.assign({static_cast<double>(w), date(win.is_begin), date(win.is_end - 1), date(win.oos_begin),
                 date(win.oos_end - 1), static_cast<double>(winners_[w])});
     row.insert(row.end(), params.begin(), params.end());
-    row.insert(row.end(), {is_sharpe_[w], oos_sharpe[w], is_ann_return_[w], oos_ann[w], ratio(oos_ann[w], is_ann_return_[w])});
+    row.insert(row.end(),
+               {is_sharpe_[w], oos_sharpe[w], is_ann_return_[w], oos_ann[w], ratio(oos_ann[w], is_ann_return_[w])});
     table.append(row);
     if (w == 0) continue;
     changes += winners_[w] != winners_[w - 1] ? 1 : 0;

@@ -37,11 +37,11 @@ class WalkforwardReducer final : public Reducer {
   const WalkforwardJob& job_;
   results::RunFile& out_;
   std::size_t width_ = 0;
-  std::vector<double> sets_;              // stage 0: width_ doubles per set, in set order
-  std::vector<std::size_t> winners_;      // per window
-  std::vector<double> is_ann_return_;     // the winner's, per window
-  std::vector<double> is_sharpe_;         // the winner's (annualised), per window
-  std::vector<double> live_sharpe_;       // per set, per bar
+  std::vector<double> sets_;           // stage 0: width_ doubles per set, in set order
+  std::vector<std::size_t> winners_;   // per window
+  std::vector<double> is_ann_return_;  // the winner's, per window
+  std::vector<double> is_sharpe_;      // the winner's (annualised), per window
+  std::vector<double> live_sharpe_;    // per set, per bar
   std::size_t best_ = 0;
   std::vector<std::vector<double>> segments_;  // stage 1 tasks < K
   std::vector<double> moments_;                // sharpe, skewness, kurtosis of the best set

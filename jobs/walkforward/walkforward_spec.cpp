@@ -25,8 +25,8 @@ void read_objective(const detail::Field& field, WalkforwardSpec& spec) {
   spec.objective_metric = kernels::metric_index(spec.objective);
   if (spec.objective_metric < 0) {
     const auto names = kernels::metric_names();
-    field.fail("unknown metric '" + spec.objective + "' (known: " +
-               detail::join_names({names.begin(), names.end()}) + ")");
+    field.fail("unknown metric '" + spec.objective + "' (known: " + detail::join_names({names.begin(), names.end()}) +
+               ")");
   }
   spec.minimise = spec.objective == "max_drawdown" || spec.objective == "volatility";
 }
@@ -36,7 +36,8 @@ void read_overfitting(const detail::Field& field, WalkforwardSpec& spec) {
   if (!m.has("pbo_blocks")) return;
   const detail::Field blocks = m.required("pbo_blocks");
   const std::int64_t s = blocks.as_int();
-  if (s < 2 || s > 32 || s % 2 != 0) blocks.fail("must be an even number between 2 and 32 (got " + std::to_string(s) + ")");
+  if (s < 2 || s > 32 || s % 2 != 0)
+    blocks.fail("must be an even number between 2 and 32 (got " + std::to_string(s) + ")");
   spec.pbo_blocks = static_cast<int>(s);
 }
 
@@ -50,8 +51,10 @@ WalkforwardSpec parse_walkforward_spec(const std::string& spec_text, const std::
   const auto strategies = registered_strategies();
   spec.search = read_strategy_search(top, spec.header.seed, strategies);
   read_windows(top.required("windows"), spec);
-  if (auto objective = top.optional("objective")) read_objective(*objective, spec);
-  else spec.objective_metric = kernels::metric_index(spec.objective);
+  if (auto objective = top.optional("objective"))
+    read_objective(*objective, spec);
+  else
+    spec.objective_metric = kernels::metric_index(spec.objective);
   if (auto overfitting = top.optional("overfitting")) read_overfitting(*overfitting, spec);
   build_parameter_sets(top, spec.search);
   return spec;

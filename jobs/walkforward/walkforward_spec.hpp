@@ -15,7 +15,7 @@ namespace qg::jobs {
 
 //! Top-level keys a walk-forward spec has beyond the common header keys.
 inline constexpr std::array<std::string_view, 6> kWalkforwardSpecKeys = {"strategy", "search",    "costs",
-                                                                          "windows",  "objective", "overfitting"};
+                                                                         "windows",  "objective", "overfitting"};
 
 struct WalkforwardSpec {
   SpecHeader header;
@@ -24,9 +24,9 @@ struct WalkforwardSpec {
   std::int64_t out_of_sample = 0;  // bars of an out-of-sample window, and the step
   bool anchored = false;           // in-sample windows all start at the live start
   std::string objective = "sharpe";
-  int objective_metric = 0;        // kernels::Metric index
-  bool minimise = false;           // max_drawdown and volatility: smaller is better
-  int pbo_blocks = 16;             // S of CSCV: even, 2..32
+  int objective_metric = 0;  // kernels::Metric index
+  bool minimise = false;     // max_drawdown and volatility: smaller is better
+  int pbo_blocks = 16;       // S of CSCV: even, 2..32
 };
 
 //! Parses and validates a walk-forward spec. ConfigError "ORIGIN:LINE: KEY.PATH: what".

@@ -30,19 +30,19 @@ constexpr int kW = simd::kWidth;
 constexpr double kBarsPerYear = 252.0;
 
 constexpr std::array<std::string_view, kNumMetrics> kMetricNames = {
-    "total_return", "cagr",     "sharpe",   "sortino",  "volatility", "max_drawdown",
-    "calmar",       "trades",   "turnover", "exposure", "win_rate"};
+    "total_return", "cagr",   "sharpe",   "sortino",  "volatility", "max_drawdown",
+    "calmar",       "trades", "turnover", "exposure", "win_rate"};
 
 //! Running state of 8 parameter sets; one lane per set.
 struct LaneState {
-  VecD prev_h{};                 // h[t-1]
-  VecD sum{}, mean{}, m2{};      // plain sum; Welford mean and sum of squared deviations
-  VecD down{};                   // sum of min(net, 0)^2
+  VecD prev_h{};             // h[t-1]
+  VecD sum{}, mean{}, m2{};  // plain sum; Welford mean and sum of squared deviations
+  VecD down{};               // sum of min(net, 0)^2
   VecD equity = simd::splat(1.0);
   VecD drawdown{}, max_dd{};
-  VecD trades{}, turnover{}, exposed{};  // exposed = sum of h^2, i.e. bars with h != 0
+  VecD trades{}, turnover{}, exposed{};           // exposed = sum of h^2, i.e. bars with h != 0
   VecD trip = simd::splat(1.0), closed{}, won{};  // round trips: growth of the open trip
-  VecD carried{};  // 1 where a trip was open before the first bar (see start_state)
+  VecD carried{};                                 // 1 where a trip was open before the first bar (see start_state)
 };
 
 //! Advances the state by one return bar: held positions h, bar return r, 1/(bars so far).
@@ -117,8 +117,8 @@ LaneState start_state(VecD h_before) {
 //! Metrics of 8 sets over the return bars `returns`: pos.row(t) points at their positions
 //! decided at bar t (pos.n_sets is the row stride). Writes the first `n_valid` metric rows.
 //! `inv_count[k]` is 1/k, shared by all groups.
-void run_lanes(const PreparedSeries& series, const double* inv_count, PositionRows pos, BarRange returns,
-               double cost, int n_valid, double* metrics) {
+void run_lanes(const PreparedSeries& series, const double* inv_count, PositionRows pos, BarRange returns, double cost,
+               int n_valid, double* metrics) {
   const double* r = series.returns();
   LaneState s = start_state(returns.begin >= 2 ? simd::load_i8(pos.row(returns.begin - 2)) : VecD{});
   for (std::int64_t t = returns.begin; t < returns.end; ++t)

@@ -30,15 +30,14 @@ double sample_std(const std::vector<double>& x) {
 
 }  // namespace
 
-std::array<double, kNumMetrics> backtest_metrics_ref(const PreparedSeries& series,
-                                                     std::span<const std::int8_t> pos,
+std::array<double, kNumMetrics> backtest_metrics_ref(const PreparedSeries& series, std::span<const std::int8_t> pos,
                                                      double cost_per_unit) {
   return backtest_metrics_range_ref(series, pos, cost_per_unit, {1, series.size()});
 }
 
 std::array<double, kNumMetrics> backtest_metrics_range_ref(const PreparedSeries& series,
-                                                           std::span<const std::int8_t> pos,
-                                                           double cost_per_unit, BarRange returns) {
+                                                           std::span<const std::int8_t> pos, double cost_per_unit,
+                                                           BarRange returns) {
   const std::int64_t n_bars = series.size();
   if (static_cast<std::int64_t>(pos.size()) != n_bars)
     throw KernelError("backtest_metrics_ref: position path length differs from the series length");
@@ -52,8 +51,7 @@ std::array<double, kNumMetrics> backtest_metrics_range_ref(const PreparedSeries&
   std::vector<double> held(static_cast<std::size_t>(n_bars), 0.0);
   for (std::int64_t t = 1; t < n_bars; ++t) held[t] = pos[t - 1];
   std::vector<double> net;
-  for (std::int64_t t = b; t < e; ++t)
-    net.push_back(held[t] * r[t] - cost_per_unit * std::abs(held[t] - held[t - 1]));
+  for (std::int64_t t = b; t < e; ++t) net.push_back(held[t] * r[t] - cost_per_unit * std::abs(held[t] - held[t - 1]));
 
   // ---- equity curve from 1 at the range start: equity[i] is E after i bars of the range ----
   std::vector<double> equity(net.size() + 1, 1.0);

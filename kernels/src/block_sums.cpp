@@ -40,8 +40,7 @@ void block_sums(const double* values, std::int64_t n_rows, int n_sets, std::int6
   for (std::int64_t b = 0; b < n_blocks; ++b) {
     std::fill(sum.begin(), sum.end(), 0.0);
     std::fill(sumsq.begin(), sumsq.end(), 0.0);
-    accumulate_rows(values, b * block_bars, std::min(n_rows, (b + 1) * block_bars), n_sets, sum.data(),
-                    sumsq.data());
+    accumulate_rows(values, b * block_bars, std::min(n_rows, (b + 1) * block_bars), n_sets, sum.data(), sumsq.data());
     for (int j = 0; j < n_sets; ++j) {
       sum_out[j * n_blocks + b] = sum[j];
       sumsq_out[j * n_blocks + b] = sumsq[j];

@@ -6,8 +6,8 @@
 
 namespace qg::kernels {
 
-void block_sums_ref(const double* values, std::int64_t n_rows, int n_sets, std::int64_t block_bars,
-                    double* sum_out, double* sumsq_out) {
+void block_sums_ref(const double* values, std::int64_t n_rows, int n_sets, std::int64_t block_bars, double* sum_out,
+                    double* sumsq_out) {
   const std::int64_t n_blocks = block_count(n_rows, block_bars);
   if (n_sets < 0) throw KernelError("block_sums_ref: negative n_sets");
   for (int j = 0; j < n_sets; ++j) {

@@ -7,8 +7,7 @@
 namespace qg::kernels {
 
 void evaluate_block(const Strategy& strategy, const PreparedSeries& series, const double* sets, int n_sets,
-                    PositionMode mode, double cost_per_unit, double* metrics_out,
-                    std::vector<std::int8_t>& scratch) {
+                    PositionMode mode, double cost_per_unit, double* metrics_out, std::vector<std::int8_t>& scratch) {
   if (n_sets < 0) throw KernelError("evaluate_block: negative n_sets");
   const auto cells = static_cast<std::size_t>(series.size()) * static_cast<std::size_t>(n_sets);
   if (scratch.size() < cells) scratch.resize(cells);  // grows only: blocks reuse the buffer

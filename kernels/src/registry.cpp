@@ -11,12 +11,8 @@ namespace {
 // The instances are immutable function-local statics, so lookups are thread-safe.
 const std::array<const Strategy*, 6>& all_strategies() {
   static const std::array<const Strategy*, 6> kAll = {
-      &detail::sma_crossover_strategy(),
-      &detail::ema_crossover_strategy(),
-      &detail::bollinger_strategy(),
-      &detail::rsi_strategy(),
-      &detail::donchian_strategy(),
-      &detail::momentum_strategy(),
+      &detail::sma_crossover_strategy(), &detail::ema_crossover_strategy(), &detail::bollinger_strategy(),
+      &detail::rsi_strategy(),           &detail::donchian_strategy(),      &detail::momentum_strategy(),
   };
   return kAll;
 }

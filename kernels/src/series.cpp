@@ -28,8 +28,7 @@ std::vector<std::vector<double>> build_sparse_table(const std::vector<double>& v
 void validate(const BarsView& bars) {
   const std::size_t n = bars.close.size();
   if (n < 2) throw KernelError("PreparedSeries: need at least 2 bars, got " + std::to_string(n));
-  if (bars.high.size() != n || bars.low.size() != n)
-    throw KernelError("PreparedSeries: high/low/close lengths differ");
+  if (bars.high.size() != n || bars.low.size() != n) throw KernelError("PreparedSeries: high/low/close lengths differ");
   for (std::size_t t = 0; t < n; ++t) {
     // Returns divide by the previous close, so a zero, negative or NaN close is unusable.
     if (!(bars.close[t] > 0.0) || !std::isfinite(bars.close[t]))

@@ -17,9 +17,9 @@ namespace qg::kernels {
 namespace {
 
 constexpr double kDt = 1.0 / 252.0;
-constexpr double kDrift = 0.07;                     // annualised
+constexpr double kDrift = 0.07;                       // annualised
 constexpr std::array<double, 2> kVol = {0.12, 0.35};  // annualised, calm and turbulent regimes
-constexpr double kToTurbulent = 0.01;               // daily switching probabilities
+constexpr double kToTurbulent = 0.01;                 // daily switching probabilities
 constexpr double kToCalm = 0.04;
 constexpr double kJumpProb = 3.0 / 252.0;  // about three jumps a year
 constexpr double kJumpMean = -0.03, kJumpSd = 0.05;

@@ -131,8 +131,8 @@ void print_metric_stats(const Table& table, std::ostream& os) {
       continue;
     }
     const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
-    rows.push_back({metric, format_number("%.6g", *lo), format_number("%.6g", median_of(values)), format_number("%.6g", *hi),
-                    std::to_string(nans)});
+    rows.push_back({metric, format_number("%.6g", *lo), format_number("%.6g", median_of(values)),
+                    format_number("%.6g", *hi), std::to_string(nans)});
   }
   if (rows.size() > 1) print_aligned(rows, {true, false, false, false, false}, os);
 }
@@ -140,13 +140,22 @@ void print_metric_stats(const Table& table, std::ostream& os) {
 }  // namespace
 
 void print_provenance(const RunReader& reader, const std::filesystem::path& run, std::ostream& os) {
-  static const std::pair<const char*, const char*> kFields[] = {
-      {"job kind", "job_kind"},         {"job name", "job_name"},       {"tool version", "tool_version"},
-      {"git commit", "git_commit"},     {"schema", "schema_version"},   {"spec file", "spec_path"},
-      {"spec sha256", "spec_sha256"},   {"data file", "data_file"},     {"data sha256", "data_sha256"},
-      {"seed", "seed"},                 {"ranks", "ranks"},             {"threads", "threads"},
-      {"start time", "start_time"},     {"end time", "end_time"},       {"elapsed s", "elapsed_seconds"},
-      {"failed tasks", "failed_tasks"}};
+  static const std::pair<const char*, const char*> kFields[] = {{"job kind", "job_kind"},
+                                                                {"job name", "job_name"},
+                                                                {"tool version", "tool_version"},
+                                                                {"git commit", "git_commit"},
+                                                                {"schema", "schema_version"},
+                                                                {"spec file", "spec_path"},
+                                                                {"spec sha256", "spec_sha256"},
+                                                                {"data file", "data_file"},
+                                                                {"data sha256", "data_sha256"},
+                                                                {"seed", "seed"},
+                                                                {"ranks", "ranks"},
+                                                                {"threads", "threads"},
+                                                                {"start time", "start_time"},
+                                                                {"end time", "end_time"},
+                                                                {"elapsed s", "elapsed_seconds"},
+                                                                {"failed tasks", "failed_tasks"}};
   std::vector<std::vector<std::string>> rows{{"run", run.string()}};
   const auto present = reader.attribute_names("/");
   for (const auto& [label, attribute] : kFields) {
@@ -184,7 +193,6 @@ void print_errors(const RunReader& reader, std::ostream& os) {
                     row < messages.size() ? messages[row] : std::string()});
   print_aligned(rows, {false, false, false, true}, os);
 }
-
 
 void print_top(const std::filesystem::path& run, const std::string& table, const std::string& column, std::size_t n,
                bool ascending, std::ostream& os) {

@@ -72,7 +72,7 @@ struct Header {
   Layout layout = Layout::kOhlcv;
   std::size_t fields = 0;
   std::unordered_map<std::string, std::size_t> index;  // lowercase column -> field
-  std::vector<std::string> wide_symbols;                // wide: symbol of field i (field 0 is the date)
+  std::vector<std::string> wide_symbols;               // wide: symbol of field i (field 0 is the date)
 };
 
 class Importer {
@@ -128,9 +128,8 @@ void Importer::require_columns(const std::vector<std::string>& names, std::span<
     if (!header_.index.contains(column)) missing += (missing.empty() ? "" : ", ") + std::string(column);
   if (!missing.empty()) fail("missing required column(s): " + missing);
   for (const std::string& name : names) {
-    const bool known = name == "volume" || std::find_if(required.begin(), required.end(), [&](const char* c) {
-                                             return name == c;
-                                           }) != required.end();
+    const bool known = name == "volume" || std::find_if(required.begin(), required.end(),
+                                                        [&](const char* c) { return name == c; }) != required.end();
     if (!known) {
       std::string expected;
       for (const char* column : required) expected += std::string(column) + ", ";
@@ -214,11 +213,15 @@ void Importer::import_row(const std::vector<std::string>& fields) {
     }
     return;
   }
-  const Bar bar{*date, number(fields, "open"), number(fields, "high"), number(fields, "low"), number(fields, "close"),
+  const Bar bar{*date,
+                number(fields, "open"),
+                number(fields, "high"),
+                number(fields, "low"),
+                number(fields, "close"),
                 number(fields, "volume")};
   const std::string name = header_.layout == Layout::kLong ? fields[header_.index.at("symbol")]
-                           : options_.symbol.empty()        ? csv_.stem().string()
-                                                            : options_.symbol;
+                           : options_.symbol.empty()       ? csv_.stem().string()
+                                                           : options_.symbol;
   add_bar(symbol_index(name), bar);
 }
 

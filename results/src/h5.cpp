@@ -31,14 +31,30 @@ bool Handle::close() noexcept {
   QuietErrors quiet;  // destructors run outside any caller's QuietErrors scope
   herr_t status = 0;
   switch (H5Iget_type(id_)) {
-    case H5I_FILE: status = H5Fclose(id_); break;
-    case H5I_GROUP: status = H5Gclose(id_); break;
-    case H5I_DATASET: status = H5Dclose(id_); break;
-    case H5I_DATASPACE: status = H5Sclose(id_); break;
-    case H5I_DATATYPE: status = H5Tclose(id_); break;
-    case H5I_ATTR: status = H5Aclose(id_); break;
-    case H5I_GENPROP_LST: status = H5Pclose(id_); break;
-    default: status = H5Idec_ref(id_) < 0 ? -1 : 0; break;
+    case H5I_FILE:
+      status = H5Fclose(id_);
+      break;
+    case H5I_GROUP:
+      status = H5Gclose(id_);
+      break;
+    case H5I_DATASET:
+      status = H5Dclose(id_);
+      break;
+    case H5I_DATASPACE:
+      status = H5Sclose(id_);
+      break;
+    case H5I_DATATYPE:
+      status = H5Tclose(id_);
+      break;
+    case H5I_ATTR:
+      status = H5Aclose(id_);
+      break;
+    case H5I_GENPROP_LST:
+      status = H5Pclose(id_);
+      break;
+    default:
+      status = H5Idec_ref(id_) < 0 ? -1 : 0;
+      break;
   }
   id_ = H5I_INVALID_HID;
   return status >= 0;
@@ -101,8 +117,8 @@ Handle create_file(const std::filesystem::path& path) {
   // SEMI: closing the file fails loudly if a dataset was left open, instead of silently
   // keeping the file open past the rename.
   H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_SEMI);
-  return Handle(check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), path.string(),
-                      "cannot create HDF5 file"));
+  return Handle(
+      check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), path.string(), "cannot create HDF5 file"));
 }
 
 Handle open_file(const std::filesystem::path& path, bool writable) {
@@ -143,11 +159,12 @@ Handle open_object(hid_t file, const std::string& object, const std::string& whe
 
 Handle require_group(hid_t file, const std::string& group, const std::string& where) {
   const std::string path = absolute(group);
-  if (exists(file, path)) return Handle(check(H5Gopen2(file, path.c_str(), H5P_DEFAULT), where, "cannot open group " + path));
+  if (exists(file, path))
+    return Handle(check(H5Gopen2(file, path.c_str(), H5P_DEFAULT), where, "cannot open group " + path));
   Handle lcpl = link_creation_list();
   Handle gcpl = group_creation_list();
-  return Handle(check(H5Gcreate2(file, path.c_str(), lcpl.get(), gcpl.get(), H5P_DEFAULT), where,
-                      "cannot create group " + path));
+  return Handle(
+      check(H5Gcreate2(file, path.c_str(), lcpl.get(), gcpl.get(), H5P_DEFAULT), where, "cannot create group " + path));
 }
 
 H5O_type_t object_type(hid_t loc, const std::string& name) {

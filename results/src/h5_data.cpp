@@ -96,8 +96,8 @@ Handle create_extendible(hid_t loc, const std::string& name, hid_t file_type, hs
     H5Pset_deflate(dcpl.get(), 1);
   }
   Handle lcpl = link_creation_list();
-  return Handle(check(H5Dcreate2(loc, name.c_str(), file_type, space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT),
-                      where, "cannot create dataset " + name));
+  return Handle(check(H5Dcreate2(loc, name.c_str(), file_type, space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT), where,
+                      "cannot create dataset " + name));
 }
 
 namespace {
@@ -147,8 +147,8 @@ Handle create_fixed(hid_t loc, const std::string& name, hid_t file_type, hsize_t
   H5Pset_obj_track_times(dcpl.get(), 0);
   Handle lcpl = link_creation_list();
   if (H5Lexists(loc, name.c_str(), H5P_DEFAULT) > 0) throw IoError(where + ": dataset " + name + " already exists");
-  return Handle(check(H5Dcreate2(loc, name.c_str(), file_type, space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT),
-                      where, "cannot create dataset " + name));
+  return Handle(check(H5Dcreate2(loc, name.c_str(), file_type, space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT), where,
+                      "cannot create dataset " + name));
 }
 }  // namespace
 
@@ -188,8 +188,7 @@ std::vector<std::string> read_variable_strings(hid_t dataset, hid_t file_type, h
 std::vector<std::string> read_fixed_strings(hid_t dataset, hid_t file_type, hsize_t n, const std::string& where) {
   const std::size_t size = H5Tget_size(file_type);
   std::vector<char> buffer(n * size + 1, '\0');
-  check_status(H5Dread(dataset, file_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), where,
-               "cannot read strings");
+  check_status(H5Dread(dataset, file_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), where, "cannot read strings");
   std::vector<std::string> values;
   values.reserve(n);
   const H5T_str_t pad = H5Tget_strpad(file_type);

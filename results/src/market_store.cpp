@@ -62,7 +62,7 @@ std::vector<std::int32_t> read_dates(hid_t group, const std::string& where) {
 }
 
 SymbolBars read_symbol(hid_t file, const std::filesystem::path& store, const std::string& name,
-                                const DataSelection& selection) {
+                       const DataSelection& selection) {
   const std::string where = h5::where(store, "/symbols/" + name);
   h5::Handle group = h5::open_object(file, "/symbols/" + name, where);
   std::vector<std::int32_t> dates = read_dates(group.get(), where);
@@ -92,8 +92,8 @@ void validate_symbol(const std::filesystem::path& store, const SymbolBars& bars)
     throw DataError(at + ": date, open, high, low, close and volume differ in length");
   for (std::size_t i = 1; i < n; ++i)
     if (bars.date[i] <= bars.date[i - 1])
-      throw DataError(at + ": date " + format_date(bars.date[i]) + " at bar " + std::to_string(i) +
-                      " is not after " + format_date(bars.date[i - 1]));
+      throw DataError(at + ": date " + format_date(bars.date[i]) + " at bar " + std::to_string(i) + " is not after " +
+                      format_date(bars.date[i - 1]));
 }
 
 }  // namespace

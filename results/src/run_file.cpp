@@ -101,8 +101,7 @@ TableWriter& H5RunFile::create_table(const std::string& group, const std::vector
   return *tables_.back();
 }
 
-void H5RunFile::write_any(const std::string& dataset, hid_t file_type, hid_t mem_type, const void* data,
-                          hsize_t n) {
+void H5RunFile::write_any(const std::string& dataset, hid_t file_type, hid_t mem_type, const void* data, hsize_t n) {
   require_open();
   h5::QuietErrors quiet;
   const std::string path = h5::absolute(dataset);

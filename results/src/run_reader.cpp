@@ -45,8 +45,7 @@ herr_t collect_dataset(hid_t group, const char* name, const H5L_info_t* info, vo
 
 std::vector<std::string> datasets_below(hid_t group, bool numeric_1d_only, const std::string& where) {
   Walk walk{{}, numeric_1d_only};
-  h5::check_status(H5Lvisit(group, H5_INDEX_NAME, H5_ITER_INC, collect_dataset, &walk), where,
-                   "cannot list datasets");
+  h5::check_status(H5Lvisit(group, H5_INDEX_NAME, H5_ITER_INC, collect_dataset, &walk), where, "cannot list datasets");
   std::sort(walk.names.begin(), walk.names.end());
   return walk.names;
 }
@@ -219,8 +218,7 @@ std::vector<std::string> H5RunReader::string_datasets(const std::string& group) 
     h5::Handle dataset(H5Dopen2(object.get(), name.c_str(), H5P_DEFAULT));
     h5::Handle type(H5Dget_type(dataset.get()));
     h5::Handle space(H5Dget_space(dataset.get()));
-    if (H5Tget_class(type.get()) == H5T_STRING && H5Sget_simple_extent_ndims(space.get()) == 1)
-      names.push_back(name);
+    if (H5Tget_class(type.get()) == H5T_STRING && H5Sget_simple_extent_ndims(space.get()) == 1) names.push_back(name);
   }
   return names;
 }

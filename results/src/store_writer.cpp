@@ -13,11 +13,16 @@ constexpr std::array<const char*, 5> kPriceColumns = {"open", "high", "low", "cl
 
 double field(const Bar& bar, std::size_t column) {
   switch (column) {
-    case 0: return bar.open;
-    case 1: return bar.high;
-    case 2: return bar.low;
-    case 3: return bar.close;
-    default: return bar.volume;
+    case 0:
+      return bar.open;
+    case 1:
+      return bar.high;
+    case 2:
+      return bar.low;
+    case 3:
+      return bar.close;
+    default:
+      return bar.volume;
   }
 }
 
@@ -50,8 +55,7 @@ std::vector<std::string> store_symbols(hid_t file, const std::filesystem::path& 
 
 // ---- writer ----
 
-StoreWriter::StoreWriter(std::filesystem::path store)
-    : store_(std::move(store)), tmp_path_(store_.string() + ".tmp") {
+StoreWriter::StoreWriter(std::filesystem::path store) : store_(std::move(store)), tmp_path_(store_.string() + ".tmp") {
   h5::QuietErrors quiet;
   std::error_code ec;
   if (std::filesystem::exists(store_, ec)) {
@@ -167,8 +171,8 @@ void StoreWriter::commit() {
   h5::QuietErrors quiet;
   flush_all();
   for (const std::string& name : old_order_) {
-    const bool replaced = std::any_of(symbols_.begin(), symbols_.end(),
-                                      [&](const Pending& p) { return p.info.symbol == name; });
+    const bool replaced =
+        std::any_of(symbols_.begin(), symbols_.end(), [&](const Pending& p) { return p.info.symbol == name; });
     if (replaced) continue;
     const std::string group = symbol_group(name);
     h5::check_status(H5Ocopy(old_.get(), group.c_str(), file_.get(), group.c_str(), H5P_DEFAULT, H5P_DEFAULT),

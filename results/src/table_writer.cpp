@@ -24,8 +24,8 @@ H5TableWriter::H5TableWriter(hid_t file, const std::string& group, const std::ve
     if (h5::exists(file, h5::join(group_, column.name)))
       throw IoError(where_ + ": column " + h5::join(group_, column.name) + " already exists");
     const hid_t type = column.type == ColumnType::kInt64 ? H5T_STD_I64LE : H5T_IEEE_F64LE;
-    Sink sink{column, h5::create_extendible(parent.get(), column.name, type, kChunkRows, kCompressTables, where_),
-              {}, {}};
+    Sink sink{
+        column, h5::create_extendible(parent.get(), column.name, type, kChunkRows, kCompressTables, where_), {}, {}};
     sinks_.push_back(std::move(sink));
   }
 }

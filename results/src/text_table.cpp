@@ -13,7 +13,8 @@ std::string format_number(const char* spec, double value) {
 }
 
 std::string short_number(double value) {
-  if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 1e15) return format_number("%.0f", value);
+  if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 1e15)
+    return format_number("%.0f", value);
   return format_number("%.6g", value);
 }
 

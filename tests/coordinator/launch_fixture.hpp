@@ -52,8 +52,8 @@ class LaunchFolder {
                                    "', symbols: all}\nstrategy:\n  kind: sma_crossover\n  mode: long_short\n"
                                    "  params:\n    fast: {from: 2, to: 10, step: 1}\n"
                                    "    slow: {from: 12, to: 30, step: 6}\n"
-                                   "search: {method: grid}\nrank_by: sharpe\noutput: '" + path(output).string() +
-                                   "'\nseed: 3\n");
+                                   "search: {method: grid}\nrank_by: sharpe\noutput: '" +
+                                   path(output).string() + "'\nseed: 3\n");
   }
 
   //! A two-stage var job (the second stage needs the first one's threshold).
@@ -62,7 +62,8 @@ class LaunchFolder {
                                  "', symbols: all}\nportfolio:\n  positions:\n"
                                  "    - {symbol: SYN000, quantity: 10}\n    - {symbol: SYN001, quantity: -4}\n"
                                  "model: {window: 250}\nconfidence: [0.95, 0.99]\nscenarios: 20000\n"
-                                 "batch: 4096\nseed: 11\noutput: '" + path(output).string() + "'\n");
+                                 "batch: 4096\nseed: 11\noutput: '" +
+                                 path(output).string() + "'\n");
   }
 
   std::filesystem::path write(const std::string& name, const std::string& text) const {

@@ -8,11 +8,11 @@ namespace {
 
 TEST(EditDistance, HandCountedCases) {
   EXPECT_EQ(edit_distance("", ""), 0u);
-  EXPECT_EQ(edit_distance("", "abc"), 3u);        // three insertions
+  EXPECT_EQ(edit_distance("", "abc"), 3u);  // three insertions
   EXPECT_EQ(edit_distance("run", "run"), 0u);
   EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);  // k->s, e->i, +g
-  EXPECT_EQ(edit_distance("rnu", "run"), 1u);      // one swap of neighbours
-  EXPECT_EQ(edit_distance("ca", "abc"), 3u);       // OSA: a swapped pair is not edited again
+  EXPECT_EQ(edit_distance("rnu", "run"), 1u);         // one swap of neighbours
+  EXPECT_EQ(edit_distance("ca", "abc"), 3u);          // OSA: a swapped pair is not edited again
   EXPECT_EQ(edit_distance("overwrte", "overwrite"), 1u);
   EXPECT_EQ(edit_distance("results", "resluts"), 1u);
 }
@@ -48,7 +48,7 @@ TEST(ClosestMatch, LongWordsAllowAThird) {
   // "parametrisation" (15 letters) may be 5 edits away; 6 is too many.
   EXPECT_EQ(closest_match("parametrisation", {"parameterization"}), "parameterization");  // 2 edits
   EXPECT_EQ(closest_match("aaaaaaaaaaaaaaa", {"aaaaaaaaaabbbbb"}), "aaaaaaaaaabbbbb");    // 5 edits
-  EXPECT_EQ(closest_match("aaaaaaaaaaaaaaa", {"aaaaaaaaabbbbbb"}), std::nullopt);        // 6 edits
+  EXPECT_EQ(closest_match("aaaaaaaaaaaaaaa", {"aaaaaaaaabbbbbb"}), std::nullopt);         // 6 edits
 }
 
 }  // namespace

@@ -31,7 +31,9 @@ class FakeRunFile final : public results::RunFile {
  public:
   using Value = std::variant<std::string, std::int64_t, double>;
 
-  void set_attribute(const std::string& g, const std::string& n, const std::string& v) override { attrs[g + "@" + n] = v; }
+  void set_attribute(const std::string& g, const std::string& n, const std::string& v) override {
+    attrs[g + "@" + n] = v;
+  }
   void set_attribute(const std::string& g, const std::string& n, std::int64_t v) override { attrs[g + "@" + n] = v; }
   void set_attribute(const std::string& g, const std::string& n, double v) override { attrs[g + "@" + n] = v; }
   results::TableWriter& create_table(const std::string& group, const std::vector<results::Column>& columns) override {
@@ -40,8 +42,12 @@ class FakeRunFile final : public results::RunFile {
     return *slot;
   }
   void write_strings(const std::string& d, const std::vector<std::string>& v) override { strings[d] = v; }
-  void write_doubles(const std::string& d, std::span<const double> v) override { doubles[d].assign(v.begin(), v.end()); }
-  void write_int64(const std::string& d, std::span<const std::int64_t> v) override { ints[d].assign(v.begin(), v.end()); }
+  void write_doubles(const std::string& d, std::span<const double> v) override {
+    doubles[d].assign(v.begin(), v.end());
+  }
+  void write_int64(const std::string& d, std::span<const std::int64_t> v) override {
+    ints[d].assign(v.begin(), v.end());
+  }
   void commit() override { committed = true; }
   const std::filesystem::path& final_path() const override { return path; }
 

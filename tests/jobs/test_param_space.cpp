@@ -16,8 +16,9 @@ namespace {
 std::string sma_spec(const std::string& fast, const std::string& slow, const std::string& where,
                      const std::string& search) {
   return "job: sweep\nname: t\ndata: {file: d.h5}\nseed: 7\n"
-         "strategy:\n  kind: sma_crossover\n  params:\n    fast: " + fast + "\n    slow: " + slow +
-         "\n" + (where.empty() ? "" : "  where: " + where + "\n") + "search: " + search + "\n";
+         "strategy:\n  kind: sma_crossover\n  params:\n    fast: " +
+         fast + "\n    slow: " + slow + "\n" + (where.empty() ? "" : "  where: " + where + "\n") + "search: " + search +
+         "\n";
 }
 
 TEST(ParamSpace, GridCountForSmaCrossoverMatchesClosedForm) {
@@ -25,7 +26,8 @@ TEST(ParamSpace, GridCountForSmaCrossoverMatchesClosedForm) {
   // values qualifies: 8 * 291 = 2328. For fast = 10..100, slow in fast+1..300 gives 300 - fast:
   // sum_{f=10}^{100} (300 - f) = 91 * 300 - (5050 - 45) = 22295. Total 2328 + 22295 = 24623.
   const SweepSpec s = parse_sweep_spec(
-      sma_spec("{from: 2, to: 100, step: 1}", "{from: 10, to: 300, step: 1}", "[fast < slow]", "{method: grid}"), "t.yaml");
+      sma_spec("{from: 2, to: 100, step: 1}", "{from: 10, to: 300, step: 1}", "[fast < slow]", "{method: grid}"),
+      "t.yaml");
   EXPECT_EQ(s.search.combos.size(), 24623u);
   EXPECT_EQ(s.search.combos.candidates, 99u * 291u);
   EXPECT_EQ(s.search.combos.rejected_where, 99u * 291u - 24623u);
@@ -61,7 +63,8 @@ TEST(ParamSpace, IntegerLogCountRoundsAndDropsRepeats) {
   // 10^(i/9), i = 0..9: 1, 1.29, 1.67, 2.15, 2.78, 3.59, 4.64, 5.99, 7.74, 10
   // rounded: 1 1 2 2 3 4 5 6 8 10 -> 8 distinct values.
   EXPECT_EQ(count_values(1, 10, 10, true, true), (std::vector<double>{1, 2, 3, 4, 5, 6, 8, 10}));
-  const SweepSpec s = parse_sweep_spec(sma_spec("{from: 1, to: 10, count: 10, log: true}", "50", "", "{method: grid}"), "t.yaml");
+  const SweepSpec s =
+      parse_sweep_spec(sma_spec("{from: 1, to: 10, count: 10, log: true}", "50", "", "{method: grid}"), "t.yaml");
   EXPECT_EQ(s.search.axes[0].values, (std::vector<double>{1, 2, 3, 4, 5, 6, 8, 10}));
 }
 
@@ -116,16 +119,16 @@ TEST(ParamSpace, RandomIsDeterministicAndOnTheValueLists) {
     EXPECT_LT(set[0], set[1]);
     EXPECT_TRUE(seen.insert({set[0], set[1]}).second) << "duplicate kept";
   }
-  const SweepSpec c = parse_sweep_spec(
-      sma_spec("{from: 2, to: 60, step: 2}", "{values: [30, 45, 90, 120, 250]}", "[fast < slow]",
-               "{method: random, samples: 40, seed: 100}"),
-      "t.yaml");
+  const SweepSpec c = parse_sweep_spec(sma_spec("{from: 2, to: 60, step: 2}", "{values: [30, 45, 90, 120, 250]}",
+                                                "[fast < slow]", "{method: random, samples: 40, seed: 100}"),
+                                       "t.yaml");
   EXPECT_NE(a.search.combos.values, c.search.combos.values);
 }
 
 TEST(ParamSpace, RandomBelowOnePercentAcceptanceIsAnError) {
   // fast == 500 holds for 1 of 999 values: about 0.1% of draws.
-  const std::string text = sma_spec("{from: 2, to: 1000, step: 1}", "2000", "[fast == 500]", "{method: random, samples: 20}");
+  const std::string text =
+      sma_spec("{from: 2, to: 1000, step: 1}", "2000", "[fast == 500]", "{method: random, samples: 20}");
   try {
     parse_sweep_spec(text, "t.yaml");
     FAIL() << "expected ConfigError";
@@ -146,7 +149,8 @@ TEST(ParamSpace, SobolMapsPointsOntoValueLists) {
 TEST(ParamSpace, SobolDropsDuplicatesAndFixedParamsTakeNoDimension) {
   // With one varying axis of 2 values, points 1..4 of dimension 1 are 0.5, 0.75, 0.25, 0.375:
   // indices 1, 1, 0, 0, so two distinct sets survive.
-  const SweepSpec s = parse_sweep_spec(sma_spec("7", "{values: [10, 20]}", "", "{method: sobol, samples: 4}"), "t.yaml");
+  const SweepSpec s =
+      parse_sweep_spec(sma_spec("7", "{values: [10, 20]}", "", "{method: sobol, samples: 4}"), "t.yaml");
   EXPECT_EQ(s.search.combos.values, (std::vector<double>{7, 20, 7, 10}));
   EXPECT_EQ(s.search.combos.duplicates, 2u);
 }

@@ -13,7 +13,7 @@ TEST(Sobol, FirstPointsOfDimensionsOneToThree) {
   // Points 1..7 in Gray-code order, as listed for the unscrambled sequence by Bratley & Fox
   // (dims 1-2) and worked by hand for dim 3 from Joe & Kuo's row d=3 (s=2, a=1, m=1,3):
   // V = 1/2, 3/4, 3/8, ...; x_i = x_{i-1} xor V_c, c the lowest zero bit of i-1.
-  const double expected[7][3] = {{0.5, 0.5, 0.5},       {0.75, 0.25, 0.25},   {0.25, 0.75, 0.75},
+  const double expected[7][3] = {{0.5, 0.5, 0.5},       {0.75, 0.25, 0.25},    {0.25, 0.75, 0.75},
                                  {0.375, 0.375, 0.625}, {0.875, 0.875, 0.125}, {0.625, 0.125, 0.875},
                                  {0.125, 0.625, 0.375}};
   SobolSequence sobol(3);

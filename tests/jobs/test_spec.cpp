@@ -16,21 +16,21 @@ namespace {
 
 // Line numbers matter: the error tests below edit single lines of this text.
 constexpr const char* kSpec =
-    "job: sweep\n"                                                                       // 1
-    "name: sma-crossover\n"                                                              // 2
+    "job: sweep\n"                                                                      // 1
+    "name: sma-crossover\n"                                                             // 2
     "data: {file: data/market.h5, symbols: all, start: 1992-01-01, end: 1998-12-31}\n"  // 3
-    "strategy:\n"                                                                        // 4
-    "  kind: sma_crossover\n"                                                            // 5
-    "  mode: long_flat\n"                                                                // 6
-    "  params:\n"                                                                        // 7
-    "    fast: {from: 2, to: 100, step: 1}\n"                                            // 8
-    "    slow: {from: 10, to: 300, step: 1}\n"                                           // 9
-    "  where: [fast < slow]\n"                                                           // 10
-    "search: {method: grid}\n"                                                           // 11
-    "costs: {commission_bps: 1.0, slippage_bps: 4.0}\n"                                  // 12
-    "rank_by: sharpe\n"                                                                  // 13
-    "output: results/sma-crossover.h5\n"                                                 // 14
-    "seed: 7\n";                                                                         // 15
+    "strategy:\n"                                                                       // 4
+    "  kind: sma_crossover\n"                                                           // 5
+    "  mode: long_flat\n"                                                               // 6
+    "  params:\n"                                                                       // 7
+    "    fast: {from: 2, to: 100, step: 1}\n"                                           // 8
+    "    slow: {from: 10, to: 300, step: 1}\n"                                          // 9
+    "  where: [fast < slow]\n"                                                          // 10
+    "search: {method: grid}\n"                                                          // 11
+    "costs: {commission_bps: 1.0, slippage_bps: 4.0}\n"                                 // 12
+    "rank_by: sharpe\n"                                                                 // 13
+    "output: results/sma-crossover.h5\n"                                                // 14
+    "seed: 7\n";                                                                        // 15
 
 // kSpec with line `line` (1-based) replaced by `text` (empty: line removed); line 16 appends.
 std::string edit(int line, const std::string& text) {
@@ -38,8 +38,10 @@ std::string edit(int line, const std::string& text) {
   std::string out, cur;
   int n = 0;
   while (std::getline(in, cur))
-    if (++n != line) out += cur + "\n";
-    else if (!text.empty()) out += text + "\n";
+    if (++n != line)
+      out += cur + "\n";
+    else if (!text.empty())
+      out += text + "\n";
   if (line > n) out += text + "\n";
   return out;
 }
@@ -127,7 +129,8 @@ TEST(SweepSpec, UnknownKeyIsNamed) {
 
 TEST(SweepSpec, DuplicateKeyIsAnError) {
   expect_error(edit(16, "seed: 8"), 16, "seed", "duplicate key (first given at line 15)");
-  expect_error(edit(8, "    fast: {from: 2, to: 100, step: 1, step: 2}"), 8, "strategy.params.fast.step", "duplicate key");
+  expect_error(edit(8, "    fast: {from: 2, to: 100, step: 1, step: 2}"), 8, "strategy.params.fast.step",
+               "duplicate key");
 }
 
 TEST(SweepSpec, BadTypeIsAnError) {
@@ -153,14 +156,17 @@ TEST(SweepSpec, BadStepIsAnError) {
 }
 
 TEST(SweepSpec, NonIntegerForIntegerParamIsAnError) {
-  expect_error(edit(8, "    fast: {from: 2.5, to: 100, step: 1}"), 8, "strategy.params.fast.from", "must be an integer");
-  expect_error(edit(8, "    fast: {from: 2, to: 100, step: 0.5}"), 8, "strategy.params.fast.step", "must be an integer");
+  expect_error(edit(8, "    fast: {from: 2.5, to: 100, step: 1}"), 8, "strategy.params.fast.from",
+               "must be an integer");
+  expect_error(edit(8, "    fast: {from: 2, to: 100, step: 0.5}"), 8, "strategy.params.fast.step",
+               "must be an integer");
   expect_error(edit(8, "    fast: {values: [2, 3.5]}"), 8, "strategy.params.fast.values[1]", "must be an integer");
   expect_error(edit(8, "    fast: 7.25"), 8, "strategy.params.fast", "must be an integer");
 }
 
 TEST(SweepSpec, OutOfRangeValueIsAnError) {
-  expect_error(edit(8, "    fast: {from: -3, to: 100, step: 1}"), 8, "strategy.params.fast.from", "outside the range of fast");
+  expect_error(edit(8, "    fast: {from: -3, to: 100, step: 1}"), 8, "strategy.params.fast.from",
+               "outside the range of fast");
   expect_error(edit(8, "    fast: {values: [5, 1000000]}"), 8, "strategy.params.fast.values[1]", "outside the range");
 }
 
@@ -200,7 +206,8 @@ TEST(SweepSpec, NoParameterSetLeftIsAnError) {
 }
 
 TEST(SweepSpec, SearchOptionsMustFitTheMethod) {
-  expect_error(edit(11, "search: {method: grid, samples: 10}"), 11, "search.samples", "only applies to random and sobol");
+  expect_error(edit(11, "search: {method: grid, samples: 10}"), 11, "search.samples",
+               "only applies to random and sobol");
   expect_error(edit(11, "search: {method: sobol, samples: 10, seed: 3}"), 11, "search.seed", "only applies to random");
   expect_error(edit(11, "search: {method: random}"), 11, "search.samples", "missing");
   expect_error(edit(11, "search: {method: anneal}"), 11, "search.method", "must be grid, random or sobol");

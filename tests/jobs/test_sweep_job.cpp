@@ -92,7 +92,8 @@ TEST(SweepJob, RecordsEqualEvaluateBlockCalledDirectly) {
       EXPECT_EQ(rec[j * (2 + kNumMetrics)], static_cast<double>(first + j));
       EXPECT_EQ(rec[j * (2 + kNumMetrics) + 1], static_cast<double>(symbol));
       for (int m = 0; m < kNumMetrics; ++m)
-        EXPECT_EQ(rec[j * (2 + kNumMetrics) + 2 + static_cast<std::size_t>(m)], metrics[j * kNumMetrics + static_cast<std::size_t>(m)]);
+        EXPECT_EQ(rec[j * (2 + kNumMetrics) + 2 + static_cast<std::size_t>(m)],
+                  metrics[j * kNumMetrics + static_cast<std::size_t>(m)]);
     }
   }
 }
@@ -148,7 +149,8 @@ TEST(SweepJob, ReducerWritesRowsInTaskOrderWithTheirParams) {
     ASSERT_EQ(table.at(r, 3), expected_set(combo).second);
   }
   // Metrics are copied from the records unchanged: row 0 is record 0 of task 0.
-  for (int m = 0; m < kNumMetrics; ++m) EXPECT_EQ(table.at(0, 4 + static_cast<std::size_t>(m)), records[0][2 + static_cast<std::size_t>(m)]);
+  for (int m = 0; m < kNumMetrics; ++m)
+    EXPECT_EQ(table.at(0, 4 + static_cast<std::size_t>(m)), records[0][2 + static_cast<std::size_t>(m)]);
 
   EXPECT_EQ(file.strings.at("/sweep/symbols"), (std::vector<std::string>{"SYM0", "SYM1"}));
   EXPECT_EQ(std::get<std::string>(file.attrs.at("/sweep@strategy")), "sma_crossover");

@@ -41,8 +41,11 @@ std::string spec(const std::string& model, const std::string& extra = "") {
          "    - {symbol: SYN000, quantity: 10}\n"
          "    - {symbol: SYN001, quantity: -4}\n"
          "    - {option: call, symbol: SYN002, strike: 100, expiry_days: 60, vol: 0.22, quantity: 30}\n"
-         "model: " + model + "\n"
-         "confidence: [0.95, 0.975, 0.99]\nscenarios: 50000\nbatch: 4096\nseed: 11\n" + extra;
+         "model: " +
+         model +
+         "\n"
+         "confidence: [0.95, 0.975, 0.99]\nscenarios: 50000\nbatch: 4096\nseed: 11\n" +
+         extra;
 }
 
 //! Runs both stages in the given task order through the reducer into a fake run file.
@@ -158,7 +161,8 @@ TEST(VarJob, StressPnlIsFullRevaluation) {
   const auto& setup = dynamic_cast<const VarJob&>(*job).setup();
   const double expected = 10 * setup.book.prices[0] * -0.2 + -4 * setup.book.prices[1] * 0.1;  // the option: no shock
   const auto& o = setup.book.options[0];
-  const double option = 30 * (kv::bs_price(o.type, setup.book.prices[2], o.strike, o.expiry - 1 / 252.0, 0, o.vol) - o.value0);
+  const double option =
+      30 * (kv::bs_price(o.type, setup.book.prices[2], o.strike, o.expiry - 1 / 252.0, 0, o.vol) - o.value0);
   EXPECT_NEAR(file.tables.at("/var/stress")->at(0, 1), expected + option, 1e-9);
   EXPECT_EQ(file.strings.at("/var/stress/name").at(0), "crash");
 }

@@ -23,7 +23,8 @@ std::string spec_text(const std::string& windows, const std::string& objective =
          "strategy:\n  kind: sma_crossover\n  mode: long_short\n  params:\n"
          "    fast: {from: 2, to: 12, step: 2}\n    slow: {from: 5, to: 40, step: 5}\n"
          "costs: {commission_bps: 2, slippage_bps: 3}\n"
-         "windows: " + windows + "\nobjective: " + objective + "\noverfitting: {pbo_blocks: 6}\n";
+         "windows: " +
+         windows + "\nobjective: " + objective + "\noverfitting: {pbo_blocks: 6}\n";
 }
 
 std::shared_ptr<const MarketData> one_symbol(std::int64_t n_bars) {
@@ -65,14 +66,15 @@ struct Reference {
     const auto& b = job.bars();
     const kernels::PreparedSeries series(kernels::BarsView{b.high, b.low, b.close});
     for (std::size_t i = 0; i < job.n_sets(); ++i)
-      pos.push_back(job.spec().search.strategy->positions_ref(series, job.spec().search.combos.set(i),
-                                                              job.spec().search.mode));
+      pos.push_back(
+          job.spec().search.strategy->positions_ref(series, job.spec().search.combos.set(i), job.spec().search.mode));
     r.assign(b.close.size(), 0.0);
     for (std::size_t t = 1; t < b.close.size(); ++t) r[t] = b.close[t] / b.close[t - 1] - 1.0;
   }
   //! Net return of set i in column j (return bar j + 1).
   double net(std::size_t i, std::int64_t j) const {
-    const double h = pos[i][static_cast<std::size_t>(j)], before = j > 0 ? pos[i][static_cast<std::size_t>(j - 1)] : 0.0;
+    const double h = pos[i][static_cast<std::size_t>(j)],
+                 before = j > 0 ? pos[i][static_cast<std::size_t>(j - 1)] : 0.0;
     return h * r[static_cast<std::size_t>(j + 1)] - cost * std::fabs(h - before);
   }
   //! Two-pass per-bar Sharpe (ddof = 1) of set i over columns [a, b).
@@ -148,7 +150,8 @@ TEST(WalkforwardJob, EqualsTheBruteForceReference) {
     for (std::int64_t j = plan.windows[k].oos_begin; j < plan.windows[k].oos_end; ++j, ++row) {
       const double h = ref.pos[winners[k]][static_cast<std::size_t>(j)];
       double before = ref.pos[winners[k]][static_cast<std::size_t>(j - 1)];
-      if (j == plan.windows[k].oos_begin) before = k == 0 ? 0.0 : ref.pos[winners[k - 1]][static_cast<std::size_t>(j - 1)];
+      if (j == plan.windows[k].oos_begin)
+        before = k == 0 ? 0.0 : ref.pos[winners[k - 1]][static_cast<std::size_t>(j - 1)];
       const double net = h * ref.r[static_cast<std::size_t>(j + 1)] - ref.cost * std::fabs(h - before);
       equity *= 1.0 + net;
       EXPECT_EQ(oos.at(row, 0), static_cast<double>(20000000 + j + 1));
@@ -174,9 +177,11 @@ TEST(WalkforwardJob, EqualsTheBruteForceReference) {
   EXPECT_EQ(attr(file, "/overfitting@best_combo"), static_cast<double>(best));
   EXPECT_NEAR(attr(file, "/overfitting@sr0"), sr0, 1e-10);
   EXPECT_NEAR(attr(file, "/overfitting@dsr"),
-              kernels::probabilistic_sharpe(sr[best], sr0, static_cast<double>(plan.live), m.skewness, m.kurtosis), 1e-9);
+              kernels::probabilistic_sharpe(sr[best], sr0, static_cast<double>(plan.live), m.skewness, m.kurtosis),
+              1e-9);
   EXPECT_NEAR(attr(file, "/overfitting@psr"),
-              kernels::probabilistic_sharpe(sr[best], 0.0, static_cast<double>(plan.live), m.skewness, m.kurtosis), 1e-9);
+              kernels::probabilistic_sharpe(sr[best], 0.0, static_cast<double>(plan.live), m.skewness, m.kurtosis),
+              1e-9);
   // PBO from the plain CSCV reference over the per-bar returns.
   std::vector<double> returns;
   for (std::size_t i = 0; i < job.n_sets(); ++i)
@@ -203,11 +208,11 @@ TEST(WalkforwardJob, MinimisedObjectivePicksTheSmallest) {
     const auto& w = job.plan().windows[k];
     std::vector<double> dd;  // max drawdown of every set over the window, by the range reference
     for (std::size_t i = 0; i < job.n_sets(); ++i) {
-      const auto pos = job.spec().search.strategy->positions_ref(series, job.spec().search.combos.set(i),
-                                                                 job.spec().search.mode);
-      dd.push_back(-kernels::backtest_metrics_range_ref(series, pos, job.spec().search.cost_per_unit(),
-                                                        {w.is_begin + 1, w.is_end + 1})[static_cast<std::size_t>(
-          kernels::Metric::kMaxDrawdown)]);
+      const auto pos =
+          job.spec().search.strategy->positions_ref(series, job.spec().search.combos.set(i), job.spec().search.mode);
+      dd.push_back(-kernels::backtest_metrics_range_ref(
+          series, pos, job.spec().search.cost_per_unit(),
+          {w.is_begin + 1, w.is_end + 1})[static_cast<std::size_t>(kernels::Metric::kMaxDrawdown)]);
     }
     EXPECT_EQ(windows.at(k, 5), static_cast<double>(kernels::best_index(dd))) << "window " << k;
   }

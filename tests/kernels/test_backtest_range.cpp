@@ -45,8 +45,8 @@ std::vector<std::int8_t> path_of(const std::vector<std::int8_t>& pos, std::int64
 //! Edge ranges of return bars (first bar, last bar, whole history, a 1-bar range at 1) and random ones.
 std::vector<BarRange> return_ranges(std::int64_t n, std::uint32_t seed) {
   std::vector<BarRange> out;
-  for (const BarRange r : {BarRange{1, n}, BarRange{1, 2}, BarRange{n - 1, n}, BarRange{2, 3}, BarRange{n / 2, n},
-                           BarRange{1, n / 2 + 1}})
+  for (const BarRange r :
+       {BarRange{1, n}, BarRange{1, 2}, BarRange{n - 1, n}, BarRange{2, 3}, BarRange{n / 2, n}, BarRange{1, n / 2 + 1}})
     if (1 <= r.begin && r.begin < r.end && r.end <= n) out.push_back(r);
   if (n == 2) return out;  // [1, 2) is the only range
   std::mt19937_64 rng(seed);
@@ -83,8 +83,7 @@ void expect_range_metrics_match_ref(const PreparedSeries& s, int n_sets, double 
       for (int m = 0; m < kNumMetrics; ++m) {
         const double f = fast[static_cast<std::size_t>(j * kNumMetrics + m)];
         EXPECT_NEAR(f, ref[m], tolerance(f, ref[m], r.size()))
-            << "range [" << r.begin << ", " << r.end << "), set " << j << " of " << n_sets << ", "
-            << metric_names()[m];
+            << "range [" << r.begin << ", " << r.end << "), set " << j << " of " << n_sets << ", " << metric_names()[m];
       }
     }
   }
@@ -168,9 +167,17 @@ TEST(BacktestRange, HandComputedSixBars) {
   EXPECT_NEAR(fast_net[0], -0.01, 1e-14);
 
   const double sd = std::sqrt(0.01 / 3), total = 1.16445681, cagr = std::pow(total, 252.0 / 4) - 1;
-  const std::array<double, kNumMetrics> expected = {
-      total - 1, cagr, 0.04 / sd * std::sqrt(252.0), 0.04 / std::sqrt(0.00005) * std::sqrt(252.0),
-      sd * std::sqrt(252.0), 0.01, cagr / 0.01, 4, 4, 0.5, 1.0};
+  const std::array<double, kNumMetrics> expected = {total - 1,
+                                                    cagr,
+                                                    0.04 / sd * std::sqrt(252.0),
+                                                    0.04 / std::sqrt(0.00005) * std::sqrt(252.0),
+                                                    sd * std::sqrt(252.0),
+                                                    0.01,
+                                                    cagr / 0.01,
+                                                    4,
+                                                    4,
+                                                    0.5,
+                                                    1.0};
   std::array<double, kNumMetrics> fast{};
   backtest_metrics_range(s, PositionRows{pos.data() + 0, 1, {0, 6}}, 0.01, r, fast.data());
   const auto ref = backtest_metrics_range_ref(s, pos, 0.01, r);

@@ -44,8 +44,7 @@ TEST(Donchian, ChannelsUseHighsAndLowsNotCloses) {
   // Close 11 at t=2 is above the previous closes (10, 10) but not above the previous highs (12, 12).
   const std::vector<double> high = {12, 12, 11.5}, low = {9, 9, 10.5}, close = {10, 10, 11};
   const std::vector<int> expected = {0, 0, 0};
-  EXPECT_EQ(testing::fast_positions(donchian(), testing::from_hlc(high, low, close), {2, 2},
-                                    PositionMode::kLongShort),
+  EXPECT_EQ(testing::fast_positions(donchian(), testing::from_hlc(high, low, close), {2, 2}, PositionMode::kLongShort),
             expected);
 }
 

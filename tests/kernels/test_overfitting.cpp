@@ -61,7 +61,7 @@ TEST(Overfitting, SplitsInLexicographicOrder) {
 
 TEST(Overfitting, TieRuleAndTieAveragedRank) {
   const std::vector<double> v{0.5, 2.0, 2.0 - 1e-13, 1.0, 2.0};
-  EXPECT_EQ(best_index(v), 1);                 // 1, 2 and 4 tie; the lowest index wins
+  EXPECT_EQ(best_index(v), 1);  // 1, 2 and 4 tie; the lowest index wins
   EXPECT_DOUBLE_EQ(tie_averaged_rank(v, 0), 1.0);
   EXPECT_DOUBLE_EQ(tie_averaged_rank(v, 3), 2.0);
   EXPECT_DOUBLE_EQ(tie_averaged_rank(v, 1), 4.0);  // ranks 3, 4, 5 averaged
@@ -118,7 +118,8 @@ Trials constructed(std::size_t n, int blocks, std::int64_t len, const std::vecto
   std::vector<double> e(static_cast<std::size_t>(blocks * len));
   for (double& x : e) x = normal(rng);
   for (std::size_t i = 0; i < n; ++i)
-    for (std::int64_t t = 0; t < blocks * len; ++t) trials.returns.push_back(mu[i][static_cast<std::size_t>(t / len)] + e[static_cast<std::size_t>(t)]);
+    for (std::int64_t t = 0; t < blocks * len; ++t)
+      trials.returns.push_back(mu[i][static_cast<std::size_t>(t / len)] + e[static_cast<std::size_t>(t)]);
   trials.sums(blocks, len);
   return trials;
 }
@@ -165,8 +166,8 @@ TEST(Overfitting, AntiPersistentSkillIsAlwaysOverfit) {
 TEST(Overfitting, SummaryByHand) {
   const std::vector<PboSplit> splits{{-0.5, 1.0, 0.2}, {0.3, 2.0, -0.1}, {0.0, 3.0, 0.5}, {1.2, 4.0, 0.6}};
   const auto s = summarize_pbo(splits);
-  EXPECT_DOUBLE_EQ(s.pbo, 0.5);            // lambdas -0.5 and 0.0 are <= 0
-  EXPECT_DOUBLE_EQ(s.prob_oos_loss, 0.25); // one negative out-of-sample Sharpe
+  EXPECT_DOUBLE_EQ(s.pbo, 0.5);             // lambdas -0.5 and 0.0 are <= 0
+  EXPECT_DOUBLE_EQ(s.prob_oos_loss, 0.25);  // one negative out-of-sample Sharpe
   // slope = sum (x - 2.5)(y - 0.3) / sum (x - 2.5)^2 = (-1.5*-0.1 + -0.5*-0.4 + 0.5*0.2 + 1.5*0.3) / 5
   EXPECT_NEAR(s.degradation_slope, (0.15 + 0.2 + 0.1 + 0.45) / 5.0, 1e-15);
 }
@@ -183,7 +184,7 @@ TEST(Overfitting, CorrelationSumsAndParticipationRatio) {
   EXPECT_EQ(standardize_columns(x, m + 1, t), m);
   const double fast = correlation_square_sum(x, m + 1, x, m + 1, t);
   EXPECT_NEAR(fast, correlation_square_sum_ref(x, m + 1, x, m + 1, t), 1e-5 * fast);  // single-precision product
-  EXPECT_GT(fast, double(m));  // the diagonal alone gives m
+  EXPECT_GT(fast, double(m));                                                         // the diagonal alone gives m
   // Identical series: C is all ones, tr(C^2) = m^2, participation ratio m^2 / m^2 = 1.
   std::vector<double> same;
   for (std::size_t j = 0; j < m; ++j) same.insert(same.end(), x.begin(), x.begin() + t);
@@ -191,7 +192,8 @@ TEST(Overfitting, CorrelationSumsAndParticipationRatio) {
   // Two halves of a set: the cross sum plus both own sums is the whole set's.
   const double a = correlation_square_sum(std::span(x).first(3 * t), 3, std::span(x).first(3 * t), 3, t);
   const double ab = correlation_square_sum(std::span(x).first(3 * t), 3, std::span(x).subspan(3 * t), m + 1 - 3, t);
-  const double b = correlation_square_sum(std::span(x).subspan(3 * t), m + 1 - 3, std::span(x).subspan(3 * t), m + 1 - 3, t);
+  const double b =
+      correlation_square_sum(std::span(x).subspan(3 * t), m + 1 - 3, std::span(x).subspan(3 * t), m + 1 - 3, t);
   EXPECT_NEAR(a + 2 * ab + b, fast, 1e-5 * fast);
 }
 

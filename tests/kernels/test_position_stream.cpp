@@ -54,7 +54,8 @@ void expect_stream_equals_batch_everywhere(const char* kind, int max_window) {
     expect_stream_equals_batch(s, testing::synthetic(7, 3, 4000), testing::random_sets(s, 12, max_window, 21), mode);
     expect_stream_equals_batch(s, testing::random_walk(8, 3000), testing::random_sets(s, 9, max_window, 22), mode);
     expect_stream_equals_batch(s, testing::tick_walk(9, 3000), testing::random_sets(s, 9, max_window, 23), mode);
-    expect_stream_equals_batch(s, testing::tick_walk(10, 25), testing::random_sets(s, 5, 40, 24), mode);  // windows beyond the series
+    expect_stream_equals_batch(s, testing::tick_walk(10, 25), testing::random_sets(s, 5, 40, 24),
+                               mode);  // windows beyond the series
   }
 }
 
@@ -77,7 +78,8 @@ TEST(PositionStream, BollingerRestartsOnTheBatchKernelsBars) {
 // momentum(1) long_short on closes 10, 11, 10.5, 10.5, 12 by hand: t=0 warm-up; 11 > 10 -> +1;
 // 10.5 < 11 -> -1; 10.5 = 10.5 -> 0; 12 > 10.5 -> +1.
 TEST(PositionStream, MomentumHandChecked) {
-  const auto stream = make_position_stream(*find_strategy("momentum"), std::vector<double>{1}, PositionMode::kLongShort);
+  const auto stream =
+      make_position_stream(*find_strategy("momentum"), std::vector<double>{1}, PositionMode::kLongShort);
   std::vector<int> got;
   for (double c : {10.0, 11.0, 10.5, 10.5, 12.0}) got.push_back(stream->step(c, c, c));
   EXPECT_EQ(got, (std::vector<int>{0, 1, -1, 0, 1}));

@@ -17,8 +17,8 @@ namespace {
 
 //! Fixed edge ranges (whole history, first bars, last bar, empty, inside warm-up) and random ones.
 std::vector<BarRange> ranges_of(std::int64_t n, std::uint32_t seed) {
-  std::vector<BarRange> out = {{0, n}, {0, 1}, {1, 2}, {n - 1, n}, {0, 0}, {n / 2, n / 2}, {2, 5},
-                               {n / 2, n / 2 + 1}, {1, n}, {n / 3, n}};
+  std::vector<BarRange> out = {
+      {0, n}, {0, 1}, {1, 2}, {n - 1, n}, {0, 0}, {n / 2, n / 2}, {2, 5}, {n / 2, n / 2 + 1}, {1, n}, {n / 3, n}};
   std::mt19937_64 rng(seed);
   std::uniform_int_distribution<std::int64_t> bar(0, n);
   for (int i = 0; i < 12; ++i) {
@@ -64,7 +64,8 @@ TEST_P(PositionsRange, RowsOfTheFullCallOnRandomBlocksAndRanges) {
     expect_range_rows(s, testing::random_walk(21, 700), testing::random_sets(s, 37, 120, 31), mode, 41);
     expect_range_rows(s, testing::tick_walk(22, 500), testing::random_sets(s, 16, 60, 32), mode, 42);
     expect_range_rows(s, testing::synthetic(23, 1, 900), testing::random_sets(s, 9, 300, 33), mode, 43);
-    expect_range_rows(s, testing::tick_walk(24, 40), testing::random_sets(s, 11, 50, 34), mode, 44);  // windows beyond the series
+    expect_range_rows(s, testing::tick_walk(24, 40), testing::random_sets(s, 11, 50, 34), mode,
+                      44);  // windows beyond the series
   }
 }
 

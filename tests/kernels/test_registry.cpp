@@ -93,12 +93,12 @@ TEST(FirstSignalBar, IsTheFirstBarAPositionCanBeTaken) {
     std::vector<double> close;
     std::int64_t first;
   } cases[] = {
-      {"sma_crossover", {3, 8}, ramp(30, 1.0), 7},    // max(fast, slow) - 1
-      {"ema_crossover", {3, 8}, ramp(30, 1.0), 7},    // max(fast, slow) - 1
-      {"momentum", {5}, ramp(30, 1.0), 5},            // lookback
-      {"donchian", {4, 6}, ramp(30, 1.0), 6},         // max(entry, exit)
-      {"rsi", {6, 30, 70}, ramp(30, -1.0), 6},        // period
-      {"bollinger", {10, 1.0}, drop, 9},              // window - 1
+      {"sma_crossover", {3, 8}, ramp(30, 1.0), 7},  // max(fast, slow) - 1
+      {"ema_crossover", {3, 8}, ramp(30, 1.0), 7},  // max(fast, slow) - 1
+      {"momentum", {5}, ramp(30, 1.0), 5},          // lookback
+      {"donchian", {4, 6}, ramp(30, 1.0), 6},       // max(entry, exit)
+      {"rsi", {6, 30, 70}, ramp(30, -1.0), 6},      // period
+      {"bollinger", {10, 1.0}, drop, 9},            // window - 1
   };
   for (const auto& c : cases) {
     const Strategy& s = *find_strategy(c.kind);

@@ -11,9 +11,7 @@ using testing::close_only;
 
 const Strategy& rsi() { return *find_strategy("rsi"); }
 
-TEST(Rsi, FastMatchesRefOnRandomTickAndSyntheticSeries) {
-  testing::expect_fast_equals_ref_everywhere(rsi(), 60);
-}
+TEST(Rsi, FastMatchesRefOnRandomTickAndSyntheticSeries) { testing::expect_fast_equals_ref_everywhere(rsi(), 60); }
 
 TEST(Rsi, RejectsLowerNotBelowUpper) {
   EXPECT_FALSE(rsi().invalid_reason(std::vector<double>{14, 70, 30}).empty());

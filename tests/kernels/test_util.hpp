@@ -100,8 +100,8 @@ inline void expect_fast_equals_ref(const Strategy& s, const PreparedSeries& seri
     for (std::size_t t = 0; t < n; ++t) {
       const std::int8_t fast = pos[t * static_cast<std::size_t>(n_sets) + static_cast<std::size_t>(j)];
       if (fast != ref[t] && ++mismatches <= 3) {
-        ADD_FAILURE() << s.kind() << " set " << j << " (first param " << set[0] << ") t=" << t
-                      << " fast=" << int{fast} << " ref=" << int{ref[t]};
+        ADD_FAILURE() << s.kind() << " set " << j << " (first param " << set[0] << ") t=" << t << " fast=" << int{fast}
+                      << " ref=" << int{ref[t]};
       }
       if (mode == PositionMode::kLongFlat) {
         EXPECT_GE(fast, 0);

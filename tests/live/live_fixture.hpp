@@ -105,7 +105,8 @@ inline LiveConfig make_config(const std::filesystem::path& dir, const Keys& keys
 }
 
 //! A valid draft: sma_crossover(fast, slow) long_short on SYM, good metrics, valid 1 hour.
-inline ApprovalDraft make_draft(std::int64_t version, double fast = 5, double slow = 20, const std::string& symbol = "SYM") {
+inline ApprovalDraft make_draft(std::int64_t version, double fast = 5, double slow = 20,
+                                const std::string& symbol = "SYM") {
   ApprovalDraft d;
   d.strategy = "sma_crossover";
   d.mode = "long_short";

@@ -63,9 +63,9 @@ TEST(ApprovalBuilder, TakesTheApprovalFieldsFromTheOptions) {
   EXPECT_EQ(d.size, 0.5);
   EXPECT_EQ(d.selected_by, "highest sharpe");
   EXPECT_EQ(d.run_file, "sma.h5");
-  EXPECT_EQ(d.approved_at, 1795322923);              // whole seconds of now_ms
-  EXPECT_EQ(d.expires_at, 1795322923 + 5400);        // 1.5 h * 3600
-  EXPECT_EQ(d.version, 1795322923790);               // version 0: now in milliseconds
+  EXPECT_EQ(d.approved_at, 1795322923);        // whole seconds of now_ms
+  EXPECT_EQ(d.expires_at, 1795322923 + 5400);  // 1.5 h * 3600
+  EXPECT_EQ(d.version, 1795322923790);         // version 0: now in milliseconds
 }
 
 TEST(ApprovalBuilder, KeepsAnExplicitVersion) {

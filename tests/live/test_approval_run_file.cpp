@@ -33,7 +33,8 @@ void write_sweep(const std::filesystem::path& path) {
                                     {"symbol", results::ColumnType::kInt64},
                                     {"params/fast", results::ColumnType::kFloat64},
                                     {"params/slow", results::ColumnType::kFloat64}};
-  for (const auto& m : kernels::metric_names()) cols.push_back({"metrics/" + std::string(m), results::ColumnType::kFloat64});
+  for (const auto& m : kernels::metric_names())
+    cols.push_back({"metrics/" + std::string(m), results::ColumnType::kFloat64});
   auto& table = file->create_table("/sweep", cols);
   const auto& strategy = *kernels::find_strategy("sma_crossover");
   for (std::uint32_t sym = 0; sym < 2; ++sym) {
@@ -77,8 +78,10 @@ TEST_F(ApprovalRunFile, BestPicksTheRowWithTheLargestMetric) {
   EXPECT_EQ(c.symbol, table.column("symbol")[best] == 0 ? "AAA" : "BBB");
   for (const auto& [name, value] : c.metrics) {
     const double expected = table.column("metrics/" + name)[best];
-    if (std::isnan(expected)) EXPECT_TRUE(std::isnan(value)) << name;
-    else EXPECT_EQ(value, expected) << name;
+    if (std::isnan(expected))
+      EXPECT_TRUE(std::isnan(value)) << name;
+    else
+      EXPECT_EQ(value, expected) << name;
   }
   EXPECT_EQ(c.strategy, "sma_crossover");
   EXPECT_EQ(c.mode, "long_short");
@@ -91,7 +94,8 @@ TEST_F(ApprovalRunFile, BestPicksTheRowWithTheLargestMetric) {
 TEST_F(ApprovalRunFile, AscendingPicksTheSmallest) {
   const auto c = jobs::best_sweep_candidate(run_, "max_drawdown", true);
   const auto dd = results::RunReader::open(run_)->read_table("/sweep").column("metrics/max_drawdown");
-  EXPECT_EQ(c.metrics[static_cast<std::size_t>(kernels::Metric::kMaxDrawdown)].second, *std::min_element(dd.begin(), dd.end()));
+  EXPECT_EQ(c.metrics[static_cast<std::size_t>(kernels::Metric::kMaxDrawdown)].second,
+            *std::min_element(dd.begin(), dd.end()));
 }
 
 TEST_F(ApprovalRunFile, RowPicksThatRow) {

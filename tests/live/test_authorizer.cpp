@@ -18,7 +18,8 @@ struct AuthorizerTest : ::testing::Test {
     return nlohmann::json::parse(promote_request(signed_record(d, key)));
   }
   nlohmann::json command(const std::string& action, std::int64_t issued, const SigningKey& key) {
-    return {{"op", action}, {"command", encode_signed(build_command(action, {{"from_version", 2}}, "alice", key, issued))}};
+    return {{"op", action},
+            {"command", encode_signed(build_command(action, {{"from_version", 2}}, "alice", key, issued))}};
   }
   //! The code of a refused promotion (fails the test when accepted).
   std::string promotion_code(const nlohmann::json& request, std::int64_t highest = 0) {

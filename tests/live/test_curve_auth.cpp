@@ -22,8 +22,8 @@ class CurveAuth : public ::testing::Test {
 };
 
 TEST_F(CurveAuth, AllowedClientGetsAReply) {
-  const auto reply = control_request(node_.client(keys_.approver_curve, keys_.node_curve.public_z85),
-                                     {{"op", "status"}});
+  const auto reply =
+      control_request(node_.client(keys_.approver_curve, keys_.node_curve.public_z85), {{"op", "status"}});
   EXPECT_TRUE(reply["ok"].get<bool>());
   EXPECT_EQ(reply["status"]["bars"], 0);
 }
@@ -64,7 +64,8 @@ TEST_F(CurveAuth, NodeDownTimesOut) {
 
 TEST_F(CurveAuth, PromotionOverTheWire) {
   const auto client = node_.client(keys_.approver_curve, keys_.node_curve.public_z85);
-  const auto reply = control_request(client, {{"op", "promote"}, {"record", signed_record(make_draft(4), keys_.approver)}});
+  const auto reply =
+      control_request(client, {{"op", "promote"}, {"record", signed_record(make_draft(4), keys_.approver)}});
   EXPECT_TRUE(reply["ok"].get<bool>()) << reply.dump();
   const auto status = control_request(client, {{"op", "status"}});
   EXPECT_EQ(status["status"]["target"]["version"], 4);

@@ -31,8 +31,9 @@ TEST(Events, SubscriberSeesTheSequence) {
   } while (msg[0].to_string() != "heartbeat");
 
   const auto client = node.client(keys.approver_curve, keys.node_curve.public_z85);
-  ASSERT_TRUE(control_request(client, {{"op", "promote"}, {"record", signed_record(make_draft(1, 2, 5), keys.approver)}})["ok"]
-                  .get<bool>());
+  ASSERT_TRUE(
+      control_request(client, {{"op", "promote"}, {"record", signed_record(make_draft(1, 2, 5), keys.approver)}})["ok"]
+          .get<bool>());
   const auto bars = make_bars("SYM", 40);
   ReplayOptions options;
   options.endpoint = node.server().feed_endpoint();

@@ -105,12 +105,12 @@ TEST_F(MalformedInput, RandomBytesOnTheFeedAreRefused) {
   }
   const FeedBar good = make_bars("SYM", 1)[0];
   const std::string json = encode_bar(good);
-  messages.push_back({"SYM", json.substr(0, json.size() / 2)});                       // truncated
-  messages.push_back({"OTHER", json});                                                  // topic mismatch
+  messages.push_back({"SYM", json.substr(0, json.size() / 2)});  // truncated
+  messages.push_back({"OTHER", json});                           // topic mismatch
   messages.push_back({"SYM", R"({"symbol":"SYM","date":20200101,"open":1,"high":1,"low":2,"close":1})"});
   messages.push_back({"SYM", R"({"symbol":"SYM","date":20201301,"open":1,"high":1,"low":1,"close":1})"});
   messages.push_back({"SYM", R"({"symbol":"SYM","date":20200101,"open":1,"high":1,"low":1,"close":-1})"});
-  messages.push_back({"SYM", json});                                                    // finally a good bar
+  messages.push_back({"SYM", json});  // finally a good bar
   publish_raw(node_.server().feed_endpoint(), messages);
   ASSERT_TRUE(wait_until([&] { return status()["bars"] == 1; })) << status().dump();
   EXPECT_EQ(status()["feed_rejections"], 25);

@@ -52,8 +52,8 @@ ApprovalDraft fixed_draft() {
   d.metrics = {{"sharpe", 1.25}, {"max_drawdown", 0.125}, {"total_return", 0.5}};
   d.row = 12;
   d.combo = 28;
-  d.approved_at = 1795322923;         // 2026-11-22T04:48:43Z
-  d.expires_at = 1795322923 + 3600;   // 2026-11-22T05:48:43Z
+  d.approved_at = 1795322923;        // 2026-11-22T04:48:43Z
+  d.expires_at = 1795322923 + 3600;  // 2026-11-22T05:48:43Z
   return d;
 }
 
@@ -63,10 +63,13 @@ std::string expected_unsigned(const std::string& public_hex, const std::string& 
   return R"({"approved_at":"2026-11-22T04:48:43Z","approver":{"id":"alice","public_key":")" + public_hex +
          R"("},"artifact":{"cost_per_unit":0.00029999999999999997,"mode":"long_short","params":{"fast":5,"slow":20},)"
          R"("size":1,"strategy":"sma_crossover","symbols":["SYM"],"type":"strategy_params"},)"
-         R"("evidence":{"combo":28,"data_sha256":")" + std::string(64, 'd') + R"(","job_name":"test",)"
-         R"("metrics":{"max_drawdown":0.125,"sharpe":1.25,"total_return":0.5},)" + overfitting +
-         R"("results_digest":")" + std::string(64, 'b') + R"(","row":12,"run_file":"run.h5","run_sha256":")" +
-         std::string(64, 'a') + R"(","selected_by":"highest sharpe","spec_sha256":")" + std::string(64, 'c') +
+         R"("evidence":{"combo":28,"data_sha256":")" +
+         std::string(64, 'd') +
+         R"(","job_name":"test",)"
+         R"("metrics":{"max_drawdown":0.125,"sharpe":1.25,"total_return":0.5},)" +
+         overfitting + R"("results_digest":")" + std::string(64, 'b') +
+         R"(","row":12,"run_file":"run.h5","run_sha256":")" + std::string(64, 'a') +
+         R"(","selected_by":"highest sharpe","spec_sha256":")" + std::string(64, 'c') +
          R"("},"expires_at":"2026-11-22T05:48:43Z","format":"quantgrid-approval","format_version":1,)"
          R"("note":"reviewed","version":7})";
 }
@@ -140,9 +143,11 @@ TEST_F(OverfittingConfig, BadValuesNameFileAndLine) {
   const std::string file = path.string();
   EXPECT_EQ(error("  min_sharpe: 0\n  min_dsr: 1.5\n"),
             file + ":5: guardrails.min_dsr must be in [0, 1] (leave it out to not check it)");
-  EXPECT_EQ(error("  max_pbo: -0.1\n"), file + ":4: guardrails.max_pbo must be in [0, 1] (leave it out to not check it)");
+  EXPECT_EQ(error("  max_pbo: -0.1\n"),
+            file + ":4: guardrails.max_pbo must be in [0, 1] (leave it out to not check it)");
   EXPECT_EQ(error("  max_pbo: high\n"), file + ":4: max_pbo: wrong type");
-  EXPECT_EQ(error("  max_pbo: .nan\n"), file + ":4: guardrails.max_pbo must be in [0, 1] (leave it out to not check it)");
+  EXPECT_EQ(error("  max_pbo: .nan\n"),
+            file + ":4: guardrails.max_pbo must be in [0, 1] (leave it out to not check it)");
   EXPECT_EQ(error("  min_psr: 0.9\n"), file + ":4: unknown key 'min_psr' in guardrails");
 }
 
@@ -154,8 +159,7 @@ struct OverfittingGuardrails : ::testing::Test {
   //! The verdict of a node with `config` on draft `d` signed by the approver.
   Decision<Deployment> check(const ApprovalDraft& d) const {
     const Authorizer auth(config);
-    return auth.check_promotion(nlohmann::json::parse(promote_request(signed_record(d, keys.approver))), 0,
-                                now_unix());
+    return auth.check_promotion(nlohmann::json::parse(promote_request(signed_record(d, keys.approver))), 0, now_unix());
   }
   //! "accepted", or the refusal's code.
   std::string verdict(const ApprovalDraft& d) const {
@@ -192,14 +196,14 @@ TEST_F(OverfittingGuardrails, MinDsrRefusesMissingNullAndLowValues) {
   ASSERT_FALSE(missing.accepted());
   EXPECT_EQ(missing.refusal().code, "guardrail");
   EXPECT_EQ(missing.refusal().reason, "evidence lacks overfitting statistic dsr (guardrails.min_dsr is set)");
-  EXPECT_EQ(verdict(with({{"pbo", 0.1}})), "guardrail");    // other statistics do not stand in for it
-  EXPECT_EQ(verdict(with({{"dsr", kNaN}})), "guardrail");   // written as null
+  EXPECT_EQ(verdict(with({{"pbo", 0.1}})), "guardrail");   // other statistics do not stand in for it
+  EXPECT_EQ(verdict(with({{"dsr", kNaN}})), "guardrail");  // written as null
   const Decision<Deployment> low = check(with({{"dsr", 0.9}}));
   ASSERT_FALSE(low.accepted());
   EXPECT_EQ(low.refusal().code, "guardrail");
   EXPECT_EQ(low.refusal().reason, "dsr 0.900000 is below guardrails.min_dsr 0.950000");
-  EXPECT_EQ(verdict(with({{"dsr", 0.95}})), "accepted");    // the bound itself passes (>=)
-  EXPECT_EQ(verdict(with({{"dsr", 0.99}})), "accepted");    // max_pbo unset: pbo not needed
+  EXPECT_EQ(verdict(with({{"dsr", 0.95}})), "accepted");  // the bound itself passes (>=)
+  EXPECT_EQ(verdict(with({{"dsr", 0.99}})), "accepted");  // max_pbo unset: pbo not needed
 }
 
 TEST_F(OverfittingGuardrails, MaxPboRefusesMissingNullAndHighValues) {
@@ -210,7 +214,7 @@ TEST_F(OverfittingGuardrails, MaxPboRefusesMissingNullAndHighValues) {
   ASSERT_FALSE(high.accepted());
   EXPECT_EQ(high.refusal().code, "guardrail");
   EXPECT_EQ(high.refusal().reason, "pbo 0.250000 exceeds guardrails.max_pbo 0.200000");
-  EXPECT_EQ(verdict(with({{"pbo", 0.2}})), "accepted");     // the bound itself passes (<=)
+  EXPECT_EQ(verdict(with({{"pbo", 0.2}})), "accepted");  // the bound itself passes (<=)
   EXPECT_EQ(verdict(with({{"pbo", 0.0}})), "accepted");
 }
 

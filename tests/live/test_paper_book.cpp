@@ -11,7 +11,9 @@ namespace {
 
 using namespace testing;
 
-FeedBar bar(const std::string& symbol, std::int32_t date, double close) { return {symbol, date, close, close, close, close, 0}; }
+FeedBar bar(const std::string& symbol, std::int32_t date, double close) {
+  return {symbol, date, close, close, close, close, 0};
+}
 
 //! A deployment of `kind` on SYM (only the fields the book reads).
 Deployment deployment(const char* kind, std::vector<double> params, kernels::PositionMode mode) {
@@ -70,7 +72,7 @@ TEST(PaperBook, AdvanceIsOnlyForTheDeployedSymbol) {
   EXPECT_FALSE(book.advance(bar("SYM", 20240101, 10.0)).has_value());  // nothing deployed
   book.deploy(deployment("momentum", {1}, kernels::PositionMode::kLongShort), {});
   EXPECT_FALSE(book.advance(bar("OTHER", 20240101, 10.0)).has_value());
-  EXPECT_EQ(book.advance(bar("SYM", 20240101, 10.0)), std::optional<std::int8_t>(0));   // warm-up
+  EXPECT_EQ(book.advance(bar("SYM", 20240101, 10.0)), std::optional<std::int8_t>(0));  // warm-up
   EXPECT_EQ(book.advance(bar("SYM", 20240102, 9.0)), std::optional<std::int8_t>(-1));  // 9 < 10
 }
 

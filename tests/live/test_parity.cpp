@@ -37,7 +37,8 @@ void check_parity(const Case& c, double cost, std::int64_t n_bars = 600) {
   }
   for (const auto& p : c.params) set.push_back(p.second);
   const kernels::PreparedSeries series(kernels::BarsView{h, l, cl});
-  const auto mode = std::string(c.mode) == "long_flat" ? kernels::PositionMode::kLongFlat : kernels::PositionMode::kLongShort;
+  const auto mode =
+      std::string(c.mode) == "long_flat" ? kernels::PositionMode::kLongFlat : kernels::PositionMode::kLongShort;
   const auto pos = kernels::find_strategy(c.kind)->positions_ref(series, set, mode);
   std::vector<std::int8_t> batch(bars.size());
   kernels::find_strategy(c.kind)->positions(series, set.data(), 1, mode, batch.data());
@@ -73,13 +74,18 @@ void check_parity(const Case& c, double cost, std::int64_t n_bars = 600) {
   EXPECT_GT(nonzero, 0) << c.kind << " never traded: the case proves little";
   const auto s = node.status();
   EXPECT_NEAR(s["pnl"].get<double>(), sum, 1e-9) << c.kind;
-  EXPECT_NEAR(s["equity"].get<double>() - 1.0, metrics[static_cast<int>(kernels::Metric::kTotalReturn)], 1e-9) << c.kind;
+  EXPECT_NEAR(s["equity"].get<double>() - 1.0, metrics[static_cast<int>(kernels::Metric::kTotalReturn)], 1e-9)
+      << c.kind;
 }
 
-TEST(Parity, SmaCrossoverLongShort) { check_parity({"sma_crossover", "long_short", {{"fast", 5}, {"slow", 20}}}, 3e-4); }
+TEST(Parity, SmaCrossoverLongShort) {
+  check_parity({"sma_crossover", "long_short", {{"fast", 5}, {"slow", 20}}}, 3e-4);
+}
 TEST(Parity, EmaCrossoverLongFlat) { check_parity({"ema_crossover", "long_flat", {{"fast", 8}, {"slow", 30}}}, 1e-3); }
 TEST(Parity, BollingerLongShort) { check_parity({"bollinger", "long_short", {{"window", 20}, {"k", 1.5}}}, 2e-4); }
-TEST(Parity, RsiLongShort) { check_parity({"rsi", "long_short", {{"period", 14}, {"lower", 35}, {"upper", 65}}}, 3e-4); }
+TEST(Parity, RsiLongShort) {
+  check_parity({"rsi", "long_short", {{"period", 14}, {"lower", 35}, {"upper", 65}}}, 3e-4);
+}
 TEST(Parity, DonchianLongShort) { check_parity({"donchian", "long_short", {{"entry", 20}, {"exit", 10}}}, 3e-4); }
 TEST(Parity, MomentumLongFlat) { check_parity({"momentum", "long_flat", {{"lookback", 12}}}, 0.0); }
 

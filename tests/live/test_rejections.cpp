@@ -36,8 +36,7 @@ class Rejections : public ::testing::Test {
   }
   std::string command(const std::string& action, const nlohmann::json& extra, const SigningKey& key,
                       std::int64_t issued, const std::string& id = "alice") {
-    return nlohmann::json{{"op", action},
-                          {"command", encode_signed(build_command(action, extra, id, key, issued))}}
+    return nlohmann::json{{"op", action}, {"command", encode_signed(build_command(action, extra, id, key, issued))}}
         .dump();
   }
 
@@ -130,8 +129,8 @@ TEST_F(Rejections, Guardrails) {
 
 TEST_F(Rejections, ModelArtifactIsRecognisedButNotRunYet) {
   auto record = build_approval(make_draft(3), keys_.approver);
-  record["artifact"] = {{"type", "model"}, {"model_kind", "gbm"}, {"payload_sha256", std::string(64, 'e')},
-                        {"payload", "AAAA"}};
+  record["artifact"] = {
+      {"type", "model"}, {"model_kind", "gbm"}, {"payload_sha256", std::string(64, 'e')}, {"payload", "AAAA"}};
   sign_object(record, keys_.approver, kApprovalDomain);
   expect_code(promote_request(encode_signed(record)), "unsupported_artifact");
 }

@@ -12,9 +12,9 @@ namespace {
 using namespace testing;
 
 std::string resume_request(const SigningKey& key) {
-  return nlohmann::json{{"op", "resume"},
-                        {"command", encode_signed(build_command("resume", nlohmann::json::object(), "alice", key,
-                                                                now_unix()))}}
+  return nlohmann::json{
+      {"op", "resume"},
+      {"command", encode_signed(build_command("resume", nlohmann::json::object(), "alice", key, now_unix()))}}
       .dump();
 }
 
@@ -86,8 +86,9 @@ TEST(RiskGuard, PositionsAreCappedAtMaxPosition) {
   {
     RecordingSink sink;
     LiveNode node(config, sink);
-    ASSERT_TRUE(parse(node.handle_request(promote_request(signed_record(make_draft(1, 2, 5), keys.approver)), "t"))["ok"]
-                    .get<bool>());
+    ASSERT_TRUE(
+        parse(node.handle_request(promote_request(signed_record(make_draft(1, 2, 5), keys.approver)), "t"))["ok"]
+            .get<bool>());
   }
   config.guardrails.max_position = 0.5;  // tightened after the deployment was accepted
   RecordingSink sink;

@@ -84,10 +84,10 @@ TEST(StateCodec, MalformedStateNamesTheField) {
   j = good;
   j["format"] = "quantgrid-live-deployments";
   expect_refused_at(j, "format: expected quantgrid-live-state");
-  EXPECT_THROW(StateCodec::decode_deployments(nlohmann::json{{"format", "quantgrid-live-deployments"},
-                                                             {"deployments", {1}}, {"active", nullptr},
-                                                             {"highest_version", 1}}),
-               DataError);
+  EXPECT_THROW(
+      StateCodec::decode_deployments(nlohmann::json{
+          {"format", "quantgrid-live-deployments"}, {"deployments", {1}}, {"active", nullptr}, {"highest_version", 1}}),
+      DataError);
 }
 
 TEST(StateCodec, NodeRefusesAMalformedStateFileWithItsPath) {

@@ -58,8 +58,10 @@ TEST(Swap, TakesEffectAtTheNextBarBoundary) {
   std::vector<std::pair<std::int64_t, std::int32_t>> activations;
   for (const auto& e : sink.of("deployment"))
     if (e.body["status"] == "active")
-      activations.emplace_back(e.body["deployment"]["version"].get<std::int64_t>(), e.body["first_bar"]["date"].get<std::int32_t>());
-  const std::vector<std::pair<std::int64_t, std::int32_t>> expected{{1, bars[0].date}, {2, bars[60].date}, {1, bars[90].date}};
+      activations.emplace_back(e.body["deployment"]["version"].get<std::int64_t>(),
+                               e.body["first_bar"]["date"].get<std::int32_t>());
+  const std::vector<std::pair<std::int64_t, std::int32_t>> expected{
+      {1, bars[0].date}, {2, bars[60].date}, {1, bars[90].date}};
   EXPECT_EQ(activations, expected);
 
   // Signals: version and position per bar match the parameters in force at that bar.

@@ -42,8 +42,8 @@ inline void write_sweep_fixture(const std::filesystem::path& path) {
     for (int combo = 0; combo < 4; ++combo) {
       const double sharpe =
           symbol == 1 && combo == 3 ? std::numeric_limits<double>::quiet_NaN() : 0.1 * combo + 0.5 * symbol;
-      const std::vector<double> row{double(combo), double(symbol), 5.0 + 5 * (combo % 2), 20.0 + 20 * (combo / 2),
-                                    sharpe, 0.01 * (combo + 1)};
+      const std::vector<double> row{double(combo),           double(symbol), 5.0 + 5 * (combo % 2),
+                                    20.0 + 20 * (combo / 2), sharpe,         0.01 * (combo + 1)};
       table.append(row);
     }
   }

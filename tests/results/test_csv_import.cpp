@@ -121,7 +121,8 @@ TEST_F(CsvImport, FailedImportLeavesStoreUnchanged) {
   import_csv(csv("SPY.csv", kOhlcv), store(), {});
   const std::string before = testing::read_bytes(store());
   std::string text = "date,symbol,open,high,low,close\n";
-  for (int day = 1; day <= 28; ++day) text += "202401" + std::string(day < 10 ? "0" : "") + std::to_string(day) + ",NEW,1,2,1,1\n";
+  for (int day = 1; day <= 28; ++day)
+    text += "202401" + std::string(day < 10 ? "0" : "") + std::to_string(day) + ",NEW,1,2,1,1\n";
   text += "2024-01-02,SPY,1,2,1,-1\n";
   EXPECT_THROW(import_csv(csv("long.csv", text), store(), {}), DataError);
   EXPECT_EQ(testing::read_bytes(store()), before);
@@ -130,13 +131,17 @@ TEST_F(CsvImport, FailedImportLeavesStoreUnchanged) {
 
 // ---- one test per error class ----
 
-TEST_F(CsvImport, UnknownColumn) { expect_error("date,open,high,low,close,adj_close\n", 1, "unknown column 'adj_close'"); }
+TEST_F(CsvImport, UnknownColumn) {
+  expect_error("date,open,high,low,close,adj_close\n", 1, "unknown column 'adj_close'");
+}
 
 TEST_F(CsvImport, MissingRequiredColumns) {
   expect_error("date,symbol,open,close\n2024-01-02,A,1,1\n", 1, "missing required column(s): high, low");
 }
 
-TEST_F(CsvImport, WrongFieldCount) { expect_error("date,open,high,low,close\n2024-01-02,1,2,1\n", 2, "expected 5 fields, found 4"); }
+TEST_F(CsvImport, WrongFieldCount) {
+  expect_error("date,open,high,low,close\n2024-01-02,1,2,1\n", 2, "expected 5 fields, found 4");
+}
 
 TEST_F(CsvImport, UnparsableDate) {
   expect_error("date,open,high,low,close\n2024-01-02,1,2,1,1\n2024-02-30,1,2,1,1\n", 3, "unparsable date '2024-02-30'");
@@ -154,13 +159,17 @@ TEST_F(CsvImport, DuplicateDate) {
   expect_error("date,AAPL\n2024-01-02,1\n2024-01-03,1\n2024-01-03,1\n", 4, "duplicate date 2024-01-03 for symbol AAPL");
 }
 
-TEST_F(CsvImport, NonFinitePrice) { expect_error("date,open,high,low,close\n2024-01-02,1,inf,1,1\n", 2, "non-finite high price"); }
+TEST_F(CsvImport, NonFinitePrice) {
+  expect_error("date,open,high,low,close\n2024-01-02,1,inf,1,1\n", 2, "non-finite high price");
+}
 
 TEST_F(CsvImport, NonPositivePrice) {
   expect_error("date,symbol,open,high,low,close\n2024-01-02,A,0,2,1,1\n", 2, "non-positive open price 0");
 }
 
-TEST_F(CsvImport, HighBelowLow) { expect_error("date,open,high,low,close\n2024-01-02,1,1,2,1\n", 2, "high 1 is below low 2"); }
+TEST_F(CsvImport, HighBelowLow) {
+  expect_error("date,open,high,low,close\n2024-01-02,1,1,2,1\n", 2, "high 1 is below low 2");
+}
 
 TEST_F(CsvImport, NegativeVolume) {
   expect_error("date,open,high,low,close,volume\n2024-01-02,1,2,1,1,-5\n", 2, "negative volume -5");

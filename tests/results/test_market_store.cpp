@@ -84,8 +84,7 @@ TEST(MarketStore, SymbolWithoutBarsInRangeIsDataError) {
   TempDir dir;
   write_store(dir / "s.h5", {{make_bars("MSFT", 5, 100)}});
   const std::string message = error_of(dir / "s.h5", {{"MSFT"}, 20210101, 20211231});
-  EXPECT_NE(message.find("symbol 'MSFT' has no bars between 2021-01-01 and 2021-12-31"), std::string::npos)
-      << message;
+  EXPECT_NE(message.find("symbol 'MSFT' has no bars between 2021-01-01 and 2021-12-31"), std::string::npos) << message;
 }
 
 TEST(MarketStore, InfoListsDatesAndCounts) {
@@ -148,9 +147,7 @@ TEST(MarketStore, SameDataGivesSameDigest) {
   EXPECT_NE(store_digest(dir / "a.h5"), store_digest(dir / "b.h5"));
 }
 
-TEST(MarketStore, MissingStoreIsIoError) {
-  EXPECT_THROW(read_store("/nonexistent/qg/store.h5", {}), IoError);
-}
+TEST(MarketStore, MissingStoreIsIoError) { EXPECT_THROW(read_store("/nonexistent/qg/store.h5", {}), IoError); }
 
 }  // namespace
 }  // namespace qg::results

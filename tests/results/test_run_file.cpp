@@ -28,8 +28,9 @@ TEST(RunFile, RoundTripsAttributesTablesAndStrings) {
     file->set_attribute("/", "seed", std::int64_t{-7});
     file->set_attribute("/", "ranks", 4);
     file->set_attribute("/sweep", "scale", 0.25);
-    TableWriter& table = file->create_table(
-        "/sweep", {{"combo", ColumnType::kInt64}, {"params/fast", ColumnType::kFloat64}, {"metrics/sharpe", ColumnType::kFloat64}});
+    TableWriter& table = file->create_table("/sweep", {{"combo", ColumnType::kInt64},
+                                                       {"params/fast", ColumnType::kFloat64},
+                                                       {"metrics/sharpe", ColumnType::kFloat64}});
     for (std::size_t batch : batches) {
       std::vector<double> rows;
       for (std::size_t i = 0; i < batch; ++i, ++total) {

@@ -19,7 +19,8 @@ using testing::TempDir;
 void write_run(const std::filesystem::path& path, double value, const std::string& start) {
   auto file = RunFile::create(path);
   file->set_attribute("/", "start_time", start);
-  TableWriter& table = file->create_table("/sweep", {{"combo", ColumnType::kInt64}, {"metrics/x", ColumnType::kFloat64}});
+  TableWriter& table =
+      file->create_table("/sweep", {{"combo", ColumnType::kInt64}, {"metrics/x", ColumnType::kFloat64}});
   for (int i = 0; i < 1000; ++i) table.append(std::vector<double>{double(i), i == 500 ? value : 0.25 * i});
   file->write_strings("/sweep/symbols", {"A", "B"});
   file->commit();

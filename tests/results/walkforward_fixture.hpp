@@ -112,24 +112,38 @@ inline void write_oos_table(RunFile& file, const std::vector<std::int64_t>& date
 }
 
 inline void write_windows_table(RunFile& file, const std::vector<std::int64_t>& dates) {
-  TableWriter& table = file.create_table(
-      "/walkforward/windows",
-      {{"k", ColumnType::kInt64},          {"is_start", ColumnType::kInt64},      {"is_end", ColumnType::kInt64},
-       {"oos_start", ColumnType::kInt64},  {"oos_end", ColumnType::kInt64},       {"combo", ColumnType::kInt64},
-       {"params/fast", ColumnType::kFloat64}, {"params/slow", ColumnType::kFloat64},
-       {"is_sharpe", ColumnType::kFloat64}, {"oos_sharpe", ColumnType::kFloat64},
-       {"is_ann_return", ColumnType::kFloat64}, {"oos_ann_return", ColumnType::kFloat64},
-       {"wfe", ColumnType::kFloat64}});
+  TableWriter& table = file.create_table("/walkforward/windows", {{"k", ColumnType::kInt64},
+                                                                  {"is_start", ColumnType::kInt64},
+                                                                  {"is_end", ColumnType::kInt64},
+                                                                  {"oos_start", ColumnType::kInt64},
+                                                                  {"oos_end", ColumnType::kInt64},
+                                                                  {"combo", ColumnType::kInt64},
+                                                                  {"params/fast", ColumnType::kFloat64},
+                                                                  {"params/slow", ColumnType::kFloat64},
+                                                                  {"is_sharpe", ColumnType::kFloat64},
+                                                                  {"oos_sharpe", ColumnType::kFloat64},
+                                                                  {"is_ann_return", ColumnType::kFloat64},
+                                                                  {"oos_ann_return", ColumnType::kFloat64},
+                                                                  {"wfe", ColumnType::kFloat64}});
   const std::vector<double> net = stitched_net();
   for (int k = 0; k < kWindows; ++k) {
     const int s = kLiveStart + k * kOutOfSample, e = s + kInSample;  // IS = columns [s, e)
     const std::vector<double> segment = window_slice(net, k);
     const double oos_ann = 252 * mean(segment);
     // column j is return bar j + 1, whose date is dates[j + 1]
-    const std::vector<double> row{double(k), double(dates[s + 1]), double(dates[e]), double(dates[e + 1]),
-                                  double(dates[e + kOutOfSample]), double(kWinnerFast[k] * 5 + kWinnerSlow[k]),
-                                  kFast[kWinnerFast[k]], kSlow[kWinnerSlow[k]], kIsSharpe[k],
-                                  annual_sharpe(segment), kIsAnnReturn[k], oos_ann, oos_ann / kIsAnnReturn[k]};
+    const std::vector<double> row{double(k),
+                                  double(dates[s + 1]),
+                                  double(dates[e]),
+                                  double(dates[e + 1]),
+                                  double(dates[e + kOutOfSample]),
+                                  double(kWinnerFast[k] * 5 + kWinnerSlow[k]),
+                                  kFast[kWinnerFast[k]],
+                                  kSlow[kWinnerSlow[k]],
+                                  kIsSharpe[k],
+                                  annual_sharpe(segment),
+                                  kIsAnnReturn[k],
+                                  oos_ann,
+                                  oos_ann / kIsAnnReturn[k]};
     table.append(row);
   }
 }

@@ -54,8 +54,7 @@ void run_chunk(const jobs::Job& job, std::uint32_t stage, jobs::StageInput input
   result.values.clear();
   result.values.reserve(total);
   for (auto& r : records) result.values.insert(result.values.end(), r.begin(), r.end());
-  std::sort(result.errors.begin(), result.errors.end(),
-            [](const auto& a, const auto& b) { return a.task < b.task; });
+  std::sort(result.errors.begin(), result.errors.end(), [](const auto& a, const auto& b) { return a.task < b.task; });
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 

@@ -44,8 +44,10 @@ std::string overfitting_summary(const ApprovalDraft& draft) {
     if (it == draft.overfitting.end()) continue;
     if (out.tellp() > 0) out << ", ";
     out << label << " ";
-    if (std::isfinite(it->second)) out << it->second;
-    else out << "n/a";
+    if (std::isfinite(it->second))
+      out << it->second;
+    else
+      out << "n/a";
   }
   return out.str();
 }

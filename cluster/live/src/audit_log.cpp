@@ -41,8 +41,8 @@ std::string check_line(const std::string& line, std::int64_t seq, const std::str
     return "seq is " + std::to_string(rec["seq"].get<std::int64_t>()) + ", expected " + std::to_string(seq) +
            " (a record was removed or inserted)";
   if (rec["prev"].get<std::string>() != prev)
-    return "prev does not match the hash of record " + std::to_string(seq - 1) + ": record " +
-           std::to_string(seq - 1) + " was edited";
+    return "prev does not match the hash of record " + std::to_string(seq - 1) + ": record " + std::to_string(seq - 1) +
+           " was edited";
   if (record_hash(rec) != rec["hash"].get<std::string>()) return "hash does not match its content (it was edited)";
   return {};
 }
@@ -92,8 +92,8 @@ AuditLog::~AuditLog() {
 }
 
 std::string AuditLog::append(const std::string& event, const nlohmann::json& details) {
-  nlohmann::json rec = {{"seq", next_seq_}, {"time", iso_utc(now_unix())}, {"event", event},
-                        {"details", details}, {"prev", head_}};
+  nlohmann::json rec = {
+      {"seq", next_seq_}, {"time", iso_utc(now_unix())}, {"event", event}, {"details", details}, {"prev", head_}};
   const std::string hash = record_hash(rec);
   rec["hash"] = hash;
   const std::string line = canonical_json(rec) + "\n";

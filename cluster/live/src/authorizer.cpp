@@ -22,7 +22,8 @@ std::optional<double> number_at(const nlohmann::json& obj, const char* name) {
 }  // namespace
 
 Authorizer::Authorizer(const LiveConfig& config)
-    : approvers_(config.approvers), guardrails_(config.guardrails),
+    : approvers_(config.approvers),
+      guardrails_(config.guardrails),
       command_max_age_s_(config.limits.command_max_age_s) {}
 
 Decision<Deployment> Authorizer::check_promotion(const nlohmann::json& request, std::int64_t highest_version,
@@ -91,12 +92,14 @@ std::optional<Rejection> Authorizer::check_signer(const nlohmann::json& obj, std
     return refusal("bad_record", what + ": approver {id, public_key} missing");
   const std::string key = (*approver)["public_key"].get<std::string>();
   const std::string id = (*approver)["id"].get<std::string>();
-  const auto allowed = std::find_if(approvers_.begin(), approvers_.end(),
-                                    [&](const ApproverEntry& a) { return a.public_hex == key; });
+  const auto allowed =
+      std::find_if(approvers_.begin(), approvers_.end(), [&](const ApproverEntry& a) { return a.public_hex == key; });
   if (allowed == approvers_.end())
-    return refusal("unknown_approver", what + ": approver key " + key.substr(0, 16) + "... is not in this node's approvers");
+    return refusal("unknown_approver",
+                   what + ": approver key " + key.substr(0, 16) + "... is not in this node's approvers");
   if (allowed->id != id)
-    return refusal("unknown_approver", what + ": the key belongs to '" + allowed->id + "', the record says '" + id + "'");
+    return refusal("unknown_approver",
+                   what + ": the key belongs to '" + allowed->id + "', the record says '" + id + "'");
   if (!signature_valid(obj, domain)) return refusal("bad_signature", what + ": the signature does not verify");
   return std::nullopt;
 }
@@ -136,15 +139,15 @@ std::optional<Rejection> Authorizer::check_overfitting(const Deployment& d) cons
     const auto dsr = number_at(d.overfitting, "dsr");
     if (!dsr) return refusal("guardrail", "evidence lacks overfitting statistic dsr (guardrails.min_dsr is set)");
     if (*dsr < *g.min_dsr)
-      return refusal("guardrail", "dsr " + std::to_string(*dsr) + " is below guardrails.min_dsr " +
-                                      std::to_string(*g.min_dsr));
+      return refusal("guardrail",
+                     "dsr " + std::to_string(*dsr) + " is below guardrails.min_dsr " + std::to_string(*g.min_dsr));
   }
   if (g.max_pbo) {
     const auto pbo = number_at(d.overfitting, "pbo");
     if (!pbo) return refusal("guardrail", "evidence lacks overfitting statistic pbo (guardrails.max_pbo is set)");
     if (*pbo > *g.max_pbo)
-      return refusal("guardrail", "pbo " + std::to_string(*pbo) + " exceeds guardrails.max_pbo " +
-                                      std::to_string(*g.max_pbo));
+      return refusal("guardrail",
+                     "pbo " + std::to_string(*pbo) + " exceeds guardrails.max_pbo " + std::to_string(*g.max_pbo));
   }
   return std::nullopt;
 }

@@ -13,13 +13,27 @@ void write_string(std::string_view text, std::string& out) {
   for (const char ch : text) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -67,13 +81,26 @@ void write_value(const nlohmann::json& v, std::string& out, bool drop_signature)
       out += ']';
       break;
     }
-    case T::string: write_string(v.get_ref<const std::string&>(), out); break;
-    case T::boolean: out += v.get<bool>() ? "true" : "false"; break;
-    case T::number_integer: out += std::to_string(v.get<std::int64_t>()); break;
-    case T::number_unsigned: out += std::to_string(v.get<std::uint64_t>()); break;
-    case T::number_float: write_double(v.get<double>(), out); break;
-    case T::null: out += "null"; break;
-    default: throw DataError("canonical encoding: unsupported JSON value (binary or discarded)");
+    case T::string:
+      write_string(v.get_ref<const std::string&>(), out);
+      break;
+    case T::boolean:
+      out += v.get<bool>() ? "true" : "false";
+      break;
+    case T::number_integer:
+      out += std::to_string(v.get<std::int64_t>());
+      break;
+    case T::number_unsigned:
+      out += std::to_string(v.get<std::uint64_t>());
+      break;
+    case T::number_float:
+      write_double(v.get<double>(), out);
+      break;
+    case T::null:
+      out += "null";
+      break;
+    default:
+      throw DataError("canonical encoding: unsupported JSON value (binary or discarded)");
   }
 }
 

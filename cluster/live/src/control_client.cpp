@@ -49,13 +49,14 @@ std::string control_request_raw(const ClientOptions& o, const std::string& reque
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(o.timeout_s);
   while (std::chrono::steady_clock::now() < deadline) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     std::array<zmq::pollitem_t, 2> items{{{req.handle(), 0, ZMQ_POLLIN, 0}, {monitor.handle(), 0, ZMQ_POLLIN, 0}}};
     zmq::poll(items.data(), items.size(), std::max(left, std::chrono::milliseconds(1)));
     if (items[1].revents & ZMQ_POLLIN && monitor_event(monitor) == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
       zmq_socket_monitor(req.handle(), nullptr, 0);
-      throw ClusterError("the live node at " + o.endpoint + " refused this client's CURVE key " +
-                         o.client.public_z85 + " (not in its allowed_clients)");
+      throw ClusterError("the live node at " + o.endpoint + " refused this client's CURVE key " + o.client.public_z85 +
+                         " (not in its allowed_clients)");
     }
     if (items[0].revents & ZMQ_POLLIN) {
       zmq::message_t reply;

@@ -14,11 +14,13 @@ const nlohmann::json& member(const nlohmann::json& obj, const char* key, nlohman
                              const std::string& where) {
   const auto it = obj.find(key);
   bool ok = it != obj.end();
-  if (ok && type == nlohmann::json::value_t::number_float) ok = it->is_number();
-  else if (ok && type == nlohmann::json::value_t::number_integer) ok = it->is_number_integer();
-  else if (ok) ok = it->type() == type;
-  if (!ok)
-    reject("bad_record", where + "." + key + " is missing or has the wrong type");
+  if (ok && type == nlohmann::json::value_t::number_float)
+    ok = it->is_number();
+  else if (ok && type == nlohmann::json::value_t::number_integer)
+    ok = it->is_number_integer();
+  else if (ok)
+    ok = it->type() == type;
+  if (!ok) reject("bad_record", where + "." + key + " is missing or has the wrong type");
   return *it;
 }
 
@@ -44,11 +46,15 @@ std::vector<double> read_params(const kernels::Strategy& s, const nlohmann::json
 }  // namespace
 
 nlohmann::json Deployment::summary() const {
-  return {{"version", version},   {"strategy", std::string(strategy->kind())},
+  return {{"version", version},
+          {"strategy", std::string(strategy->kind())},
           {"mode", mode == kernels::PositionMode::kLongFlat ? "long_flat" : "long_short"},
-          {"symbol", symbol},     {"params", params_json},
-          {"size", size},         {"cost_per_unit", cost_per_unit},
-          {"approver", approver}, {"record_sha256", record_sha256}};
+          {"symbol", symbol},
+          {"params", params_json},
+          {"size", size},
+          {"cost_per_unit", cost_per_unit},
+          {"approver", approver},
+          {"record_sha256", record_sha256}};
 }
 
 Deployment parse_deployment(const nlohmann::json& record, const std::string& record_text) {
@@ -59,8 +65,8 @@ Deployment parse_deployment(const nlohmann::json& record, const std::string& rec
   const auto& version = member(record, "version", T::number_integer, "record");
   d.version = version.get<std::int64_t>();
   if (d.version <= 0) reject("bad_record", "record.version must be a positive integer");
-  d.approver = member(member(record, "approver", T::object, "record"), "id", T::string, "record.approver")
-                   .get<std::string>();
+  d.approver =
+      member(member(record, "approver", T::object, "record"), "id", T::string, "record.approver").get<std::string>();
   const auto& art = member(record, "artifact", T::object, "record");
   const std::string type = member(art, "type", T::string, "artifact").get<std::string>();
   if (type == "model")
@@ -75,8 +81,8 @@ Deployment parse_deployment(const nlohmann::json& record, const std::string& rec
   d.mode = mode == "long_flat" ? kernels::PositionMode::kLongFlat : kernels::PositionMode::kLongShort;
   const auto& symbols = member(art, "symbols", T::array, "artifact");
   if (symbols.size() != 1 || !symbols[0].is_string() || symbols[0].get<std::string>().empty())
-    reject("invalid_params", "a deployment trades exactly one symbol (artifact.symbols has " +
-                                 std::to_string(symbols.size()) + ")");
+    reject("invalid_params",
+           "a deployment trades exactly one symbol (artifact.symbols has " + std::to_string(symbols.size()) + ")");
   d.symbol = symbols[0].get<std::string>();
   d.params_json = member(art, "params", T::object, "artifact");
   d.params = read_params(*d.strategy, d.params_json);

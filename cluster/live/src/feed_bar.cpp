@@ -20,14 +20,13 @@ double price(const nlohmann::json& obj, const char* key) {
 }  // namespace
 
 std::string encode_bar(const FeedBar& bar) {
-  const nlohmann::json j = {{"symbol", bar.symbol}, {"date", bar.date}, {"open", bar.open}, {"high", bar.high},
+  const nlohmann::json j = {{"symbol", bar.symbol}, {"date", bar.date},   {"open", bar.open},    {"high", bar.high},
                             {"low", bar.low},       {"close", bar.close}, {"volume", bar.volume}};
   return j.dump();
 }
 
 FeedBar decode_bar(const std::vector<std::string>& frames) {
-  if (frames.size() != 2)
-    throw DataError("expected 2 frames [symbol, bar JSON], got " + std::to_string(frames.size()));
+  if (frames.size() != 2) throw DataError("expected 2 frames [symbol, bar JSON], got " + std::to_string(frames.size()));
   const nlohmann::json j = nlohmann::json::parse(frames[1], nullptr, false);
   if (j.is_discarded() || !j.is_object()) throw DataError("bar frame is not a JSON object");
   FeedBar bar;

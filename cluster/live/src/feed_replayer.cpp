@@ -48,8 +48,8 @@ ReplayStats replay_bars(const std::vector<FeedBar>& bars, const ReplayOptions& o
   ReplayStats stats;
   for (const FeedBar& bar : bars) {
     if (o.speed > 0)
-      std::this_thread::sleep_until(start + std::chrono::duration_cast<Clock::duration>(
-                                                std::chrono::duration<double>(static_cast<double>(stats.bars) / o.speed)));
+      std::this_thread::sleep_until(start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                                                static_cast<double>(stats.bars) / o.speed)));
     const std::string body = encode_bar(bar);
     pub.send(zmq::buffer(bar.symbol), zmq::send_flags::sndmore);
     pub.send(zmq::buffer(body), zmq::send_flags::none);

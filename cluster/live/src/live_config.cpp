@@ -59,8 +59,8 @@ void read_probability(const Reader& r, const YAML::Node& g, const char* key, std
 }
 
 void read_guardrails(const Reader& r, const YAML::Node& g, Guardrails& out) {
-  r.check_keys(g, "guardrails", {"min_sharpe", "max_drawdown", "min_dsr", "max_pbo", "max_position",
-                                 "max_daily_loss", "strategies"});
+  r.check_keys(g, "guardrails",
+               {"min_sharpe", "max_drawdown", "min_dsr", "max_pbo", "max_position", "max_daily_loss", "strategies"});
   r.read(g, "min_sharpe", out.min_sharpe);
   r.read(g, "max_drawdown", out.max_drawdown);
   read_probability(r, g, "min_dsr", out.min_dsr);
@@ -73,8 +73,9 @@ void read_guardrails(const Reader& r, const YAML::Node& g, Guardrails& out) {
 }
 
 void read_limits(const Reader& r, const YAML::Node& l, LiveLimits& out) {
-  r.check_keys(l, "limits", {"poll_ms", "heartbeat_ms", "command_max_age_s", "max_message_bytes", "max_history_bars",
-                             "max_deployments", "max_messages_per_poll", "max_symbols", "fsync"});
+  r.check_keys(l, "limits",
+               {"poll_ms", "heartbeat_ms", "command_max_age_s", "max_message_bytes", "max_history_bars",
+                "max_deployments", "max_messages_per_poll", "max_symbols", "fsync"});
   r.read(l, "poll_ms", out.poll_ms);
   r.read(l, "heartbeat_ms", out.heartbeat_ms);
   r.read(l, "command_max_age_s", out.command_max_age_s);
@@ -86,8 +87,9 @@ void read_limits(const Reader& r, const YAML::Node& l, LiveLimits& out) {
   r.read(l, "fsync", out.fsync);
   if (out.poll_ms < 1 || out.heartbeat_ms < 1 || out.command_max_age_s < 1 || out.max_message_bytes < 1024 ||
       out.max_history_bars < 2 || out.max_deployments < 2 || out.max_messages_per_poll < 1)
-    r.fail(l, "limits: poll_ms, heartbeat_ms, command_max_age_s, max_messages_per_poll >= 1; max_message_bytes >= "
-              "1024; max_history_bars, max_deployments >= 2");
+    r.fail(l,
+           "limits: poll_ms, heartbeat_ms, command_max_age_s, max_messages_per_poll >= 1; max_message_bytes >= "
+           "1024; max_history_bars, max_deployments >= 2");
 }
 
 void read_node(const Reader& r, const YAML::Node& n, LiveConfig& out) {

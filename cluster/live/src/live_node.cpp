@@ -38,7 +38,8 @@ LiveNode::LiveNode(LiveConfig config, EventSink& events)
   if (active_) warm_up_active();
   const std::int64_t bars = paper_.totals().bars;
   audit_.append("node_started", {{"active", active_ ? nlohmann::json(active_->version) : nlohmann::json(nullptr)},
-                                 {"halted", halted_}, {"bars", bars}});
+                                 {"halted", halted_},
+                                 {"bars", bars}});
   spdlog::info("live node ready: state in {}, {} bars restored, active version {}, {}", config_.state_dir.string(),
                bars, active_ ? std::to_string(active_->version) : "none", halted_ ? "HALTED" : "trading");
 }
@@ -67,7 +68,8 @@ LiveNode::Reply LiveNode::parse_and_dispatch(std::string_view bytes, const std::
     return Reply::refuse("bad_request",
                          "request of " + std::to_string(bytes.size()) + " bytes exceeds max_message_bytes");
   const nlohmann::json request = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, false);
-  if (request.is_discarded() || !request.is_object()) return Reply::refuse("bad_request", "request is not a JSON object");
+  if (request.is_discarded() || !request.is_object())
+    return Reply::refuse("bad_request", "request is not a JSON object");
   const auto op = request.find("op");
   if (op == request.end() || !op->is_string()) return Reply::refuse("bad_request", "request needs \"op\" (text)");
   context["op"] = *op;
@@ -114,10 +116,12 @@ LiveNode::Reply LiveNode::promote(const nlohmann::json& request, const std::stri
   if (deployments_.size() > config_.limits.max_deployments) deployments_.erase(deployments_.begin());
   audit_.append("promotion_accepted", {{"deployment", summary}, {"client", client}});
   events_.publish("deployment", {{"status", "accepted"}, {"deployment", summary}});
-  spdlog::info("promotion accepted: version {} {} on {} (active from the next bar)", summary["version"].get<std::int64_t>(),
-               summary["strategy"].get<std::string>(), summary["symbol"].get<std::string>());
+  spdlog::info("promotion accepted: version {} {} on {} (active from the next bar)",
+               summary["version"].get<std::int64_t>(), summary["strategy"].get<std::string>(),
+               summary["symbol"].get<std::string>());
   save_state(true);
-  nlohmann::json reply = ok_reply("version " + std::to_string(highest_version_) + " accepted; active from the next bar");
+  nlohmann::json reply =
+      ok_reply("version " + std::to_string(highest_version_) + " accepted; active from the next bar");
   reply["deployment"] = summary;
   return Reply::accept(std::move(reply));
 }
@@ -130,26 +134,29 @@ LiveNode::Reply LiveNode::rollback(const nlohmann::json& request, const std::str
     return Reply::refuse("nothing_to_roll_back", "no earlier deployment is kept; use halt to stop trading");
   const auto from = cmd.find("from_version");
   if (from == cmd.end() || !from->is_number_integer() || from->get<std::int64_t>() != target().version)
-    return Reply::refuse("stale_command", "the command rolls back from version " +
-                                              (from == cmd.end() ? "?" : from->dump()) +
-                                              " but the current deployment is version " + std::to_string(target().version));
+    return Reply::refuse("stale_command",
+                         "the command rolls back from version " + (from == cmd.end() ? "?" : from->dump()) +
+                             " but the current deployment is version " + std::to_string(target().version));
   const std::int64_t old_version = target().version;
   deployments_.pop_back();
   const nlohmann::json summary = target().summary();
-  audit_.append("rollback", {{"from_version", old_version}, {"to", summary}, {"approver", cmd["approver"]["id"]},
-                             {"client", client}});
+  audit_.append(
+      "rollback",
+      {{"from_version", old_version}, {"to", summary}, {"approver", cmd["approver"]["id"]}, {"client", client}});
   events_.publish("deployment", {{"status", "rolled_back"}, {"from_version", old_version}, {"deployment", summary}});
   spdlog::warn("rollback from version {} to version {} (active from the next bar)", old_version,
                summary["version"].get<std::int64_t>());
   save_state(true);
-  nlohmann::json reply = ok_reply("rolled back to version " + std::to_string(target().version) + "; active from the next bar");
+  nlohmann::json reply =
+      ok_reply("rolled back to version " + std::to_string(target().version) + "; active from the next bar");
   reply["deployment"] = summary;
   return Reply::accept(std::move(reply));
 }
 
 LiveNode::Reply LiveNode::halt_request(const nlohmann::json& request, const std::string& client) {
   const std::string reason = request.contains("reason") && request["reason"].is_string()
-                                 ? request["reason"].get<std::string>() : "operator halt";
+                                 ? request["reason"].get<std::string>()
+                                 : "operator halt";
   if (halted_) return Reply::accept(ok_reply("already halted: " + halt_reason_));
   halt(reason, client);
   return Reply::accept(ok_reply("halted and flat: " + reason));
@@ -244,9 +251,12 @@ void LiveNode::activate_target(const FeedBar& at) {
   active_ = target();
   warm_up_active();
   const nlohmann::json summary = active_->summary();
-  audit_.append("deployment_active", {{"deployment", summary}, {"from_version", from},
-                                      {"first_bar", {{"symbol", at.symbol}, {"date", at.date}}}});
-  events_.publish("deployment", {{"status", "active"}, {"deployment", summary}, {"from_version", from},
+  audit_.append(
+      "deployment_active",
+      {{"deployment", summary}, {"from_version", from}, {"first_bar", {{"symbol", at.symbol}, {"date", at.date}}}});
+  events_.publish("deployment", {{"status", "active"},
+                                 {"deployment", summary},
+                                 {"from_version", from},
                                  {"first_bar", {{"symbol", at.symbol}, {"date", at.date}}}});
   spdlog::info("deployment version {} active from {} {}", active_->version, at.symbol, at.date);
 }
@@ -256,15 +266,21 @@ void LiveNode::warm_up_active() {
   // next one, as if it had run from the start: one pass over the journal per activation.
   const SymbolBook* book = paper_.find(active_->symbol);
   const std::vector<FeedBar> history =
-      book ? journal_.history(active_->symbol, book->last_date, config_.limits.max_history_bars) : std::vector<FeedBar>{};
+      book ? journal_.history(active_->symbol, book->last_date, config_.limits.max_history_bars)
+           : std::vector<FeedBar>{};
   paper_.deploy(*active_, history);
 }
 
 void LiveNode::process_bar(const FeedBar& bar) {
   const BarMark mark = paper_.mark(bar);
   const PaperTotals& totals = paper_.totals();
-  events_.publish("bar", {{"symbol", bar.symbol}, {"date", bar.date}, {"close", bar.close}, {"held", mark.held},
-                          {"net", mark.net}, {"pnl", totals.pnl}, {"equity", totals.equity}});
+  events_.publish("bar", {{"symbol", bar.symbol},
+                          {"date", bar.date},
+                          {"close", bar.close},
+                          {"held", mark.held},
+                          {"net", mark.net},
+                          {"pnl", totals.pnl},
+                          {"equity", totals.equity}});
   decide(bar);
   // After the decision, so that the flattening replaces the position decided at this close and
   // its cost is charged in the next bar, as the convention charges any change.
@@ -281,8 +297,11 @@ void LiveNode::decide(const FeedBar& bar) {
   if (deployed && !halted_) {
     const double signal = *position;
     target_pos = capped(signal * active_->size, bar);
-    events_.publish("signal", {{"symbol", bar.symbol}, {"date", bar.date}, {"signal", signal},
-                               {"position", target_pos}, {"version", active_->version}});
+    events_.publish("signal", {{"symbol", bar.symbol},
+                               {"date", bar.date},
+                               {"signal", signal},
+                               {"position", target_pos},
+                               {"version", active_->version}});
   }
   paper_.open_decision(bar.symbol, deployed ? std::optional<double>(active_->cost_per_unit) : std::nullopt);
   if (target_pos != paper_.find(bar.symbol)->decided)
@@ -300,10 +319,18 @@ double LiveNode::capped(double wanted, const FeedBar& bar) {
 
 void LiveNode::publish_fill(const PaperFill& fill, const char* why) {
   const double quantity = fill.to - fill.from;
-  events_.publish("order", {{"symbol", fill.symbol}, {"date", fill.date}, {"from", fill.from}, {"to", fill.to},
-                            {"quantity", quantity}, {"why", why}});
-  events_.publish("fill", {{"symbol", fill.symbol}, {"date", fill.date}, {"price", fill.price}, {"quantity", quantity},
-                           {"position", fill.to}, {"cost", fill.cost}});
+  events_.publish("order", {{"symbol", fill.symbol},
+                            {"date", fill.date},
+                            {"from", fill.from},
+                            {"to", fill.to},
+                            {"quantity", quantity},
+                            {"why", why}});
+  events_.publish("fill", {{"symbol", fill.symbol},
+                           {"date", fill.date},
+                           {"price", fill.price},
+                           {"quantity", quantity},
+                           {"position", fill.to},
+                           {"cost", fill.cost}});
 }
 
 void LiveNode::heartbeat() noexcept {

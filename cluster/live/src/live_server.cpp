@@ -86,15 +86,16 @@ struct LiveServer::Impl {
     if (req.size() >= 7 && frame_text(req[5]) == "CURVE" && req[6].size() == 32) {
       char z85[41];
       zmq_z85_encode(z85, static_cast<const std::uint8_t*>(req[6].data()), 32);
-      const bool allowed = std::find(cfg.allowed_clients.begin(), cfg.allowed_clients.end(), z85) !=
-                           cfg.allowed_clients.end();
+      const bool allowed =
+          std::find(cfg.allowed_clients.begin(), cfg.allowed_clients.end(), z85) != cfg.allowed_clients.end();
       status = allowed ? "200" : "400";
       text = allowed ? "OK" : "client key not allowed";
       user = z85;
-      if (!allowed) spdlog::warn("control client {} from {} refused: key not in allowed_clients", z85, frame_text(req[3]));
+      if (!allowed)
+        spdlog::warn("control client {} from {} refused: key not in allowed_clients", z85, frame_text(req[3]));
     }
-    std::array<zmq::const_buffer, 6> reply{zmq::buffer(version), zmq::buffer(id), zmq::buffer(status),
-                                           zmq::buffer(text), zmq::buffer(user), zmq::const_buffer()};
+    std::array<zmq::const_buffer, 6> reply{zmq::buffer(version), zmq::buffer(id),   zmq::buffer(status),
+                                           zmq::buffer(text),    zmq::buffer(user), zmq::const_buffer()};
     zmq::send_multipart(zap, reply);
     return true;
   }
@@ -108,8 +109,8 @@ struct LiveServer::Impl {
     const std::string client = user != nullptr ? user : "unknown";
     std::string reply;
     if (frames.size() == 3 && frames[1].empty()) {
-      reply = node->handle_request(std::string_view(static_cast<const char*>(frames[2].data()), frames[2].size()),
-                                   client);
+      reply =
+          node->handle_request(std::string_view(static_cast<const char*>(frames[2].data()), frames[2].size()), client);
     } else {
       spdlog::warn("control message from {} refused: {} frames", client, frames.size());
       reply = R"({"ok":false,"code":"bad_request","reason":"expected one request frame after the envelope, got )" +
@@ -137,9 +138,8 @@ struct LiveServer::Impl {
     auto next_heartbeat = start;
     const auto heartbeat = std::chrono::milliseconds(cfg.limits.heartbeat_ms);
     while (!stop.load() && (run_for_s <= 0 || Clock::now() - start < std::chrono::duration<double>(run_for_s))) {
-      std::array<zmq::pollitem_t, 3> items{{{zap.handle(), 0, ZMQ_POLLIN, 0},
-                                            {control.handle(), 0, ZMQ_POLLIN, 0},
-                                            {feed.handle(), 0, ZMQ_POLLIN, 0}}};
+      std::array<zmq::pollitem_t, 3> items{
+          {{zap.handle(), 0, ZMQ_POLLIN, 0}, {control.handle(), 0, ZMQ_POLLIN, 0}, {feed.handle(), 0, ZMQ_POLLIN, 0}}};
       try {
         zmq::poll(items.data(), items.size(), std::chrono::milliseconds(cfg.limits.poll_ms));
         // One message of each kind per round: a busy feed cannot delay a control request (or a

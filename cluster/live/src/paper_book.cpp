@@ -55,8 +55,8 @@ void PaperBook::open_decision(const std::string& symbol, std::optional<double> c
 
 PaperFill PaperBook::move_to(const std::string& symbol, double target) {
   SymbolBook& book = books_.at(symbol);
-  const PaperFill fill{symbol, book.last_date, book.decided, target, book.last_close,
-                       book.cost_rate * std::abs(target - book.decided)};
+  const PaperFill fill{symbol, book.last_date,  book.decided,
+                       target, book.last_close, book.cost_rate * std::abs(target - book.decided)};
   book.decided = target;
   return fill;
 }

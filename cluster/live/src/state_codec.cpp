@@ -51,15 +51,22 @@ SymbolBook decode_book(const nlohmann::json& b, const std::string& path) {
 nlohmann::json StateCodec::encode(const NodeState& s) {
   nlohmann::json books = nlohmann::json::object();
   for (const auto& [symbol, b] : s.books)
-    books[symbol] = {{"last_date", b.last_date}, {"last_close", b.last_close}, {"decided", b.decided},
-                     {"decided_before", b.decided_before}, {"cost_rate", b.cost_rate}};
-  return {{"format", kStateFormat}, {"halted", s.halted}, {"halt_reason", s.halt_reason}, {"books", books},
-          {"pnl", s.totals.pnl}, {"equity", s.totals.equity}, {"day_date", s.totals.day_date},
-          {"day_pnl", s.totals.day_pnl}, {"bars", s.totals.bars}, {"nonces", s.nonces}, {"audit_head", s.audit_head}};
+    books[symbol] = {{"last_date", b.last_date},
+                     {"last_close", b.last_close},
+                     {"decided", b.decided},
+                     {"decided_before", b.decided_before},
+                     {"cost_rate", b.cost_rate}};
+  return {{"format", kStateFormat},        {"halted", s.halted},
+          {"halt_reason", s.halt_reason},  {"books", books},
+          {"pnl", s.totals.pnl},           {"equity", s.totals.equity},
+          {"day_date", s.totals.day_date}, {"day_pnl", s.totals.day_pnl},
+          {"bars", s.totals.bars},         {"nonces", s.nonces},
+          {"audit_head", s.audit_head}};
 }
 
 nlohmann::json StateCodec::encode(const DeploymentsState& d) {
-  return {{"format", kDeploymentsFormat}, {"deployments", d.records},
+  return {{"format", kDeploymentsFormat},
+          {"deployments", d.records},
           {"active", d.active ? nlohmann::json(*d.active) : nlohmann::json(nullptr)},
           {"highest_version", d.highest_version}};
 }

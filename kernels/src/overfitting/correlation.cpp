@@ -37,8 +37,8 @@ double correlation_square_sum(std::span<const double> a, std::size_t ma, std::sp
   return c.cast<double>().squaredNorm();
 }
 
-double correlation_square_sum_ref(std::span<const double> a, std::size_t ma, std::span<const double> b,
-                                  std::size_t mb, std::int64_t n_bars) {
+double correlation_square_sum_ref(std::span<const double> a, std::size_t ma, std::span<const double> b, std::size_t mb,
+                                  std::int64_t n_bars) {
   const auto t = static_cast<std::size_t>(n_bars);
   double total = 0;
   for (std::size_t i = 0; i < ma; ++i)

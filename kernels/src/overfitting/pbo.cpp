@@ -66,7 +66,8 @@ void check_blocks(int n_blocks) {
 std::uint64_t cscv_split_count(int n_blocks) {
   check_blocks(n_blocks);
   std::uint64_t c = 1;
-  for (int i = 1; i <= n_blocks / 2; ++i) c = c * static_cast<std::uint64_t>(n_blocks / 2 + i) / static_cast<std::uint64_t>(i);
+  for (int i = 1; i <= n_blocks / 2; ++i)
+    c = c * static_cast<std::uint64_t>(n_blocks / 2 + i) / static_cast<std::uint64_t>(i);
   return c;
 }
 
@@ -109,8 +110,10 @@ double tie_averaged_rank(std::span<const double> values, std::size_t i) {
   const double v = values[i], tol = tolerance(v);
   std::size_t below = 0, ties = 0;
   for (double x : values) {
-    if (x < v - tol) ++below;
-    else if (x <= v + tol) ++ties;
+    if (x < v - tol)
+      ++below;
+    else if (x <= v + tol)
+      ++ties;
   }
   return static_cast<double>(below) + (static_cast<double>(ties) + 1.0) / 2.0;
 }
@@ -151,8 +154,7 @@ void pbo_splits(std::span<const double> s1, std::span<const double> s2, std::siz
       sharpe_lanes(b1, b2, m, tn, oos.data() + s * n + t0);
     }
   }
-  for (std::size_t s = 0; s < count; ++s)
-    out[s] = split_result({is.data() + s * n, n}, {oos.data() + s * n, n});
+  for (std::size_t s = 0; s < count; ++s) out[s] = split_result({is.data() + s * n, n}, {oos.data() + s * n, n});
 }
 
 void pbo_splits_ref(std::span<const double> returns, std::size_t n_trials, std::int64_t n_bars, int n_blocks,
@@ -185,7 +187,8 @@ PboSummary summarize_pbo(std::span<const PboSplit> splits) {
   }
   mx /= n, my /= n;
   double sxy = 0, sxx = 0;
-  for (const auto& s : splits) sxy += (s.is_sharpe - mx) * (s.oos_sharpe - my), sxx += (s.is_sharpe - mx) * (s.is_sharpe - mx);
+  for (const auto& s : splits)
+    sxy += (s.is_sharpe - mx) * (s.oos_sharpe - my), sxx += (s.is_sharpe - mx) * (s.is_sharpe - mx);
   out.pbo = overfit / n;
   out.prob_oos_loss = losses / n;
   out.degradation_slope = sxx > 0 ? sxy / sxx : 0.0;

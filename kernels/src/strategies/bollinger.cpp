@@ -37,8 +37,8 @@ class Bollinger final : public Strategy {
   // The band state persists, so a range first replays each lane from the latest bar before it
   // where its position was forced (sweep_with_state); the bands cover only the bars replayed
   // and the range, plus the start of their anchor blocks.
-  void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
-                       BarRange bars, std::int8_t* pos_out) const override {
+  void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, BarRange bars,
+                       std::int8_t* pos_out) const override {
     check_block(series, n_sets, bars, "bollinger");
     const WindowColumns cols(sets, n_sets, 2, kWindowParams);
     const int nw = cols.count();
@@ -48,7 +48,8 @@ class Bollinger final : public Strategy {
     sweep_with_state(n_sets, bars, mode, pos_out, kLookback, [&](std::int64_t first) {
       const BarRange rows{first, bars.end};
       std::vector<double> mean(static_cast<std::size_t>(rows.size() * nw), 0.0), sd(mean.size(), 0.0);
-      for (int i = 0; i < nw; ++i) rolling_mean_std(series.close(), rows, cols.window(i), i, nw, mean.data(), sd.data());
+      for (int i = 0; i < nw; ++i)
+        rolling_mean_std(series.close(), rows, cols.window(i), i, nw, mean.data(), sd.data());
       return [&, first, mean = std::move(mean), sd = std::move(sd)](std::int64_t t, int j0, VecD prev) {
         const simd::VecI32 col = simd::load_i32(cols.columns(0).data() + j0);
         const VecD m = simd::gather(mean.data() + (t - first) * nw, col);
@@ -76,8 +77,10 @@ class Bollinger final : public Strategy {
       const double s = std::sqrt(ss / w);
       if (p == 1 && !less(c[t], m)) p = 0;
       if (p == -1 && !greater(c[t], m)) p = 0;
-      if (p == 0 && less(c[t], m - k * s)) p = 1;
-      else if (p == 0 && mode == PositionMode::kLongShort && greater(c[t], m + k * s)) p = -1;
+      if (p == 0 && less(c[t], m - k * s))
+        p = 1;
+      else if (p == 0 && mode == PositionMode::kLongShort && greater(c[t], m + k * s))
+        p = -1;
       pos[t] = static_cast<std::int8_t>(p);
     }
     return pos;

@@ -61,7 +61,7 @@ class WindowColumns {
   std::vector<double> start_bars(int offset) const;
 
  private:
-  std::vector<int> windows_;                         // sorted, distinct
+  std::vector<int> windows_;                        // sorted, distinct
   std::vector<std::vector<std::int32_t>> columns_;  // [slot][set]
 };
 

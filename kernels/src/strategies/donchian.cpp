@@ -35,14 +35,16 @@ inline VecD channel_step(VecD p, VecD c, const Channels& ch, Mask short_ok) {
 class Donchian final : public Strategy {
  public:
   std::string_view kind() const override { return "donchian"; }
-  std::int64_t first_signal_bar(std::span<const double> set) const override { return std::max(window_param(set, 0), window_param(set, 1)); }
+  std::int64_t first_signal_bar(std::span<const double> set) const override {
+    return std::max(window_param(set, 0), window_param(set, 1));
+  }
   std::span<const ParamDef> params() const override { return kParams; }
 
   // The channel state persists, so a range first replays each lane from the latest bar before
   // it where its position was forced (sweep_with_state); the channels of the bars replayed and
   // of the range come from the sparse tables, O(1) each.
-  void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
-                       BarRange bars, std::int8_t* pos_out) const override {
+  void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, BarRange bars,
+                       std::int8_t* pos_out) const override {
     check_block(series, n_sets, bars, "donchian");
     const WindowColumns cols(sets, n_sets, 2, kWindowParams);
     const int nw = cols.count();
@@ -74,8 +76,10 @@ class Donchian final : public Strategy {
     for (std::int64_t t = std::max(entry, exit); t < n; ++t) {
       if (p == 1 && less(c[t], lowest(series, t, exit))) p = 0;
       if (p == -1 && greater(c[t], highest(series, t, exit))) p = 0;
-      if (p == 0 && greater(c[t], highest(series, t, entry))) p = 1;
-      else if (p == 0 && mode == PositionMode::kLongShort && less(c[t], lowest(series, t, entry))) p = -1;
+      if (p == 0 && greater(c[t], highest(series, t, entry)))
+        p = 1;
+      else if (p == 0 && mode == PositionMode::kLongShort && less(c[t], lowest(series, t, entry)))
+        p = -1;
       pos[t] = static_cast<std::int8_t>(p);
     }
     return pos;

@@ -16,12 +16,14 @@ constexpr std::array<int, 2> kWindowParams = {0, 1};
 class EmaCrossover final : public Strategy {
  public:
   std::string_view kind() const override { return "ema_crossover"; }
-  std::int64_t first_signal_bar(std::span<const double> set) const override { return std::max(window_param(set, 0), window_param(set, 1)) - 1; }
+  std::int64_t first_signal_bar(std::span<const double> set) const override {
+    return std::max(window_param(set, 0), window_param(set, 1)) - 1;
+  }
   std::span<const ParamDef> params() const override { return kParams; }
 
   // The EMA recursion runs from bar 0; only the rows of the range are stored.
-  void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
-                       BarRange bars, std::int8_t* pos_out) const override {
+  void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, BarRange bars,
+                       std::int8_t* pos_out) const override {
     check_block(series, n_sets, bars, "ema_crossover");
     const WindowColumns cols(sets, n_sets, 2, kWindowParams);
     const std::vector<double> table = ema_table(series, cols, bars);
@@ -35,8 +37,10 @@ class EmaCrossover final : public Strategy {
     const std::int64_t n = series.size();
     std::vector<std::int8_t> pos(static_cast<std::size_t>(n), 0);
     for (std::int64_t t = std::max(fast, slow) - 1; t < n; ++t) {
-      if (greater(ef[t], es[t])) pos[t] = 1;
-      else if (mode == PositionMode::kLongShort && less(ef[t], es[t])) pos[t] = -1;
+      if (greater(ef[t], es[t]))
+        pos[t] = 1;
+      else if (mode == PositionMode::kLongShort && less(ef[t], es[t]))
+        pos[t] = -1;
     }
     return pos;
   }

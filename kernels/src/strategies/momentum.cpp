@@ -18,8 +18,8 @@ class Momentum final : public Strategy {
   std::int64_t first_signal_bar(std::span<const double> set) const override { return window_param(set, 0); }
   std::span<const ParamDef> params() const override { return kParams; }
 
-  void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
-                       BarRange bars, std::int8_t* pos_out) const override {
+  void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, BarRange bars,
+                       std::int8_t* pos_out) const override {
     check_block(series, n_sets, bars, "momentum");
     const std::vector<std::int32_t> lookback = int_params(sets, n_sets, 1, 0);
     if (n_sets > 0 && *std::min_element(lookback.begin(), lookback.end()) < 1)
@@ -44,8 +44,10 @@ class Momentum final : public Strategy {
     const double* c = series.close();
     std::vector<std::int8_t> pos(static_cast<std::size_t>(n), 0);
     for (std::int64_t t = lookback; t < n; ++t) {
-      if (greater(c[t], c[t - lookback])) pos[t] = 1;
-      else if (mode == PositionMode::kLongShort && less(c[t], c[t - lookback])) pos[t] = -1;
+      if (greater(c[t], c[t - lookback]))
+        pos[t] = 1;
+      else if (mode == PositionMode::kLongShort && less(c[t], c[t - lookback]))
+        pos[t] = -1;
     }
     return pos;
   }

@@ -39,8 +39,8 @@ class Rsi final : public Strategy {
   // The position persists between thresholds, so a range first replays each lane from the
   // latest bar before it where its position was forced (sweep_with_state). Wilder's averages
   // are recursive: they run from bar 0, and only the rows replayed and the range are stored.
-  void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
-                       BarRange bars, std::int8_t* pos_out) const override {
+  void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, BarRange bars,
+                       std::int8_t* pos_out) const override {
     check_block(series, n_sets, bars, "rsi");
     const WindowColumns cols(sets, n_sets, 3, kWindowParams);
     const int nw = cols.count();
@@ -82,8 +82,10 @@ class Rsi final : public Strategy {
         avg_loss = (avg_loss * (period - 1) + std::max(c[t - 1] - c[t], 0.0)) / period;
       }
       const double r = rsi_value(avg_gain, avg_loss);
-      if (less(r, lower)) p = 1;
-      else if (greater(r, upper)) p = mode == PositionMode::kLongShort ? -1 : 0;
+      if (less(r, lower))
+        p = 1;
+      else if (greater(r, upper))
+        p = mode == PositionMode::kLongShort ? -1 : 0;
       pos[t] = static_cast<std::int8_t>(p);
     }
     return pos;

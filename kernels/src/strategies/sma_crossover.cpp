@@ -64,7 +64,9 @@ struct Windows {
 class SmaCrossover final : public Strategy {
  public:
   std::string_view kind() const override { return "sma_crossover"; }
-  std::int64_t first_signal_bar(std::span<const double> set) const override { return std::max(window_param(set, 0), window_param(set, 1)) - 1; }
+  std::int64_t first_signal_bar(std::span<const double> set) const override {
+    return std::max(window_param(set, 0), window_param(set, 1)) - 1;
+  }
   std::span<const ParamDef> params() const override { return kParams; }
 
   // Each lane's averages come straight from the close prefix sums, (P[t+1] - P[t+1-w]) / w,
@@ -74,8 +76,8 @@ class SmaCrossover final : public Strategy {
   // window (one scalar average) or takes 8 consecutive windows (one reversed vector load);
   // other groups gather. All three paths do the same arithmetic, so results are identical.
   // A range needs only the prefix sums behind its own bars, so its work is proportional to it.
-  void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
-                       BarRange bars, std::int8_t* pos_out) const override {
+  void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, BarRange bars,
+                       std::int8_t* pos_out) const override {
     check_block(series, n_sets, bars, "sma_crossover");
     if (n_sets == 0) return;
     const Windows fast(sets, n_sets, 0), slow(sets, n_sets, 1);
@@ -99,8 +101,10 @@ class SmaCrossover final : public Strategy {
     std::vector<std::int8_t> pos(static_cast<std::size_t>(n), 0);
     for (std::int64_t t = std::max(fast, slow) - 1; t < n; ++t) {
       const double f = direct_mean(c, t, fast), s = direct_mean(c, t, slow);
-      if (greater(f, s)) pos[t] = 1;
-      else if (mode == PositionMode::kLongShort && less(f, s)) pos[t] = -1;
+      if (greater(f, s))
+        pos[t] = 1;
+      else if (mode == PositionMode::kLongShort && less(f, s))
+        pos[t] = -1;
     }
     return pos;
   }

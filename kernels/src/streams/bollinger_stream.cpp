@@ -15,15 +15,21 @@ namespace {
 class BollingerStream final : public PositionStream {
  public:
   BollingerStream(int w, double k, PositionMode mode)
-      : w_(w), block_(std::max(w, 32)), k_(k), inv_w_(1.0 / w), short_ok_(mode == PositionMode::kLongShort),
+      : w_(w),
+        block_(std::max(w, 32)),
+        k_(k),
+        inv_w_(1.0 / w),
+        short_ok_(mode == PositionMode::kLongShort),
         closes_(static_cast<std::size_t>(w) + 1) {}
 
  protected:
   std::int8_t decide(double, double, double close, std::int64_t t) override {
     closes_.push(close);
     if (t < w_ - 1) return 0;
-    if ((t - (w_ - 1)) % block_ == 0) restart();
-    else add(close - anchor_, closes_.back(static_cast<std::size_t>(w_)) - anchor_);
+    if ((t - (w_ - 1)) % block_ == 0)
+      restart();
+    else
+      add(close - anchor_, closes_.back(static_cast<std::size_t>(w_)) - anchor_);
     const double mu = s1_ * inv_w_;
     const double m = anchor_ + mu;
     const double var = s2_ * inv_w_ - mu * mu;

@@ -13,8 +13,12 @@ namespace {
 class DonchianStream final : public PositionStream {
  public:
   DonchianStream(int entry, int exit, PositionMode mode)
-      : entry_(entry), exit_(exit), start_(std::max(entry, exit)), short_ok_(mode == PositionMode::kLongShort),
-        highs_(static_cast<std::size_t>(std::max(entry, exit))), lows_(highs_.capacity()) {}
+      : entry_(entry),
+        exit_(exit),
+        start_(std::max(entry, exit)),
+        short_ok_(mode == PositionMode::kLongShort),
+        highs_(static_cast<std::size_t>(std::max(entry, exit))),
+        lows_(highs_.capacity()) {}
 
  protected:
   std::int8_t decide(double high, double low, double close, std::int64_t t) override {

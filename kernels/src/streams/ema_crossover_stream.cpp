@@ -12,8 +12,10 @@ namespace {
 class EmaCrossoverStream final : public PositionStream {
  public:
   EmaCrossoverStream(int fast, int slow, PositionMode mode)
-      : start_(std::max(fast, slow) - 1), below_(mode == PositionMode::kLongShort ? -1 : 0),
-        alpha_fast_(2.0 / (fast + 1.0)), alpha_slow_(2.0 / (slow + 1.0)) {}
+      : start_(std::max(fast, slow) - 1),
+        below_(mode == PositionMode::kLongShort ? -1 : 0),
+        alpha_fast_(2.0 / (fast + 1.0)),
+        alpha_slow_(2.0 / (slow + 1.0)) {}
 
  protected:
   std::int8_t decide(double, double, double close, std::int64_t t) override {

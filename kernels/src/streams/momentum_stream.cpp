@@ -9,7 +9,8 @@ namespace {
 class MomentumStream final : public PositionStream {
  public:
   MomentumStream(int lookback, PositionMode mode)
-      : lookback_(lookback), below_(mode == PositionMode::kLongShort ? -1 : 0),
+      : lookback_(lookback),
+        below_(mode == PositionMode::kLongShort ? -1 : 0),
         closes_(static_cast<std::size_t>(lookback) + 1) {}
 
  protected:

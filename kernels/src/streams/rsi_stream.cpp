@@ -30,8 +30,10 @@ class RsiStream final : public PositionStream {
       loss_ = (loss_ * (period_ - 1) + down) / period_;
     }
     const double v = value();
-    if (less(v, lower_)) pos_ = 1;  // "RSI < lower" wins
-    else if (greater(v, upper_)) pos_ = above_;
+    if (less(v, lower_))
+      pos_ = 1;  // "RSI < lower" wins
+    else if (greater(v, upper_))
+      pos_ = above_;
     return pos_;
   }
 

@@ -14,8 +14,13 @@ namespace {
 class SmaCrossoverStream final : public PositionStream {
  public:
   SmaCrossoverStream(int fast, int slow, PositionMode mode)
-      : fast_(fast), slow_(slow), start_(std::max(fast, slow) - 1), below_(mode == PositionMode::kLongShort ? -1 : 0),
-        inv_fast_(1.0 / fast), inv_slow_(1.0 / slow), prefix_(static_cast<std::size_t>(std::max(fast, slow)) + 1) {
+      : fast_(fast),
+        slow_(slow),
+        start_(std::max(fast, slow) - 1),
+        below_(mode == PositionMode::kLongShort ? -1 : 0),
+        inv_fast_(1.0 / fast),
+        inv_slow_(1.0 / slow),
+        prefix_(static_cast<std::size_t>(std::max(fast, slow)) + 1) {
     prefix_.push(0.0);  // P[0]
   }
 

@@ -36,7 +36,8 @@ CoverageTest coverage_test(std::span<const std::uint8_t> exceptions, double a) {
   const double pi11 = n10 + n11 > 0 ? n11 / (n10 + n11) : 0.0;
   const double transitions = n00 + n01 + n10 + n11;
   const double pi = transitions > 0 ? (n01 + n11) / transitions : 0.0;
-  t.lr_ind = -2 * (bernoulli_ll(n00 + n10, n01 + n11, pi) - bernoulli_ll(n00, n01, pi01) - bernoulli_ll(n10, n11, pi11));
+  t.lr_ind =
+      -2 * (bernoulli_ll(n00 + n10, n01 + n11, pi) - bernoulli_ll(n00, n01, pi01) - bernoulli_ll(n10, n11, pi11));
   t.lr_ind = std::max(0.0, t.lr_ind);  // rounding can leave -1e-16 when the states are independent
   t.p_ind = chi2_sf(t.lr_ind, 1);
   t.lr_cc = t.lr_pof + t.lr_ind;
@@ -54,9 +55,12 @@ Zone traffic_light(std::int64_t x, std::int64_t n, double a) {
 
 const char* zone_name(Zone zone) {
   switch (zone) {
-    case Zone::kGreen: return "green";
-    case Zone::kYellow: return "yellow";
-    default: return "red";
+    case Zone::kGreen:
+      return "green";
+    case Zone::kYellow:
+      return "yellow";
+    default:
+      return "red";
   }
 }
 

@@ -109,7 +109,8 @@ double binomial_cdf(std::int64_t k, std::int64_t n, double p) {
   double sum = 0;
   for (std::int64_t i = 0; i <= k; ++i) {
     const double di = static_cast<double>(i), dn = static_cast<double>(n);
-    const double log_term = std::lgamma(dn + 1) - std::lgamma(di + 1) - std::lgamma(dn - di + 1) + di * lp + (dn - di) * lq;
+    const double log_term =
+        std::lgamma(dn + 1) - std::lgamma(di + 1) - std::lgamma(dn - di + 1) + di * lp + (dn - di) * lq;
     sum += std::exp(log_term);
   }
   return std::min(1.0, sum);

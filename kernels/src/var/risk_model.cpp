@@ -79,7 +79,8 @@ std::optional<CholeskyFailure> cholesky_lower(Eigen::Ref<const Eigen::MatrixXd> 
           const double sd_ratio = cov(j, j) > 0 ? std::sqrt(cov(i, i) / cov(j, j)) : 1.0;
           w.emplace_back(std::fabs(beta(i)) * sd_ratio, i);
         }
-        std::sort(w.begin(), w.end(), [](auto& a, auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+        std::sort(w.begin(), w.end(),
+                  [](auto& a, auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
         for (const auto& [weight, i] : w)
           if (weight > 0.05 && f.involved.size() < 5) f.involved.push_back(i);
       }

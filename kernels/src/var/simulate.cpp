@@ -92,8 +92,10 @@ void Simulator::simulate_block(std::uint64_t batch, std::uint64_t first, std::si
   ws.z.resize(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(n));
   fill_normals({seed_, batch, kShockStream}, first, rows, n, ws.z.data(), ws.normals);
   draw_scales(batch, first, rows, ws);
-  if (book_.linear()) linear_block(rows, ws);
-  else full_block(rows, ws);
+  if (book_.linear())
+    linear_block(rows, ws);
+  else
+    full_block(rows, ws);
 }
 
 void Simulator::draw_scales(std::uint64_t batch, std::uint64_t first, std::size_t rows, SimWorkspace& ws) const {
@@ -134,7 +136,8 @@ void Simulator::full_block(std::size_t rows, SimWorkspace& ws) const {
     if (p.option < 0) continue;
     const auto& o = book_.options[static_cast<std::size_t>(p.option)];
     const double s0 = book_.prices[o.asset];
-    for (std::size_t r = 0; r < rows; ++r) ws.spots[r] = s0 * (1.0 + ws.y(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(o.asset)));
+    for (std::size_t r = 0; r < rows; ++r)
+      ws.spots[r] = s0 * (1.0 + ws.y(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(o.asset)));
     bs_price_block(o.type, ws.spots.data(), rows, o.strike, o.expiry - book_.horizon_years, book_.rate, o.vol,
                    ws.values.data());
     for (std::size_t r = 0; r < rows; ++r) ws.loss[r] += p.quantity * (ws.values[r] - o.value0);
@@ -167,9 +170,9 @@ void Simulator::block_position_pnl(SimWorkspace& ws, std::span<const std::uint32
     ws.sel_z.resize(static_cast<Eigen::Index>(k), n);
     ws.sel_y.resize(static_cast<Eigen::Index>(k), n);
     for (std::size_t i = 0; i < k; ++i) ws.sel_z.row(static_cast<Eigen::Index>(i)) = ws.z.row(local_rows[i]);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(k), static_cast<int>(n), static_cast<int>(n),
-                1.0, ws.sel_z.data(), static_cast<int>(n), model_.chol.data(), static_cast<int>(n), 0.0, ws.sel_y.data(),
-                static_cast<int>(n));
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(k), static_cast<int>(n),
+                static_cast<int>(n), 1.0, ws.sel_z.data(), static_cast<int>(n), model_.chol.data(), static_cast<int>(n),
+                0.0, ws.sel_y.data(), static_cast<int>(n));
   }
   Eigen::VectorXd y(n);
   for (std::size_t i = 0; i < k; ++i) {

@@ -30,9 +30,7 @@ class FailingJob final : public jobs::Job {
     if (fail_.count({stage, task}) != 0) throw std::runtime_error("injected failure");
     inner_.run_task(stage, input, task, out);
   }
-  std::unique_ptr<jobs::Reducer> make_reducer(results::RunFile& out) const override {
-    return inner_.make_reducer(out);
-  }
+  std::unique_ptr<jobs::Reducer> make_reducer(results::RunFile& out) const override { return inner_.make_reducer(out); }
 
  private:
   const jobs::Job& inner_;

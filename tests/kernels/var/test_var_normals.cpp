@@ -18,7 +18,8 @@ TEST(VarNormals, MatchesTheReferenceForOddAndEvenWidths) {
     const StreamKey key{11, 3, kShockStream};
     fill_normals(key, 100, rows, cols, fast.data(), scratch);
     fill_normals_ref(key, 100, rows, cols, ref.data());
-    for (std::size_t i = 0; i < fast.size(); ++i) ASSERT_NEAR(fast[i], ref[i], 1e-12 * std::max(1.0, std::fabs(ref[i]))) << cols << " " << i;
+    for (std::size_t i = 0; i < fast.size(); ++i)
+      ASSERT_NEAR(fast[i], ref[i], 1e-12 * std::max(1.0, std::fabs(ref[i]))) << cols << " " << i;
   }
 }
 

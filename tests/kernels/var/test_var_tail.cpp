@@ -21,7 +21,7 @@ TEST(VarTail, VarIsTheCeilNaThSmallest) {
   EXPECT_EQ(empirical_var(kTen, 0.9), 9);    // ceil(9) = 9th smallest
   EXPECT_EQ(empirical_var(kTen, 0.95), 10);  // ceil(9.5) = 10th
   EXPECT_EQ(empirical_var(kTen, 0.8), 8);
-  EXPECT_EQ(empirical_var(kTen, 0.85), 9);   // ceil(8.5) = 9th
+  EXPECT_EQ(empirical_var(kTen, 0.85), 9);  // ceil(8.5) = 9th
   EXPECT_EQ(empirical_var(kTen, 0.5), 5);
 }
 

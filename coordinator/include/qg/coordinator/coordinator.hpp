@@ -18,14 +18,14 @@ struct RunContext {
   std::string spec_text;
   std::string data_file;
   std::string data_sha256;
-  std::uint64_t chunk = 0;        // fixed chunk size in tasks; 0 = guided
-  bool resume = false;            // replay the journal beside the output
-  double worker_timeout = 60.0;   // seconds before an unanswered chunk is handed to another worker (0 = never)
+  std::uint64_t chunk = 0;       // fixed chunk size in tasks; 0 = guided
+  bool resume = false;           // replay the journal beside the output
+  double worker_timeout = 60.0;  // seconds before an unanswered chunk is handed to another worker (0 = never)
   std::size_t window_bytes = std::size_t{64} << 20;    // results buffered out of order, at most
   std::size_t max_chunk_bytes = std::size_t{8} << 20;  // records in one chunk, at most
-  int threads = 0;                // per worker, for the provenance attributes
-  int ranks = 0;                  // MPI ranks of the run (0: the transport's size)
-  bool interactive = false;       // progress bar instead of log lines
+  int threads = 0;                                     // per worker, for the provenance attributes
+  int ranks = 0;                                       // MPI ranks of the run (0: the transport's size)
+  bool interactive = false;                            // progress bar instead of log lines
 };
 
 //! A task that failed, as recorded in /errors.
@@ -41,7 +41,7 @@ struct RunSummary {
   std::uint64_t tasks = 0;           // over all stages
   std::uint64_t replayed_tasks = 0;  // taken from the journal on --resume
   std::uint64_t failed_count = 0;
-  std::vector<FailedTask> failed;    // the first kMaxRecordedErrors failures
+  std::vector<FailedTask> failed;  // the first kMaxRecordedErrors failures
   std::uint64_t reissued_chunks = 0;
   double seconds = 0.0;        // the whole run, file creation and commit included
   double stage_seconds = 0.0;  // dispatch of the first chunk to the last reduce, all stages

@@ -44,8 +44,8 @@ class ChunkScheduler {
   std::uint64_t fixed_chunk_;
   std::uint64_t max_chunk_;
   std::uint64_t window_;
-  std::uint64_t cursor_ = 0;          // lowest task not yet handed out, covered ranges aside
-  std::uint64_t covered_tasks_ = 0;   // tasks at or past cursor_ inside covered ranges
+  std::uint64_t cursor_ = 0;                        // lowest task not yet handed out, covered ranges aside
+  std::uint64_t covered_tasks_ = 0;                 // tasks at or past cursor_ inside covered ranges
   std::map<std::uint64_t, std::uint64_t> covered_;  // first -> end, disjoint
   std::deque<TaskRange> requeued_;
 };

@@ -47,8 +47,7 @@ struct InternalError : Error {
 }  // namespace qg
 
 //! Throws qg::InternalError naming file:line when `cond` is false.
-#define QG_CHECK(cond, msg)                                                                          \
-  do {                                                                                               \
-    if (!(cond))                                                                                     \
-      throw ::qg::InternalError(std::string(__FILE__) + ":" + std::to_string(__LINE__) + ": " + (msg)); \
+#define QG_CHECK(cond, msg)                                                                                        \
+  do {                                                                                                             \
+    if (!(cond)) throw ::qg::InternalError(std::string(__FILE__) + ":" + std::to_string(__LINE__) + ": " + (msg)); \
   } while (0)

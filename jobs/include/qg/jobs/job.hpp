@@ -25,7 +25,7 @@ class JobKind;
 
 //! The spec fields every job kind has (validated on parse).
 struct SpecHeader {
-  std::string kind;    // "sweep", ...
+  std::string kind;  // "sweep", ...
   std::string name;
   std::string output;  // the run file path
   std::uint64_t seed = 0;

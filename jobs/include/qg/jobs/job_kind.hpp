@@ -32,30 +32,30 @@ struct TableInfo {
 
 //! How to pick the row an approval signs off.
 struct CandidateQuery {
-  std::string best;        // metric to maximise (or minimise, `ascending`); empty: use `row`
+  std::string best;  // metric to maximise (or minimise, `ascending`); empty: use `row`
   bool ascending = false;
-  std::int64_t row = -1;   // explicit 0-based row of the kind's main table
+  std::int64_t row = -1;  // explicit 0-based row of the kind's main table
 };
 
 //! A row of a run that can be deployed: the artifact, and the evidence for it.
 struct Candidate {
   // artifact
-  std::string strategy;    // strategy kind
-  std::string mode;        // long_flat | long_short
+  std::string strategy;  // strategy kind
+  std::string mode;      // long_flat | long_short
   std::string symbol;
   std::vector<std::pair<std::string, double>> params;  // in the strategy's order
   double cost_per_unit = 0.0;
   // evidence
-  std::int64_t row = 0;    // 0-based row of the main table
+  std::int64_t row = 0;  // 0-based row of the main table
   std::int64_t combo = 0;
-  std::string selected_by; // "highest sharpe", "row 12"
+  std::string selected_by;                              // "highest sharpe", "row 12"
   std::vector<std::pair<std::string, double>> metrics;  // in metric order
   //! The run's overfitting statistics when it has them (/overfitting: "dsr", "pbo", "psr",
   //! "dsr_n_eff", "n_trials"), empty otherwise.
   std::vector<std::pair<std::string, double>> overfitting;
-  std::string job_name, spec_sha256, data_sha256;       // root attributes
-  std::string run_sha256;                               // SHA-256 of the file's bytes now
-  std::string results_digest;                           // RunReader::datasets_digest()
+  std::string job_name, spec_sha256, data_sha256;  // root attributes
+  std::string run_sha256;                          // SHA-256 of the file's bytes now
+  std::string results_digest;                      // RunReader::datasets_digest()
 };
 
 class JobKind {

@@ -40,7 +40,7 @@ enum class Metric : int {
   kTrades,       // number of t in 1..T-1 with h[t] != h[t-1]
   kTurnover,     // sum |h[t] - h[t-1]|
   kExposure,     // share of the T-1 bars with h[t] != 0
-  kWinRate,      // share of closed round trips with a gain (each charged its own entry and exit cost); 0 when none closed
+  kWinRate,  // share of closed round trips with a gain (each charged its own entry and exit cost); 0 when none closed
   kCount
 };
 inline constexpr int kNumMetrics = static_cast<int>(Metric::kCount);
@@ -58,25 +58,24 @@ int metric_index(std::string_view name);
 //! and opens the next in the same bar). Its growth is (1 + h*r[entry] - k|h|) * prod over the
 //! bars after entry and before exit of (1 + h*r[t]) * (1 - k|h|): the trip pays its own opening
 //! and closing cost (a flip's 2k is split between the two trips). It is a win when growth > 1.
-void backtest_metrics(const PreparedSeries& series, const std::int8_t* pos, int n_sets,
-                      double cost_per_unit, double* metrics);
+void backtest_metrics(const PreparedSeries& series, const std::int8_t* pos, int n_sets, double cost_per_unit,
+                      double* metrics);
 
 //! Plain-loop reference of backtest_metrics for one position path (pos has series.size()
 //! entries). Never optimized; the fast kernel is tested against it.
-std::array<double, kNumMetrics> backtest_metrics_ref(const PreparedSeries& series,
-                                                     std::span<const std::int8_t> pos,
+std::array<double, kNumMetrics> backtest_metrics_ref(const PreparedSeries& series, std::span<const std::int8_t> pos,
                                                      double cost_per_unit);
 
 //! backtest_metrics over the return bars `returns` (1 <= begin < end <= T) with the range
 //! convention above. `pos` must cover decided_bars_for(returns); metrics: set-major
 //! (pos.n_sets * kNumMetrics). backtest_metrics is the case returns = [1, T).
-void backtest_metrics_range(const PreparedSeries& series, PositionRows pos, double cost_per_unit,
-                            BarRange returns, double* metrics);
+void backtest_metrics_range(const PreparedSeries& series, PositionRows pos, double cost_per_unit, BarRange returns,
+                            double* metrics);
 
 //! Plain-loop reference of backtest_metrics_range for one full-history position path
 //! (series.size() entries). backtest_metrics_ref is the case returns = [1, T).
 std::array<double, kNumMetrics> backtest_metrics_range_ref(const PreparedSeries& series,
-                                                           std::span<const std::int8_t> pos,
-                                                           double cost_per_unit, BarRange returns);
+                                                           std::span<const std::int8_t> pos, double cost_per_unit,
+                                                           BarRange returns);
 
 }  // namespace qg::kernels

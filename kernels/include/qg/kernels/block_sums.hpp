@@ -19,7 +19,7 @@ void block_sums(const double* values, std::int64_t n_rows, int n_sets, std::int6
                 double* sumsq_out);
 
 //! Plain-loop reference of block_sums (same arguments and layout).
-void block_sums_ref(const double* values, std::int64_t n_rows, int n_sets, std::int64_t block_bars,
-                    double* sum_out, double* sumsq_out);
+void block_sums_ref(const double* values, std::int64_t n_rows, int n_sets, std::int64_t block_bars, double* sum_out,
+                    double* sumsq_out);
 
 }  // namespace qg::kernels

@@ -90,8 +90,8 @@ PboSummary summarize_pbo(std::span<const PboSplit> splits);
 //! taken in single precision (relative error about 1e-6 of the sum); the _ref twin is double.
 double correlation_square_sum(std::span<const double> a, std::size_t ma, std::span<const double> b, std::size_t mb,
                               std::int64_t n_bars);
-double correlation_square_sum_ref(std::span<const double> a, std::size_t ma, std::span<const double> b,
-                                  std::size_t mb, std::int64_t n_bars);
+double correlation_square_sum_ref(std::span<const double> a, std::size_t ma, std::span<const double> b, std::size_t mb,
+                                  std::int64_t n_bars);
 //! Centres each column (T values) and scales it to unit sum of squares, in place. Returns how
 //! many columns had a non-zero variance; constant columns are set to zero (they correlate with
 //! nothing and do not count as trials).

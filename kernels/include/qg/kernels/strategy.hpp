@@ -34,7 +34,10 @@ class Strategy {
   virtual std::span<const ParamDef> params() const = 0;
   //! Empty when the set is usable, else why not (beyond the ranges of params(), e.g. "lower
   //! must be < upper"). Range and integrality are checked by the caller from params().
-  virtual std::string invalid_reason(std::span<const double> set) const { (void)set; return {}; }
+  virtual std::string invalid_reason(std::span<const double> set) const {
+    (void)set;
+    return {};
+  }
   //! The first bar whose position `set` defines; every earlier bar is warm-up (flat). A
   //! position decided there is first held over return bar first_signal_bar + 1.
   virtual std::int64_t first_signal_bar(std::span<const double> set) const = 0;
@@ -52,8 +55,7 @@ class Strategy {
   virtual void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
                                BarRange bars, std::int8_t* pos_out) const = 0;
   //! Plain-loop reference of positions() for one parameter set (series.size() entries).
-  virtual std::vector<std::int8_t> positions_ref(const PreparedSeries& series,
-                                                 std::span<const double> set,
+  virtual std::vector<std::int8_t> positions_ref(const PreparedSeries& series, std::span<const double> set,
                                                  PositionMode mode) const = 0;
   //! Plain reference of positions_range for one parameter set: entries bars.begin..bars.end-1
   //! of positions_ref.
@@ -68,8 +70,7 @@ std::vector<std::string_view> strategy_kinds();
 
 //! Positions then metrics for a block of parameter sets: metrics_out is set-major
 //! (n_sets * kNumMetrics). `scratch` is reused between calls to avoid allocation.
-void evaluate_block(const Strategy& strategy, const PreparedSeries& series, const double* sets,
-                    int n_sets, PositionMode mode, double cost_per_unit, double* metrics_out,
-                    std::vector<std::int8_t>& scratch);
+void evaluate_block(const Strategy& strategy, const PreparedSeries& series, const double* sets, int n_sets,
+                    PositionMode mode, double cost_per_unit, double* metrics_out, std::vector<std::int8_t>& scratch);
 
 }  // namespace qg::kernels

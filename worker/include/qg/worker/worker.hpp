@@ -18,8 +18,8 @@ struct WorkerStats {
 
 //! Runs tasks [first, first+count) of `stage` in parallel (TBB) into `result`. A task that
 //! throws becomes a TaskError; the others complete. Records are placed in task-id order.
-void run_chunk(const jobs::Job& job, std::uint32_t stage, jobs::StageInput input, std::uint64_t first, std::uint64_t count,
-               cluster::ChunkResult& result);
+void run_chunk(const jobs::Job& job, std::uint32_t stage, jobs::StageInput input, std::uint64_t first,
+               std::uint64_t count, cluster::ChunkResult& result);
 
 //! The worker loop: asks the coordinator for work, runs it, returns results, until told to
 //! stop. On entry the job is built; returns when the coordinator sends stop.

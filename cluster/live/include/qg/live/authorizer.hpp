@@ -38,7 +38,8 @@ class Authorizer {
 
  private:
   Decision<std::pair<nlohmann::json, std::string>> signed_field(const nlohmann::json& request, const char* key) const;
-  std::optional<Rejection> check_signer(const nlohmann::json& obj, std::string_view domain, const std::string& what) const;
+  std::optional<Rejection> check_signer(const nlohmann::json& obj, std::string_view domain,
+                                        const std::string& what) const;
   std::optional<Rejection> check_expiry(const nlohmann::json& record, std::int64_t now) const;
   std::optional<Rejection> check_guardrails(const Deployment& d) const;
   std::optional<Rejection> check_overfitting(const Deployment& d) const;  // min_dsr, max_pbo when set

@@ -11,10 +11,10 @@
 namespace qg::live {
 
 struct ClientOptions {
-  std::string endpoint;       // the node's control endpoint
-  std::string server_key;     // the node's CURVE public key (Z85)
-  CurveKeyPair client;        // this client's CURVE pair
-  double timeout_s = 5.0;     // whole request, connect included
+  std::string endpoint;    // the node's control endpoint
+  std::string server_key;  // the node's CURVE public key (Z85)
+  CurveKeyPair client;     // this client's CURVE pair
+  double timeout_s = 5.0;  // whole request, connect included
 };
 
 //! Sends `request` bytes and returns the reply bytes. Throws ClusterError "no reply from E

@@ -16,7 +16,9 @@ class Decision {
   //! Accepted, carrying `value`.
   static Decision accept(T value) { return Decision(std::move(value)); }
   //! Refused with a code (docs/operations.md lists them) and a sentence for the operator.
-  static Decision refuse(std::string code, std::string reason) { return Decision(Rejection{std::move(code), std::move(reason)}); }
+  static Decision refuse(std::string code, std::string reason) {
+    return Decision(Rejection{std::move(code), std::move(reason)});
+  }
   //! Refused for the same reason as another decision or check.
   static Decision refuse(Rejection why) { return Decision(std::move(why)); }
 

@@ -29,7 +29,7 @@ struct Deployment {
   nlohmann::json params_json;
   double cost_per_unit = 0.0;
   double size = 1.0;
-  nlohmann::json metrics;  // evidence metrics
+  nlohmann::json metrics;                                 // evidence metrics
   nlohmann::json overfitting = nlohmann::json::object();  // evidence.overfitting; empty when the record has none
 
   //! What status replies and events show of it.

@@ -12,10 +12,10 @@
 namespace qg::live {
 
 struct ReplayOptions {
-  std::string endpoint;      // the node's feed endpoint (the replayer connects)
-  double speed = 0.0;        // bars per second; 0 = as fast as possible
-  double wait_s = 10.0;      // longest wait for the node's subscription
-  int linger_ms = 10000;     // longest wait for queued bars to leave at the end
+  std::string endpoint;   // the node's feed endpoint (the replayer connects)
+  double speed = 0.0;     // bars per second; 0 = as fast as possible
+  double wait_s = 10.0;   // longest wait for the node's subscription
+  int linger_ms = 10000;  // longest wait for queued bars to leave at the end
 };
 
 struct ReplayStats {

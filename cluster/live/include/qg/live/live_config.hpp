@@ -17,26 +17,26 @@ struct ApproverEntry {
 
 //! Checked on every promotion (evidence metrics and artifact) and while trading.
 struct Guardrails {
-  double min_sharpe = 0.0;                   // evidence.metrics.sharpe must be >= this
-  double max_drawdown = 0.5;                 // evidence.metrics.max_drawdown must be <= this
-  std::optional<double> min_dsr;             // evidence.overfitting.dsr must be >= this; unset: not checked
-  std::optional<double> max_pbo;             // evidence.overfitting.pbo must be <= this; unset: not checked
-  double max_position = 1.0;                 // |size| of a deployment, and |position| while trading
-  double max_daily_loss = 0.1;               // a date's summed net P&L below -this halts the node
-  std::vector<std::string> strategies;       // allowed strategy kinds; empty = every known kind
+  double min_sharpe = 0.0;              // evidence.metrics.sharpe must be >= this
+  double max_drawdown = 0.5;            // evidence.metrics.max_drawdown must be <= this
+  std::optional<double> min_dsr;        // evidence.overfitting.dsr must be >= this; unset: not checked
+  std::optional<double> max_pbo;        // evidence.overfitting.pbo must be <= this; unset: not checked
+  double max_position = 1.0;            // |size| of a deployment, and |position| while trading
+  double max_daily_loss = 0.1;          // a date's summed net P&L below -this halts the node
+  std::vector<std::string> strategies;  // allowed strategy kinds; empty = every known kind
 };
 
 //! Timeouts, sizes and durability knobs.
 struct LiveLimits {
-  int poll_ms = 50;                          // longest wait of the event loop
-  int heartbeat_ms = 1000;                   // period of "heartbeat" events
-  int command_max_age_s = 300;               // signed commands older (or newer) than this are refused
-  int max_message_bytes = 1 << 20;           // larger control or feed messages are refused
-  std::size_t max_history_bars = 1000000;    // bars kept per symbol for the strategy
-  std::size_t max_deployments = 32;          // deployments kept for rollback
-  int max_messages_per_poll = 256;           // fairness between control and feed
-  std::size_t max_symbols = 10000;           // distinct feed symbols tracked; more are refused
-  bool fsync = true;                         // fsync state, bar journal and audit log writes
+  int poll_ms = 50;                        // longest wait of the event loop
+  int heartbeat_ms = 1000;                 // period of "heartbeat" events
+  int command_max_age_s = 300;             // signed commands older (or newer) than this are refused
+  int max_message_bytes = 1 << 20;         // larger control or feed messages are refused
+  std::size_t max_history_bars = 1000000;  // bars kept per symbol for the strategy
+  std::size_t max_deployments = 32;        // deployments kept for rollback
+  int max_messages_per_poll = 256;         // fairness between control and feed
+  std::size_t max_symbols = 10000;         // distinct feed symbols tracked; more are refused
+  bool fsync = true;                       // fsync state, bar journal and audit log writes
 };
 
 struct LiveConfig {
@@ -44,8 +44,8 @@ struct LiveConfig {
   std::string feed = "tcp://127.0.0.1:5556";     // SUB, bound; replayers connect
   std::string events = "tcp://127.0.0.1:5557";   // PUB, bound
   std::filesystem::path state_dir = "live-state";
-  std::string server_key;                        // key prefix of the node's CURVE pair
-  std::vector<std::string> allowed_clients;      // CURVE public keys (Z85) of control clients
+  std::string server_key;                    // key prefix of the node's CURVE pair
+  std::vector<std::string> allowed_clients;  // CURVE public keys (Z85) of control clients
   std::vector<ApproverEntry> approvers;
   Guardrails guardrails;
   LiveLimits limits;

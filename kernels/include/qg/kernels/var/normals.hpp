@@ -20,9 +20,9 @@ struct StreamKey {
 };
 
 //! Streams of a scenario batch.
-inline constexpr std::uint32_t kShockStream = 0;   // the asset shocks
-inline constexpr std::uint32_t kChi2Stream = 1;    // the chi-square mixing variable of Student t
-inline constexpr std::uint32_t kIndexStream = 2;   // bootstrap row draws
+inline constexpr std::uint32_t kShockStream = 0;  // the asset shocks
+inline constexpr std::uint32_t kChi2Stream = 1;   // the chi-square mixing variable of Student t
+inline constexpr std::uint32_t kIndexStream = 2;  // bootstrap row draws
 
 //! Reusable buffers of fill_normals (one per thread).
 struct NormalScratch {

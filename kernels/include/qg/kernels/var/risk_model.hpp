@@ -24,8 +24,8 @@ void shrink_to_diagonal(Eigen::Ref<Eigen::MatrixXd> cov, double delta);
 
 //! Where a Cholesky factorisation stopped.
 struct CholeskyFailure {
-  Eigen::Index pivot = 0;            // the first column whose pivot is not positive
-  double pivot_value = 0;            // what was left of its variance
+  Eigen::Index pivot = 0;              // the first column whose pivot is not positive
+  double pivot_value = 0;              // what was left of its variance
   std::vector<Eigen::Index> involved;  // earlier columns it is (nearly) a combination of, largest weight first
 };
 

@@ -31,9 +31,9 @@ struct OptionLeg {
   std::size_t asset = 0;
   OptionType type = OptionType::kCall;
   double strike = 0;
-  double expiry = 0;    // years to expiry today
-  double vol = 0;       // annual Black-Scholes volatility
-  double value0 = 0;    // today's price (per unit)
+  double expiry = 0;  // years to expiry today
+  double vol = 0;     // annual Black-Scholes volatility
+  double value0 = 0;  // today's price (per unit)
 };
 
 //! One position of a book: a linear holding (option < 0) or options[option].
@@ -45,11 +45,11 @@ struct BookPosition {
 
 //! A book compiled against an asset list.
 struct Book {
-  std::vector<double> prices;          // last price per asset
+  std::vector<double> prices;  // last price per asset
   std::vector<BookPosition> positions;
   std::vector<OptionLeg> options;
-  double rate = 0;                     // continuously compounded, annual
-  double horizon_years = 0;            // by which option expiries shorten
+  double rate = 0;           // continuously compounded, annual
+  double horizon_years = 0;  // by which option expiries shorten
 
   std::size_t n_assets() const { return prices.size(); }
   bool linear() const { return options.empty(); }
@@ -67,10 +67,10 @@ double book_pnl(const Book& book, const double* y);
 //! The shock distribution of the simulation.
 struct ShockModel {
   Distribution dist = Distribution::kNormal;
-  int nu = 0;                 // Student t degrees of freedom (integer > 2)
-  Eigen::MatrixXd chol;       // lower L, horizon covariance = L L^T
-  Eigen::VectorXd mean;       // horizon mean shock
-  Eigen::MatrixXd history;    // bootstrap rows (W x n_assets horizon shocks)
+  int nu = 0;               // Student t degrees of freedom (integer > 2)
+  Eigen::MatrixXd chol;     // lower L, horizon covariance = L L^T
+  Eigen::VectorXd mean;     // horizon mean shock
+  Eigen::MatrixXd history;  // bootstrap rows (W x n_assets horizon shocks)
 };
 
 //! Scenarios per revaluation block: the block's normals stay in L2 for small books.
@@ -110,10 +110,10 @@ class Simulator {
   ShockModel model_;
   Book book_;
   std::uint64_t seed_;
-  Eigen::VectorXd exposure_;      // linear exposure per asset
-  Eigen::VectorXd chol_exposure_; // L^T exposure (linear fast path)
-  double mean_pnl_ = 0;           // mean . exposure
-  Eigen::VectorXd hist_loss_;     // bootstrap: loss of each history row
+  Eigen::VectorXd exposure_;       // linear exposure per asset
+  Eigen::VectorXd chol_exposure_;  // L^T exposure (linear fast path)
+  double mean_pnl_ = 0;            // mean . exposure
+  Eigen::VectorXd hist_loss_;      // bootstrap: loss of each history row
   Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> hist_pnl_;  // its per-position P&L
 };
 
