@@ -51,7 +51,8 @@ const TableInfo& find_table(const JobKind& kind, std::string_view name) {
   if (name.empty()) return tables.front();
   std::vector<std::string_view> names;
   for (const TableInfo& t : tables) {
-    if (t.name == name || t.path == name || t.path == "/" + std::string(name)) return t;
+    const bool by_path = !t.path.empty() && t.path.substr(1) == name;  // "var/components" for "/var/components"
+    if (t.name == name || t.path == name || by_path) return t;
     names.push_back(t.name);
   }
   throw ConfigError("no table '" + std::string(name) + "' in a " + std::string(kind.name()) +

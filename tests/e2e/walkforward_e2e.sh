@@ -74,7 +74,8 @@ assert 0 <= of["pbo"] <= 1 and 0 <= of["dsr"] <= 1 and of["splits"] == 70, of
 q.plot_walkforward("wf_small_np1.h5", "wf.png")
 print("python reader OK")
 PY
-  "$QG" keys generate --out keys/approver > /dev/null
+  rm -rf keys && "$QG" keys generate --out keys/approver > /dev/null
+  rm -f approval.json
   "$QG" approve wf_small_np1.h5 --key keys/approver --out approval.json --no-run-record | tee approve.txt
   grep -q "winner of the last window (14)" approve.txt || fail "approve did not pick the last window"
   grep -q '"dsr"' approval.json || fail "the record lacks the DSR"
