@@ -208,8 +208,9 @@ void WalkforwardJob::run_splits(StageInput sums, std::uint64_t task, std::vector
   const std::uint64_t first = task * kSplitsPerTask;
   const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(kSplitsPerTask, n_splits() - first));
   std::vector<kernels::PboSplit> splits(count);
+  thread_local std::vector<double> scratch;  // run_task runs on the worker's threads concurrently
   kernels::pbo_splits(sums.first(half), sums.subspan(half), n, spec_->pbo_blocks, plan_.pbo_block, first, count,
-                      splits.data());
+                      splits.data(), scratch);
   out.clear();
   for (const auto& s : splits) out.insert(out.end(), {s.lambda, s.is_sharpe, s.oos_sharpe});
 }

@@ -14,25 +14,9 @@ namespace qg::kernels {
 namespace {
 
 using testing::close_only;
+using testing::random_paths;
 
 double metric(const std::array<double, kNumMetrics>& m, Metric k) { return m[static_cast<int>(k)]; }
-
-//! Random position paths (time-major) that persist with probability 0.85 per bar, so round trips
-//! of several bars, flips and flat stretches all occur.
-std::vector<std::int8_t> random_paths(std::int64_t n_bars, int n_sets, std::uint32_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int> value(-1, 1);
-  std::bernoulli_distribution change(0.15);
-  std::vector<std::int8_t> pos(static_cast<std::size_t>(n_bars * n_sets));
-  for (int j = 0; j < n_sets; ++j) {
-    int p = 0;
-    for (std::int64_t t = 0; t < n_bars; ++t) {
-      if (change(rng)) p = value(rng);
-      pos[static_cast<std::size_t>(t * n_sets + j)] = static_cast<std::int8_t>(p);
-    }
-  }
-  return pos;
-}
 
 //! Runs the fast kernel on a block and compares every set with the reference: counts exactly,
 //! real metrics to 1e-9 relative (with a 1e-12 absolute floor for values that are ~0).

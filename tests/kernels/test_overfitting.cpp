@@ -88,6 +88,7 @@ struct Trials {
 };
 
 TEST(Overfitting, FastSplitsEqualTheReference) {
+  std::vector<double> scratch;
   Trials trials{37, 203, {}, {}, {}};
   std::mt19937_64 rng(7);
   std::normal_distribution<double> normal(0.0003, 0.01);
@@ -97,7 +98,7 @@ TEST(Overfitting, FastSplitsEqualTheReference) {
   trials.sums(blocks, len);
   const auto n_splits = static_cast<std::size_t>(cscv_split_count(blocks));
   std::vector<PboSplit> fast(n_splits), ref(n_splits);
-  pbo_splits(trials.s1, trials.s2, trials.n, blocks, len, 0, n_splits, fast.data());
+  pbo_splits(trials.s1, trials.s2, trials.n, blocks, len, 0, n_splits, fast.data(), scratch);
   pbo_splits_ref(trials.returns, trials.n, 203, blocks, len, 0, n_splits, ref.data());
   for (std::size_t s = 0; s < n_splits; ++s) {
     EXPECT_NEAR(fast[s].is_sharpe, ref[s].is_sharpe, 1e-10) << s;
@@ -106,7 +107,7 @@ TEST(Overfitting, FastSplitsEqualTheReference) {
   }
   // A chunk starting mid-way gives the same splits as the whole run.
   std::vector<PboSplit> part(5);
-  pbo_splits(trials.s1, trials.s2, trials.n, blocks, len, 30, 5, part.data());
+  pbo_splits(trials.s1, trials.s2, trials.n, blocks, len, 30, 5, part.data(), scratch);
   for (std::size_t s = 0; s < 5; ++s) EXPECT_EQ(part[s].lambda, fast[30 + s].lambda);
 }
 
@@ -125,8 +126,9 @@ Trials constructed(std::size_t n, int blocks, std::int64_t len, const std::vecto
 }
 
 std::vector<PboSplit> all_splits(const Trials& trials, int blocks, std::int64_t len) {
+  std::vector<double> scratch;
   std::vector<PboSplit> out(static_cast<std::size_t>(cscv_split_count(blocks)));
-  pbo_splits(trials.s1, trials.s2, trials.n, blocks, len, 0, out.size(), out.data());
+  pbo_splits(trials.s1, trials.s2, trials.n, blocks, len, 0, out.size(), out.data(), scratch);
   return out;
 }
 

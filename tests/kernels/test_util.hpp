@@ -135,4 +135,21 @@ inline std::vector<int> fast_positions(const Strategy& s, const PreparedSeries& 
   return {p.begin(), p.end()};
 }
 
+//! Random time-major position paths that persist with probability 0.85 per bar, so round trips
+//! of several bars, flips and flat stretches all occur.
+inline std::vector<std::int8_t> random_paths(std::int64_t n_bars, int n_sets, std::uint32_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int> value(-1, 1);
+  std::bernoulli_distribution change(0.15);
+  std::vector<std::int8_t> pos(static_cast<std::size_t>(n_bars * n_sets));
+  for (int j = 0; j < n_sets; ++j) {
+    int p = 0;
+    for (std::int64_t t = 0; t < n_bars; ++t) {
+      if (change(rng)) p = value(rng);
+      pos[static_cast<std::size_t>(t * n_sets + j)] = static_cast<std::int8_t>(p);
+    }
+  }
+  return pos;
+}
+
 }  // namespace qg::kernels::testing

@@ -119,7 +119,8 @@ double tie_averaged_rank(std::span<const double> values, std::size_t i) {
 }
 
 void pbo_splits(std::span<const double> s1, std::span<const double> s2, std::size_t n_trials, int n_blocks,
-                std::int64_t block_len, std::uint64_t first, std::size_t count, PboSplit* out) {
+                std::int64_t block_len, std::uint64_t first, std::size_t count, PboSplit* out,
+                std::vector<double>& scratch) {
   const auto n = n_trials;
   const auto blocks = static_cast<std::size_t>(n_blocks);
   QG_CHECK(s1.size() == blocks * n && s2.size() == blocks * n, "pbo_splits: block sums of the wrong size");
@@ -134,9 +135,9 @@ void pbo_splits(std::span<const double> s1, std::span<const double> s2, std::siz
   // Tiles of trials whose block sums stay in cache while every split of the chunk reads them;
   // each split's Sharpe ratios land in is/oos (split-major) for the selection afterwards.
   constexpr std::size_t kTile = 256;
-  // Reused per thread: a chunk's tables are megabytes, and every entry is written before use.
-  thread_local std::vector<double> is, oos;
-  is.resize(count * n), oos.resize(count * n);
+  // The caller's scratch holds both tables (megabytes; every entry is written before use).
+  scratch.resize(2 * count * n);
+  const std::span<double> is(scratch.data(), count * n), oos(scratch.data() + count * n, count * n);
   double a1[kTile], a2[kTile], b1[kTile], b2[kTile];
   for (std::size_t t0 = 0; t0 < n; t0 += kTile) {
     const std::size_t tn = std::min(kTile, n - t0);

@@ -66,9 +66,11 @@ double tie_averaged_rank(std::span<const double> values, std::size_t i);
 
 //! CSCV splits [first, first + count) of N trials whose live returns are cut into S blocks of
 //! `block_len` bars. Block sums are block-major: s1[b * n_trials + n] is the sum of trial n's
-//! returns over block b, s2 the sum of their squares. Fast path (vectorised over trials).
+//! returns over block b, s2 the sum of their squares. Fast path (vectorised over trials);
+//! `scratch` (2 * count * n_trials doubles) is the caller's, reused between calls.
 void pbo_splits(std::span<const double> s1, std::span<const double> s2, std::size_t n_trials, int n_blocks,
-                std::int64_t block_len, std::uint64_t first, std::size_t count, PboSplit* out);
+                std::int64_t block_len, std::uint64_t first, std::size_t count, PboSplit* out,
+                std::vector<double>& scratch);
 //! Plain-loop reference from the per-bar returns (trial-major: returns[n * T + t], T >= S *
 //! block_len; the first S * block_len bars are used): concatenates each half's bars and computes
 //! its Sharpe with a two-pass variance.
