@@ -31,7 +31,7 @@ check_format() {
   require_tool "$tool"
   local changed=() f
   while IFS= read -r f; do
-    "$tool" --dry-run -Werror "$f" >/dev/null 2>&1 || changed+=("$f")
+    "$tool" --dry-run -Werror "$root/$f" >/dev/null 2>&1 || changed+=("$f")
   done < <(git -C "$root" ls-files -- '*.cpp' '*.hpp')
   if [ ${#changed[@]} -ne 0 ]; then
     echo "lint format: ${#changed[@]} file(s) differ from clang-format's output:"
