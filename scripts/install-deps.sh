@@ -11,7 +11,7 @@ packages=(
   cppzmq-dev libzmq3-dev nlohmann-json3-dev
   libgtest-dev libbenchmark-dev
   clang-format clang-tidy
-  python3 python3-numpy python3-pandas python3-h5py python3-matplotlib
+  python3 python3-numpy python3-pandas python3-h5py python3-matplotlib python3-scipy python3-sklearn
 )
 
 missing=()
