@@ -1,0 +1,45 @@
+#pragma once
+// Linear models on (standardised) features, with objectives as scikit-learn states them and
+// the intercept never penalised (docs/train.md):
+//   ridge        ||y - X b - b0||^2 + alpha ||b||^2          normal equations, LDLT
+//   logistic     C sum_i logloss(y_i, X_i b + b0) + ||b||^2 / 2    Newton with backtracking
+//   elastic net  ||y - X b - b0||^2 / (2n) + alpha (l1 ||b||_1 + (1 - l1) / 2 ||b||^2)
+//                                                             cyclic coordinate descent (Gram form)
+// The iterative solvers run until the gradient (logistic) or the optimality violation (elastic
+// net) is at most kRelativeTolerance times its value at b = 0, not to a loose tolerance.
+#include <Eigen/Core>
+
+namespace qg::kernels::ml {
+
+inline constexpr double kRelativeTolerance = 1e-10;
+
+struct LinearFit {
+  Eigen::VectorXd coef;
+  double intercept = 0;
+  int iterations = 0;        // Newton steps or coordinate-descent sweeps (0 for ridge)
+  double gradient_norm = 0;  // at the solution, relative to b = 0 (0 for ridge)
+  bool converged = true;
+};
+
+//! Ridge regression: the centred normal equations (Xc'Xc + alpha I) b = Xc'yc, b0 = ym - xm'b.
+LinearFit fit_ridge(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y,
+                    double alpha);
+//! Plain-loop reference: Gram sums by loops, Cholesky by hand. Never optimized.
+LinearFit fit_ridge_ref(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y,
+                        double alpha);
+
+//! L2 logistic regression on labels 0/1.
+LinearFit fit_logistic(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y,
+                       double c);
+
+//! Elastic net (alpha > 0 or a full-rank X, 0 <= l1_ratio <= 1).
+LinearFit fit_elastic_net(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y,
+                          double alpha, double l1_ratio);
+
+//! x b + b0.
+Eigen::VectorXd predict_linear(const LinearFit& fit, const Eigen::Ref<const Eigen::MatrixXd>& x);
+
+//! 1 / (1 + exp(-z)), without overflow.
+double sigmoid(double z);
+
+}  // namespace qg::kernels::ml

@@ -1,0 +1,75 @@
+// Prediction scores (scores.hpp).
+#include "qg/kernels/ml/scores.hpp"
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <vector>
+
+#include "qg/core/error.hpp"
+
+namespace qg::kernels::ml {
+namespace {
+
+void require_same(std::span<const double> a, std::span<const double> b) {
+  if (a.size() != b.size() || a.empty()) throw KernelError("scores: labels and predictions must be equal, non-empty");
+}
+
+}  // namespace
+
+double mse(std::span<const double> y, std::span<const double> pred) {
+  require_same(y, pred);
+  double s = 0;
+  for (std::size_t i = 0; i < y.size(); ++i) s += (y[i] - pred[i]) * (y[i] - pred[i]);
+  return s / static_cast<double>(y.size());
+}
+
+double r2(std::span<const double> y, std::span<const double> pred) {
+  require_same(y, pred);
+  const double mean = std::accumulate(y.begin(), y.end(), 0.0) / static_cast<double>(y.size());
+  double res = 0, tot = 0;
+  for (std::size_t i = 0; i < y.size(); ++i)
+    res += (y[i] - pred[i]) * (y[i] - pred[i]), tot += (y[i] - mean) * (y[i] - mean);
+  if (tot == 0) return res == 0 ? 1.0 : 0.0;
+  return 1.0 - res / tot;
+}
+
+double log_loss(std::span<const double> y, std::span<const double> prob) {
+  require_same(y, prob);
+  double s = 0;
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    const double p = std::clamp(prob[i], DBL_EPSILON, 1.0 - DBL_EPSILON);
+    s -= y[i] * std::log(p) + (1.0 - y[i]) * std::log(1.0 - p);
+  }
+  return s / static_cast<double>(y.size());
+}
+
+double accuracy(std::span<const double> y, std::span<const double> decision) {
+  require_same(y, decision);
+  std::size_t hits = 0;
+  for (std::size_t i = 0; i < y.size(); ++i) hits += (decision[i] > 0 ? 1.0 : 0.0) == y[i] ? 1 : 0;
+  return static_cast<double>(hits) / static_cast<double>(y.size());
+}
+
+double roc_auc(std::span<const double> y, std::span<const double> score) {
+  require_same(y, score);
+  std::vector<std::size_t> order(y.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return score[a] < score[b]; });
+  double rank_sum = 0, positives = 0;
+  for (std::size_t i = 0; i < order.size();) {
+    std::size_t j = i;
+    while (j < order.size() && score[order[j]] == score[order[i]]) ++j;
+    const double mid_rank = 0.5 * static_cast<double>(i + 1 + j);  // average of ranks i+1..j
+    for (std::size_t k = i; k < j; ++k)
+      if (y[order[k]] > 0.5) rank_sum += mid_rank, positives += 1;
+    i = j;
+  }
+  const double negatives = static_cast<double>(y.size()) - positives;
+  if (positives == 0 || negatives == 0) return std::numeric_limits<double>::quiet_NaN();
+  return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives);
+}
+
+}  // namespace qg::kernels::ml

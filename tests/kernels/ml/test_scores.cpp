@@ -1,0 +1,41 @@
+// Scores against hand computations, including the average-rank treatment of tied scores in
+// ROC AUC (scikit-learn's trapezoids through tied points).
+#include <gtest/gtest.h>
+
+#include <cfloat>
+#include <cmath>
+#include <vector>
+
+#include "qg/kernels/ml/scores.hpp"
+
+namespace qg::kernels::ml {
+namespace {
+
+TEST(MlScores, RegressionScores) {
+  const std::vector<double> y = {1, 2, 3, 4}, p = {1.5, 2, 2, 4};
+  EXPECT_DOUBLE_EQ(mse(y, p), (0.25 + 0 + 1 + 0) / 4);
+  EXPECT_DOUBLE_EQ(r2(y, p), 1.0 - 1.25 / 5.0);  // SS_tot = 2.25 + .25 + .25 + 2.25
+  const std::vector<double> flat = {2, 2};
+  EXPECT_EQ(r2(flat, flat), 1.0);
+  EXPECT_EQ(r2(flat, std::vector<double>{2, 3}), 0.0);
+}
+
+TEST(MlScores, ClassificationScores) {
+  const std::vector<double> y = {1, 0};
+  EXPECT_DOUBLE_EQ(log_loss(y, std::vector<double>{0.8, 0.3}), -(std::log(0.8) + std::log(0.7)) / 2);
+  EXPECT_DOUBLE_EQ(log_loss(y, std::vector<double>{0.0, 1.0}), -std::log(DBL_EPSILON));  // clipped
+  EXPECT_DOUBLE_EQ(accuracy(std::vector<double>{1, 0, 1, 0}, std::vector<double>{2, -1, -0.5, 0}), 0.75);
+}
+
+// scikit-learn's roc_auc_score docstring-style case: y = 0 0 1 1, s = .1 .4 .35 .8 -> 0.75.
+// Ties: y = 0 1 0 1, s = .5 .5 .2 .9: pairs (pos, neg) score 1 when pos ranks higher, 1/2 when
+// tied: (.5,.5) 1/2, (.5,.2) 1, (.9,.5) 1, (.9,.2) 1 -> 3.5 / 4.
+TEST(MlScores, RocAucWithTies) {
+  EXPECT_DOUBLE_EQ(roc_auc(std::vector<double>{0, 0, 1, 1}, std::vector<double>{.1, .4, .35, .8}), 0.75);
+  EXPECT_DOUBLE_EQ(roc_auc(std::vector<double>{0, 1, 0, 1}, std::vector<double>{.5, .5, .2, .9}), 0.875);
+  EXPECT_DOUBLE_EQ(roc_auc(std::vector<double>{0, 1, 0, 1}, std::vector<double>{1, 1, 1, 1}), 0.5);
+  EXPECT_TRUE(std::isnan(roc_auc(std::vector<double>{1, 1}, std::vector<double>{.2, .3})));
+}
+
+}  // namespace
+}  // namespace qg::kernels::ml
