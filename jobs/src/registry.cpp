@@ -8,13 +8,14 @@
 #include "qg/jobs/spec_reader.hpp"
 #include "qg/results/run_file.hpp"
 #include "sweep/sweep_kind.hpp"
+#include "train/train_kind.hpp"
 #include "var/var_kind.hpp"
 #include "walkforward/walkforward_kind.hpp"
 
 namespace qg::jobs {
 namespace {
 
-const JobKind* const kKinds[] = {&sweep_kind(), &var_kind(), &walkforward_kind()};
+const JobKind* const kKinds[] = {&sweep_kind(), &var_kind(), &walkforward_kind(), &train_kind()};
 constexpr std::string_view kCommonKeys[] = {"job", "name", "data", "output", "seed"};
 
 }  // namespace

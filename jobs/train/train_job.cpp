@@ -1,0 +1,136 @@
+#include "train/train_job.hpp"
+
+#include <cmath>
+
+#include "qg/core/error.hpp"
+#include "train/train_kind.hpp"
+#include "train/train_reducer.hpp"
+
+namespace qg::jobs {
+namespace {
+
+namespace ml = kernels::ml;
+
+const SymbolBars& only_symbol(const MarketData& data, const TrainSpec& spec) {
+  if (data.symbols.size() != 1)
+    throw DataError(spec.header.data_file + ": a train run takes exactly one symbol; data.symbols selects " +
+                    std::to_string(data.symbols.size()));
+  return data.symbols.front();
+}
+
+Eigen::MatrixXd gather(const Eigen::MatrixXd& x, const std::vector<ml::IndexRange>& rows) {
+  Eigen::MatrixXd out(ml::range_count(rows), x.cols());
+  Eigen::Index at = 0;
+  for (const auto& r : rows) {
+    out.middleRows(at, r.size()) = x.middleRows(r.begin, r.size());
+    at += r.size();
+  }
+  return out;
+}
+
+}  // namespace
+
+TrainJob::TrainJob(TrainSpec spec, std::shared_ptr<const MarketData> data)
+    : spec_(std::make_shared<const TrainSpec>(std::move(spec))), data_(std::move(data)) {
+  QG_CHECK(data_ != nullptr, "train job built without market data");
+  const SymbolBars& bars = only_symbol(*data_, *spec_);
+  plan_ = plan_train(*spec_, static_cast<std::int64_t>(bars.size()), bars.symbol);
+  const auto n_bars = static_cast<Eigen::Index>(bars.size());
+  Eigen::MatrixXd all(n_bars, ml::feature_columns(spec_->features));
+  ml::compute_features(bars.close, spec_->features, all);
+  x_ = std::make_shared<const Eigen::MatrixXd>(all.middleRows(plan_.samples.first, plan_.samples.count));
+  Eigen::VectorXd y(plan_.samples.count);
+  ml::compute_targets(bars.close, plan_.samples, spec_->target, spec_->horizon,
+                      {y.data(), static_cast<std::size_t>(y.size())});
+  y_ = std::make_shared<const Eigen::VectorXd>(std::move(y));
+}
+
+const JobKind& TrainJob::kind() const { return train_kind(); }
+
+std::uint64_t TrainJob::num_tasks(std::uint32_t stage, StageInput input) const {
+  if (stage == 0) return n_sets() * n_splits();
+  QG_CHECK(stage == 1, "train has two stages, asked for stage " + std::to_string(stage));
+  return input.empty() ? 0 : n_splits() + 1;  // stage 0 lost tasks: nothing further can be computed
+}
+
+std::size_t TrainJob::max_task_values(std::uint32_t stage, StageInput) const {
+  if (stage == 0) return fold_width();
+  std::size_t longest = refit_width();
+  for (const auto& s : plan_.splits) longest = std::max(longest, static_cast<std::size_t>(ml::range_count(s.test)));
+  return longest;
+}
+
+void TrainJob::run_task(std::uint32_t stage, StageInput input, std::uint64_t task, std::vector<double>& out) const {
+  QG_CHECK(task < num_tasks(stage, input), "train task " + std::to_string(task) + " out of range");
+  if (stage == 0) return run_fold(task, out);
+  const auto set = static_cast<std::size_t>(input[0]);
+  if (task == n_splits()) return run_refit(set, out);
+  const auto& split = plan_.splits[static_cast<std::size_t>(task)];
+  out = decide(fit(set, split.train), split.test);
+}
+
+TrainedModel TrainJob::fit(std::size_t set, const std::vector<ml::IndexRange>& rows) const {
+  TrainedModel m;
+  Eigen::MatrixXd x = gather(*x_, rows);
+  const std::vector<double> yv = labels_of(rows);
+  const Eigen::Map<const Eigen::VectorXd> y(yv.data(), static_cast<Eigen::Index>(yv.size()));
+  m.scaler = ml::fit_scaler(x);
+  ml::apply_scaler(m.scaler, x);
+  const auto params = spec_->grid.set(set);
+  switch (spec_->model) {
+    case ModelKind::kRidge:
+      m.fit = ml::fit_ridge(x, y, params[0]);
+      break;
+    case ModelKind::kLogistic:
+      m.fit = ml::fit_logistic(x, y, params[0]);
+      break;
+    case ModelKind::kElasticNet:
+      m.fit = ml::fit_elastic_net(x, y, params[0], params[1]);
+      break;
+  }
+  if (!m.fit.converged)
+    throw KernelError(std::string(model_kind_name(spec_->model)) + " did not converge: relative gradient norm " +
+                      std::to_string(m.fit.gradient_norm) + " after " + std::to_string(m.fit.iterations) +
+                      " iterations (a training fold with a single class?)");
+  return m;
+}
+
+std::vector<double> TrainJob::decide(const TrainedModel& model, const std::vector<ml::IndexRange>& rows) const {
+  Eigen::MatrixXd x = gather(*x_, rows);
+  ml::apply_scaler(model.scaler, x);
+  const Eigen::VectorXd d = ml::predict_linear(model.fit, x);
+  return {d.data(), d.data() + d.size()};
+}
+
+std::vector<double> TrainJob::labels_of(const std::vector<ml::IndexRange>& rows) const {
+  std::vector<double> out;
+  for (const auto& r : rows) out.insert(out.end(), y_->data() + r.begin, y_->data() + r.end);
+  return out;
+}
+
+void TrainJob::run_fold(std::uint64_t task, std::vector<double>& out) const {
+  const auto set = static_cast<std::size_t>(task / n_splits());
+  const auto& split = plan_.splits[static_cast<std::size_t>(task % n_splits())];
+  const std::vector<double> decision = decide(fit(set, split.train), split.test);
+  out.assign(1, static_cast<double>(ml::range_count(split.train)));
+  const auto scores = score_predictions(*spec_, labels_of(split.test), decision);
+  out.insert(out.end(), scores.begin(), scores.end());
+}
+
+void TrainJob::run_refit(std::size_t set, std::vector<double>& out) const {
+  const TrainedModel m = fit(set, {{0, plan_.samples.count}});
+  const Eigen::VectorXd raw = m.fit.coef.array() / m.scaler.scale.array();
+  const double raw_intercept = m.fit.intercept - raw.dot(m.scaler.mean);
+  out.clear();
+  for (const Eigen::VectorXd* v : {&m.scaler.mean, &m.scaler.scale, &m.fit.coef})
+    out.insert(out.end(), v->begin(), v->end());
+  out.push_back(m.fit.intercept);
+  out.insert(out.end(), raw.begin(), raw.end());
+  out.insert(out.end(), {raw_intercept, static_cast<double>(m.fit.iterations), m.fit.gradient_norm});
+}
+
+std::unique_ptr<Reducer> TrainJob::make_reducer(results::RunFile& out) const {
+  return std::make_unique<TrainReducer>(*this, out);
+}
+
+}  // namespace qg::jobs

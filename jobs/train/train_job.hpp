@@ -1,0 +1,74 @@
+#pragma once
+// The training job: two stages over one series (docs/train.md).
+//   stage 0, task i = set * K + k: fit hyper-parameter set `set` on split k's training samples
+//     (standardised on them), score its test samples -> {n_train, scores...}.
+//   reduce 0: the /train/cv table; the set with the best unweighted mean test score over the
+//     K splits (losses minimised, ties to the first in grid order) -> stage 1's input {set}.
+//   stage 1, task k < K: the chosen set refitted on split k, its decision values on the test
+//     samples (the out-of-fold predictions); task K: the chosen set fitted on every sample.
+//   reduce 1: /train/oos (and /train/paths for CPCV), /train/best, /train/model.
+#include <Eigen/Core>
+#include <memory>
+#include <vector>
+
+#include "qg/jobs/job.hpp"
+#include "qg/kernels/ml/linear_model.hpp"
+#include "qg/kernels/ml/standardize.hpp"
+#include "train/train_plan.hpp"
+#include "train/train_spec.hpp"
+
+namespace qg::jobs {
+
+//! A model fitted on standardised features.
+struct TrainedModel {
+  kernels::ml::Scaler scaler;
+  kernels::ml::LinearFit fit;
+};
+
+class TrainJob final : public Job {
+ public:
+  //! DataError unless the data holds exactly one symbol with enough samples for the splits.
+  TrainJob(TrainSpec spec, std::shared_ptr<const MarketData> data);
+
+  const SpecHeader& header() const override { return spec_->header; }
+  const JobKind& kind() const override;
+  std::uint32_t num_stages() const override { return 2; }
+  std::uint64_t num_tasks(std::uint32_t stage, StageInput input) const override;
+  std::size_t max_task_values(std::uint32_t stage, StageInput input) const override;
+  void run_task(std::uint32_t stage, StageInput input, std::uint64_t task, std::vector<double>& out) const override;
+  std::unique_ptr<Reducer> make_reducer(results::RunFile& out) const override;
+
+  const TrainSpec& spec() const { return *spec_; }
+  const TrainPlan& plan() const { return plan_; }
+  const SymbolBars& bars() const { return data_->symbols.front(); }
+  std::size_t n_sets() const { return spec_->grid.size(); }
+  std::size_t n_splits() const { return plan_.splits.size(); }
+  //! Samples x features, and the labels.
+  const Eigen::MatrixXd& features() const { return *x_; }
+  const Eigen::VectorXd& labels() const { return *y_; }
+  //! Doubles of a stage-0 record: n_train and the scores.
+  std::size_t fold_width() const { return 1 + spec_->scores().size(); }
+  //! Doubles of the refit record: mean, scale, standardised coefficients (p each), intercept,
+  //! raw coefficients (p), intercept, iterations, relative gradient norm.
+  std::size_t refit_width() const { return 4 * static_cast<std::size_t>(x_->cols()) + 4; }
+
+  //! Fits hyper-parameter set `set` on the samples `rows` (throws KernelError when an
+  //! iterative solver does not converge).
+  TrainedModel fit(std::size_t set, const std::vector<kernels::ml::IndexRange>& rows) const;
+  //! Decision values of a model on the samples `rows`.
+  std::vector<double> decide(const TrainedModel& model, const std::vector<kernels::ml::IndexRange>& rows) const;
+  //! Labels of the samples `rows`.
+  std::vector<double> labels_of(const std::vector<kernels::ml::IndexRange>& rows) const;
+
+ private:
+  void run_fold(std::uint64_t task, std::vector<double>& out) const;
+  void run_refit(std::size_t set, std::vector<double>& out) const;
+
+  std::shared_ptr<const TrainSpec> spec_;
+  std::shared_ptr<const MarketData> data_;
+  TrainPlan plan_;
+  std::shared_ptr<const Eigen::MatrixXd> x_;
+  std::shared_ptr<const Eigen::VectorXd> y_;
+};
+
+}  // namespace qg::jobs
