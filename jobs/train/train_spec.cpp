@@ -44,17 +44,7 @@ std::vector<FeatureSpec> read_features(const detail::Field& field) {
   return out;
 }
 
-void read_target(const detail::Field& field, TrainSpec& spec) {
-  detail::Field kind = field;
-  if (field.is_map()) {
-    const auto m = field.as_map({"kind", "horizon"});
-    kind = m.required("kind");
-    if (auto h = m.optional("horizon")) {
-      const std::int64_t v = h->as_int();
-      if (v < 1 || v > 10'000) h->fail("must be a number of bars from 1 to 10000 (got " + std::to_string(v) + ")");
-      spec.horizon = static_cast<int>(v);
-    }
-  }
+void read_target_kind(const detail::Field& kind, TrainSpec& spec) {
   const std::string name = kind.as_string();
   if (name == "next_return")
     spec.target = TargetKind::kNextReturn;
@@ -62,6 +52,18 @@ void read_target(const detail::Field& field, TrainSpec& spec) {
     spec.target = TargetKind::kNextUp;
   else
     kind.fail("unknown target '" + name + "' (known: next_return, next_up)");
+}
+
+// A Field is never reassigned here: assigning a YAML::Node writes through to the document.
+void read_target(const detail::Field& field, TrainSpec& spec) {
+  if (!field.is_map()) return read_target_kind(field, spec);
+  const auto m = field.as_map({"kind", "horizon"});
+  read_target_kind(m.required("kind"), spec);
+  if (auto h = m.optional("horizon")) {
+    const std::int64_t v = h->as_int();
+    if (v < 1 || v > 10'000) h->fail("must be a number of bars from 1 to 10000 (got " + std::to_string(v) + ")");
+    spec.horizon = static_cast<int>(v);
+  }
 }
 
 //! Values of one hyper-parameter: a number, a list, or {from, to, count, log}.

@@ -196,7 +196,7 @@ TEST(SweepSpec, SyntaxErrorKeepsTheParserLine) {
 }
 
 TEST(SweepSpec, UnknownJobKindAndBadNameAreErrors) {
-  expect_error(edit(1, "job: sweeep"), 1, "job", "unknown job kind 'sweeep' (known: sweep, var, walkforward)");
+  expect_error(edit(1, "job: sweeep"), 1, "job", "unknown job kind 'sweeep' (known: sweep, var, walkforward, train)");
   expect_error(edit(2, "name: my run"), 2, "name", "may only contain");
 }
 
