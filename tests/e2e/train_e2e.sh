@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# End-to-end tests of the train job kind. Usage: train_e2e.sh QUANTGRID SOURCE_DIR CASE [ARGS]
+# Each case exits non-zero with a message on failure. Run from the test's working dir.
+set -euo pipefail
+QG=$(realpath "$1"); SRC=$(realpath "$2"); CASE=$3
+SPECS=$SRC/tests/e2e/specs
+MPIRUN=(mpiexec --oversubscribe --bind-to none -x TERM=dumb -x OPENBLAS_NUM_THREADS=1)
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 TERM=dumb OPENBLAS_NUM_THREADS=1
+fail() { echo "FAIL: $*" >&2; exit 1; }
+digest() { "$QG" results digest "$1" | cut -d' ' -f1; }
+SPEC_NAMES=(train_ridge train_logistic train_cpcv)
+
+case $CASE in
+generate)   # the store: 2 symbols of 1,500 bars
+  "$QG" data generate --symbols 2 --bars 1500 --seed 9 --out train_market.h5
+  ;;
+run-np1)
+  for spec in "${SPEC_NAMES[@]}"; do
+    "$QG" run "$SPECS/$spec.yaml" --output "${spec}_np1.h5" --overwrite --no-progress
+  done
+  ;;
+run-mpi)    # run-mpi N CHUNK
+  n=$4; chunk=$5
+  for spec in "${SPEC_NAMES[@]}"; do
+    "${MPIRUN[@]}" -n "$n" "$QG" run "$SPECS/$spec.yaml" --output "${spec}_np${n}_c${chunk}.h5" --overwrite \
+        --chunk "$chunk" --no-progress
+  done
+  ;;
+identical)  # byte-identical result datasets and summary attributes for 1, 2 and 3 ranks and chunk sizes
+  for spec in "${SPEC_NAMES[@]}"; do
+    ref=$(digest ${spec}_np1.h5)
+    for f in ${spec}_np2_c0.h5 ${spec}_np3_c0.h5 ${spec}_np3_c1.h5; do
+      [ "$(digest "$f")" = "$ref" ] || fail "$f differs from the single-process run"
+    done
+    a=$(/usr/bin/python3 -c "import h5py; print(sorted((k, repr(v)) for k, v in h5py.File('${spec}_np1.h5')['train/summary'].attrs.items()))")
+    b=$(/usr/bin/python3 -c "import h5py; print(sorted((k, repr(v)) for k, v in h5py.File('${spec}_np3_c1.h5')['train/summary'].attrs.items()))")
+    [ "$a" = "$b" ] || fail "$spec: /train/summary differs across rank counts"
+    echo "$spec: all digests equal: $ref"
+  done
+  ;;
+resume)     # a killed run continues from its journal to the same result
+  rm -f resumed.h5 resumed.h5.journal
+  "$QG" run "$SPECS/train_cpcv.yaml" --output resumed.h5 --no-progress --threads 1 2> run.txt &
+  pid=$!
+  for _ in $(seq 1 400); do [ -s resumed.h5.journal ] && break; sleep 0.01; done
+  kill -9 $pid 2> /dev/null || true
+  wait $pid 2> /dev/null || true
+  "$QG" run "$SPECS/train_cpcv.yaml" --output resumed.h5 --resume --no-progress
+  [ "$(digest resumed.h5)" = "$(digest train_cpcv_np1.h5)" ] || fail "resumed run differs"
+  ;;
+results)    # summary, top, tables, export
+  "$QG" results summary train_ridge_np1.h5 | tee summary.txt
+  for needle in "cross-validation (per hyper-parameter set over 5 folds" "mean_mse" "chosen: alpha=" "oos_mse"; do
+    grep -q "$needle" summary.txt || fail "summary lacks '$needle'"
+  done
+  "$QG" results tables train_ridge_np1.h5 | tee tables.txt
+  grep -q "^cv " tables.txt || fail "main table is not cv"
+  for t in best model oos; do grep -q "^$t " tables.txt || fail "no $t table listed"; done
+  "$QG" results top train_ridge_np1.h5 -n 3 > top.txt
+  [ "$(wc -l < top.txt)" -eq 4 ] || fail "top -n 3"
+  "$QG" results export train_ridge_np1.h5 --table model --csv --out model.csv
+  [ "$(head -1 model.csv)" = "coef_raw,coef_standardized,intercept_raw,intercept_standardized,scaler_mean,scaler_scale,feature_names" ] \
+      || fail "model header: $(head -1 model.csv)"
+  [ "$(wc -l < model.csv)" -eq 14 ] || fail "model rows"
+  "$QG" results export train_cpcv_np1.h5 --table paths --csv --out paths.csv
+  [ "$(wc -l < paths.csv)" -eq 6 ] || fail "cpcv paths: $(cat paths.csv)"
+  set +e; "$QG" approve train_ridge_np1.h5 --key none --out a.json --no-run-record 2> approve.txt; code=$?; set -e
+  [ $code -ne 0 ] && grep -q "holds nothing to approve" approve.txt || { cat approve.txt; fail "approve of a train run"; }
+  ;;
+sklearn)    # the run files against pandas and scikit-learn's GridSearchCV
+  /usr/bin/python3 "$SRC/tests/e2e/check_train_sklearn.py" train_ridge_np1.h5
+  /usr/bin/python3 "$SRC/tests/e2e/check_train_sklearn.py" train_logistic_np1.h5
+  ;;
+bad-input)  # one clear located error and exit code before anything runs; nothing written
+  check() {  # check CODE NEEDLE SPEC
+    set +e; "$QG" run "$3" --output bad.h5 --overwrite --no-progress 2> err.txt; code=$?; set -e
+    [ $code -eq "$1" ] || { cat err.txt; fail "exit $code, expected $1 for $3"; }
+    grep -q -- "$2" err.txt || { cat err.txt; fail "error lacks '$2'"; }
+    [ ! -e bad.h5 ] || fail "a run file was written for $3"
+  }
+  edit() { sed "$1" "$SPECS/train_ridge.yaml" > "$2"; }
+  edit 's/count: 9, log: true/count: 9, log: maybe/' log.yaml;  check 1 "log.yaml:12: model.params.alpha.log: must be true or false" log.yaml
+  edit 's/lags: 10/lags: 0/' lags.yaml;                         check 1 "lags.yaml:7: features\[0\].lags: must be an integer from 1" lags.yaml
+  edit 's/scoring: mse/scoring: accuracy/' score.yaml;           check 1 "score.yaml:14: scoring: 'accuracy' does not score a ridge model" score.yaml
+  edit 's/kind: rsi, period: 14/kind: rsi, window: 14/' rsi.yaml; check 1 "rsi.yaml:10: features\[3\].window: unknown key" rsi.yaml
+  edit 's/target: next_return/target: next_down/' target.yaml;   check 1 "target.yaml:11: target: unknown target 'next_down'" target.yaml
+  edit 's/n_splits: 5, gap: 2/n_splits: 5, gap: 1400/' gap.yaml;  check 2 "the cross-validation does not fit" gap.yaml
+  edit 's/symbols: \[SYN001\]/symbols: all/' all.yaml;          check 2 "exactly one symbol" all.yaml
+  ;;
+*) fail "unknown case $CASE" ;;
+esac
