@@ -142,6 +142,28 @@ for label, rate in sorted(w["pbo_splits_per_s"].items()):
 print()
 EOF
 
+# ---- Model training (bench/train_bench.py; figures in docs/performance.md) ----
+echo "running bench/train_bench.py ..." >&2
+if ! "$py" "$here/bench/train_bench.py" "$build" "${quick[@]}" >"$logs/train_bench.log" 2>&1; then
+  echo "error: bench/train_bench.py failed; its log:" >&2
+  cat "$logs/train_bench.log" >&2
+  exit 1
+fi
+"$py" - "$(tail -n 1 "$logs/train_bench.log")" <<'EOF'
+import json, sys
+t = json.loads(sys.argv[1])
+def ok(cond): return "met" if cond else "missed"
+print(f"### Model training, {t['samples']:,} samples x {t['features']} features, vs scikit-learn GridSearchCV(n_jobs=2)")
+print()
+print("| case | scikit-learn fit (s) | quantgrid process (s) | ratio | isolated singleton (s) | ratio | job alone (s) | ratio | target |")
+print("|---|---|---|---|---|---|---|---|---|")
+for name, c in sorted(t["cases"].items()):
+    print(f"| {name} ({c['sets']} sets) | {c['sklearn_fit_median_s']:.3f} | {c['quantgrid_wall_median_s']:.3f} "
+          f"| **{c['ratio']:.1f}x** | {c['quantgrid_isolated_wall_median_s']:.3f} | {c['ratio_isolated']:.1f}x "
+          f"| {c['quantgrid_elapsed_median_s']:.3f} | {c['ratio_elapsed']:.1f}x | >= 10x (process): {ok(c['ratio'] >= 10)} |")
+print()
+EOF
+
 # ---- Live node latency (bench/live/live_bench; figures in docs/operations.md) ----
 if [ -x "$build/bench/live/live_bench" ]; then
   echo "running bench/live/live_bench ..." >&2
