@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "qg/core/error.hpp"
+#include "qg/kernels/ml/bootstrap.hpp"
 #include "train/train_kind.hpp"
 #include "train/train_reducer.hpp"
 
@@ -50,7 +51,8 @@ const JobKind& TrainJob::kind() const { return train_kind(); }
 std::uint64_t TrainJob::num_tasks(std::uint32_t stage, StageInput input) const {
   if (stage == 0) return n_sets() * n_splits();
   QG_CHECK(stage == 1, "train has two stages, asked for stage " + std::to_string(stage));
-  return input.empty() ? 0 : n_splits() + 1;  // stage 0 lost tasks: nothing further can be computed
+  // stage 0 lost tasks: nothing further can be computed
+  return input.empty() ? 0 : n_splits() + 1 + static_cast<std::uint64_t>(spec_->ensemble.members);
 }
 
 std::size_t TrainJob::max_task_values(std::uint32_t stage, StageInput) const {
@@ -64,7 +66,13 @@ void TrainJob::run_task(std::uint32_t stage, StageInput input, std::uint64_t tas
   QG_CHECK(task < num_tasks(stage, input), "train task " + std::to_string(task) + " out of range");
   if (stage == 0) return run_fold(task, out);
   const auto set = static_cast<std::size_t>(input[0]);
-  if (task == n_splits()) return run_refit(set, out);
+  const std::vector<ml::IndexRange> every = {{0, plan_.samples.count}};
+  if (task == n_splits()) return run_refit(set, every, out);
+  if (task > n_splits()) {
+    const auto member = static_cast<std::uint32_t>(task - n_splits() - 1);
+    return run_refit(
+        set, ml::block_bootstrap(plan_.samples.count, spec_->ensemble.block_size, spec_->header.seed, member), out);
+  }
   const auto& split = plan_.splits[static_cast<std::size_t>(task)];
   out = decide(fit(set, split.train), split.test);
 }
@@ -117,8 +125,8 @@ void TrainJob::run_fold(std::uint64_t task, std::vector<double>& out) const {
   out.insert(out.end(), scores.begin(), scores.end());
 }
 
-void TrainJob::run_refit(std::size_t set, std::vector<double>& out) const {
-  const TrainedModel m = fit(set, {{0, plan_.samples.count}});
+void TrainJob::run_refit(std::size_t set, const std::vector<ml::IndexRange>& rows, std::vector<double>& out) const {
+  const TrainedModel m = fit(set, rows);
   const Eigen::VectorXd raw = m.fit.coef.array() / m.scaler.scale.array();
   const double raw_intercept = m.fit.intercept - raw.dot(m.scaler.mean);
   out.clear();

@@ -5,8 +5,10 @@
 //   reduce 0: the /train/cv table; the set with the best unweighted mean test score over the
 //     K splits (losses minimised, ties to the first in grid order) -> stage 1's input {set}.
 //   stage 1, task k < K: the chosen set refitted on split k, its decision values on the test
-//     samples (the out-of-fold predictions); task K: the chosen set fitted on every sample.
-//   reduce 1: /train/oos (and /train/paths for CPCV), /train/best, /train/model.
+//     samples (the out-of-fold predictions); task K: the chosen set fitted on every sample;
+//     task K + 1 + m: ensemble member m, the chosen set fitted on a moving-block bootstrap of
+//     every sample drawn from Philox keyed by (seed, member).
+//   reduce 1: /train/oos (and /train/paths for CPCV), /train/best, /train/model, /train/ensemble.
 #include <Eigen/Core>
 #include <memory>
 #include <vector>
@@ -62,7 +64,8 @@ class TrainJob final : public Job {
 
  private:
   void run_fold(std::uint64_t task, std::vector<double>& out) const;
-  void run_refit(std::size_t set, std::vector<double>& out) const;
+  //! Fits `set` on `rows` and writes the refit record (refit_width() doubles).
+  void run_refit(std::size_t set, const std::vector<kernels::ml::IndexRange>& rows, std::vector<double>& out) const;
 
   std::shared_ptr<const TrainSpec> spec_;
   std::shared_ptr<const MarketData> data_;

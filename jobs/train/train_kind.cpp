@@ -1,5 +1,6 @@
 #include "train/train_kind.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <ostream>
@@ -61,6 +62,30 @@ void print_best(const results::RunReader& run, std::ostream& os) {
   results::print_aligned(rows, {true, false}, os);
 }
 
+//! Per feature: the refitted model's raw coefficient, and its mean and sd over the ensemble.
+void print_ensemble(const results::RunReader& run, std::ostream& os) {
+  if (!run.has("/train/ensemble") || !run.has("/train/model")) return;
+  const results::Table e = run.read_table("/train/ensemble");
+  const results::Table model = run.read_table("/train/model");
+  const auto names = run.read_strings("/train/model/feature_names");
+  const std::size_t p = model.rows();
+  std::vector<double> sum(p, 0.0), sq(p, 0.0), n(p, 0.0);
+  for (std::size_t r = 0; r < e.rows(); ++r) {
+    const auto j = static_cast<std::size_t>(e.column("feature")[r]);
+    const double c = e.column("coef_raw")[r];
+    sum[j] += c, sq[j] += c * c, n[j] += 1;
+  }
+  std::vector<std::vector<std::string>> rows{{"feature", "coef_raw", "members_mean", "members_sd"}};
+  for (std::size_t j = 0; j < p; ++j) {
+    const double mean = sum[j] / n[j], var = std::max(0.0, sq[j] / n[j] - mean * mean);
+    rows.push_back({j < names.size() ? names[j] : std::to_string(j), results::short_number(model.column("coef_raw")[j]),
+                    results::short_number(mean), results::short_number(std::sqrt(var))});
+  }
+  os << "\nensemble (" << results::short_number(n.empty() ? 0 : n.front())
+     << " block-bootstrap members; raw coefficients):\n";
+  results::print_aligned(rows, {true, false, false, false}, os);
+}
+
 class TrainKind final : public JobKind {
  public:
   std::string_view name() const override { return "train"; }
@@ -87,6 +112,7 @@ class TrainKind final : public JobKind {
     results::print_aligned(rows, {true, false}, os);
     if (run.has(kCv)) print_cv(run, run.string_attribute(kSummary, "scoring"), os);
     print_best(run, os);
+    print_ensemble(run, os);
   }
 
  private:
@@ -95,7 +121,9 @@ class TrainKind final : public JobKind {
       {"best", "/train/best", "the chosen hyper-parameter set"},
       {"model", "/train/model", "the model refitted on every sample: scaler, coefficients, intercepts"},
       {"oos", "/train/oos", "out-of-fold predictions of the chosen set: sample, date, fold, path, prediction, target"},
-      {"paths", "/train/paths", "CPCV backtest paths and their scores"}};
+      {"paths", "/train/paths", "CPCV backtest paths and their scores"},
+      {"ensemble", "/train/ensemble",
+       "ensemble members refitted on block-bootstrap resamples: one row per (member, feature)"}};
 };
 
 }  // namespace

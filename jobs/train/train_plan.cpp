@@ -15,6 +15,9 @@ TrainPlan plan_train(const TrainSpec& spec, std::int64_t n_bars, const std::stri
                             " bars, " + std::to_string(p.samples.count) + " samples (features from bar " +
                             std::to_string(first) + ", labels " + std::to_string(spec.horizon) + " bar(s) ahead)";
   if (p.samples.count < 10) throw DataError(where + ": at least 10 samples are needed");
+  if (spec.ensemble.block_size > p.samples.count)
+    throw DataError(where + ": ensemble.block_size " + std::to_string(spec.ensemble.block_size) +
+                    " is longer than the samples");
   const CvSpec& cv = spec.cv;
   try {
     switch (cv.kind) {

@@ -17,6 +17,7 @@ constexpr const char* kModel = "/train/model";
 constexpr const char* kOos = "/train/oos";
 constexpr const char* kPaths = "/train/paths";
 constexpr const char* kSummary = "/train/summary";
+constexpr const char* kEnsemble = "/train/ensemble";
 
 using results::ColumnType;
 
@@ -26,6 +27,7 @@ TrainReducer::TrainReducer(const TrainJob& job, results::RunFile& out) : job_(jo
   const auto& spec = job.spec();
   folds_.reserve(job.n_sets() * job.n_splits() * job.fold_width());
   decisions_.resize(job.n_splits());
+  members_.resize(static_cast<std::size_t>(spec.ensemble.members));
   out_.set_attribute(kSummary, "symbol", job.bars().symbol);
   out_.set_attribute(kSummary, "model", std::string(model_kind_name(spec.model)));
   out_.set_attribute(kSummary, "target",
@@ -46,8 +48,10 @@ void TrainReducer::consume(std::uint32_t stage, std::uint64_t task, std::span<co
     folds_.insert(folds_.end(), records.begin(), records.end());
   } else if (task < job_.n_splits()) {
     decisions_[task].assign(records.begin(), records.end());
-  } else {
+  } else if (task == job_.n_splits()) {
     refit_.assign(records.begin(), records.end());
+  } else {
+    members_[task - job_.n_splits() - 1].assign(records.begin(), records.end());
   }
 }
 
@@ -64,6 +68,7 @@ std::vector<double> TrainReducer::end_stage(std::uint32_t stage) {
   if (stage == 0) return write_cv();
   write_oos();
   write_model();
+  if (!members_.empty()) write_ensemble();
   out_.set_attribute(kSummary, "complete", std::int64_t{1});
   return {};
 }
@@ -211,6 +216,31 @@ void TrainReducer::write_model() {
   out_.write_strings(std::string(kModel) + "/feature_names", kernels::ml::feature_names(spec.features));
   out_.set_attribute(kSummary, "refit_iterations", static_cast<std::int64_t>(r[4 * p + 2]));
   out_.set_attribute(kSummary, "refit_gradient_norm", r[4 * p + 3]);
+}
+
+void TrainReducer::write_ensemble() {
+  const auto& spec = job_.spec();
+  const auto p = static_cast<std::size_t>(job_.features().cols());
+  auto& table = out_.create_table(kEnsemble, {{"member", ColumnType::kInt64},
+                                              {"feature", ColumnType::kInt64},
+                                              {"scaler_mean", ColumnType::kFloat64},
+                                              {"scaler_scale", ColumnType::kFloat64},
+                                              {"coef_standardized", ColumnType::kFloat64},
+                                              {"coef_raw", ColumnType::kFloat64},
+                                              {"intercept_standardized", ColumnType::kFloat64},
+                                              {"intercept_raw", ColumnType::kFloat64}});
+  std::vector<double> rows;
+  for (std::size_t m = 0; m < members_.size(); ++m) {
+    const double* r = members_[m].data();
+    QG_CHECK(members_[m].size() == 4 * p + 4, "train: ensemble record of the wrong size");
+    rows.clear();
+    for (std::size_t j = 0; j < p; ++j)
+      rows.insert(rows.end(), {static_cast<double>(m), static_cast<double>(j), r[j], r[p + j], r[2 * p + j],
+                               r[3 * p + 1 + j], r[3 * p], r[4 * p + 1]});
+    table.append(rows);
+  }
+  out_.set_attribute(kSummary, "ensemble_members", static_cast<std::int64_t>(spec.ensemble.members));
+  out_.set_attribute(kSummary, "ensemble_block_size", spec.ensemble.block_size);
 }
 
 }  // namespace qg::jobs

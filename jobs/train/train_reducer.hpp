@@ -1,7 +1,8 @@
 #pragma once
 // The training reduces (the stages are described in train_job.hpp): the CV table and the
 // selection, then the out-of-fold predictions, the chosen set and the refitted model; writes
-// /train/cv, /train/best, /train/model, /train/oos, /train/paths (CPCV) and /train/summary.
+// /train/cv, /train/best, /train/model, /train/oos, /train/paths (CPCV), /train/ensemble and
+// /train/summary.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -35,12 +36,14 @@ class TrainReducer final : public Reducer {
   void write_oos();
   void write_paths(const std::vector<std::vector<double>>& path_decisions);
   void write_model();
+  void write_ensemble();
 
   const TrainJob& job_;
   results::RunFile& out_;
   std::vector<double> folds_;                   // stage 0: fold_width() doubles per task
   std::vector<std::vector<double>> decisions_;  // stage 1: per split, on its test samples
   std::vector<double> refit_;
+  std::vector<std::vector<double>> members_;  // stage 1: refit records of the ensemble members
   std::size_t best_ = 0;
   std::uint64_t failed_[2] = {0, 0};
 };

@@ -188,6 +188,20 @@ void read_scoring(const std::optional<detail::Field>& field, TrainSpec& spec) {
               " model (use one of: " + detail::join_names(names) + ")");
 }
 
+void read_ensemble(const detail::Field& field, TrainSpec& spec) {
+  const auto m = field.as_map({"members", "bootstrap", "block_size"});
+  const detail::Field members = m.required("members");
+  const std::int64_t n = members.as_int();
+  if (n < 1 || n > 10'000) members.fail("must be from 1 to 10000 (got " + std::to_string(n) + ")");
+  spec.ensemble.members = static_cast<int>(n);
+  if (auto bootstrap = m.optional("bootstrap"))
+    if (bootstrap->as_string() != "block")
+      bootstrap->fail("unknown bootstrap '" + bootstrap->as_string() + "' (known: block)");
+  const detail::Field block = m.required("block_size");
+  spec.ensemble.block_size = static_cast<std::int64_t>(block.as_uint());
+  if (spec.ensemble.block_size < 1) block.fail("must be at least 1");
+}
+
 }  // namespace
 
 std::string_view model_kind_name(ModelKind kind) {
@@ -237,6 +251,7 @@ TrainSpec parse_train_spec(const std::string& spec_text, const std::string& orig
   else
     spec.cv.purge = spec.horizon;
   read_scoring(top.optional("scoring"), spec);
+  if (auto ensemble = top.optional("ensemble")) read_ensemble(*ensemble, spec);
   return spec;
 }
 

@@ -16,7 +16,8 @@
 namespace qg::jobs {
 
 //! Top-level keys a train spec has beyond the common header keys.
-inline constexpr std::array<std::string_view, 5> kTrainSpecKeys = {"features", "target", "model", "cv", "scoring"};
+inline constexpr std::array<std::string_view, 6> kTrainSpecKeys = {"features", "target",  "model",
+                                                                   "cv",       "scoring", "ensemble"};
 
 enum class ModelKind : std::uint8_t { kRidge, kLogistic, kElasticNet };
 enum class CvKind : std::uint8_t { kTimeSeries, kPurgedKfold, kCpcv };
@@ -38,6 +39,12 @@ struct CvSpec {
   int n_test_groups = 2;            // cpcv
 };
 
+//! Ensemble members: the chosen set refitted on moving-block bootstrap resamples of every sample.
+struct EnsembleSpec {
+  int members = 0;  // 0: no ensemble
+  std::int64_t block_size = 0;
+};
+
 struct TrainSpec {
   SpecHeader header;
   std::vector<kernels::ml::FeatureSpec> features;
@@ -47,6 +54,7 @@ struct TrainSpec {
   HyperGrid grid;
   CvSpec cv;
   std::string scoring;  // one of scores()
+  EnsembleSpec ensemble;
   bool classifier() const { return model == ModelKind::kLogistic; }
   //! The scores a run reports, in column order: mse, r2 for regression; log_loss, accuracy,
   //! roc_auc for classification.

@@ -50,12 +50,13 @@ resume)     # a killed run continues from its journal to the same result
   ;;
 results)    # summary, top, tables, export
   "$QG" results summary train_ridge_np1.h5 | tee summary.txt
-  for needle in "cross-validation (per hyper-parameter set over 5 folds" "mean_mse" "chosen: alpha=" "oos_mse"; do
+  for needle in "cross-validation (per hyper-parameter set over 5 folds" "mean_mse" "chosen: alpha=" "oos_mse" \
+      "ensemble (6 block-bootstrap members"; do
     grep -q "$needle" summary.txt || fail "summary lacks '$needle'"
   done
   "$QG" results tables train_ridge_np1.h5 | tee tables.txt
   grep -q "^cv " tables.txt || fail "main table is not cv"
-  for t in best model oos; do grep -q "^$t " tables.txt || fail "no $t table listed"; done
+  for t in best model oos ensemble; do grep -q "^$t " tables.txt || fail "no $t table listed"; done
   "$QG" results top train_ridge_np1.h5 -n 3 > top.txt
   [ "$(wc -l < top.txt)" -eq 4 ] || fail "top -n 3"
   "$QG" results export train_ridge_np1.h5 --table model --csv --out model.csv
@@ -79,13 +80,15 @@ bad-input)  # one clear located error and exit code before anything runs; nothin
     [ ! -e bad.h5 ] || fail "a run file was written for $3"
   }
   edit() { sed "$1" "$SPECS/train_ridge.yaml" > "$2"; }
-  edit 's/count: 9, log: true/count: 9, log: maybe/' log.yaml;  check 1 "log.yaml:12: model.params.alpha.log: must be true or false" log.yaml
-  edit 's/lags: 10/lags: 0/' lags.yaml;                         check 1 "lags.yaml:7: features\[0\].lags: must be an integer from 1" lags.yaml
-  edit 's/scoring: mse/scoring: accuracy/' score.yaml;           check 1 "score.yaml:14: scoring: 'accuracy' does not score a ridge model" score.yaml
-  edit 's/kind: rsi, period: 14/kind: rsi, window: 14/' rsi.yaml; check 1 "rsi.yaml:10: features\[3\].window: unknown key" rsi.yaml
-  edit 's/target: next_return/target: next_down/' target.yaml;   check 1 "target.yaml:11: target: unknown target 'next_down'" target.yaml
+  edit 's/count: 9, log: true/count: 9, log: maybe/' log.yaml;  check 1 "log.yaml:13: model.params.alpha.log: must be true or false" log.yaml
+  edit 's/lags: 10/lags: 0/' lags.yaml;                         check 1 "lags.yaml:8: features\[0\].lags: must be an integer from 1" lags.yaml
+  edit 's/scoring: mse/scoring: accuracy/' score.yaml;           check 1 "score.yaml:15: scoring: 'accuracy' does not score a ridge model" score.yaml
+  edit 's/kind: rsi, period: 14/kind: rsi, window: 14/' rsi.yaml; check 1 "rsi.yaml:11: features\[3\].window: unknown key" rsi.yaml
+  edit 's/target: next_return/target: next_down/' target.yaml;   check 1 "target.yaml:12: target: unknown target 'next_down'" target.yaml
   edit 's/n_splits: 5, gap: 2/n_splits: 5, gap: 1400/' gap.yaml;  check 2 "the cross-validation does not fit" gap.yaml
   edit 's/symbols: \[SYN001\]/symbols: all/' all.yaml;          check 2 "exactly one symbol" all.yaml
+  edit 's/members: 6/members: 0/' members.yaml;                 check 1 "members.yaml:16: ensemble.members: must be from 1 to 10000" members.yaml
+  edit 's/block_size: 40/block_size: 5000/' block.yaml;         check 2 "ensemble.block_size 5000 is longer than the samples" block.yaml
   ;;
 *) fail "unknown case $CASE" ;;
 esac

@@ -12,6 +12,7 @@
 
 #include "fake_run_file.hpp"
 #include "qg/core/error.hpp"
+#include "qg/kernels/ml/bootstrap.hpp"
 #include "qg/kernels/ml/features.hpp"
 #include "qg/kernels/ml/linear_model.hpp"
 #include "qg/kernels/synthetic.hpp"
@@ -143,6 +144,9 @@ TEST(TrainSpec, LocatedErrors) {
                "t.yaml:8: model: a logistic model needs the 0/1 target next_up");
   expect_error(spec_text("{kind: ridge, params: {alpha: 1}}", "{kind: time_series}", "scoring: roc_auc\n"),
                "t.yaml:10: scoring: 'roc_auc' does not score a ridge model");
+  expect_error(spec_text("{kind: ridge, params: {alpha: 1}}", "{kind: time_series}",
+                         "ensemble: {members: 3, bootstrap: iid, block_size: 5}\n"),
+               "t.yaml:10: ensemble.bootstrap: unknown bootstrap 'iid'");
   expect_error(spec_text("{kind: ridge, params: {alpha: 1}}", "{kind: kfold}"),
                "t.yaml:9: cv.kind: unknown cross-validation 'kfold'");
   expect_error(spec_text("{kind: ridge, params: {alpha: 1}}", "{kind: time_series, embargo: 3}"),
@@ -236,6 +240,40 @@ TEST(TrainJob, RidgeTimeSeriesAgainstBruteForce) {
   EXPECT_EQ(file.strings.at("/train/model/feature_names"),
             (std::vector<std::string>{"ret_lag_1", "ret_lag_2", "ret_lag_3", "vol_5", "zscore_10"}));
   EXPECT_EQ(attr(file, "/train/summary@complete"), 1.0);
+}
+
+// Member m refits the chosen set on the moving-block bootstrap of (seed, m): recomputed here
+// from the kernel's blocks with plain-loop standardisation and fit_ridge_ref.
+TEST(TrainJob, EnsembleMembersAreBootstrapRefits) {
+  const auto data = one_symbol(300);
+  const TrainJob job(
+      parse_train_spec(spec_text("{kind: ridge, params: {alpha: [0.5, 5]}}", "{kind: time_series, n_splits: 3}",
+                                 "seed: 17\nensemble: {members: 4, bootstrap: block, block_size: 25}\n"),
+                       "t.yaml"),
+      data);
+  const std::vector<double> input = {1.0};  // set 1: alpha 5
+  ASSERT_EQ(job.num_tasks(1, input), 3u + 1u + 4u);
+  const Eigen::MatrixXd& x = job.features();
+  const Eigen::VectorXd& y = job.labels();
+  std::vector<double> rec;
+  for (std::uint32_t m = 0; m < 4; ++m) {
+    job.run_task(1, input, 4 + m, rec);
+    std::vector<Eigen::Index> rows;
+    for (const auto& r : ml::block_bootstrap(job.plan().samples.count, 25, 17, m))
+      for (auto i = r.begin; i < r.end; ++i) rows.push_back(i);
+    ASSERT_EQ(static_cast<Eigen::Index>(rows.size()), job.plan().samples.count);
+    const RefModel ref = ref_ridge(x, y, rows, 5.0);
+    const std::size_t p = 5;
+    for (std::size_t j = 0; j < p; ++j) {
+      EXPECT_NEAR(rec[j], ref.mean[j], 1e-12 * (1 + std::fabs(ref.mean[j])));
+      EXPECT_NEAR(rec[2 * p + j], ref.fit.coef(static_cast<Eigen::Index>(j)), 1e-12);
+    }
+    EXPECT_NEAR(rec[3 * p], ref.fit.intercept, 1e-14);
+  }
+  const auto file = run(job);
+  const auto& table = *file.tables.at("/train/ensemble");
+  EXPECT_EQ(table.rows(), 4u * 5u);
+  EXPECT_EQ(attr(file, "/train/summary@ensemble_members"), 4.0);
 }
 
 TEST(TrainJob, SelectionTiesGoToFirstAndNaNLoses) {
