@@ -7,7 +7,6 @@
 namespace qg::jobs {
 namespace {
 
-using kernels::ml::FeatureKind;
 using kernels::ml::FeatureSpec;
 using kernels::ml::TargetKind;
 
