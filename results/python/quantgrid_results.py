@@ -10,6 +10,7 @@
     qr.attributes("runs/sma_wf.h5", "/walkforward/summary")   # any group's attributes as a dict
     qr.overfitting("runs/sma_wf.h5")["dsr"]         # /overfitting attributes ({} when the run has none)
     qr.plot_walkforward("runs/sma_wf.h5", "wf.png")  # stitched out-of-sample equity, windows, winners
+    qr.plot_train("runs/ridge_train.h5", "train.png")  # CV score per fold vs hyper-parameter; OOS predictions
 
 Command line (Debian's /usr/bin/python3 has h5py, pandas and matplotlib):
 
@@ -17,6 +18,7 @@ Command line (Debian's /usr/bin/python3 has h5py, pandas and matplotlib):
     python3 results/python/quantgrid_results.py top RUN.h5 --metric sharpe -n 20
     python3 results/python/quantgrid_results.py heatmap RUN.h5 --metric sharpe --x fast --y slow --out sharpe.png
     python3 results/python/quantgrid_results.py plot-walkforward RUN.h5 --out wf.png
+    python3 results/python/quantgrid_results.py plot-train RUN.h5 --out train.png
 
 Column names: a column is named by its last path component ("params/fast" -> "fast",
 "metrics/sharpe" -> "sharpe") unless two columns would then collide; those keep their full
@@ -336,6 +338,47 @@ def plot_walkforward(path, out_png="walkforward.png"):
     return out_png
 
 
+def plot_train(path, out_png="train.png"):
+    """Saves a PNG of a train run: the CV score of every fold (thin lines) and their mean (thick)
+    against the hyper-parameter (table "cv"; the grid index when there are several), the chosen
+    set marked; and the out-of-fold predictions of the chosen set against the realised targets
+    (table "oos", first path). Returns the PNG path."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    cv, oos = load(path, "cv"), load(path, "oos")
+    summary = attributes(path, "/train/summary")
+    scoring = str(summary["scoring"])
+    fixed = ("fold", "test_start", "test_end", "n_train", "param_index", "mse", "r2", "log_loss", "accuracy", "roc_auc")
+    params = [c for c in cv.columns if c not in fixed]  # the hyper-parameters ("params/alpha" loads as "alpha")
+    x_name = params[0] if len(params) == 1 else "param_index"
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5))
+    for _, rows in cv.groupby("fold"):
+        left.plot(rows[x_name], rows[scoring], color="0.6", linewidth=0.8)
+    mean = cv.groupby(x_name, sort=True)[scoring].mean()
+    left.plot(mean.index, mean.values, color="tab:blue", linewidth=2, label=f"mean {scoring}")
+    best = int(summary["best_param_index"])
+    chosen = cv.loc[cv["param_index"] == best, x_name].iloc[0]
+    left.axvline(chosen, color="tab:red", linestyle="--", label=f"chosen {x_name}={chosen:g}")
+    if x_name != "param_index" and (cv[x_name] > 0).all() and cv[x_name].max() / cv[x_name].min() > 100:
+        left.set_xscale("log")
+    left.set_xlabel(x_name)
+    left.set_ylabel(f"{scoring} (test fold)")
+    left.set_title(f"cross-validation ({summary['cv']}, {summary['n_splits']} splits)")
+    left.legend()
+    first = oos[oos["path"] == oos["path"].min()]
+    right.scatter(first["prediction"], first["target"], s=4, alpha=0.4)
+    right.set_xlabel("out-of-fold prediction")
+    right.set_ylabel("realised target")
+    right.set_title(f"{summary['model']} on {summary['symbol']}: out-of-fold predictions")
+    fig.tight_layout()
+    fig.savefig(out_png, dpi=100)
+    plt.close(fig)
+    return out_png
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="quantgrid_results", description="Inspect quantgrid run files.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -359,6 +402,9 @@ def main(argv=None):
                                  help="PNG of a walk-forward run's stitched out-of-sample equity")
     wf_cmd.add_argument("run")
     wf_cmd.add_argument("--out", default="walkforward.png")
+    train_cmd = commands.add_parser("plot-train", help="PNG of a train run's CV scores and out-of-fold predictions")
+    train_cmd.add_argument("run")
+    train_cmd.add_argument("--out", default="train.png")
     args = parser.parse_args(argv)
     try:
         if args.command == "top":
@@ -369,6 +415,8 @@ def main(argv=None):
                 print(f"{name}\t{group}")
         elif args.command == "plot-walkforward":
             print(plot_walkforward(args.run, args.out))
+        elif args.command == "plot-train":
+            print(plot_train(args.run, args.out))
         else:
             print(heatmap(args.run, args.metric, args.x, args.y, args.symbol, args.out))
     except (SchemaError, KeyError, OSError) as error:

@@ -65,6 +65,18 @@ results)    # summary, top, tables, export
   [ "$(wc -l < model.csv)" -eq 14 ] || fail "model rows"
   "$QG" results export train_cpcv_np1.h5 --table paths --csv --out paths.csv
   [ "$(wc -l < paths.csv)" -eq 6 ] || fail "cpcv paths: $(cat paths.csv)"
+  PYTHONPATH=$SRC/results/python /usr/bin/python3 - <<'PY' || fail "python reader"
+import quantgrid_results as q
+assert list(q.tables("train_ridge_np1.h5")) == ["cv", "best", "model", "oos", "ensemble"]
+cv, model = q.load("train_ridge_np1.h5"), q.load("train_ridge_np1.h5", "model")
+assert len(cv) == 9 * 5 and sorted(cv["fold"].unique()) == list(range(5)), cv
+assert len(model) == 13 and model["feature_names"].tolist()[:2] == ["ret_lag_1", "ret_lag_2"], model
+assert len(q.load("train_ridge_np1.h5", "ensemble")) == 6 * 13
+for run in ("train_ridge_np1.h5", "train_logistic_np1.h5", "train_cpcv_np1.h5"):
+    q.plot_train(run, run.replace(".h5", ".png"))
+print("python reader OK")
+PY
+  for run in train_ridge_np1 train_logistic_np1 train_cpcv_np1; do [ -s $run.png ] || fail "no plot of $run"; done
   set +e; "$QG" approve train_ridge_np1.h5 --key none --out a.json --no-run-record 2> approve.txt; code=$?; set -e
   [ $code -ne 0 ] && grep -q "holds nothing to approve" approve.txt || { cat approve.txt; fail "approve of a train run"; }
   ;;
