@@ -39,6 +39,8 @@ WalkforwardJob::WalkforwardJob(WalkforwardSpec spec, std::shared_ptr<const Marke
   const SymbolBars& bars = only_symbol(*data_, *spec_);
   plan_ = plan_walkforward(*spec_, static_cast<std::int64_t>(bars.size()), bars.symbol);
   series_ = std::make_shared<const kernels::PreparedSeries>(kernels::BarsView{bars.high, bars.low, bars.close});
+  const std::size_t table_bytes = correlation_sets() * static_cast<std::size_t>(plan_.live) * sizeof(float);
+  correlation_cache_ = std::make_shared<CorrelationCache>(correlation_blocks(), table_bytes, kCorrelationCacheBytes);
 }
 
 const JobKind& WalkforwardJob::kind() const { return walkforward_kind(); }
@@ -61,7 +63,7 @@ std::uint64_t WalkforwardJob::num_tasks(std::uint32_t stage, StageInput input) c
       return plan_.windows.size() + 1 + b * (b + 1) / 2;
     }
     case 2:
-      return input.empty() ? 0 : (n_splits() + kSplitsPerTask - 1) / kSplitsPerTask;
+      return input.empty() ? 0 : (n_split_pairs() + kSplitPairsPerTask - 1) / kSplitPairsPerTask;
     default:
       QG_CHECK(false, "walk-forward has three stages, asked for stage " + std::to_string(stage));
   }
@@ -75,7 +77,7 @@ std::size_t WalkforwardJob::max_task_values(std::uint32_t stage, StageInput) con
     for (const auto& w : plan_.windows) longest = std::max(longest, w.oos_end - w.oos_begin);
     return static_cast<std::size_t>(std::max<std::int64_t>(3 * longest, 4));
   }
-  return kSplitsPerTask * 3;
+  return kSplitPairsPerTask * 2 * 3;
 }
 
 void WalkforwardJob::run_task(std::uint32_t stage, StageInput input, std::uint64_t task,
@@ -96,6 +98,12 @@ std::vector<std::int8_t> WalkforwardJob::positions_of(std::size_t id) const {
 }
 
 std::vector<double> WalkforwardJob::live_net_returns(const std::vector<std::size_t>& ids) const {
+  std::vector<double> net;
+  live_net_returns_into(ids, net);
+  return net;
+}
+
+void WalkforwardJob::live_net_returns_into(const std::vector<std::size_t>& ids, std::vector<double>& net) const {
   const StrategySearch& s = spec_->search;
   const int n = static_cast<int>(ids.size());
   std::vector<double> sets;
@@ -105,11 +113,13 @@ std::vector<double> WalkforwardJob::live_net_returns(const std::vector<std::size
   }
   const kernels::BarRange returns{plan_.j0 + 1, plan_.n + 1};
   const kernels::BarRange decided = kernels::decided_bars_for(returns);
-  std::vector<std::int8_t> pos(static_cast<std::size_t>(decided.size()) * ids.size());
+  // Reused between tasks of the thread: every entry is written before it is read, and growing
+  // only once spares the page faults and zeroing of megabytes per task.
+  thread_local std::vector<std::int8_t> pos;
+  pos.resize(static_cast<std::size_t>(decided.size()) * ids.size());
   s.strategy->positions_range(*series_, sets.data(), n, s.mode, decided, pos.data());
-  std::vector<double> net(static_cast<std::size_t>(plan_.live) * ids.size());
+  net.resize(static_cast<std::size_t>(plan_.live) * ids.size());
   kernels::net_returns(*series_, {pos.data(), n, decided}, s.cost_per_unit(), returns, net.data());
-  return net;
 }
 
 void WalkforwardJob::run_sets(std::uint64_t task, std::vector<double>& out) const {
@@ -117,7 +127,8 @@ void WalkforwardJob::run_sets(std::uint64_t task, std::vector<double>& out) cons
   const std::size_t first = task * kSetsPerTask, count = std::min(kSetsPerTask, n_sets() - first);
   std::vector<std::size_t> ids(count);
   for (std::size_t i = 0; i < count; ++i) ids[i] = first + i;
-  const std::vector<double> net = live_net_returns(ids);
+  thread_local std::vector<double> net;
+  live_net_returns_into(ids, net);
   const int n = static_cast<int>(count);
   const auto g = static_cast<std::size_t>(plan_.blocks), sb = static_cast<std::size_t>(spec_->pbo_blocks);
   std::vector<double> s1g(count * g), s2g(count * g), s1p(count * sb), s2p(count * sb);
@@ -178,39 +189,48 @@ void WalkforwardJob::run_moments(StageInput input, std::vector<double>& out) con
   out.assign({m.sharpe, m.skewness, m.kurtosis});
 }
 
+CorrelationCache::Block WalkforwardJob::correlation_block(std::size_t b) const {
+  std::vector<std::size_t> ids;
+  for (std::size_t i = b * kCorrelationBlock; i < std::min((b + 1) * kCorrelationBlock, correlation_sets()); ++i)
+    ids.push_back(i * kCorrelationStride);
+  thread_local std::vector<double> net;  // time-major
+  live_net_returns_into(ids, net);
+  const auto t = static_cast<std::size_t>(plan_.live), m = ids.size();
+  std::vector<double> columns(t * m);
+  for (std::size_t row = 0; row < t; ++row)
+    for (std::size_t c = 0; c < m; ++c) columns[c * t + row] = net[row * m + c];
+  CorrelationCache::Block out;
+  out.sets = m;
+  out.varying = kernels::standardize_columns(columns, m, plan_.live);
+  out.columns.assign(columns.begin(), columns.end());  // rounded to float, as the product takes them
+  return out;
+}
+
 void WalkforwardJob::run_correlation(std::uint64_t pair, std::vector<double>& out) const {
   const auto [bi, bj] = block_pair(pair, correlation_blocks());
-  auto standardized = [&](std::size_t b, std::size_t& live) {
-    std::vector<std::size_t> ids;
-    for (std::size_t i = b * kCorrelationBlock; i < std::min((b + 1) * kCorrelationBlock, correlation_sets()); ++i)
-      ids.push_back(i * kCorrelationStride);
-    const std::vector<double> net = live_net_returns(ids);  // time-major
-    const auto t = static_cast<std::size_t>(plan_.live), m = ids.size();
-    std::vector<double> columns(t * m);
-    for (std::size_t row = 0; row < t; ++row)
-      for (std::size_t c = 0; c < m; ++c) columns[c * t + row] = net[row * m + c];
-    live = kernels::standardize_columns(columns, m, plan_.live);
-    return std::make_pair(std::move(columns), m);
-  };
-  std::size_t live_i = 0, live_j = 0;
-  const auto [a, ma] = standardized(bi, live_i);
+  const auto compute = [this](std::size_t b) { return correlation_block(b); };
+  const auto a = correlation_cache_->get(bi, compute);
   if (bi == bj) {
-    out.assign({kernels::correlation_square_sum(a, ma, a, ma, plan_.live), static_cast<double>(live_i)});
+    out.assign(
+        {kernels::correlation_square_sum(std::span<const float>(a->columns), a->sets, a->columns, a->sets, plan_.live),
+         static_cast<double>(a->varying)});
     return;
   }
-  const auto [b, mb] = standardized(bj, live_j);
-  out.assign({2.0 * kernels::correlation_square_sum(a, ma, b, mb, plan_.live), 0.0});
+  const auto b = correlation_cache_->get(bj, compute);
+  out.assign({2.0 * kernels::correlation_square_sum(std::span<const float>(a->columns), a->sets, b->columns, b->sets,
+                                                    plan_.live),
+              0.0});
 }
 
 void WalkforwardJob::run_splits(StageInput sums, std::uint64_t task, std::vector<double>& out) const {
   const std::size_t n = n_sets(), half = sums.size() / 2;
   QG_CHECK(half == n * static_cast<std::size_t>(spec_->pbo_blocks), "walkforward: CSCV sums of the wrong size");
-  const std::uint64_t first = task * kSplitsPerTask;
-  const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(kSplitsPerTask, n_splits() - first));
-  std::vector<kernels::PboSplit> splits(count);
+  const std::uint64_t first = task * kSplitPairsPerTask;
+  const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(kSplitPairsPerTask, n_split_pairs() - first));
+  std::vector<kernels::PboSplit> splits(2 * count);
   thread_local std::vector<double> scratch;  // run_task runs on the worker's threads concurrently
-  kernels::pbo_splits(sums.first(half), sums.subspan(half), n, spec_->pbo_blocks, plan_.pbo_block, first, count,
-                      splits.data(), scratch);
+  kernels::pbo_split_pairs(sums.first(half), sums.subspan(half), n, spec_->pbo_blocks, plan_.pbo_block, first, count,
+                           splits.data(), scratch);
   out.clear();
   for (const auto& s : splits) out.insert(out.end(), {s.lambda, s.is_sharpe, s.oos_sharpe});
 }

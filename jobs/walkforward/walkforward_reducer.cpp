@@ -73,8 +73,15 @@ void WalkforwardReducer::consume(std::uint32_t stage, std::uint64_t task, std::s
     else
       correlation_sum_ += records[0], correlation_live_ += records[1];
   } else {
-    for (std::size_t i = 0; i + 2 < records.size(); i += 3)
-      splits_.push_back({records[i], records[i + 1], records[i + 2]});
+    // Task t holds the split pairs (p, C - 1 - p) for p from t * kSplitPairsPerTask on.
+    const std::uint64_t c = job_.n_splits();
+    if (splits_.size() != c) splits_.resize(c);
+    std::uint64_t p = task * WalkforwardJob::kSplitPairsPerTask;
+    for (std::size_t i = 0; i + 5 < records.size(); i += 6, ++p) {
+      QG_CHECK(p < c / 2, "walk-forward split task " + std::to_string(task) + " returned too many records");
+      splits_[p] = {records[i], records[i + 1], records[i + 2]};
+      splits_[c - 1 - p] = {records[i + 3], records[i + 4], records[i + 5]};
+    }
   }
 }
 

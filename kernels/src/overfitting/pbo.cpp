@@ -118,26 +118,24 @@ double tie_averaged_rank(std::span<const double> values, std::size_t i) {
   return static_cast<double>(below) + (static_cast<double>(ties) + 1.0) / 2.0;
 }
 
-void pbo_splits(std::span<const double> s1, std::span<const double> s2, std::size_t n_trials, int n_blocks,
-                std::int64_t block_len, std::uint64_t first, std::size_t count, PboSplit* out,
-                std::vector<double>& scratch) {
-  const auto n = n_trials;
+namespace {
+
+//! Per-bar Sharpe ratios of both halves of CSCV splits [first, first + count) for every trial,
+//! split-major: is[s * n + i] from the chosen blocks, oos[s * n + i] from the others, each half's
+//! block sums added in ascending block order. Tiles of trials whose block sums stay in cache
+//! while every split of the chunk reads them.
+void half_sharpe_tables(std::span<const double> s1, std::span<const double> s2, std::size_t n, int n_blocks,
+                        std::int64_t block_len, std::uint64_t first, std::size_t count, double* is, double* oos) {
   const auto blocks = static_cast<std::size_t>(n_blocks);
   QG_CHECK(s1.size() == blocks * n && s2.size() == blocks * n, "pbo_splits: block sums of the wrong size");
   const double m = static_cast<double>(block_len) * n_blocks / 2;
-  // Which blocks are in-sample, per split.
-  std::vector<char> in_sample(count * blocks, 0);
+  std::vector<char> in_sample(count * blocks, 0);  // which blocks are in-sample, per split
   std::vector<int> chosen(blocks / 2);
   for (std::size_t s = 0; s < count; ++s) {
     cscv_split(n_blocks, first + s, chosen.data());
     for (int b : chosen) in_sample[s * blocks + static_cast<std::size_t>(b)] = 1;
   }
-  // Tiles of trials whose block sums stay in cache while every split of the chunk reads them;
-  // each split's Sharpe ratios land in is/oos (split-major) for the selection afterwards.
   constexpr std::size_t kTile = 256;
-  // The caller's scratch holds both tables (megabytes; every entry is written before use).
-  scratch.resize(2 * count * n);
-  const std::span<double> is(scratch.data(), count * n), oos(scratch.data() + count * n, count * n);
   double a1[kTile], a2[kTile], b1[kTile], b2[kTile];
   for (std::size_t t0 = 0; t0 < n; t0 += kTile) {
     const std::size_t tn = std::min(kTile, n - t0);
@@ -151,11 +149,42 @@ void pbo_splits(std::span<const double> s1, std::span<const double> s2, std::siz
         const double* x2 = s2.data() + b * n + t0;
         for (std::size_t i = 0; i < tn; ++i) t1[i] += x1[i], t2[i] += x2[i];
       }
-      sharpe_lanes(a1, a2, m, tn, is.data() + s * n + t0);
-      sharpe_lanes(b1, b2, m, tn, oos.data() + s * n + t0);
+      sharpe_lanes(a1, a2, m, tn, is + s * n + t0);
+      sharpe_lanes(b1, b2, m, tn, oos + s * n + t0);
     }
   }
-  for (std::size_t s = 0; s < count; ++s) out[s] = split_result({is.data() + s * n, n}, {oos.data() + s * n, n});
+}
+
+}  // namespace
+
+void pbo_splits(std::span<const double> s1, std::span<const double> s2, std::size_t n_trials, int n_blocks,
+                std::int64_t block_len, std::uint64_t first, std::size_t count, PboSplit* out,
+                std::vector<double>& scratch) {
+  const auto n = n_trials;
+  // The caller's scratch holds both tables (megabytes; every entry is written before use).
+  scratch.resize(2 * count * n);
+  double* is = scratch.data();
+  double* oos = scratch.data() + count * n;
+  half_sharpe_tables(s1, s2, n, n_blocks, block_len, first, count, is, oos);
+  for (std::size_t s = 0; s < count; ++s) out[s] = split_result({is + s * n, n}, {oos + s * n, n});
+}
+
+void pbo_split_pairs(std::span<const double> s1, std::span<const double> s2, std::size_t n_trials, int n_blocks,
+                     std::int64_t block_len, std::uint64_t first_pair, std::size_t count, PboSplit* out,
+                     std::vector<double>& scratch) {
+  const std::uint64_t splits = cscv_split_count(n_blocks);
+  QG_CHECK(first_pair + count <= splits / 2, "pbo_split_pairs: pairs past the first half of the splits");
+  const auto n = n_trials;
+  scratch.resize(2 * count * n);
+  double* is = scratch.data();
+  double* oos = scratch.data() + count * n;
+  half_sharpe_tables(s1, s2, n, n_blocks, block_len, first_pair, count, is, oos);
+  // Split C - 1 - p chooses exactly the blocks split p leaves out: its halves are p's, swapped.
+  for (std::size_t s = 0; s < count; ++s) {
+    const std::span<const double> a(is + s * n, n), b(oos + s * n, n);
+    out[2 * s] = split_result(a, b);
+    out[2 * s + 1] = split_result(b, a);
+  }
 }
 
 void pbo_splits_ref(std::span<const double> returns, std::size_t n_trials, std::int64_t n_bars, int n_blocks,
