@@ -59,8 +59,7 @@ std::uint64_t WalkforwardJob::num_tasks(std::uint32_t stage, StageInput input) c
       return (n_sets() + kSetsPerTask - 1) / kSetsPerTask;
     case 1: {
       if (input.empty()) return 0;  // stage 0 lost tasks: nothing further can be computed
-      const std::size_t b = correlation_blocks();
-      return plan_.windows.size() + 1 + b * (b + 1) / 2;
+      return correlation_pairs() + 1 + plan_.windows.size();
     }
     case 2:
       return input.empty() ? 0 : (n_split_pairs() + kSplitPairsPerTask - 1) / kSplitPairsPerTask;
@@ -85,10 +84,11 @@ void WalkforwardJob::run_task(std::uint32_t stage, StageInput input, std::uint64
   QG_CHECK(task < num_tasks(stage, input), "walk-forward task " + std::to_string(task) + " out of range");
   if (stage == 0) return run_sets(task, out);
   if (stage == 2) return run_splits(input, task, out);
-  const std::size_t k = plan_.windows.size();
-  if (task < k) return run_segment(input, task, out);
-  if (task == k) return run_moments(input, out);
-  run_correlation(task - k - 1, out);
+  // Stage 1: the correlation pairs first (the heavy tasks, so the cheap segments fill the tail).
+  const std::uint64_t pairs = correlation_pairs();
+  if (task < pairs) return run_correlation(task, out);
+  if (task == pairs) return run_moments(input, out);
+  run_segment(input, task - pairs - 1, out);
 }
 
 std::vector<std::int8_t> WalkforwardJob::positions_of(std::size_t id) const {

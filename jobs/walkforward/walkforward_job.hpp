@@ -7,9 +7,10 @@
 //     O(blocks x sets), never O(bars x sets).
 //   reduce 0: each window's winner, every set's live Sharpe, the best set -> stage 1's input
 //     {winner of each window..., best set}.
-//   stage 1: task k < K: the stitched out-of-sample segment of window k; task K: the best set's
-//     return moments; tasks after: sums of squared correlations between blocks of every 10th set
-//     (each block's standardised returns computed once per worker, CorrelationCache).
+//   stage 1: tasks p < P: sums of squared correlations between block pair p of every 10th set
+//     (each block's standardised returns computed once per worker, CorrelationCache); task P:
+//     the best set's return moments; task P + 1 + k: the stitched out-of-sample segment of
+//     window k. The heavy pairs come first so that the cheap segments fill the stage's tail.
 //   reduce 1: the windows and out-of-sample tables, DSR and PSR -> stage 2's input: the CSCV
 //     block sums (block-major).
 //   stage 2, task i: the complementary CSCV split pairs p in [16 i, 16 (i+1)), p < C / 2: splits p
@@ -54,6 +55,8 @@ class WalkforwardJob final : public Job {
   //! Sets entering the correlation (every 10th) and their blocks.
   std::size_t correlation_sets() const { return (n_sets() + kCorrelationStride - 1) / kCorrelationStride; }
   std::size_t correlation_blocks() const { return (correlation_sets() + kCorrelationBlock - 1) / kCorrelationBlock; }
+  //! Correlation block pairs (I <= J): the first tasks of stage 1.
+  std::uint64_t correlation_pairs() const { return correlation_blocks() * (correlation_blocks() + 1) / 2; }
   std::uint64_t n_splits() const;
   //! Complementary split pairs (p, C - 1 - p): C / 2.
   std::uint64_t n_split_pairs() const { return n_splits() / 2; }

@@ -61,17 +61,17 @@ WalkforwardReducer::WalkforwardReducer(const WalkforwardJob& job, results::RunFi
 }
 
 void WalkforwardReducer::consume(std::uint32_t stage, std::uint64_t task, std::span<const double> records) {
-  const std::size_t k = job_.plan().windows.size();
   if (stage == 0) {
     QG_CHECK(records.size() % width_ == 0, "walk-forward task " + std::to_string(task) + " returned a partial record");
     sets_.insert(sets_.end(), records.begin(), records.end());
   } else if (stage == 1) {
-    if (task < k)
-      segments_[task].assign(records.begin(), records.end());
-    else if (task == k)
+    const std::uint64_t pairs = job_.correlation_pairs();  // pairs, moments, then the segments
+    if (task < pairs)
+      correlation_sum_ += records[0], correlation_live_ += records[1];
+    else if (task == pairs)
       moments_.assign(records.begin(), records.end());
     else
-      correlation_sum_ += records[0], correlation_live_ += records[1];
+      segments_[task - pairs - 1].assign(records.begin(), records.end());
   } else {
     // Task t holds the split pairs (p, C - 1 - p) for p from t * kSplitPairsPerTask on.
     const std::uint64_t c = job_.n_splits();
