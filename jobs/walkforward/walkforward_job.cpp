@@ -104,6 +104,14 @@ std::vector<double> WalkforwardJob::live_net_returns(const std::vector<std::size
 }
 
 void WalkforwardJob::live_net_returns_into(const std::vector<std::size_t>& ids, std::vector<double>& net) const {
+  const kernels::BarRange returns{plan_.j0 + 1, plan_.n + 1};
+  const kernels::PositionRows pos = positions_into(ids, kernels::decided_bars_for(returns));
+  net.resize(static_cast<std::size_t>(plan_.live) * ids.size());
+  kernels::net_returns(*series_, pos, spec_->search.cost_per_unit(), returns, net.data());
+}
+
+kernels::PositionRows WalkforwardJob::positions_into(const std::vector<std::size_t>& ids,
+                                                     kernels::BarRange decided) const {
   const StrategySearch& s = spec_->search;
   const int n = static_cast<int>(ids.size());
   std::vector<double> sets;
@@ -111,15 +119,32 @@ void WalkforwardJob::live_net_returns_into(const std::vector<std::size_t>& ids, 
     const auto set = s.combos.set(id);
     sets.insert(sets.end(), set.begin(), set.end());
   }
-  const kernels::BarRange returns{plan_.j0 + 1, plan_.n + 1};
-  const kernels::BarRange decided = kernels::decided_bars_for(returns);
   // Reused between tasks of the thread: every entry is written before it is read, and growing
   // only once spares the page faults and zeroing of megabytes per task.
   thread_local std::vector<std::int8_t> pos;
   pos.resize(static_cast<std::size_t>(decided.size()) * ids.size());
   s.strategy->positions_range(*series_, sets.data(), n, s.mode, decided, pos.data());
-  net.resize(static_cast<std::size_t>(plan_.live) * ids.size());
-  kernels::net_returns(*series_, {pos.data(), n, decided}, s.cost_per_unit(), returns, net.data());
+  return {pos.data(), n, decided};
+}
+
+void WalkforwardJob::live_block_sums(kernels::PositionRows pos, std::int64_t block, std::int64_t columns, double* sum,
+                                     double* sumsq) const {
+  // Block by block through a buffer that stays in cache: the same net returns (net_returns of
+  // the block's return bars) and the same additions (block_sums of one block) as block_sums
+  // over the whole live period, without its megabytes of net returns.
+  const auto n = static_cast<std::size_t>(pos.n_sets);
+  const std::int64_t n_blocks = kernels::block_count(columns, block);
+  thread_local std::vector<double> net, s1, s2;
+  net.resize(static_cast<std::size_t>(block) * n), s1.resize(n), s2.resize(n);
+  for (std::int64_t b = 0; b < n_blocks; ++b) {
+    const std::int64_t begin = plan_.j0 + 1 + b * block, rows = std::min(block, columns - b * block);
+    kernels::net_returns(*series_, pos, spec_->search.cost_per_unit(), {begin, begin + rows}, net.data());
+    kernels::block_sums(net.data(), rows, pos.n_sets, rows, s1.data(), s2.data());
+    for (std::size_t j = 0; j < n; ++j) {
+      sum[j * static_cast<std::size_t>(n_blocks) + static_cast<std::size_t>(b)] = s1[j];
+      sumsq[j * static_cast<std::size_t>(n_blocks) + static_cast<std::size_t>(b)] = s2[j];
+    }
+  }
 }
 
 void WalkforwardJob::run_sets(std::uint64_t task, std::vector<double>& out) const {
@@ -127,25 +152,20 @@ void WalkforwardJob::run_sets(std::uint64_t task, std::vector<double>& out) cons
   const std::size_t first = task * kSetsPerTask, count = std::min(kSetsPerTask, n_sets() - first);
   std::vector<std::size_t> ids(count);
   for (std::size_t i = 0; i < count; ++i) ids[i] = first + i;
-  thread_local std::vector<double> net;
-  live_net_returns_into(ids, net);
-  const int n = static_cast<int>(count);
+  // One positions pass: over the live period, or from bar 0 when another objective needs the
+  // in-sample windows' range metrics (kernels' range convention).
+  const bool sharpe = spec_->objective == "sharpe";
+  const kernels::PositionRows pos =
+      positions_into(ids, kernels::decided_bars_for({sharpe ? plan_.j0 + 1 : std::int64_t{1}, plan_.n + 1}));
   const auto g = static_cast<std::size_t>(plan_.blocks), sb = static_cast<std::size_t>(spec_->pbo_blocks);
   std::vector<double> s1g(count * g), s2g(count * g), s1p(count * sb), s2p(count * sb);
-  kernels::block_sums(net.data(), plan_.live, n, plan_.block, s1g.data(), s2g.data());
-  kernels::block_sums(net.data(), plan_.pbo_block * spec_->pbo_blocks, n, plan_.pbo_block, s1p.data(), s2p.data());
+  live_block_sums(pos, plan_.block, plan_.live, s1g.data(), s2g.data());
+  live_block_sums(pos, plan_.pbo_block, plan_.pbo_block * spec_->pbo_blocks, s1p.data(), s2p.data());
   std::vector<double> objective;
-  if (spec_->objective != "sharpe") {
-    // Any other metric: the range metrics of each in-sample window (kernels' range convention).
-    const kernels::BarRange decided = kernels::decided_bars_for({1, plan_.n + 1});
-    std::vector<double> sets;
-    for (std::size_t id : ids) sets.insert(sets.end(), s.combos.set(id).begin(), s.combos.set(id).end());
-    std::vector<std::int8_t> pos(static_cast<std::size_t>(decided.size()) * count);
-    s.strategy->positions_range(*series_, sets.data(), n, s.mode, decided, pos.data());
+  if (!sharpe) {
     std::vector<double> metrics(count * kernels::kNumMetrics);
     for (const auto& w : plan_.windows) {
-      kernels::backtest_metrics_range(*series_, {pos.data(), n, decided}, s.cost_per_unit(),
-                                      {w.is_begin + 1, w.is_end + 1}, metrics.data());
+      kernels::backtest_metrics_range(*series_, pos, s.cost_per_unit(), {w.is_begin + 1, w.is_end + 1}, metrics.data());
       for (std::size_t j = 0; j < count; ++j)
         objective.push_back(metrics[j * kernels::kNumMetrics + static_cast<std::size_t>(spec_->objective_metric)]);
     }

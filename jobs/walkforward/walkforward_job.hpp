@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "qg/jobs/job.hpp"
+#include "qg/kernels/position_rows.hpp"
 #include "qg/kernels/series.hpp"
 #include "walkforward/correlation_cache.hpp"
 #include "walkforward/walkforward_plan.hpp"
@@ -68,6 +69,13 @@ class WalkforwardJob final : public Job {
   std::vector<std::int8_t> positions_of(std::size_t id) const;
 
  private:
+  //! Positions of sets `ids` over the decided bars `decided`, in a buffer of the calling thread
+  //! (valid until its next call on this thread).
+  kernels::PositionRows positions_into(const std::vector<std::size_t>& ids, kernels::BarRange decided) const;
+  //! Per-set sums and sums of squares of the net returns over blocks of `block` live columns
+  //! covering the first `columns` live columns (set-major, as kernels::block_sums).
+  void live_block_sums(kernels::PositionRows pos, std::int64_t block, std::int64_t columns, double* sum,
+                       double* sumsq) const;
   void run_sets(std::uint64_t task, std::vector<double>& out) const;
   void run_segment(StageInput winners, std::uint64_t k, std::vector<double>& out) const;
   void run_moments(StageInput input, std::vector<double>& out) const;
