@@ -117,21 +117,25 @@ std::vector<double> WalkforwardReducer::select_winners() {
   const std::size_t n = job_.n_sets(), k = plan.windows.size();
   const std::size_t objective_at =
       2 * static_cast<std::size_t>(plan.blocks) + 2 * static_cast<std::size_t>(spec.pbo_blocks);
-  std::vector<double> values(n), input;
-  for (std::size_t w = 0; w < k; ++w) {
-    const auto& win = plan.windows[w];
-    const double m = static_cast<double>(win.is_end - win.is_begin);
-    for (std::size_t i = 0; i < n; ++i) {
+  // Every window's objective of every set, window-major; sets in the outer loop so that each
+  // set's record is read once while it is in cache.
+  std::vector<double> values(k * n), input;
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t w = 0; w < k; ++w) {
+      const auto& win = plan.windows[w];
       double v = 0;
       if (spec.objective == "sharpe") {
         const auto [s1, s2] = window_sums(i, win.is_begin, win.is_end);
-        v = kernels::sharpe_from_sums(s1, s2, m);
+        v = kernels::sharpe_from_sums(s1, s2, static_cast<double>(win.is_end - win.is_begin));
       } else {
         v = record(i)[objective_at + w];
       }
-      values[i] = spec.minimise ? -v : v;
+      values[w * n + i] = spec.minimise ? -v : v;
     }
-    const auto winner = static_cast<std::size_t>(kernels::best_index(values));
+  for (std::size_t w = 0; w < k; ++w) {
+    const auto& win = plan.windows[w];
+    const double m = static_cast<double>(win.is_end - win.is_begin);
+    const auto winner = static_cast<std::size_t>(kernels::best_index({values.data() + w * n, n}));
     const auto [s1, s2] = window_sums(winner, win.is_begin, win.is_end);
     winners_.push_back(winner);
     is_ann_return_.push_back(kYear * s1 / m);
