@@ -134,7 +134,7 @@ class CoordinatorRun {
     const int n_workers = std::max(1, transport_.size() - 1);
     const std::uint64_t max_chunk = std::max<std::uint64_t>(
         1, std::min<std::uint64_t>(ctx_.max_chunk_bytes / task_bytes, window / (2 * n_workers)));
-    ChunkScheduler scheduler(n, n_workers, ctx_.chunk, max_chunk, window);
+    ChunkScheduler scheduler(n, n_workers, ctx_.chunk, max_chunk, window, ctx_.threads);
     ReorderBuffer reorder(reducer, stage, [this](std::uint32_t s, std::uint64_t task, int rank, const std::string& m) {
       record_failure(s, task, rank, m);
     });

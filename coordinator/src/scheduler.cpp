@@ -7,9 +7,10 @@
 namespace qg::coordinator {
 
 ChunkScheduler::ChunkScheduler(std::uint64_t n_tasks, int n_workers, std::uint64_t fixed_chunk, std::uint64_t max_chunk,
-                               std::uint64_t window)
+                               std::uint64_t window, int threads_per_worker)
     : n_tasks_(n_tasks),
       n_workers_(std::max(1, n_workers)),
+      threads_(static_cast<std::uint64_t>(std::max(1, threads_per_worker))),
       fixed_chunk_(fixed_chunk),
       max_chunk_(std::max<std::uint64_t>(1, max_chunk)),
       window_(std::max<std::uint64_t>(1, window)) {}
@@ -33,10 +34,15 @@ void ChunkScheduler::skip_covered() {
 }
 
 std::uint64_t ChunkScheduler::chunk_size(std::uint64_t remaining) const {
-  if (fixed_chunk_ > 0) return fixed_chunk_;
-  // Guided: a share of what is left, so chunks shrink as the stage drains.
-  const std::uint64_t share = (remaining + 2 * n_workers_ - 1) / (2 * static_cast<std::uint64_t>(n_workers_));
-  return std::clamp<std::uint64_t>(share, 1, max_chunk_);
+  // No chunk holds more than a worker's even share of the stage, so no worker idles while
+  // another holds work it could have had.
+  const auto workers = static_cast<std::uint64_t>(n_workers_);
+  const std::uint64_t even_share = std::max<std::uint64_t>(1, (n_tasks_ + workers - 1) / workers);
+  if (fixed_chunk_ > 0) return std::min(fixed_chunk_, even_share);
+  // Guided: a share of what is left, so chunks shrink as the stage drains; at least one task
+  // per thread of the worker (a chunk is a barrier: a smaller one leaves threads idle).
+  const std::uint64_t share = (remaining + 2 * workers - 1) / (2 * workers);
+  return std::min({std::max(share, threads_), even_share, max_chunk_});
 }
 
 std::optional<TaskRange> ChunkScheduler::next(std::uint64_t reduced) {

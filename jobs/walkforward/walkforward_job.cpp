@@ -39,6 +39,8 @@ WalkforwardJob::WalkforwardJob(WalkforwardSpec spec, std::shared_ptr<const Marke
   const SymbolBars& bars = only_symbol(*data_, *spec_);
   plan_ = plan_walkforward(*spec_, static_cast<std::int64_t>(bars.size()), bars.symbol);
   series_ = std::make_shared<const kernels::PreparedSeries>(kernels::BarsView{bars.high, bars.low, bars.close});
+  const std::size_t table_bytes = correlation_sets() * static_cast<std::size_t>(plan_.live) * sizeof(float);
+  correlation_cache_ = std::make_shared<CorrelationCache>(correlation_blocks(), table_bytes, kCorrelationCacheBytes);
 }
 
 const JobKind& WalkforwardJob::kind() const { return walkforward_kind(); }
@@ -57,11 +59,10 @@ std::uint64_t WalkforwardJob::num_tasks(std::uint32_t stage, StageInput input) c
       return (n_sets() + kSetsPerTask - 1) / kSetsPerTask;
     case 1: {
       if (input.empty()) return 0;  // stage 0 lost tasks: nothing further can be computed
-      const std::size_t b = correlation_blocks();
-      return plan_.windows.size() + 1 + b * (b + 1) / 2;
+      return correlation_pairs() + 1 + plan_.windows.size();
     }
     case 2:
-      return input.empty() ? 0 : (n_splits() + kSplitsPerTask - 1) / kSplitsPerTask;
+      return input.empty() ? 0 : (n_split_pairs() + kSplitPairsPerTask - 1) / kSplitPairsPerTask;
     default:
       QG_CHECK(false, "walk-forward has three stages, asked for stage " + std::to_string(stage));
   }
@@ -75,7 +76,7 @@ std::size_t WalkforwardJob::max_task_values(std::uint32_t stage, StageInput) con
     for (const auto& w : plan_.windows) longest = std::max(longest, w.oos_end - w.oos_begin);
     return static_cast<std::size_t>(std::max<std::int64_t>(3 * longest, 4));
   }
-  return kSplitsPerTask * 3;
+  return kSplitPairsPerTask * 2 * 3;
 }
 
 void WalkforwardJob::run_task(std::uint32_t stage, StageInput input, std::uint64_t task,
@@ -83,10 +84,11 @@ void WalkforwardJob::run_task(std::uint32_t stage, StageInput input, std::uint64
   QG_CHECK(task < num_tasks(stage, input), "walk-forward task " + std::to_string(task) + " out of range");
   if (stage == 0) return run_sets(task, out);
   if (stage == 2) return run_splits(input, task, out);
-  const std::size_t k = plan_.windows.size();
-  if (task < k) return run_segment(input, task, out);
-  if (task == k) return run_moments(input, out);
-  run_correlation(task - k - 1, out);
+  // Stage 1: the correlation pairs first (the heavy tasks, so the cheap segments fill the tail).
+  const std::uint64_t pairs = correlation_pairs();
+  if (task < pairs) return run_correlation(task, out);
+  if (task == pairs) return run_moments(input, out);
+  run_segment(input, task - pairs - 1, out);
 }
 
 std::vector<std::int8_t> WalkforwardJob::positions_of(std::size_t id) const {
@@ -96,6 +98,20 @@ std::vector<std::int8_t> WalkforwardJob::positions_of(std::size_t id) const {
 }
 
 std::vector<double> WalkforwardJob::live_net_returns(const std::vector<std::size_t>& ids) const {
+  std::vector<double> net;
+  live_net_returns_into(ids, net);
+  return net;
+}
+
+void WalkforwardJob::live_net_returns_into(const std::vector<std::size_t>& ids, std::vector<double>& net) const {
+  const kernels::BarRange returns{plan_.j0 + 1, plan_.n + 1};
+  const kernels::PositionRows pos = positions_into(ids, kernels::decided_bars_for(returns));
+  net.resize(static_cast<std::size_t>(plan_.live) * ids.size());
+  kernels::net_returns(*series_, pos, spec_->search.cost_per_unit(), returns, net.data());
+}
+
+kernels::PositionRows WalkforwardJob::positions_into(const std::vector<std::size_t>& ids,
+                                                     kernels::BarRange decided) const {
   const StrategySearch& s = spec_->search;
   const int n = static_cast<int>(ids.size());
   std::vector<double> sets;
@@ -103,13 +119,32 @@ std::vector<double> WalkforwardJob::live_net_returns(const std::vector<std::size
     const auto set = s.combos.set(id);
     sets.insert(sets.end(), set.begin(), set.end());
   }
-  const kernels::BarRange returns{plan_.j0 + 1, plan_.n + 1};
-  const kernels::BarRange decided = kernels::decided_bars_for(returns);
-  std::vector<std::int8_t> pos(static_cast<std::size_t>(decided.size()) * ids.size());
+  // Reused between tasks of the thread: every entry is written before it is read, and growing
+  // only once spares the page faults and zeroing of megabytes per task.
+  thread_local std::vector<std::int8_t> pos;
+  pos.resize(static_cast<std::size_t>(decided.size()) * ids.size());
   s.strategy->positions_range(*series_, sets.data(), n, s.mode, decided, pos.data());
-  std::vector<double> net(static_cast<std::size_t>(plan_.live) * ids.size());
-  kernels::net_returns(*series_, {pos.data(), n, decided}, s.cost_per_unit(), returns, net.data());
-  return net;
+  return {pos.data(), n, decided};
+}
+
+void WalkforwardJob::live_block_sums(kernels::PositionRows pos, std::int64_t block, std::int64_t columns, double* sum,
+                                     double* sumsq) const {
+  // Block by block through a buffer that stays in cache: the same net returns (net_returns of
+  // the block's return bars) and the same additions (block_sums of one block) as block_sums
+  // over the whole live period, without its megabytes of net returns.
+  const auto n = static_cast<std::size_t>(pos.n_sets);
+  const std::int64_t n_blocks = kernels::block_count(columns, block);
+  thread_local std::vector<double> net, s1, s2;
+  net.resize(static_cast<std::size_t>(block) * n), s1.resize(n), s2.resize(n);
+  for (std::int64_t b = 0; b < n_blocks; ++b) {
+    const std::int64_t begin = plan_.j0 + 1 + b * block, rows = std::min(block, columns - b * block);
+    kernels::net_returns(*series_, pos, spec_->search.cost_per_unit(), {begin, begin + rows}, net.data());
+    kernels::block_sums(net.data(), rows, pos.n_sets, rows, s1.data(), s2.data());
+    for (std::size_t j = 0; j < n; ++j) {
+      sum[j * static_cast<std::size_t>(n_blocks) + static_cast<std::size_t>(b)] = s1[j];
+      sumsq[j * static_cast<std::size_t>(n_blocks) + static_cast<std::size_t>(b)] = s2[j];
+    }
+  }
 }
 
 void WalkforwardJob::run_sets(std::uint64_t task, std::vector<double>& out) const {
@@ -117,24 +152,20 @@ void WalkforwardJob::run_sets(std::uint64_t task, std::vector<double>& out) cons
   const std::size_t first = task * kSetsPerTask, count = std::min(kSetsPerTask, n_sets() - first);
   std::vector<std::size_t> ids(count);
   for (std::size_t i = 0; i < count; ++i) ids[i] = first + i;
-  const std::vector<double> net = live_net_returns(ids);
-  const int n = static_cast<int>(count);
+  // One positions pass: over the live period, or from bar 0 when another objective needs the
+  // in-sample windows' range metrics (kernels' range convention).
+  const bool sharpe = spec_->objective == "sharpe";
+  const kernels::PositionRows pos =
+      positions_into(ids, kernels::decided_bars_for({sharpe ? plan_.j0 + 1 : std::int64_t{1}, plan_.n + 1}));
   const auto g = static_cast<std::size_t>(plan_.blocks), sb = static_cast<std::size_t>(spec_->pbo_blocks);
   std::vector<double> s1g(count * g), s2g(count * g), s1p(count * sb), s2p(count * sb);
-  kernels::block_sums(net.data(), plan_.live, n, plan_.block, s1g.data(), s2g.data());
-  kernels::block_sums(net.data(), plan_.pbo_block * spec_->pbo_blocks, n, plan_.pbo_block, s1p.data(), s2p.data());
+  live_block_sums(pos, plan_.block, plan_.live, s1g.data(), s2g.data());
+  live_block_sums(pos, plan_.pbo_block, plan_.pbo_block * spec_->pbo_blocks, s1p.data(), s2p.data());
   std::vector<double> objective;
-  if (spec_->objective != "sharpe") {
-    // Any other metric: the range metrics of each in-sample window (kernels' range convention).
-    const kernels::BarRange decided = kernels::decided_bars_for({1, plan_.n + 1});
-    std::vector<double> sets;
-    for (std::size_t id : ids) sets.insert(sets.end(), s.combos.set(id).begin(), s.combos.set(id).end());
-    std::vector<std::int8_t> pos(static_cast<std::size_t>(decided.size()) * count);
-    s.strategy->positions_range(*series_, sets.data(), n, s.mode, decided, pos.data());
+  if (!sharpe) {
     std::vector<double> metrics(count * kernels::kNumMetrics);
     for (const auto& w : plan_.windows) {
-      kernels::backtest_metrics_range(*series_, {pos.data(), n, decided}, s.cost_per_unit(),
-                                      {w.is_begin + 1, w.is_end + 1}, metrics.data());
+      kernels::backtest_metrics_range(*series_, pos, s.cost_per_unit(), {w.is_begin + 1, w.is_end + 1}, metrics.data());
       for (std::size_t j = 0; j < count; ++j)
         objective.push_back(metrics[j * kernels::kNumMetrics + static_cast<std::size_t>(spec_->objective_metric)]);
     }
@@ -178,39 +209,48 @@ void WalkforwardJob::run_moments(StageInput input, std::vector<double>& out) con
   out.assign({m.sharpe, m.skewness, m.kurtosis});
 }
 
+CorrelationCache::Block WalkforwardJob::correlation_block(std::size_t b) const {
+  std::vector<std::size_t> ids;
+  for (std::size_t i = b * kCorrelationBlock; i < std::min((b + 1) * kCorrelationBlock, correlation_sets()); ++i)
+    ids.push_back(i * kCorrelationStride);
+  thread_local std::vector<double> net;  // time-major
+  live_net_returns_into(ids, net);
+  const auto t = static_cast<std::size_t>(plan_.live), m = ids.size();
+  std::vector<double> columns(t * m);
+  for (std::size_t row = 0; row < t; ++row)
+    for (std::size_t c = 0; c < m; ++c) columns[c * t + row] = net[row * m + c];
+  CorrelationCache::Block out;
+  out.sets = m;
+  out.varying = kernels::standardize_columns(columns, m, plan_.live);
+  out.columns.assign(columns.begin(), columns.end());  // rounded to float, as the product takes them
+  return out;
+}
+
 void WalkforwardJob::run_correlation(std::uint64_t pair, std::vector<double>& out) const {
   const auto [bi, bj] = block_pair(pair, correlation_blocks());
-  auto standardized = [&](std::size_t b, std::size_t& live) {
-    std::vector<std::size_t> ids;
-    for (std::size_t i = b * kCorrelationBlock; i < std::min((b + 1) * kCorrelationBlock, correlation_sets()); ++i)
-      ids.push_back(i * kCorrelationStride);
-    const std::vector<double> net = live_net_returns(ids);  // time-major
-    const auto t = static_cast<std::size_t>(plan_.live), m = ids.size();
-    std::vector<double> columns(t * m);
-    for (std::size_t row = 0; row < t; ++row)
-      for (std::size_t c = 0; c < m; ++c) columns[c * t + row] = net[row * m + c];
-    live = kernels::standardize_columns(columns, m, plan_.live);
-    return std::make_pair(std::move(columns), m);
-  };
-  std::size_t live_i = 0, live_j = 0;
-  const auto [a, ma] = standardized(bi, live_i);
+  const auto compute = [this](std::size_t b) { return correlation_block(b); };
+  const auto a = correlation_cache_->get(bi, compute);
   if (bi == bj) {
-    out.assign({kernels::correlation_square_sum(a, ma, a, ma, plan_.live), static_cast<double>(live_i)});
+    out.assign(
+        {kernels::correlation_square_sum(std::span<const float>(a->columns), a->sets, a->columns, a->sets, plan_.live),
+         static_cast<double>(a->varying)});
     return;
   }
-  const auto [b, mb] = standardized(bj, live_j);
-  out.assign({2.0 * kernels::correlation_square_sum(a, ma, b, mb, plan_.live), 0.0});
+  const auto b = correlation_cache_->get(bj, compute);
+  out.assign({2.0 * kernels::correlation_square_sum(std::span<const float>(a->columns), a->sets, b->columns, b->sets,
+                                                    plan_.live),
+              0.0});
 }
 
 void WalkforwardJob::run_splits(StageInput sums, std::uint64_t task, std::vector<double>& out) const {
   const std::size_t n = n_sets(), half = sums.size() / 2;
   QG_CHECK(half == n * static_cast<std::size_t>(spec_->pbo_blocks), "walkforward: CSCV sums of the wrong size");
-  const std::uint64_t first = task * kSplitsPerTask;
-  const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(kSplitsPerTask, n_splits() - first));
-  std::vector<kernels::PboSplit> splits(count);
+  const std::uint64_t first = task * kSplitPairsPerTask;
+  const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(kSplitPairsPerTask, n_split_pairs() - first));
+  std::vector<kernels::PboSplit> splits(2 * count);
   thread_local std::vector<double> scratch;  // run_task runs on the worker's threads concurrently
-  kernels::pbo_splits(sums.first(half), sums.subspan(half), n, spec_->pbo_blocks, plan_.pbo_block, first, count,
-                      splits.data(), scratch);
+  kernels::pbo_split_pairs(sums.first(half), sums.subspan(half), n, spec_->pbo_blocks, plan_.pbo_block, first, count,
+                           splits.data(), scratch);
   out.clear();
   for (const auto& s : splits) out.insert(out.end(), {s.lambda, s.is_sharpe, s.oos_sharpe});
 }

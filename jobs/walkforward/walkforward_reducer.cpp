@@ -61,20 +61,27 @@ WalkforwardReducer::WalkforwardReducer(const WalkforwardJob& job, results::RunFi
 }
 
 void WalkforwardReducer::consume(std::uint32_t stage, std::uint64_t task, std::span<const double> records) {
-  const std::size_t k = job_.plan().windows.size();
   if (stage == 0) {
     QG_CHECK(records.size() % width_ == 0, "walk-forward task " + std::to_string(task) + " returned a partial record");
     sets_.insert(sets_.end(), records.begin(), records.end());
   } else if (stage == 1) {
-    if (task < k)
-      segments_[task].assign(records.begin(), records.end());
-    else if (task == k)
+    const std::uint64_t pairs = job_.correlation_pairs();  // pairs, moments, then the segments
+    if (task < pairs)
+      correlation_sum_ += records[0], correlation_live_ += records[1];
+    else if (task == pairs)
       moments_.assign(records.begin(), records.end());
     else
-      correlation_sum_ += records[0], correlation_live_ += records[1];
+      segments_[task - pairs - 1].assign(records.begin(), records.end());
   } else {
-    for (std::size_t i = 0; i + 2 < records.size(); i += 3)
-      splits_.push_back({records[i], records[i + 1], records[i + 2]});
+    // Task t holds the split pairs (p, C - 1 - p) for p from t * kSplitPairsPerTask on.
+    const std::uint64_t c = job_.n_splits();
+    if (splits_.size() != c) splits_.resize(c);
+    std::uint64_t p = task * WalkforwardJob::kSplitPairsPerTask;
+    for (std::size_t i = 0; i + 5 < records.size(); i += 6, ++p) {
+      QG_CHECK(p < c / 2, "walk-forward split task " + std::to_string(task) + " returned too many records");
+      splits_[p] = {records[i], records[i + 1], records[i + 2]};
+      splits_[c - 1 - p] = {records[i + 3], records[i + 4], records[i + 5]};
+    }
   }
 }
 
@@ -110,21 +117,25 @@ std::vector<double> WalkforwardReducer::select_winners() {
   const std::size_t n = job_.n_sets(), k = plan.windows.size();
   const std::size_t objective_at =
       2 * static_cast<std::size_t>(plan.blocks) + 2 * static_cast<std::size_t>(spec.pbo_blocks);
-  std::vector<double> values(n), input;
-  for (std::size_t w = 0; w < k; ++w) {
-    const auto& win = plan.windows[w];
-    const double m = static_cast<double>(win.is_end - win.is_begin);
-    for (std::size_t i = 0; i < n; ++i) {
+  // Every window's objective of every set, window-major; sets in the outer loop so that each
+  // set's record is read once while it is in cache.
+  std::vector<double> values(k * n), input;
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t w = 0; w < k; ++w) {
+      const auto& win = plan.windows[w];
       double v = 0;
       if (spec.objective == "sharpe") {
         const auto [s1, s2] = window_sums(i, win.is_begin, win.is_end);
-        v = kernels::sharpe_from_sums(s1, s2, m);
+        v = kernels::sharpe_from_sums(s1, s2, static_cast<double>(win.is_end - win.is_begin));
       } else {
         v = record(i)[objective_at + w];
       }
-      values[i] = spec.minimise ? -v : v;
+      values[w * n + i] = spec.minimise ? -v : v;
     }
-    const auto winner = static_cast<std::size_t>(kernels::best_index(values));
+  for (std::size_t w = 0; w < k; ++w) {
+    const auto& win = plan.windows[w];
+    const double m = static_cast<double>(win.is_end - win.is_begin);
+    const auto winner = static_cast<std::size_t>(kernels::best_index({values.data() + w * n, n}));
     const auto [s1, s2] = window_sums(winner, win.is_begin, win.is_end);
     winners_.push_back(winner);
     is_ann_return_.push_back(kYear * s1 / m);

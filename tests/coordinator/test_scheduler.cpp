@@ -80,3 +80,30 @@ TEST(Scheduler, RequeuedRangeComesFirst) {
   EXPECT_EQ(s.next(0), (TaskRange{5, 5}));
   EXPECT_TRUE(s.drained());
 }
+
+TEST(Scheduler, FixedChunkIsCappedAtAnEvenShareOfTheStage) {
+  // 10 tasks, 2 workers, --chunk 8: one chunk of 8 would leave the second worker 2 tasks while
+  // the first runs 8; the cap ceil(10 / 2) = 5 splits the stage evenly.
+  ChunkScheduler s(10, 2, 8, 1000, 1000);
+  const auto chunks = drain(s);
+  const std::vector<TaskRange> expected = {{0, 5}, {5, 5}};
+  EXPECT_EQ(chunks, expected);
+}
+
+TEST(Scheduler, GuidedChunksHoldATaskPerThread) {
+  // One worker with 4 threads, 10 tasks: remaining 10 -> ceil(10 / 2) = 5; 5 -> 3, raised to 4
+  // threads; 1 -> 1 (all that is left). With 1 thread the tail would be 5, 3, 1, 1.
+  ChunkScheduler s(10, 1, 0, 1000, 1000, 4);
+  std::vector<std::uint64_t> sizes;
+  for (const auto& c : drain(s)) sizes.push_back(c.count);
+  EXPECT_EQ(sizes, (std::vector<std::uint64_t>{5, 4, 1}));
+  ChunkScheduler one(10, 1, 0, 1000, 1000, 1);
+  sizes.clear();
+  for (const auto& c : drain(one)) sizes.push_back(c.count);
+  EXPECT_EQ(sizes, (std::vector<std::uint64_t>{5, 3, 1, 1}));
+}
+
+TEST(Scheduler, MaxChunkStillCapsAThreadsMinimum) {
+  ChunkScheduler s(100, 1, 0, 3, 1000, 8);  // memory cap 3 beats 8 threads
+  EXPECT_EQ(s.next(0)->count, 3u);
+}

@@ -111,6 +111,56 @@ TEST(Overfitting, FastSplitsEqualTheReference) {
   for (std::size_t s = 0; s < 5; ++s) EXPECT_EQ(part[s].lambda, fast[30 + s].lambda);
 }
 
+TEST(Overfitting, ComplementOfSplitPIsSplitCMinusOneMinusP) {
+  // Complementing the chosen blocks reverses the lexicographic order (checked here by
+  // enumeration for S = 2 .. 10): split C - 1 - p takes exactly the blocks split p leaves out.
+  for (int blocks = 2; blocks <= 10; blocks += 2) {
+    const std::uint64_t c = cscv_split_count(blocks);
+    std::vector<int> a(static_cast<std::size_t>(blocks / 2)), b(a.size());
+    for (std::uint64_t p = 0; p < c; ++p) {
+      cscv_split(blocks, p, a.data());
+      cscv_split(blocks, c - 1 - p, b.data());
+      std::vector<int> in(static_cast<std::size_t>(blocks), 0);
+      for (int x : a) ++in[static_cast<std::size_t>(x)];
+      for (int x : b) ++in[static_cast<std::size_t>(x)];
+      for (int x : in) EXPECT_EQ(x, 1) << "S " << blocks << " split " << p;
+    }
+  }
+}
+
+TEST(Overfitting, SplitPairsEqualSplitsBitForBitAndTheReference) {
+  std::vector<double> scratch;
+  Trials trials{29, 240, {}, {}, {}};
+  std::mt19937_64 rng(11);
+  std::normal_distribution<double> normal(0.0002, 0.01);
+  for (std::size_t i = 0; i < trials.n * 240; ++i) trials.returns.push_back(normal(rng));
+  const int blocks = 10;
+  const std::int64_t len = 24;
+  trials.sums(blocks, len);
+  const auto c = static_cast<std::size_t>(cscv_split_count(blocks));  // 252
+  std::vector<PboSplit> each(c), ref(c), pairs(c);
+  pbo_splits(trials.s1, trials.s2, trials.n, blocks, len, 0, c, each.data(), scratch);
+  pbo_splits_ref(trials.returns, trials.n, 240, blocks, len, 0, c, ref.data());
+  // Pairs in chunks of 7 from pair 0, as the job's tasks ask for them (the last chunk short).
+  std::vector<PboSplit> chunk;
+  for (std::size_t p = 0; p < c / 2; p += 7) {
+    const std::size_t count = std::min<std::size_t>(7, c / 2 - p);
+    chunk.resize(2 * count);
+    pbo_split_pairs(trials.s1, trials.s2, trials.n, blocks, len, p, count, chunk.data(), scratch);
+    for (std::size_t i = 0; i < count; ++i) pairs[p + i] = chunk[2 * i], pairs[c - 1 - p - i] = chunk[2 * i + 1];
+  }
+  for (std::size_t s = 0; s < c; ++s) {
+    EXPECT_EQ(pairs[s].lambda, each[s].lambda) << s;
+    EXPECT_EQ(pairs[s].is_sharpe, each[s].is_sharpe) << s;
+    EXPECT_EQ(pairs[s].oos_sharpe, each[s].oos_sharpe) << s;
+    EXPECT_NEAR(pairs[s].is_sharpe, ref[s].is_sharpe, 1e-10) << s;
+    EXPECT_NEAR(pairs[s].oos_sharpe, ref[s].oos_sharpe, 1e-10) << s;
+    EXPECT_DOUBLE_EQ(pairs[s].lambda, ref[s].lambda) << s;
+  }
+  EXPECT_THROW(pbo_split_pairs(trials.s1, trials.s2, trials.n, blocks, len, c / 2 - 1, 2, chunk.data(), scratch),
+               InternalError);
+}
+
 //! Trial n's return at bar t: mu[n][block] + e[t], with a common noise e shared by all trials.
 Trials constructed(std::size_t n, int blocks, std::int64_t len, const std::vector<std::vector<double>>& mu) {
   Trials trials{n, blocks * len, {}, {}, {}};
@@ -197,6 +247,11 @@ TEST(Overfitting, CorrelationSumsAndParticipationRatio) {
   const double b =
       correlation_square_sum(std::span(x).subspan(3 * t), m + 1 - 3, std::span(x).subspan(3 * t), m + 1 - 3, t);
   EXPECT_NEAR(a + 2 * ab + b, fast, 1e-5 * fast);
+  // The float overload on the columns rounded to float is the same product, bit for bit.
+  const std::vector<float> xf(x.begin(), x.end());
+  EXPECT_EQ(correlation_square_sum(std::span<const float>(xf), m + 1, xf, m + 1, t), fast);
+  const std::vector<float> af(x.begin(), x.begin() + 3 * t), bf(x.begin() + 3 * t, x.end());
+  EXPECT_EQ(correlation_square_sum(std::span<const float>(af), 3, bf, m + 1 - 3, t), ab);
 }
 
 }  // namespace

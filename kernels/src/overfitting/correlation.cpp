@@ -26,15 +26,32 @@ std::size_t standardize_columns(std::span<double> columns, std::size_t m, std::i
   return live;
 }
 
+namespace {
+
+//! The squared Frobenius norm of za' zb, the product in single precision.
+double float_square_sum(const Eigen::MatrixXf& za, const Eigen::MatrixXf& zb) {
+  const Eigen::MatrixXf c = za.transpose() * zb;
+  return c.cast<double>().squaredNorm();
+}
+
+}  // namespace
+
 double correlation_square_sum(std::span<const double> a, std::size_t ma, std::span<const double> b, std::size_t mb,
                               std::int64_t n_bars) {
   // The product in single precision: twice the speed of double, and correlations (|c| <= 1)
   // need no more than float's 7 digits to sum their squares to the precision N_eff needs.
   using Matrix = Eigen::Map<const Eigen::MatrixXd>;
-  const Eigen::MatrixXf za = Matrix(a.data(), n_bars, static_cast<Eigen::Index>(ma)).cast<float>();
-  const Eigen::MatrixXf zb = Matrix(b.data(), n_bars, static_cast<Eigen::Index>(mb)).cast<float>();
-  const Eigen::MatrixXf c = za.transpose() * zb;
-  return c.cast<double>().squaredNorm();
+  return float_square_sum(Matrix(a.data(), n_bars, static_cast<Eigen::Index>(ma)).cast<float>(),
+                          Matrix(b.data(), n_bars, static_cast<Eigen::Index>(mb)).cast<float>());
+}
+
+double correlation_square_sum(std::span<const float> a, std::size_t ma, std::span<const float> b, std::size_t mb,
+                              std::int64_t n_bars) {
+  QG_CHECK(a.size() == ma * static_cast<std::size_t>(n_bars) && b.size() == mb * static_cast<std::size_t>(n_bars),
+           "correlation_square_sum: size mismatch");
+  using Matrix = Eigen::Map<const Eigen::MatrixXf>;
+  return float_square_sum(Matrix(a.data(), n_bars, static_cast<Eigen::Index>(ma)),
+                          Matrix(b.data(), n_bars, static_cast<Eigen::Index>(mb)));
 }
 
 double correlation_square_sum_ref(std::span<const double> a, std::size_t ma, std::span<const double> b, std::size_t mb,

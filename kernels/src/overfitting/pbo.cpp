@@ -98,8 +98,18 @@ void cscv_split(int n_blocks, std::uint64_t index, int* chosen) {
 
 std::int64_t best_index(std::span<const double> values) {
   if (values.empty()) return -1;
+  // The largest value by eight independent running maxima (the same value as one running
+  // maximum, since max is exact; a NaN first value propagates as it does there), then the
+  // first index within the tolerance of it.
+  constexpr std::size_t kLanes = 8;
+  double lane[kLanes];
+  std::fill_n(lane, kLanes, values[0]);
+  const std::size_t whole = values.size() / kLanes * kLanes;
+  for (std::size_t i = 0; i < whole; i += kLanes)
+    for (std::size_t j = 0; j < kLanes; ++j) lane[j] = lane[j] < values[i + j] ? values[i + j] : lane[j];
   double best = values[0];
-  for (double v : values) best = std::max(best, v);
+  for (double v : lane) best = std::max(best, v);
+  for (std::size_t i = whole; i < values.size(); ++i) best = std::max(best, values[i]);
   const double floor = best - tolerance(best);
   for (std::size_t i = 0; i < values.size(); ++i)
     if (values[i] >= floor) return static_cast<std::int64_t>(i);
@@ -118,44 +128,115 @@ double tie_averaged_rank(std::span<const double> values, std::size_t i) {
   return static_cast<double>(below) + (static_cast<double>(ties) + 1.0) / 2.0;
 }
 
+namespace {
+
+//! Each split's in-sample blocks and the others, ascending (k = S / 2 of each a split), and how
+//! many leading entries each list shares with the previous split's (0 for the first).
+struct SplitHalves {
+  int k = 0;
+  std::vector<int> in, out, keep_in, keep_out;
+};
+
+SplitHalves split_halves(int n_blocks, std::uint64_t first, std::size_t count) {
+  SplitHalves h;
+  h.k = n_blocks / 2;
+  const auto k = static_cast<std::size_t>(h.k);
+  h.in.resize(count * k), h.out.resize(count * k), h.keep_in.assign(count, 0), h.keep_out.assign(count, 0);
+  for (std::size_t s = 0; s < count; ++s) {
+    cscv_split(n_blocks, first + s, h.in.data() + s * k);
+    const std::vector<int> chosen(h.in.begin() + static_cast<std::ptrdiff_t>(s * k),
+                                  h.in.begin() + static_cast<std::ptrdiff_t>((s + 1) * k));
+    std::copy_n(complement(n_blocks, chosen).begin(), k, h.out.begin() + static_cast<std::ptrdiff_t>(s * k));
+    if (s == 0) continue;
+    auto shared = [&](const std::vector<int>& v) {
+      int l = 0;
+      while (l < h.k && v[s * k + static_cast<std::size_t>(l)] == v[(s - 1) * k + static_cast<std::size_t>(l)]) ++l;
+      return l;
+    };
+    h.keep_in[s] = shared(h.in), h.keep_out[s] = shared(h.out);
+  }
+  return h;
+}
+
+constexpr std::size_t kTile = 64;  // trials whose partial sums and block sums stay in L1/L2
+
+//! Partial sums of one half over a tile of trials: level l (0..k) holds the sums of the half's
+//! first l blocks, level l+1 = level l + block l, so the additions are the plain loop's
+//! (0 + x_1 + x_2 + ..., in ascending block order). Levels up to `from` are kept from the
+//! previous split (same leading blocks); levels from + 1 .. k are recomputed.
+void extend_levels(double* acc, const int* blocks, int from, int k, const double* s1, const double* s2, std::size_t n,
+                   std::size_t t0, std::size_t tn) {
+  for (int l = from; l < k; ++l) {
+    const auto at = static_cast<std::size_t>(l);
+    const double* p1 = acc + 2 * at * kTile;
+    const double* p2 = p1 + kTile;
+    double* q1 = acc + 2 * (at + 1) * kTile;
+    double* q2 = q1 + kTile;
+    const double* x1 = s1 + static_cast<std::size_t>(blocks[l]) * n + t0;
+    const double* x2 = s2 + static_cast<std::size_t>(blocks[l]) * n + t0;
+    for (std::size_t i = 0; i < tn; ++i) q1[i] = p1[i] + x1[i], q2[i] = p2[i] + x2[i];
+  }
+}
+
+//! Per-bar Sharpe ratios of both halves of CSCV splits [first, first + count) for every trial,
+//! split-major: is[s * n + i] from the chosen blocks, oos[s * n + i] from the others, each half's
+//! block sums added in ascending block order. Consecutive splits in lexicographic order share
+//! their leading blocks (on average 11 of 16 for S = 16), whose partial sums are reused.
+void half_sharpe_tables(std::span<const double> s1, std::span<const double> s2, std::size_t n, int n_blocks,
+                        std::int64_t block_len, std::uint64_t first, std::size_t count, double* is, double* oos) {
+  const auto blocks = static_cast<std::size_t>(n_blocks);
+  QG_CHECK(s1.size() == blocks * n && s2.size() == blocks * n, "pbo_splits: block sums of the wrong size");
+  const double m = static_cast<double>(block_len) * n_blocks / 2;
+  const SplitHalves h = split_halves(n_blocks, first, count);
+  const auto k = static_cast<std::size_t>(h.k);
+  // Both halves' levels in one buffer (level 0 stays 0).
+  const std::size_t levels = 2 * (k + 1) * kTile;
+  std::vector<double> acc(2 * levels, 0.0);
+  double* acc_in = acc.data();
+  double* acc_out = acc.data() + levels;
+  for (std::size_t t0 = 0; t0 < n; t0 += kTile) {
+    const std::size_t tn = std::min(kTile, n - t0);
+    for (std::size_t s = 0; s < count; ++s) {
+      extend_levels(acc_in, h.in.data() + s * k, h.keep_in[s], h.k, s1.data(), s2.data(), n, t0, tn);
+      extend_levels(acc_out, h.out.data() + s * k, h.keep_out[s], h.k, s1.data(), s2.data(), n, t0, tn);
+      const double* top_in = acc_in + 2 * k * kTile;
+      const double* top_out = acc_out + 2 * k * kTile;
+      sharpe_lanes(top_in, top_in + kTile, m, tn, is + s * n + t0);
+      sharpe_lanes(top_out, top_out + kTile, m, tn, oos + s * n + t0);
+    }
+  }
+}
+
+}  // namespace
+
 void pbo_splits(std::span<const double> s1, std::span<const double> s2, std::size_t n_trials, int n_blocks,
                 std::int64_t block_len, std::uint64_t first, std::size_t count, PboSplit* out,
                 std::vector<double>& scratch) {
   const auto n = n_trials;
-  const auto blocks = static_cast<std::size_t>(n_blocks);
-  QG_CHECK(s1.size() == blocks * n && s2.size() == blocks * n, "pbo_splits: block sums of the wrong size");
-  const double m = static_cast<double>(block_len) * n_blocks / 2;
-  // Which blocks are in-sample, per split.
-  std::vector<char> in_sample(count * blocks, 0);
-  std::vector<int> chosen(blocks / 2);
-  for (std::size_t s = 0; s < count; ++s) {
-    cscv_split(n_blocks, first + s, chosen.data());
-    for (int b : chosen) in_sample[s * blocks + static_cast<std::size_t>(b)] = 1;
-  }
-  // Tiles of trials whose block sums stay in cache while every split of the chunk reads them;
-  // each split's Sharpe ratios land in is/oos (split-major) for the selection afterwards.
-  constexpr std::size_t kTile = 256;
   // The caller's scratch holds both tables (megabytes; every entry is written before use).
   scratch.resize(2 * count * n);
-  const std::span<double> is(scratch.data(), count * n), oos(scratch.data() + count * n, count * n);
-  double a1[kTile], a2[kTile], b1[kTile], b2[kTile];
-  for (std::size_t t0 = 0; t0 < n; t0 += kTile) {
-    const std::size_t tn = std::min(kTile, n - t0);
-    for (std::size_t s = 0; s < count; ++s) {
-      std::fill_n(a1, tn, 0.0), std::fill_n(a2, tn, 0.0), std::fill_n(b1, tn, 0.0), std::fill_n(b2, tn, 0.0);
-      for (std::size_t b = 0; b < blocks; ++b) {
-        const bool in = in_sample[s * blocks + b] != 0;
-        double* t1 = in ? a1 : b1;
-        double* t2 = in ? a2 : b2;
-        const double* x1 = s1.data() + b * n + t0;
-        const double* x2 = s2.data() + b * n + t0;
-        for (std::size_t i = 0; i < tn; ++i) t1[i] += x1[i], t2[i] += x2[i];
-      }
-      sharpe_lanes(a1, a2, m, tn, is.data() + s * n + t0);
-      sharpe_lanes(b1, b2, m, tn, oos.data() + s * n + t0);
-    }
+  double* is = scratch.data();
+  double* oos = scratch.data() + count * n;
+  half_sharpe_tables(s1, s2, n, n_blocks, block_len, first, count, is, oos);
+  for (std::size_t s = 0; s < count; ++s) out[s] = split_result({is + s * n, n}, {oos + s * n, n});
+}
+
+void pbo_split_pairs(std::span<const double> s1, std::span<const double> s2, std::size_t n_trials, int n_blocks,
+                     std::int64_t block_len, std::uint64_t first_pair, std::size_t count, PboSplit* out,
+                     std::vector<double>& scratch) {
+  const std::uint64_t splits = cscv_split_count(n_blocks);
+  QG_CHECK(first_pair + count <= splits / 2, "pbo_split_pairs: pairs past the first half of the splits");
+  const auto n = n_trials;
+  scratch.resize(2 * count * n);
+  double* is = scratch.data();
+  double* oos = scratch.data() + count * n;
+  half_sharpe_tables(s1, s2, n, n_blocks, block_len, first_pair, count, is, oos);
+  // Split C - 1 - p chooses exactly the blocks split p leaves out: its halves are p's, swapped.
+  for (std::size_t s = 0; s < count; ++s) {
+    const std::span<const double> a(is + s * n, n), b(oos + s * n, n);
+    out[2 * s] = split_result(a, b);
+    out[2 * s + 1] = split_result(b, a);
   }
-  for (std::size_t s = 0; s < count; ++s) out[s] = split_result({is.data() + s * n, n}, {oos.data() + s * n, n});
 }
 
 void pbo_splits_ref(std::span<const double> returns, std::size_t n_trials, std::int64_t n_bars, int n_blocks,

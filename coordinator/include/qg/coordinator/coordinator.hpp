@@ -23,7 +23,7 @@ struct RunContext {
   double worker_timeout = 60.0;  // seconds before an unanswered chunk is handed to another worker (0 = never)
   std::size_t window_bytes = std::size_t{64} << 20;    // results buffered out of order, at most
   std::size_t max_chunk_bytes = std::size_t{8} << 20;  // records in one chunk, at most
-  int threads = 0;                                     // per worker, for the provenance attributes
+  int threads = 0;                                     // per worker: provenance, and the smallest guided chunk
   int ranks = 0;                                       // MPI ranks of the run (0: the transport's size)
   bool interactive = false;                            // progress bar instead of log lines
 };

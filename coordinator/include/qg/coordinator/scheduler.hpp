@@ -21,9 +21,12 @@ struct TaskRange {
 class ChunkScheduler {
  public:
   //! n_tasks in the stage; fixed_chunk > 0 fixes the chunk size; max_chunk caps guided
-  //! chunks; window caps how far past the reduced prefix a chunk may reach (>= 1).
+  //! chunks; window caps how far past the reduced prefix a chunk may reach (>= 1). A chunk
+  //! never exceeds ceil(n_tasks / n_workers); a guided chunk holds at least
+  //! threads_per_worker tasks (when max_chunk and the stage allow), since a worker runs a
+  //! chunk's tasks on its threads and waits for the last before it takes the next chunk.
   ChunkScheduler(std::uint64_t n_tasks, int n_workers, std::uint64_t fixed_chunk, std::uint64_t max_chunk,
-                 std::uint64_t window);
+                 std::uint64_t window, int threads_per_worker = 1);
 
   //! Never hand out [first, first+count) (already received, e.g. replayed from a journal).
   void mark_covered(TaskRange range);
@@ -41,6 +44,7 @@ class ChunkScheduler {
 
   std::uint64_t n_tasks_;
   int n_workers_;
+  std::uint64_t threads_;
   std::uint64_t fixed_chunk_;
   std::uint64_t max_chunk_;
   std::uint64_t window_;

@@ -71,6 +71,15 @@ double tie_averaged_rank(std::span<const double> values, std::size_t i);
 void pbo_splits(std::span<const double> s1, std::span<const double> s2, std::size_t n_trials, int n_blocks,
                 std::int64_t block_len, std::uint64_t first, std::size_t count, PboSplit* out,
                 std::vector<double>& scratch);
+//! CSCV splits in complementary pairs: split C - 1 - p (C = cscv_split_count) chooses exactly
+//! the blocks that split p leaves out (complementing reverses the lexicographic order), so its
+//! two halves are p's swapped and one pass of block sums serves both. For the pairs
+//! p = first_pair .. first_pair + count - 1 (first_pair + count <= C / 2) writes
+//! out[2 i] = split p and out[2 i + 1] = split C - 1 - p, bit-identical to pbo_splits of those
+//! splits. `scratch` as for pbo_splits.
+void pbo_split_pairs(std::span<const double> s1, std::span<const double> s2, std::size_t n_trials, int n_blocks,
+                     std::int64_t block_len, std::uint64_t first_pair, std::size_t count, PboSplit* out,
+                     std::vector<double>& scratch);
 //! Plain-loop reference from the per-bar returns (trial-major: returns[n * T + t], T >= S *
 //! block_len; the first S * block_len bars are used): concatenates each half's bars and computes
 //! its Sharpe with a two-pass variance.
@@ -91,6 +100,11 @@ PboSummary summarize_pbo(std::span<const PboSplit> splits);
 //! sum of squares, see standardize_columns). a == b gives tr(C^2) of that set. The product is
 //! taken in single precision (relative error about 1e-6 of the sum); the _ref twin is double.
 double correlation_square_sum(std::span<const double> a, std::size_t ma, std::span<const double> b, std::size_t mb,
+                              std::int64_t n_bars);
+//! The same on columns already rounded to single precision (float(x) of the standardised
+//! columns): bit-identical to the double overload on the columns they were rounded from, for a
+//! caller that keeps the columns between products at half the memory.
+double correlation_square_sum(std::span<const float> a, std::size_t ma, std::span<const float> b, std::size_t mb,
                               std::int64_t n_bars);
 double correlation_square_sum_ref(std::span<const double> a, std::size_t ma, std::span<const double> b, std::size_t mb,
                                   std::int64_t n_bars);
