@@ -34,8 +34,8 @@ void add_run(CLI::App& app, RunArgs& a) {
   auto* run = app.add_subcommand("run", "Run a job spec (under mpirun: rank 0 coordinates, the other ranks work)");
   run->add_option("spec", a.spec, "Job spec (YAML)")->required()->check(CLI::ExistingFile);
   run->add_option("--output,-o", a.output, "Run file to write (default: the spec's output)");
-  run->add_option("--chunk", a.chunk, "Fixed chunk size in tasks (default: guided)")->check(kNonNegative);
-  run->add_option("--threads", a.threads, "Threads per rank (default: all cores)")->check(kNonNegative);
+  run->add_option("--chunk", a.chunk, "Fixed chunk size in tasks (0: guided)")->check(kNonNegative);
+  run->add_option("--threads", a.threads, "Threads per rank (0: all cores)")->check(kNonNegative);
   run->add_flag("--resume", a.resume, "Continue an interrupted run from its journal");
   run->add_flag("--overwrite", a.overwrite, "Replace an existing run file");
   run->add_option("--worker-timeout", a.worker_timeout,

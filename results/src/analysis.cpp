@@ -1,6 +1,7 @@
 // Reports over run files and stores. Column naming (shared with the Python reader): a
 // column is shown by its last path component ("params/fast" -> "fast") unless two shown
-// columns would then collide, in which case both keep their full name.
+// columns would then collide, in which case both keep their full name (table_view.hpp).
+// `results top` is in top_rows.cpp.
 #include "qg/results/analysis.hpp"
 
 #include <algorithm>
@@ -29,20 +30,23 @@ std::string csv_field(const std::string& text) {
   return quoted + "\"";
 }
 
-void print_metric_stats(const Table& table, std::ostream& os) {
+//! min, median, max and NaN count of each metric of `group`, whose column names `header`
+//! holds: one column in memory at a time, however many columns the table has.
+void print_metric_stats(const RunReader& reader, const std::string& group, const Table& header, std::ostream& os) {
   std::vector<std::vector<std::string>> rows{{"metric", "min", "median", "max", "nan"}};
-  for (const auto& metric : metric_names(table)) {
-    std::vector<double> values;
-    for (double v : table.column("metrics/" + metric))
-      if (!std::isnan(v)) values.push_back(v);
-    const std::size_t nans = table.rows() - values.size();
+  for (const auto& metric : metric_names(header)) {
+    std::vector<double> values = reader.read_column(group + "/metrics/" + metric);
+    const std::size_t total = values.size();
+    std::erase_if(values, [](double v) { return std::isnan(v); });
+    const std::size_t nans = total - values.size();
     if (values.empty()) {
       rows.push_back({metric, "-", "-", "-", std::to_string(nans)});
       continue;
     }
     const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
-    rows.push_back({metric, format_number("%.6g", *lo), format_number("%.6g", median_of(values)),
-                    format_number("%.6g", *hi), std::to_string(nans)});
+    const double low = *lo, high = *hi;
+    rows.push_back({metric, format_number("%.6g", low), format_number("%.6g", median_of(std::move(values))),
+                    format_number("%.6g", high), std::to_string(nans)});
   }
   if (rows.size() > 1) print_aligned(rows, {true, false, false, false, false}, os);
 }
@@ -78,11 +82,12 @@ void print_provenance(const RunReader& reader, const std::filesystem::path& run,
 }
 
 void print_table_overview(const RunReader& reader, const std::string& group, std::ostream& os) {
-  const Table table = reader.read_table(group);
-  os << "\n" << group << ": " << table.rows() << " rows\n";
+  const Table header = reader.read_table_rows(group, 0, 0);  // the column names only
+  const std::size_t rows = header.names.empty() ? 0 : reader.read_column(group + "/" + header.names.front()).size();
+  os << "\n" << group << ": " << rows << " rows\n";
   for (const auto& name : reader.attribute_names(group))
     os << "  " << name << " = " << reader.attribute_text(group, name) << '\n';
-  print_metric_stats(table, os);
+  print_metric_stats(reader, group, header, os);
 }
 
 void print_errors(const RunReader& reader, std::ostream& os) {

@@ -126,6 +126,7 @@ class H5RunReader final : public RunReader {
   Table read_table(const std::string& group) const override;
   Table read_table_rows(const std::string& group, std::size_t first, std::size_t count) const override;
   std::vector<std::string> read_strings(const std::string& dataset) const override;
+  std::vector<double> read_column(const std::string& dataset) const override;
   std::string datasets_digest() const override;
 
  private:
@@ -259,6 +260,17 @@ std::vector<std::string> H5RunReader::read_strings(const std::string& dataset) c
   if (h5::object_type(file_.get(), path) != H5O_TYPE_DATASET) throw DataError(where(path) + ": no such dataset");
   h5::Handle object(h5::check(H5Dopen2(file_.get(), path.c_str(), H5P_DEFAULT), where(path), "cannot open"));
   return h5::read_strings(object.get(), where(path));
+}
+
+std::vector<double> H5RunReader::read_column(const std::string& dataset) const {
+  h5::QuietErrors quiet;
+  const std::string path = h5::absolute(dataset);
+  if (h5::object_type(file_.get(), path) != H5O_TYPE_DATASET) throw DataError(where(path) + ": no such dataset");
+  h5::Handle object(h5::check(H5Dopen2(file_.get(), path.c_str(), H5P_DEFAULT), where(path), "cannot open"));
+  const hsize_t n = h5::length(object.get(), where(path));
+  std::vector<double> values(n);
+  if (n > 0) h5::read_range(object.get(), H5T_NATIVE_DOUBLE, 0, n, values.data(), where(path));
+  return values;
 }
 
 std::string H5RunReader::datasets_digest() const {

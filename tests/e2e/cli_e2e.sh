@@ -43,8 +43,8 @@ parse)   # the command line itself: typos, bad values, help; nothing else runs
   says out.txt "run"
   expect 0 "$QG" run --help
   says out.txt "--overwrite"
-  says out.txt "[60]"      # defaults are shown: --worker-timeout
-  says out.txt "[info]"    # --log-level
+  says out.txt "FLOAT:NONNEGATIVE=60"   # defaults are shown: --worker-timeout
+  says out.txt "TEXT=info"              # --log-level
   expect 0 "$QG" --help
   if grep -qi "training" out.txt; then fail "the help advertises a job kind that does not exist"; fi
   expect 1 "$QG" results equty x.h5
@@ -141,6 +141,14 @@ promotion) # keys, approve, and the client commands with no node listening (4: n
   expect 0 "$QG" approve ok.h5 --row 0 --key keys/approver --out rec.json
   expect 1 "$QG" approve ok.h5 --row 0 --key keys/approver --out rec.json
   says err.txt "exists already"
+  rm -f rec_where.json
+  expect 0 "$QG" approve ok.h5 --best sharpe --where "trades >= 1 and max_drawdown < 1" --key keys/approver \
+    --out rec_where.json --no-run-record
+  says out.txt "highest sharpe where trades >= 1 and max_drawdown < 1"
+  expect 2 "$QG" approve ok.h5 --best sharpe --where "trades > 1e9" --key keys/approver --out never.json
+  says err.txt "no row passes --where"
+  expect 1 "$QG" approve ok.h5 --best sharpe --where "trades >" --key keys/approver --out never.json
+  [ ! -e never.json ] || fail "a record was written for a refused --where"
   port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   C=(--live "tcp://127.0.0.1:$port" --server-key keys/live --key keys/approver --timeout 0.5)
   expect 4 "$QG" promote rec.json "${C[@]}"

@@ -101,6 +101,8 @@ class RunReader {
   //! past it), so that a table can be read in blocks of bounded memory.
   virtual Table read_table_rows(const std::string& group, std::size_t first, std::size_t count) const = 0;
   virtual std::vector<std::string> read_strings(const std::string& dataset) const = 0;
+  //! One 1-D numeric dataset ("/sweep/metrics/sharpe") as doubles, without the rest of its table.
+  virtual std::vector<double> read_column(const std::string& dataset) const = 0;
   //! SHA-256 (hex) over every dataset's name, type, shape and raw bytes, in name order: two
   //! runs with equal digests have byte-identical results.
   virtual std::string datasets_digest() const = 0;
