@@ -34,8 +34,8 @@ void add_run(CLI::App& app, RunArgs& a) {
   auto* run = app.add_subcommand("run", "Run a job spec (under mpirun: rank 0 coordinates, the other ranks work)");
   run->add_option("spec", a.spec, "Job spec (YAML)")->required()->check(CLI::ExistingFile);
   run->add_option("--output,-o", a.output, "Run file to write (default: the spec's output)");
-  run->add_option("--chunk", a.chunk, "Fixed chunk size in tasks (default: guided)")->check(kNonNegative);
-  run->add_option("--threads", a.threads, "Threads per rank (default: all cores)")->check(kNonNegative);
+  run->add_option("--chunk", a.chunk, "Fixed chunk size in tasks (0: guided)")->check(kNonNegative);
+  run->add_option("--threads", a.threads, "Threads per rank (0: all cores)")->check(kNonNegative);
   run->add_flag("--resume", a.resume, "Continue an interrupted run from its journal");
   run->add_flag("--overwrite", a.overwrite, "Replace an existing run file");
   run->add_option("--worker-timeout", a.worker_timeout,
@@ -62,14 +62,37 @@ void add_data(CLI::App& app, ImportArgs& imp, GenerateArgs& gen, std::string& in
   info->add_option("store", info_store, "Store (HDF5)")->required()->check(CLI::ExistingFile);
 }
 
-void add_results(CLI::App& app, TopArgs& top, std::string& run_file, ExportArgs& exp) {
-  auto* results = app.add_subcommand("results", "Read a run file: top, summary, export, tables, digest");
+//! `results equity` and `results trades`: one sweep row replayed; both share `a` (one runs).
+void add_drill(CLI::App& results, DrillArgs& a) {
+  auto* eq = results.add_subcommand("equity", "Replay one sweep row: position, net return, equity, drawdown per bar");
+  auto* tr = results.add_subcommand("trades", "Replay one sweep row: its round trips (an open one has no exit)");
+  for (CLI::App* cmd : {eq, tr}) {
+    cmd->add_option("run", a.run, "Run file (a sweep)")->required()->check(CLI::ExistingFile);
+    auto* row = cmd->add_option("--row", a.row, "0-based /sweep row (as for approve --row)")->check(kNonNegative);
+    auto* best = cmd->add_option("--best", a.best, "Or the row with the best value of this metric");
+    best->excludes(row);
+    cmd->add_flag("--ascending", a.ascending, "With --best: smallest is best (e.g. max_drawdown)");
+    cmd->add_option("--where", a.where, "Only rows passing this filter (as for results top)");
+    cmd->add_option("--csv", a.csv, "Write CSV here (default: standard output)");
+  }
+  eq->add_option("--png", a.png, "Also draw the equity curve with its drawdown underneath (PNG)");
+}
+
+void add_results(CLI::App& app, TopArgs& top, std::string& run_file, ExportArgs& exp, DrillArgs& drill,
+                 std::vector<std::string>& runs) {
+  auto* results =
+      app.add_subcommand("results", "Read a run file: top, summary, export, tables, digest, equity, trades");
   results->require_subcommand(1);
   auto* t = results->add_subcommand("top", "Best rows of the run's main table by a column");
   t->add_option("run", top.run, "Run file")->required()->check(CLI::ExistingFile);
   t->add_option("--by", top.by, "Column or metric (default: the job kind's, e.g. a sweep's rank_by)");
   t->add_option("-n", top.n, "Rows to show");
   t->add_flag("--ascending", top.ascending, "Smallest first (e.g. for max_drawdown)");
+  t->add_option("--where", top.where, "Only rows passing this filter, e.g. \"trades >= 20 and max_drawdown < 0.3\"");
+  t->add_option("--group-by", top.group_by, "params: one row per parameter set, its metrics aggregated over symbols")
+      ->check(CLI::IsMember({"params"}));
+  t->add_option("--agg", top.agg, "With --group-by: how the symbols' values are aggregated")
+      ->check(CLI::IsMember({"median", "min", "mean"}));
   auto* s = results->add_subcommand("summary", "Provenance, metric ranges and failed tasks");
   s->add_option("run", run_file, "Run file")->required()->check(CLI::ExistingFile);
   auto* e = results->add_subcommand("export", "Write a table as CSV");
@@ -81,7 +104,10 @@ void add_results(CLI::App& app, TopArgs& top, std::string& run_file, ExportArgs&
   auto* tb = results->add_subcommand("tables", "The run's tables, main table first");
   tb->add_option("run", run_file, "Run file")->required()->check(CLI::ExistingFile);
   auto* d = results->add_subcommand("digest", "SHA-256 over every dataset: equal digests, identical results");
-  d->add_option("run", run_file, "Run file")->required()->check(CLI::ExistingFile);
+  d->add_option("runs", runs, "Run files (several: say whether they all match; exit 1 when not)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  add_drill(*results, drill);
 }
 
 void add_keys(CLI::App& app, KeysArgs& a) {
@@ -100,6 +126,7 @@ void add_approve(CLI::App& app, ApproveArgs& a) {
   auto* row = ap->add_option("--row", a.row, "Or pick this 0-based /sweep row")->check(kNonNegative);
   best->excludes(row);
   ap->add_flag("--ascending", a.ascending, "With --best: smallest is best (e.g. max_drawdown)");
+  ap->add_option("--where", a.where, "Only rows passing this filter, e.g. \"trades >= 20\" (as for results top)");
   ap->add_option("--key", a.key, "Approver key prefix (PREFIX.sign.sec)")->required();
   ap->add_option("--approver", a.approver, "Approver id in the record (default: the key prefix's file name)");
   ap->add_option("--note", a.note, "Why this is approved");
@@ -221,18 +248,21 @@ int parse_error(CLI::App& app, const CLI::ParseError& e) {
 namespace qg::app {
 
 int run_cli(int argc, char** argv, const CliHooks& hooks) {
-  CLI::App app{"quantgrid: distributed parameter sweeps, walk-forward, Monte Carlo VaR and model training"};
+  CLI::App app{"quantgrid: distributed parameter sweeps, walk-forward optimization and Monte Carlo VaR"};
   app.require_subcommand(1);
+  app.option_defaults()->always_capture_default();  // --help shows each option's default
   app.set_version_flag("--version", std::string("quantgrid ") + QG_VERSION + " (" + QG_GIT_COMMIT + ")");
   RunArgs run_args;
   ImportArgs import_args;
   GenerateArgs generate_args;
   TopArgs top_args;
   ExportArgs export_args;
+  DrillArgs drill_args;
+  std::vector<std::string> digest_runs;
   std::string path_arg;
   add_run(app, run_args);
   add_data(app, import_args, generate_args, path_arg);
-  add_results(app, top_args, path_arg, export_args);
+  add_results(app, top_args, path_arg, export_args, drill_args, digest_runs);
   KeysArgs keys_args;
   ApproveArgs approve_args;
   PromoteArgs promote_args;
@@ -278,7 +308,9 @@ int run_cli(int argc, char** argv, const CliHooks& hooks) {
     if (results->got_subcommand("summary")) return cmd_results_summary(path_arg);
     if (results->got_subcommand("export")) return cmd_results_export(export_args);
     if (results->got_subcommand("tables")) return cmd_results_tables(path_arg);
-    return cmd_results_digest(path_arg);
+    if (results->got_subcommand("equity")) return cmd_results_equity(drill_args);
+    if (results->got_subcommand("trades")) return cmd_results_trades(drill_args);
+    return cmd_results_digest(digest_runs);
   } catch (const std::exception& e) {
     return report_error(e);
   }

@@ -28,7 +28,7 @@ int cmd_approve(const ApproveArgs& args) {
   if (std::filesystem::exists(args.out))
     throw ConfigError(args.out + ": exists already (approval records are never replaced)");
   // ---- pick the candidate (the run's job kind decides what can be approved) ----
-  const jobs::Candidate c = jobs::find_candidate(args.run, {args.best, args.ascending, args.row});
+  const jobs::Candidate c = jobs::find_candidate(args.run, {args.best, args.ascending, args.row, args.where});
   const live::SigningKey key = live::load_signing_key(args.key);
   live::ApprovalOptions options;
   options.approver_id = args.approver.empty() ? std::filesystem::path(args.key).filename().string() : args.approver;

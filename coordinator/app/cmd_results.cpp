@@ -1,5 +1,6 @@
 // `quantgrid results top|summary|export|tables|digest`: each reads the run's job kind from the
 // file and follows that kind's tables (jobs/run_reports.hpp).
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 
@@ -11,7 +12,7 @@
 namespace qg::app {
 
 int cmd_results_top(const TopArgs& args) {
-  jobs::print_run_top(args.run, args.by, args.n, args.ascending, std::cout);
+  jobs::print_run_top(args.run, {args.by, args.n, args.ascending, args.where, args.group_by, args.agg}, std::cout);
   return kExitOk;
 }
 
@@ -38,9 +39,20 @@ int cmd_results_export(const ExportArgs& args) {
   return kExitOk;
 }
 
-int cmd_results_digest(const std::string& run) {
-  std::cout << results::RunReader::open(run)->datasets_digest() << "  " << run << "\n";
-  return kExitOk;
+int cmd_results_digest(const std::vector<std::string>& runs) {
+  std::vector<std::string> digests;
+  for (const auto& run : runs) {
+    digests.push_back(results::RunReader::open(run)->datasets_digest());
+    std::cout << digests.back() << "  " << run << "\n";
+  }
+  if (runs.size() < 2) return kExitOk;
+  const auto differing = std::count_if(digests.begin(), digests.end(), [&](const auto& d) { return d != digests[0]; });
+  if (differing == 0) {
+    std::cout << "all " << runs.size() << " match: identical results\n";
+    return kExitOk;
+  }
+  std::cout << "differ: " << differing << " of " << runs.size() << " do not match " << runs[0] << "\n";
+  return kExitConfig;
 }
 
 }  // namespace qg::app

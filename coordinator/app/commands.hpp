@@ -57,6 +57,9 @@ struct TopArgs {
   std::string by;  // a column of the main table; empty: the kind's default (a sweep's rank_by)
   std::size_t n = 10;
   bool ascending = false;
+  std::string where;     // a filter expression (results/row_filter.hpp); empty: every row
+  std::string group_by;  // "params": each parameter set aggregated over the symbols
+  std::string agg = "median";
 };
 int cmd_results_top(const TopArgs& args);
 int cmd_results_summary(const std::string& run);
@@ -67,7 +70,24 @@ struct ExportArgs {
   std::string out;    // empty: stdout
 };
 int cmd_results_export(const ExportArgs& args);
-int cmd_results_digest(const std::string& run);
+//! `quantgrid results digest RUN...`: each file's dataset digest; with several, whether they
+//! all match (kExitConfig when they do not, like cmp's 1).
+int cmd_results_digest(const std::vector<std::string>& runs);
+
+//! One sweep row to replay: `row`, or the best row by `best`.
+struct DrillArgs {
+  std::string run;
+  std::int64_t row = -1;
+  std::string best;
+  bool ascending = false;
+  std::string where;  // with best: only rows passing this filter
+  std::string csv;    // empty: standard output
+  std::string png;    // equity only; empty: no plot
+};
+//! `quantgrid results equity`: date, close, position, net_return, equity, drawdown, buy_hold_equity.
+int cmd_results_equity(const DrillArgs& args);
+//! `quantgrid results trades`: the row's round trips, an open one with empty exit fields.
+int cmd_results_trades(const DrillArgs& args);
 
 // ---- promotion path: keys, approvals, the live node and its feed ----
 
@@ -84,6 +104,7 @@ struct ApproveArgs {
   std::string best;        // metric to pick the best row by
   bool ascending = false;  // smallest is best (e.g. max_drawdown)
   std::int64_t row = -1;   // or an explicit 0-based /sweep row
+  std::string where;       // only rows passing this filter (results/row_filter.hpp)
   std::string key;         // approver key prefix
   std::string approver;    // id in the record (default: the key prefix's file name)
   std::string note;

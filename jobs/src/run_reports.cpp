@@ -25,17 +25,19 @@ void print_run_summary(const std::filesystem::path& run, std::ostream& os) {
 
 void print_run_top(const std::filesystem::path& run, const std::string& column, std::size_t n, bool ascending,
                    std::ostream& os) {
+  print_run_top(run, results::TopQuery{column, n, ascending, {}, {}, "median"}, os);
+}
+
+void print_run_top(const std::filesystem::path& run, results::TopQuery query, std::ostream& os) {
   const auto reader = results::RunReader::open(run);
   const JobKind& kind = kind_of_run(*reader, run);
   const TableInfo& main = find_table(kind, "");
-  std::string by = column;
-  bool descending = !ascending;
-  if (by.empty()) {
+  if (query.column.empty()) {
     const auto [name, larger_is_better] = kind.default_ranking(*reader);
-    by = name;
-    descending = larger_is_better != ascending;
+    query.column = name;
+    query.ascending = larger_is_better == query.ascending;
   }
-  results::print_top(run, main.path, by, n, !descending, os);
+  results::print_top(*reader, run, main.path, query, os);
 }
 
 void export_run_table(const std::filesystem::path& run, const std::string& table, std::ostream& os) {

@@ -34,10 +34,11 @@ class SweepKind final : public JobKind {
   Candidate candidate(const std::filesystem::path& run, const CandidateQuery& query) const override {
     if (query.best.empty() && query.row < 0)
       throw ConfigError("approve: a sweep run needs --best METRIC or --row N to pick the row");
-    Candidate c = query.best.empty() ? sweep_candidate_at(run, query.row)
-                                     : best_sweep_candidate(run, query.best, query.ascending);
+    Candidate c = query.best.empty() ? sweep_candidate_at(run, query.row, query.where)
+                                     : best_sweep_candidate(run, query.best, query.ascending, query.where);
     c.selected_by = query.best.empty() ? "row " + std::to_string(query.row)
                                        : std::string(query.ascending ? "lowest " : "highest ") + query.best;
+    if (!query.where.empty()) c.selected_by += " where " + query.where;
     return c;
   }
 

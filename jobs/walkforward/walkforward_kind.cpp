@@ -77,6 +77,7 @@ class WalkforwardKind final : public JobKind {
       throw ConfigError(
           "approve: a walk-forward run approves a window's winner: give --row K (window K) or "
           "nothing (the last window), not --best");
+    if (!query.where.empty()) throw ConfigError("approve: --where filters sweep rows; a walk-forward run has none");
     const auto reader = results::RunReader::open(run);
     if (!reader->has(kWindows)) throw DataError(run.string() + ": no " + std::string(kWindows) + " table");
     const results::Table windows = reader->read_table(kWindows);

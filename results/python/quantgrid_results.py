@@ -11,6 +11,8 @@
     qr.overfitting("runs/sma_wf.h5")["dsr"]         # /overfitting attributes ({} when the run has none)
     qr.plot_walkforward("runs/sma_wf.h5", "wf.png")  # stitched out-of-sample equity, windows, winners
     qr.plot_train("runs/ridge_train.h5", "train.png")  # CV score per fold vs hyper-parameter; OOS predictions
+    qr.equity("runs/sma_grid.h5", row=12)            # one sweep row replayed bar by bar (quantgrid results equity)
+    qr.trades("runs/sma_grid.h5", best="sharpe")     # its round trips (quantgrid results trades)
 
 Command line (Debian's /usr/bin/python3 has h5py, pandas and matplotlib):
 
@@ -379,6 +381,77 @@ def plot_train(path, out_png="train.png"):
     return out_png
 
 
+def _quantgrid():
+    """The quantgrid executable: QUANTGRID (a path), else `quantgrid` on PATH, else build/quantgrid."""
+    import os
+    import shutil
+
+    chosen = os.environ.get("QUANTGRID") or shutil.which("quantgrid")
+    if chosen:
+        return chosen
+    built = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "build", "quantgrid")
+    if os.path.exists(built):
+        return os.path.normpath(built)
+    raise FileNotFoundError("quantgrid executable not found: put it on PATH or set QUANTGRID")
+
+
+def _drill(command, path, row=None, best=None, ascending=False):
+    """Runs `quantgrid results COMMAND` for one sweep row and reads its CSV."""
+    import subprocess
+    import tempfile
+
+    if (row is None) == (best is None):
+        raise ValueError("give exactly one of row or best")
+    with tempfile.TemporaryDirectory() as scratch:
+        csv = f"{scratch}/{command}.csv"
+        args = [_quantgrid(), "results", command, str(path), "--csv", csv]
+        args += ["--row", str(int(row))] if row is not None else ["--best", best] + (["--ascending"] if ascending else [])
+        done = subprocess.run(args, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(done.stderr.strip() or f"quantgrid results {command} exited {done.returncode}")
+        dates = ["date"] if command == "equity" else ["entry_date", "exit_date"]
+        return pd.read_csv(csv, parse_dates=dates, float_precision="round_trip")
+
+
+def equity(path, row=None, best=None, ascending=False):
+    """One sweep row replayed bar by bar (`quantgrid results equity`): date, close, position
+    (held over the bar), net_return, equity, drawdown, buy_hold_equity."""
+    return _drill("equity", path, row, best, ascending)
+
+
+def trades(path, row=None, best=None, ascending=False):
+    """The round trips of one sweep row (`quantgrid results trades`): entry_date, exit_date,
+    side, entry_price, exit_price, return, cost; a trip open at the end has no exit (NaT/NaN)."""
+    return _drill("trades", path, row, best, ascending)
+
+
+def plot_equity(curve, out_png="equity.png", title=None):
+    """Saves a PNG of an equity curve (a DataFrame from equity(), or its CSV path) against
+    buy and hold, with the drawdown underneath. Returns the PNG path."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    if not isinstance(curve, pd.DataFrame):
+        curve = pd.read_csv(curve, parse_dates=["date"], float_precision="round_trip")
+    fig, (top_ax, dd_ax) = plt.subplots(2, 1, figsize=(11, 6.5), sharex=True, height_ratios=[3, 1])
+    top_ax.plot(curve["date"], curve["equity"], color="tab:blue", linewidth=1.3, label="strategy (net of costs)")
+    top_ax.plot(curve["date"], curve["buy_hold_equity"], color="0.55", linewidth=1.0, label="buy and hold")
+    top_ax.axhline(1.0, color="0.3", linewidth=0.6)
+    top_ax.set_ylabel("equity (growth of 1)")
+    top_ax.legend(loc="upper left")
+    top_ax.set_title(title or "equity")
+    dd_ax.fill_between(curve["date"], -curve["drawdown"], 0.0, color="tab:red", alpha=0.5, linewidth=0)
+    dd_ax.set_ylabel("drawdown")
+    dd_ax.set_xlabel("date")
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    fig.savefig(out_png, dpi=100)
+    plt.close(fig)
+    return out_png
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="quantgrid_results", description="Inspect quantgrid run files.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -405,6 +478,10 @@ def main(argv=None):
     train_cmd = commands.add_parser("plot-train", help="PNG of a train run's CV scores and out-of-fold predictions")
     train_cmd.add_argument("run")
     train_cmd.add_argument("--out", default="train.png")
+    eq_cmd = commands.add_parser("plot-equity", help="PNG of an equity CSV (quantgrid results equity --csv)")
+    eq_cmd.add_argument("csv")
+    eq_cmd.add_argument("--title", default=None)
+    eq_cmd.add_argument("--out", default="equity.png")
     args = parser.parse_args(argv)
     try:
         if args.command == "top":
@@ -413,6 +490,8 @@ def main(argv=None):
         elif args.command == "tables":
             for name, group in tables(args.run).items():
                 print(f"{name}\t{group}")
+        elif args.command == "plot-equity":
+            print(plot_equity(args.csv, args.out, args.title))
         elif args.command == "plot-walkforward":
             print(plot_walkforward(args.run, args.out))
         elif args.command == "plot-train":

@@ -1,6 +1,7 @@
 // Reports over run files and stores. Column naming (shared with the Python reader): a
 // column is shown by its last path component ("params/fast" -> "fast") unless two shown
-// columns would then collide, in which case both keep their full name.
+// columns would then collide, in which case both keep their full name (table_view.hpp).
+// `results top` is in top_rows.cpp.
 #include "qg/results/analysis.hpp"
 
 #include <algorithm>
@@ -14,60 +15,13 @@
 #include "qg/core/error.hpp"
 #include "qg/results/market_store.hpp"
 #include "qg/results/run_file.hpp"
+#include "table_view.hpp"
 
 namespace qg::results {
 
+using namespace detail;
+
 namespace {
-
-// ---- loading ----
-
-//! A job table with its columns in display order and the symbol names it refers to.
-struct View {
-  std::string group;
-  Table table;
-  std::vector<std::size_t> order;   // indices into table.names
-  std::vector<std::string> labels;  // parallel to order
-  std::vector<std::string> symbols;
-};
-
-int display_rank(const std::string& name) {
-  if (name == "combo") return 0;
-  if (name == "symbol") return 1;
-  if (name.starts_with("params/")) return 2;
-  if (name.starts_with("metrics/")) return 4;
-  return 3;
-}
-
-std::string leaf(const std::string& name) { return name.substr(name.rfind('/') + 1); }
-
-std::vector<std::string> labels_for(const std::vector<std::string>& names) {
-  std::map<std::string, int> uses;
-  for (const auto& name : names) ++uses[leaf(name)];
-  std::vector<std::string> labels;
-  for (const auto& name : names) labels.push_back(uses[leaf(name)] > 1 ? name : leaf(name));
-  return labels;
-}
-
-View load_view(const RunReader& reader, const std::string& group) {
-  View view{group, reader.read_table(group), {}, {}, {}};
-  view.order.resize(view.table.names.size());
-  std::iota(view.order.begin(), view.order.end(), std::size_t{0});
-  std::stable_sort(view.order.begin(), view.order.end(), [&](std::size_t a, std::size_t b) {
-    return display_rank(view.table.names[a]) < display_rank(view.table.names[b]);
-  });
-  std::vector<std::string> ordered;
-  for (std::size_t i : view.order) ordered.push_back(view.table.names[i]);
-  view.labels = labels_for(ordered);
-  if (reader.has(group + "/symbols")) view.symbols = reader.read_strings(group + "/symbols");
-  return view;
-}
-
-std::string cell(const View& view, std::size_t column, std::size_t row, bool full_precision) {
-  const double value = view.table.columns[column][row];
-  if (view.table.names[column] == "symbol" && value >= 0 && value < static_cast<double>(view.symbols.size()))
-    return view.symbols[static_cast<std::size_t>(value)];
-  return full_precision ? format_number("%.17g", value) : short_number(value);
-}
 
 std::string csv_field(const std::string& text) {
   if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
@@ -76,63 +30,23 @@ std::string csv_field(const std::string& text) {
   return quoted + "\"";
 }
 
-std::vector<std::string> metric_names(const Table& table) {
-  std::vector<std::string> metrics;
-  for (const auto& name : table.names)
-    if (name.starts_with("metrics/")) metrics.push_back(name.substr(8));
-  return metrics;
-}
-
-//! The column `name` names: its full name ("metrics/sharpe"), its label ("sharpe") or a
-//! metric's name. DataError listing the choices otherwise.
-std::size_t sort_column(const View& view, const std::filesystem::path& run, const std::string& name) {
-  const auto& names = view.table.names;
-  for (std::size_t c = 0; c < view.order.size(); ++c)
-    if (view.labels[c] == name || names[view.order[c]] == name) return view.order[c];
-  const auto metric = std::find(names.begin(), names.end(), "metrics/" + name);
-  if (metric != names.end()) return static_cast<std::size_t>(metric - names.begin());
-  const auto metrics = metric_names(view.table);
-  const bool by_metric = !metrics.empty();
-  std::string available;
-  for (const auto& label : by_metric ? metrics : view.labels) available += (available.empty() ? "" : ", ") + label;
-  throw DataError(run.string() + ":" + view.group + ": unknown " + (by_metric ? "metric" : "column") + " '" + name +
-                  "'; available: " + (available.empty() ? "none" : available));
-}
-
-//! The text columns of `group` with `rows` entries ("method_name"); "symbols" is a lookup list.
-std::vector<std::pair<std::string, std::vector<std::string>>> text_columns(const RunReader& reader,
-                                                                           const std::string& group, std::size_t rows) {
-  std::vector<std::pair<std::string, std::vector<std::string>>> out;
-  for (const auto& name : reader.string_datasets(group)) {
-    if (name == "symbols") continue;
-    auto values = reader.read_strings(group + "/" + name);
-    if (values.size() == rows) out.emplace_back(name, std::move(values));
-  }
-  return out;
-}
-
-double median_of(std::vector<double> values) {
-  const std::size_t mid = values.size() / 2;
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid), values.end());
-  const double upper = values[mid];
-  if (values.size() % 2 == 1) return upper;
-  return (upper + *std::max_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid))) / 2;
-}
-
-void print_metric_stats(const Table& table, std::ostream& os) {
+//! min, median, max and NaN count of each metric of `group`, whose column names `header`
+//! holds: one column in memory at a time, however many columns the table has.
+void print_metric_stats(const RunReader& reader, const std::string& group, const Table& header, std::ostream& os) {
   std::vector<std::vector<std::string>> rows{{"metric", "min", "median", "max", "nan"}};
-  for (const auto& metric : metric_names(table)) {
-    std::vector<double> values;
-    for (double v : table.column("metrics/" + metric))
-      if (!std::isnan(v)) values.push_back(v);
-    const std::size_t nans = table.rows() - values.size();
+  for (const auto& metric : metric_names(header)) {
+    std::vector<double> values = reader.read_column(group + "/metrics/" + metric);
+    const std::size_t total = values.size();
+    std::erase_if(values, [](double v) { return std::isnan(v); });
+    const std::size_t nans = total - values.size();
     if (values.empty()) {
       rows.push_back({metric, "-", "-", "-", std::to_string(nans)});
       continue;
     }
     const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
-    rows.push_back({metric, format_number("%.6g", *lo), format_number("%.6g", median_of(values)),
-                    format_number("%.6g", *hi), std::to_string(nans)});
+    const double low = *lo, high = *hi;
+    rows.push_back({metric, format_number("%.6g", low), format_number("%.6g", median_of(std::move(values))),
+                    format_number("%.6g", high), std::to_string(nans)});
   }
   if (rows.size() > 1) print_aligned(rows, {true, false, false, false, false}, os);
 }
@@ -168,11 +82,12 @@ void print_provenance(const RunReader& reader, const std::filesystem::path& run,
 }
 
 void print_table_overview(const RunReader& reader, const std::string& group, std::ostream& os) {
-  const Table table = reader.read_table(group);
-  os << "\n" << group << ": " << table.rows() << " rows\n";
+  const Table header = reader.read_table_rows(group, 0, 0);  // the column names only
+  const std::size_t rows = header.names.empty() ? 0 : reader.read_column(group + "/" + header.names.front()).size();
+  os << "\n" << group << ": " << rows << " rows\n";
   for (const auto& name : reader.attribute_names(group))
     os << "  " << name << " = " << reader.attribute_text(group, name) << '\n';
-  print_metric_stats(table, os);
+  print_metric_stats(reader, group, header, os);
 }
 
 void print_errors(const RunReader& reader, std::ostream& os) {
@@ -192,45 +107,6 @@ void print_errors(const RunReader& reader, std::ostream& os) {
     rows.push_back({value("task", row), value("stage", row), value("rank", row),
                     row < messages.size() ? messages[row] : std::string()});
   print_aligned(rows, {false, false, false, true}, os);
-}
-
-void print_top(const std::filesystem::path& run, const std::string& table, const std::string& column, std::size_t n,
-               bool ascending, std::ostream& os) {
-  print_top(*RunReader::open(run), run, table, column, n, ascending, os);
-}
-
-void print_top(const RunReader& run_reader, const std::filesystem::path& run, const std::string& table,
-               const std::string& column, std::size_t n, bool ascending, std::ostream& os) {
-  const RunReader* reader = &run_reader;
-  if (!reader->has(table)) throw DataError(run.string() + ": no table " + table);
-  const View view = load_view(*reader, table);
-  const auto& key = view.table.columns[sort_column(view, run, column)];
-  std::vector<std::size_t> rows(view.table.rows());
-  std::iota(rows.begin(), rows.end(), std::size_t{0});
-  std::stable_sort(rows.begin(), rows.end(), [&](std::size_t a, std::size_t b) {
-    if (std::isnan(key[a]) || std::isnan(key[b])) return !std::isnan(key[a]) && std::isnan(key[b]);
-    return ascending ? key[a] < key[b] : key[a] > key[b];
-  });
-  if (n != 0 && n < rows.size()) rows.resize(n);
-
-  const auto texts = text_columns(*reader, table, view.table.rows());
-  std::vector<std::vector<std::string>> lines{{"rank"}};
-  std::vector<bool> left{false};
-  for (const auto& [name, values] : texts) {
-    lines.front().push_back(name);
-    left.push_back(true);
-  }
-  for (std::size_t c = 0; c < view.order.size(); ++c) {
-    lines.front().push_back(view.labels[c]);
-    left.push_back(view.table.names[view.order[c]] == "symbol");
-  }
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    std::vector<std::string> line{std::to_string(r + 1)};
-    for (const auto& [name, values] : texts) line.push_back(values[rows[r]]);
-    for (std::size_t c : view.order) line.push_back(cell(view, c, rows[r], false));
-    lines.push_back(std::move(line));
-  }
-  print_aligned(lines, left, os);
 }
 
 void export_csv(const std::filesystem::path& run, const std::string& group, std::ostream& os) {

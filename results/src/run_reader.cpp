@@ -1,6 +1,7 @@
 // RunReader: reads tables, strings and attributes back from a run file, and digests every
 // dataset so two runs can be compared byte for byte.
 #include <algorithm>
+#include <limits>
 #include <cstdio>
 
 #include "h5.hpp"
@@ -123,7 +124,9 @@ class H5RunReader final : public RunReader {
   std::string attribute_text(const std::string& group, const std::string& name) const override;
   std::vector<std::string> string_datasets(const std::string& group) const override;
   Table read_table(const std::string& group) const override;
+  Table read_table_rows(const std::string& group, std::size_t first, std::size_t count) const override;
   std::vector<std::string> read_strings(const std::string& dataset) const override;
+  std::vector<double> read_column(const std::string& dataset) const override;
   std::string datasets_digest() const override;
 
  private:
@@ -224,20 +227,28 @@ std::vector<std::string> H5RunReader::string_datasets(const std::string& group) 
 }
 
 Table H5RunReader::read_table(const std::string& group) const {
+  return read_table_rows(group, 0, std::numeric_limits<std::size_t>::max());
+}
+
+Table H5RunReader::read_table_rows(const std::string& group, std::size_t first, std::size_t count) const {
   h5::QuietErrors quiet;
   const std::string root = h5::absolute(group);
   if (!h5::exists(file_.get(), root)) throw DataError(where() + ": no table " + root);
   h5::Handle object = h5::open_object(file_.get(), root, where(root));
   Table table;
   table.names = datasets_below(object.get(), true, where(root));
-  for (const std::string& name : table.names) {
-    const std::string at = where(h5::join(root, name));
-    h5::Handle dataset(h5::check(H5Dopen2(object.get(), name.c_str(), H5P_DEFAULT), at, "cannot open"));
+  hsize_t rows = 0;
+  for (std::size_t c = 0; c < table.names.size(); ++c) {
+    const std::string at = where(h5::join(root, table.names[c]));
+    h5::Handle dataset(h5::check(H5Dopen2(object.get(), table.names[c].c_str(), H5P_DEFAULT), at, "cannot open"));
     const hsize_t n = h5::length(dataset.get(), at);
-    if (!table.columns.empty() && n != table.rows())
-      throw DataError(at + ": column has " + std::to_string(n) + " rows, expected " + std::to_string(table.rows()));
-    std::vector<double> values(n);
-    h5::read_range(dataset.get(), H5T_NATIVE_DOUBLE, 0, n, values.data(), at);
+    if (c > 0 && n != rows)
+      throw DataError(at + ": column has " + std::to_string(n) + " rows, expected " + std::to_string(rows));
+    rows = n;
+    const hsize_t begin = std::min<hsize_t>(first, n);
+    const hsize_t size = std::min<hsize_t>(count, n - begin);
+    std::vector<double> values(size);
+    if (size > 0) h5::read_range(dataset.get(), H5T_NATIVE_DOUBLE, begin, size, values.data(), at);
     table.columns.push_back(std::move(values));
   }
   return table;
@@ -249,6 +260,17 @@ std::vector<std::string> H5RunReader::read_strings(const std::string& dataset) c
   if (h5::object_type(file_.get(), path) != H5O_TYPE_DATASET) throw DataError(where(path) + ": no such dataset");
   h5::Handle object(h5::check(H5Dopen2(file_.get(), path.c_str(), H5P_DEFAULT), where(path), "cannot open"));
   return h5::read_strings(object.get(), where(path));
+}
+
+std::vector<double> H5RunReader::read_column(const std::string& dataset) const {
+  h5::QuietErrors quiet;
+  const std::string path = h5::absolute(dataset);
+  if (h5::object_type(file_.get(), path) != H5O_TYPE_DATASET) throw DataError(where(path) + ": no such dataset");
+  h5::Handle object(h5::check(H5Dopen2(file_.get(), path.c_str(), H5P_DEFAULT), where(path), "cannot open"));
+  const hsize_t n = h5::length(object.get(), where(path));
+  std::vector<double> values(n);
+  if (n > 0) h5::read_range(object.get(), H5T_NATIVE_DOUBLE, 0, n, values.data(), where(path));
+  return values;
 }
 
 std::string H5RunReader::datasets_digest() const {

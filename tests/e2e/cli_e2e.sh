@@ -43,6 +43,14 @@ parse)   # the command line itself: typos, bad values, help; nothing else runs
   says out.txt "run"
   expect 0 "$QG" run --help
   says out.txt "--overwrite"
+  says out.txt "FLOAT:NONNEGATIVE=60"   # defaults are shown: --worker-timeout
+  says out.txt "TEXT=info"              # --log-level
+  expect 0 "$QG" --help
+  if grep -qi "training" out.txt; then fail "the help advertises a job kind that does not exist"; fi
+  expect 1 "$QG" results equty x.h5
+  says err.txt "did you mean equity?"
+  expect 1 "$QG" results top "$SPECS/small_sweep.yaml" --wher "a > 1"
+  says err.txt "did you mean --where?"
   expect 0 "$QG" --version
   says out.txt "quantgrid"
   [ ! -e never.h5 ] || fail "a store was written after a parse error"
@@ -104,6 +112,24 @@ results) # needs ok.h5 from the run case
   expect 2 "$QG" results summary not_a_run.h5
   one_error_line
   expect 1 "$QG" results top ok.h5 -n many
+  # --where and --group-by: a syntax error names the token (1), an unknown column is a data error (2)
+  expect 0 "$QG" results top ok.h5 --where "trades >= 1 and max_drawdown < 1"
+  expect 1 "$QG" results top ok.h5 --where "trades >= and"
+  says err.txt "found 'and' at character 11"; one_error_line
+  expect 2 "$QG" results top ok.h5 --where "trdes > 1"
+  says err.txt "unknown metric 'trdes'"
+  expect 0 "$QG" results top ok.h5 --group-by params --agg min -n 3
+  says out.txt "min over the symbols of each parameter set"
+  expect 1 "$QG" results top ok.h5 --group-by symbol
+  # digest of several files: whether they match, exit 1 when not
+  cp ok.h5 same.h5
+  expect 0 "$QG" results digest ok.h5 same.h5
+  says out.txt "all 2 match"
+  spec_with_data other.yaml market.h5
+  sed -i 's/commission_bps: 1.0/commission_bps: 9.0/; s/output: small.h5/output: other.h5/' other.yaml
+  "$QG" run other.yaml --overwrite --no-progress > /dev/null 2>&1
+  expect 1 "$QG" results digest ok.h5 same.h5 other.h5
+  says out.txt "differ: 1 of 3 do not match ok.h5"
   ;;
 promotion) # keys, approve, and the client commands with no node listening (4: no reply)
   rm -rf keys rec.json
@@ -115,6 +141,14 @@ promotion) # keys, approve, and the client commands with no node listening (4: n
   expect 0 "$QG" approve ok.h5 --row 0 --key keys/approver --out rec.json
   expect 1 "$QG" approve ok.h5 --row 0 --key keys/approver --out rec.json
   says err.txt "exists already"
+  rm -f rec_where.json
+  expect 0 "$QG" approve ok.h5 --best sharpe --where "trades >= 1 and max_drawdown < 1" --key keys/approver \
+    --out rec_where.json --no-run-record
+  says out.txt "highest sharpe where trades >= 1 and max_drawdown < 1"
+  expect 2 "$QG" approve ok.h5 --best sharpe --where "trades > 1e9" --key keys/approver --out never.json
+  says err.txt "no row passes --where"
+  expect 1 "$QG" approve ok.h5 --best sharpe --where "trades >" --key keys/approver --out never.json
+  [ ! -e never.json ] || fail "a record was written for a refused --where"
   port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   C=(--live "tcp://127.0.0.1:$port" --server-key keys/live --key keys/approver --timeout 0.5)
   expect 4 "$QG" promote rec.json "${C[@]}"

@@ -2,6 +2,7 @@
 // and keeping records under /approvals without touching the results.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "live_fixture.hpp"
@@ -96,6 +97,32 @@ TEST_F(ApprovalRunFile, AscendingPicksTheSmallest) {
   const auto dd = results::RunReader::open(run_)->read_table("/sweep").column("metrics/max_drawdown");
   EXPECT_EQ(c.metrics[static_cast<std::size_t>(kernels::Metric::kMaxDrawdown)].second,
             *std::min_element(dd.begin(), dd.end()));
+}
+
+TEST_F(ApprovalRunFile, WherePicksTheBestPassingRow) {
+  // The reference: a plain loop over the table for the largest sharpe among rows with
+  // trades >= the median trade count and slow > 20 (ties to the first row).
+  const auto table = results::RunReader::open(run_)->read_table("/sweep");
+  const auto& sharpe = table.column("metrics/sharpe");
+  const auto& trades = table.column("metrics/trades");
+  const auto& slow = table.column("params/slow");
+  std::vector<double> sorted = trades;
+  std::sort(sorted.begin(), sorted.end());
+  const double bound = sorted[sorted.size() / 2];
+  std::int64_t want = -1;
+  for (std::size_t i = 0; i < table.rows(); ++i) {
+    if (!(trades[i] >= bound && slow[i] > 20) || std::isnan(sharpe[i])) continue;
+    if (want < 0 || sharpe[i] > sharpe[static_cast<std::size_t>(want)]) want = static_cast<std::int64_t>(i);
+  }
+  ASSERT_GE(want, 0);
+  const std::string where = "trades >= " + std::to_string(bound) + " and slow > 20";
+  EXPECT_EQ(jobs::best_sweep_candidate(run_, "sharpe", false, where).row, want);
+  // --row checks the row against the filter: a row with slow == 12 fails "slow > 20".
+  EXPECT_EQ(jobs::sweep_candidate_at(run_, want, where).row, want);
+  EXPECT_THROW(jobs::sweep_candidate_at(run_, 0, "slow > 20"), DataError);  // row 0: slow 12
+  EXPECT_THROW(jobs::best_sweep_candidate(run_, "sharpe", false, "slow > 1000"), DataError);
+  EXPECT_THROW(jobs::best_sweep_candidate(run_, "sharpe", false, "no_column > 1"), DataError);
+  EXPECT_THROW(jobs::best_sweep_candidate(run_, "sharpe", false, "slow >"), ConfigError);
 }
 
 TEST_F(ApprovalRunFile, RowPicksThatRow) {

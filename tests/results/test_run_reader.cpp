@@ -120,5 +120,22 @@ TEST(RunReader, MissingObjectsAreDataErrors) {
   EXPECT_EQ(reader->string_datasets("/sweep"), std::vector<std::string>{"symbols"});
 }
 
+TEST(RunReader, RowRangesAndSingleColumnsAreSlicesOfTheTable) {
+  TempDir dir;
+  write_run(dir / "r.h5", 7.5, "t");  // rows i = 0..999: combo i, x 0.25 i (7.5 at row 500)
+  const auto reader = RunReader::open(dir / "r.h5");
+  const Table all = reader->read_table("/sweep");
+  const Table part = reader->read_table_rows("/sweep", 498, 5);
+  EXPECT_EQ(part.names, all.names);
+  ASSERT_EQ(part.rows(), 5u);
+  EXPECT_EQ(part.column("combo"), (std::vector<double>{498, 499, 500, 501, 502}));
+  EXPECT_EQ(part.column("metrics/x"), (std::vector<double>{124.5, 124.75, 7.5, 125.25, 125.5}));
+  EXPECT_EQ(reader->read_table_rows("/sweep", 998, 10).rows(), 2u);   // clipped at the end
+  EXPECT_EQ(reader->read_table_rows("/sweep", 5000, 10).rows(), 0u);  // past the end: none
+  EXPECT_EQ(reader->read_table_rows("/sweep", 0, 0).names, all.names);
+  EXPECT_EQ(reader->read_column("/sweep/metrics/x"), all.column("metrics/x"));
+  EXPECT_THROW(reader->read_column("/sweep/metrics/y"), DataError);
+}
+
 }  // namespace
 }  // namespace qg::results

@@ -126,6 +126,13 @@ std::optional<Rejection> Authorizer::check_guardrails(const Deployment& d) const
   if (*dd > g.max_drawdown)
     return refusal("guardrail", "max_drawdown " + std::to_string(*dd) + " exceeds guardrails.max_drawdown " +
                                     std::to_string(g.max_drawdown));
+  if (g.min_trades) {
+    const auto trades = number_at(d.metrics, "trades");
+    if (!trades) return refusal("guardrail", "evidence lacks metric trades (guardrails.min_trades is set)");
+    if (*trades < *g.min_trades)
+      return refusal("guardrail", "trades " + std::to_string(*trades) + " is below guardrails.min_trades " +
+                                      std::to_string(*g.min_trades));
+  }
   if (auto why = check_overfitting(d)) return why;
   if (d.size > g.max_position)
     return refusal("guardrail", "size " + std::to_string(d.size) + " exceeds guardrails.max_position " +

@@ -58,11 +58,23 @@ void read_probability(const Reader& r, const YAML::Node& g, const char* key, std
   out = value;
 }
 
+//! An optional guardrail on a count (trades): absent leaves `out` unset; present, a number >= 0.
+void read_count(const Reader& r, const YAML::Node& g, const char* key, std::optional<double>& out) {
+  const YAML::Node node = g[key];
+  if (!node) return;
+  double value = 0.0;
+  r.read(g, key, value);
+  if (!(value >= 0.0)) r.fail(node, std::string("guardrails.") + key + " must be >= 0 (leave it out to not check it)");
+  out = value;
+}
+
 void read_guardrails(const Reader& r, const YAML::Node& g, Guardrails& out) {
   r.check_keys(g, "guardrails",
-               {"min_sharpe", "max_drawdown", "min_dsr", "max_pbo", "max_position", "max_daily_loss", "strategies"});
+               {"min_sharpe", "max_drawdown", "min_trades", "min_dsr", "max_pbo", "max_position", "max_daily_loss",
+                "strategies"});
   r.read(g, "min_sharpe", out.min_sharpe);
   r.read(g, "max_drawdown", out.max_drawdown);
+  read_count(r, g, "min_trades", out.min_trades);
   read_probability(r, g, "min_dsr", out.min_dsr);
   read_probability(r, g, "max_pbo", out.max_pbo);
   r.read(g, "max_position", out.max_position);

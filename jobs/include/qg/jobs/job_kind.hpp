@@ -35,6 +35,7 @@ struct CandidateQuery {
   std::string best;  // metric to maximise (or minimise, `ascending`); empty: use `row`
   bool ascending = false;
   std::int64_t row = -1;  // explicit 0-based row of the kind's main table
+  std::string where;      // only rows passing this filter (results/row_filter.hpp); empty: any row
 };
 
 //! A row of a run that can be deployed: the artifact, and the evidence for it.

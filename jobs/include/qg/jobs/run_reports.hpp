@@ -6,6 +6,8 @@
 #include <ostream>
 #include <string>
 
+#include "qg/results/analysis.hpp"
+
 namespace qg::jobs {
 
 //! Provenance, the kind's summary, then the failed tasks if any.
@@ -15,6 +17,9 @@ void print_run_summary(const std::filesystem::path& run, std::ostream& os);
 //! default ranking, e.g. a sweep's rank_by), descending unless `ascending`.
 void print_run_top(const std::filesystem::path& run, const std::string& column, std::size_t n, bool ascending,
                    std::ostream& os);
+//! Same with a filter and grouping (results::TopQuery); an empty query.column: the kind's
+//! default ranking, with `ascending` flipping its direction.
+void print_run_top(const std::filesystem::path& run, results::TopQuery query, std::ostream& os);
 
 //! Table `table` of the run as CSV: a name of one of the kind's tables ("components"), its
 //! group path ("/var/components") or "errors"; empty: the main table. ConfigError lists the

@@ -23,6 +23,22 @@ void print_top(const std::filesystem::path& run, const std::string& table, const
 void print_top(const RunReader& reader, const std::filesystem::path& run, const std::string& table,
                const std::string& column, std::size_t n, bool ascending, std::ostream& os);
 
+//! What `results top` shows.
+struct TopQuery {
+  std::string column;          // rank by: a label ("sharpe", "fast"), full name or metric name
+  std::size_t n = 10;          // rows to show; 0: all
+  bool ascending = false;      // smallest first
+  std::string where;           // a RowFilter expression (row_filter.hpp); empty: every row
+  std::string group_by;        // "params": one row per parameter set, its metrics aggregated over symbols
+  std::string agg = "median";  // with group_by: median | min | mean (NaN values left out)
+};
+//! The best rows of `table` for `query`: rows failing `where` are left out (with group_by, the
+//! filter applies to the aggregated values); otherwise as print_top below. Without group_by the
+//! table is read in blocks and memory is bounded by n (n = 0 keeps every passing row).
+//! ConfigError for a bad expression, group_by or agg; DataError for an unknown column.
+void print_top(const RunReader& reader, const std::filesystem::path& run, const std::string& table,
+               const TopQuery& query, std::ostream& os);
+
 //! The run's provenance: job, tool version, commit, spec and data digests, seed, ranks, times.
 void print_provenance(const RunReader& reader, const std::filesystem::path& run, std::ostream& os);
 //! One table's row count, its group attributes, and min/median/max/NaN count of its metrics.

@@ -97,7 +97,12 @@ class RunReader {
   virtual std::vector<std::string> string_datasets(const std::string& group) const = 0;
   //! Every 1-D numeric dataset below `group` (recursively) as a column, in name order.
   virtual Table read_table(const std::string& group) const = 0;
+  //! The same columns, rows [first, first + count) only (fewer at the end of the table; none
+  //! past it), so that a table can be read in blocks of bounded memory.
+  virtual Table read_table_rows(const std::string& group, std::size_t first, std::size_t count) const = 0;
   virtual std::vector<std::string> read_strings(const std::string& dataset) const = 0;
+  //! One 1-D numeric dataset ("/sweep/metrics/sharpe") as doubles, without the rest of its table.
+  virtual std::vector<double> read_column(const std::string& dataset) const = 0;
   //! SHA-256 (hex) over every dataset's name, type, shape and raw bytes, in name order: two
   //! runs with equal digests have byte-identical results.
   virtual std::string datasets_digest() const = 0;

@@ -19,6 +19,7 @@ struct ApproverEntry {
 struct Guardrails {
   double min_sharpe = 0.0;              // evidence.metrics.sharpe must be >= this
   double max_drawdown = 0.5;            // evidence.metrics.max_drawdown must be <= this
+  std::optional<double> min_trades;     // evidence.metrics.trades must be >= this; unset: not checked
   std::optional<double> min_dsr;        // evidence.overfitting.dsr must be >= this; unset: not checked
   std::optional<double> max_pbo;        // evidence.overfitting.pbo must be <= this; unset: not checked
   double max_position = 1.0;            // |size| of a deployment, and |position| while trading

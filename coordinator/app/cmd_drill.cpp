@@ -1,0 +1,108 @@
+// `quantgrid results equity|trades`: one sweep row replayed bar by bar (jobs/row_replay.hpp),
+// written as CSV with numbers at full precision; `--png` draws the equity curve through the
+// Python helpers (results/python/quantgrid_results.py plot-equity).
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include "commands.hpp"
+#include "qg/core/error.hpp"
+#include "qg/jobs/row_replay.hpp"
+
+namespace qg::app {
+namespace {
+
+std::string number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.17g", value);
+  return text;
+}
+
+std::string iso_date(std::int32_t yyyymmdd) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02d", yyyymmdd / 10000, yyyymmdd / 100 % 100, yyyymmdd % 100);
+  return text;
+}
+
+jobs::RowReplay replay(const DrillArgs& args) {
+  if (args.best.empty() == (args.row < 0)) throw ConfigError("results: give exactly one of --row N or --best METRIC");
+  return jobs::replay_row(args.run, {args.best, args.ascending, args.row, args.where});
+}
+
+void write_equity(const jobs::RowReplay& r, std::ostream& os) {
+  os << "date,close,position,net_return,equity,drawdown,buy_hold_equity\n";
+  for (std::size_t t = 0; t < r.date.size(); ++t)
+    os << iso_date(r.date[t]) << ',' << number(r.close[t]) << ',' << static_cast<int>(r.held[t]) << ','
+       << number(r.net_return[t]) << ',' << number(r.equity[t]) << ',' << number(r.drawdown[t]) << ','
+       << number(r.buy_hold[t]) << '\n';
+}
+
+//! A trip enters at the close before its entry bar (the close its position was decided at) and
+//! exits at the close before its exit bar; an open trip has empty exit fields.
+void write_trades(const jobs::RowReplay& r, std::ostream& os) {
+  os << "entry_date,exit_date,side,entry_price,exit_price,return,cost\n";
+  for (const kernels::RoundTrip& trip : r.trips) {
+    const auto entry = static_cast<std::size_t>(trip.entry_bar - 1);
+    const bool open = trip.exit_bar < 0;
+    const auto exit = static_cast<std::size_t>(open ? 0 : trip.exit_bar - 1);
+    os << iso_date(r.date[entry]) << ',' << (open ? "" : iso_date(r.date[exit])) << ','
+       << (trip.side > 0 ? "long" : "short") << ',' << number(r.close[entry]) << ','
+       << (open ? "" : number(r.close[exit])) << ',' << number(trip.growth - 1.0) << ',' << number(trip.cost) << '\n';
+  }
+}
+
+template <typename Write>
+void write_to(const std::string& path, const jobs::RowReplay& r, Write write) {
+  if (path.empty()) return write(r, std::cout);
+  std::ofstream out(path);
+  if (!out) throw IoError(path + ": cannot write");
+  write(r, out);
+  out.close();
+  if (!out) throw IoError(path + ": write failed");
+}
+
+//! The Python that has matplotlib: QUANTGRID_PYTHON, else Debian's, else python3 on PATH.
+std::string python() {
+  if (const char* chosen = std::getenv("QUANTGRID_PYTHON"); chosen != nullptr && *chosen != '\0') return chosen;
+  return std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+}
+
+std::string quoted(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+void plot_equity(const jobs::RowReplay& r, const std::string& csv, const std::string& png) {
+  const std::string table = csv.empty() ? png + ".csv" : csv;
+  if (csv.empty()) write_to(table, r, write_equity);
+  const std::string title = r.row.strategy + " " + r.row.symbol + " (row " + std::to_string(r.row.row) + ")";
+  const std::string command = python() + " " + quoted(std::string(QG_PYTHON_DIR) + "/quantgrid_results.py") +
+                              " plot-equity " + quoted(table) + " --title " + quoted(title) + " --out " + quoted(png);
+  const int status = std::system(command.c_str());
+  if (csv.empty()) std::filesystem::remove(table);
+  if (status != 0) throw IoError(png + ": the plot failed (" + command + ")");
+}
+
+}  // namespace
+
+int cmd_results_equity(const DrillArgs& args) {
+  const jobs::RowReplay r = replay(args);
+  if (!args.csv.empty() || args.png.empty()) write_to(args.csv, r, write_equity);
+  if (!args.png.empty()) plot_equity(r, args.csv, args.png);
+  if (!args.csv.empty()) std::cout << "wrote " << args.csv << "\n";
+  if (!args.png.empty()) std::cout << "wrote " << args.png << "\n";
+  return kExitOk;
+}
+
+int cmd_results_trades(const DrillArgs& args) {
+  const jobs::RowReplay r = replay(args);
+  write_to(args.csv, r, write_trades);
+  if (!args.csv.empty()) std::cout << "wrote " << args.csv << "\n";
+  return kExitOk;
+}
+
+}  // namespace qg::app
