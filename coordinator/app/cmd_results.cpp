@@ -1,8 +1,6 @@
 // `quantgrid results top|summary|export|tables|digest`: each reads the run's job kind from the
 // file and follows that kind's tables (jobs/run_reports.hpp).
-#include <fstream>
-#include <iostream>
-
+#include "checked_output.hpp"
 #include "commands.hpp"
 #include "qg/core/error.hpp"
 #include "qg/jobs/run_reports.hpp"
@@ -11,35 +9,37 @@
 namespace qg::app {
 
 int cmd_results_top(const TopArgs& args) {
-  jobs::print_run_top(args.run, args.by, args.n, args.ascending, std::cout);
+  CheckedOutput out;
+  jobs::print_run_top(args.run, args.by, args.n, args.ascending, out.stream());
+  out.commit();
   return kExitOk;
 }
 
 int cmd_results_summary(const std::string& run) {
-  jobs::print_run_summary(run, std::cout);
+  CheckedOutput out;
+  jobs::print_run_summary(run, out.stream());
+  out.commit();
   return kExitOk;
 }
 
 int cmd_results_tables(const std::string& run) {
-  jobs::print_run_tables(run, std::cout);
+  CheckedOutput out;
+  jobs::print_run_tables(run, out.stream());
+  out.commit();
   return kExitOk;
 }
 
 int cmd_results_export(const ExportArgs& args) {
-  if (args.out.empty()) {
-    jobs::export_run_table(args.run, args.table, std::cout);
-    return kExitOk;
-  }
-  std::ofstream out(args.out);
-  if (!out) throw IoError(args.out + ": cannot write");
-  jobs::export_run_table(args.run, args.table, out);
-  out.close();
-  if (!out) throw IoError(args.out + ": write failed");
+  CheckedOutput out(args.out);
+  jobs::export_run_table(args.run, args.table, out.stream());
+  out.commit();
   return kExitOk;
 }
 
 int cmd_results_digest(const std::string& run) {
-  std::cout << results::RunReader::open(run)->datasets_digest() << "  " << run << "\n";
+  CheckedOutput out;
+  out.stream() << results::RunReader::open(run)->datasets_digest() << "  " << run << "\n";
+  out.commit();
   return kExitOk;
 }
 
