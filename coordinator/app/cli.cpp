@@ -55,7 +55,7 @@ void add_data(CLI::App& app, ImportArgs& imp, GenerateArgs& gen, std::string& in
   auto* generate = data->add_subcommand("generate", "Write deterministic synthetic prices");
   generate->add_option("--symbols", gen.symbols, "Number of symbols")->check(CLI::Range(1, 100000));
   generate->add_option("--bars", gen.bars, "Daily bars per symbol")->check(CLI::Range(2, 10000000));
-  generate->add_option("--seed", gen.seed, "Seed");
+  generate->add_option("--seed", gen.seed, "Seed (0 to 2^64-1)")->check(CLI::NonNegativeNumber);
   generate->add_option("--start", gen.start, "First date (YYYY-MM-DD; business days follow)");
   generate->add_option("--out", gen.out, "Store (HDF5)")->required();
   auto* info = data->add_subcommand("info", "Symbols, date ranges and bar counts of a store");
@@ -86,7 +86,7 @@ void add_results(CLI::App& app, TopArgs& top, std::string& run_file, ExportArgs&
   auto* t = results->add_subcommand("top", "Best rows of the run's main table by a column");
   t->add_option("run", top.run, "Run file")->required()->check(CLI::ExistingFile);
   t->add_option("--by", top.by, "Column or metric (default: the job kind's, e.g. a sweep's rank_by)");
-  t->add_option("-n", top.n, "Rows to show");
+  t->add_option("-n", top.n, "Rows to show (0: every row)")->check(CLI::NonNegativeNumber);
   t->add_flag("--ascending", top.ascending, "Smallest first (e.g. for max_drawdown)");
   t->add_option("--where", top.where, "Only rows passing this filter, e.g. \"trades >= 20 and max_drawdown < 0.3\"");
   t->add_option("--group-by", top.group_by, "params: one row per parameter set, its metrics aggregated over symbols")
@@ -153,7 +153,7 @@ void add_promote(CLI::App& app, PromoteArgs& a) {
   add_client_options(p, a.client);
 }
 
-void add_live(CLI::App& app, LiveArgs& a, LiveClientArgs& c, std::string& audit_file) {
+void add_live(CLI::App& app, LiveArgs& a, LiveClientArgs& c, AuditVerifyArgs& audit_args) {
   auto* live = app.add_subcommand("live", "Run the live node (--config), or talk to one");
   live->require_subcommand(0, 1);
   live->add_option("--config", a.config, "Node config (YAML): runs the node")->check(CLI::ExistingFile);
@@ -168,10 +168,16 @@ void add_live(CLI::App& app, LiveArgs& a, LiveClientArgs& c, std::string& audit_
   add_client_options(live->add_subcommand("resume", "Trade again after a halt (signed)"), c);
   auto* audit = live->add_subcommand("audit", "The node's audit log");
   audit->require_subcommand(1);
-  audit->add_subcommand("verify", "Check the hash chain; names the first edited record")
-      ->add_option("file", audit_file, "Audit log (STATE_DIR/audit.jsonl)")
+  auto* verify = audit->add_subcommand("verify", "Check the hash chain (names the first edited record) and its head");
+  verify->add_option("file", audit_args.file, "Audit log (STATE_DIR/audit.jsonl)")
       ->required()
       ->check(CLI::ExistingFile);
+  auto* head = verify->add_option("--head", audit_args.head, "Head the log must reach (64 hex digits)");
+  verify
+      ->add_option("--state-dir", audit_args.state_dir,
+                   "Node state dir whose state.json names the head (default: the log's folder)")
+      ->check(CLI::ExistingDirectory)
+      ->excludes(head);
 }
 
 void add_feed(CLI::App& app, FeedArgs& a) {
@@ -272,7 +278,8 @@ int run_cli(int argc, char** argv, const CliHooks& hooks) {
   add_keys(app, keys_args);
   add_approve(app, approve_args);
   add_promote(app, promote_args);
-  add_live(app, live_args, live_client_args, path_arg);
+  AuditVerifyArgs audit_args;
+  add_live(app, live_args, live_client_args, audit_args);
   add_feed(app, feed_args);
   try {
     app.parse(argc, argv);
@@ -296,7 +303,7 @@ int run_cli(int argc, char** argv, const CliHooks& hooks) {
       if (live->got_subcommand("halt")) return cmd_live_halt(live_client_args);
       if (live->got_subcommand("rollback")) return cmd_live_rollback(live_client_args);
       if (live->got_subcommand("resume")) return cmd_live_resume(live_client_args);
-      if (live->got_subcommand("audit")) return cmd_live_audit_verify(path_arg);
+      if (live->got_subcommand("audit")) return cmd_live_audit_verify(audit_args);
       if (live_args.config.empty()) {
         std::cerr << "live: give --config to run the node, or one of status, halt, rollback, resume, audit verify\n";
         return kExitConfig;

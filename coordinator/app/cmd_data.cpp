@@ -17,8 +17,8 @@ std::chrono::sys_days parse_day(const std::string& text) {
   int y = 0;
   unsigned m = 0, d = 0;
   char tail = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3)
-    throw ConfigError("--start: '" + text + "' is not a date (YYYY-MM-DD)");
+  if (text.size() != 10 || std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3 || y < 1000)
+    throw ConfigError("--start: '" + text + "' is not a date (YYYY-MM-DD, years 1000 to 9999)");
   const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
   if (!ymd.ok()) throw ConfigError("--start: '" + text + "' is not a calendar date");
   return std::chrono::sys_days{ymd};
@@ -46,6 +46,13 @@ void create_parent(const std::string& path) {
   if (!parent.empty()) std::filesystem::create_directories(parent);
 }
 
+//! Stores hold dates as YYYYMMDD: the last bar must fall in year 9999 at the latest.
+void check_last_date(const std::vector<std::int32_t>& dates, const std::string& start) {
+  if (!dates.empty() && dates.back() > 99991231)
+    throw ConfigError("--start: " + std::to_string(dates.size()) + " business days from " + start +
+                      " run past 9999-12-31 (dates are stored as YYYYMMDD); start earlier or pass fewer --bars");
+}
+
 }  // namespace
 
 int cmd_data_import(const ImportArgs& args) {
@@ -61,6 +68,7 @@ int cmd_data_import(const ImportArgs& args) {
 
 int cmd_data_generate(const GenerateArgs& args) {
   const auto dates = business_days(parse_day(args.start), args.bars);
+  check_last_date(dates, args.start);
   MarketData data;
   for (int i = 0; i < args.symbols; ++i) {
     auto bars = kernels::generate_bars(args.seed, static_cast<std::uint32_t>(i), args.bars);

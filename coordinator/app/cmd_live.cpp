@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include <spdlog/spdlog.h>
@@ -15,6 +16,8 @@
 #include "qg/live/control_client.hpp"
 #include "qg/live/feed_replayer.hpp"
 #include "qg/live/live_server.hpp"
+#include "qg/live/state_codec.hpp"
+#include "qg/live/state_store.hpp"
 #include "qg/cluster/log.hpp"
 #include "qg/core/error.hpp"
 #include "qg/results/market_store.hpp"
@@ -139,13 +142,44 @@ int cmd_live_resume(const LiveClientArgs& args) {
       args.json);
 }
 
-int cmd_live_audit_verify(const std::string& file) {
-  const live::AuditCheck check = live::verify_audit_file(file);
+namespace {
+
+//! The head a log must reach: --head, else state.json's `audit_head` in --state-dir or the log's
+//! folder (read before the log, so a node appending meanwhile cannot make it look cut short).
+std::optional<std::string> expected_audit_head(const AuditVerifyArgs& args, std::string& source) {
+  if (!args.head.empty()) {
+    if (args.head.size() != 64 || args.head.find_first_not_of("0123456789abcdef") != std::string::npos)
+      throw ConfigError("--head: expected 64 lowercase hex digits, got '" + args.head + "'");
+    source = "--head";
+    return args.head;
+  }
+  const std::filesystem::path dir =
+      args.state_dir.empty() ? std::filesystem::path(args.file).parent_path() : std::filesystem::path(args.state_dir);
+  live::StateStore state(dir.empty() ? "." : dir, "state.json", false);
+  if (!std::filesystem::exists(state.path())) {
+    if (!args.state_dir.empty()) throw IoError(state.path().string() + ": no such file");
+    return std::nullopt;
+  }
+  source = state.path().string();
+  const auto head = live::StateCodec::audit_head(state.load());
+  if (!head) throw DataError(state.path().string() + ": has no audit_head");
+  return head;
+}
+
+}  // namespace
+
+int cmd_live_audit_verify(const AuditVerifyArgs& args) {
+  std::string source;
+  const auto expected = expected_audit_head(args, source);
+  const live::AuditCheck check = live::verify_audit_file(args.file, expected);
   if (!check.ok) {
-    std::cout << file << ": BROKEN at " << check.message << "\n";
+    std::cout << args.file << ": BROKEN " << (check.bad_line > 0 ? "at " : "(checked against " + source + "): ")
+              << check.message << "\n";
     return kExitData;
   }
-  std::cout << file << ": OK, " << check.records << " records, head " << check.head << "\n";
+  std::cout << args.file << ": OK, " << check.records << " records, head " << check.head;
+  if (expected) std::cout << "; reaches the head in " << source << " at record " << check.head_at;
+  std::cout << "\n";
   return kExitOk;
 }
 

@@ -146,8 +146,13 @@ int cmd_live_status(const LiveClientArgs& args);
 int cmd_live_halt(const LiveClientArgs& args);
 int cmd_live_rollback(const LiveClientArgs& args);
 int cmd_live_resume(const LiveClientArgs& args);
-//! `quantgrid live audit verify FILE`.
-int cmd_live_audit_verify(const std::string& file);
+struct AuditVerifyArgs {
+  std::string file;
+  std::string head;       // the head the log must reach (hex); empty: the state dir's
+  std::string state_dir;  // where state.json is; empty: the log's folder (when it holds one)
+};
+//! `quantgrid live audit verify FILE [--head HEX | --state-dir DIR]`.
+int cmd_live_audit_verify(const AuditVerifyArgs& args);
 
 struct FeedArgs {
   std::string store;

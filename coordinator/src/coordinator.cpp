@@ -59,7 +59,8 @@ class CoordinatorRun {
     const auto start = Clock::now();
     const std::string spec_sha = sha256_hex(ctx_.spec_text);
     open_journal(journal_header(job_, ctx_, spec_sha));
-    auto file = results::RunFile::create(ctx_.output);
+    auto file = ctx_.temp_output.empty() ? results::RunFile::create(ctx_.output)
+                                         : results::RunFile::create(ctx_.output, ctx_.temp_output);
     write_provenance(*file, spec_sha);
     auto reducer = job_.make_reducer(*file);
     for (std::uint32_t stage = 0; stage < job_.num_stages(); ++stage) {
@@ -170,10 +171,26 @@ class CoordinatorRun {
       held_.reset();
     }
     if (held_) return;  // a later stage's chunk: the journal continues past this stage
-    if (reader_->torn()) spdlog::warn("journal: dropped a torn last record (the work it held is redone)");
+    if (reader_->torn()) warn_dropped_tail();
     spdlog::info("journal: replayed {} tasks", summary_.replayed_tasks);
     journal_.emplace(JournalWriter::append_to(journal_path(ctx_.output), reader_->valid_end()));
     reader_.reset();
+  }
+
+  //! Says what replay left out: a torn last record, or a damaged one and everything after it
+  //! (records are only found by walking from the start, so nothing past damage can be trusted).
+  void warn_dropped_tail() const {
+    std::error_code error;
+    const std::uint64_t size = std::filesystem::file_size(journal_path(ctx_.output), error);
+    const std::uint64_t dropped = error || size < reader_->valid_end() ? 0 : size - reader_->valid_end();
+    if (reader_->torn_last_record())
+      spdlog::warn("journal: dropped a torn last record ({} bytes at byte {}); the work it held is redone", dropped,
+                   reader_->valid_end());
+    else
+      spdlog::warn(
+          "journal: the record at byte {} is damaged; dropped it and everything after it ({} bytes in "
+          "all, more than one record); the work they held is redone",
+          reader_->valid_end(), dropped);
   }
 
   //! Hands chunks to idle workers while the scheduler has any.

@@ -47,10 +47,15 @@ JournalWriter JournalWriter::create(const std::filesystem::path& path, const std
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (f == nullptr) throw IoError(path.string() + ": cannot create journal: " + errno_text());
   JournalWriter w(f, path);
-  if (std::fwrite(kMagic, 1, sizeof kMagic, f) != sizeof kMagic)
-    throw IoError(path.string() + ": cannot write journal: " + errno_text());
-  w.write_record(std::vector<char>(header.begin(), header.end()));
-  w.sync();
+  try {
+    if (std::fwrite(kMagic, 1, sizeof kMagic, f) != sizeof kMagic)
+      throw IoError(path.string() + ": cannot write journal: " + errno_text());
+    w.write_record(std::vector<char>(header.begin(), header.end()));
+    w.sync();
+  } catch (const IoError&) {
+    w.remove();  // it holds no work yet; a torn header would only block the next run
+    throw;
+  }
   return w;
 }
 
@@ -118,27 +123,35 @@ JournalReader::~JournalReader() { std::fclose(file_); }
 bool JournalReader::read_record(std::vector<char>& payload) {
   std::uint32_t length = 0, crc = 0;
   if (std::fread(&length, sizeof length, 1, file_) != 1) {
-    torn_ = !std::feof(file_) || std::ftell(file_) != static_cast<long>(valid_end_);
+    if (!std::feof(file_) || std::ftell(file_) != static_cast<long>(valid_end_)) mark_torn(kMaxRecord);
     return false;
   }
   if (std::fread(&crc, sizeof crc, 1, file_) != 1 || length > kMaxRecord) {
-    torn_ = true;
+    mark_torn(length > kMaxRecord ? 0 : length);
     return false;
   }
   payload.resize(length);
   if ((length != 0 && std::fread(payload.data(), 1, length, file_) != length) || crc_of(payload) != crc) {
-    torn_ = true;
+    mark_torn(length);
     return false;
   }
   valid_end_ += sizeof length + sizeof crc + length;
   return true;
 }
 
+void JournalReader::mark_torn(std::uint64_t length) {
+  torn_ = true;
+  std::error_code error;
+  const std::uint64_t size = std::filesystem::file_size(path_, error);
+  torn_at_end_ = !error && valid_end_ + 2 * sizeof(std::uint32_t) + length >= size;
+}
+
 std::optional<JournalChunk> JournalReader::next() {
   if (torn_ || !read_record(payload_)) return std::nullopt;
   JournalChunk out;
   if (payload_.size() < sizeof(std::int32_t)) {
-    torn_ = true;
+    valid_end_ -= 2 * sizeof(std::uint32_t) + payload_.size();
+    mark_torn(payload_.size());
     return std::nullopt;
   }
   std::int32_t rank = 0;
@@ -147,7 +160,8 @@ std::optional<JournalChunk> JournalReader::next() {
   try {
     cluster::decode(std::span<const char>(payload_).subspan(sizeof rank), out.chunk);
   } catch (const ClusterError&) {  // CRC matched but the content is not a chunk: treat as corrupt
-    torn_ = true;
+    valid_end_ -= 2 * sizeof(std::uint32_t) + payload_.size();
+    mark_torn(payload_.size());
     return std::nullopt;
   }
   return out;

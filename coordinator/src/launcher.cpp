@@ -4,12 +4,12 @@
 
 #include <fstream>
 #include <memory>
-#include <sstream>
 #include <thread>
 
 #include "qg/cluster/inprocess_transport.hpp"
 #include "qg/core/exit_code.hpp"
 #include "qg/jobs/job.hpp"
+#include "qg/results/run_file.hpp"
 #include "qg/results/market_store.hpp"
 #include "qg/worker/worker.hpp"
 
@@ -17,12 +17,18 @@ namespace qg::coordinator {
 namespace fs = std::filesystem;
 namespace {
 
+//! Specs are small; reading stops a little past the largest the parser accepts (which then
+//! refuses it by its size), so a huge file costs no memory.
+constexpr std::size_t kSpecReadLimit = std::size_t{1} << 20;
+
 std::string read_spec(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError(path.string() + ": cannot read the spec");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  std::string text(kSpecReadLimit + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad()) throw IoError(path.string() + ": cannot read the spec");
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return text;
 }
 
 //! Refuses to start over a journal or a run file that the options do not allow replacing.
@@ -33,6 +39,42 @@ void check_output_is_free(const fs::path& output, const LaunchOptions& options) 
                       "continue it, or delete it to start over");
   if (fs::exists(output) && !options.overwrite && !options.resume)
     throw ConfigError(output.string() + ": already exists; pass --overwrite to replace it");
+}
+
+//! True when both paths name one existing file (the same inode, through links or spelling).
+bool same_file(const fs::path& a, const fs::path& b) {
+  std::error_code error;
+  return fs::equivalent(a, b, error) && !error;
+}
+
+//! What may ever be replaced at the output (with --overwrite or --resume): only a regular file
+//! that is a quantgrid run file, never an input of the job (the spec, the market-data store).
+//! ConfigError otherwise, with or without those options.
+void check_replaceable(const fs::path& output, const fs::path& spec, const std::string& data_file) {
+  std::error_code error;
+  const auto status = fs::status(output, error);
+  if (!fs::exists(status)) return;
+  if (same_file(output, spec)) throw ConfigError(output.string() + ": is the job's spec; refusing to replace it");
+  if (same_file(output, data_file))
+    throw ConfigError(output.string() + ": is the job's market-data store; refusing to replace it");
+  if (!fs::is_regular_file(status))
+    throw ConfigError(output.string() +
+                      ": is not a regular file (a directory, device or FIFO); refusing to replace it");
+  try {
+    (void)results::RunReader::open(output);
+  } catch (const Error& e) {
+    throw ConfigError(output.string() + ": is not a quantgrid run file; refusing to replace it (" + e.what() + ")");
+  }
+}
+
+//! Claims the output for this process before anything is written; says when a dead run's
+//! claim was taken over.
+OutputClaim claim_output(const fs::path& output) {
+  auto claim = OutputClaim::acquire(output);
+  if (const auto& dead = claim.taken_over())
+    spdlog::warn("{}: took over the claim of process {} on host {} since {}, which is no longer running",
+                 output.string(), dead->pid, dead->host, dead->since);
+  return claim;
 }
 
 //! Creates the folder the run file goes into; IoError (exit code 2) when it cannot.
@@ -82,10 +124,11 @@ RunOutcome failed(RunRole role, ErrorKind kind, std::string message) {
 }
 
 //! Rank 0's preparation as a payload: the job, or the failure every rank must learn.
-cluster::JobPayload prepare_or_fail(const LaunchOptions& options, RunContext& ctx) {
+cluster::JobPayload prepare_or_fail(const LaunchOptions& options, RunContext& ctx, std::optional<OutputClaim>& claim) {
   try {
     auto prepared = prepare_run(options);
     ctx = std::move(prepared.context);
+    claim = std::move(prepared.claim);
     return std::move(prepared.payload);
   } catch (const std::exception& e) {
     cluster::JobPayload payload;
@@ -106,8 +149,11 @@ PreparedRun prepare_run(const LaunchOptions& options) {
   const auto header = jobs::parse_header(run.payload.spec_text, run.payload.origin);
   auto& ctx = run.context;
   ctx.output = options.output.empty() ? fs::path(header.output) : options.output;
-  check_output_is_free(ctx.output, options);
   create_output_folder(ctx.output);
+  check_replaceable(ctx.output, options.spec, header.data_file);  // before a claim is made beside it
+  run.claim.emplace(claim_output(ctx.output));                    // from here on, no other writer touches the output
+  check_output_is_free(ctx.output, options);
+  ctx.temp_output = run.claim->temp_path();
   ctx.spec_path = run.payload.origin;
   ctx.spec_text = run.payload.spec_text;
   ctx.data_file = header.data_file;
@@ -152,8 +198,9 @@ RunOutcome run_rank(const LaunchOptions& options, cluster::Transport& world) {
   const bool is_coordinator = world.rank() == 0;
   const RunRole role = is_coordinator ? RunRole::kCoordinator : RunRole::kWorker;
   RunContext ctx;
+  std::optional<OutputClaim> claim;  // rank 0 holds the output until the run file is committed
   cluster::JobPayload payload;
-  if (is_coordinator) payload = prepare_or_fail(options, ctx);
+  if (is_coordinator) payload = prepare_or_fail(options, ctx, claim);
   world.share_job(payload);
   if (payload.status == cluster::JobStatus::kFailed) return failed(role, payload.error_kind, payload.error);
   std::unique_ptr<jobs::Job> job;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 
+#include "expansion_counter.hpp"
 #include "qg/core/error.hpp"
 
 namespace qg::jobs::detail {
@@ -86,8 +87,12 @@ std::string join_names(const std::vector<std::string_view>& names) {
 }
 
 YAML::Node load_spec(const std::string& text, const std::string& origin) {
+  if (text.size() > kMaxSpecBytes)
+    fail_at(origin, YAML::Mark::null_mark(), "spec",
+            "is " + std::to_string(text.size()) + " bytes; a spec may have at most " + std::to_string(kMaxSpecBytes));
   YAML::Node root;
   try {
+    ExpansionCounter::check(text, origin, kMaxSpecNodes);  // before any walk that follows aliases
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     fail_at(origin, e.mark, "syntax error", e.msg);

@@ -1,6 +1,7 @@
 #include "h5.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -72,12 +73,24 @@ herr_t keep_innermost(unsigned n, const H5E_error2_t* error, void* out) {
   if (n == 0 && error->desc != nullptr) *static_cast<std::string*>(out) = error->desc;
   return 0;
 }
+
+//! The sec2 driver's I/O failures run over several lines (time, file name, buffer address,
+//! offsets, errno); keep "file write failed: REASON" on one line.
+std::string condense_io_failure(const std::string& text) {
+  const std::string key = "error message = '";
+  const auto start = text.find(key);
+  if (start == std::string::npos) return text;
+  const auto end = text.find('\'', start + key.size());
+  const auto colon = text.find(':');
+  const std::string what = colon == std::string::npos ? std::string("I/O failed") : text.substr(0, colon);
+  return what + ": " + text.substr(start + key.size(), end == std::string::npos ? end : end - start - key.size());
+}
 }  // namespace
 
 std::string last_error() {
   std::string text;
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, keep_innermost, &text);
-  return text;
+  return condense_io_failure(text);
 }
 
 void throw_io(const std::string& where, const std::string& what) {
@@ -133,6 +146,31 @@ Handle open_file(const std::filesystem::path& path, bool writable) {
 
 void close_file(Handle& file, const std::filesystem::path& path) {
   if (!file.close()) throw_io(path.string(), "cannot close HDF5 file");
+}
+
+void divert_writes(const Handle& file) noexcept {
+  if (!file) return;
+  QuietErrors quiet;
+  void* vfd = nullptr;
+  if (H5Fget_vfd_handle(file.get(), H5P_DEFAULT, &vfd) < 0 || vfd == nullptr) return;
+  const int memory = ::memfd_create("quantgrid-discarded", MFD_CLOEXEC);
+  if (memory < 0) return;
+  ::dup2(memory, *static_cast<int*>(vfd));  // the descriptor now names the memory file
+  ::close(memory);
+}
+
+void abandon_file(Handle& file) noexcept {
+  if (!file) return;
+  QuietErrors quiet;
+  divert_writes(file);
+  const unsigned kinds = H5F_OBJ_DATASET | H5F_OBJ_GROUP | H5F_OBJ_DATATYPE | H5F_OBJ_ATTR | H5F_OBJ_LOCAL;
+  const ssize_t open = H5Fget_obj_count(file.get(), kinds);
+  if (open > 0) {
+    std::vector<hid_t> ids(static_cast<std::size_t>(open));
+    const ssize_t n = H5Fget_obj_ids(file.get(), kinds, ids.size(), ids.data());
+    for (ssize_t i = 0; i < n; ++i) Handle(ids[static_cast<std::size_t>(i)]).close();
+  }
+  file.close();
 }
 
 // ---- objects ----

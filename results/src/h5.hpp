@@ -68,6 +68,14 @@ Handle create_file(const std::filesystem::path& path);
 Handle open_file(const std::filesystem::path& path, bool writable);
 //! Closes a file, failing if any object in it is still open.
 void close_file(Handle& file, const std::filesystem::path& path);
+//! Points the descriptor of a file that is being thrown away at an anonymous memory file, so
+//! that whatever HDF5 still writes while its objects and the file are closed (metadata, cached
+//! chunks) cannot fail on a full disk; a failed close would leave the file open inside HDF5,
+//! whose clean-up at exit then crashes. The file's own content is discarded. Never throws.
+void divert_writes(const Handle& file) noexcept;
+//! Closes a file that is being thrown away: diverts its writes (divert_writes), closes every
+//! object still open in it, then the file. Never throws.
+void abandon_file(Handle& file) noexcept;
 
 //! True when every component of `object` exists ("/" always exists).
 bool exists(hid_t file, const std::string& object);

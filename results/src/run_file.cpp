@@ -14,7 +14,7 @@ namespace {
 
 class H5RunFile final : public RunFile {
  public:
-  explicit H5RunFile(std::filesystem::path final_path);
+  H5RunFile(std::filesystem::path final_path, std::filesystem::path tmp_path);
   ~H5RunFile() override;
 
   using RunFile::set_attribute;
@@ -44,11 +44,11 @@ class H5RunFile final : public RunFile {
   bool committed_ = false;
 };
 
-H5RunFile::H5RunFile(std::filesystem::path final_path)
-    : final_path_(std::move(final_path)), tmp_path_(final_path_.string() + ".tmp") {
+H5RunFile::H5RunFile(std::filesystem::path final_path, std::filesystem::path tmp_path)
+    : final_path_(std::move(final_path)), tmp_path_(std::move(tmp_path)) {
   h5::QuietErrors quiet;
-  file_ = h5::create_file(tmp_path_);
   try {
+    file_ = h5::create_file(tmp_path_);
     h5::Handle root = h5::require_group(file_.get(), "/", where());
     h5::write_attribute(root.get(), "schema_version", std::string(kSchemaVersion), where("/"));
     h5::write_attribute(root.get(), "schema_major", std::int64_t{kSchemaMajor}, where("/"));
@@ -60,8 +60,9 @@ H5RunFile::H5RunFile(std::filesystem::path final_path)
 }
 
 void H5RunFile::discard() noexcept {
+  h5::divert_writes(file_);  // first: closing the tables flushes their chunks, which must not fail
   tables_.clear();
-  file_.close();
+  h5::abandon_file(file_);
   std::error_code ignored;  // best effort: runs on error paths and in the destructor
   std::filesystem::remove(tmp_path_, ignored);
 }
@@ -138,7 +139,12 @@ void H5RunFile::commit() {
 }  // namespace
 
 std::unique_ptr<RunFile> RunFile::create(const std::filesystem::path& final_path) {
-  return std::make_unique<H5RunFile>(final_path);
+  return std::make_unique<H5RunFile>(final_path, final_path.string() + ".tmp");
+}
+
+std::unique_ptr<RunFile> RunFile::create(const std::filesystem::path& final_path,
+                                         const std::filesystem::path& tmp_path) {
+  return std::make_unique<H5RunFile>(final_path, tmp_path);
 }
 
 }  // namespace qg::results

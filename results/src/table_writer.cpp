@@ -69,6 +69,11 @@ void H5TableWriter::close() {
   if (closed_) return;
   h5::QuietErrors quiet;
   flush();
+  // Write every cached chunk while all datasets are still open: a full disk fails here, and the
+  // run file can then close them all cleanly. A failed H5Dclose would leave a half-closed dataset
+  // behind that HDF5 cannot release, even at exit.
+  for (Sink& sink : sinks_)
+    h5::check_status(H5Dflush(sink.dataset.get()), where_, "cannot write column " + sink.column.name);
   for (Sink& sink : sinks_) {
     if (!sink.dataset.close()) h5::throw_io(where_, "cannot close column " + sink.column.name);
     std::vector<double>().swap(sink.f64);  // release the buffers: the file may live on

@@ -99,6 +99,34 @@ TEST(Journal, CorruptByteFailsTheCrc) {
   EXPECT_TRUE(r.torn());
 }
 
+TEST(Journal, ATornLastRecordIsToldApartFromDamageInTheMiddle) {
+  const auto p = temp_path("middle.journal");
+  write_three(p);
+  fs::resize_file(p, fs::file_size(p) - 5);  // the last record cut short
+  {
+    JournalReader r(p);
+    EXPECT_EQ(read_all(r).size(), 2u);
+    EXPECT_TRUE(r.torn_last_record());
+  }
+  write_three(p);
+  std::uint64_t end_of_first = 0;
+  {
+    JournalReader r(p);
+    r.next();
+    end_of_first = r.valid_end();
+  }
+  {  // one byte inside the second record's payload (past its 8-byte length and CRC)
+    std::fstream f(p, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(end_of_first + 12));
+    f.put('\x7f');
+  }
+  JournalReader r(p);
+  EXPECT_EQ(read_all(r).size(), 1u);  // the third record is intact but unreachable: dropped too
+  EXPECT_TRUE(r.torn());
+  EXPECT_FALSE(r.torn_last_record());
+  EXPECT_EQ(r.valid_end(), end_of_first);
+}
+
 TEST(Journal, AppendAfterTornTailContinuesCleanly) {
   const auto p = temp_path("append.journal");
   write_three(p);

@@ -1,13 +1,16 @@
 // Spec parsing: a valid spec read back field by field, then one test per error class, each
 // checking the "ORIGIN:LINE: KEY.PATH: what" location of its message.
 #include <gtest/gtest.h>
+#include <yaml-cpp/parser.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "qg/core/error.hpp"
 #include "qg/jobs/job.hpp"
+#include "src/expansion_counter.hpp"
 #include "sweep/sweep_spec.hpp"
 #include "walkforward/walkforward_spec.hpp"
 
@@ -131,6 +134,53 @@ TEST(SweepSpec, DuplicateKeyIsAnError) {
   expect_error(edit(16, "seed: 8"), 16, "seed", "duplicate key (first given at line 15)");
   expect_error(edit(8, "    fast: {from: 2, to: 100, step: 1, step: 2}"), 8, "strategy.params.fast.step",
                "duplicate key");
+}
+
+// An alias bomb: nine levels, each a list of nine aliases of the level below (9^9 nodes once
+// expanded) in a few hundred bytes, appended at lines 16-25 of kSpec. Expanded sizes, by hand:
+// level 0 is a list of 9 scalars (10 nodes), level k is 1 + 9 x level k-1: 10, 91, 820, 7381,
+// 66430, ... so the first alias of level 5 (line 21) is the one that crosses 100,000.
+std::string alias_bomb() {
+  std::string text = kSpec;
+  text += "a0: &a0 [x, x, x, x, x, x, x, x, x]\n";
+  for (int level = 1; level < 10; ++level) {
+    const std::string prev = "*a" + std::to_string(level - 1);
+    text += "a" + std::to_string(level) + ": &a" + std::to_string(level) + " [";
+    for (int i = 0; i < 9; ++i) text += (i ? ", " : "") + prev;
+    text += "]\n";
+  }
+  return text;
+}
+
+TEST(SweepSpec, AnAliasBombFailsFastAtTheAliasThatCrossesTheLimit) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::string msg = error_of(alias_bomb());
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(msg.rfind("spec.yaml:21: ", 0), 0u) << msg;
+  EXPECT_NE(msg.find("aliases expand the spec beyond 100000 nodes"), std::string::npos) << msg;
+  EXPECT_LT(seconds, 2.0);  // it used to walk 9^9 nodes for minutes
+}
+
+TEST(SweepSpec, TheExpansionCounterCountsAnAliasAsTheWholeAnchoredNode) {
+  // By hand: map 1, key a 1, list 1 + 2 items, key b 1, alias of the 3-node list 3, key d 1,
+  // scalar 1, key e 1, alias of the scalar 1: 13.
+  std::istringstream in("a: &x [1, 2]\nb: *x\nd: &y 5\ne: *y\n");
+  YAML::Parser parser(in);
+  detail::ExpansionCounter counter("t.yaml", 1000);
+  while (parser.HandleNextDocument(counter)) {}
+  EXPECT_EQ(counter.nodes(), 13u);
+  EXPECT_THROW(detail::ExpansionCounter::check("a: &x [1, 2]\nb: [*x, *x, *x]\n", "t.yaml", 10), ConfigError);
+  EXPECT_NO_THROW(
+      detail::ExpansionCounter::check("a: &x [1, 2]\nb: [*x, *x, *x]\n", "t.yaml", 16));  // exactly 16 nodes
+}
+
+TEST(SweepSpec, ASpecOverOneMebibyteIsRefusedByItsSize) {
+  std::string text = kSpec;
+  text += "# " + std::string((std::size_t{1} << 20) - text.size() - 3, 'x') + "\n";
+  ASSERT_EQ(text.size(), std::size_t{1} << 20);
+  EXPECT_EQ(error_of(text), "");  // exactly the limit is fine
+  text += "\n";
+  EXPECT_EQ(error_of(text), "spec.yaml: spec: is 1048577 bytes; a spec may have at most 1048576");
 }
 
 TEST(SweepSpec, BadTypeIsAnError) {

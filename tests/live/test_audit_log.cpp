@@ -1,5 +1,6 @@
 // The hash-chained audit log: a clean log verifies; an edited, re-hashed, removed or torn
-// record is found and named; the node refuses to start on a broken chain.
+// record is found and named; a log cut short before a known head is caught; the node refuses
+// to start on a broken chain or on a log that does not reach its state's audit_head.
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -107,6 +108,71 @@ TEST(AuditNode, RefusesToStartOnABrokenChain) {
   write_text(path, text);
   RecordingSink sink;
   EXPECT_THROW(LiveNode(config, sink), DataError);
+}
+
+// The expected heads below are the hashes the log itself reported while it was written (each
+// append returns its record's hash), so the reference is the writer, not the verifier.
+TEST(AuditHead, ALogCutBeforeAKnownHeadIsCaughtAndOneThatGoesOnIsNot) {
+  TempDir dir;
+  const auto path = dir / "audit.jsonl";
+  std::vector<std::string> hashes;
+  {
+    AuditLog log(path, false);
+    for (int i = 0; i < 4; ++i) hashes.push_back(log.append("event", {{"i", i}}));
+  }
+  const auto full = verify_audit_file(path, hashes[3]);
+  EXPECT_TRUE(full.ok) << full.message;
+  EXPECT_EQ(full.head_at, 4);
+  EXPECT_EQ(verify_audit_file(path, hashes[1]).head_at, 2);  // records appended after a head are fine
+  EXPECT_EQ(verify_audit_file(path, kAuditGenesis).head_at, 0);
+  auto lines = lines_of(path);
+  lines.pop_back();  // cut the last record off: the chain itself is still intact
+  write_lines(path, lines);
+  EXPECT_TRUE(verify_audit_file(path).ok);  // what the chain alone cannot see
+  const auto cut = verify_audit_file(path, hashes[3]);
+  EXPECT_FALSE(cut.ok);
+  EXPECT_EQ(cut.records, 3);
+  EXPECT_EQ(cut.bad_line, 0);
+  EXPECT_NE(cut.message.find("never reaches the expected head " + hashes[3]), std::string::npos) << cut.message;
+  EXPECT_THROW(AuditLog(path, false, hashes[3]), DataError);
+  EXPECT_NO_THROW(AuditLog(path, false, hashes[2]));
+}
+
+TEST(AuditHead, AMissingLogIsRefusedWhenTheStateNamesAHead) {
+  TempDir dir;
+  EXPECT_THROW(AuditLog(dir / "audit.jsonl", false, std::string(64, 'a')), DataError);
+  EXPECT_NO_THROW(AuditLog(dir / "fresh.jsonl", false, kAuditGenesis));
+}
+
+TEST(AuditNode, RefusesToRestartOnALogCutShortOfTheStatesHead) {
+  TempDir dir;
+  Keys keys(dir.path());
+  const auto config = make_config(dir.path(), keys);
+  {
+    RecordingSink sink;
+    LiveNode node(config, sink);
+    node.handle_request(promote_request(signed_record(make_draft(1), keys.approver)), "t");
+  }
+  const auto path = dir / "state" / "audit.jsonl";
+  const auto state = nlohmann::json::parse(read_text(dir / "state" / "state.json"));
+  auto lines = lines_of(path);
+  ASSERT_EQ(nlohmann::json::parse(lines.back())["hash"], state["audit_head"]);  // the state names the last record
+  {  // an untouched log restarts (and the restart's own node_started becomes the new head)
+    RecordingSink sink;
+    EXPECT_NO_THROW(LiveNode(config, sink));
+  }
+  lines = lines_of(path);
+  lines.pop_back();
+  write_lines(path, lines);
+  RecordingSink sink;
+  try {
+    LiveNode node(config, sink);
+    ADD_FAILURE() << "a node restarted on a log cut short";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("does not match the node's state"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove(path);
+  EXPECT_THROW(LiveNode(config, sink), DataError);  // nor on a deleted one
 }
 
 }  // namespace

@@ -49,9 +49,19 @@ std::string check_line(const std::string& line, std::int64_t seq, const std::str
 
 }  // namespace
 
-AuditCheck verify_audit_file(const std::filesystem::path& path) {
+//! Marks `check` broken when its chain never reached `expected`.
+void require_head(AuditCheck& check, const std::string& expected) {
+  if (!check.ok || check.head_at >= 0) return;
+  check.ok = false;
+  check.message = "the chain ends at record " + std::to_string(check.records) + " (head " + check.head +
+                  ") and never reaches the expected head " + expected +
+                  ": records were cut off its end, or it is another node's log";
+}
+
+AuditCheck verify_audit_file(const std::filesystem::path& path, const std::optional<std::string>& expected_head) {
   AuditCheck check;
   check.head = kAuditGenesis;
+  if (expected_head && *expected_head == kAuditGenesis) check.head_at = 0;
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     check.ok = false;
@@ -71,14 +81,22 @@ AuditCheck verify_audit_file(const std::filesystem::path& path) {
     }
     check.head = nlohmann::json::parse(line)["hash"].get<std::string>();
     check.records = n;
+    if (expected_head && check.head_at < 0 && check.head == *expected_head) check.head_at = n;
   }
+  if (expected_head) require_head(check, *expected_head);
   return check;
 }
 
-AuditLog::AuditLog(std::filesystem::path path, bool fsync) : path_(std::move(path)), fsync_(fsync) {
+AuditLog::AuditLog(std::filesystem::path path, bool fsync, const std::optional<std::string>& expected_head)
+    : path_(std::move(path)), fsync_(fsync) {
   head_ = kAuditGenesis;
+  if (!std::filesystem::exists(path_) && expected_head && *expected_head != kAuditGenesis)
+    throw DataError(path_.string() + ": missing, but the node's state records audit head " + *expected_head +
+                    "; restore the log (or start a new state_dir)");
   if (std::filesystem::exists(path_)) {
-    const AuditCheck check = verify_audit_file(path_);
+    const AuditCheck check = verify_audit_file(path_, expected_head);
+    if (!check.ok && check.bad_line == 0)
+      throw DataError(path_.string() + ": does not match the node's state: " + check.message);
     if (!check.ok) throw DataError(path_.string() + ": audit chain broken at " + check.message);
     head_ = check.head;
     next_seq_ = check.records + 1;

@@ -32,7 +32,7 @@ LiveNode::LiveNode(LiveConfig config, EventSink& events)
       store_(config_.state_dir, "state.json", config_.limits.fsync),
       deployments_store_(config_.state_dir, "deployments.json", config_.limits.fsync),
       journal_(config_.state_dir, config_.limits.fsync),
-      audit_(config_.state_dir / "audit.jsonl", config_.limits.fsync),
+      audit_(config_.state_dir / "audit.jsonl", config_.limits.fsync, StateCodec::audit_head(store_.load())),
       authorizer_(config_) {
   restore(deployments_store_.load(), store_.load());
   if (active_) warm_up_active();
@@ -40,6 +40,7 @@ LiveNode::LiveNode(LiveConfig config, EventSink& events)
   audit_.append("node_started", {{"active", active_ ? nlohmann::json(active_->version) : nlohmann::json(nullptr)},
                                  {"halted", halted_},
                                  {"bars", bars}});
+  save_state();  // the state's audit head now names node_started: cutting it off is caught too
   spdlog::info("live node ready: state in {}, {} bars restored, active version {}, {}", config_.state_dir.string(),
                bars, active_ ? std::to_string(active_->version) : "none", halted_ ? "HALTED" : "trading");
 }

@@ -88,6 +88,12 @@ NodeState StateCodec::decode_state(const nlohmann::json& j) {
   return s;
 }
 
+std::optional<std::string> StateCodec::audit_head(const std::optional<nlohmann::json>& state) {
+  if (!state || !state->is_object() || !state->contains("audit_head") || !(*state)["audit_head"].is_string())
+    return std::nullopt;
+  return (*state)["audit_head"].get<std::string>();
+}
+
 DeploymentsState StateCodec::decode_deployments(const nlohmann::json& j) {
   expect_format(j, kDeploymentsFormat);
   DeploymentsState d;

@@ -1,12 +1,14 @@
 #pragma once
 // Fault injection for tests: a Job that delegates to another but throws for chosen tasks.
 // The production worker has no such switch; tests wrap the job they hand to the runtime.
+#include <charconv>
 #include <cstdint>
 #include <cstdlib>
 #include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "qg/jobs/job.hpp"
@@ -37,16 +39,32 @@ class FailingJob final : public jobs::Job {
   TaskIds fail_;
 };
 
-//! Parses "STAGE:TASK,STAGE:TASK" (the QG_FAIL_TASKS variable of the test binary).
+//! One decimal number, the whole of `text`; invalid_argument naming `item` otherwise.
+template <class T>
+T parse_task_number(std::string_view text, const std::string& item) {
+  T value{};
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+    throw std::invalid_argument("QG_FAIL_TASKS: expected STAGE:TASK with non-negative integers, got '" + item + "'");
+  return value;
+}
+
+//! Parses "STAGE:TASK,STAGE:TASK" (the QG_FAIL_TASKS variable of the test binary); an empty text
+//! is no task. Throws invalid_argument naming the first malformed item.
 inline TaskIds parse_task_ids(const std::string& text) {
   TaskIds out;
+  if (text.empty()) return out;
   std::stringstream list(text);
   std::string item;
   while (std::getline(list, item, ',')) {
     const auto colon = item.find(':');
-    if (colon == std::string::npos) throw std::invalid_argument("expected STAGE:TASK, got '" + item + "'");
-    out.emplace(static_cast<std::uint32_t>(std::stoul(item.substr(0, colon))), std::stoull(item.substr(colon + 1)));
+    if (colon == std::string::npos)
+      throw std::invalid_argument("QG_FAIL_TASKS: expected STAGE:TASK, got '" + item + "'");
+    const std::string_view view(item);
+    out.emplace(parse_task_number<std::uint32_t>(view.substr(0, colon), item),
+                parse_task_number<std::uint64_t>(view.substr(colon + 1), item));
   }
+  if (text.back() == ',') throw std::invalid_argument("QG_FAIL_TASKS: a trailing ',' in '" + text + "'");
   return out;
 }
 

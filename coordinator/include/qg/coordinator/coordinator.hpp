@@ -13,7 +13,8 @@ namespace qg::coordinator {
 
 //! Everything the coordinator needs besides the job and the transport.
 struct RunContext {
-  std::filesystem::path output;  // the run file's final path
+  std::filesystem::path output;       // the run file's final path
+  std::filesystem::path temp_output;  // written there, then renamed; empty: OUTPUT.tmp
   std::string spec_path;
   std::string spec_text;
   std::string data_file;

@@ -69,9 +69,14 @@ class JournalReader {
   std::uint64_t valid_end() const { return valid_end_; }
   //! True when reading stopped at a torn or corrupt record rather than the clean end.
   bool torn() const { return torn_; }
+  //! True when torn() and the bad record was the last one: it reaches exactly to the end of the
+  //! file or past it (a write cut short). False for damage with more bytes after the record.
+  bool torn_last_record() const { return torn_ && torn_at_end_; }
 
  private:
   bool read_record(std::vector<char>& payload);
+  //! Marks the record at valid_end_ torn; `length` its declared length (unknown: past the end).
+  void mark_torn(std::uint64_t length);
 
   std::FILE* file_;
   std::filesystem::path path_;
@@ -79,6 +84,7 @@ class JournalReader {
   std::vector<char> payload_;
   std::uint64_t valid_end_ = 0;
   bool torn_ = false;
+  bool torn_at_end_ = false;
 };
 
 }  // namespace qg::coordinator

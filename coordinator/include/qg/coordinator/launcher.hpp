@@ -15,6 +15,7 @@
 #include "qg/cluster/transport.hpp"
 #include "qg/coordinator/coordinator.hpp"
 #include "qg/core/error.hpp"
+#include "qg/core/output_claim.hpp"
 
 namespace qg::coordinator {
 
@@ -39,6 +40,7 @@ struct LaunchOptions {
 struct PreparedRun {
   cluster::JobPayload payload;
   RunContext context;
+  std::optional<OutputClaim> claim;  // the output, held for this process until the run ends
 };
 
 //! Why every rank of a world stopped before any task ran: rank 0 could not prepare the job,
@@ -58,11 +60,14 @@ struct RunOutcome {
   RunSummary summary;                    // kCoordinator without failure: what the run did
 };
 
-//! Reads the spec, resolves the output, refuses to overwrite a run file (unless `overwrite` or
-//! `resume`) or to ignore a journal left by an interrupted run (unless `resume`), creates the
-//! output's folder, loads the selected data and digests the store.
+//! Reads the spec, resolves the output, creates the output's folder, claims the output for this
+//! process (OutputClaim), refuses to overwrite a run file (unless `overwrite` or `resume`) or to
+//! ignore a journal left by an interrupted run (unless `resume`), refuses to replace anything
+//! but a quantgrid run file (an input of the job, a non-regular file, another kind of file),
+//! loads the selected data and digests the store.
 //! Throws IoError naming the spec if it cannot be read, ConfigError for a bad spec or a refused
-//! output, IoError when the output's folder cannot be made, IoError/DataError for unusable data.
+//! output, IoError when the output's folder cannot be made or the output is in use by another
+//! process, IoError/DataError for unusable data.
 PreparedRun prepare_run(const LaunchOptions& options);
 
 //! The whole run in this process: prepares, builds the job once, and runs the coordinator on

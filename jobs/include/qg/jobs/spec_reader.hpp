@@ -17,8 +17,13 @@
 
 namespace qg::jobs::detail {
 
-//! Parses spec text: converts yaml-cpp syntax errors, rejects duplicate keys at any depth and
-//! requires the document to be a map.
+//! The largest spec accepted, in bytes, and in nodes with every alias expanded.
+inline constexpr std::size_t kMaxSpecBytes = std::size_t{1} << 20;
+inline constexpr std::uint64_t kMaxSpecNodes = 100000;
+
+//! Parses spec text: refuses text over kMaxSpecBytes and aliases that expand the document past
+//! kMaxSpecNodes (at the alias's line), converts yaml-cpp syntax errors, rejects duplicate keys
+//! at any depth and requires the document to be a map.
 YAML::Node load_spec(const std::string& text, const std::string& origin);
 
 //! Throws ConfigError "ORIGIN:LINE: PATH: what" (no LINE when the mark is unknown).

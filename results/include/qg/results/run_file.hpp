@@ -45,6 +45,9 @@ class RunFile {
   //! Creates `final_path` + ".tmp" (replacing a stale one) and writes schema_version.
   //! Throws IoError naming the path.
   static std::unique_ptr<RunFile> create(const std::filesystem::path& final_path);
+  //! The same, written as `tmp_path` (a name of this writer's own: OutputClaim::temp_path()).
+  static std::unique_ptr<RunFile> create(const std::filesystem::path& final_path,
+                                         const std::filesystem::path& tmp_path);
 
   //! Sets an attribute on a group (created with its parents when missing; "/" is the root).
   virtual void set_attribute(const std::string& group, const std::string& name, const std::string& value) = 0;

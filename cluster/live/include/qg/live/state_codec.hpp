@@ -36,6 +36,9 @@ class StateCodec {
  public:
   static nlohmann::json encode(const NodeState& state);
   static nlohmann::json encode(const DeploymentsState& deployments);
+  //! state.json's `audit_head`, read alone (the audit log is opened before the rest is decoded);
+  //! nullopt without a state or without that field.
+  static std::optional<std::string> audit_head(const std::optional<nlohmann::json>& state);
   //! Throws DataError "PATH: what" (e.g. "books.SPY.decided: expected a number") on a
   //! missing or mistyped field.
   static NodeState decode_state(const nlohmann::json& j);
