@@ -195,8 +195,11 @@ def finish(name, figures):
 
 
 def remove(*paths):
+    """Removes run files with their journal, claim and any temporary left by an interrupted run."""
+    import glob
+
     for p in paths:
-        for q in (p, p + ".tmp", p + ".journal"):
+        for q in [p, p + ".tmp", p + ".journal", p + ".lock"] + glob.glob(glob.escape(p) + ".tmp-*"):
             try:
                 os.remove(q)
             except FileNotFoundError:

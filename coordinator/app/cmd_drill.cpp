@@ -4,10 +4,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <string>
 
+#include "checked_output.hpp"
 #include "commands.hpp"
 #include "qg/core/error.hpp"
 #include "qg/jobs/row_replay.hpp"
@@ -54,14 +54,12 @@ void write_trades(const jobs::RowReplay& r, std::ostream& os) {
   }
 }
 
+//! Standard output when `path` is empty; every write checked, a file appears only complete.
 template <typename Write>
 void write_to(const std::string& path, const jobs::RowReplay& r, Write write) {
-  if (path.empty()) return write(r, std::cout);
-  std::ofstream out(path);
-  if (!out) throw IoError(path + ": cannot write");
-  write(r, out);
-  out.close();
-  if (!out) throw IoError(path + ": write failed");
+  CheckedOutput out(path);
+  write(r, out.stream());
+  out.commit();
 }
 
 //! The Python that has matplotlib: QUANTGRID_PYTHON, else Debian's, else python3 on PATH.
