@@ -63,15 +63,7 @@ void check_block(const PreparedSeries& series, int n_sets, BarRange bars, std::s
 void crossover_positions(const double* table, int n_cols, const WindowColumns& cols, int n_sets, BarRange bars,
                          PositionMode mode, std::int8_t* pos) {
   const std::vector<double> start = cols.start_bars(1);
-  const VecD below = simd::splat(mode == PositionMode::kLongShort ? -1.0 : 0.0);
-  sweep_groups(n_sets, bars, pos, [&](std::int64_t t, int j0, VecD) {
-    const double* row = table + (t - bars.begin) * n_cols;
-    const VecD x = simd::gather(row, simd::load_i32(cols.columns(0).data() + j0));
-    const VecD y = simd::gather(row, simd::load_i32(cols.columns(1).data() + j0));
-    VecD p = simd::select(less(x, y), below, VecD{});
-    p = simd::select(greater(x, y), simd::splat(1.0), p);
-    return simd::select(simd::splat(static_cast<double>(t)) >= simd::load(start.data() + j0), p, VecD{});
-  });
+  sweep_groups(n_sets, bars, pos, crossover_rule(table, bars.begin, n_cols, cols, start, mode));
 }
 
 }  // namespace qg::kernels::detail

@@ -8,6 +8,7 @@
 
 #include "all.hpp"
 #include "common.hpp"
+#include "fused.hpp"
 
 namespace qg::kernels::detail {
 namespace {
@@ -46,23 +47,18 @@ class Donchian final : public Strategy {
   void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, BarRange bars,
                        std::int8_t* pos_out) const override {
     check_block(series, n_sets, bars, "donchian");
-    const WindowColumns cols(sets, n_sets, 2, kWindowParams);
-    const int nw = cols.count();
-    const std::vector<double> start = cols.start_bars(0);
-    const Mask short_ok = Mask{} - (mode == PositionMode::kLongShort ? 1 : 0);
-    sweep_with_state(n_sets, bars, mode, pos_out, kLookback, [&](std::int64_t first) {
-      const BarRange rows{first, bars.end};
-      std::vector<double> upper(static_cast<std::size_t>(rows.size() * nw), 0.0), lower(upper.size(), 0.0);
-      for (int i = 0; i < nw; ++i) channel_column(series, rows, cols.window(i), i, nw, upper.data(), lower.data());
-      return [&, first, upper = std::move(upper), lower = std::move(lower)](std::int64_t t, int j0, VecD prev) {
-        const simd::VecI32 ce = simd::load_i32(cols.columns(0).data() + j0);
-        const simd::VecI32 cx = simd::load_i32(cols.columns(1).data() + j0);
-        const double* u = upper.data() + (t - first) * nw;
-        const double* l = lower.data() + (t - first) * nw;
-        const Channels ch{simd::gather(u, ce), simd::gather(l, ce), simd::gather(u, cx), simd::gather(l, cx)};
-        const VecD p = channel_step(prev, simd::splat(series.close()[t]), ch, short_ok);
-        return simd::select(simd::splat(static_cast<double>(t)) >= simd::load(start.data() + j0), p, VecD{});
-      };
+    with_rule(series, sets, n_sets, mode,
+              [&](auto&& make_group) { sweep_with_state(n_sets, bars, mode, pos_out, kLookback, make_group); });
+  }
+
+  // The whole history from a flat book: the tables are built once for the block and the rule
+  // runs inside the backtest loop.
+  void evaluate(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, double cost_per_unit,
+                double* metrics_out, std::vector<std::int8_t>& scratch) const override {
+    (void)scratch;
+    check_block(series, n_sets, {0, series.size()}, "donchian");
+    with_rule(series, sets, n_sets, mode, [&](auto&& make_group) {
+      fused_groups(series, n_sets, cost_per_unit, metrics_out, make_group(BarRange{0, series.size()}));
     });
   }
 
@@ -86,6 +82,30 @@ class Donchian final : public Strategy {
   }
 
  private:
+  // Builds the rule of a block and hands use() its make_group(rows): the tables of the bars
+  // `rows` and the group function over them (sweep_with_state's contract).
+  template <class Use>
+  static void with_rule(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, Use&& use) {
+    const WindowColumns cols(sets, n_sets, 2, kWindowParams);
+    const int nw = cols.count();
+    const std::vector<double> start = cols.start_bars(0);
+    const Mask short_ok = Mask{} - (mode == PositionMode::kLongShort ? 1 : 0);
+    use([&](BarRange rows) {
+      std::vector<double> upper(static_cast<std::size_t>(rows.size() * nw), 0.0), lower(upper.size(), 0.0);
+      for (int i = 0; i < nw; ++i) channel_column(series, rows, cols.window(i), i, nw, upper.data(), lower.data());
+      return [&, first = rows.begin, upper = std::move(upper), lower = std::move(lower)](std::int64_t t, int j0,
+                                                                                         VecD prev) {
+        const simd::VecI32 ce = simd::load_i32(cols.columns(0).data() + j0);
+        const simd::VecI32 cx = simd::load_i32(cols.columns(1).data() + j0);
+        const double* u = upper.data() + (t - first) * nw;
+        const double* l = lower.data() + (t - first) * nw;
+        const Channels ch{simd::gather(u, ce), simd::gather(l, ce), simd::gather(u, cx), simd::gather(l, cx)};
+        const VecD p = channel_step(prev, simd::splat(series.close()[t]), ch, short_ok);
+        return simd::select(simd::splat(static_cast<double>(t)) >= simd::load(start.data() + j0), p, VecD{});
+      };
+    });
+  }
+
   // Channels of window w into column `col` of time-major tables whose row t - rows.begin holds
   // bar t (bars before w are left as they are).
   static void channel_column(const PreparedSeries& series, BarRange rows, int w, int col, int nw, double* upper,

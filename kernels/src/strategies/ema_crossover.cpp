@@ -6,6 +6,7 @@
 
 #include "all.hpp"
 #include "common.hpp"
+#include "fused.hpp"
 
 namespace qg::kernels::detail {
 namespace {
@@ -28,6 +29,19 @@ class EmaCrossover final : public Strategy {
     const WindowColumns cols(sets, n_sets, 2, kWindowParams);
     const std::vector<double> table = ema_table(series, cols, bars);
     crossover_positions(table.data(), cols.count(), cols, n_sets, bars, mode, pos_out);
+  }
+
+  // The whole history: one EMA table for the block, the crossover inside the backtest loop.
+  void evaluate(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, double cost_per_unit,
+                double* metrics_out, std::vector<std::int8_t>& scratch) const override {
+    (void)scratch;
+    const BarRange all{0, series.size()};
+    check_block(series, n_sets, all, "ema_crossover");
+    const WindowColumns cols(sets, n_sets, 2, kWindowParams);
+    const std::vector<double> table = ema_table(series, cols, all);
+    const std::vector<double> start = cols.start_bars(1);
+    fused_groups(series, n_sets, cost_per_unit, metrics_out,
+                 crossover_rule(table.data(), 0, cols.count(), cols, start, mode));
   }
 
   std::vector<std::int8_t> positions_ref(const PreparedSeries& series, std::span<const double> set,
