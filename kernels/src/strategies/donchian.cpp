@@ -5,6 +5,8 @@
 // close > upper_entry; long_short: short when close < lower_entry). Hold otherwise.
 #include <algorithm>
 #include <array>
+#include <limits>
+#include <vector>
 
 #include "all.hpp"
 #include "common.hpp"
@@ -17,6 +19,7 @@ constexpr std::array<ParamDef, 2> kParams = {{{"entry", true, 1, 10000}, {"exit"
 constexpr std::array<int, 2> kWindowParams = {0, 1};
 //! Bars looked back first for a bar that forces the position (doubled as needed).
 constexpr std::int64_t kLookback = 64;
+constexpr double kInf = std::numeric_limits<double>::infinity();
 
 //! Channel values of 8 sets at one bar.
 struct Channels {
@@ -92,7 +95,7 @@ class Donchian final : public Strategy {
     const Mask short_ok = Mask{} - (mode == PositionMode::kLongShort ? 1 : 0);
     use([&](BarRange rows) {
       std::vector<double> upper(static_cast<std::size_t>(rows.size() * nw), 0.0), lower(upper.size(), 0.0);
-      for (int i = 0; i < nw; ++i) channel_column(series, rows, cols.window(i), i, nw, upper.data(), lower.data());
+      channel_tables(series, rows, cols, upper.data(), lower.data());
       return [&, first = rows.begin, upper = std::move(upper), lower = std::move(lower)](std::int64_t t, int j0,
                                                                                          VecD prev) {
         const simd::VecI32 ce = simd::load_i32(cols.columns(0).data() + j0);
@@ -106,14 +109,48 @@ class Donchian final : public Strategy {
     });
   }
 
-  // Channels of window w into column `col` of time-major tables whose row t - rows.begin holds
-  // bar t (bars before w are left as they are).
-  static void channel_column(const PreparedSeries& series, BarRange rows, int w, int col, int nw, double* upper,
+  // Channels of every window of `cols` into time-major tables whose row t - rows.begin holds
+  // bar t (column i: window cols.window(i)). Eight bars at a time, the window widens one bar
+  // at a time, max(high[t-w..t-1]) = max(max(high[t-w+1..t-1]), high[t-w]), and each window
+  // of the block is stored as it is reached: max_window vector steps per 8 bars, shared by all
+  // windows, where the per-window sparse-table lookups cost two scattered reads per window
+  // and bar. A maximum is exact whatever the order, so the values are the sparse table's. Bars
+  // before a window is defined (t < w) get the extreme of the bars that exist (-inf/+inf for
+  // none); the rule masks them.
+  static void channel_tables(const PreparedSeries& series, BarRange rows, const WindowColumns& cols, double* upper,
                              double* lower) {
-    for (std::int64_t t = std::max<std::int64_t>(rows.begin, w); t < rows.end; ++t) {
-      upper[(t - rows.begin) * nw + col] = series.max_high(t - w, t - 1);
-      lower[(t - rows.begin) * nw + col] = series.min_low(t - w, t - 1);
+    const int nw = cols.count();
+    if (nw == 0 || rows.empty()) return;
+    const int max_w = cols.window(nw - 1);
+    const std::vector<double> hi = padded(series.high(), rows.end, max_w, -kInf);
+    const std::vector<double> lo = padded(series.low(), rows.end, max_w, kInf);
+    for (std::int64_t t0 = rows.begin; t0 < rows.end; t0 += kWidth) {
+      const int n_rows = static_cast<int>(std::min<std::int64_t>(kWidth, rows.end - t0));
+      const double* h = hi.data() + max_w + t0;  // h[-w + l] = high[t0 + l - w]
+      const double* l = lo.data() + max_w + t0;
+      VecD up = simd::splat(-kInf), down = simd::splat(kInf);
+      for (int w = 1, i = 0; i < nw; ++w) {
+        up = simd::vmax(up, simd::load(h - w));
+        down = simd::vmin(down, simd::load(l - w));
+        if (w < cols.window(i)) continue;
+        store_column(up, upper + (t0 - rows.begin) * nw + i, nw, n_rows);
+        store_column(down, lower + (t0 - rows.begin) * nw + i, nw, n_rows);
+        ++i;
+      }
     }
+  }
+
+  // x[0..end) with `front` copies of `fill` before it and kWidth after (the loads of the last
+  // group of rows reach past end).
+  static std::vector<double> padded(const double* x, std::int64_t end, int front, double fill) {
+    std::vector<double> out(static_cast<std::size_t>(front + end + kWidth), fill);
+    std::copy(x, x + end, out.begin() + front);
+    return out;
+  }
+
+  // The first n lanes of v into out[0], out[stride], ... (one column of a time-major table).
+  static void store_column(VecD v, double* out, int stride, int n) {
+    for (int l = 0; l < n; ++l) out[static_cast<std::ptrdiff_t>(l) * stride] = v[l];
   }
 
   // max(high[t-w..t-1]) by a direct loop.
