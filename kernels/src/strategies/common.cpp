@@ -60,10 +60,28 @@ void check_block(const PreparedSeries& series, int n_sets, BarRange bars, std::s
   check_range(bars, 0, series.size(), who);
 }
 
+std::vector<std::int32_t> column_offsets(const WindowColumns& cols, int slot, const TableLayout& layout) {
+  std::vector<std::int32_t> off = cols.columns(slot);
+  for (std::int32_t& o : off) o = static_cast<std::int32_t>(o * layout.col);
+  return off;
+}
+
+std::vector<double> relayout(const std::vector<double>& time_major, int n_cols, std::int64_t n_rows,
+                             const TableLayout& layout) {
+  std::vector<double> out(time_major.size());
+  for (int i = 0; i < n_cols; ++i)
+    for (std::int64_t r = 0; r < n_rows; ++r)
+      out[static_cast<std::size_t>(layout.at(layout.first + r, i))] =
+          time_major[static_cast<std::size_t>(r * n_cols + i)];
+  return out;
+}
+
 void crossover_positions(const double* table, int n_cols, const WindowColumns& cols, int n_sets, BarRange bars,
                          PositionMode mode, std::int8_t* pos) {
   const std::vector<double> start = cols.start_bars(1);
-  sweep_groups(n_sets, bars, pos, crossover_rule(table, bars.begin, n_cols, cols, start, mode));
+  const TableLayout layout = TableLayout::time_major(bars, n_cols);
+  const std::vector<std::int32_t> fast = column_offsets(cols, 0, layout), slow = column_offsets(cols, 1, layout);
+  sweep_groups(n_sets, bars, pos, crossover_rule(table, layout, fast, slow, start, mode));
 }
 
 }  // namespace qg::kernels::detail

@@ -3,6 +3,7 @@
 // lane-wise for the fast paths), parameter access, per-block tables of distinct indicator
 // windows, and the loop over groups of 8 parameter sets.
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <cstdint>
 #include <span>
@@ -64,6 +65,29 @@ class WindowColumns {
   std::vector<int> windows_;                        // sorted, distinct
   std::vector<std::vector<std::int32_t>> columns_;  // [slot][set]
 };
+
+//! Where a table of indicator windows keeps bar t of column i: (t - first) * row + i * col.
+//! Time-major rows (row = number of columns, col = 1) suit the time-outer sweep_rows; the fused
+//! loops run time inner, one lane group at a time, and read window-major columns (row = 1,
+//! col = number of bars) as a few sequential streams instead of one cache line per bar.
+struct TableLayout {
+  std::int64_t first, row, col;
+
+  std::int64_t at(std::int64_t t, int i) const { return (t - first) * row + i * col; }
+  static TableLayout time_major(BarRange rows, int n_cols) { return {rows.begin, n_cols, 1}; }
+  //! Window-major when every offset i * col fits the int32 gather indices, else time-major.
+  static TableLayout window_major(BarRange rows, int n_cols) {
+    const bool fits = static_cast<std::int64_t>(n_cols) * rows.size() <= INT32_MAX;
+    return fits ? TableLayout{rows.begin, 1, rows.size()} : time_major(rows, n_cols);
+  }
+};
+
+//! The gather offsets of parameter slot `slot` of every set (padded): its column times layout.col.
+std::vector<std::int32_t> column_offsets(const WindowColumns& cols, int slot, const TableLayout& layout);
+
+//! A time-major table (`n_cols` columns, `n_rows` rows) copied into `layout`.
+std::vector<double> relayout(const std::vector<double>& time_major, int n_cols, std::int64_t n_rows,
+                             const TableLayout& layout);
 
 //! Throws KernelError unless n_sets >= 0 and `bars` lies inside the series.
 void check_block(const PreparedSeries& series, int n_sets, BarRange bars, std::string_view who);
@@ -141,16 +165,17 @@ void sweep_with_state(int n_sets, BarRange bars, PositionMode mode, std::int8_t*
   }
 }
 
-//! The group function (as sweep_rows takes it) of the stateless crossover rule on a time-major
-//! table whose row t - first holds bar t: +1 when table[t][a[j]] > table[t][b[j]], -1 when
-//! below in long_short, 0 otherwise or before start[j] (`start` outlives the function).
-inline auto crossover_rule(const double* table, std::int64_t first, int n_cols, const WindowColumns& cols,
-                           const std::vector<double>& start, PositionMode mode) {
+//! The group function (as sweep_rows takes it) of the stateless crossover rule on a table in
+//! `layout`: +1 when column a[j] > column b[j] at bar t, -1 when below in long_short, 0
+//! otherwise or before start[j]. `fast`/`slow` are the column_offsets of the two slots; they and
+//! `start` outlive the function.
+inline auto crossover_rule(const double* table, TableLayout layout, const std::vector<std::int32_t>& fast,
+                           const std::vector<std::int32_t>& slow, const std::vector<double>& start, PositionMode mode) {
   const VecD below = simd::splat(mode == PositionMode::kLongShort ? -1.0 : 0.0);
-  return [=, &cols, &start](std::int64_t t, int j0, VecD) {
-    const double* row = table + (t - first) * n_cols;
-    const VecD x = simd::gather(row, simd::load_i32(cols.columns(0).data() + j0));
-    const VecD y = simd::gather(row, simd::load_i32(cols.columns(1).data() + j0));
+  return [=, &fast, &slow, &start](std::int64_t t, int j0, VecD) {
+    const double* row = table + layout.at(t, 0);
+    const VecD x = simd::gather(row, simd::load_i32(fast.data() + j0));
+    const VecD y = simd::gather(row, simd::load_i32(slow.data() + j0));
     VecD p = simd::select(less(x, y), below, VecD{});
     p = simd::select(greater(x, y), simd::splat(1.0), p);
     return simd::select(simd::splat(static_cast<double>(t)) >= simd::load(start.data() + j0), p, VecD{});

@@ -50,7 +50,7 @@ class Donchian final : public Strategy {
   void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, BarRange bars,
                        std::int8_t* pos_out) const override {
     check_block(series, n_sets, bars, "donchian");
-    with_rule(series, sets, n_sets, mode,
+    with_rule(series, sets, n_sets, mode, false,
               [&](auto&& make_group) { sweep_with_state(n_sets, bars, mode, pos_out, kLookback, make_group); });
   }
 
@@ -60,7 +60,7 @@ class Donchian final : public Strategy {
                 double* metrics_out, std::vector<std::int8_t>& scratch) const override {
     (void)scratch;
     check_block(series, n_sets, {0, series.size()}, "donchian");
-    with_rule(series, sets, n_sets, mode, [&](auto&& make_group) {
+    with_rule(series, sets, n_sets, mode, true, [&](auto&& make_group) {
       fused_groups(series, n_sets, cost_per_unit, metrics_out, make_group(BarRange{0, series.size()}));
     });
   }
@@ -86,22 +86,25 @@ class Donchian final : public Strategy {
 
  private:
   // Builds the rule of a block and hands use() its make_group(rows): the tables of the bars
-  // `rows` and the group function over them (sweep_with_state's contract).
+  // `rows` and the group function over them (sweep_with_state's contract). The tables are
+  // window-major for the fused loop (`window_major`), time-major for sweep_with_state.
   template <class Use>
-  static void with_rule(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, Use&& use) {
+  static void with_rule(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
+                        bool window_major, Use&& use) {
     const WindowColumns cols(sets, n_sets, 2, kWindowParams);
     const int nw = cols.count();
     const std::vector<double> start = cols.start_bars(0);
     const Mask short_ok = Mask{} - (mode == PositionMode::kLongShort ? 1 : 0);
     use([&](BarRange rows) {
+      const TableLayout layout = window_major ? TableLayout::window_major(rows, nw) : TableLayout::time_major(rows, nw);
       std::vector<double> upper(static_cast<std::size_t>(rows.size() * nw), 0.0), lower(upper.size(), 0.0);
-      channel_tables(series, rows, cols, upper.data(), lower.data());
-      return [&, first = rows.begin, upper = std::move(upper), lower = std::move(lower)](std::int64_t t, int j0,
-                                                                                         VecD prev) {
-        const simd::VecI32 ce = simd::load_i32(cols.columns(0).data() + j0);
-        const simd::VecI32 cx = simd::load_i32(cols.columns(1).data() + j0);
-        const double* u = upper.data() + (t - first) * nw;
-        const double* l = lower.data() + (t - first) * nw;
+      channel_tables(series, rows, cols, layout, upper.data(), lower.data());
+      return [&, layout, upper = std::move(upper), lower = std::move(lower), entry = column_offsets(cols, 0, layout),
+              exit = column_offsets(cols, 1, layout)](std::int64_t t, int j0, VecD prev) {
+        const simd::VecI32 ce = simd::load_i32(entry.data() + j0);
+        const simd::VecI32 cx = simd::load_i32(exit.data() + j0);
+        const double* u = upper.data() + layout.at(t, 0);
+        const double* l = lower.data() + layout.at(t, 0);
         const Channels ch{simd::gather(u, ce), simd::gather(l, ce), simd::gather(u, cx), simd::gather(l, cx)};
         const VecD p = channel_step(prev, simd::splat(series.close()[t]), ch, short_ok);
         return simd::select(simd::splat(static_cast<double>(t)) >= simd::load(start.data() + j0), p, VecD{});
@@ -109,16 +112,16 @@ class Donchian final : public Strategy {
     });
   }
 
-  // Channels of every window of `cols` into time-major tables whose row t - rows.begin holds
-  // bar t (column i: window cols.window(i)). Eight bars at a time, the window widens one bar
+  // Channels of every window of `cols` for the bars `rows` into tables in `layout` (column i:
+  // window cols.window(i)). Eight bars at a time, the window widens one bar
   // at a time, max(high[t-w..t-1]) = max(max(high[t-w+1..t-1]), high[t-w]), and each window
   // of the block is stored as it is reached: max_window vector steps per 8 bars, shared by all
   // windows, where the per-window sparse-table lookups cost two scattered reads per window
   // and bar. A maximum is exact whatever the order, so the values are the sparse table's. Bars
   // before a window is defined (t < w) get the extreme of the bars that exist (-inf/+inf for
   // none); the rule masks them.
-  static void channel_tables(const PreparedSeries& series, BarRange rows, const WindowColumns& cols, double* upper,
-                             double* lower) {
+  static void channel_tables(const PreparedSeries& series, BarRange rows, const WindowColumns& cols,
+                             const TableLayout& layout, double* upper, double* lower) {
     const int nw = cols.count();
     if (nw == 0 || rows.empty()) return;
     const int max_w = cols.window(nw - 1);
@@ -133,8 +136,8 @@ class Donchian final : public Strategy {
         up = simd::vmax(up, simd::load(h - w));
         down = simd::vmin(down, simd::load(l - w));
         if (w < cols.window(i)) continue;
-        store_column(up, upper + (t0 - rows.begin) * nw + i, nw, n_rows);
-        store_column(down, lower + (t0 - rows.begin) * nw + i, nw, n_rows);
+        store_column(up, upper + layout.at(t0, i), layout.row, n_rows);
+        store_column(down, lower + layout.at(t0, i), layout.row, n_rows);
         ++i;
       }
     }
@@ -148,8 +151,8 @@ class Donchian final : public Strategy {
     return out;
   }
 
-  // The first n lanes of v into out[0], out[stride], ... (one column of a time-major table).
-  static void store_column(VecD v, double* out, int stride, int n) {
+  // The first n lanes of v into out[0], out[stride], ... (n bars of one column).
+  static void store_column(VecD v, double* out, std::int64_t stride, int n) {
     for (int l = 0; l < n; ++l) out[static_cast<std::ptrdiff_t>(l) * stride] = v[l];
   }
 
