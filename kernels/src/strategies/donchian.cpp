@@ -10,7 +10,6 @@
 
 #include "all.hpp"
 #include "common.hpp"
-#include "fused.hpp"
 
 namespace qg::kernels::detail {
 namespace {
@@ -50,20 +49,13 @@ class Donchian final : public Strategy {
   void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, BarRange bars,
                        std::int8_t* pos_out) const override {
     check_block(series, n_sets, bars, "donchian");
-    with_rule(series, sets, n_sets, mode, false,
+    with_rule(series, sets, n_sets, mode,
               [&](auto&& make_group) { sweep_with_state(n_sets, bars, mode, pos_out, kLookback, make_group); });
   }
 
-  // The whole history from a flat book: the tables are built once for the block and the rule
-  // runs inside the backtest loop.
-  void evaluate(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, double cost_per_unit,
-                double* metrics_out, std::vector<std::int8_t>& scratch) const override {
-    (void)scratch;
-    check_block(series, n_sets, {0, series.size()}, "donchian");
-    with_rule(series, sets, n_sets, mode, true, [&](auto&& make_group) {
-      fused_groups(series, n_sets, cost_per_unit, metrics_out, make_group(BarRange{0, series.size()}));
-    });
-  }
+  // No evaluate() override: the sweep takes the default path (positions(), then
+  // backtest_metrics()). The fused loop was measured at about half its speed on a 128-set grid
+  // block (docs/performance.md, section 1), so it is not used.
 
   std::vector<std::int8_t> positions_ref(const PreparedSeries& series, std::span<const double> set,
                                          PositionMode mode) const override {
@@ -86,17 +78,15 @@ class Donchian final : public Strategy {
 
  private:
   // Builds the rule of a block and hands use() its make_group(rows): the tables of the bars
-  // `rows` and the group function over them (sweep_with_state's contract). The tables are
-  // window-major for the fused loop (`window_major`), time-major for sweep_with_state.
+  // `rows` and the group function over them (sweep_with_state's contract).
   template <class Use>
-  static void with_rule(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
-                        bool window_major, Use&& use) {
+  static void with_rule(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, Use&& use) {
     const WindowColumns cols(sets, n_sets, 2, kWindowParams);
     const int nw = cols.count();
     const std::vector<double> start = cols.start_bars(0);
     const Mask short_ok = Mask{} - (mode == PositionMode::kLongShort ? 1 : 0);
     use([&](BarRange rows) {
-      const TableLayout layout = window_major ? TableLayout::window_major(rows, nw) : TableLayout::time_major(rows, nw);
+      const TableLayout layout = TableLayout::time_major(rows, nw);
       std::vector<double> upper(static_cast<std::size_t>(rows.size() * nw), 0.0), lower(upper.size(), 0.0);
       channel_tables(series, rows, cols, layout, upper.data(), lower.data());
       return [&, layout, upper = std::move(upper), lower = std::move(lower), entry = column_offsets(cols, 0, layout),
