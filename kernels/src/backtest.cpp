@@ -1,6 +1,6 @@
 // The sweep backtest kernel over stored position rows (the walk-forward path; the sweep fuses
 // each strategy's rule into the same loop instead, see backtest_lanes.hpp). Time is the outer
-// loop and parameter sets the inner one: 8 sets share each bar's return and ride in the lanes of
+// loop and parameter sets the inner one: kWidth sets share each bar's return and ride in the lanes of
 // one vector, their running state kept in registers for the whole series.
 #include <algorithm>
 #include <array>
@@ -48,7 +48,7 @@ void finish_lane(const LaneState& s, int l, double n, double* out) {
   at(Metric::kWinRate) = closed > 0.0 ? s.won[l] / closed : 0.0;
 }
 
-//! Metrics of 8 sets over the return bars `returns`: pos.row(t) points at their positions
+//! Metrics of one lane group of sets over the return bars `returns`: pos.row(t) points at their positions
 //! decided at bar t (pos.n_sets is the row stride). Writes the first `n_valid` metric rows.
 //! `inv_count[k]` is 1/k, shared by all groups.
 void run_lanes(const PreparedSeries& series, const double* inv_count, PositionRows pos, BarRange returns, double cost,

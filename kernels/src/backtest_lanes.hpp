@@ -1,7 +1,7 @@
 #pragma once
 // The lane state of the sweep backtest (backtest.cpp) and the fused loop that drives it from a
-// strategy's own position rule (strategies/fused.hpp). 8 parameter sets ride in the lanes of one
-// vector and their running state stays in registers for the whole series; only the final
+// strategy's own position rule (strategies/fused.hpp). simd::kWidth parameter sets ride in the
+// lanes of one vector and their running state stays in registers for the whole series; only the final
 // metrics use sqrt/pow.
 //
 // Standard deviation: Welford's update per lane (mean += delta/n; m2 += delta*(x - mean)). All
@@ -24,7 +24,7 @@ namespace qg::kernels::lanes {
 using simd::Mask;
 using simd::VecD;
 
-//! Running state of 8 parameter sets; one lane per set.
+//! Running state of one lane group of parameter sets; one lane per set.
 struct LaneState {
   VecD prev_h{};             // h[t-1]
   VecD sum{}, mean{}, m2{};  // plain sum; Welford mean and sum of squared deviations
@@ -89,7 +89,7 @@ void finish_lanes(const LaneState& s, int n_valid, std::int64_t n_bars, double* 
 //! inv[k] = 1/k for k = 1..n (inv[0] unused): the Welford weights, shared by all groups.
 std::vector<double> inverse_counts(std::int64_t n);
 
-//! Metrics of one group of 8 parameter sets over the whole history, with the positions decided
+//! Metrics of one lane group of parameter sets over the whole history, with the positions decided
 //! by `decide(t, prev)` (the lanes' positions at close t, given those at close t-1) fused into
 //! the backtest: time is the only loop, the position decided at t-1 is the one held over bar t,
 //! and no position row is stored. `inv` comes from inverse_counts(T - 1).

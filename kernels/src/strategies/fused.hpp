@@ -1,6 +1,6 @@
 #pragma once
 // The sweep path of the strategies: a rule's group function (as sweep_rows takes it) fused into
-// the backtest loop, one group of 8 parameter sets at a time, time inner (backtest_lanes.hpp).
+// the backtest loop, one lane group of parameter sets at a time, time inner (backtest_lanes.hpp).
 #include <algorithm>
 #include <cstdint>
 #include <vector>
@@ -11,7 +11,7 @@
 namespace qg::kernels::detail {
 
 //! Metrics of `n_sets` sets (set-major rows of kNumMetrics) over the whole history, the group
-//! of sets j0..j0+7 deciding its positions at bar t by group(t, j0, prev) from a flat book.
+//! of sets j0..j0+kWidth-1 deciding its positions at bar t by group(t, j0, prev) from a flat book.
 template <class Group>
 void fused_groups(const PreparedSeries& series, int n_sets, double cost, double* metrics, Group&& group) {
   const std::vector<double> inv = lanes::inverse_counts(series.size() - 1);

@@ -90,8 +90,8 @@ class SmaCrossover final : public Strategy {
   // Each lane's averages come straight from the close prefix sums, (P[t+1] - P[t+1-w]) / w,
   // read from the few hundred prefix entries behind bar t (they stay in L1). A per-block table
   // of every distinct window would be rebuilt for every block and outgrow the L2 cache.
-  // Grid sweeps list sets in lexicographic order, so a group of 8 lanes usually shares one
-  // window (one scalar average) or takes 8 consecutive windows (one reversed vector load);
+  // Grid sweeps list sets in lexicographic order, so a lane group usually shares one
+  // window (one scalar average) or takes consecutive windows (one reversed vector load);
   // other groups gather. All three paths do the same arithmetic, so results are identical.
   // A range needs only the prefix sums behind its own bars, so its work is proportional to it.
   void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, BarRange bars,
@@ -111,7 +111,7 @@ class SmaCrossover final : public Strategy {
     });
   }
 
-  // The whole history with the crossover fused into the backtest loop, one group of 8 sets at a
+  // The whole history with the crossover fused into the backtest loop, one lane group of sets at a
   // time. Each group's loop is compiled for its pair of shapes (sma_group), so no bar switches
   // on the shape; the bars before every lane's warm-up is over take the general path of means().
   void evaluate(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, double cost_per_unit,
