@@ -367,8 +367,13 @@ def main():
         bl.log(f"{r['kind']:14s} numpy {r['numpy_bar_evals_per_s'] / 1e6:7.2f} M/s  quantgrid process"
                f" {r['quantgrid_process_bar_evals_per_s'] / 1e6:7.1f} M/s ({r['ratio_process']:5.1f}x)  stage"
                f" {r['quantgrid_stage_bar_evals_per_s'] / 1e6:7.1f} M/s ({r['ratio_stage']:5.1f}x)  target {target:.0f}x")
+    first = results[0]   # flat keys of the first kind, as scripts/run-bench.sh reads them (ratio: whole process)
     bl.finish("sweep_throughput", {"mode": "long_flat", "bars": BARS, "rounds": args.rounds, "quick": args.quick,
-                                   "core": args.core, "kinds": results})
+                                   "core": args.core, "kinds": results, "strategy": first["kind"],
+                                   "combos": first["combos"], "symbols": first["symbols"],
+                                   "quantgrid_bar_evals_per_s_per_core": first["quantgrid_process_bar_evals_per_s"],
+                                   "numpy_bar_evals_per_s_per_core": first["numpy_bar_evals_per_s"],
+                                   "ratio": first["ratio_process"]})
 
 
 if __name__ == "__main__":
