@@ -66,16 +66,6 @@ std::vector<std::int32_t> column_offsets(const WindowColumns& cols, int slot, co
   return off;
 }
 
-std::vector<double> relayout(const std::vector<double>& time_major, int n_cols, std::int64_t n_rows,
-                             const TableLayout& layout) {
-  std::vector<double> out(time_major.size());
-  for (int i = 0; i < n_cols; ++i)
-    for (std::int64_t r = 0; r < n_rows; ++r)
-      out[static_cast<std::size_t>(layout.at(layout.first + r, i))] =
-          time_major[static_cast<std::size_t>(r * n_cols + i)];
-  return out;
-}
-
 void crossover_positions(const double* table, int n_cols, const WindowColumns& cols, int n_sets, BarRange bars,
                          PositionMode mode, std::int8_t* pos) {
   const std::vector<double> start = cols.start_bars(1);

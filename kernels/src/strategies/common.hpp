@@ -3,7 +3,6 @@
 // lane-wise for the fast paths), parameter access, per-block tables of distinct indicator
 // windows, and the loop over groups of 8 parameter sets.
 #include <algorithm>
-#include <climits>
 #include <cmath>
 #include <cstdint>
 #include <span>
@@ -67,27 +66,17 @@ class WindowColumns {
 };
 
 //! Where a table of indicator windows keeps bar t of column i: (t - first) * row + i * col.
-//! Time-major rows (row = number of columns, col = 1) suit the time-outer sweep_rows; the fused
-//! loops run time inner, one lane group at a time, and read window-major columns (row = 1,
-//! col = number of bars) as a few sequential streams instead of one cache line per bar.
+//! The tables are time-major (row = number of columns, col = 1): a row of all windows per bar,
+//! which the time-outer sweep_rows reads in order.
 struct TableLayout {
   std::int64_t first, row, col;
 
   std::int64_t at(std::int64_t t, int i) const { return (t - first) * row + i * col; }
   static TableLayout time_major(BarRange rows, int n_cols) { return {rows.begin, n_cols, 1}; }
-  //! Window-major when every offset i * col fits the int32 gather indices, else time-major.
-  static TableLayout window_major(BarRange rows, int n_cols) {
-    const bool fits = static_cast<std::int64_t>(n_cols) * rows.size() <= INT32_MAX;
-    return fits ? TableLayout{rows.begin, 1, rows.size()} : time_major(rows, n_cols);
-  }
 };
 
 //! The gather offsets of parameter slot `slot` of every set (padded): its column times layout.col.
 std::vector<std::int32_t> column_offsets(const WindowColumns& cols, int slot, const TableLayout& layout);
-
-//! A time-major table (`n_cols` columns, `n_rows` rows) copied into `layout`.
-std::vector<double> relayout(const std::vector<double>& time_major, int n_cols, std::int64_t n_rows,
-                             const TableLayout& layout);
 
 //! Throws KernelError unless n_sets >= 0 and `bars` lies inside the series.
 void check_block(const PreparedSeries& series, int n_sets, BarRange bars, std::string_view who);
