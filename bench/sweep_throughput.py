@@ -9,7 +9,7 @@ Workloads (long_flat, costs 1 + 4 bps, 2,520 daily bars per symbol, synthetic st
 |---------------|----------------------------------------------------------|--------|---------|
 | sma_crossover | fast 2..101 x slow 10..300, fast < slow                  | 24,822 | 8       |
 | ema_crossover | the same grid                                            | 24,822 | 8       |
-| donchian      | entry 10..300 x exit 5..100, exit < entry                | 26,386 | 8       |
+| donchian      | entry 10..300 x exit 5..100, exit < entry                | 23,750 | 8       |
 | bollinger     | window 5..200 x k 0.5..3.0 step 0.1                      | 5,096  | 40      |
 | rsi           | period 2..101 x lower 10..45 x upper 55..90 (steps of 5) | 6,400  | 32      |
 | momentum      | lookback 1..2,000                                        | 2,000  | 100     |
