@@ -1,7 +1,10 @@
 // Sweep throughput of the kernels on one synthetic symbol of 2520 bars (10 years).
 #include <benchmark/benchmark.h>
 
+#include <x86intrin.h>
+
 #include <cmath>
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -47,15 +50,65 @@ std::vector<double> grid_sets(std::string_view kind, int n) {
 
 void report(benchmark::State& state, int n_sets) { state.SetItemsProcessed(state.iterations() * kBars * n_sets); }
 
-// ---- evaluate_block: positions then metrics ----
-void BM_EvaluateBlock(benchmark::State& state, std::string_view kind) {
-  const int n_sets = static_cast<int>(state.range(0));
+//! A block of 128 consecutive sets of a sweep grid in its lexicographic order (first parameter
+//! slowest), as the sweep job hands them out: fast 20 x slow 30..157 for the crossovers, entry
+//! 120 x exit 5..100 for donchian, window 20..23 x k 0.5..2.98 step 0.08 for bollinger,
+//! period 14..15 x lower 10..45 x upper 55..90 (steps of 5) for rsi, lookbacks 100..227.
+std::vector<double> lexicographic_sets(std::string_view kind) {
+  std::vector<double> sets;
+  for (int j = 0; j < 128; ++j) {
+    if (kind == "sma_crossover" || kind == "ema_crossover")
+      sets.insert(sets.end(), {20.0, 30.0 + j});
+    else if (kind == "donchian")
+      sets.insert(sets.end(), {120.0, 5.0 + j % 96});
+    else if (kind == "bollinger")
+      sets.insert(sets.end(), {20.0 + j / 32, 0.5 + 0.08 * (j % 32)});
+    else if (kind == "rsi")
+      sets.insert(sets.end(), {14.0 + j / 64, 10.0 + 5 * (j / 8 % 8), 55.0 + 5 * (j % 8)});
+    else
+      sets.push_back(100.0 + j);
+  }
+  return sets;
+}
+
+//! Runs evaluate_block on `sets` in `mode` and reports bar-evaluations per second and TSC cycles per
+//! bar-evaluation (the time-stamp counter ticks at the nominal clock; the VM has no core-cycle
+//! counter, see docs/performance.md).
+void run_evaluate(benchmark::State& state, std::string_view kind, const std::vector<double>& sets, PositionMode mode) {
   const Strategy& strategy = *find_strategy(kind);
-  const std::vector<double> sets = grid_sets(kind, n_sets);
+  const int n_sets = static_cast<int>(sets.size() / strategy.params().size());
   std::vector<double> metrics(static_cast<std::size_t>(n_sets * kNumMetrics));
   std::vector<std::int8_t> scratch;
+  const std::uint64_t tsc0 = __rdtsc();
   for (auto _ : state) {
-    evaluate_block(strategy, series(), sets.data(), n_sets, PositionMode::kLongShort, kCost, metrics.data(), scratch);
+    evaluate_block(strategy, series(), sets.data(), n_sets, mode, kCost, metrics.data(), scratch);
+    benchmark::DoNotOptimize(metrics.data());
+  }
+  const double evals = static_cast<double>(state.iterations()) * kBars * n_sets;
+  state.counters["tsc_per_bar_eval"] = static_cast<double>(__rdtsc() - tsc0) / evals;
+  report(state, n_sets);
+}
+
+// ---- evaluate_block: the sweep path (positions fused into the backtest) ----
+void BM_EvaluateBlock(benchmark::State& state, std::string_view kind) {
+  run_evaluate(state, kind, grid_sets(kind, static_cast<int>(state.range(0))), PositionMode::kLongShort);
+}
+
+// ---- evaluate_block on a block of a real sweep grid ----
+void BM_EvaluateGridBlock(benchmark::State& state, std::string_view kind) {
+  run_evaluate(state, kind, lexicographic_sets(kind), PositionMode::kLongFlat);
+}
+
+// ---- the same grid block unfused: positions() into int8 rows, then backtest_metrics() ----
+void BM_UnfusedGridBlock(benchmark::State& state, std::string_view kind) {
+  const Strategy& strategy = *find_strategy(kind);
+  const std::vector<double> sets = lexicographic_sets(kind);
+  const int n_sets = static_cast<int>(sets.size() / strategy.params().size());
+  std::vector<double> metrics(static_cast<std::size_t>(n_sets * kNumMetrics));
+  std::vector<std::int8_t> pos(static_cast<std::size_t>(kBars * n_sets));
+  for (auto _ : state) {
+    strategy.positions(series(), sets.data(), n_sets, PositionMode::kLongFlat, pos.data());
+    backtest_metrics(series(), pos.data(), n_sets, kCost, metrics.data());
     benchmark::DoNotOptimize(metrics.data());
   }
   report(state, n_sets);
@@ -143,6 +196,18 @@ BENCHMARK_CAPTURE(BM_EvaluateBlock, bollinger, "bollinger")->Arg(256);
 BENCHMARK_CAPTURE(BM_EvaluateBlock, rsi, "rsi")->Arg(256);
 BENCHMARK_CAPTURE(BM_EvaluateBlock, donchian, "donchian")->Arg(256);
 BENCHMARK_CAPTURE(BM_EvaluateBlock, momentum, "momentum")->Arg(256);
+BENCHMARK_CAPTURE(BM_EvaluateGridBlock, sma_crossover, "sma_crossover");
+BENCHMARK_CAPTURE(BM_EvaluateGridBlock, ema_crossover, "ema_crossover");
+BENCHMARK_CAPTURE(BM_EvaluateGridBlock, bollinger, "bollinger");
+BENCHMARK_CAPTURE(BM_EvaluateGridBlock, rsi, "rsi");
+BENCHMARK_CAPTURE(BM_EvaluateGridBlock, donchian, "donchian");
+BENCHMARK_CAPTURE(BM_EvaluateGridBlock, momentum, "momentum");
+BENCHMARK_CAPTURE(BM_UnfusedGridBlock, sma_crossover, "sma_crossover");
+BENCHMARK_CAPTURE(BM_UnfusedGridBlock, ema_crossover, "ema_crossover");
+BENCHMARK_CAPTURE(BM_UnfusedGridBlock, bollinger, "bollinger");
+BENCHMARK_CAPTURE(BM_UnfusedGridBlock, rsi, "rsi");
+BENCHMARK_CAPTURE(BM_UnfusedGridBlock, donchian, "donchian");
+BENCHMARK_CAPTURE(BM_UnfusedGridBlock, momentum, "momentum");
 BENCHMARK_CAPTURE(BM_Positions, sma_crossover, "sma_crossover")->Arg(256);
 BENCHMARK_CAPTURE(BM_Positions, ema_crossover, "ema_crossover")->Arg(256);
 BENCHMARK_CAPTURE(BM_Positions, bollinger, "bollinger")->Arg(256);

@@ -9,6 +9,7 @@
 
 #include "all.hpp"
 #include "common.hpp"
+#include "fused.hpp"
 
 namespace qg::kernels::detail {
 namespace {
@@ -40,23 +41,18 @@ class Bollinger final : public Strategy {
   void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, BarRange bars,
                        std::int8_t* pos_out) const override {
     check_block(series, n_sets, bars, "bollinger");
-    const WindowColumns cols(sets, n_sets, 2, kWindowParams);
-    const int nw = cols.count();
-    const std::vector<double> k = real_params(sets, n_sets, 2, 1);
-    const std::vector<double> start = cols.start_bars(1);
-    const Mask short_ok = Mask{} - (mode == PositionMode::kLongShort ? 1 : 0);
-    sweep_with_state(n_sets, bars, mode, pos_out, kLookback, [&](std::int64_t first) {
-      const BarRange rows{first, bars.end};
-      std::vector<double> mean(static_cast<std::size_t>(rows.size() * nw), 0.0), sd(mean.size(), 0.0);
-      for (int i = 0; i < nw; ++i)
-        rolling_mean_std(series.close(), rows, cols.window(i), i, nw, mean.data(), sd.data());
-      return [&, first, mean = std::move(mean), sd = std::move(sd)](std::int64_t t, int j0, VecD prev) {
-        const simd::VecI32 col = simd::load_i32(cols.columns(0).data() + j0);
-        const VecD m = simd::gather(mean.data() + (t - first) * nw, col);
-        const VecD s = simd::gather(sd.data() + (t - first) * nw, col);
-        const VecD p = band_step(prev, simd::splat(series.close()[t]), m, simd::load(k.data() + j0) * s, short_ok);
-        return simd::select(simd::splat(static_cast<double>(t)) >= simd::load(start.data() + j0), p, VecD{});
-      };
+    with_rule(series, sets, n_sets, mode,
+              [&](auto&& make_group) { sweep_with_state(n_sets, bars, mode, pos_out, kLookback, make_group); });
+  }
+
+  // The whole history from a flat book: the tables are built once for the block and the rule
+  // runs inside the backtest loop.
+  void evaluate(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, double cost_per_unit,
+                double* metrics_out, std::vector<std::int8_t>& scratch) const override {
+    (void)scratch;
+    check_block(series, n_sets, {0, series.size()}, "bollinger");
+    with_rule(series, sets, n_sets, mode, [&](auto&& make_group) {
+      fused_groups(series, n_sets, cost_per_unit, metrics_out, make_group(BarRange{0, series.size()}));
     });
   }
 
@@ -87,6 +83,29 @@ class Bollinger final : public Strategy {
   }
 
  private:
+  // Builds the rule of a block and hands use() its make_group(rows): the tables of the bars
+  // `rows` and the group function over them (sweep_with_state's contract).
+  template <class Use>
+  static void with_rule(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, Use&& use) {
+    const WindowColumns cols(sets, n_sets, 2, kWindowParams);
+    const int nw = cols.count();
+    const std::vector<double> k = real_params(sets, n_sets, 2, 1);
+    const std::vector<double> start = cols.start_bars(1);
+    const Mask short_ok = Mask{} - (mode == PositionMode::kLongShort ? 1 : 0);
+    use([&](BarRange rows) {
+      std::vector<double> mean(static_cast<std::size_t>(rows.size() * nw), 0.0), sd(mean.size(), 0.0);
+      for (int i = 0; i < nw; ++i)
+        rolling_mean_std(series.close(), rows, cols.window(i), i, nw, mean.data(), sd.data());
+      return [&, first = rows.begin, mean = std::move(mean), sd = std::move(sd)](std::int64_t t, int j0, VecD prev) {
+        const simd::VecI32 col = simd::load_i32(cols.columns(0).data() + j0);
+        const VecD m = simd::gather(mean.data() + (t - first) * nw, col);
+        const VecD s = simd::gather(sd.data() + (t - first) * nw, col);
+        const VecD p = band_step(prev, simd::splat(series.close()[t]), m, simd::load(k.data() + j0) * s, short_ok);
+        return simd::select(simd::splat(static_cast<double>(t)) >= simd::load(start.data() + j0), p, VecD{});
+      };
+    });
+  }
+
   // Rolling mean and population std of window w into column `col` of time-major tables whose
   // row t - rows.begin holds bar t (bars before w - 1 are left as they are).
   // Sums are of deviations from an anchor (the window mean at the last restart), and the anchor

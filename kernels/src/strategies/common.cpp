@@ -60,18 +60,18 @@ void check_block(const PreparedSeries& series, int n_sets, BarRange bars, std::s
   check_range(bars, 0, series.size(), who);
 }
 
+std::vector<std::int32_t> column_offsets(const WindowColumns& cols, int slot, const TableLayout& layout) {
+  std::vector<std::int32_t> off = cols.columns(slot);
+  for (std::int32_t& o : off) o = static_cast<std::int32_t>(o * layout.col);
+  return off;
+}
+
 void crossover_positions(const double* table, int n_cols, const WindowColumns& cols, int n_sets, BarRange bars,
                          PositionMode mode, std::int8_t* pos) {
   const std::vector<double> start = cols.start_bars(1);
-  const VecD below = simd::splat(mode == PositionMode::kLongShort ? -1.0 : 0.0);
-  sweep_groups(n_sets, bars, pos, [&](std::int64_t t, int j0, VecD) {
-    const double* row = table + (t - bars.begin) * n_cols;
-    const VecD x = simd::gather(row, simd::load_i32(cols.columns(0).data() + j0));
-    const VecD y = simd::gather(row, simd::load_i32(cols.columns(1).data() + j0));
-    VecD p = simd::select(less(x, y), below, VecD{});
-    p = simd::select(greater(x, y), simd::splat(1.0), p);
-    return simd::select(simd::splat(static_cast<double>(t)) >= simd::load(start.data() + j0), p, VecD{});
-  });
+  const TableLayout layout = TableLayout::time_major(bars, n_cols);
+  const std::vector<std::int32_t> fast = column_offsets(cols, 0, layout), slow = column_offsets(cols, 1, layout);
+  sweep_groups(n_sets, bars, pos, crossover_rule(table, layout, fast, slow, start, mode));
 }
 
 }  // namespace qg::kernels::detail

@@ -65,6 +65,19 @@ class WindowColumns {
   std::vector<std::vector<std::int32_t>> columns_;  // [slot][set]
 };
 
+//! Where a table of indicator windows keeps bar t of column i: (t - first) * row + i * col.
+//! The tables are time-major (row = number of columns, col = 1): a row of all windows per bar,
+//! which the time-outer sweep_rows reads in order.
+struct TableLayout {
+  std::int64_t first, row, col;
+
+  std::int64_t at(std::int64_t t, int i) const { return (t - first) * row + i * col; }
+  static TableLayout time_major(BarRange rows, int n_cols) { return {rows.begin, n_cols, 1}; }
+};
+
+//! The gather offsets of parameter slot `slot` of every set (padded): its column times layout.col.
+std::vector<std::int32_t> column_offsets(const WindowColumns& cols, int slot, const TableLayout& layout);
+
 //! Throws KernelError unless n_sets >= 0 and `bars` lies inside the series.
 void check_block(const PreparedSeries& series, int n_sets, BarRange bars, std::string_view who);
 
@@ -120,7 +133,7 @@ bool replay_group(int j0, std::int64_t first, std::int64_t begin, bool short_sta
 }
 
 //! Positions of a rule with state (the position persists between signals) over `bars`.
-//! make_group(first) builds the rule's tables for the bars [first, bars.end) and returns its
+//! make_group(rows) builds the rule's tables for the bars rows = [first, bars.end) and returns its
 //! group function (as for sweep_rows). The look-back starts at `lookback` bars and doubles until
 //! every group's state at bars.begin is known (replay_group), so the work is the range plus the
 //! few bars back to a forcing bar in the usual case, and never more than the whole history.
@@ -130,7 +143,7 @@ void sweep_with_state(int n_sets, BarRange bars, PositionMode mode, std::int8_t*
   std::vector<VecD> state(static_cast<std::size_t>(group_count(n_sets)), VecD{});
   for (std::int64_t back = std::max<std::int64_t>(lookback, 1);; back *= 2) {
     const std::int64_t first = std::max<std::int64_t>(0, bars.begin - back);
-    auto group = make_group(first);
+    auto group = make_group(BarRange{first, bars.end});
     bool known = true;
     for (int g = 0; g < group_count(n_sets) && known; ++g)
       known = replay_group(g * kWidth, first, bars.begin, mode == PositionMode::kLongShort, group, state[g]);
@@ -139,6 +152,23 @@ void sweep_with_state(int n_sets, BarRange bars, PositionMode mode, std::int8_t*
       return;
     }
   }
+}
+
+//! The group function (as sweep_rows takes it) of the stateless crossover rule on a table in
+//! `layout`: +1 when column a[j] > column b[j] at bar t, -1 when below in long_short, 0
+//! otherwise or before start[j]. `fast`/`slow` are the column_offsets of the two slots; they and
+//! `start` outlive the function.
+inline auto crossover_rule(const double* table, TableLayout layout, const std::vector<std::int32_t>& fast,
+                           const std::vector<std::int32_t>& slow, const std::vector<double>& start, PositionMode mode) {
+  const VecD below = simd::splat(mode == PositionMode::kLongShort ? -1.0 : 0.0);
+  return [=, &fast, &slow, &start](std::int64_t t, int j0, VecD) {
+    const double* row = table + layout.at(t, 0);
+    const VecD x = simd::gather(row, simd::load_i32(fast.data() + j0));
+    const VecD y = simd::gather(row, simd::load_i32(slow.data() + j0));
+    VecD p = simd::select(less(x, y), below, VecD{});
+    p = simd::select(greater(x, y), simd::splat(1.0), p);
+    return simd::select(simd::splat(static_cast<double>(t)) >= simd::load(start.data() + j0), p, VecD{});
+  };
 }
 
 //! Stateless crossover rule on a time-major table whose row t - bars.begin holds bar t:

@@ -5,6 +5,8 @@
 // close > upper_entry; long_short: short when close < lower_entry). Hold otherwise.
 #include <algorithm>
 #include <array>
+#include <limits>
+#include <vector>
 
 #include "all.hpp"
 #include "common.hpp"
@@ -16,6 +18,7 @@ constexpr std::array<ParamDef, 2> kParams = {{{"entry", true, 1, 10000}, {"exit"
 constexpr std::array<int, 2> kWindowParams = {0, 1};
 //! Bars looked back first for a bar that forces the position (doubled as needed).
 constexpr std::int64_t kLookback = 64;
+constexpr double kInf = std::numeric_limits<double>::infinity();
 
 //! Channel values of 8 sets at one bar.
 struct Channels {
@@ -46,25 +49,13 @@ class Donchian final : public Strategy {
   void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, BarRange bars,
                        std::int8_t* pos_out) const override {
     check_block(series, n_sets, bars, "donchian");
-    const WindowColumns cols(sets, n_sets, 2, kWindowParams);
-    const int nw = cols.count();
-    const std::vector<double> start = cols.start_bars(0);
-    const Mask short_ok = Mask{} - (mode == PositionMode::kLongShort ? 1 : 0);
-    sweep_with_state(n_sets, bars, mode, pos_out, kLookback, [&](std::int64_t first) {
-      const BarRange rows{first, bars.end};
-      std::vector<double> upper(static_cast<std::size_t>(rows.size() * nw), 0.0), lower(upper.size(), 0.0);
-      for (int i = 0; i < nw; ++i) channel_column(series, rows, cols.window(i), i, nw, upper.data(), lower.data());
-      return [&, first, upper = std::move(upper), lower = std::move(lower)](std::int64_t t, int j0, VecD prev) {
-        const simd::VecI32 ce = simd::load_i32(cols.columns(0).data() + j0);
-        const simd::VecI32 cx = simd::load_i32(cols.columns(1).data() + j0);
-        const double* u = upper.data() + (t - first) * nw;
-        const double* l = lower.data() + (t - first) * nw;
-        const Channels ch{simd::gather(u, ce), simd::gather(l, ce), simd::gather(u, cx), simd::gather(l, cx)};
-        const VecD p = channel_step(prev, simd::splat(series.close()[t]), ch, short_ok);
-        return simd::select(simd::splat(static_cast<double>(t)) >= simd::load(start.data() + j0), p, VecD{});
-      };
-    });
+    with_rule(series, sets, n_sets, mode,
+              [&](auto&& make_group) { sweep_with_state(n_sets, bars, mode, pos_out, kLookback, make_group); });
   }
+
+  // No evaluate() override: the sweep takes the default path (positions(), then
+  // backtest_metrics()). The fused loop was measured at about half its speed on a 128-set grid
+  // block (docs/performance.md, section 1), so it is not used.
 
   std::vector<std::int8_t> positions_ref(const PreparedSeries& series, std::span<const double> set,
                                          PositionMode mode) const override {
@@ -86,14 +77,73 @@ class Donchian final : public Strategy {
   }
 
  private:
-  // Channels of window w into column `col` of time-major tables whose row t - rows.begin holds
-  // bar t (bars before w are left as they are).
-  static void channel_column(const PreparedSeries& series, BarRange rows, int w, int col, int nw, double* upper,
-                             double* lower) {
-    for (std::int64_t t = std::max<std::int64_t>(rows.begin, w); t < rows.end; ++t) {
-      upper[(t - rows.begin) * nw + col] = series.max_high(t - w, t - 1);
-      lower[(t - rows.begin) * nw + col] = series.min_low(t - w, t - 1);
+  // Builds the rule of a block and hands use() its make_group(rows): the tables of the bars
+  // `rows` and the group function over them (sweep_with_state's contract).
+  template <class Use>
+  static void with_rule(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, Use&& use) {
+    const WindowColumns cols(sets, n_sets, 2, kWindowParams);
+    const int nw = cols.count();
+    const std::vector<double> start = cols.start_bars(0);
+    const Mask short_ok = Mask{} - (mode == PositionMode::kLongShort ? 1 : 0);
+    use([&](BarRange rows) {
+      const TableLayout layout = TableLayout::time_major(rows, nw);
+      std::vector<double> upper(static_cast<std::size_t>(rows.size() * nw), 0.0), lower(upper.size(), 0.0);
+      channel_tables(series, rows, cols, layout, upper.data(), lower.data());
+      return [&, layout, upper = std::move(upper), lower = std::move(lower), entry = column_offsets(cols, 0, layout),
+              exit = column_offsets(cols, 1, layout)](std::int64_t t, int j0, VecD prev) {
+        const simd::VecI32 ce = simd::load_i32(entry.data() + j0);
+        const simd::VecI32 cx = simd::load_i32(exit.data() + j0);
+        const double* u = upper.data() + layout.at(t, 0);
+        const double* l = lower.data() + layout.at(t, 0);
+        const Channels ch{simd::gather(u, ce), simd::gather(l, ce), simd::gather(u, cx), simd::gather(l, cx)};
+        const VecD p = channel_step(prev, simd::splat(series.close()[t]), ch, short_ok);
+        return simd::select(simd::splat(static_cast<double>(t)) >= simd::load(start.data() + j0), p, VecD{});
+      };
+    });
+  }
+
+  // Channels of every window of `cols` for the bars `rows` into tables in `layout` (column i:
+  // window cols.window(i)). Eight bars at a time, the window widens one bar
+  // at a time, max(high[t-w..t-1]) = max(max(high[t-w+1..t-1]), high[t-w]), and each window
+  // of the block is stored as it is reached: max_window vector steps per 8 bars, shared by all
+  // windows, where the per-window sparse-table lookups cost two scattered reads per window
+  // and bar. A maximum is exact whatever the order, so the values are the sparse table's. Bars
+  // before a window is defined (t < w) get the extreme of the bars that exist (-inf/+inf for
+  // none); the rule masks them.
+  static void channel_tables(const PreparedSeries& series, BarRange rows, const WindowColumns& cols,
+                             const TableLayout& layout, double* upper, double* lower) {
+    const int nw = cols.count();
+    if (nw == 0 || rows.empty()) return;
+    const int max_w = cols.window(nw - 1);
+    const std::vector<double> hi = padded(series.high(), rows.end, max_w, -kInf);
+    const std::vector<double> lo = padded(series.low(), rows.end, max_w, kInf);
+    for (std::int64_t t0 = rows.begin; t0 < rows.end; t0 += kWidth) {
+      const int n_rows = static_cast<int>(std::min<std::int64_t>(kWidth, rows.end - t0));
+      const double* h = hi.data() + max_w + t0;  // h[-w + l] = high[t0 + l - w]
+      const double* l = lo.data() + max_w + t0;
+      VecD up = simd::splat(-kInf), down = simd::splat(kInf);
+      for (int w = 1, i = 0; i < nw; ++w) {
+        up = simd::vmax(up, simd::load(h - w));
+        down = simd::vmin(down, simd::load(l - w));
+        if (w < cols.window(i)) continue;
+        store_column(up, upper + layout.at(t0, i), layout.row, n_rows);
+        store_column(down, lower + layout.at(t0, i), layout.row, n_rows);
+        ++i;
+      }
     }
+  }
+
+  // x[0..end) with `front` copies of `fill` before it and kWidth after (the loads of the last
+  // group of rows reach past end).
+  static std::vector<double> padded(const double* x, std::int64_t end, int front, double fill) {
+    std::vector<double> out(static_cast<std::size_t>(front + end + kWidth), fill);
+    std::copy(x, x + end, out.begin() + front);
+    return out;
+  }
+
+  // The first n lanes of v into out[0], out[stride], ... (n bars of one column).
+  static void store_column(VecD v, double* out, std::int64_t stride, int n) {
+    for (int l = 0; l < n; ++l) out[static_cast<std::ptrdiff_t>(l) * stride] = v[l];
   }
 
   // max(high[t-w..t-1]) by a direct loop.

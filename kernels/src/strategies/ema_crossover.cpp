@@ -6,6 +6,7 @@
 
 #include "all.hpp"
 #include "common.hpp"
+#include "fused.hpp"
 
 namespace qg::kernels::detail {
 namespace {
@@ -30,6 +31,28 @@ class EmaCrossover final : public Strategy {
     crossover_positions(table.data(), cols.count(), cols, n_sets, bars, mode, pos_out);
   }
 
+  // The whole history with each lane's two EMA recursions run inside the fused loop: no table
+  // and no gather. Each lane computes the table's expression (ema_next), so the values are the
+  // table's.
+  void evaluate(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, double cost_per_unit,
+                double* metrics_out, std::vector<std::int8_t>& scratch) const override {
+    (void)scratch;
+    check_block(series, n_sets, {0, series.size()}, "ema_crossover");
+    const std::vector<double> fast = alphas(sets, n_sets, 0), slow = alphas(sets, n_sets, 1);
+    const std::vector<double> start = WindowColumns(sets, n_sets, 2, kWindowParams).start_bars(1);
+    const double* c = series.close();
+    const VecD below = simd::splat(mode == PositionMode::kLongShort ? -1.0 : 0.0);
+    VecD ef{}, es{};  // the group's EMAs at the previous bar; bar 0 starts them at close[0]
+    fused_groups(series, n_sets, cost_per_unit, metrics_out, [&](std::int64_t t, int j0, VecD) {
+      const VecD close = simd::splat(c[t]);
+      ef = t == 0 ? close : ema_next(simd::load(fast.data() + j0), close, ef);
+      es = t == 0 ? close : ema_next(simd::load(slow.data() + j0), close, es);
+      VecD p = simd::select(less(ef, es), below, VecD{});
+      p = simd::select(greater(ef, es), simd::splat(1.0), p);
+      return simd::select(simd::splat(static_cast<double>(t)) >= simd::load(start.data() + j0), p, VecD{});
+    });
+  }
+
   std::vector<std::int8_t> positions_ref(const PreparedSeries& series, std::span<const double> set,
                                          PositionMode mode) const override {
     const int fast = window_param(set, 0), slow = window_param(set, 1);
@@ -46,6 +69,20 @@ class EmaCrossover final : public Strategy {
   }
 
  private:
+  // One step of the EMA recursion, for one window (double) or a lane group (VecD).
+  template <class T>
+  static T ema_next(T alpha, T close, T prev) {
+    return alpha * close + (1.0 - alpha) * prev;
+  }
+
+  // alpha = 2/(w+1) of window parameter p of every set, padded to whole lane groups.
+  static std::vector<double> alphas(const double* sets, int n_sets, int p) {
+    const std::vector<std::int32_t> w = int_params(sets, n_sets, 2, p);
+    std::vector<double> a(w.size());
+    for (std::size_t j = 0; j < w.size(); ++j) a[j] = 2.0 / (w[j] + 1.0);
+    return a;
+  }
+
   // Time-major EMA of every distinct window for the bars of `bars` (row t - bars.begin); the
   // inner loop runs across windows, so the recursion of each window overlaps with the others'.
   static std::vector<double> ema_table(const PreparedSeries& series, const WindowColumns& cols, BarRange bars) {
@@ -57,7 +94,7 @@ class EmaCrossover final : public Strategy {
     std::vector<double> prev(static_cast<std::size_t>(nw), c[0]), cur(prev.size());
     if (bars.begin == 0 && !bars.empty()) std::copy(prev.begin(), prev.end(), table.begin());
     for (std::int64_t t = 1; t < bars.end; ++t) {
-      for (int i = 0; i < nw; ++i) cur[i] = alpha[i] * c[t] + (1.0 - alpha[i]) * prev[i];
+      for (int i = 0; i < nw; ++i) cur[i] = ema_next(alpha[i], c[t], prev[i]);
       std::swap(prev, cur);
       if (t >= bars.begin) std::copy(prev.begin(), prev.end(), table.begin() + (t - bars.begin) * nw);
     }

@@ -9,6 +9,7 @@
 
 #include "all.hpp"
 #include "common.hpp"
+#include "fused.hpp"
 
 namespace qg::kernels::detail {
 namespace {
@@ -42,21 +43,18 @@ class Rsi final : public Strategy {
   void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, BarRange bars,
                        std::int8_t* pos_out) const override {
     check_block(series, n_sets, bars, "rsi");
-    const WindowColumns cols(sets, n_sets, 3, kWindowParams);
-    const int nw = cols.count();
-    const std::vector<double> lower = real_params(sets, n_sets, 3, 1), upper = real_params(sets, n_sets, 3, 2);
-    const std::vector<double> start = cols.start_bars(0);
-    const VecD above = simd::splat(mode == PositionMode::kLongShort ? -1.0 : 0.0);
-    sweep_with_state(n_sets, bars, mode, pos_out, kLookback, [&](std::int64_t first) {
-      const BarRange rows{first, bars.end};
-      std::vector<double> table(static_cast<std::size_t>(rows.size() * nw), 50.0);
-      for (int i = 0; i < nw; ++i) wilder_column(series.close(), rows, cols.window(i), i, nw, table.data());
-      return [&, first, table = std::move(table)](std::int64_t t, int j0, VecD prev) {
-        const VecD v = simd::gather(table.data() + (t - first) * nw, simd::load_i32(cols.columns(0).data() + j0));
-        VecD p = simd::select(greater(v, simd::load(upper.data() + j0)), above, prev);
-        p = simd::select(less(v, simd::load(lower.data() + j0)), simd::splat(1.0), p);  // "RSI < lower" wins
-        return simd::select(simd::splat(static_cast<double>(t)) >= simd::load(start.data() + j0), p, VecD{});
-      };
+    with_rule(series, sets, n_sets, mode,
+              [&](auto&& make_group) { sweep_with_state(n_sets, bars, mode, pos_out, kLookback, make_group); });
+  }
+
+  // The whole history from a flat book: the tables are built once for the block and the rule
+  // runs inside the backtest loop.
+  void evaluate(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, double cost_per_unit,
+                double* metrics_out, std::vector<std::int8_t>& scratch) const override {
+    (void)scratch;
+    check_block(series, n_sets, {0, series.size()}, "rsi");
+    with_rule(series, sets, n_sets, mode, [&](auto&& make_group) {
+      fused_groups(series, n_sets, cost_per_unit, metrics_out, make_group(BarRange{0, series.size()}));
     });
   }
 
@@ -92,6 +90,27 @@ class Rsi final : public Strategy {
   }
 
  private:
+  // Builds the rule of a block and hands use() its make_group(rows): the tables of the bars
+  // `rows` and the group function over them (sweep_with_state's contract).
+  template <class Use>
+  static void with_rule(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, Use&& use) {
+    const WindowColumns cols(sets, n_sets, 3, kWindowParams);
+    const int nw = cols.count();
+    const std::vector<double> lower = real_params(sets, n_sets, 3, 1), upper = real_params(sets, n_sets, 3, 2);
+    const std::vector<double> start = cols.start_bars(0);
+    const VecD above = simd::splat(mode == PositionMode::kLongShort ? -1.0 : 0.0);
+    use([&](BarRange rows) {
+      std::vector<double> table(static_cast<std::size_t>(rows.size() * nw), 50.0);
+      for (int i = 0; i < nw; ++i) wilder_column(series.close(), rows, cols.window(i), i, nw, table.data());
+      return [&, first = rows.begin, table = std::move(table)](std::int64_t t, int j0, VecD prev) {
+        const VecD v = simd::gather(table.data() + (t - first) * nw, simd::load_i32(cols.columns(0).data() + j0));
+        VecD p = simd::select(greater(v, simd::load(upper.data() + j0)), above, prev);
+        p = simd::select(less(v, simd::load(lower.data() + j0)), simd::splat(1.0), p);  // "RSI < lower" wins
+        return simd::select(simd::splat(static_cast<double>(t)) >= simd::load(start.data() + j0), p, VecD{});
+      };
+    });
+  }
+
   // Wilder RSI of one period into column `col` of a time-major table whose row t - rows.begin
   // holds bar t (left as is before t = period). The recursion always starts at bar 1.
   static void wilder_column(const double* c, BarRange rows, int period, int col, int nw, double* table) {

@@ -2,9 +2,11 @@
 // SMA_w[t] = mean(close[t-w+1..t]); the signal is defined from t = max(fast, slow) - 1.
 #include <algorithm>
 #include <array>
+#include <utility>
 
 #include "all.hpp"
 #include "common.hpp"
+#include "fused.hpp"
 #include "qg/core/error.hpp"
 
 namespace qg::kernels::detail {
@@ -56,6 +58,22 @@ struct Windows {
     return (*end - simd::gather(end, off > floor ? off : floor)) * simd::load(inv.data() + j0);
   }
 
+  //! means() once every lane of group j0 is past its warm-up (t + 1 >= its window), for a group
+  //! of shape S: the same arithmetic without the shape switch and the clamping.
+  template <Shape S>
+  VecD means_past_warm_up(const double* prefix, std::int64_t t, int j0) const {
+    const double* end = prefix + t + 1;
+    const auto j = static_cast<std::size_t>(j0);
+    if constexpr (S == Shape::kSame)
+      return simd::splat((*end - end[-w[j]]) * inv[j]);
+    else if constexpr (S == Shape::kRun)
+      return (*end - simd::reverse(simd::load(end - w[j] - (kWidth - 1)))) * simd::load(inv.data() + j0);
+    else
+      return (*end - simd::gather(end, simd::load_i32(neg.data() + j0))) * simd::load(inv.data() + j0);
+  }
+
+  Shape group_shape(int j0) const { return shape[static_cast<std::size_t>(j0 / kWidth)]; }
+
   std::vector<std::int32_t> w, neg;
   std::vector<double> inv;
   std::vector<Shape> shape;
@@ -72,8 +90,8 @@ class SmaCrossover final : public Strategy {
   // Each lane's averages come straight from the close prefix sums, (P[t+1] - P[t+1-w]) / w,
   // read from the few hundred prefix entries behind bar t (they stay in L1). A per-block table
   // of every distinct window would be rebuilt for every block and outgrow the L2 cache.
-  // Grid sweeps list sets in lexicographic order, so a group of 8 lanes usually shares one
-  // window (one scalar average) or takes 8 consecutive windows (one reversed vector load);
+  // Grid sweeps list sets in lexicographic order, so a lane group usually shares one
+  // window (one scalar average) or takes consecutive windows (one reversed vector load);
   // other groups gather. All three paths do the same arithmetic, so results are identical.
   // A range needs only the prefix sums behind its own bars, so its work is proportional to it.
   void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, BarRange bars,
@@ -93,6 +111,23 @@ class SmaCrossover final : public Strategy {
     });
   }
 
+  // The whole history with the crossover fused into the backtest loop, one lane group of sets at a
+  // time. Each group's loop is compiled for its pair of shapes (sma_group), so no bar switches
+  // on the shape; the bars before every lane's warm-up is over take the general path of means().
+  void evaluate(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, double cost_per_unit,
+                double* metrics_out, std::vector<std::int8_t>& scratch) const override {
+    (void)scratch;
+    check_block(series, n_sets, {0, series.size()}, "sma_crossover");
+    if (n_sets == 0) return;
+    const Block block{Windows(sets, n_sets, 0), Windows(sets, n_sets, 1), mode, series.close_prefix()};
+    const std::vector<double> inv = lanes::inverse_counts(series.size() - 1);
+    for (int j0 = 0; j0 < n_sets; j0 += kWidth) {
+      const GroupRun run{series, inv.data(), cost_per_unit, std::min(kWidth, n_sets - j0),
+                         metrics_out + j0 * kNumMetrics};
+      dispatch_fast(block, run, j0);
+    }
+  }
+
   std::vector<std::int8_t> positions_ref(const PreparedSeries& series, std::span<const double> set,
                                          PositionMode mode) const override {
     const int fast = window_param(set, 0), slow = window_param(set, 1);
@@ -110,6 +145,79 @@ class SmaCrossover final : public Strategy {
   }
 
  private:
+  using Shape = Windows::Shape;
+
+  //! The windows of a block and what every group's rule reads.
+  struct Block {
+    Block(Windows f, Windows s, PositionMode mode, const double* prefix)
+        : fast(std::move(f)),
+          slow(std::move(s)),
+          prefix(prefix),
+          below(simd::splat(mode == PositionMode::kLongShort ? -1.0 : 0.0)) {
+      start.resize(fast.w.size());
+      for (std::size_t j = 0; j < start.size(); ++j) start[j] = std::max(fast.w[j], slow.w[j]) - 1;
+    }
+    Windows fast, slow;
+    const double* prefix;
+    VecD below;
+    std::vector<double> start;  // first bar of each set's signal
+  };
+
+  //! Where one group's metrics go.
+  struct GroupRun {
+    const PreparedSeries& series;
+    const double* inv;
+    double cost;
+    int n_valid;
+    double* metrics;
+  };
+
+  //! The crossover of averages x (fast) and y (slow): 1 above, `below` under, 0 on a tie.
+  static VecD cross(VecD x, VecD y, VecD below) {
+    const VecD p = simd::select(less(x, y), below, VecD{});
+    return simd::select(greater(x, y), simd::splat(1.0), p);
+  }
+
+  static void dispatch_fast(const Block& b, const GroupRun& run, int j0) {
+    switch (b.fast.group_shape(j0)) {
+      case Shape::kSame:
+        return dispatch_slow<Shape::kSame>(b, run, j0);
+      case Shape::kRun:
+        return dispatch_slow<Shape::kRun>(b, run, j0);
+      case Shape::kGather:
+        return dispatch_slow<Shape::kGather>(b, run, j0);
+    }
+  }
+
+  template <Shape F>
+  static void dispatch_slow(const Block& b, const GroupRun& run, int j0) {
+    switch (b.slow.group_shape(j0)) {
+      case Shape::kSame:
+        return sma_group<F, Shape::kSame>(b, run, j0);
+      case Shape::kRun:
+        return sma_group<F, Shape::kRun>(b, run, j0);
+      case Shape::kGather:
+        return sma_group<F, Shape::kGather>(b, run, j0);
+    }
+  }
+
+  //! One group's fused loop for fast shape F and slow shape S. From bar `ready` on (the last
+  //! lane's first signal bar) every lane's windows lie inside the series and its signal is
+  //! defined, so those bars skip the clamping and the warm-up mask; the values are the same.
+  template <Shape F, Shape S>
+  static void sma_group(const Block& b, const GroupRun& run, int j0) {
+    const auto ready =
+        static_cast<std::int64_t>(*std::max_element(b.start.begin() + j0, b.start.begin() + j0 + kWidth));
+    const VecD start = simd::load(b.start.data() + j0);
+    lanes::fused_group(run.series, run.inv, run.cost, run.n_valid, run.metrics, [&](std::int64_t t, VecD) {
+      if (t >= ready)
+        return cross(b.fast.means_past_warm_up<F>(b.prefix, t, j0), b.slow.means_past_warm_up<S>(b.prefix, t, j0),
+                     b.below);
+      const VecD p = cross(b.fast.means(b.prefix, t, j0), b.slow.means(b.prefix, t, j0), b.below);
+      return simd::select(simd::splat(static_cast<double>(t)) >= start, p, VecD{});
+    });
+  }
+
   // Mean of close[t-w+1..t] by a direct loop.
   static double direct_mean(const double* c, std::int64_t t, int w) {
     double sum = 0.0;

@@ -54,6 +54,12 @@ class Strategy {
   //! the range. Throws KernelError on a range outside the series.
   virtual void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
                                BarRange bars, std::int8_t* pos_out) const = 0;
+  //! Metrics of `n_sets` parameter sets over the whole history (metrics_out set-major,
+  //! n_sets * kNumMetrics): bit for bit what positions() then backtest_metrics() give. The
+  //! default does exactly that through `scratch` (reused between calls); the strategies
+  //! override it with their rule fused into the backtest loop, so no position row is stored.
+  virtual void evaluate(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode,
+                        double cost_per_unit, double* metrics_out, std::vector<std::int8_t>& scratch) const;
   //! Plain-loop reference of positions() for one parameter set (series.size() entries).
   virtual std::vector<std::int8_t> positions_ref(const PreparedSeries& series, std::span<const double> set,
                                                  PositionMode mode) const = 0;
@@ -69,7 +75,8 @@ const Strategy* find_strategy(std::string_view kind);
 std::vector<std::string_view> strategy_kinds();
 
 //! Positions then metrics for a block of parameter sets: metrics_out is set-major
-//! (n_sets * kNumMetrics). `scratch` is reused between calls to avoid allocation.
+//! (n_sets * kNumMetrics), through strategy.evaluate(). `scratch` is reused between calls to
+//! avoid allocation (the fused strategies do not need it).
 void evaluate_block(const Strategy& strategy, const PreparedSeries& series, const double* sets, int n_sets,
                     PositionMode mode, double cost_per_unit, double* metrics_out, std::vector<std::int8_t>& scratch);
 
