@@ -48,6 +48,9 @@ def grid(fast=FAST, slow=SLOW):
 def load_closes(store_path):
     with h5py.File(store_path, "r") as f:
         names = [n.decode() if isinstance(n, bytes) else n for n in f["symbol_order"][()]]
+        if "bars" in f:  # store layout 2.x: one dataset per field, row offsets per symbol
+            off, close = f["bars/offset"][()], f["bars/close"][()]
+            return [close[off[i]:off[i + 1]] for i in range(len(names))]
         return [f[f"symbols/{n}/close"][()] for n in names]
 
 
