@@ -40,8 +40,13 @@ int major_of(const std::string& version) {
   return major;
 }
 
+//! A YYYYMMDD that exists in the (proleptic Gregorian) calendar, year 1000 to 9999.
 bool is_calendar_date(std::int32_t date) {
-  return date > 0 && parse_date(std::to_string(date)).value_or(0) == date && date >= 10000101;
+  const int year = date / 10000, month = date / 100 % 100, day = date % 100;
+  if (year < 1000 || year > 9999 || month < 1 || month > 12 || day < 1) return false;
+  constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);
 }
 
 //! The bars' own rows [lo, hi) within the selection's inclusive date range.
@@ -51,30 +56,35 @@ std::pair<std::size_t, std::size_t> date_window(const std::vector<std::int32_t>&
   return {static_cast<std::size_t>(lo - dates.begin()), static_cast<std::size_t>(std::max(lo, hi) - dates.begin())};
 }
 
-void check_dates(const std::string& at, const std::vector<std::int32_t>& dates) {
+void check_dates(const std::filesystem::path& store, const std::string& symbol,
+                 const std::vector<std::int32_t>& dates) {
+  const auto at = [&] { return store.string() + ": symbol '" + symbol + "'"; };
   for (std::size_t i = 0; i < dates.size(); ++i) {
     if (!is_calendar_date(dates[i]))
-      throw DataError(at + ", row " + std::to_string(i) + ": date " + std::to_string(dates[i]) +
+      throw DataError(at() + ", row " + std::to_string(i) + ": date " + std::to_string(dates[i]) +
                       " is not a calendar date (YYYYMMDD)");
     if (i > 0 && dates[i] <= dates[i - 1])
-      throw DataError(at + ", row " + std::to_string(i) + ": date " + format_date(dates[i]) + " is not after " +
+      throw DataError(at() + ", row " + std::to_string(i) + ": date " + format_date(dates[i]) + " is not after " +
                       format_date(dates[i - 1]) + " (dates must be strictly increasing)");
   }
 }
 
-void check_prices(const std::string& at, const SymbolBars& bars) {
+void check_prices(const std::filesystem::path& store, const SymbolBars& bars) {
   const std::vector<double>* columns[] = {&bars.open, &bars.high, &bars.low, &bars.close};
   const char* names[] = {"open", "high", "low", "close"};
+  const auto row = [&](std::size_t i) {
+    return store.string() + ": symbol '" + bars.symbol + "', row " + std::to_string(i) + " (" +
+           format_date(bars.date[i]) + "): ";
+  };
   for (std::size_t i = 0; i < bars.size(); ++i) {
-    const std::string row = at + ", row " + std::to_string(i) + " (" + format_date(bars.date[i]) + "): ";
     for (int c = 0; c < 4; ++c) {
       const double v = (*columns[c])[i];
       if (!(std::isfinite(v) && v > 0))
-        throw DataError(row + names[c] + " " + std::to_string(v) + " is not a positive price");
+        throw DataError(row(i) + names[c] + " " + std::to_string(v) + " is not a positive price");
     }
-    if (bars.high[i] < bars.low[i]) throw DataError(row + "high is below low");
+    if (bars.high[i] < bars.low[i]) throw DataError(row(i) + "high is below low");
     if (!(std::isfinite(bars.volume[i]) && bars.volume[i] >= 0))
-      throw DataError(row + "volume is negative or not finite");
+      throw DataError(row(i) + "volume is negative or not finite");
   }
 }
 
@@ -82,12 +92,12 @@ void check_prices(const std::string& at, const SymbolBars& bars) {
 
 void check_symbol_bars(const std::filesystem::path& store, const SymbolBars& bars) {
   const std::size_t n = bars.date.size();
-  const std::string at = store.string() + ": symbol '" + bars.symbol + "'";
   if (bars.open.size() != n || bars.high.size() != n || bars.low.size() != n || bars.close.size() != n ||
       bars.volume.size() != n)
-    throw DataError(at + ": date, open, high, low, close and volume differ in length");
-  check_dates(at, bars.date);
-  check_prices(at, bars);
+    throw DataError(store.string() + ": symbol '" + bars.symbol +
+                    "': date, open, high, low, close and volume differ in length");
+  check_dates(store, bars.symbol, bars.date);
+  check_prices(store, bars);
 }
 
 StoreReader::StoreReader(std::filesystem::path store) : store_(std::move(store)) {
@@ -202,7 +212,7 @@ MarketData StoreReader::read_columnar(const std::vector<std::size_t>& indices, c
     SymbolBars& bars = data.symbols[k];
     bars.symbol = names_[indices[k]];
     bars.real_fields = real_fields_[indices[k]];
-    check_dates(store_.string() + ": symbol '" + bars.symbol + "'", dates[k]);
+    check_dates(store_, bars.symbol, dates[k]);
     const auto [lo, hi] = date_window(dates[k], selection);
     if (lo >= hi)
       throw DataError(store_.string() + ": symbol '" + bars.symbol + "' has no bars between " + range_text(selection));
@@ -229,7 +239,7 @@ MarketData StoreReader::read_legacy(const std::vector<std::size_t>& indices, con
     h5::Handle date = h5::open_object(file_.get(), group + "/date", where + "/date");
     std::vector<std::int32_t> dates(h5::length(date.get(), where + "/date"));
     h5::read_range(date.get(), H5T_NATIVE_INT32, 0, dates.size(), dates.data(), where + "/date");
-    check_dates(store_.string() + ": symbol '" + names_[i] + "'", dates);
+    check_dates(store_, names_[i], dates);
     const auto [lo, hi] = date_window(dates, selection);
     if (lo >= hi)
       throw DataError(store_.string() + ": symbol '" + names_[i] + "' has no bars between " + range_text(selection));
