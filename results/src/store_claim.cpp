@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -28,6 +30,21 @@ std::string read_holder(const std::filesystem::path& lock) {
   return line;
 }
 
+//! "PID HOST TIME\n" of this process.
+std::string this_holder() { return std::to_string(getpid()) + " " + host_name() + " " + utc_now() + "\n"; }
+
+bool write_all(int fd, const std::string& text) {
+  return ::pwrite(fd, text.data(), text.size(), 0) == static_cast<ssize_t>(text.size());
+}
+
+//! True when `fd` is still the file at `path` (not unlinked or replaced meanwhile).
+bool same_file(int fd, const std::filesystem::path& path) {
+  struct stat open_file {
+  }, at_path{};
+  return ::fstat(fd, &open_file) == 0 && ::stat(path.c_str(), &at_path) == 0 && open_file.st_ino == at_path.st_ino &&
+         open_file.st_dev == at_path.st_dev;
+}
+
 }  // namespace
 
 std::filesystem::path StoreClaim::lock_path(const std::filesystem::path& store) { return store.string() + ".lock"; }
@@ -37,12 +54,7 @@ std::filesystem::path StoreClaim::unique_temporary(const std::filesystem::path& 
 }
 
 StoreClaim::StoreClaim(const std::filesystem::path& store) : lock_(lock_path(store)) {
-  if (try_create()) return;
-  const std::string holder = read_holder(lock_);
-  if (holder_is_gone(holder)) {
-    std::filesystem::remove(lock_);  // a writer that died here: its claim is void
-    if (try_create()) return;
-  }
+  if (try_create() || try_take_over()) return;
   std::istringstream fields(read_holder(lock_));
   std::string pid, host, since;
   fields >> pid >> host >> since;
@@ -52,22 +64,39 @@ StoreClaim::StoreClaim(const std::filesystem::path& store) : lock_(lock_path(sto
 
 StoreClaim::~StoreClaim() {
   std::error_code ignored;
-  std::filesystem::remove(lock_, ignored);
+  std::filesystem::remove(lock_, ignored);  // before the lock is released: see try_take_over
+  ::close(fd_);
 }
 
 bool StoreClaim::try_create() {
-  const int fd = ::open(lock_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) {
+  fd_ = ::open(lock_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd_ < 0) {
     if (errno == EEXIST) return false;
     throw IoError(lock_.string() + ": cannot create the store's lock file: " + std::strerror(errno));
   }
-  const std::string holder = std::to_string(getpid()) + " " + host_name() + " " + utc_now() + "\n";
-  const bool written = ::write(fd, holder.data(), holder.size()) == static_cast<ssize_t>(holder.size());
-  ::close(fd);
-  if (!written) {
+  // The holder keeps an advisory lock for its lifetime, so a claim whose holder died can be
+  // taken over by exactly one contender (try_take_over).
+  ::flock(fd_, LOCK_EX | LOCK_NB);
+  if (!write_all(fd_, this_holder())) {
     std::filesystem::remove(lock_);
+    ::close(fd_);
     throw IoError(lock_.string() + ": cannot write the store's lock file");
   }
+  return true;
+}
+
+bool StoreClaim::try_take_over() {
+  // Only a claim naming a process of this host that no longer exists, and only by the one
+  // contender that gets its advisory lock; the file must still be the one at the path.
+  if (!holder_is_gone(read_holder(lock_))) return false;
+  const int fd = ::open(lock_.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) return false;
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0 || !same_file(fd, lock_) || !holder_is_gone(read_holder(lock_)) ||
+      ::ftruncate(fd, 0) != 0 || !write_all(fd, this_holder())) {
+    ::close(fd);
+    return false;
+  }
+  fd_ = fd;
   return true;
 }
 

@@ -3,7 +3,8 @@
 // O_CREAT | O_EXCL before anything is written, so it works where HDF5's own file locking is
 // off (NFS, Lustre). It holds "PID HOST TIME" of the writer; a second writer is refused with
 // "in use by process P on host H since T". A claim left by a process that died on this host
-// is taken over. The claim is released (the file deleted) by the destructor.
+// is taken over, by one contender only: the holder keeps an advisory lock (flock) on the file
+// while it lives. The claim is released (the file deleted) by the destructor.
 #include <filesystem>
 #include <string>
 
@@ -25,10 +26,13 @@ class StoreClaim {
  private:
   //! Creates the lock file; false when it exists already.
   bool try_create();
+  //! Takes over the claim of a dead holder of this host; false when it cannot.
+  bool try_take_over();
   //! True when the lock file names a process of this host that no longer exists.
   bool holder_is_gone(const std::string& holder) const;
 
   std::filesystem::path lock_;
+  int fd_ = -1;  // the lock file, open and flock'ed while the claim is held
 };
 
 }  // namespace qg::results
