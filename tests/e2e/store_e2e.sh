@@ -180,6 +180,8 @@ with open("closes.csv", "w") as f:
 PYEOF
   expect 0 "$QG" data import closes.csv --out c.h5
   says out.txt "imported AAA: 300 bars, 20150101 to 20151027 [closes only]"
+  expect 0 "$QG" data info c.h5
+  says out.txt "closes only (open, high, low repeat the close): AAA, BBB"
   spec donchian c.h5 d.h5 > d.yaml
   expect 2 "$QG" run d.yaml --overwrite --no-progress
   says err.txt "symbol 'AAA' has closes only (imported from a wide CSV); donchian needs real high and low prices"
