@@ -166,34 +166,29 @@ void StoreWriter::create_store_file() {
 }
 
 void StoreWriter::write_symbol(const SymbolBars& bars, std::uint32_t real_fields) {
-  append_to(columns_.date, bars.date);
-  for (std::size_t c = 0; c < kPriceMembers.size(); ++c) {
-    std::vector<double> Columns::*column[] = {&Columns::open, &Columns::high, &Columns::low, &Columns::close,
-                                              &Columns::volume};
-    append_to(columns_.*column[c], bars.*kPriceMembers[c]);
-  }
+  append_to(columns_.rows.date, bars.date);
+  for (auto member : kPriceMembers) append_to(columns_.rows.*member, bars.*member);
   columns_.offsets.push_back(columns_.offsets.back() + static_cast<std::int64_t>(bars.size()));
   columns_.fields.push_back(real_fields);
-  if (columns_.date.size() >= kWriteRows) write_columns();
+  if (columns_.rows.size() >= kWriteRows) write_columns();
 }
 
 void StoreWriter::write_columns() {
-  const hsize_t n = columns_.date.size();
+  SymbolBars& rows = columns_.rows;
+  const hsize_t n = rows.size();
   if (n == 0) return;
   hsize_t size = columns_.written;
   h5::Handle date = h5::open_object(file_.get(), "/bars/date", where("/bars/date"));
-  h5::append(date.get(), H5T_NATIVE_INT32, columns_.date.data(), n, size, where("/bars/date"));
-  const std::vector<double>* values[] = {&columns_.open, &columns_.high, &columns_.low, &columns_.close,
-                                         &columns_.volume};
+  h5::append(date.get(), H5T_NATIVE_INT32, rows.date.data(), n, size, where("/bars/date"));
+  rows.date.clear();
   for (std::size_t c = 0; c < kPriceColumns.size(); ++c) {
     size = columns_.written;
     const std::string path = std::string("/bars/") + kPriceColumns[c];
     h5::Handle dataset = h5::open_object(file_.get(), path, where(path));
-    h5::append(dataset.get(), H5T_NATIVE_DOUBLE, values[c]->data(), n, size, where(path));
+    h5::append(dataset.get(), H5T_NATIVE_DOUBLE, (rows.*kPriceMembers[c]).data(), n, size, where(path));
+    (rows.*kPriceMembers[c]).clear();
   }
   columns_.written += n;
-  for (auto* v : {&columns_.open, &columns_.high, &columns_.low, &columns_.close, &columns_.volume}) v->clear();
-  columns_.date.clear();
 }
 
 void StoreWriter::write_kept_old(const std::vector<std::size_t>& old_indices) {

@@ -74,8 +74,7 @@ class StoreWriter {
   };
   //! Rows gathered for the store's columns, and the index written at the end.
   struct Columns {
-    std::vector<std::int32_t> date;
-    std::vector<double> open, high, low, close, volume;
+    SymbolBars rows;  // gathered, not yet written
     hsize_t written = 0;
     std::vector<std::int64_t> offsets{0};
     std::vector<std::uint32_t> fields;

@@ -169,7 +169,8 @@ TEST(StoreLayout, SourceFieldsAreRecordedPerSymbol) {
 TEST(StoreLayout, ManySymbolsSelectedInAnyOrder) {
   TempDir dir;
   MarketData data;
-  for (int i = 0; i < 300; ++i) data.symbols.push_back(make_bars("S" + std::to_string(i), 40, 1 + i));
+  for (int i = 0; i < 300; ++i)
+    data.symbols.push_back(make_bars(std::string("S").append(std::to_string(i)), 40, 1 + i));
   write_store(dir / "s.h5", data);
   const MarketData back = read_store(dir / "s.h5", {{"S299", "S0", "S150"}, 20200110, 0});
   ASSERT_EQ(back.symbols.size(), 3u);
