@@ -50,10 +50,14 @@ bool same_file(int fd, const std::filesystem::path& path) {
 std::filesystem::path StoreClaim::lock_path(const std::filesystem::path& store) { return store.string() + ".lock"; }
 
 std::filesystem::path StoreClaim::unique_temporary(const std::filesystem::path& store) {
-  return store.string() + "." + host_name() + "." + std::to_string(getpid()) + ".tmp";
+  return temporary_of(store, host_name(), getpid());
 }
 
-StoreClaim::StoreClaim(const std::filesystem::path& store) : lock_(lock_path(store)) {
+std::filesystem::path StoreClaim::temporary_of(const std::filesystem::path& store, const std::string& host, long pid) {
+  return store.string() + "." + host + "." + std::to_string(pid) + ".tmp";
+}
+
+StoreClaim::StoreClaim(const std::filesystem::path& store) : store_(store), lock_(lock_path(store)) {
   if (try_create() || try_take_over()) return;
   std::istringstream fields(read_holder(lock_));
   std::string pid, host, since;
@@ -88,7 +92,8 @@ bool StoreClaim::try_create() {
 bool StoreClaim::try_take_over() {
   // Only a claim naming a process of this host that no longer exists, and only by the one
   // contender that gets its advisory lock; the file must still be the one at the path.
-  if (!holder_is_gone(read_holder(lock_))) return false;
+  const std::string dead = read_holder(lock_);
+  if (!holder_is_gone(dead)) return false;
   const int fd = ::open(lock_.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) return false;
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0 || !same_file(fd, lock_) || !holder_is_gone(read_holder(lock_)) ||
@@ -97,6 +102,14 @@ bool StoreClaim::try_take_over() {
     return false;
   }
   fd_ = fd;
+  // The dead writer's temporary files are garbage now.
+  std::istringstream fields(dead);
+  long pid = 0;
+  std::string host;
+  fields >> pid >> host;
+  std::error_code ignored;
+  std::filesystem::remove(temporary_of(store_, host, pid), ignored);
+  std::filesystem::remove(temporary_of(store_, host, pid).string() + ".scratch", ignored);
   return true;
 }
 

@@ -22,6 +22,9 @@ class StoreClaim {
   static std::filesystem::path lock_path(const std::filesystem::path& store);
   //! A temporary file name beside `store` that no other writer uses ("STORE.HOST.PID.tmp").
   static std::filesystem::path unique_temporary(const std::filesystem::path& store);
+  //! The temporary file name of the writer `pid` on `host` (a claim taken over deletes the dead
+  //! writer's temporary files: this one and its ".scratch").
+  static std::filesystem::path temporary_of(const std::filesystem::path& store, const std::string& host, long pid);
 
  private:
   //! Creates the lock file; false when it exists already.
@@ -31,6 +34,7 @@ class StoreClaim {
   //! True when the lock file names a process of this host that no longer exists.
   bool holder_is_gone(const std::string& holder) const;
 
+  std::filesystem::path store_;
   std::filesystem::path lock_;
   int fd_ = -1;  // the lock file, open and flock'ed while the claim is held
 };

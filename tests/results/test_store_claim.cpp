@@ -53,7 +53,17 @@ TEST(StoreClaim, ClaimOfADeadProcessOnThisHostIsTakenOver) {
   if (child == 0) _exit(0);
   waitpid(child, nullptr, 0);  // a pid that no longer exists
   testing::write_text(StoreClaim::lock_path(store), std::to_string(child) + " " + host() + " 2026-01-01T00:00:00Z\n");
-  EXPECT_NO_THROW(StoreClaim claim(store));
+  const auto left = StoreClaim::temporary_of(store, host(), child);  // what the dead writer left
+  testing::write_text(left, "half a store");
+  testing::write_text(left.string() + ".scratch", "scratch");
+  testing::write_text(StoreClaim::temporary_of(store, host(), 1), "another writer's");
+  {
+    StoreClaim claim(store);
+    EXPECT_EQ(testing::read_bytes(StoreClaim::lock_path(store)).rfind(std::to_string(getpid()) + " " + host(), 0), 0u);
+  }
+  EXPECT_FALSE(std::filesystem::exists(left));
+  EXPECT_FALSE(std::filesystem::exists(left.string() + ".scratch"));
+  EXPECT_TRUE(std::filesystem::exists(StoreClaim::temporary_of(store, host(), 1)));
 }
 
 TEST(StoreClaim, ClaimOfAnotherHostIsNeverTakenOver) {
