@@ -2,7 +2,8 @@
 # The market store and start-up, end to end (docs/hdf5-schema.md, docs/operations.md).
 # Usage: store_e2e.sh QUANTGRID SOURCE_DIR CASE. Cases:
 #   startup     a run started without an MPI launcher initialises no MPI and writes its file
-#   claim       two imports into one store at once: exactly one wins, the store stays readable
+#   claim       a held store is refused naming the holder; a killed writer's claim is taken over;
+#               two imports into one store at once: exactly one wins, the store stays readable
 #   reimport    an existing symbol is refused, --append adds new dates only, --replace replaces
 #   upgrade     a store of the 1.0 layout runs as before, `data upgrade` converts it, same results
 #   close-only  a wide (closes only) import is recorded; donchian refuses it, sma runs
@@ -100,6 +101,16 @@ claim)
   [ ! -e s.h5 ] || fail "a store was written by the refused import"
   kill "$holder"; wait "$holder" 2>/dev/null || true
   rm -f s.h5.lock
+  # A writer killed mid-import leaves its claim and temporary files: the next import on this
+  # host takes the claim over, deletes them, and succeeds.
+  "$QG" data import big.csv --out s.h5 > /dev/null 2>&1 & victim=$!
+  for _ in $(seq 100); do [ -e s.h5.lock ] && break; sleep 0.02; done
+  kill -9 "$victim"; wait "$victim" 2>/dev/null || true
+  if [ -e s.h5.lock ]; then
+    expect 0 "$QG" data import big.csv --out s.h5
+    [ -z "$(ls ./*.tmp ./*.scratch s.h5.lock 2>/dev/null)" ] || { ls; fail "the dead writer's files were left"; }
+    rm -f s.h5
+  fi
   # Two at once, same symbol, several rounds: exactly one exits 0 (the other is refused by the
   # claim or finds the symbol imported), and the store holds the rows once.
   for round in 1 2 3; do
