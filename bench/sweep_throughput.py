@@ -81,7 +81,12 @@ def load_bars(store_path, n):
     """(close, high, low) of the first n symbols of the store, in its symbol order."""
     with h5py.File(store_path, "r") as f:
         names = [s.decode() if isinstance(s, bytes) else s for s in f["symbol_order"][()]][:n]
-        return [tuple(f[f"symbols/{s}/{field}"][()] for field in ("close", "high", "low")) for s in names]
+        fields = ("close", "high", "low")
+        if "bars" in f:  # store layout 2.x: one dataset per field, row offsets per symbol
+            off = f["bars/offset"][()]
+            cols = [f[f"bars/{field}"][()] for field in fields]
+            return [tuple(c[off[i]:off[i + 1]] for c in cols) for i in range(len(names))]
+        return [tuple(f[f"symbols/{s}/{field}"][()] for field in fields) for s in names]
 
 
 # ---------------------------------------------------------------- metrics of position blocks

@@ -98,6 +98,33 @@ print()
 EOF
 echo "Logs and JSON: $logs/ ($(($(date +%s) - start)) s in all)"
 
+# ---- Start-up, the columnar store, whole-process efficiency (bench/store_startup.py) ----
+echo "running bench/store_startup.py ..." >&2
+if ! "$py" "$here/bench/store_startup.py" "$build" "${quick[@]}" >"$logs/store_startup.log" 2>&1; then
+  echo "error: bench/store_startup.py failed; its log:" >&2
+  cat "$logs/store_startup.log" >&2
+  exit 1
+fi
+"$py" - "$(tail -n 1 "$logs/store_startup.log")" <<'EOF'
+import json, sys
+s = json.loads(sys.argv[1])
+def ok(cond): return "met" if cond else "missed"
+print("### Start-up and the store (whole `quantgrid run` process, median wall)")
+print()
+print("| run | wall | target |")
+print("|---|---|---|")
+print(f"| one task (1 symbol, 1 parameter set, run file written), no MPI launcher | {s['one_task_s'] * 1e3:.1f} ms "
+      f"| <= 50 ms: {ok(s['one_task_s'] <= 0.05)} |")
+print(f"| sweep over all symbols of a {s['many_symbols']:,}-symbol x 40-bar store | {s['many_symbols_s']:.2f} s "
+      f"| <= 2 s: {ok(s['many_symbols_s'] <= 2.0)} |")
+print(f"| 8-symbol sma sweep, one process, 2 cores vs --threads 1 ({s['eight_1thread_s']:.2f} s) "
+      f"| {s['eight_1process_2cores_s']:.2f} s, **{s['efficiency_1process'] * 100:.0f}%** efficiency "
+      f"| >= 90%: {ok(s['efficiency_1process'] >= 0.9)} |")
+print(f"| 8-symbol sma sweep, mpiexec -n 3 --threads 1 vs --threads 1 | {s['eight_mpi3_s']:.2f} s, "
+      f"**{s['efficiency_mpi'] * 100:.0f}%** efficiency | >= 90%: {ok(s['efficiency_mpi'] >= 0.9)} |")
+print()
+EOF
+
 # ---- Monte Carlo VaR (bench/var/var_bench.py; figures in docs/var.md) ----
 echo "running bench/var/var_bench.py ..." >&2
 if ! "$py" "$here/bench/var/var_bench.py" "$build" "${quick[@]}" >"$logs/var_bench.log" 2>&1; then

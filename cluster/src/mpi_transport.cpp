@@ -18,7 +18,7 @@ namespace boost::serialization {
 
 template <class Archive>
 void serialize(Archive& ar, qg::SymbolBars& s, unsigned /*version*/) {
-  ar& s.symbol& s.date& s.open& s.high& s.low& s.close& s.volume;
+  ar& s.symbol& s.date& s.open& s.high& s.low& s.close& s.volume& s.real_fields;
 }
 template <class Archive>
 void serialize(Archive& ar, qg::MarketData& d, unsigned /*version*/) {

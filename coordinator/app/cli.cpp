@@ -46,12 +46,14 @@ void add_run(CLI::App& app, RunArgs& a) {
 }
 
 void add_data(CLI::App& app, ImportArgs& imp, GenerateArgs& gen, std::string& info_store) {
-  auto* data = app.add_subcommand("data", "Market-data store: import, generate, info");
+  auto* data = app.add_subcommand("data", "Market-data store: import, generate, info, upgrade");
   data->require_subcommand(1);
   auto* import = data->add_subcommand("import", "Import a CSV file (OHLCV, wide closes or long layout)");
   import->add_option("csv", imp.csv, "CSV file")->required()->check(CLI::ExistingFile);
   import->add_option("--out", imp.out, "Store (HDF5), created or extended")->required();
   import->add_option("--symbol", imp.symbol, "Symbol of a single-symbol file (default: the file name)");
+  auto* append = import->add_flag("--append", imp.append, "For a symbol the store has: add only dates after its last");
+  import->add_flag("--replace", imp.replace, "For a symbol the store has: replace its history")->excludes(append);
   auto* generate = data->add_subcommand("generate", "Write deterministic synthetic prices");
   generate->add_option("--symbols", gen.symbols, "Number of symbols")->check(CLI::Range(1, 100000));
   generate->add_option("--bars", gen.bars, "Daily bars per symbol")->check(CLI::Range(2, 10000000));
@@ -60,6 +62,8 @@ void add_data(CLI::App& app, ImportArgs& imp, GenerateArgs& gen, std::string& in
   generate->add_option("--out", gen.out, "Store (HDF5)")->required();
   auto* info = data->add_subcommand("info", "Symbols, date ranges and bar counts of a store");
   info->add_option("store", info_store, "Store (HDF5)")->required()->check(CLI::ExistingFile);
+  auto* upgrade = data->add_subcommand("upgrade", "Rewrite a store of an older layout in the current one");
+  upgrade->add_option("store", info_store, "Store (HDF5)")->required()->check(CLI::ExistingFile);
 }
 
 //! `results equity` and `results trades`: one sweep row replayed; both share `a` (one runs).
@@ -292,6 +296,7 @@ int run_cli(int argc, char** argv, const CliHooks& hooks) {
     if (auto* data = app.get_subcommand("data"); data->parsed()) {
       if (data->got_subcommand("import")) return cmd_data_import(import_args);
       if (data->got_subcommand("generate")) return cmd_data_generate(generate_args);
+      if (data->got_subcommand("upgrade")) return cmd_data_upgrade(path_arg);
       return cmd_data_info(path_arg);
     }
     if (app.got_subcommand("keys")) return cmd_keys_generate(keys_args);

@@ -1,4 +1,4 @@
-// `quantgrid data import|generate|info`.
+// `quantgrid data import|generate|info|upgrade`.
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -53,15 +53,29 @@ void check_last_date(const std::vector<std::int32_t>& dates, const std::string& 
                       " run past 9999-12-31 (dates are stored as YYYYMMDD); start earlier or pass fewer --bars");
 }
 
+//! "imported SYM: N bars, FIRST to LAST", saying when an existing symbol was replaced or extended.
+void print_imported(const results::ImportedSymbol& s, bool append) {
+  const auto& a = s.added;
+  std::cout << "imported " << a.symbol << ": " << a.bars << " bars";
+  if (a.bars > 0) std::cout << ", " << a.first << " to " << a.last;
+  if (s.existed) std::cout << (append ? " (appended to the store's bars" : " (replaced the store's bars");
+  if (s.existed && s.skipped > 0) std::cout << "; " << s.skipped << " rows at or before its last date left out";
+  if (s.existed) std::cout << ")";
+  if ((a.real_fields & kFieldHigh) == 0) std::cout << " [closes only]";
+  std::cout << "\n";
+}
+
 }  // namespace
 
 int cmd_data_import(const ImportArgs& args) {
   results::CsvImportOptions options;
   options.symbol = args.symbol;
+  options.existing = args.append    ? results::ExistingSymbols::kAppend
+                     : args.replace ? results::ExistingSymbols::kReplace
+                                    : results::ExistingSymbols::kRefuse;
   create_parent(args.out);
   const auto imported = results::import_csv(args.csv, args.out, options);
-  for (const auto& s : imported)
-    std::cout << "imported " << s.symbol << ": " << s.bars << " bars, " << s.first << " to " << s.last << "\n";
+  for (const auto& s : imported) print_imported(s, args.append);
   std::cout << "store: " << args.out << "\n";
   return kExitOk;
 }
@@ -88,6 +102,16 @@ int cmd_data_generate(const GenerateArgs& args) {
   results::write_store(args.out, data);
   std::cout << "wrote " << args.symbols << " symbols x " << args.bars << " bars (seed " << args.seed << ") to "
             << args.out << "\n";
+  return kExitOk;
+}
+
+int cmd_data_upgrade(const std::string& store) {
+  const std::string was = results::upgrade_store(store);
+  const std::string now = std::to_string(results::kStoreSchemaMajor) + "." + std::to_string(results::kStoreSchemaMinor);
+  if (was == now)
+    std::cout << store << ": already in the current layout (" << now << ")\n";
+  else
+    std::cout << store << ": upgraded from layout " << was << " to " << now << "\n";
   return kExitOk;
 }
 

@@ -12,6 +12,7 @@
 
 #include "commands.hpp"
 #include "qg/cluster/log.hpp"
+#include "qg/cluster/mpi_launcher.hpp"
 #include "qg/cluster/mpi_transport.hpp"
 #include "qg/coordinator/launcher.hpp"
 #include "qg/core/exit_code.hpp"
@@ -64,20 +65,24 @@ int finish(const coordinator::RunOutcome& outcome) {
 }  // namespace
 
 int cmd_run(const RunArgs& args, const CliHooks& hooks, int& argc, char**& argv) {
-  cluster::MpiSession mpi(argc, argv);
-  cluster::init_logging(mpi.rank(), mpi.size(), mpi.rank() == 0 ? "coordinator" : "worker", args.log_level);
+  // Started without an MPI launcher, the process is the whole job: MPI is not initialised.
+  std::optional<cluster::MpiSession> mpi;
+  if (cluster::launched_by_mpi()) mpi.emplace(argc, argv);
+  const int rank = mpi ? mpi->rank() : 0;
+  const int size = mpi ? mpi->size() : 1;
+  cluster::init_logging(rank, size, rank == 0 ? "coordinator" : "worker", args.log_level);
   std::optional<tbb::global_control> threads;
   if (args.threads > 0)
     threads.emplace(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(args.threads));
   auto options = launch_options(args);
   options.worker_job = hooks.worker_job;
   try {
-    if (mpi.size() == 1) return finish(coordinator::run_single_process(options));
-    auto world = mpi.world_transport();
+    if (size == 1) return finish(coordinator::run_single_process(options));
+    auto world = mpi->world_transport();
     return finish(coordinator::run_rank(options, *world));
   } catch (const std::exception& e) {
     const int code = report_error(e);
-    if (mpi.size() > 1) mpi.abort(code);  // the other ranks wait on this one: end them too
+    if (size > 1) mpi->abort(code);  // the other ranks wait on this one: end them too
     return code;
   }
 }

@@ -39,6 +39,8 @@ struct ImportArgs {
   std::string csv;
   std::string out;
   std::string symbol;
+  bool append = false;   // a symbol the store has: add new dates only
+  bool replace = false;  // a symbol the store has: replace its history
 };
 int cmd_data_import(const ImportArgs& args);
 
@@ -51,6 +53,7 @@ struct GenerateArgs {
 };
 int cmd_data_generate(const GenerateArgs& args);
 int cmd_data_info(const std::string& store);
+int cmd_data_upgrade(const std::string& store);
 
 struct TopArgs {
   std::string run;

@@ -152,6 +152,11 @@ void print_store_info(const std::filesystem::path& store, std::ostream& os) {
   }
   os << store.string() << ": " << infos.size() << " symbols, " << total << " bars\n";
   print_aligned(rows, {true, true, true, false}, os);
+  std::string closes_only;
+  for (const SymbolInfo& info : infos)
+    if ((info.real_fields & (kFieldHigh | kFieldLow)) != (kFieldHigh | kFieldLow))
+      closes_only += (closes_only.empty() ? "" : ", ") + info.symbol;
+  if (!closes_only.empty()) os << "closes only (open, high, low repeat the close): " << closes_only << "\n";
 }
 
 }  // namespace qg::results

@@ -15,6 +15,7 @@
 #include "qg/core/error.hpp"
 #include "qg/results/market_store.hpp"
 #include "store_writer.hpp"
+#include "symbol_name.hpp"
 
 namespace qg::results {
 
@@ -78,15 +79,17 @@ struct Header {
 class Importer {
  public:
   Importer(const std::filesystem::path& csv, const std::filesystem::path& store, const CsvImportOptions& options)
-      : csv_(csv), options_(options), in_(open_csv(csv)), writer_(store) {}
+      : csv_(csv), options_(options), in_(open_csv(csv)), writer_(store, options.existing) {}
 
-  std::vector<SymbolInfo> run();
+  std::vector<ImportedSymbol> run();
 
  private:
   [[noreturn]] void fail(const std::string& what) const {
     throw DataError(csv_.string() + ":" + std::to_string(line_number_) + ": " + what);
   }
   bool next_line(std::vector<std::string>& fields);
+  bool read_line(std::string& line);
+  std::uint32_t real_fields() const;
   void read_header(const std::vector<std::string>& fields);
   void require_columns(const std::vector<std::string>& names, std::span<const char* const> required);
   void import_row(const std::vector<std::string>& fields);
@@ -95,7 +98,7 @@ class Importer {
   void add_bar(std::size_t symbol, const Bar& bar);
 
   static std::ifstream open_csv(const std::filesystem::path& csv) {
-    std::ifstream in(csv);
+    std::ifstream in(csv, std::ios::binary);
     if (!in) throw IoError(csv.string() + ": cannot open for reading");
     return in;
   }
@@ -107,11 +110,29 @@ class Importer {
   std::size_t line_number_ = 0;
   Header header_;
   std::unordered_map<std::string, std::size_t> symbols_;
+  std::vector<std::int64_t> skipped_;  // per writer symbol: rows kept out under kAppend
 };
+
+bool Importer::read_line(std::string& line) {
+  // Reads up to '\n' without ever holding more than kMaxCsvLineBytes of it.
+  line.clear();
+  std::streambuf* buffer = in_.rdbuf();
+  bool any = false;
+  for (int c = buffer->sbumpc(); c != std::char_traits<char>::eof(); c = buffer->sbumpc()) {
+    any = true;
+    if (c == '\n') return true;
+    if (line.size() == kMaxCsvLineBytes) {
+      ++line_number_;
+      fail("line is longer than " + std::to_string(kMaxCsvLineBytes) + " bytes; it starts " + quote_start(line));
+    }
+    line.push_back(static_cast<char>(c));
+  }
+  return any;
+}
 
 bool Importer::next_line(std::vector<std::string>& fields) {
   std::string line;
-  while (std::getline(in_, line)) {
+  while (read_line(line)) {
     ++line_number_;
     if (line_number_ == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);  // UTF-8 byte order mark
     if (trim(line).empty()) continue;
@@ -133,7 +154,7 @@ void Importer::require_columns(const std::vector<std::string>& names, std::span<
     if (!known) {
       std::string expected;
       for (const char* column : required) expected += std::string(column) + ", ";
-      fail("unknown column '" + name + "' (expected " + expected + "and optionally volume)");
+      fail("unknown column " + quote_start(name) + " (expected " + expected + "and optionally volume)");
     }
   }
 }
@@ -143,7 +164,7 @@ void Importer::read_header(const std::vector<std::string>& fields) {
   for (const std::string& field : fields) names.push_back(lower(field));
   header_.fields = fields.size();
   for (std::size_t i = 0; i < names.size(); ++i)
-    if (!header_.index.emplace(names[i], i).second) fail("column '" + fields[i] + "' appears twice");
+    if (!header_.index.emplace(names[i], i).second) fail("column " + quote_start(fields[i]) + " appears twice");
   auto has = [&](const char* column) { return header_.index.contains(column); };
   if (has("symbol")) {
     header_.layout = Layout::kLong;
@@ -167,16 +188,27 @@ double Importer::number(const std::vector<std::string>& fields, const char* colu
   const std::string& text = fields[it->second];
   if (text.empty() && std::string_view(column) == "volume") return 0;
   const auto value = parse_number(text);
-  if (!value) fail("unparsable number '" + text + "' in column " + column);
+  if (!value) fail("unparsable number " + quote_start(text) + " in column " + column);
   return *value;
 }
 
 std::size_t Importer::symbol_index(const std::string& name) {
   if (const auto it = symbols_.find(name); it != symbols_.end()) return it->second;
   if (const std::string problem = symbol_name_problem(name); !problem.empty()) fail(problem);
-  const std::size_t index = writer_.add_symbol(name);
+  std::size_t index = 0;
+  try {
+    index = writer_.add_symbol(name, real_fields());
+  } catch (const DataError& e) {
+    fail(e.what());  // with the line that brought the symbol
+  }
   symbols_.emplace(name, index);
+  skipped_.push_back(0);
   return index;
+}
+
+std::uint32_t Importer::real_fields() const {
+  if (header_.layout == Layout::kWide) return kCloseOnly;
+  return header_.index.contains("volume") ? kAllBarFields : kAllBarFields & ~std::uint32_t{kFieldVolume};
 }
 
 void Importer::add_bar(std::size_t symbol, const Bar& bar) {
@@ -189,6 +221,10 @@ void Importer::add_bar(std::size_t symbol, const Bar& bar) {
   if (bar.high < bar.low) fail("high " + show(bar.high) + " is below low " + show(bar.low));
   if (!std::isfinite(bar.volume)) fail("non-finite volume");
   if (bar.volume < 0) fail("negative volume " + show(bar.volume));
+  if (bar.date <= writer_.kept_until(symbol) && writer_.info(symbol).bars == 0) {
+    ++skipped_[symbol];  // --append: the store has this date already
+    return;
+  }
   const SymbolInfo& info = writer_.info(symbol);
   if (info.bars > 0 && bar.date == info.last)
     fail("duplicate date " + format_date(bar.date) + " for symbol " + info.symbol);
@@ -203,12 +239,12 @@ void Importer::import_row(const std::vector<std::string>& fields) {
     fail("expected " + std::to_string(header_.fields) + " fields, found " + std::to_string(fields.size()));
   const std::string& date_text = fields[header_.index.at("date")];
   const auto date = parse_date(date_text);
-  if (!date) fail("unparsable date '" + date_text + "' (expected YYYY-MM-DD or YYYYMMDD)");
+  if (!date) fail("unparsable date " + quote_start(date_text) + " (expected YYYY-MM-DD or YYYYMMDD)");
   if (header_.layout == Layout::kWide) {
     for (std::size_t i = 1; i < fields.size(); ++i) {
       if (fields[i].empty()) continue;  // no close for this symbol on this date
       const auto close = parse_number(fields[i]);
-      if (!close) fail("unparsable number '" + fields[i] + "' in column " + header_.wide_symbols[i]);
+      if (!close) fail("unparsable number " + quote_start(fields[i]) + " in column " + header_.wide_symbols[i]);
       add_bar(symbol_index(header_.wide_symbols[i]), Bar{*date, *close, *close, *close, *close, 0});
     }
     return;
@@ -225,7 +261,7 @@ void Importer::import_row(const std::vector<std::string>& fields) {
   add_bar(symbol_index(name), bar);
 }
 
-std::vector<SymbolInfo> Importer::run() {
+std::vector<ImportedSymbol> Importer::run() {
   std::vector<std::string> fields;
   if (!next_line(fields)) {
     line_number_ = 1;
@@ -238,13 +274,16 @@ std::vector<SymbolInfo> Importer::run() {
     fail("no data rows after the header");
   }
   writer_.commit();
-  return writer_.added();
+  std::vector<ImportedSymbol> imported;
+  for (std::size_t i = 0; i < skipped_.size(); ++i)
+    imported.push_back(ImportedSymbol{writer_.info(i), skipped_[i], writer_.existed(i)});
+  return imported;
 }
 
 }  // namespace
 
-std::vector<SymbolInfo> import_csv(const std::filesystem::path& csv, const std::filesystem::path& store,
-                                   const CsvImportOptions& options) {
+std::vector<ImportedSymbol> import_csv(const std::filesystem::path& csv, const std::filesystem::path& store,
+                                       const CsvImportOptions& options) {
   Importer importer(csv, store, options);
   return importer.run();
 }

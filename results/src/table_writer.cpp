@@ -1,5 +1,6 @@
 #include "table_writer.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "qg/core/error.hpp"
@@ -15,7 +16,7 @@ constexpr bool kCompressTables = false;
 
 H5TableWriter::H5TableWriter(hid_t file, const std::string& group, const std::vector<Column>& columns,
                              std::string where)
-    : group_(h5::absolute(group)), where_(std::move(where)) {
+    : file_(file), group_(h5::absolute(group)), where_(std::move(where)) {
   h5::QuietErrors quiet;
   if (columns.empty()) throw InternalError(where_ + ": table " + group_ + " has no columns");
   h5::Handle parent = h5::require_group(file, group_, where_);
@@ -49,6 +50,21 @@ void H5TableWriter::append(std::span<const double> rows) {
   }
 }
 
+void H5TableWriter::shrink_chunks() {
+  // A chunk is stored whole: a table that ends below kChunkRows rows would cost 512 KiB per
+  // column on disk (and in the final fsync). Its still-empty datasets are made again with one
+  // chunk of the table's size.
+  const hsize_t rows = std::max<hsize_t>(buffered_, 1);
+  for (Sink& sink : sinks_) {
+    const hid_t type = sink.column.type == ColumnType::kInt64 ? H5T_STD_I64LE : H5T_IEEE_F64LE;
+    sink.dataset.close();
+    h5::Handle parent = h5::open_object(file_, group_, where_);
+    h5::check_status(H5Ldelete(parent.get(), sink.column.name.c_str(), H5P_DEFAULT), where_,
+                     "cannot remake column " + h5::join(group_, sink.column.name));
+    sink.dataset = h5::create_extendible(parent.get(), sink.column.name, type, rows, kCompressTables, where_);
+  }
+}
+
 void H5TableWriter::flush() {
   for (Sink& sink : sinks_) {
     hsize_t size = written_;
@@ -68,6 +84,7 @@ void H5TableWriter::flush() {
 void H5TableWriter::close() {
   if (closed_) return;
   h5::QuietErrors quiet;
+  if (written_ == 0 && buffered_ < kChunkRows) shrink_chunks();
   flush();
   // Write every cached chunk while all datasets are still open: a full disk fails here, and the
   // run file can then close them all cleanly. A failed H5Dclose would leave a half-closed dataset

@@ -1,6 +1,7 @@
 #pragma once
 // The HDF5 TableWriter: one chunked, extendible 1-D dataset per column, filled from column
-// buffers that are flushed every kChunkRows rows, so each write covers whole chunks.
+// buffers that are flushed every kChunkRows rows, so each write covers whole chunks. A table
+// smaller than one chunk gets a chunk of its own size at close.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -32,7 +33,10 @@ class H5TableWriter final : public TableWriter {
     std::vector<std::int64_t> i64;
   };
   void flush();
+  //! Remakes the (still empty) datasets with one chunk of the rows buffered, at close.
+  void shrink_chunks();
 
+  hid_t file_;
   std::string group_;
   std::string where_;
   std::vector<Sink> sinks_;

@@ -13,6 +13,16 @@ import numpy as np
 TIE = 1e-10
 
 
+def store_close(store, name):
+    """A symbol's closes from a market store: layout 2.x (/bars, row offsets) or 1.x (/symbols)."""
+    if "bars" in store:
+        order = [s.decode() if isinstance(s, bytes) else s for s in store["symbol_order"][()]]
+        off = store["bars/offset"][()]
+        i = order.index(name)
+        return store["bars/close"][off[i]:off[i + 1]]
+    return store["symbols/" + name + "/close"][:]
+
+
 def sma(c, w):
     out = np.full(len(c), np.nan)
     out[w - 1:] = np.convolve(c, np.ones(w) / w, mode="valid")
@@ -82,7 +92,7 @@ def main(run_path, store_path):
         fast = g["params/fast"][:].astype(int)
         slow = g["params/slow"][:].astype(int)
         got = {m: g["metrics/" + m][:] for m in g["metrics"]}
-        closes = {n: store["symbols/" + n + "/close"][:] for n in names}
+        closes = {n: store_close(store, n) for n in names}
     worst = 0.0
     for i in range(len(sym)):
         c = closes[names[sym[i]]]

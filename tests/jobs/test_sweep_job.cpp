@@ -189,6 +189,27 @@ TEST(SweepJob, TooFewBarsIsADataErrorNamingTheSymbol) {
   EXPECT_NO_THROW(make_job(kSpec, "t.yaml", synthetic_data(2, 132)));
 }
 
+TEST(SweepJob, DonchianRefusesClosesOnlyAndSmaAcceptsThem) {
+  constexpr const char* kDonchian =
+      "job: sweep\nname: t\ndata: {file: d.h5}\n"
+      "strategy:\n  kind: donchian\n  mode: long_short\n  params:\n"
+      "    entry: {from: 20, to: 20, step: 1}\n    exit: {from: 10, to: 10, step: 1}\n"
+      "costs: {commission_bps: 2, slippage_bps: 3}\n";
+  auto data = std::make_shared<MarketData>(*synthetic_data(2, 200));
+  data->symbols[1].real_fields = kCloseOnly;
+  try {
+    make_job(kDonchian, "t.yaml", data);
+    FAIL() << "expected DataError";
+  } catch (const DataError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("symbol 'SYM1' has closes only"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("donchian needs real high and low prices"), std::string::npos) << msg;
+  }
+  EXPECT_NO_THROW(make_job(kSpec, "t.yaml", data));
+  data->symbols[1].real_fields = kAllBarFields & ~std::uint32_t{kFieldVolume};  // OHLC without volume: fine
+  EXPECT_NO_THROW(make_job(kDonchian, "t.yaml", data));
+}
+
 TEST(SweepJob, NoSymbolsIsADataError) {
   EXPECT_THROW(make_job(kSpec, "t.yaml", std::make_shared<MarketData>()), DataError);
 }

@@ -114,6 +114,15 @@ def parameter_sets(strategy):
     return names, np.stack([cols[n][keep] for n in names], axis=1), axes
 
 
+def _store_column(f, order, symbol, field):
+    """One symbol's column of a market store: layout 2.x (/bars, row offsets) or 1.x (/symbols)."""
+    if "bars" in f:
+        i = order.index(symbol)
+        off = f["bars/offset"][()]
+        return f[f"bars/{field}"][off[i]:off[i + 1]]
+    return f[f"symbols/{symbol}/{field}"][()]
+
+
 def _date(v):
     if v is None:
         return None
@@ -139,8 +148,8 @@ class Problem:
             if len(symbols) != 1:
                 raise SystemExit(f"error: a walk-forward needs exactly one symbol, the spec selects {symbols}")
             self.symbol = symbols[0]
-            dates = f[f"symbols/{self.symbol}/date"][()].astype(np.int64)
-            close = f[f"symbols/{self.symbol}/close"][()].astype(np.float64)
+            dates = _store_column(f, order, self.symbol, "date").astype(np.int64)
+            close = _store_column(f, order, self.symbol, "close").astype(np.float64)
         lo, hi = _date(data.get("start")), _date(data.get("end"))
         keep = np.ones(len(dates), dtype=bool)
         if lo:

@@ -35,7 +35,7 @@ class CsvImport : public ::testing::Test {
       EXPECT_NE(message.find(fragment), std::string::npos) << message;
     }
     EXPECT_FALSE(std::filesystem::exists(store()));
-    EXPECT_FALSE(std::filesystem::exists(store().string() + ".tmp"));
+    EXPECT_EQ(testing::files_in(dir_.path()), std::vector<std::string>{"bad.csv"});  // no temporary or lock file left
   }
 
   TempDir dir_;
@@ -49,9 +49,10 @@ constexpr const char* kOhlcv =
 TEST_F(CsvImport, SingleSymbolOhlcvTakesSymbolFromFileStem) {
   const auto infos = import_csv(csv("SPY.csv", kOhlcv), store(), {});
   ASSERT_EQ(infos.size(), 1u);
-  EXPECT_EQ(infos[0].symbol, "SPY");
-  EXPECT_EQ(infos[0].first, 20240102);
-  EXPECT_EQ(infos[0].last, 20240103);
+  EXPECT_EQ(infos[0].added.symbol, "SPY");
+  EXPECT_EQ(infos[0].added.first, 20240102);
+  EXPECT_EQ(infos[0].added.last, 20240103);
+  EXPECT_FALSE(infos[0].existed);
   const auto data = read_store(store(), {});
   ASSERT_EQ(data.symbols.size(), 1u);
   EXPECT_EQ(data.symbols[0].close, (std::vector<double>{10.5, 11.5}));
@@ -109,7 +110,8 @@ TEST_F(CsvImport, ManyRowsAcrossChunks) {
 TEST_F(CsvImport, ImportIntoExistingStoreAddsSymbols) {
   import_csv(csv("SPY.csv", kOhlcv), store(), {});
   import_csv(csv("closes.csv", "date,AAPL\n2024-01-02,185\n"), store(), {});
-  import_csv(csv("SPY.csv", "date,open,high,low,close\n2024-02-01,1,1,1,1\n"), store(), {});  // replaces SPY
+  const CsvImportOptions replace{"", ExistingSymbols::kReplace};
+  import_csv(csv("SPY.csv", "date,open,high,low,close\n2024-02-01,1,1,1,1\n"), store(), replace);
   const auto infos = store_info(store());
   ASSERT_EQ(infos.size(), 2u);
   EXPECT_EQ(infos[0].symbol, "SPY");
@@ -126,7 +128,97 @@ TEST_F(CsvImport, FailedImportLeavesStoreUnchanged) {
   text += "2024-01-02,SPY,1,2,1,-1\n";
   EXPECT_THROW(import_csv(csv("long.csv", text), store(), {}), DataError);
   EXPECT_EQ(testing::read_bytes(store()), before);
-  EXPECT_FALSE(std::filesystem::exists(store().string() + ".tmp"));
+  EXPECT_EQ(testing::files_in(dir_.path()), (std::vector<std::string>{"SPY.csv", "long.csv", "store.h5"}));
+}
+
+// ---- an existing symbol: refused, appended or replaced ----
+
+TEST_F(CsvImport, ReimportingASymbolIsRefusedAndSaysWhatToPass) {
+  import_csv(csv("SPY.csv", kOhlcv), store(), {});
+  const std::string before = testing::read_bytes(store());
+  try {
+    import_csv(csv("SPY.csv", kOhlcv), store(), {});
+    FAIL() << "re-import accepted";
+  } catch (const DataError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("SPY.csv:2: "), std::string::npos) << message;
+    EXPECT_NE(message.find("symbol 'SPY' is already in the store (2 bars, 2024-01-02 to 2024-01-03); pass --append"),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("--replace"), std::string::npos) << message;
+  }
+  EXPECT_EQ(testing::read_bytes(store()), before);
+}
+
+TEST_F(CsvImport, AppendAddsOnlyDatesAfterTheStoresLast) {
+  import_csv(csv("SPY.csv", kOhlcv), store(), {});
+  const std::string more =
+      "date,open,high,low,close,volume\n"
+      "2024-01-02,99,99,99,99,9\n"  // already in the store: left out
+      "2024-01-03,99,99,99,99,9\n"  // likewise
+      "2024-01-04,12,13,11,12.5,300\n";
+  const auto imported = import_csv(csv("SPY.csv", more), store(), {"", ExistingSymbols::kAppend});
+  ASSERT_EQ(imported.size(), 1u);
+  EXPECT_TRUE(imported[0].existed);
+  EXPECT_EQ(imported[0].skipped, 2);
+  EXPECT_EQ(imported[0].added.bars, 1);
+  const auto data = read_store(store(), {});
+  EXPECT_EQ(data.symbols[0].date, (std::vector<std::int32_t>{20240102, 20240103, 20240104}));
+  EXPECT_EQ(data.symbols[0].close, (std::vector<double>{10.5, 11.5, 12.5}));
+}
+
+TEST_F(CsvImport, ReplaceDropsTheOldHistory) {
+  import_csv(csv("SPY.csv", kOhlcv), store(), {});
+  import_csv(csv("SPY.csv", "date,open,high,low,close\n2023-05-05,1,2,1,1.5\n"), store(),
+             {"", ExistingSymbols::kReplace});
+  const auto data = read_store(store(), {});
+  EXPECT_EQ(data.symbols[0].date, (std::vector<std::int32_t>{20230505}));
+}
+
+// ---- which fields are real ----
+
+TEST_F(CsvImport, WideClosesAreRecordedAsClosesOnly) {
+  import_csv(csv("closes.csv", "date,AAPL\n2024-01-02,185\n2024-01-03,186\n"), store(), {});
+  import_csv(csv("SPY.csv", "date,open,high,low,close\n2024-01-02,1,2,1,1.5\n"), store(), {});
+  const auto data = read_store(store(), {});
+  EXPECT_EQ(data.symbols[0].real_fields, kCloseOnly);
+  EXPECT_EQ(data.symbols[1].real_fields, kAllBarFields & ~std::uint32_t{kFieldVolume});  // no volume column
+}
+
+// ---- hostile input ----
+
+TEST_F(CsvImport, InvalidUtf8OrNulInASymbolNameIsRefused) {
+  expect_error("date,symbol,open,high,low,close\n2024-01-02,AB\xFF,1,2,1,1\n", 2, "not valid UTF-8");
+  expect_error(std::string("date,symbol,open,high,low,close\n2024-01-02,A\0B,1,2,1,1\n", 55), 2, "control character");
+}
+
+TEST_F(CsvImport, OverlongLineIsRefusedQuotingOnlyItsStart) {
+  std::string text = "date,open,high,low,close\n2024-01-02,1,2,1,";
+  text += std::string(kMaxCsvLineBytes + 10, '7');
+  const auto path = csv("bad.csv", text + "\n");
+  try {
+    import_csv(path, store(), {});
+    FAIL() << "accepted";
+  } catch (const DataError& e) {
+    const std::string message = e.what();
+    EXPECT_EQ(message.rfind(path.string() + ":2: line is longer than 1048576 bytes", 0), 0u) << message.substr(0, 200);
+    EXPECT_LT(message.size(), 300u);
+  }
+}
+
+TEST_F(CsvImport, BadLongFieldIsQuotedOnlyAtItsStart) {
+  std::string field(100001, '9');
+  field[0] = 'x';
+  try {
+    import_csv(csv("bad.csv", "date,open,high,low,close\n2024-01-02,1,2,1," + field + "\n"), store(), {});
+    FAIL() << "accepted";
+  } catch (const DataError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("unparsable number 'x999999999999999999999999999999999999999...' (100001 bytes)"),
+              std::string::npos)
+        << message.substr(0, 300);
+    EXPECT_LT(message.size(), 300u);
+  }
 }
 
 // ---- one test per error class ----

@@ -13,12 +13,12 @@ namespace {
 
 using testing::TempDir;
 
-//! `n` business-ish days from 2020-01-01 (day of month 1..28), prices derived from `base`.
+//! `n` days from 2020-01-01 (day of month 1..28, 12 months a year), prices derived from `base`.
 SymbolBars make_bars(const std::string& symbol, int n, double base) {
   SymbolBars bars;
   bars.symbol = symbol;
   for (int i = 0; i < n; ++i) {
-    bars.date.push_back(20200000 + (1 + i / 28) * 100 + 1 + i % 28);
+    bars.date.push_back((2020 + i / 336) * 10000 + (1 + i / 28 % 12) * 100 + 1 + i % 28);
     const double close = base + 0.5 * i;
     bars.open.push_back(close - 0.25);
     bars.high.push_back(close + 1);
@@ -120,7 +120,7 @@ TEST(MarketStore, FailedWriteLeavesStoreByteIdentical) {
   bad.date[6] = bad.date[5];  // fails only after NEW is already in the temporary store
   EXPECT_THROW(write_store(store, {{make_bars("NEW", 5000, 1), make_bars("A", 5, 1), bad}}), DataError);
   EXPECT_EQ(testing::read_bytes(store), before);
-  EXPECT_FALSE(std::filesystem::exists(store.string() + ".tmp"));
+  EXPECT_EQ(testing::files_in(dir.path()), std::vector<std::string>{"s.h5"});  // no temporary or lock file left
 }
 
 TEST(MarketStore, RefusesToReplaceAFileThatIsNotAStore) {

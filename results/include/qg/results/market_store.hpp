@@ -1,5 +1,7 @@
 #pragma once
-// The market-data store: an HDF5 file with one group per symbol (docs/hdf5-schema.md).
+// The market-data store: an HDF5 file with one dataset per field, all symbols end to end, and
+// row offsets per symbol (docs/hdf5-schema.md). Stores of the older per-symbol layout (1.x)
+// are read as well; upgrade_store converts them.
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -9,8 +11,9 @@
 
 namespace qg::results {
 
-//! Major.minor of the store layout; readers refuse a newer major version.
-inline constexpr int kStoreSchemaMajor = 1;
+//! Major.minor of the store layout written; readers refuse a newer major version and read
+//! 1.x (per-symbol groups) and 2.x (columnar).
+inline constexpr int kStoreSchemaMajor = 2;
 inline constexpr int kStoreSchemaMinor = 0;
 //! Root attribute `kind` of every market store.
 inline constexpr const char* kStoreKind = "quantgrid-market-store";
@@ -23,8 +26,10 @@ struct DataSelection {
   std::int32_t end = 0;
 };
 
-//! Reads the selected bars. Throws DataError naming the store path and the unknown symbol, or
-//! a symbol with no bars in the range.
+//! Reads the selected bars, one read per field for the whole selection. Throws DataError
+//! naming the store path and the unknown symbol, a symbol with no bars in the range, or a
+//! symbol and row that break the store's invariants (strictly increasing calendar dates,
+//! finite positive prices, high >= low, volume >= 0).
 MarketData read_store(const std::filesystem::path& store, const DataSelection& selection);
 
 //! Symbol, first date, last date, bar count for every symbol of a store.
@@ -33,6 +38,7 @@ struct SymbolInfo {
   std::int32_t first = 0;
   std::int32_t last = 0;
   std::int64_t bars = 0;
+  std::uint32_t real_fields = kAllBarFields;  // BarField bits the source had
 };
 std::vector<SymbolInfo> store_info(const std::filesystem::path& store);
 
@@ -41,16 +47,38 @@ std::vector<SymbolInfo> store_info(const std::filesystem::path& store);
 //! leaves an existing store unchanged.
 void write_store(const std::filesystem::path& store, const MarketData& data);
 
+//! What writing a symbol that the store already has does.
+enum class ExistingSymbols : std::uint8_t {
+  kRefuse,   // DataError saying so (and naming --append and --replace)
+  kAppend,   // keep the store's bars and add the new dates after its last one
+  kReplace,  // replace the symbol's history
+};
+
 //! Options of a CSV import.
 struct CsvImportOptions {
   std::string symbol;  // for single-symbol OHLCV files; default: the file name's stem
+  ExistingSymbols existing = ExistingSymbols::kRefuse;
+};
+
+//! What an import did to one symbol (SymbolInfo: the bars added).
+struct ImportedSymbol {
+  SymbolInfo added;
+  std::int64_t skipped = 0;  // kAppend: rows at or before the store's last date, left out
+  bool existed = false;      // the store had the symbol before
 };
 
 //! Imports a CSV file (single-symbol OHLCV, wide closes, or long layout, recognised from the
 //! header) into a store, validating every row. Throws DataError "FILE:LINE: what" on the
-//! first bad row; the store is unchanged then. Returns the symbols imported.
-std::vector<SymbolInfo> import_csv(const std::filesystem::path& csv, const std::filesystem::path& store,
-                                   const CsvImportOptions& options);
+//! first bad row; the store is unchanged then. Returns the symbols imported. Lines longer
+//! than kMaxCsvLineBytes are refused. Only one writer may change a store at a time: another
+//! one gets IoError naming the process that holds it.
+inline constexpr std::size_t kMaxCsvLineBytes = std::size_t{1} << 20;
+std::vector<ImportedSymbol> import_csv(const std::filesystem::path& csv, const std::filesystem::path& store,
+                                       const CsvImportOptions& options);
+
+//! Rewrites a store in the current layout (same symbols, order and bars); returns the schema
+//! version it had ("1.0"). A store already current is left untouched.
+std::string upgrade_store(const std::filesystem::path& store);
 
 //! SHA-256 of a store file (provenance of a run).
 std::string store_digest(const std::filesystem::path& store);
