@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "qg/core/error.hpp"
 #include "qg/jobs/spec_reader.hpp"
 
 namespace qg::jobs {
@@ -257,6 +258,14 @@ std::int64_t longest_window(const StrategySearch& search) {
       if (defs[p].integer) longest = std::max(longest, set[p]);
   }
   return static_cast<std::int64_t>(longest);
+}
+
+void check_bar_fields(const StrategySearch& search, const SymbolBars& bars, const std::string& data_file) {
+  const std::string_view kind = search.strategy->kind();
+  const bool reads_high_low = kind == "donchian";
+  if (reads_high_low && !bars.has(kFieldHigh | kFieldLow))
+    throw DataError(data_file + ": symbol '" + bars.symbol + "' has closes only (imported from a wide CSV); " +
+                    std::string(kind) + " needs real high and low prices");
 }
 
 }  // namespace qg::jobs

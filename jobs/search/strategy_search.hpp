@@ -5,9 +5,11 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
+#include "qg/core/market_data.hpp"
 #include "qg/kernels/strategy.hpp"
 #include "search/param_space.hpp"
 
@@ -54,5 +56,9 @@ void build_parameter_sets(const detail::MapReader& top, StrategySearch& search);
 //! The longest look-back window of any parameter set: the largest value of an integer
 //! parameter (integer parameters are bar counts; levels such as rsi's thresholds are reals).
 std::int64_t longest_window(const StrategySearch& search);
+
+//! DataError naming `data_file` and the symbol when the strategy reads prices the symbol does
+//! not have (donchian's high and low, from a store that imported closes only).
+void check_bar_fields(const StrategySearch& search, const SymbolBars& bars, const std::string& data_file);
 
 }  // namespace qg::jobs

@@ -9,9 +9,6 @@
 namespace qg::jobs {
 namespace {
 
-//! Strategies that read high and low, not only the close: they cannot run on closes only.
-bool reads_high_low(std::string_view kind) { return kind == "donchian"; }
-
 kernels::PreparedSeries prepare(const SymbolBars& bars) {
   return kernels::PreparedSeries(kernels::BarsView{bars.high, bars.low, bars.close});
 }
@@ -32,11 +29,8 @@ SweepJob::SweepJob(SweepSpec spec, std::shared_ptr<const MarketData> data)
 void SweepJob::check_bars() const {
   if (data_->symbols.empty())
     throw DataError(spec_->header.data_file + ": no symbols selected for sweep '" + spec_->header.name + "'");
-  const std::string_view kind = spec_->search.strategy->kind();
   for (const auto& bars : data_->symbols) {
-    if (reads_high_low(kind) && !bars.has(kFieldHigh | kFieldLow))
-      throw DataError(spec_->header.data_file + ": symbol '" + bars.symbol + "' has closes only (imported from " +
-                      "a wide CSV); " + std::string(kind) + " needs real high and low prices");
+    check_bar_fields(spec_->search, bars, spec_->header.data_file);
     if (static_cast<std::int64_t>(bars.size()) < min_bars_)
       throw DataError(spec_->header.data_file + ": symbol '" + bars.symbol + "' has " + std::to_string(bars.size()) +
                       " bars; " + std::string(spec_->search.strategy->kind()) + " with a window of " +

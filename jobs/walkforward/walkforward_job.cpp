@@ -37,6 +37,7 @@ WalkforwardJob::WalkforwardJob(WalkforwardSpec spec, std::shared_ptr<const Marke
     : spec_(std::make_shared<const WalkforwardSpec>(std::move(spec))), data_(std::move(data)) {
   QG_CHECK(data_ != nullptr, "walk-forward job built without market data");
   const SymbolBars& bars = only_symbol(*data_, *spec_);
+  check_bar_fields(spec_->search, bars, spec_->header.data_file);
   plan_ = plan_walkforward(*spec_, static_cast<std::int64_t>(bars.size()), bars.symbol);
   series_ = std::make_shared<const kernels::PreparedSeries>(kernels::BarsView{bars.high, bars.low, bars.close});
   const std::size_t table_bytes = correlation_sets() * static_cast<std::size_t>(plan_.live) * sizeof(float);

@@ -197,6 +197,12 @@ PYEOF
   expect 2 "$QG" run d.yaml --overwrite --no-progress
   says err.txt "symbol 'AAA' has closes only (imported from a wide CSV); donchian needs real high and low prices"
   [ ! -e d.h5 ] || fail "a donchian run file was written from closes only"
+  # walk-forward reads the same prices: refused the same way
+  spec donchian c.h5 w.h5 | sed "s|job: sweep|job: walkforward|; s|symbols: all|symbols: [AAA]|" > w.yaml
+  printf 'windows: {in_sample: 100, out_of_sample: 50}\nobjective: sharpe\n' >> w.yaml
+  expect 2 "$QG" run w.yaml --overwrite --no-progress
+  says err.txt "symbol 'AAA' has closes only (imported from a wide CSV); donchian needs real high and low prices"
+  [ ! -e w.h5 ] || fail "a donchian walk-forward run file was written from closes only"
   spec sma c.h5 s.h5 > s.yaml
   expect 0 "$QG" run s.yaml --overwrite --no-progress
   ;;
