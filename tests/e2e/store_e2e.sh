@@ -198,7 +198,7 @@ PYEOF
   says err.txt "symbol 'AAA' has closes only (imported from a wide CSV); donchian needs real high and low prices"
   [ ! -e d.h5 ] || fail "a donchian run file was written from closes only"
   # walk-forward reads the same prices: refused the same way
-  spec donchian c.h5 w.h5 | sed "s|job: sweep|job: walkforward|; s|symbols: all|symbols: [AAA]|" > w.yaml
+  spec donchian c.h5 w.h5 | sed "s|job: sweep|job: walkforward|; s|symbols: all|symbols: [AAA]|; /^rank_by:/d" > w.yaml
   printf 'windows: {in_sample: 100, out_of_sample: 50}\nobjective: sharpe\n' >> w.yaml
   expect 2 "$QG" run w.yaml --overwrite --no-progress
   says err.txt "symbol 'AAA' has closes only (imported from a wide CSV); donchian needs real high and low prices"
