@@ -195,7 +195,8 @@ def finish(name, figures):
 
 
 def remove(*paths):
-    """Removes run files with their journal, claim and any temporary left by an interrupted run."""
+    """Removes run files or market stores with their journal, claim and any temporary left by an
+    interrupted writer (PATH.tmp-HOST-PID, and a store's PATH.tmp-HOST-PID.scratch)."""
     import glob
 
     for p in paths:

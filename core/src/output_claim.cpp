@@ -119,6 +119,11 @@ Probe probe_claim(const fs::path& lock, const std::string& host) {
   return probe;
 }
 
+//! The name under which `owner` writes its complete lock file before linking it into place.
+fs::path candidate_path(const fs::path& lock, const ClaimOwner& owner) {
+  return lock.string() + "." + owner.host + "." + std::to_string(owner.pid);
+}
+
 std::string in_use_message(const fs::path& output, const fs::path& lock, const std::optional<ClaimOwner>& owner) {
   if (!owner)
     return output.string() + " is in use: " + lock.string() +
@@ -166,19 +171,28 @@ void OutputClaim::release() noexcept {
   fd_ = -1;
 }
 
-fs::path OutputClaim::temp_path() const { return temp_path_of(output_, owner_); }
+fs::path OutputClaim::temp_path(std::string_view suffix) const {
+  return fs::path(temp_path_of(output_, owner_).string().append(suffix));
+}
 
-OutputClaim OutputClaim::acquire(const fs::path& output) {
+void OutputClaim::remove_temporaries_of(const ClaimOwner& dead, const std::vector<std::string>& suffixes) const {
+  const std::string base = temp_path_of(output_, dead).string();
+  std::error_code ignored;                                // best effort: the dead writer's half-written files
+  fs::remove(candidate_path(lock_path_, dead), ignored);  // when it died before removing it
+  fs::remove(base, ignored);
+  for (const std::string& suffix : suffixes) fs::remove(base + suffix, ignored);
+}
+
+OutputClaim OutputClaim::acquire(const fs::path& output, const std::vector<std::string>& temp_suffixes) {
   const ClaimOwner me{static_cast<long>(::getpid()), host_name(), utc_now()};
   const fs::path lock = lock_path_of(output);
-  const fs::path candidate = lock.string() + "." + me.host + "." + std::to_string(me.pid);
+  const fs::path candidate = candidate_path(lock, me);
   OutputClaim claim(output, write_candidate(candidate, me), me);
   std::optional<ClaimOwner> holder;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     if (::link(candidate.c_str(), lock.c_str()) == 0) {
       ::unlink(candidate.c_str());
-      std::error_code ignored;  // best effort: the dead writer's half-written file
-      if (claim.taken_over_) fs::remove(temp_path_of(output, *claim.taken_over_), ignored);
+      if (claim.taken_over_) claim.remove_temporaries_of(*claim.taken_over_, temp_suffixes);
       return claim;
     }
     if (errno != EEXIST) {

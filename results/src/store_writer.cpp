@@ -17,6 +17,9 @@ constexpr std::array<std::vector<double> SymbolBars::*, 5> kPriceMembers = {
 //! Old symbols copied per read while committing (rows), so memory stays bounded.
 constexpr std::int64_t kCopyRows = std::int64_t{1} << 20;
 
+//! The scratch file's suffix: it is the claim's temp path + this (a dead writer's is removed too).
+constexpr const char* kScratchSuffix = ".scratch";
+
 std::string scratch_group(std::size_t symbol) { return "/s" + std::to_string(symbol); }
 
 void append_bar(SymbolBars& bars, const Bar& bar) {
@@ -37,10 +40,10 @@ void append_to(std::vector<T>& to, const std::vector<T>& from) {
 
 StoreWriter::StoreWriter(std::filesystem::path store, ExistingSymbols existing)
     : store_(std::move(store)),
-      claim_(store_),
+      claim_(OutputClaim::acquire(store_, {kScratchSuffix})),
       existing_(existing),
-      tmp_path_(StoreClaim::unique_temporary(store_)),
-      scratch_path_(tmp_path_.string() + ".scratch") {
+      tmp_path_(claim_.temp_path()),
+      scratch_path_(claim_.temp_path(kScratchSuffix)) {
   std::error_code ec;
   if (std::filesystem::exists(store_, ec)) old_.emplace(store_);
 }

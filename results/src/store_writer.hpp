@@ -1,6 +1,6 @@
 #pragma once
 // Streaming writer of a market store in the columnar layout, shared by write_store,
-// import_csv and upgrade_store. It claims the store (StoreClaim), buffers the added symbols'
+// import_csv and upgrade_store. It claims the store (qg::OutputClaim), buffers the added symbols'
 // bars (spilling them to a scratch file past kMaxBufferedBars), and on commit() writes the
 // whole new store to a temporary file of its own, symbol after symbol in store order (the old
 // store's symbols that are kept are copied from it, of either layout), then renames it over
@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "h5.hpp"
+#include "qg/core/output_claim.hpp"
 #include "qg/results/market_store.hpp"
-#include "store_claim.hpp"
 #include "store_reader.hpp"
 #include "symbol_name.hpp"
 
@@ -93,7 +93,7 @@ class StoreWriter {
   std::string where(const std::string& object = "") const { return h5::where(tmp_path_, object); }
 
   std::filesystem::path store_;
-  StoreClaim claim_;  // taken before anything else is touched
+  OutputClaim claim_;  // taken before anything else is touched
   ExistingSymbols existing_;
   std::filesystem::path tmp_path_;
   std::filesystem::path scratch_path_;

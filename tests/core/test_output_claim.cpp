@@ -97,6 +97,49 @@ TEST(OutputClaim, AStaleClaimOfADeadPidOnThisHostIsTakenOver) {
   EXPECT_NE(testing::read_bytes(claim.lock_path()).find("pid " + std::to_string(::getpid())), std::string::npos);
 }
 
+TEST(OutputClaim, ATakeoverRemovesTheDeadWritersTemporariesWithTheirSuffixesAndNoOneElses) {
+  testing::TempDir dir;
+  const auto out = dir / "s.h5";
+  const long pid = dead_pid();
+  testing::write_text(dir / "s.h5.lock", "pid " + std::to_string(pid) + "\nhost " + host() + "\nsince X\n");
+  // The names are spelled out here, not built with temp_path_of, so a renaming is caught.
+  const auto left = dir / ("s.h5.tmp-" + host() + "-" + std::to_string(pid));
+  testing::write_text(left, "half a store");
+  testing::write_text(left.string() + ".scratch", "spilled bars");
+  testing::write_text(left.string() + ".other", "a suffix not named");
+  const auto candidate = dir / ("s.h5.lock." + host() + "." + std::to_string(pid));  // died before removing it
+  testing::write_text(candidate, "pid " + std::to_string(pid) + "\nhost " + host() + "\nsince X\n");
+  const auto alive = dir / ("s.h5.tmp-" + host() + "-1");  // pid 1 lives: another writer's
+  testing::write_text(alive, "another writer's");
+  testing::write_text(alive.string() + ".scratch", "another writer's");
+  {
+    const auto claim = OutputClaim::acquire(out, {".scratch"});
+    ASSERT_TRUE(claim.taken_over());
+    EXPECT_EQ(claim.taken_over()->pid, pid);
+  }
+  EXPECT_FALSE(std::filesystem::exists(left));
+  EXPECT_FALSE(std::filesystem::exists(left.string() + ".scratch"));
+  EXPECT_FALSE(std::filesystem::exists(candidate));
+  EXPECT_TRUE(std::filesystem::exists(left.string() + ".other"));
+  EXPECT_TRUE(std::filesystem::exists(alive));
+  EXPECT_TRUE(std::filesystem::exists(alive.string() + ".scratch"));
+}
+
+TEST(OutputClaim, AFurtherTemporaryNameIsTheTempPathWithItsSuffix) {
+  testing::TempDir dir;
+  const auto claim = OutputClaim::acquire(dir / "s.h5");
+  EXPECT_EQ(claim.temp_path(".scratch"), dir / ("s.h5.tmp-" + host() + "-" + std::to_string(::getpid()) + ".scratch"));
+  EXPECT_EQ(claim.temp_path(""), claim.temp_path());
+}
+
+TEST(OutputClaim, AReleasedClaimCanBeTakenAgain) {
+  testing::TempDir dir;
+  { const auto first = OutputClaim::acquire(dir / "s.h5"); }
+  const auto again = OutputClaim::acquire(dir / "s.h5");
+  EXPECT_FALSE(again.taken_over());  // released, not stale
+  EXPECT_TRUE(std::filesystem::exists(dir / "s.h5.lock"));
+}
+
 TEST(OutputClaim, AClaimFromAnotherHostIsNeverPresumedStale) {
   testing::TempDir dir;
   testing::write_text(dir / "run.h5.lock", "pid " + std::to_string(dead_pid()) + "\nhost elsewhere\nsince T0\n");

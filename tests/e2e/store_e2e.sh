@@ -91,24 +91,24 @@ YAML
   [ "$(digest one_run.h5)" = "$(digest one_mpi.h5)" ] || fail "results differ under mpiexec"
   ;;
 claim)
-  rm -f s.h5 s.h5.lock ./*.tmp
+  rm -f s.h5 s.h5.lock s.h5.tmp-*
   long_csv big.csv BIG 200000
   # A live holder: refused with who holds it, nothing written.
   sleep 30 & holder=$!
-  echo "$holder $(hostname) 2026-12-01T10:00:00Z" > s.h5.lock
+  printf 'pid %s\nhost %s\nsince 2026-12-01T10:00:00Z\n' "$holder" "$(hostname)" > s.h5.lock
   expect 2 "$QG" data import big.csv --out s.h5
   says err.txt "in use by process $holder on host $(hostname) since 2026-12-01T10:00:00Z"
   [ ! -e s.h5 ] || fail "a store was written by the refused import"
   kill "$holder"; wait "$holder" 2>/dev/null || true
   rm -f s.h5.lock
-  # A writer killed mid-import leaves its claim and temporary files: the next import on this
-  # host takes the claim over, deletes them, and succeeds.
+  # A writer killed mid-import leaves its claim and temporary files (s.h5.tmp-HOST-PID and its
+  # .scratch): the next import on this host takes the claim over, deletes them, and succeeds.
   "$QG" data import big.csv --out s.h5 > /dev/null 2>&1 & victim=$!
   for _ in $(seq 100); do [ -e s.h5.lock ] && break; sleep 0.02; done
   kill -9 "$victim"; wait "$victim" 2>/dev/null || true
   if [ -e s.h5.lock ]; then
     expect 0 "$QG" data import big.csv --out s.h5
-    [ -z "$(ls ./*.tmp ./*.scratch s.h5.lock 2>/dev/null)" ] || { ls; fail "the dead writer's files were left"; }
+    [ -z "$(ls s.h5.tmp-* s.h5.lock* 2>/dev/null)" ] || { ls; fail "the dead writer's files were left"; }
     rm -f s.h5
   fi
   # Two at once, same symbol, several rounds: exactly one exits 0 (the other is refused by the
@@ -127,7 +127,7 @@ claim)
     "$QG" data info s.h5 > info.txt
     says info.txt "BIG"
     says info.txt "200000"
-    [ -z "$(ls ./*.tmp s.h5.lock 2>/dev/null)" ] || fail "round $round: temporary or lock files left"
+    [ -z "$(ls s.h5.tmp-* s.h5.lock* 2>/dev/null)" ] || fail "round $round: temporary or lock files left"
   done
   ;;
 reimport)

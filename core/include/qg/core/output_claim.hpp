@@ -10,11 +10,14 @@
 //
 // A claim left by a process that died is stale: on this host, when its flock is free (or, on
 // a file system without flock, when its pid no longer exists); it is then taken over, the
-// dead writer's temporary file is removed, and taken_over() names it (the caller says so). A
-// claim made on another host is never presumed stale.
+// dead writer's temporary files are removed (its temp path, that path with each suffix the
+// caller names, and its lock file candidate), and taken_over() names it (the caller says so).
+// A claim made on another host is never presumed stale.
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace qg {
 
@@ -29,7 +32,9 @@ class OutputClaim {
  public:
   //! Claims `output`. Throws IoError "OUTPUT is in use by process P on host H since T" when
   //! another live writer holds it, IoError naming the lock file when it cannot be made.
-  static OutputClaim acquire(const std::filesystem::path& output);
+  //! `temp_suffixes`: the suffixes of the writer's further temporary files (temp_path(suffix));
+  //! a dead writer's are removed with its temp path when its claim is taken over.
+  static OutputClaim acquire(const std::filesystem::path& output, const std::vector<std::string>& temp_suffixes = {});
 
   OutputClaim(OutputClaim&& other) noexcept;
   OutputClaim& operator=(OutputClaim&& other) noexcept;
@@ -43,8 +48,9 @@ class OutputClaim {
   const std::filesystem::path& lock_path() const { return lock_path_; }
   //! The dead writer whose stale claim this one replaced, if any.
   const std::optional<ClaimOwner>& taken_over() const { return taken_over_; }
-  //! A temporary name beside the output that no other writer uses: OUTPUT.tmp-HOST-PID.
-  std::filesystem::path temp_path() const;
+  //! A temporary name beside the output that no other writer uses: OUTPUT.tmp-HOST-PID, and
+  //! OUTPUT.tmp-HOST-PID`suffix` for a further one.
+  std::filesystem::path temp_path(std::string_view suffix = {}) const;
   //! The lock path of `output`: OUTPUT.lock.
   static std::filesystem::path lock_path_of(const std::filesystem::path& output);
   //! A writer's temporary path: OUTPUT.tmp-HOST-PID.
@@ -53,6 +59,9 @@ class OutputClaim {
  private:
   OutputClaim(std::filesystem::path output, int fd, ClaimOwner owner);
   void release() noexcept;
+  //! Removes what the writer `dead` left: its candidate lock file, its temp path, and that path
+  //! with each of `suffixes`.
+  void remove_temporaries_of(const ClaimOwner& dead, const std::vector<std::string>& suffixes) const;
 
   std::filesystem::path output_;
   std::filesystem::path lock_path_;
