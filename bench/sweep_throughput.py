@@ -47,6 +47,9 @@ import numpy as np  # noqa: E402
 from numpy.lib.stride_tricks import sliding_window_view  # noqa: E402
 from scipy.signal import lfilter  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "results", "python"))
+import quantgrid_results as qr  # noqa: E402
+
 BARS = 2520
 COST = (1.0 + 4.0) / 1e4
 REL_TOL = 1e-10        # the kernels' tie tolerance for "a > b" (docs/strategies.md)
@@ -81,12 +84,7 @@ def load_bars(store_path, n):
     """(close, high, low) of the first n symbols of the store, in its symbol order."""
     with h5py.File(store_path, "r") as f:
         names = [s.decode() if isinstance(s, bytes) else s for s in f["symbol_order"][()]][:n]
-        fields = ("close", "high", "low")
-        if "bars" in f:  # store layout 2.x: one dataset per field, row offsets per symbol
-            off = f["bars/offset"][()]
-            cols = [f[f"bars/{field}"][()] for field in fields]
-            return [tuple(c[off[i]:off[i + 1]] for c in cols) for i in range(len(names))]
-        return [tuple(f[f"symbols/{s}/{field}"][()] for field in fields) for s in names]
+        return [tuple(qr.store_column(f, s, field) for field in ("close", "high", "low")) for s in names]
 
 
 # ---------------------------------------------------------------- metrics of position blocks

@@ -42,6 +42,8 @@ from sklearn.pipeline import Pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 import check_train_sklearn as ref  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "results", "python"))
+import quantgrid_results as qr  # noqa: E402
 
 BARS, QUICK_BARS = 5550, 2000
 FEATURES = [{"kind": "lagged_returns", "lags": 10}, {"kind": "volatility", "window": 5},
@@ -74,7 +76,7 @@ def problem(store_path, model, cv):
     """Features, labels, splits and the GridSearchCV of a case, built independently of quantgrid."""
     param, grid, target, scoring = MODELS[model]
     with h5py.File(store_path, "r") as f:
-        close = f["symbols/SYN000/close"][:]
+        close = qr.store_column(f, "SYN000", "close")
     x_all = ref.feature_columns(close, FEATURES)
     first, last = int(np.argmax(~np.isnan(x_all).any(axis=1))), len(close) - 2
     x = x_all[first:last + 1]

@@ -31,10 +31,13 @@ import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "results", "python"))
+
 try:
     import h5py  # noqa: E402
     import numpy as np  # noqa: E402
     from scipy.special import ndtr  # noqa: E402
+    import quantgrid_results as qr  # noqa: E402  (reads both store layouts)
 except ImportError:  # the pyenv python3 on PATH lacks them; Debian's interpreter has them
     if sys.executable != "/usr/bin/python3" and os.path.exists("/usr/bin/python3"):
         os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
@@ -81,7 +84,7 @@ def run_quantgrid(qg, work, spec_text, name, threads=1):
 def model_inputs(data_path, n_assets, window):
     """The same inputs quantgrid builds: last prices, shrunk sample covariance, its Cholesky factor."""
     with h5py.File(data_path, "r") as f:
-        closes = np.array([f["symbols"][f"SYN{a:03d}"]["close"][()] for a in range(n_assets)]).T
+        closes = np.array([qr.store_column(f, f"SYN{a:03d}", "close") for a in range(n_assets)]).T
     rets = closes[1:] / closes[:-1] - 1
     cov = np.cov(rets[-window:], rowvar=False)
     cov = 0.95 * cov + 0.05 * np.diag(np.diag(cov))

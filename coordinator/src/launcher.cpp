@@ -47,9 +47,9 @@ bool same_file(const fs::path& a, const fs::path& b) {
   return fs::equivalent(a, b, error) && !error;
 }
 
-//! What may ever be replaced at the output (with --overwrite or --resume): only a regular file
-//! that is a quantgrid run file, never an input of the job (the spec, the market-data store).
-//! ConfigError otherwise, with or without those options.
+//! What may ever be replaced at the output (with --overwrite or --resume): never an input of the
+//! job (the spec, the market-data store), never anything but a regular file. ConfigError
+//! otherwise, with or without those options; checked before a claim is made beside it.
 void check_replaceable(const fs::path& output, const fs::path& spec, const std::string& data_file) {
   std::error_code error;
   const auto status = fs::status(output, error);
@@ -60,6 +60,11 @@ void check_replaceable(const fs::path& output, const fs::path& spec, const std::
   if (!fs::is_regular_file(status))
     throw ConfigError(output.string() +
                       ": is not a regular file (a directory, device or FIFO); refusing to replace it");
+}
+
+//! An existing output that --overwrite or --resume would replace must be a quantgrid run file.
+void check_is_run_file(const fs::path& output) {
+  if (!fs::exists(output)) return;
   try {
     (void)results::RunReader::open(output);
   } catch (const Error& e) {
@@ -152,7 +157,8 @@ PreparedRun prepare_run(const LaunchOptions& options) {
   create_output_folder(ctx.output);
   check_replaceable(ctx.output, options.spec, header.data_file);  // before a claim is made beside it
   run.claim.emplace(claim_output(ctx.output));                    // from here on, no other writer touches the output
-  check_output_is_free(ctx.output, options);
+  check_output_is_free(ctx.output, options);                      // exists without --overwrite: say so first
+  check_is_run_file(ctx.output);
   ctx.temp_output = run.claim->temp_path();
   ctx.spec_path = run.payload.origin;
   ctx.spec_text = run.payload.spec_text;

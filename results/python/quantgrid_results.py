@@ -130,6 +130,20 @@ def _directory(f):
     return directory
 
 
+def store_column(store, symbol, field="close"):
+    """One symbol's column (date, open, high, low, close, volume) of a market-data store, an open
+    h5py.File: layout 2.x (one dataset per field under /bars, row offsets per symbol in
+    /bars/offset, in /symbol_order) or 1.x (/symbols/SYM/FIELD)."""
+    if "bars" in store:
+        order = [s.decode() if isinstance(s, bytes) else s for s in store["symbol_order"][()]]
+        if symbol not in order:
+            raise KeyError(f"{store.filename}: no symbol {symbol!r}")
+        i = order.index(symbol)
+        offset = store["bars/offset"][()]
+        return store[f"bars/{field}"][offset[i]:offset[i + 1]]
+    return store[f"symbols/{symbol}/{field}"][()]
+
+
 def _table_path(f, table):
     """The group of `table`: a name from the run's directory, a group path, or None (main table)."""
     if table is not None and table.strip("/") in f and isinstance(f[table.strip("/")], h5py.Group):

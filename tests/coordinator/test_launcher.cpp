@@ -41,8 +41,9 @@ TEST(PrepareRun, RefusesAnExistingOutputWithoutOverwrite) {
   const Error e = error_of([&] { prepare_run(options); });
   EXPECT_EQ(e.kind(), ErrorKind::kConfig);
   EXPECT_NE(std::string(e.what()).find("--overwrite"), std::string::npos) << e.what();
-  options.overwrite = true;
-  EXPECT_EQ(prepare_run(options).context.output, dir.path("out.h5"));
+  options.overwrite = true;  // --overwrite replaces only a quantgrid run file, and this is not one
+  const Error refused = error_of([&] { prepare_run(options); });
+  EXPECT_NE(std::string(refused.what()).find("is not a quantgrid run file"), std::string::npos) << refused.what();
   EXPECT_EQ(testing::read_bytes(dir.path("out.h5")), "an earlier run");  // preparing replaces nothing
 }
 

@@ -5,22 +5,21 @@ Usage: check_sweep_numpy.py RUN.h5 STORE.h5
 
 Independent of the C++ code: moving averages by np.convolve (not prefix sums), positions
 and metrics by plain NumPy array operations and a Python loop for round trips."""
+import os
 import sys
 
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "results", "python"))
+import quantgrid_results as qr  # noqa: E402  (the store layouts live in one place)
+
 TIE = 1e-10
 
 
 def store_close(store, name):
-    """A symbol's closes from a market store: layout 2.x (/bars, row offsets) or 1.x (/symbols)."""
-    if "bars" in store:
-        order = [s.decode() if isinstance(s, bytes) else s for s in store["symbol_order"][()]]
-        off = store["bars/offset"][()]
-        i = order.index(name)
-        return store["bars/close"][off[i]:off[i + 1]]
-    return store["symbols/" + name + "/close"][:]
+    """A symbol's closes from a market store."""
+    return qr.store_column(store, name, "close")
 
 
 def sma(c, w):

@@ -14,6 +14,7 @@ n_jobs=2) over the same grid and folds and checks:
 Usage: check_train_sklearn.py RUN.h5 [--store PATH]   (exit 0 when everything agrees)
 """
 import argparse
+import os
 import sys
 
 import h5py
@@ -24,6 +25,9 @@ from sklearn.linear_model import ElasticNet, LogisticRegression, Ridge
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "results", "python"))
+import quantgrid_results as qr  # noqa: E402  (the store layouts live in one place)
 
 TOL = 1e-8
 SCORERS = {"mse": "neg_mean_squared_error", "r2": "r2", "log_loss": "neg_log_loss", "accuracy": "accuracy",
@@ -111,8 +115,8 @@ def main():
     spec = yaml.safe_load(run.attrs["spec_text"])
     store = h5py.File(args.store or run.attrs["data_file"], "r")
     symbol = spec["data"]["symbols"][0]
-    close = store[f"symbols/{symbol}/close"][:]
-    dates = store[f"symbols/{symbol}/date"][:]
+    close = qr.store_column(store, symbol, "close")
+    dates = qr.store_column(store, symbol, "date")
 
     # ---- samples and labels ----
     target = spec.get("target", "next_return")

@@ -203,7 +203,7 @@ PYEOF
   expect 2 "$QG" run w.yaml --overwrite --no-progress
   says err.txt "symbol 'AAA' has closes only (imported from a wide CSV); donchian needs real high and low prices"
   [ ! -e w.h5 ] || fail "a donchian walk-forward run file was written from closes only"
-  spec sma c.h5 s.h5 > s.yaml
+  spec sma c.h5 closes_run.h5 > s.yaml
   expect 0 "$QG" run s.yaml --overwrite --no-progress
   ;;
 invariants)

@@ -7,12 +7,16 @@ Usage: var_reference.py RUN.h5 STORE.h5      (exit 1 with a message on any misma
 Needs Debian's /usr/bin/python3 (numpy, scipy, h5py, yaml).
 """
 import math
+import os
 import sys
 
 import h5py
 import numpy as np
 import yaml
 from scipy import stats
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "results", "python"))
+import quantgrid_results as qr  # noqa: E402  (the store layouts live in one place)
 
 TRADING_DAYS = 252.0
 
@@ -62,8 +66,7 @@ def main(run_path, store_path):
     # Dates common to every asset, up to data.end.
     series = {}
     for a in assets:
-        g = store["symbols"][a]
-        d, c = g["date"][()], g["close"][()]
+        d, c = qr.store_column(store, a, "date"), qr.store_column(store, a, "close")
         keep = d <= end if end else np.ones(len(d), bool)
         series[a] = dict(zip(d[keep].tolist(), c[keep].tolist()))
     dates = sorted(set.intersection(*(set(s) for s in series.values())))

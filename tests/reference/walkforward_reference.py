@@ -37,6 +37,9 @@ import h5py
 import numpy as np
 import yaml
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "results", "python"))
+import quantgrid_results as qr  # noqa: E402  (the store layouts live in one place)
+
 PRICE_TIE = 1e-10        # strategies: a > b when a - b > 1e-10 |b| (docs/strategies.md)
 TIE = 1e-12              # winners and ranks: within 1e-12 max(1, |best|)
 ANN = 252.0
@@ -115,12 +118,8 @@ def parameter_sets(strategy):
 
 
 def _store_column(f, order, symbol, field):
-    """One symbol's column of a market store: layout 2.x (/bars, row offsets) or 1.x (/symbols)."""
-    if "bars" in f:
-        i = order.index(symbol)
-        off = f["bars/offset"][()]
-        return f[f"bars/{field}"][off[i]:off[i + 1]]
-    return f[f"symbols/{symbol}/{field}"][()]
+    """One symbol's column of a market store."""
+    return qr.store_column(f, symbol, field)
 
 
 def _date(v):
