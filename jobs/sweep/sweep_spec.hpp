@@ -1,24 +1,28 @@
 #pragma once
-// The `job: sweep` spec: one strategy search evaluated on every symbol
+// The `job: sweep` spec: one strategy search evaluated on every symbol, with overfitting
+// statistics over each symbol's parameter sets unless `overfitting: false`
 // (docs/spec-reference.md lists every key).
 #include <array>
 #include <span>
 #include <string>
 #include <string_view>
 
+#include "overfitting/overfitting_spec.hpp"
 #include "qg/jobs/job.hpp"
 #include "search/strategy_search.hpp"
 
 namespace qg::jobs {
 
 //! Top-level keys a sweep spec has beyond the common header keys.
-inline constexpr std::array<std::string_view, 4> kSweepSpecKeys = {"strategy", "search", "costs", "rank_by"};
+inline constexpr std::array<std::string_view, 5> kSweepSpecKeys = {"strategy", "search", "costs", "rank_by",
+                                                                   "overfitting"};
 
 //! A validated sweep spec with its parameter sets already built.
 struct SweepSpec {
   SpecHeader header;
   StrategySearch search;
   std::string rank_by = "sharpe";
+  OverfittingSpec overfitting;  // on by default (docs/spec-reference.md)
 };
 
 //! Parses and validates a sweep spec, looking its strategy up among `strategies`. Throws
