@@ -12,8 +12,9 @@ bool read_enabled(const detail::Field& field, bool may_disable) {
 
 }  // namespace
 
-OverfittingSpec read_overfitting_spec(const detail::Field& field, bool may_disable) {
-  OverfittingSpec spec;
+OverfittingSpec read_overfitting_spec(const detail::Field& field, OverfittingSpec defaults, bool may_disable) {
+  OverfittingSpec spec = defaults;
+  spec.requested = true;
   if (field.is_scalar()) {
     spec.enabled = read_enabled(field, may_disable);
     return spec;

@@ -18,7 +18,12 @@ std::shared_ptr<const kernels::PreparedSeries> prepare(const SymbolBars& bars) {
 }
 
 //! Why a symbol of `live` live bars gets no overfitting statistics; empty when it gets them.
-std::string skip_reason(std::size_t n_sets, std::int64_t live, int pbo_blocks) {
+std::string skip_reason(const OverfittingSpec& spec, std::size_t n_sets, std::size_t n_symbols, std::int64_t live,
+                        int pbo_blocks) {
+  if (!spec.requested && n_sets * n_symbols > kSweepOverfittingMaxPairs)
+    return std::to_string(n_sets) + " parameter sets x " + std::to_string(n_symbols) + " symbols exceed the " +
+           std::to_string(kSweepOverfittingMaxPairs) +
+           " (set, symbol) pairs computed by default; give `overfitting: true` (or a map) in the spec to compute them";
   if (n_sets < 2)
     return "the sweep has " + std::to_string(n_sets) + " parameter set; DSR and PBO need at least 2 trials";
   if (live / pbo_blocks < 2)
@@ -49,7 +54,7 @@ void SweepJob::plan_overfitting() {
   for (std::size_t s = 0; s < n_symbols; ++s) {
     auto trials = std::make_unique<const LiveTrials>(
         spec_->search, series_[s], static_cast<std::int64_t>(data_->symbols[s].size()), spec_->overfitting.pbo_blocks);
-    skipped_[s] = skip_reason(trials->n_sets(), trials->live(), trials->pbo_blocks());
+    skipped_[s] = skip_reason(spec_->overfitting, trials->n_sets(), n_symbols, trials->live(), trials->pbo_blocks());
     if (!skipped_[s].empty()) continue;
     trials_[s] = std::move(trials);
     overfitting_symbols_.push_back(s);

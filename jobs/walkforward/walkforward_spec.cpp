@@ -47,7 +47,7 @@ WalkforwardSpec parse_walkforward_spec(const std::string& spec_text, const std::
   else
     spec.objective_metric = kernels::metric_index(spec.objective);
   if (auto overfitting = top.optional("overfitting"))
-    spec.pbo_blocks = read_overfitting_spec(*overfitting, false).pbo_blocks;
+    spec.pbo_blocks = read_overfitting_spec(*overfitting, {}, false).pbo_blocks;
   build_parameter_sets(top, spec.search);
   return spec;
 }

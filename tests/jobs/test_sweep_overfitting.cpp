@@ -218,7 +218,25 @@ TEST(SweepOverfitting, TurnedOffByFalseOrEnabledFalse) {
   }
   const SweepJob on(parse_sweep_spec(sweep_spec("true"), "t.yaml"), symbols({400}));
   EXPECT_EQ(on.num_stages(), 4u);
-  EXPECT_EQ(on.spec().overfitting.pbo_blocks, 16);
+  EXPECT_EQ(on.spec().overfitting.pbo_blocks, 12);  // the sweep's default S (kSweepPboBlocks)
+  EXPECT_EQ(parse_sweep_spec(sweep_spec("{enabled: true}"), "t.yaml").overfitting.pbo_blocks, 12);
+}
+
+TEST(SweepOverfitting, OffByDefaultAboveTwoMillionPairsUnlessAsked) {
+  // 1,415 x 1,415 = 2,002,225 sets on one symbol: above kSweepOverfittingMaxPairs.
+  const std::string big =
+      "job: sweep\nname: t\ndata: {file: d.h5}\n"
+      "strategy:\n  kind: sma_crossover\n  params:\n    fast: {from: 1, to: 1415, step: 1}\n"
+      "    slow: {from: 2, to: 1416, step: 1}\n";
+  const auto data = symbols({1500});
+  const SweepJob by_default(parse_sweep_spec(big, "t.yaml"), data);
+  EXPECT_EQ(by_default.num_stages(), 1u);
+  EXPECT_NE(by_default.overfitting_skipped(0).find("exceed the 2000000 (set, symbol) pairs computed by default"),
+            std::string::npos)
+      << by_default.overfitting_skipped(0);
+  const SweepJob asked(parse_sweep_spec(big + "overfitting: true\n", "t.yaml"), data);
+  EXPECT_EQ(asked.num_stages(), 4u);
+  EXPECT_TRUE(asked.overfitting_skipped(0).empty());
 }
 
 TEST(SweepOverfitting, SpecErrorsAreLocated) {
