@@ -20,10 +20,13 @@ std::shared_ptr<const kernels::PreparedSeries> prepare(const SymbolBars& bars) {
 //! Why a symbol of `live` live bars gets no overfitting statistics; empty when it gets them.
 std::string skip_reason(const OverfittingSpec& spec, std::size_t n_sets, std::size_t n_symbols, std::int64_t live,
                         int pbo_blocks) {
+  const std::string ask = "; give `overfitting: true` (or a map) in the spec to compute them";
+  if (!spec.requested && n_sets > kSweepOverfittingMaxSets)
+    return std::to_string(n_sets) + " parameter sets exceed the " + std::to_string(kSweepOverfittingMaxSets) +
+           " computed by default (N_eff's correlations grow with their square)" + ask;
   if (!spec.requested && n_sets * n_symbols > kSweepOverfittingMaxPairs)
     return std::to_string(n_sets) + " parameter sets x " + std::to_string(n_symbols) + " symbols exceed the " +
-           std::to_string(kSweepOverfittingMaxPairs) +
-           " (set, symbol) pairs computed by default; give `overfitting: true` (or a map) in the spec to compute them";
+           std::to_string(kSweepOverfittingMaxPairs) + " (set, symbol) pairs computed by default" + ask;
   if (n_sets < 2)
     return "the sweep has " + std::to_string(n_sets) + " parameter set; DSR and PBO need at least 2 trials";
   if (live / pbo_blocks < 2)

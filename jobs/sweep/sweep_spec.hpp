@@ -19,8 +19,10 @@ inline constexpr std::array<std::string_view, 5> kSweepSpecKeys = {"strategy", "
 
 //! A sweep's overfitting defaults (docs/spec-reference.md): S = 12 CSCV blocks (924 splits;
 //! 16 blocks make 12,870 and cost about three times the sweep itself), and statistics only up
-//! to this many (parameter set, symbol) pairs unless the spec asks for them.
+//! to this many parameter sets (N_eff's correlations grow with their square) and (parameter
+//! set, symbol) pairs unless the spec asks for them.
 inline constexpr int kSweepPboBlocks = 12;
+inline constexpr std::size_t kSweepOverfittingMaxSets = 100'000;
 inline constexpr std::size_t kSweepOverfittingMaxPairs = 2'000'000;
 
 //! A validated sweep spec with its parameter sets already built.

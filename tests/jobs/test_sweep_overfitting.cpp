@@ -222,21 +222,26 @@ TEST(SweepOverfitting, TurnedOffByFalseOrEnabledFalse) {
   EXPECT_EQ(parse_sweep_spec(sweep_spec("{enabled: true}"), "t.yaml").overfitting.pbo_blocks, 12);
 }
 
-TEST(SweepOverfitting, OffByDefaultAboveTwoMillionPairsUnlessAsked) {
-  // 1,415 x 1,415 = 2,002,225 sets on one symbol: above kSweepOverfittingMaxPairs.
+TEST(SweepOverfitting, OffByDefaultForLargeSweepsUnlessAsked) {
+  // fast 1..317 x slow 2..318 = 100,489 sets: above kSweepOverfittingMaxSets on one symbol.
   const std::string big =
       "job: sweep\nname: t\ndata: {file: d.h5}\n"
-      "strategy:\n  kind: sma_crossover\n  params:\n    fast: {from: 1, to: 1415, step: 1}\n"
-      "    slow: {from: 2, to: 1416, step: 1}\n";
-  const auto data = symbols({1500});
-  const SweepJob by_default(parse_sweep_spec(big, "t.yaml"), data);
+      "strategy:\n  kind: sma_crossover\n  params:\n    fast: {from: 1, to: 317, step: 1}\n"
+      "    slow: {from: 2, to: 318, step: 1}\n";
+  const auto one = symbols({400});
+  const SweepJob by_default(parse_sweep_spec(big, "t.yaml"), one);
   EXPECT_EQ(by_default.num_stages(), 1u);
-  EXPECT_NE(by_default.overfitting_skipped(0).find("exceed the 2000000 (set, symbol) pairs computed by default"),
+  EXPECT_NE(by_default.overfitting_skipped(0).find("100489 parameter sets exceed the 100000 computed by default"),
             std::string::npos)
       << by_default.overfitting_skipped(0);
-  const SweepJob asked(parse_sweep_spec(big + "overfitting: true\n", "t.yaml"), data);
+  const SweepJob asked(parse_sweep_spec(big + "overfitting: true\n", "t.yaml"), one);
   EXPECT_EQ(asked.num_stages(), 4u);
   EXPECT_TRUE(asked.overfitting_skipped(0).empty());
+  // 48 sets on 41,667 symbols: 2,000,016 pairs.
+  const SweepJob many(parse_sweep_spec(sweep_spec("{}").substr(0, sweep_spec("{}").find("overfitting")), "t.yaml"),
+                      symbols(std::vector<std::int64_t>(41'667, 60)));
+  EXPECT_NE(many.overfitting_skipped(0).find("48 parameter sets x 41667 symbols exceed the 2000000"), std::string::npos)
+      << many.overfitting_skipped(0);
 }
 
 TEST(SweepOverfitting, SpecErrorsAreLocated) {
