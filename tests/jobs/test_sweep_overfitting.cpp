@@ -264,6 +264,32 @@ TEST(SweepOverfitting, SpecErrorsAreLocated) {
   EXPECT_NE(message(wf, "walkforward").find("cannot be turned off"), std::string::npos) << message(wf, "walkforward");
 }
 
+TEST(SweepOverfitting, ALostTaskMarksTheStatisticsIncompleteAndLeavesTheSweepAlone) {
+  const SweepJob job(parse_sweep_spec(sweep_spec("{pbo_blocks: 4}"), "t.yaml"), symbols({400}));
+  testing::FakeRunFile file;
+  auto reducer = job.make_reducer(file);
+  std::vector<double> input, records;
+  for (std::uint32_t stage = 0; stage < job.num_stages(); ++stage) {
+    for (std::uint64_t t = 0; t < job.num_tasks(stage, input); ++t) {
+      if (stage == 2 && t == 0) {
+        reducer->task_failed(stage, t, "lost");
+        continue;
+      }
+      job.run_task(stage, input, t, records);
+      reducer->consume(stage, t, records);
+    }
+    input = reducer->end_stage(stage);
+    if (stage == 2) EXPECT_TRUE(input.empty());  // nothing for the PBO stage
+  }
+  EXPECT_EQ(job.num_tasks(3, {}), 0u);
+  EXPECT_NE(std::get<std::string>(file.attrs.at("/overfitting@incomplete")).find("1 task(s) of sweep stage 2 failed"),
+            std::string::npos);
+  EXPECT_FALSE(file.attrs.contains("/overfitting@dsr"));
+  EXPECT_FALSE(file.attrs.contains("/overfitting@pbo"));
+  EXPECT_EQ(std::get<std::int64_t>(file.attrs.at("/sweep@failed_tasks")), 0);
+  EXPECT_EQ(file.tables.at("/sweep")->rows(), 48u);
+}
+
 TEST(SweepOverfitting, TasksAreIndependentOfCallOrder) {
   const SweepJob job(parse_sweep_spec(sweep_spec("{pbo_blocks: 4}"), "t.yaml"), symbols({400, 300}));
   const auto forward = testing::run_stages(job);
