@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cmath>
 
+#include "overfitting/overfitting_report.hpp"
 #include "qg/core/error.hpp"
 #include "qg/core/sha256.hpp"
 #include "qg/kernels/backtest.hpp"
 #include "qg/kernels/strategy.hpp"
 #include "qg/results/row_filter.hpp"
 #include "qg/results/run_file.hpp"
+#include "sweep/sweep_overfitting.hpp"
 
 namespace qg::jobs {
 namespace {
@@ -42,6 +44,8 @@ Candidate candidate_from(const std::filesystem::path& run, const results::RunRea
     if (std::find(table.names.begin(), table.names.end(), column) != table.names.end())
       c.metrics.emplace_back(std::string(name), table.column(column)[r]);
   }
+  // The symbol's overfitting statistics (over all its parameter sets, not this row's alone).
+  c.overfitting = overfitting_evidence(reader, SweepOverfitting::group(symbols.size(), c.symbol));
   c.job_name = reader.string_attribute("/", "job_name");
   c.spec_sha256 = reader.string_attribute("/", "spec_sha256");
   c.data_sha256 = reader.string_attribute("/", "data_sha256");

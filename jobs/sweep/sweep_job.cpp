@@ -4,13 +4,35 @@
 
 #include "qg/core/error.hpp"
 #include "sweep/sweep_kind.hpp"
+#include "sweep/sweep_overfitting.hpp"
 #include "sweep/sweep_reducer.hpp"
 
 namespace qg::jobs {
 namespace {
 
-kernels::PreparedSeries prepare(const SymbolBars& bars) {
-  return kernels::PreparedSeries(kernels::BarsView{bars.high, bars.low, bars.close});
+//! Live columns per block of the stage-1 live sums (a cache-sized buffer of net returns).
+constexpr std::int64_t kLiveBlock = 256;
+
+std::shared_ptr<const kernels::PreparedSeries> prepare(const SymbolBars& bars) {
+  return std::make_shared<const kernels::PreparedSeries>(kernels::BarsView{bars.high, bars.low, bars.close});
+}
+
+//! Why a symbol of `live` live bars gets no overfitting statistics; empty when it gets them.
+std::string skip_reason(const OverfittingSpec& spec, std::size_t n_sets, std::size_t n_symbols, std::int64_t live,
+                        int pbo_blocks) {
+  const std::string ask = "; give `overfitting: true` (or a map) in the spec to compute them";
+  if (!spec.requested && n_sets > kSweepOverfittingMaxSets)
+    return std::to_string(n_sets) + " parameter sets exceed the " + std::to_string(kSweepOverfittingMaxSets) +
+           " computed by default (N_eff's correlations grow with their square)" + ask;
+  if (!spec.requested && n_sets * n_symbols > kSweepOverfittingMaxPairs)
+    return std::to_string(n_sets) + " parameter sets x " + std::to_string(n_symbols) + " symbols exceed the " +
+           std::to_string(kSweepOverfittingMaxPairs) + " (set, symbol) pairs computed by default" + ask;
+  if (n_sets < 2)
+    return "the sweep has " + std::to_string(n_sets) + " parameter set; DSR and PBO need at least 2 trials";
+  if (live / pbo_blocks < 2)
+    return std::to_string(live) + " live bars are too few for " + std::to_string(pbo_blocks) +
+           " PBO blocks of at least 2 bars (overfitting.pbo_blocks)";
+  return {};
 }
 
 }  // namespace
@@ -23,7 +45,23 @@ SweepJob::SweepJob(SweepSpec spec, std::shared_ptr<const MarketData> data)
   min_bars_ = longest_window(spec_->search) + 2;
   check_bars();
   series_.reserve(data_->symbols.size());
-  for (const auto& bars : data_->symbols) series_.push_back(prepare(bars));
+  for (const auto& bars : data_->symbols) series_.push_back(prepare(bars)), symbols_.push_back(bars.symbol);
+  plan_overfitting();
+}
+
+void SweepJob::plan_overfitting() {
+  const std::size_t n_symbols = series_.size();
+  trials_.resize(n_symbols);
+  skipped_.resize(n_symbols);
+  if (!spec_->overfitting.enabled) return;
+  for (std::size_t s = 0; s < n_symbols; ++s) {
+    auto trials = std::make_unique<const LiveTrials>(
+        spec_->search, series_[s], static_cast<std::int64_t>(data_->symbols[s].size()), spec_->overfitting.pbo_blocks);
+    skipped_[s] = skip_reason(spec_->overfitting, trials->n_sets(), n_symbols, trials->live(), trials->pbo_blocks());
+    if (!skipped_[s].empty()) continue;
+    trials_[s] = std::move(trials);
+    overfitting_symbols_.push_back(s);
+  }
 }
 
 void SweepJob::check_bars() const {
@@ -40,18 +78,31 @@ void SweepJob::check_bars() const {
 
 const JobKind& SweepJob::kind() const { return sweep_kind(); }
 
-std::uint64_t SweepJob::num_tasks(std::uint32_t stage, StageInput) const {
-  QG_CHECK(stage == 0, "sweep has one stage, asked for stage " + std::to_string(stage));
-  return series_.size() * num_blocks_;
+std::uint64_t SweepJob::num_tasks(std::uint32_t stage, StageInput input) const {
+  QG_CHECK(stage < num_stages(),
+           "sweep has " + std::to_string(num_stages()) + " stages, asked for stage " + std::to_string(stage));
+  if (stage == 0) return series_.size() * num_blocks_;
+  if (input.empty()) return 0;  // an earlier overfitting stage lost tasks: nothing further is computed
+  const std::uint64_t symbols = overfitting_symbols_.size();
+  const LiveTrials& any = *trials_[overfitting_symbols_.front()];  // P and the splits depend on N and S only
+  if (stage == 1) return symbols * num_blocks_;
+  if (stage == 2) return symbols * (any.correlation_pairs() + 1);
+  return symbols * any.split_tasks();
 }
 
 std::size_t SweepJob::max_task_values(std::uint32_t stage, StageInput) const {
-  QG_CHECK(stage == 0, "sweep has one stage, asked for stage " + std::to_string(stage));
-  return std::min<std::size_t>(kBlockSize, spec_->search.combos.size()) * kRecordWidth;
+  QG_CHECK(stage < num_stages(),
+           "sweep has " + std::to_string(num_stages()) + " stages, asked for stage " + std::to_string(stage));
+  const std::size_t block = std::min<std::size_t>(kBlockSize, spec_->search.combos.size());
+  if (stage == 0) return block * kRecordWidth;
+  if (stage == 1) return block * stage1_width();
+  if (stage == 2) return 3;  // a correlation pair: 2; the moments: 3
+  return LiveTrials::kSplitPairsPerTask * 2 * 3;
 }
 
 void SweepJob::run_task(std::uint32_t stage, StageInput input, std::uint64_t task, std::vector<double>& out) const {
-  QG_CHECK(stage == 0 && task < num_tasks(0, input), "sweep task " + std::to_string(task) + " out of range");
+  QG_CHECK(task < num_tasks(stage, input), "sweep task " + std::to_string(task) + " out of range");
+  if (stage > 0) return run_trial_task(stage, input, task, out);
   const SweepSpec& s = *spec_;
   const std::size_t symbol = task / num_blocks_;
   const std::size_t first = (task % num_blocks_) * kBlockSize;
@@ -60,7 +111,7 @@ void SweepJob::run_task(std::uint32_t stage, StageInput input, std::uint64_t tas
   thread_local std::vector<std::int8_t> scratch;
   thread_local std::vector<double> metrics;
   metrics.resize(n * kernels::kNumMetrics);
-  kernels::evaluate_block(*s.search.strategy, series_[symbol],
+  kernels::evaluate_block(*s.search.strategy, *series_[symbol],
                           s.search.combos.values.data() + first * s.search.combos.n_params, static_cast<int>(n),
                           s.search.mode, s.search.cost_per_unit(), metrics.data(), scratch);
   out.resize(n * kRecordWidth);
@@ -72,10 +123,51 @@ void SweepJob::run_task(std::uint32_t stage, StageInput input, std::uint64_t tas
   }
 }
 
+void SweepJob::run_trial_task(std::uint32_t stage, StageInput input, std::uint64_t task,
+                              std::vector<double>& out) const {
+  if (stage == 1) return run_live_sums(task, out);
+  const LiveTrials& any = *trials_[overfitting_symbols_.front()];
+  if (stage == 2) {
+    const std::uint64_t per_symbol = any.correlation_pairs() + 1, e = task / per_symbol, p = task % per_symbol;
+    const LiveTrials& trials = *trials_[overfitting_symbols_[e]];
+    if (p < any.correlation_pairs()) return trials.run_correlation(p, out);
+    return trials.run_moments(static_cast<std::size_t>(input[e]), out);
+  }
+  const std::uint64_t e = task / any.split_tasks();
+  const std::size_t sums = 2 * static_cast<std::size_t>(any.pbo_blocks()) * any.n_sets();
+  QG_CHECK(input.size() == sums * overfitting_symbols_.size(), "sweep: CSCV sums of the wrong size");
+  trials_[overfitting_symbols_[e]]->run_splits(input.subspan(e * sums, sums), task % any.split_tasks(), out);
+}
+
+void SweepJob::run_live_sums(std::uint64_t task, std::vector<double>& out) const {
+  const LiveTrials& trials = *trials_[overfitting_symbols_[task / num_blocks_]];
+  const std::size_t first = (task % num_blocks_) * kBlockSize;
+  const std::size_t count = std::min(kBlockSize, spec_->search.combos.size() - first);
+  std::vector<std::size_t> ids(count);
+  for (std::size_t i = 0; i < count; ++i) ids[i] = first + i;
+  const kernels::PositionRows pos =
+      trials.positions_into(ids, kernels::decided_bars_for({trials.j0() + 1, trials.n() + 1}));
+  const std::int64_t live = trials.live(), blocks = (live + kLiveBlock - 1) / kLiveBlock;
+  const auto g = static_cast<std::size_t>(blocks), sb = static_cast<std::size_t>(trials.pbo_blocks());
+  std::vector<double> s1g(count * g), s2g(count * g), s1p(count * sb), s2p(count * sb);
+  trials.live_block_sums(pos, kLiveBlock, live, s1g.data(), s2g.data());
+  trials.live_block_sums(pos, trials.pbo_block(), trials.pbo_block() * trials.pbo_blocks(), s1p.data(), s2p.data());
+  out.clear();
+  out.reserve(count * stage1_width());
+  for (std::size_t j = 0; j < count; ++j) {
+    double s1 = 0, s2 = 0;
+    for (std::size_t b = 0; b < g; ++b) s1 += s1g[j * g + b], s2 += s2g[j * g + b];
+    out.insert(out.end(), {s1, s2});
+    out.insert(out.end(), s1p.begin() + static_cast<std::ptrdiff_t>(j * sb),
+               s1p.begin() + static_cast<std::ptrdiff_t>((j + 1) * sb));
+    out.insert(out.end(), s2p.begin() + static_cast<std::ptrdiff_t>(j * sb),
+               s2p.begin() + static_cast<std::ptrdiff_t>((j + 1) * sb));
+  }
+}
+
 std::unique_ptr<Reducer> SweepJob::make_reducer(results::RunFile& out) const {
-  std::vector<std::string> symbols;
-  for (const auto& bars : data_->symbols) symbols.push_back(bars.symbol);
-  return std::make_unique<SweepReducer>(spec_, symbols, out);
+  return std::make_unique<SweepReducer>(
+      spec_, symbols_, out, spec_->overfitting.enabled ? std::make_unique<SweepOverfitting>(*this, out) : nullptr);
 }
 
 }  // namespace qg::jobs

@@ -1,9 +1,19 @@
 #pragma once
-// The sweep job: one stage whose task t evaluates block b of consecutive parameter sets on
-// symbol s, t = s * num_blocks() + b (symbol-major).
+// The sweep job. Stage 0: task t evaluates block b of consecutive parameter sets on symbol s,
+// t = s * num_blocks() + b (symbol-major); its records are the /sweep rows. With overfitting on
+// (the default) three more stages compute the overfitting statistics of each symbol's sets over
+// that symbol's live period (docs/walkforward.md), e = the index among the symbols that have them:
+//   stage 1, t = e * num_blocks() + b: per set of block b the sum and sum of squares of its live
+//     net returns, then its S CSCV block sums and sums of squares (2 + 2 S doubles).
+//     reduce 1: every set's live Sharpe, the best set of each symbol -> stage 2's input.
+//   stage 2, t = e * (P + 1) + p: N_eff correlation block pair p < P, or (p = P) the best set's
+//     moments.  reduce 2: DSR and PSR -> stage 3's input: the CSCV block sums of every symbol.
+//   stage 3, t = e * splits + i: CSCV split task i.  reduce 3: PBO and its companions.
 #include <memory>
+#include <string>
 #include <vector>
 
+#include "overfitting/live_trials.hpp"
 #include "qg/jobs/job.hpp"
 #include "sweep/sweep_spec.hpp"
 #include "qg/kernels/backtest.hpp"
@@ -25,7 +35,8 @@ class SweepJob final : public Job {
 
   const SpecHeader& header() const override { return spec_->header; }
   const JobKind& kind() const override;
-  std::uint32_t num_stages() const override { return 1; }
+  //! 4 with overfitting statistics for at least one symbol, else 1.
+  std::uint32_t num_stages() const override { return overfitting_symbols_.empty() ? 1 : 4; }
   std::uint64_t num_tasks(std::uint32_t stage, StageInput input) const override;
   std::size_t max_task_values(std::uint32_t stage, StageInput input) const override;
   void run_task(std::uint32_t stage, StageInput input, std::uint64_t task, std::vector<double>& out) const override;
@@ -37,13 +48,29 @@ class SweepJob final : public Job {
   std::uint64_t num_blocks() const { return num_blocks_; }
   //! Bars a symbol needs: the longest window of any parameter set plus 2.
   std::int64_t min_bars() const { return min_bars_; }
+  //! Doubles per set in a stage-1 record: live sum and sum of squares, S CSCV sums, S squares.
+  std::size_t stage1_width() const { return 2 + 2 * static_cast<std::size_t>(spec_->overfitting.pbo_blocks); }
+  //! The symbols (indices into the data) that get overfitting statistics, in data order.
+  const std::vector<std::size_t>& overfitting_symbols() const { return overfitting_symbols_; }
+  //! Why symbol `s` gets none: empty when it does, or when overfitting is off.
+  const std::string& overfitting_skipped(std::size_t s) const { return skipped_[s]; }
+  //! The sets of symbol `s` over its live period (null for a symbol without statistics).
+  const LiveTrials* trials(std::size_t s) const { return trials_[s].get(); }
+  const std::vector<std::string>& symbol_names() const { return symbols_; }
 
  private:
   void check_bars() const;
+  void plan_overfitting();
+  void run_live_sums(std::uint64_t task, std::vector<double>& out) const;
+  void run_trial_task(std::uint32_t stage, StageInput input, std::uint64_t task, std::vector<double>& out) const;
 
   std::shared_ptr<const SweepSpec> spec_;
   std::shared_ptr<const MarketData> data_;
-  std::vector<kernels::PreparedSeries> series_;
+  std::vector<std::shared_ptr<const kernels::PreparedSeries>> series_;
+  std::vector<std::string> symbols_;
+  std::vector<std::unique_ptr<const LiveTrials>> trials_;  // per symbol
+  std::vector<std::string> skipped_;                       // per symbol
+  std::vector<std::size_t> overfitting_symbols_;
   std::uint64_t num_blocks_ = 0;
   std::int64_t min_bars_ = 2;
 };

@@ -5,8 +5,10 @@
 #include "qg/core/error.hpp"
 #include "qg/results/analysis.hpp"
 #include "qg/results/run_file.hpp"
+#include "overfitting/overfitting_report.hpp"
 #include "sweep/sweep_candidate.hpp"
 #include "sweep/sweep_job.hpp"
+#include "sweep/sweep_overfitting.hpp"
 
 namespace qg::jobs {
 namespace {
@@ -29,6 +31,12 @@ class SweepKind final : public JobKind {
 
   void print_summary(const results::RunReader& run, std::ostream& os) const override {
     results::print_table_overview(run, "/sweep", os);
+    if (!run.has("/overfitting") || !run.has("/sweep/symbols")) return;
+    const auto symbols = run.read_strings("/sweep/symbols");
+    for (const auto& symbol : symbols)
+      print_group_attributes(
+          run, SweepOverfitting::group(symbols.size(), symbol),
+          "overfitting of " + symbol + " (per-bar Sharpe ratios over its live period; DSR, PSR, PBO)", os);
   }
 
   Candidate candidate(const std::filesystem::path& run, const CandidateQuery& query) const override {

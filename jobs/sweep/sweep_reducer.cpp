@@ -27,8 +27,8 @@ std::string where_text(const SweepSpec& spec) {
 }  // namespace
 
 SweepReducer::SweepReducer(std::shared_ptr<const SweepSpec> spec, const std::vector<std::string>& symbols,
-                           results::RunFile& out)
-    : spec_(std::move(spec)), out_(out), n_symbols_(symbols.size()) {
+                           results::RunFile& out, std::unique_ptr<SweepOverfitting> overfitting)
+    : spec_(std::move(spec)), out_(out), n_symbols_(symbols.size()), overfitting_(std::move(overfitting)) {
   table_ = &out_.create_table(kGroup, sweep_columns(*spec_));
   out_.write_strings(std::string(kGroup) + "/symbols", symbols);
   write_attributes(symbols.size());
@@ -48,7 +48,8 @@ void SweepReducer::write_attributes(std::size_t n_symbols) {
 }
 
 void SweepReducer::consume(std::uint32_t stage, std::uint64_t task, std::span<const double> records) {
-  QG_CHECK(stage == 0, "sweep has one stage, got records of stage " + std::to_string(stage));
+  if (stage > 0 && overfitting_ != nullptr) return overfitting_->consume(stage, task, records);
+  QG_CHECK(stage == 0, "sweep without overfitting has one stage, got records of stage " + std::to_string(stage));
   constexpr std::size_t w = SweepJob::kRecordWidth;
   QG_CHECK(records.size() % w == 0, "task " + std::to_string(task) + " returned a partial record");
   const SweepSpec& s = *spec_;
@@ -73,16 +74,17 @@ void SweepReducer::consume(std::uint32_t stage, std::uint64_t task, std::span<co
 
 void SweepReducer::task_failed(std::uint32_t stage, std::uint64_t task, const std::string& message) {
   // The coordinator records the message in /errors; the sweep only counts what is missing.
-  (void)stage;
   (void)task;
   (void)message;
+  if (stage > 0 && overfitting_ != nullptr) return overfitting_->task_failed(stage);
   ++failed_;
 }
 
 std::vector<double> SweepReducer::end_stage(std::uint32_t stage) {
-  QG_CHECK(stage == 0, "sweep has one stage, got end of stage " + std::to_string(stage));
+  if (stage > 0 && overfitting_ != nullptr) return overfitting_->end_stage(stage);
+  QG_CHECK(stage == 0, "sweep without overfitting has one stage, got end of stage " + std::to_string(stage));
   out_.set_attribute(kGroup, "failed_tasks", static_cast<std::int64_t>(failed_));
-  return {};
+  return overfitting_ != nullptr ? overfitting_->begin() : std::vector<double>{};
 }
 
 }  // namespace qg::jobs

@@ -1,4 +1,4 @@
-// Parsing of a sweep spec: the common header, the strategy-search section and rank_by.
+// Parsing of a sweep spec: the common header, the strategy-search section, rank_by and overfitting.
 #include "sweep/sweep_spec.hpp"
 
 #include "qg/jobs/spec_reader.hpp"
@@ -27,6 +27,8 @@ SweepSpec parse_sweep_spec(const std::string& spec_text, const std::string& orig
   if (spec.header.kind != "sweep") top.required("job").fail("expected 'sweep' here (got '" + spec.header.kind + "')");
   spec.search = read_strategy_search(top, spec.header.seed, strategies);
   if (auto rank_by = top.optional("rank_by")) spec.rank_by = read_rank_by(*rank_by);
+  if (auto overfitting = top.optional("overfitting"))
+    spec.overfitting = read_overfitting_spec(*overfitting, spec.overfitting, true);
   build_parameter_sets(top, spec.search);
   return spec;
 }

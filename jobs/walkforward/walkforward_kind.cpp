@@ -10,6 +10,7 @@
 #include "qg/results/analysis.hpp"
 #include "qg/results/run_file.hpp"
 #include "qg/results/text_table.hpp"
+#include "overfitting/overfitting_report.hpp"
 #include "walkforward/walkforward_job.hpp"
 
 namespace qg::jobs {
@@ -18,14 +19,6 @@ namespace {
 constexpr const char* kWindows = "/walkforward/windows";
 constexpr const char* kSummary = "/walkforward/summary";
 constexpr const char* kOverfitting = "/overfitting";
-
-void print_attributes(const results::RunReader& run, const char* group, const char* title, std::ostream& os) {
-  if (!run.has(group)) return;
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& name : run.attribute_names(group)) rows.push_back({name, run.attribute_text(group, name)});
-  os << "\n" << title << ":\n";
-  results::print_aligned(rows, {true, false}, os);
-}
 
 //! The largest fall of an equity curve from its running peak (the curve starts at 1).
 double max_drawdown(const std::vector<double>& equity) {
@@ -67,8 +60,8 @@ class WalkforwardKind final : public JobKind {
   }
 
   void print_summary(const results::RunReader& run, std::ostream& os) const override {
-    print_attributes(run, kSummary, "walk-forward (Sharpe annualised; OOS stitched across windows)", os);
-    print_attributes(run, kOverfitting, "overfitting (per-bar Sharpe ratios; DSR, PSR, PBO)", os);
+    print_group_attributes(run, kSummary, "walk-forward (Sharpe annualised; OOS stitched across windows)", os);
+    print_group_attributes(run, kOverfitting, "overfitting (per-bar Sharpe ratios; DSR, PSR, PBO)", os);
     if (run.has(kWindows)) print_windows(run.read_table(kWindows), os);
   }
 
@@ -108,9 +101,7 @@ class WalkforwardKind final : public JobKind {
                  {"wfe", reader->double_attribute(kSummary, "wfe")},
                  {"window_oos_sharpe", windows.column("oos_sharpe")[r]},
                  {"window_is_sharpe", windows.column("is_sharpe")[r]}};
-    if (reader->has(kOverfitting))
-      for (const char* name : {"dsr", "pbo", "psr", "dsr_n_eff", "n_trials"})
-        c.overfitting.emplace_back(name, reader->double_attribute(kOverfitting, name));
+    c.overfitting = overfitting_evidence(*reader, kOverfitting);
     c.job_name = reader->string_attribute("/", "job_name");
     c.spec_sha256 = reader->string_attribute("/", "spec_sha256");
     c.data_sha256 = reader->string_attribute("/", "data_sha256");

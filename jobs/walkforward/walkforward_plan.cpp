@@ -3,24 +3,14 @@
 #include <algorithm>
 #include <numeric>
 
+#include "overfitting/live_trials.hpp"
 #include "qg/core/error.hpp"
 
 namespace qg::jobs {
-namespace {
-
-std::int64_t live_start(const StrategySearch& search) {
-  std::int64_t j0 = 0;
-  for (std::size_t i = 0; i < search.combos.size(); ++i)
-    j0 = std::max(j0, search.strategy->first_signal_bar(search.combos.set(i)));
-  return j0;
-}
-
-}  // namespace
-
 WalkforwardPlan plan_walkforward(const WalkforwardSpec& spec, std::int64_t n_bars, const std::string& symbol) {
   WalkforwardPlan p;
   p.n = n_bars - 1;
-  p.j0 = live_start(spec.search);
+  p.j0 = LiveTrials::live_start(spec.search);
   p.live = p.n - p.j0;
   p.block = std::gcd(spec.in_sample, spec.out_of_sample);
   for (std::int64_t k = 0;; ++k) {

@@ -33,13 +33,6 @@ double annual_sharpe(const std::vector<double>& v) {
 
 double ratio(double a, double b) { return b == 0 ? kNaN : a / b; }
 
-double variance(const std::vector<double>& v) {
-  const double m = mean_of(v);
-  double ss = 0;
-  for (double x : v) ss += (x - m) * (x - m);
-  return v.size() < 2 ? 0.0 : ss / static_cast<double>(v.size() - 1);
-}
-
 }  // namespace
 
 WalkforwardReducer::WalkforwardReducer(const WalkforwardJob& job, results::RunFile& out)
@@ -65,23 +58,15 @@ void WalkforwardReducer::consume(std::uint32_t stage, std::uint64_t task, std::s
     QG_CHECK(records.size() % width_ == 0, "walk-forward task " + std::to_string(task) + " returned a partial record");
     sets_.insert(sets_.end(), records.begin(), records.end());
   } else if (stage == 1) {
-    const std::uint64_t pairs = job_.correlation_pairs();  // pairs, moments, then the segments
+    const std::uint64_t pairs = job_.trials().correlation_pairs();  // pairs, moments, then the segments
     if (task < pairs)
-      correlation_sum_ += records[0], correlation_live_ += records[1];
+      overfitting_.add_correlation(records);
     else if (task == pairs)
-      moments_.assign(records.begin(), records.end());
+      overfitting_.set_moments(records);
     else
       segments_[task - pairs - 1].assign(records.begin(), records.end());
   } else {
-    // Task t holds the split pairs (p, C - 1 - p) for p from t * kSplitPairsPerTask on.
-    const std::uint64_t c = job_.n_splits();
-    if (splits_.size() != c) splits_.resize(c);
-    std::uint64_t p = task * WalkforwardJob::kSplitPairsPerTask;
-    for (std::size_t i = 0; i + 5 < records.size(); i += 6, ++p) {
-      QG_CHECK(p < c / 2, "walk-forward split task " + std::to_string(task) + " returned too many records");
-      splits_[p] = {records[i], records[i + 1], records[i + 2]};
-      splits_[c - 1 - p] = {records[i + 3], records[i + 4], records[i + 5]};
-    }
+    overfitting_.add_splits(task, job_.trials().n_splits(), records);
   }
 }
 
@@ -97,7 +82,7 @@ std::vector<double> WalkforwardReducer::end_stage(std::uint32_t stage) {
   }
   if (stage == 0) return select_winners();
   if (stage == 1) return write_walkforward();
-  write_pbo();
+  overfitting_.write_pbo(out_, kOverfitting, job_.spec().pbo_blocks);
   out_.set_attribute(kSummary, "complete", std::int64_t{1});
   return {};
 }
@@ -142,13 +127,13 @@ std::vector<double> WalkforwardReducer::select_winners() {
     is_sharpe_.push_back(kernels::sharpe_from_sums(s1, s2, m) * std::sqrt(kYear));
     input.push_back(static_cast<double>(winner));
   }
-  live_sharpe_.resize(n);
+  std::vector<double> live_sharpe(n);
   for (std::size_t i = 0; i < n; ++i) {
     const auto [s1, s2] = window_sums(i, plan.j0, plan.j0 + plan.blocks * plan.block);
-    live_sharpe_[i] = kernels::sharpe_from_sums(s1, s2, static_cast<double>(plan.live));
+    live_sharpe[i] = kernels::sharpe_from_sums(s1, s2, static_cast<double>(plan.live));
   }
-  best_ = static_cast<std::size_t>(kernels::best_index(live_sharpe_));
-  input.push_back(static_cast<double>(best_));
+  overfitting_.set_live_sharpe(std::move(live_sharpe), plan.live);
+  input.push_back(static_cast<double>(overfitting_.best()));
   return input;
 }
 
@@ -187,17 +172,10 @@ std::vector<double> WalkforwardReducer::write_walkforward() {
   out_.set_attribute(kSummary, "is_ann_return_mean", is_mean);
   out_.set_attribute(kSummary, "wfe", ratio(ann, is_mean));
   out_.set_attribute(kSummary, "naive_oos_sharpe", annual_sharpe(naive));
-  write_deflated_sharpe();
+  overfitting_.write_deflated_sharpe(out_, kOverfitting);
   // Stage 2's input: the CSCV block sums, block-major (s1 then s2).
-  const std::size_t n = job_.n_sets(), s = static_cast<std::size_t>(job_.spec().pbo_blocks);
-  const std::size_t at = 2 * static_cast<std::size_t>(plan.blocks);
-  std::vector<double> sums(2 * s * n);
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t b = 0; b < s; ++b) {
-      sums[b * n + i] = record(i)[at + b];
-      sums[s * n + b * n + i] = record(i)[at + s + b];
-    }
-  return sums;
+  return cscv_block_major(sets_, width_, 2 * static_cast<std::size_t>(plan.blocks), job_.n_sets(),
+                          static_cast<std::size_t>(job_.spec().pbo_blocks));
 }
 
 void WalkforwardReducer::write_windows(const std::vector<double>& oos_sharpe, const std::vector<double>& oos_ann) {
@@ -241,35 +219,6 @@ void WalkforwardReducer::write_windows(const std::vector<double>& oos_sharpe, co
   out_.set_attribute(kSummary, "windows", static_cast<std::int64_t>(winners_.size()));
   out_.set_attribute(kSummary, "winner_changes", pairs > 0 ? changes / pairs : 0.0);
   out_.set_attribute(kSummary, "param_distance", pairs > 0 ? distance / pairs : 0.0);
-}
-
-void WalkforwardReducer::write_deflated_sharpe() {
-  const double trials = static_cast<double>(job_.n_sets()), t = static_cast<double>(job_.plan().live);
-  const double v = variance(live_sharpe_);
-  const double sr = live_sharpe_[best_], g3 = moments_.at(1), g4 = moments_.at(2);
-  const double sr0 = kernels::expected_max_sharpe(v, trials);
-  const double tr_c = correlation_live_, tr_c2 = correlation_sum_;
-  const double n_eff = std::max(2.0, tr_c2 > 0 ? tr_c * tr_c / tr_c2 : 2.0);
-  out_.set_attribute(kOverfitting, "n_trials", static_cast<std::int64_t>(job_.n_sets()));
-  out_.set_attribute(kOverfitting, "best_combo", static_cast<std::int64_t>(best_));
-  out_.set_attribute(kOverfitting, "best_sharpe", sr);
-  out_.set_attribute(kOverfitting, "skewness", g3);
-  out_.set_attribute(kOverfitting, "kurtosis", g4);
-  out_.set_attribute(kOverfitting, "sr0", sr0);
-  out_.set_attribute(kOverfitting, "psr", kernels::probabilistic_sharpe(sr, 0.0, t, g3, g4));
-  out_.set_attribute(kOverfitting, "dsr", kernels::probabilistic_sharpe(sr, sr0, t, g3, g4));
-  out_.set_attribute(kOverfitting, "n_eff", n_eff);
-  out_.set_attribute(kOverfitting, "dsr_n_eff",
-                     kernels::probabilistic_sharpe(sr, kernels::expected_max_sharpe(v, n_eff), t, g3, g4));
-}
-
-void WalkforwardReducer::write_pbo() {
-  const auto summary = kernels::summarize_pbo(splits_);
-  out_.set_attribute(kOverfitting, "pbo", summary.pbo);
-  out_.set_attribute(kOverfitting, "splits", static_cast<std::int64_t>(summary.splits));
-  out_.set_attribute(kOverfitting, "pbo_blocks", static_cast<std::int64_t>(job_.spec().pbo_blocks));
-  out_.set_attribute(kOverfitting, "degradation_slope", summary.degradation_slope);
-  out_.set_attribute(kOverfitting, "prob_oos_loss", summary.prob_oos_loss);
 }
 
 }  // namespace qg::jobs

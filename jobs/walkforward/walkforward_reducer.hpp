@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "qg/jobs/job.hpp"
-#include "qg/kernels/overfitting.hpp"
+#include "overfitting/overfitting_tally.hpp"
 
 namespace qg::results {
 class RunFile;
@@ -28,8 +28,6 @@ class WalkforwardReducer final : public Reducer {
   std::vector<double> select_winners();
   std::vector<double> write_walkforward();
   void write_windows(const std::vector<double>& oos_sharpe, const std::vector<double>& oos_ann);
-  void write_deflated_sharpe();
-  void write_pbo();
   //! Sums over set `set`'s selection blocks [first, last): (S1, S2).
   std::pair<double, double> window_sums(std::size_t set, std::int64_t begin, std::int64_t end) const;
   const double* record(std::size_t set) const { return sets_.data() + set * width_; }
@@ -37,16 +35,12 @@ class WalkforwardReducer final : public Reducer {
   const WalkforwardJob& job_;
   results::RunFile& out_;
   std::size_t width_ = 0;
-  std::vector<double> sets_;           // stage 0: width_ doubles per set, in set order
-  std::vector<std::size_t> winners_;   // per window
-  std::vector<double> is_ann_return_;  // the winner's, per window
-  std::vector<double> is_sharpe_;      // the winner's (annualised), per window
-  std::vector<double> live_sharpe_;    // per set, per bar
-  std::size_t best_ = 0;
+  std::vector<double> sets_;                   // stage 0: width_ doubles per set, in set order
+  std::vector<std::size_t> winners_;           // per window
+  std::vector<double> is_ann_return_;          // the winner's, per window
+  std::vector<double> is_sharpe_;              // the winner's (annualised), per window
   std::vector<std::vector<double>> segments_;  // stage 1 tasks < K
-  std::vector<double> moments_;                // sharpe, skewness, kurtosis of the best set
-  double correlation_sum_ = 0, correlation_live_ = 0;
-  std::vector<kernels::PboSplit> splits_;
+  OverfittingTally overfitting_;               // live Sharpe, moments, N_eff sums, CSCV splits
   std::uint64_t failed_[3] = {0, 0, 0};
 };
 

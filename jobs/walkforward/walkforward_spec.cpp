@@ -1,5 +1,6 @@
 #include "walkforward/walkforward_spec.hpp"
 
+#include "overfitting/overfitting_spec.hpp"
 #include "qg/jobs/spec_reader.hpp"
 #include "qg/kernels/backtest.hpp"
 
@@ -31,16 +32,6 @@ void read_objective(const detail::Field& field, WalkforwardSpec& spec) {
   spec.minimise = spec.objective == "max_drawdown" || spec.objective == "volatility";
 }
 
-void read_overfitting(const detail::Field& field, WalkforwardSpec& spec) {
-  const auto m = field.as_map({"pbo_blocks"});
-  if (!m.has("pbo_blocks")) return;
-  const detail::Field blocks = m.required("pbo_blocks");
-  const std::int64_t s = blocks.as_int();
-  if (s < 2 || s > 32 || s % 2 != 0)
-    blocks.fail("must be an even number between 2 and 32 (got " + std::to_string(s) + ")");
-  spec.pbo_blocks = static_cast<int>(s);
-}
-
 }  // namespace
 
 WalkforwardSpec parse_walkforward_spec(const std::string& spec_text, const std::string& origin) {
@@ -55,7 +46,8 @@ WalkforwardSpec parse_walkforward_spec(const std::string& spec_text, const std::
     read_objective(*objective, spec);
   else
     spec.objective_metric = kernels::metric_index(spec.objective);
-  if (auto overfitting = top.optional("overfitting")) read_overfitting(*overfitting, spec);
+  if (auto overfitting = top.optional("overfitting"))
+    spec.pbo_blocks = read_overfitting_spec(*overfitting, {}, false).pbo_blocks;
   build_parameter_sets(top, spec.search);
   return spec;
 }

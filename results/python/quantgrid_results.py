@@ -246,13 +246,14 @@ def attributes(path, group):
         return {key: _plain(value) for key, value in f[name or "/"].attrs.items()}
 
 
-def overfitting(path):
-    """The run's overfitting statistics (attributes of /overfitting: dsr, psr, pbo, ...);
-    {} for a run without them."""
+def overfitting(path, symbol=None):
+    """The run's overfitting statistics (attributes of /overfitting: dsr, psr, pbo, ...), or with
+    `symbol` those of /overfitting/<symbol> (a sweep of several symbols); {} when absent."""
+    group = "overfitting" if symbol is None else f"overfitting/{symbol}"
     with open_run(path) as f:
-        if not isinstance(f.get("overfitting"), h5py.Group):
+        if not isinstance(f.get(group), h5py.Group):
             return {}
-    return attributes(path, "/overfitting")
+    return attributes(path, "/" + group)
 
 
 def _parameter_labels(path, table):

@@ -139,6 +139,8 @@ promotion) # keys, approve, and the client commands with no node listening (4: n
   expect 0 "$QG" keys generate --out keys/live --curve-only
   expect 1 "$QG" approve ok.h5 --key keys/approver --out rec.json
   expect 0 "$QG" approve ok.h5 --row 0 --key keys/approver --out rec.json
+  says out.txt "overfitting: DSR"  # the row's symbol's /overfitting/<symbol> statistics
+  grep -q '"dsr":' rec.json && grep -q '"pbo":' rec.json || fail "a sweep record without DSR and PBO evidence"
   expect 1 "$QG" approve ok.h5 --row 0 --key keys/approver --out rec.json
   says err.txt "exists already"
   rm -f rec_where.json

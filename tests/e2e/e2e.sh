@@ -8,6 +8,21 @@ MPIRUN=(mpiexec --oversubscribe --bind-to none -x TERM=dumb)
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 TERM=dumb
 fail() { echo "FAIL: $*" >&2; exit 1; }
 digest() { "$QG" results digest "$1" | cut -d' ' -f1; }
+# The digest covers datasets; a sweep's /overfitting is attributes only: every attribute below
+# it, exactly (repr of the stored values), one line each.
+overfitting() {
+  /usr/bin/python3 - "$1" <<'PY'
+import sys, h5py
+with h5py.File(sys.argv[1], "r") as f:
+    if "overfitting" not in f:
+        sys.exit("no /overfitting in " + sys.argv[1])
+    def show(name, obj):
+        for key in sorted(obj.attrs):
+            print(name, key, repr(obj.attrs[key]))
+    show("overfitting", f["overfitting"])
+    f["overfitting"].visititems(show)
+PY
+}
 
 case $CASE in
 generate)   # fixtures: two synthetic stores (and no run file left from an earlier build)
@@ -33,7 +48,9 @@ identical)  # every run above produced byte-identical result datasets
     ref=$(digest ${spec}_np1.h5)
     for f in ${spec}_np2_c0.h5 ${spec}_np3_c0.h5 ${spec}_np3_c1.h5 ${spec}_np2_c7.h5; do
       [ "$(digest "$f")" = "$ref" ] || fail "$f differs from the single-process run"
+      [ "$(overfitting "$f")" = "$(overfitting ${spec}_np1.h5)" ] || fail "$f: /overfitting differs"
     done
+    [[ "$(overfitting ${spec}_np1.h5)" == *" dsr "* ]] || fail "${spec}_np1.h5: no DSR under /overfitting"
     echo "$spec: all digests equal: $ref"
   done
   ;;
@@ -56,6 +73,7 @@ recover)    # mpirun --enable-recovery: a killed worker's chunk is re-issued, th
   grep -q "presumed lost" recover.txt || fail "no chunk was re-issued (was the worker killed?)"
   [ -f long_ref.h5 ] || "$QG" run "$SPECS/long_sweep.yaml" --output long_ref.h5 --overwrite --no-progress
   [ "$(digest recovered.h5)" = "$(digest long_ref.h5)" ] || fail "recovered run differs from an uninterrupted one"
+  [ "$(overfitting recovered.h5)" = "$(overfitting long_ref.h5)" ] || fail "recovered run's /overfitting differs"
   echo "recovered run equals the uninterrupted run"
   ;;
 results-cli)
@@ -134,6 +152,7 @@ kill-resume)   # SIGKILL a rank mid-run, resume, compare: kill-resume worker|coo
   grep -q "replayed" resume.txt || fail "resume did not replay the journal"
   [ -f long_ref.h5 ] || "$QG" run "$SPECS/long_sweep.yaml" --output long_ref.h5 --overwrite --no-progress
   [ "$(digest long.h5)" = "$(digest long_ref.h5)" ] || fail "resumed run differs from an uninterrupted one"
+  [ "$(overfitting long.h5)" = "$(overfitting long_ref.h5)" ] || fail "resumed run's /overfitting differs"
   [ ! -e long.h5.journal ] || fail "journal left behind after a complete run"
   echo "resumed run equals the uninterrupted run"
   ;;

@@ -48,7 +48,8 @@ node:
   allowed_clients: [keys/approver]
   approvers:
     - {id: approver, public_key: keys/approver}
-guardrails: {min_sharpe: -10, max_drawdown: 1.0, max_position: 1, max_daily_loss: 1.0}
+# min_dsr / max_pbo: a sweep record carries its symbol's DSR and PBO (refused without them)
+guardrails: {min_sharpe: -10, max_drawdown: 1.0, max_position: 1, max_daily_loss: 1.0, min_dsr: 0, max_pbo: 1}
 limits: {fsync: false, poll_ms: 20}
 CFG
 "$QG" live --config node.yaml --run-for 240 > node.out 2> node.log &

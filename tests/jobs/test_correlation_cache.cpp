@@ -6,7 +6,7 @@
 #include <thread>
 #include <vector>
 
-#include "walkforward/correlation_cache.hpp"
+#include "overfitting/correlation_cache.hpp"
 
 namespace qg::jobs {
 namespace {

@@ -54,7 +54,7 @@ std::vector<double> run(const Job& job, std::uint64_t task) {
 
 TEST(SweepJob, TaskCountAndIdsAreSymbolMajor) {
   const auto job = make_job(kSpec, "t.yaml", synthetic_data(3, 400));
-  ASSERT_EQ(job->num_stages(), 1u);
+  ASSERT_EQ(job->num_stages(), 4u);  // the sweep, then its overfitting stages (on by default)
   // 300 sets in blocks of 128: 3 blocks (128, 128, 44); 3 symbols -> 9 tasks.
   EXPECT_EQ(job->num_tasks(0, {}), 9u);
   EXPECT_EQ(job->max_task_values(0, {}), 128u * (2 + kNumMetrics));
@@ -124,7 +124,8 @@ TEST(SweepJob, ReducerWritesRowsInTaskOrderWithTheirParams) {
     records.push_back(run(*job, t));
     reducer->consume(0, t, records.back());
   }
-  EXPECT_TRUE(reducer->end_stage(0).empty());
+  // Stage 1's input: the number of symbols with overfitting statistics (test_sweep_overfitting).
+  EXPECT_EQ(reducer->end_stage(0), std::vector<double>{2.0});
 
   ASSERT_EQ(file.tables.count("/sweep"), 1u);
   const auto& table = *file.tables.at("/sweep");

@@ -11,6 +11,7 @@
 #include <variant>
 
 #include "fake_run_file.hpp"
+#include "staged_run.hpp"
 #include "qg/core/error.hpp"
 #include "qg/kernels/ml/bootstrap.hpp"
 #include "qg/kernels/ml/features.hpp"
@@ -40,25 +41,9 @@ std::shared_ptr<const MarketData> one_symbol(std::int64_t n_bars, std::uint64_t 
   return data;
 }
 
-//! Runs every stage in task order through the reducer.
-testing::FakeRunFile run(const Job& job) {
-  testing::FakeRunFile file;
-  auto reducer = job.make_reducer(file);
-  std::vector<double> input, records;
-  for (std::uint32_t stage = 0; stage < job.num_stages(); ++stage) {
-    for (std::uint64_t t = 0; t < job.num_tasks(stage, input); ++t) {
-      job.run_task(stage, input, t, records);
-      reducer->consume(stage, t, records);
-    }
-    input = reducer->end_stage(stage);
-  }
-  return file;
-}
+testing::FakeRunFile run(const Job& job) { return testing::run_stages(job); }
 
-double attr(const testing::FakeRunFile& f, const std::string& key) {
-  const auto& v = f.attrs.at(key);
-  return std::holds_alternative<double>(v) ? std::get<double>(v) : static_cast<double>(std::get<std::int64_t>(v));
-}
+using testing::attr;
 
 std::size_t column(const testing::FakeTable& t, const std::string& name) {
   for (std::size_t c = 0; c < t.columns.size(); ++c)

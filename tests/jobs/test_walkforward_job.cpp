@@ -8,6 +8,8 @@
 #include <variant>
 
 #include "fake_run_file.hpp"
+#include "net_return_reference.hpp"
+#include "staged_run.hpp"
 #include "qg/core/error.hpp"
 #include "qg/kernels/backtest.hpp"
 #include "qg/kernels/overfitting.hpp"
@@ -36,57 +38,13 @@ std::shared_ptr<const MarketData> one_symbol(std::int64_t n_bars) {
   return data;
 }
 
-//! Runs every stage in task order through the reducer.
-testing::FakeRunFile run(const Job& job) {
-  testing::FakeRunFile file;
-  auto reducer = job.make_reducer(file);
-  std::vector<double> input, records;
-  for (std::uint32_t stage = 0; stage < job.num_stages(); ++stage) {
-    for (std::uint64_t t = 0; t < job.num_tasks(stage, input); ++t) {
-      job.run_task(stage, input, t, records);
-      reducer->consume(stage, t, records);
-    }
-    input = reducer->end_stage(stage);
-  }
-  return file;
-}
+testing::FakeRunFile run(const Job& job) { return testing::run_stages(job); }
 
-double attr(const testing::FakeRunFile& f, const std::string& key) {
-  const auto& v = f.attrs.at(key);
-  return std::holds_alternative<double>(v) ? std::get<double>(v) : static_cast<double>(std::get<std::int64_t>(v));
-}
+using testing::attr;
 
 //! The brute-force reference: per-bar net returns of every set by plain loops.
-struct Reference {
-  std::vector<std::vector<std::int8_t>> pos;  // [set][bar]
-  std::vector<double> r;                      // r[t]
-  double cost;
-
-  Reference(const WalkforwardJob& job) : cost(job.spec().search.cost_per_unit()) {
-    const auto& b = job.bars();
-    const kernels::PreparedSeries series(kernels::BarsView{b.high, b.low, b.close});
-    for (std::size_t i = 0; i < job.n_sets(); ++i)
-      pos.push_back(
-          job.spec().search.strategy->positions_ref(series, job.spec().search.combos.set(i), job.spec().search.mode));
-    r.assign(b.close.size(), 0.0);
-    for (std::size_t t = 1; t < b.close.size(); ++t) r[t] = b.close[t] / b.close[t - 1] - 1.0;
-  }
-  //! Net return of set i in column j (return bar j + 1).
-  double net(std::size_t i, std::int64_t j) const {
-    const double h = pos[i][static_cast<std::size_t>(j)],
-                 before = j > 0 ? pos[i][static_cast<std::size_t>(j - 1)] : 0.0;
-    return h * r[static_cast<std::size_t>(j + 1)] - cost * std::fabs(h - before);
-  }
-  //! Two-pass per-bar Sharpe (ddof = 1) of set i over columns [a, b).
-  double sharpe(std::size_t i, std::int64_t a, std::int64_t b) const {
-    double mean = 0;
-    for (std::int64_t j = a; j < b; ++j) mean += net(i, j);
-    mean /= static_cast<double>(b - a);
-    double ss = 0;
-    for (std::int64_t j = a; j < b; ++j) ss += (net(i, j) - mean) * (net(i, j) - mean);
-    const double sd = std::sqrt(ss / static_cast<double>(b - a - 1));
-    return sd > 0 ? mean / sd : 0.0;
-  }
+struct Reference : testing::NetReturnReference {
+  explicit Reference(const WalkforwardJob& job) : NetReturnReference(job.bars(), job.spec().search) {}
 };
 
 TEST(WalkforwardPlan, RollingAndAnchoredWindowsByHand) {

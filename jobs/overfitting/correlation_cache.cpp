@@ -1,4 +1,4 @@
-#include "walkforward/correlation_cache.hpp"
+#include "overfitting/correlation_cache.hpp"
 
 #include "qg/core/error.hpp"
 

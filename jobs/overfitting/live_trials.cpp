@@ -1,0 +1,157 @@
+#include "overfitting/live_trials.hpp"
+
+#include <algorithm>
+
+#include "qg/core/error.hpp"
+#include "qg/kernels/block_sums.hpp"
+#include "qg/kernels/net_returns.hpp"
+#include "qg/kernels/overfitting.hpp"
+
+namespace qg::jobs {
+namespace {
+
+//! Correlation block pair p (I <= J, row-major over the upper triangle).
+std::pair<std::size_t, std::size_t> block_pair(std::uint64_t p, std::size_t blocks) {
+  for (std::size_t i = 0; i < blocks; ++i) {
+    const std::size_t row = blocks - i;
+    if (p < row) return {i, i + static_cast<std::size_t>(p)};
+    p -= row;
+  }
+  throw InternalError("overfitting: correlation pair out of range");
+}
+
+}  // namespace
+
+LiveTrials::LiveTrials(const StrategySearch& search, std::shared_ptr<const kernels::PreparedSeries> series,
+                       std::int64_t n_bars, int pbo_blocks)
+    : search_(&search), series_(std::move(series)), n_(n_bars - 1), j0_(live_start(search)), pbo_blocks_(pbo_blocks) {
+  const std::size_t table_bytes =
+      correlation_sets() * static_cast<std::size_t>(std::max<std::int64_t>(live(), 0)) * sizeof(float);
+  correlation_cache_ = std::make_shared<CorrelationCache>(correlation_blocks(), table_bytes, kCorrelationCacheBytes);
+}
+
+std::int64_t LiveTrials::live_start(const StrategySearch& search) {
+  std::int64_t j0 = 0;
+  for (std::size_t i = 0; i < search.combos.size(); ++i)
+    j0 = std::max(j0, search.strategy->first_signal_bar(search.combos.set(i)));
+  return j0;
+}
+
+kernels::PositionRows LiveTrials::positions_into(const std::vector<std::size_t>& ids, kernels::BarRange decided) const {
+  const StrategySearch& s = *search_;
+  const int n = static_cast<int>(ids.size());
+  std::vector<double> sets;
+  for (std::size_t id : ids) {
+    const auto set = s.combos.set(id);
+    sets.insert(sets.end(), set.begin(), set.end());
+  }
+  // Reused between tasks of the thread: every entry is written before it is read, and growing
+  // only once spares the page faults and zeroing of megabytes per task.
+  thread_local std::vector<std::int8_t> pos;
+  pos.resize(static_cast<std::size_t>(decided.size()) * ids.size());
+  s.strategy->positions_range(*series_, sets.data(), n, s.mode, decided, pos.data());
+  return {pos.data(), n, decided};
+}
+
+std::vector<std::int8_t> LiveTrials::positions_of(std::size_t id) const {
+  std::vector<std::int8_t> pos(static_cast<std::size_t>(series_->size()));
+  search_->strategy->positions(*series_, search_->combos.set(id).data(), 1, search_->mode, pos.data());
+  return pos;
+}
+
+void LiveTrials::live_net_returns_into(const std::vector<std::size_t>& ids, std::vector<double>& net) const {
+  const kernels::BarRange returns{j0_ + 1, n_ + 1};
+  const kernels::PositionRows pos = positions_into(ids, kernels::decided_bars_for(returns));
+  net.resize(static_cast<std::size_t>(live()) * ids.size());
+  kernels::net_returns(*series_, pos, search_->cost_per_unit(), returns, net.data());
+}
+
+void LiveTrials::live_block_sums(kernels::PositionRows pos, std::int64_t block, std::int64_t columns, double* sum,
+                                 double* sumsq) const {
+  // Block by block through a buffer that stays in cache: the same net returns (net_returns of
+  // the block's return bars) and the same additions (block_sums of one block) as block_sums
+  // over the whole live period, without its megabytes of net returns.
+  const auto n = static_cast<std::size_t>(pos.n_sets);
+  const std::int64_t n_blocks = kernels::block_count(columns, block);
+  thread_local std::vector<double> net, s1, s2;
+  net.resize(static_cast<std::size_t>(block) * n), s1.resize(n), s2.resize(n);
+  for (std::int64_t b = 0; b < n_blocks; ++b) {
+    const std::int64_t begin = j0_ + 1 + b * block, rows = std::min(block, columns - b * block);
+    kernels::net_returns(*series_, pos, search_->cost_per_unit(), {begin, begin + rows}, net.data());
+    kernels::block_sums(net.data(), rows, pos.n_sets, rows, s1.data(), s2.data());
+    for (std::size_t j = 0; j < n; ++j) {
+      sum[j * static_cast<std::size_t>(n_blocks) + static_cast<std::size_t>(b)] = s1[j];
+      sumsq[j * static_cast<std::size_t>(n_blocks) + static_cast<std::size_t>(b)] = s2[j];
+    }
+  }
+}
+
+void LiveTrials::run_moments(std::size_t best, std::vector<double>& out) const {
+  std::vector<double> net;
+  live_net_returns_into({best}, net);
+  const auto m = kernels::return_moments(net);
+  out.assign({m.sharpe, m.skewness, m.kurtosis});
+}
+
+CorrelationCache::Block LiveTrials::correlation_block(std::size_t b) const {
+  std::vector<std::size_t> ids;
+  for (std::size_t i = b * kCorrelationBlock; i < std::min((b + 1) * kCorrelationBlock, correlation_sets()); ++i)
+    ids.push_back(i * kCorrelationStride);
+  thread_local std::vector<double> net;  // time-major
+  live_net_returns_into(ids, net);
+  const auto t = static_cast<std::size_t>(live()), m = ids.size();
+  std::vector<double> columns(t * m);
+  for (std::size_t row = 0; row < t; ++row)
+    for (std::size_t c = 0; c < m; ++c) columns[c * t + row] = net[row * m + c];
+  CorrelationCache::Block out;
+  out.sets = m;
+  out.varying = kernels::standardize_columns(columns, m, live());
+  out.columns.assign(columns.begin(), columns.end());  // rounded to float, as the product takes them
+  return out;
+}
+
+void LiveTrials::run_correlation(std::uint64_t pair, std::vector<double>& out) const {
+  const auto [bi, bj] = block_pair(pair, correlation_blocks());
+  const auto compute = [this](std::size_t b) { return correlation_block(b); };
+  const auto a = correlation_cache_->get(bi, compute);
+  if (bi == bj) {
+    out.assign(
+        {kernels::correlation_square_sum(std::span<const float>(a->columns), a->sets, a->columns, a->sets, live()),
+         static_cast<double>(a->varying)});
+    return;
+  }
+  const auto b = correlation_cache_->get(bj, compute);
+  out.assign(
+      {2.0 * kernels::correlation_square_sum(std::span<const float>(a->columns), a->sets, b->columns, b->sets, live()),
+       0.0});
+}
+
+std::uint64_t LiveTrials::n_splits() const { return kernels::cscv_split_count(pbo_blocks_); }
+
+void LiveTrials::run_splits(std::span<const double> sums, std::uint64_t task, std::vector<double>& out) const {
+  const std::size_t n = n_sets(), half = sums.size() / 2;
+  QG_CHECK(half == n * static_cast<std::size_t>(pbo_blocks_), "overfitting: CSCV sums of the wrong size");
+  const std::uint64_t first = task * kSplitPairsPerTask;
+  const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(kSplitPairsPerTask, n_split_pairs() - first));
+  std::vector<kernels::PboSplit> splits(2 * count);
+  thread_local std::vector<double> scratch;  // run_task runs on the worker's threads concurrently
+  kernels::pbo_split_pairs(sums.first(half), sums.subspan(half), n, pbo_blocks_, pbo_block(), first, count,
+                           splits.data(), scratch);
+  out.clear();
+  for (const auto& s : splits) out.insert(out.end(), {s.lambda, s.is_sharpe, s.oos_sharpe});
+}
+
+std::vector<double> cscv_block_major(std::span<const double> records, std::size_t width, std::size_t offset,
+                                     std::size_t n_sets, std::size_t pbo_blocks) {
+  QG_CHECK(records.size() >= n_sets * width, "overfitting: fewer block-sum records than sets");
+  const std::size_t s = pbo_blocks;
+  std::vector<double> sums(2 * s * n_sets);
+  for (std::size_t i = 0; i < n_sets; ++i)
+    for (std::size_t b = 0; b < s; ++b) {
+      sums[b * n_sets + i] = records[i * width + offset + b];
+      sums[s * n_sets + b * n_sets + i] = records[i * width + offset + s + b];
+    }
+  return sums;
+}
+
+}  // namespace qg::jobs
