@@ -32,6 +32,18 @@ SPEC
 "$QG" keys generate --out keys/approver > /dev/null
 "$QG" keys generate --out keys/live --curve-only > /dev/null
 
+# ---- a train run has one candidate, its chosen set: --row and another metric are refused ----
+set +e
+"$QG" approve train.h5 --row 1 --key keys/approver --out approvals/row.json > row.out 2>&1; rc1=$?
+"$QG" approve train.h5 --best r2 --key keys/approver --out approvals/r2.json > r2.out 2>&1; rc2=$?
+"$QG" approve train.h5 --best --signal long_short --long-above 0 --short-below 0.1 --key keys/approver \
+    --out approvals/crossed.json > crossed.out 2>&1; rc3=$?
+set -e
+[[ $rc1 != 0 ]] && grep -q "a train run has one candidate, its chosen set" row.out || fail "--row: $(cat row.out)"
+[[ $rc2 != 0 ]] && grep -q "the chosen set was selected by mse, not r2" r2.out || fail "--best r2: $(cat r2.out)"
+[[ $rc3 != 0 ]] && grep -q "short-below <= --long-above" crossed.out || fail "crossed thresholds: $(cat crossed.out)"
+[[ ! -e approvals/row.json && ! -e approvals/r2.json && ! -e approvals/crossed.json ]] || fail "a refused approval wrote a record"
+
 "$QG" approve train.h5 --best --signal long_short --key keys/approver --version 1 --out approvals/m1.json > approve.out
 grep -q "^approved model ridge (long_short) on " approve.out || fail "approve output: $(cat approve.out)"
 /usr/bin/python3 - <<'PY' || fail "the model record"
