@@ -3,7 +3,8 @@
 // and from the stored record's scaler and coefficients applied to the batch features; before
 // the features are defined the node stays flat; and its positions are the signal rule applied
 // offline (a plain loop here) to those predictions. Ridge, logistic and elastic net; both rules;
-// a deployment made after 400 bars warms up on the node's history and still agrees.
+// a deployment made after 400 bars, and a node restarted after 600, warm up on the node's
+// history and still agree.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -96,6 +97,36 @@ TEST(ModelParity, LogisticLongShortOnTheProbability) { check_model_parity("logis
 TEST(ModelParity, ElasticNetLongShort) { check_model_parity("elastic_net", 1e-5, "long_short"); }
 TEST(ModelParity, LateDeploymentWarmsUpOnTheHistory) { check_model_parity("ridge", 10.0, "long_short", 400); }
 TEST(ModelParity, LongRunPastSeveralResyncs) { check_model_parity("logistic", 0.5, "long_flat", 0, 3000); }
+
+// A node restarted mid-series restores the model deployment from its state and warms it up on
+// the journaled bars: its positions after the restart are still the rule on the stored model's
+// predictions over the whole series.
+TEST(ModelParity, RestartRestoresTheModelAndItsFeatureHistory) {
+  TempDir dir;
+  Keys keys(dir.path());
+  const auto config = make_config(dir.path(), keys);
+  const auto bars = make_bars("SYM", 1000, 9);
+  const TrainedModel trained = train_model(bars, kSpecs, "ridge", 10.0);
+  const ApprovalDraft d = model_draft(trained.candidate, 1, "long_short");
+  const std::string record = signed_record(d, keys.approver);
+  const auto expected = stored_model_predictions(nlohmann::json::parse(record)["artifact"], trained.features);
+  {
+    RecordingSink sink;
+    LiveNode node(config, sink);
+    ASSERT_TRUE(parse(node.handle_request(promote_request(record), "t"))["ok"].get<bool>());
+    for (std::size_t t = 0; t < 600; ++t) ASSERT_TRUE(node.on_bar(bars[t]));
+  }
+  RecordingSink sink;
+  LiveNode restarted(config, sink);
+  for (std::size_t t = 600; t < bars.size(); ++t) ASSERT_TRUE(restarted.on_bar(bars[t]));
+  const auto signals = sink.of("signal");
+  ASSERT_EQ(signals.size(), 400u);
+  for (std::size_t i = 0; i < signals.size(); ++i) {
+    const double offline = expected[600 + i];
+    ASSERT_NEAR(signals[i].body["prediction"].get<double>(), offline, 1e-12) << "bar " << 600 + i;
+    ASSERT_EQ(signals[i].body["signal"].get<double>(), offline_position(offline, d)) << "bar " << 600 + i;
+  }
+}
 
 }  // namespace
 }  // namespace qg::live
