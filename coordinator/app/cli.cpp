@@ -126,7 +126,10 @@ void add_keys(CLI::App& app, KeysArgs& a) {
 void add_approve(CLI::App& app, ApproveArgs& a) {
   auto* ap = app.add_subcommand("approve", "Sign an approval record for one sweep row of a run file");
   ap->add_option("run", a.run, "Run file")->required()->check(CLI::ExistingFile);
-  auto* best = ap->add_option("--best", a.best, "Pick the row with the best value of this metric");
+  auto* best = ap->add_option("--best", a.best,
+                              "Pick the row with the best value of this metric (a train run: its chosen set; "
+                              "the metric may be left out)")
+                   ->expected(0, 1);
   auto* row = ap->add_option("--row", a.row, "Or pick this 0-based /sweep row")->check(kNonNegative);
   best->excludes(row);
   ap->add_flag("--ascending", a.ascending, "With --best: smallest is best (e.g. max_drawdown)");
@@ -138,6 +141,11 @@ void add_approve(CLI::App& app, ApproveArgs& a) {
   ap->add_option("--version", a.version, "Version (must increase per node; default: Unix time in ms)")
       ->check(kPositive);
   ap->add_option("--size", a.size, "Position units per signal")->check(kPositive);
+  ap->add_option("--signal", a.signal, "A train run's signal rule: long_flat or long_short")
+      ->check(CLI::IsMember({"long_flat", "long_short"}));
+  ap->add_option("--long-above", a.long_above,
+                 "A train run: long when the prediction (logistic: probability) is above this");
+  ap->add_option("--short-below", a.short_below, "A train run with long_short: short when below this");
   ap->add_option("--out", a.out, "Approval record to write (JSON)")->required();
   ap->add_flag("--no-run-record", a.no_run_record, "Do not append the record to /approvals of the run file");
 }

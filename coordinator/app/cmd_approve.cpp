@@ -36,6 +36,9 @@ int cmd_approve(const ApproveArgs& args) {
   options.expires_hours = args.expires_hours;
   options.version = args.version;
   options.size = args.size;
+  options.signal_rule = args.signal;
+  options.long_above = args.long_above;
+  options.short_below = args.short_below;
   options.run_file = std::filesystem::path(args.run).filename().string();
   options.now_ms = now_unix_ms();
   const live::ApprovalDraft d = live::build_approval_draft(c, options);
@@ -52,9 +55,15 @@ int cmd_approve(const ApproveArgs& args) {
   std::string run_name = "v";  // built by appending: GCC 12 warns falsely on "literal" + to_string()
   run_name += std::to_string(d.version);
   if (!args.no_run_record) results::append_approval(args.run, run_name, text);
-  std::cout << "approved " << d.strategy << " " << d.mode << " on " << d.symbol << " (row " << d.row << ", "
-            << d.selected_by << ")";
-  for (const auto& [name, value] : d.params) std::cout << " " << name << "=" << value;
+  if (d.model) {
+    std::cout << "approved model " << d.model->kind << " (" << d.signal.rule << ") on " << d.symbol << " ("
+              << d.selected_by << ", " << d.model->scoring << " " << d.model->cv_score << ")";
+    for (const auto& [name, value] : d.model->hyper_params) std::cout << " " << name << "=" << value;
+  } else {
+    std::cout << "approved " << d.strategy << " " << d.mode << " on " << d.symbol << " (row " << d.row << ", "
+              << d.selected_by << ")";
+    for (const auto& [name, value] : d.params) std::cout << " " << name << "=" << value;
+  }
   if (const std::string overfitting = live::overfitting_summary(d); !overfitting.empty())
     std::cout << "\noverfitting: " << overfitting;
   std::cout << "\nversion " << d.version << ", expires " << iso_utc(d.expires_at) << "\nwrote " << args.out;

@@ -2,6 +2,7 @@
 // The quantgrid subcommands as plain functions over option structs, so that CLI11 stays in
 // main.cpp (it is the slowest header to compile).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -112,8 +113,11 @@ struct ApproveArgs {
   std::string approver;    // id in the record (default: the key prefix's file name)
   std::string note;
   double expires_hours = 72.0;
-  std::int64_t version = 0;  // 0: Unix time in milliseconds
-  double size = 1.0;         // units per signal
+  std::int64_t version = 0;           // 0: Unix time in milliseconds
+  double size = 1.0;                  // units per signal
+  std::string signal = "long_flat";   // model runs: long_flat | long_short
+  std::optional<double> long_above;   // model runs: default 0.5 (logistic) or 0
+  std::optional<double> short_below;  // model runs: default long_above
   std::string out;
   bool no_run_record = false;  // do not append to /approvals of the run file
 };

@@ -7,6 +7,7 @@
 
 #include "qg/results/run_file.hpp"
 #include "qg/results/text_table.hpp"
+#include "train/train_candidate.hpp"
 #include "train/train_job.hpp"
 
 namespace qg::jobs {
@@ -113,6 +114,10 @@ class TrainKind final : public JobKind {
     if (run.has(kCv)) print_cv(run, run.string_attribute(kSummary, "scoring"), os);
     print_best(run, os);
     print_ensemble(run, os);
+  }
+
+  Candidate candidate(const std::filesystem::path& run, const CandidateQuery& query) const override {
+    return train_candidate(run, query);
   }
 
  private:

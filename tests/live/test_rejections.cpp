@@ -127,10 +127,19 @@ TEST_F(Rejections, Guardrails) {
   expect_code(promote_request(signed_record(d, keys_.approver)), "guardrail");
 }
 
-TEST_F(Rejections, ModelArtifactIsRecognisedButNotRunYet) {
+// A model artifact without the fields `quantgrid approve` writes (here: an opaque payload) is
+// refused as a bad record; well-formed ones are tested in test_model_record.cpp.
+TEST_F(Rejections, ModelArtifactWithoutAModelIsABadRecord) {
   auto record = build_approval(make_draft(3), keys_.approver);
   record["artifact"] = {
       {"type", "model"}, {"model_kind", "gbm"}, {"payload_sha256", std::string(64, 'e')}, {"payload", "AAAA"}};
+  sign_object(record, keys_.approver, kApprovalDomain);
+  expect_code(promote_request(encode_signed(record)), "bad_record");
+}
+
+TEST_F(Rejections, UnknownArtifactType) {
+  auto record = build_approval(make_draft(3), keys_.approver);
+  record["artifact"]["type"] = "portfolio";
   sign_object(record, keys_.approver, kApprovalDomain);
   expect_code(promote_request(encode_signed(record)), "unsupported_artifact");
 }

@@ -7,6 +7,7 @@
 
 #include "qg/live/canonical_json.hpp"
 #include "qg/core/error.hpp"
+#include "qg/kernels/ml/features.hpp"
 
 namespace qg::live {
 namespace {
@@ -17,6 +18,47 @@ nlohmann::json pairs_object(const std::vector<std::pair<std::string, double>>& p
   nlohmann::json out = nlohmann::json::object();
   for (const auto& [name, value] : pairs) out[name] = number_or_null(value);
   return out;
+}
+
+nlohmann::json number_array(const std::vector<double>& values) {
+  nlohmann::json out = nlohmann::json::array();
+  for (double v : values) out.push_back(v);
+  return out;
+}
+
+//! artifact of a `model` record: the model, its features, scaler, coefficients and signal rule.
+nlohmann::json model_artifact(const ApprovalDraft& d) {
+  const jobs::ModelCandidate& m = *d.model;
+  nlohmann::json features = nlohmann::json::array();
+  for (const auto& [kind, param] : m.features) {
+    const auto k = kernels::ml::feature_kind(kind);
+    features.push_back({{"kind", kind}, {std::string(kernels::ml::feature_param_name(*k)), param}});
+  }
+  return {{"type", "model"},
+          {"model", m.kind},
+          {"symbols", nlohmann::json::array({d.symbol})},
+          {"features", features},
+          {"feature_names", m.feature_names},
+          {"target", m.target},
+          {"horizon", m.horizon},
+          {"hyper_params", pairs_object(m.hyper_params)},
+          {"scaler", {{"mean", number_array(m.scaler_mean)}, {"scale", number_array(m.scaler_scale)}}},
+          {"coef", number_array(m.coef)},
+          {"intercept", m.intercept},
+          {"signal",
+           {{"rule", d.signal.rule},
+            {"on", m.kind == "logistic" ? "probability" : "prediction"},
+            {"long_above", d.signal.long_above},
+            {"short_below", d.signal.short_below}}},
+          {"cost_per_unit", d.cost_per_unit},
+          {"size", d.size}};
+}
+
+nlohmann::json cv_evidence(const jobs::ModelCandidate& m) {
+  return {{"scoring", m.scoring},
+          {"loss", m.loss},
+          {"score", number_or_null(m.cv_score)},
+          {"fold_scores", number_array(m.fold_scores)}};
 }
 
 }  // namespace
@@ -52,6 +94,10 @@ nlohmann::json build_approval(const ApprovalDraft& d, const SigningKey& key) {
       {"expires_at", iso_utc(d.expires_at)},
   };
   if (!d.overfitting.empty()) record["evidence"]["overfitting"] = pairs_object(d.overfitting);
+  if (d.model) {
+    record["artifact"] = model_artifact(d);
+    record["evidence"]["cv"] = cv_evidence(*d.model);
+  }
   sign_object(record, key, kApprovalDomain);
   return record;
 }

@@ -4,7 +4,24 @@
 #include <cmath>
 #include <sstream>
 
+#include "qg/core/error.hpp"
+
 namespace qg::live {
+namespace {
+
+SignalRule signal_rule(const jobs::ModelCandidate& m, const ApprovalOptions& o) {
+  if (o.signal_rule != "long_flat" && o.signal_rule != "long_short")
+    throw ConfigError("approve: --signal must be long_flat or long_short, not '" + o.signal_rule + "'");
+  SignalRule rule;
+  rule.rule = o.signal_rule;
+  rule.long_above = o.long_above.value_or(m.kind == "logistic" ? 0.5 : 0.0);
+  rule.short_below = o.short_below.value_or(rule.long_above);
+  if (!std::isfinite(rule.long_above) || !std::isfinite(rule.short_below) || rule.short_below > rule.long_above)
+    throw ConfigError("approve: the thresholds must be finite with --short-below <= --long-above");
+  return rule;
+}
+
+}  // namespace
 
 ApprovalDraft build_approval_draft(const jobs::Candidate& c, const ApprovalOptions& o) {
   ApprovalDraft d;
@@ -15,6 +32,8 @@ ApprovalDraft build_approval_draft(const jobs::Candidate& c, const ApprovalOptio
   d.params = c.params;
   d.cost_per_unit = c.cost_per_unit;
   d.size = o.size;
+  d.model = c.model;
+  if (c.model) d.signal = signal_rule(*c.model, o);
   // ---- evidence ----
   d.run_file = o.run_file;
   d.run_sha256 = c.run_sha256;

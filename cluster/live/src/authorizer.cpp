@@ -1,11 +1,15 @@
 #include "qg/live/authorizer.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
+#include <iomanip>
+#include <sstream>
 
 #include "qg/core/error.hpp"
 #include "qg/core/time.hpp"
 #include "qg/live/approval.hpp"
+#include "qg/live/model_artifact.hpp"
 
 namespace qg::live {
 namespace {
@@ -17,6 +21,13 @@ std::optional<double> number_at(const nlohmann::json& obj, const char* name) {
   const auto it = obj.find(name);
   if (it == obj.end() || !it->is_number()) return std::nullopt;
   return it->get<double>();
+}
+
+//! Six significant digits: CV scores such as an mse of 0.000234 keep their digits.
+std::string significant(double v) {
+  std::ostringstream out;
+  out << std::setprecision(6) << v;
+  return out.str();
 }
 
 }  // namespace
@@ -113,6 +124,7 @@ std::optional<Rejection> Authorizer::check_expiry(const nlohmann::json& record, 
 
 std::optional<Rejection> Authorizer::check_guardrails(const Deployment& d) const {
   const Guardrails& g = guardrails_;
+  if (d.model) return check_model(d);
   const std::string kind(d.strategy->kind());
   if (!g.strategies.empty() && std::find(g.strategies.begin(), g.strategies.end(), kind) == g.strategies.end())
     return refusal("guardrail", "strategy '" + kind + "' is not in guardrails.strategies");
@@ -156,6 +168,29 @@ std::optional<Rejection> Authorizer::check_overfitting(const Deployment& d) cons
       return refusal("guardrail",
                      "pbo " + std::to_string(*pbo) + " exceeds guardrails.max_pbo " + std::to_string(*g.max_pbo));
   }
+  return std::nullopt;
+}
+
+// A model's evidence is its cross-validation, not a backtest: min_sharpe and max_drawdown do not
+// apply; min_cv_score does, in the direction of the scoring.
+std::optional<Rejection> Authorizer::check_model(const Deployment& d) const {
+  const Guardrails& g = guardrails_;
+  const ModelArtifact& m = *d.model;
+  if (!g.strategies.empty() && std::find(g.strategies.begin(), g.strategies.end(), "model") == g.strategies.end())
+    return refusal("guardrail", "model artifacts are not in guardrails.strategies (list 'model' to allow them)");
+  if (g.min_cv_score) {
+    const std::string bound = significant(*g.min_cv_score), score = significant(m.cv_score);
+    if (!std::isfinite(m.cv_score))
+      return refusal("guardrail", "evidence lacks a cv score (guardrails.min_cv_score is set)");
+    if (m.loss && m.cv_score > *g.min_cv_score)
+      return refusal("guardrail", "cv " + m.scoring + " " + score + " exceeds guardrails.min_cv_score " + bound +
+                                      " (a loss: the bound is a maximum)");
+    if (!m.loss && m.cv_score < *g.min_cv_score)
+      return refusal("guardrail", "cv " + m.scoring + " " + score + " is below guardrails.min_cv_score " + bound);
+  }
+  if (d.size > g.max_position)
+    return refusal("guardrail", "size " + std::to_string(d.size) + " exceeds guardrails.max_position " +
+                                    std::to_string(g.max_position));
   return std::nullopt;
 }
 

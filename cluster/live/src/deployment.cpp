@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "qg/live/keys.hpp"
+#include "qg/live/model_artifact.hpp"
 #include "qg/core/sha256.hpp"
 
 namespace qg::live {
@@ -43,9 +44,51 @@ std::vector<double> read_params(const kernels::Strategy& s, const nlohmann::json
   return values;
 }
 
+nlohmann::json model_summary(const Deployment& d) {
+  const ModelArtifact& m = *d.model;
+  return {{"version", d.version},
+          {"strategy", "model:" + m.kind},
+          {"mode", m.signal.rule},
+          {"symbol", d.symbol},
+          {"params", d.params_json},
+          {"size", d.size},
+          {"cost_per_unit", d.cost_per_unit},
+          {"approver", d.approver},
+          {"record_sha256", d.record_sha256}};
+}
+
+//! The artifact's trading part (symbols, cost, size), shared by strategies and models.
+void read_trading(const nlohmann::json& art, Deployment& d) {
+  using T = nlohmann::json::value_t;
+  const auto& symbols = member(art, "symbols", T::array, "artifact");
+  if (symbols.size() != 1 || !symbols[0].is_string() || symbols[0].get<std::string>().empty())
+    reject("invalid_params",
+           "a deployment trades exactly one symbol (artifact.symbols has " + std::to_string(symbols.size()) + ")");
+  d.symbol = symbols[0].get<std::string>();
+  d.cost_per_unit = member(art, "cost_per_unit", T::number_float, "artifact").get<double>();
+  d.size = member(art, "size", T::number_float, "artifact").get<double>();
+  if (!std::isfinite(d.cost_per_unit) || d.cost_per_unit < 0 || d.cost_per_unit > 1)
+    reject("invalid_params", "cost_per_unit must be in [0, 1]");
+  if (!std::isfinite(d.size) || d.size <= 0) reject("invalid_params", "size must be > 0");
+}
+
+//! A `model` artifact: the model and its rule instead of a strategy and parameters.
+void read_model(const nlohmann::json& record, const nlohmann::json& art, Deployment& d) {
+  using T = nlohmann::json::value_t;
+  const auto& evidence = member(record, "evidence", T::object, "record");
+  auto model = std::make_shared<ModelArtifact>(parse_model_artifact(art, evidence));
+  d.mode = model->signal.rule == "long_flat" ? kernels::PositionMode::kLongFlat : kernels::PositionMode::kLongShort;
+  d.params_json = art.contains("hyper_params") ? art["hyper_params"] : nlohmann::json::object();
+  read_trading(art, d);
+  d.metrics =
+      evidence.contains("metrics") ? member(evidence, "metrics", T::object, "evidence") : nlohmann::json::object();
+  d.model = std::move(model);
+}
+
 }  // namespace
 
 nlohmann::json Deployment::summary() const {
+  if (model) return model_summary(*this);
   return {{"version", version},
           {"strategy", std::string(strategy->kind())},
           {"mode", mode == kernels::PositionMode::kLongFlat ? "long_flat" : "long_short"},
@@ -69,8 +112,10 @@ Deployment parse_deployment(const nlohmann::json& record, const std::string& rec
       member(member(record, "approver", T::object, "record"), "id", T::string, "record.approver").get<std::string>();
   const auto& art = member(record, "artifact", T::object, "record");
   const std::string type = member(art, "type", T::string, "artifact").get<std::string>();
-  if (type == "model")
-    reject("unsupported_artifact", "model artifacts are defined but this node does not run models yet");
+  if (type == "model") {
+    read_model(record, art, d);
+    return d;
+  }
   if (type != "strategy_params") reject("unsupported_artifact", "unknown artifact type '" + type + "'");
   const std::string kind = member(art, "strategy", T::string, "artifact").get<std::string>();
   d.strategy = kernels::find_strategy(kind);

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cmath>
 #include <optional>
 #include <set>
 
@@ -68,10 +69,20 @@ void read_count(const Reader& r, const YAML::Node& g, const char* key, std::opti
   out = value;
 }
 
+//! guardrails.min_cv_score: absent leaves it unset; present, a finite number.
+void read_cv_score(const Reader& r, const YAML::Node& g, std::optional<double>& out) {
+  const YAML::Node node = g["min_cv_score"];
+  if (!node) return;
+  double value = 0.0;
+  r.read(g, "min_cv_score", value);
+  if (!std::isfinite(value)) r.fail(node, "guardrails.min_cv_score must be a finite number");
+  out = value;
+}
+
 void read_guardrails(const Reader& r, const YAML::Node& g, Guardrails& out) {
   r.check_keys(g, "guardrails",
                {"min_sharpe", "max_drawdown", "min_trades", "min_dsr", "max_pbo", "max_position", "max_daily_loss",
-                "strategies"});
+                "strategies", "min_cv_score"});
   r.read(g, "min_sharpe", out.min_sharpe);
   r.read(g, "max_drawdown", out.max_drawdown);
   read_count(r, g, "min_trades", out.min_trades);
@@ -80,6 +91,7 @@ void read_guardrails(const Reader& r, const YAML::Node& g, Guardrails& out) {
   r.read(g, "max_position", out.max_position);
   r.read(g, "max_daily_loss", out.max_daily_loss);
   r.read(g, "strategies", out.strategies);
+  read_cv_score(r, g, out.min_cv_score);
   if (!(out.max_position > 0)) r.fail(g, "guardrails.max_position must be > 0");
   if (!(out.max_daily_loss > 0)) r.fail(g, "guardrails.max_daily_loss must be > 0");
 }

@@ -298,11 +298,13 @@ void LiveNode::decide(const FeedBar& bar) {
   if (deployed && !halted_) {
     const double signal = *position;
     target_pos = capped(signal * active_->size, bar);
-    events_.publish("signal", {{"symbol", bar.symbol},
-                               {"date", bar.date},
-                               {"signal", signal},
-                               {"position", target_pos},
-                               {"version", active_->version}});
+    nlohmann::json body = {{"symbol", bar.symbol},
+                           {"date", bar.date},
+                           {"signal", signal},
+                           {"position", target_pos},
+                           {"version", active_->version}};
+    if (const auto prediction = paper_.prediction()) body["prediction"] = *prediction;  // a model's
+    events_.publish("signal", body);
   }
   paper_.open_decision(bar.symbol, deployed ? std::optional<double>(active_->cost_per_unit) : std::nullopt);
   if (target_pos != paper_.find(bar.symbol)->decided)

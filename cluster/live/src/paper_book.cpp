@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "qg/core/error.hpp"
+#include "qg/live/model_stream.hpp"
 
 namespace qg::live {
 
@@ -17,9 +18,21 @@ void PaperBook::restore(std::map<std::string, SymbolBook> books, const PaperTota
 }
 
 void PaperBook::deploy(const Deployment& d, std::span<const FeedBar> history) {
-  stream_ = kernels::make_position_stream(*d.strategy, d.params, d.mode);
+  model_stream_ = nullptr;
+  if (d.model) {
+    auto model = std::make_unique<ModelStream>(d.model);
+    model_stream_ = model.get();
+    stream_ = std::move(model);
+  } else {
+    stream_ = kernels::make_position_stream(*d.strategy, d.params, d.mode);
+  }
   deployed_symbol_ = d.symbol;
   for (const FeedBar& bar : history) stream_->step(bar.high, bar.low, bar.close);
+}
+
+std::optional<double> PaperBook::prediction() const {
+  if (model_stream_ == nullptr) return std::nullopt;
+  return model_stream_->last_prediction();
 }
 
 BarMark PaperBook::mark(const FeedBar& bar) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "qg/core/market_data.hpp"
+#include "qg/jobs/model_candidate.hpp"
 
 namespace qg::results {
 class RunReader;
@@ -57,6 +59,9 @@ struct Candidate {
   std::string job_name, spec_sha256, data_sha256;  // root attributes
   std::string run_sha256;                          // SHA-256 of the file's bytes now
   std::string results_digest;                      // RunReader::datasets_digest()
+  //! A train run's refitted model: set, the candidate is a `model` artifact (strategy, mode and
+  //! params are then empty); unset, it is a strategy's parameters.
+  std::optional<ModelCandidate> model;
 };
 
 class JobKind {

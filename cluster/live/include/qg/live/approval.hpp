@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "qg/jobs/model_candidate.hpp"
 #include "qg/live/keys.hpp"
 #include "qg/core/time.hpp"
 
@@ -25,7 +26,16 @@ inline constexpr int kApprovalFormatVersion = 1;
 inline constexpr std::string_view kApprovalDomain = "quantgrid-approval-v1\n";
 inline constexpr std::string_view kCommandDomain = "quantgrid-command-v1\n";
 
-//! What `quantgrid approve` puts into a record about a sweep candidate.
+//! How a model's prediction becomes a position (docs/train.md, "Promoting a model"): long when
+//! the prediction (a logistic model's probability) is above long_above; with long_short, short
+//! when it is below short_below; flat otherwise.
+struct SignalRule {
+  std::string rule = "long_flat";  // long_flat | long_short
+  double long_above = 0.0;
+  double short_below = 0.0;
+};
+
+//! What `quantgrid approve` puts into a record about a sweep candidate or a trained model.
 struct ApprovalDraft {
   // artifact
   std::string strategy;
@@ -34,6 +44,9 @@ struct ApprovalDraft {
   std::vector<std::pair<std::string, double>> params;  // in the strategy's order
   double cost_per_unit = 0.0;
   double size = 1.0;  // units per signal
+  //! Set: the record is a `model` artifact (strategy, mode and params unused) with this rule.
+  std::optional<jobs::ModelCandidate> model;
+  SignalRule signal;
   // evidence
   std::string run_file;
   std::string run_sha256;

@@ -43,6 +43,7 @@ class Authorizer {
   std::optional<Rejection> check_expiry(const nlohmann::json& record, std::int64_t now) const;
   std::optional<Rejection> check_guardrails(const Deployment& d) const;
   std::optional<Rejection> check_overfitting(const Deployment& d) const;  // min_dsr, max_pbo when set
+  std::optional<Rejection> check_model(const Deployment& d) const;        // model artifacts: min_cv_score
   std::optional<Rejection> check_issued(const nlohmann::json& cmd, std::int64_t now) const;
 
   std::vector<ApproverEntry> approvers_;

@@ -22,6 +22,7 @@ struct Guardrails {
   std::optional<double> min_trades;     // evidence.metrics.trades must be >= this; unset: not checked
   std::optional<double> min_dsr;        // evidence.overfitting.dsr must be >= this; unset: not checked
   std::optional<double> max_pbo;        // evidence.overfitting.pbo must be <= this; unset: not checked
+  std::optional<double> min_cv_score;   // models: evidence.cv.score >= this (<= for mse, log_loss); unset: not checked
   double max_position = 1.0;            // |size| of a deployment, and |position| while trading
   double max_daily_loss = 0.1;          // a date's summed net P&L below -this halts the node
   std::vector<std::string> strategies;  // allowed strategy kinds; empty = every known kind

@@ -18,6 +18,8 @@
 
 namespace qg::live {
 
+class ModelStream;
+
 //! One symbol's book. `decided` is the position decided at the last close (held over the next
 //! bar), `decided_before` the one decided a close earlier.
 struct SymbolBook {
@@ -63,8 +65,9 @@ class PaperBook {
   //! Puts back books and totals saved earlier (no deployment: call deploy() after).
   void restore(std::map<std::string, SymbolBook> books, const PaperTotals& totals);
 
-  //! Trades `d` from the next bar of its symbol on: a fresh stream of its strategy, warmed up on
-  //! `history`, the symbol's bars already processed (oldest first).
+  //! Trades `d` from the next bar of its symbol on: a fresh stream of its strategy (or of its
+  //! model, model_stream.hpp), warmed up on `history`, the symbol's bars already processed
+  //! (oldest first).
   void deploy(const Deployment& d, std::span<const FeedBar> history);
   //! Books `bar`: its P&L from the position decided at the previous close (net of the cost of
   //! that change), totals, the day's P&L, and the bar as the symbol's last.
@@ -78,6 +81,9 @@ class PaperBook {
   //! Replaces the position decided at the symbol's last close by `target`, paper-filled at
   //! that close. Requires a book for the symbol.
   PaperFill move_to(const std::string& symbol, double target);
+  //! A deployed model's prediction at the last close of its symbol (NaN before its features are
+  //! defined); nullopt when no model is deployed.
+  std::optional<double> prediction() const;
   //! Symbols whose decided position is not flat, in name order.
   std::vector<std::string> open_positions() const;
 
@@ -86,6 +92,7 @@ class PaperBook {
   PaperTotals totals_;
   std::string deployed_symbol_;
   std::unique_ptr<kernels::PositionStream> stream_;
+  const ModelStream* model_stream_ = nullptr;  // stream_ when it is a model's
 };
 
 }  // namespace qg::live
