@@ -4,6 +4,7 @@
 
 #include "qg/core/error.hpp"
 #include "qg/kernels/ml/bootstrap.hpp"
+#include "train/data_parallel_fit.hpp"
 #include "train/train_kind.hpp"
 #include "train/train_reducer.hpp"
 
@@ -78,13 +79,23 @@ void TrainJob::run_task(std::uint32_t stage, StageInput input, std::uint64_t tas
 }
 
 TrainedModel TrainJob::fit(std::size_t set, const std::vector<ml::IndexRange>& rows) const {
-  TrainedModel m;
   Eigen::MatrixXd x = gather(*x_, rows);
   const std::vector<double> yv = labels_of(rows);
   const Eigen::Map<const Eigen::VectorXd> y(yv.data(), static_cast<Eigen::Index>(yv.size()));
+  const auto params = spec_->grid.set(set);
+  TrainedModel m = spec_->fit.data_parallel ? fit_in_blocks(x, y, params[0]) : fit_in_one(x, y, params);
+  if (!m.fit.converged)
+    throw KernelError(std::string(model_kind_name(spec_->model)) + " did not converge: relative gradient norm " +
+                      std::to_string(m.fit.gradient_norm) + " after " + std::to_string(m.fit.iterations) +
+                      " iterations (a training fold with a single class?)");
+  return m;
+}
+
+TrainedModel TrainJob::fit_in_one(Eigen::MatrixXd& x, const Eigen::Ref<const Eigen::VectorXd>& y,
+                                  std::span<const double> params) const {
+  TrainedModel m;
   m.scaler = ml::fit_scaler(x);
   ml::apply_scaler(m.scaler, x);
-  const auto params = spec_->grid.set(set);
   switch (spec_->model) {
     case ModelKind::kRidge:
       m.fit = ml::fit_ridge(x, y, params[0]);
@@ -96,11 +107,16 @@ TrainedModel TrainJob::fit(std::size_t set, const std::vector<ml::IndexRange>& r
       m.fit = ml::fit_elastic_net(x, y, params[0], params[1]);
       break;
   }
-  if (!m.fit.converged)
-    throw KernelError(std::string(model_kind_name(spec_->model)) + " did not converge: relative gradient norm " +
-                      std::to_string(m.fit.gradient_norm) + " after " + std::to_string(m.fit.iterations) +
-                      " iterations (a training fold with a single class?)");
   return m;
+}
+
+TrainedModel TrainJob::fit_in_blocks(Eigen::MatrixXd& x, const Eigen::Ref<const Eigen::VectorXd>& y,
+                                     double param) const {
+  const Eigen::VectorXd yv = y;
+  const RowShard every = shard_of(x.rows(), 0, 1);
+  LocalBlockReduction local;
+  if (spec_->model == ModelKind::kRidge) return fit_ridge_data_parallel(x, yv, every, param, local);
+  return fit_logistic_data_parallel(x, yv, every, param, local);
 }
 
 std::vector<double> TrainJob::decide(const TrainedModel& model, const std::vector<ml::IndexRange>& rows) const {

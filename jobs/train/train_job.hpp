@@ -11,6 +11,7 @@
 //   reduce 1: /train/oos (and /train/paths for CPCV), /train/best, /train/model, /train/ensemble.
 #include <Eigen/Core>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "qg/jobs/job.hpp"
@@ -18,14 +19,9 @@
 #include "qg/kernels/ml/standardize.hpp"
 #include "train/train_plan.hpp"
 #include "train/train_spec.hpp"
+#include "train/trained_model.hpp"
 
 namespace qg::jobs {
-
-//! A model fitted on standardised features.
-struct TrainedModel {
-  kernels::ml::Scaler scaler;
-  kernels::ml::LinearFit fit;
-};
 
 class TrainJob final : public Job {
  public:
@@ -63,6 +59,11 @@ class TrainJob final : public Job {
   std::vector<double> labels_of(const std::vector<kernels::ml::IndexRange>& rows) const;
 
  private:
+  //! The single-process fit: scaler, standardisation, the model's solver.
+  TrainedModel fit_in_one(Eigen::MatrixXd& x, const Eigen::Ref<const Eigen::VectorXd>& y,
+                          std::span<const double> params) const;
+  //! The data-parallel fit's block sums, every block in this process (`fit: {data_parallel}`).
+  TrainedModel fit_in_blocks(Eigen::MatrixXd& x, const Eigen::Ref<const Eigen::VectorXd>& y, double param) const;
   void run_fold(std::uint64_t task, std::vector<double>& out) const;
   //! Fits `set` on `rows` and writes the refit record (refit_width() doubles).
   void run_refit(std::size_t set, const std::vector<kernels::ml::IndexRange>& rows, std::vector<double>& out) const;
