@@ -23,8 +23,11 @@ std::vector<double> sum_over_blocks(const Eigen::MatrixXd& x, const Eigen::Vecto
   const std::int64_t origin = shard.first_row();
   for (std::size_t k = 0; k < mine; ++k) {
     const auto& b = blocks[static_cast<std::size_t>(shard.first_block) + k];
-    add(x.middleRows(b.begin - origin, b.size()), y.segment(b.begin - origin, b.size()),
-        std::span<double>(sums).subspan(k * width, width));
+    // A copy in storage of its own: SIMD sums split a column by its address, so a block must
+    // sit at the same alignment whichever shard holds it for its sums to be the same bits.
+    const Eigen::MatrixXd xb = x.middleRows(b.begin - origin, b.size());
+    const Eigen::VectorXd yb = y.segment(b.begin - origin, b.size());
+    add(xb, yb, std::span<double>(sums).subspan(k * width, width));
   }
   return reduce.sum_blocks(sums, width);
 }
