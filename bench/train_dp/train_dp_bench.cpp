@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "qg/cluster/mpi_transport.hpp"
-#include "qg/coordinator/transport_block_reduction.hpp"
+#include "qg/worker/transport_block_reduction.hpp"
 #include "train/data_parallel_fit.hpp"
 
 namespace {
@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
   Eigen::MatrixXd x(shard.rows(), p);
   Eigen::VectorXd y(shard.rows());
   generate(shard, seed, x, y);
-  qg::coordinator::TransportBlockReduction reduce(*world);
+  qg::worker::TransportBlockReduction reduce(*world);
   reduce.sum_blocks({}, 1);  // a barrier: every rank has its rows
   const auto start = std::chrono::steady_clock::now();
   const auto model = qg::jobs::fit_logistic_data_parallel(x, y, shard, c, reduce);

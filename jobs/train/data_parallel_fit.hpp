@@ -10,7 +10,7 @@
 #include <Eigen/Core>
 #include <cstdint>
 
-#include "train/block_reduction.hpp"
+#include "qg/jobs/block_reduction.hpp"
 #include "train/trained_model.hpp"
 
 namespace qg::jobs {

@@ -8,10 +8,14 @@
 #include <cmath>
 #include <random>
 
-#include "qg/coordinator/transport_block_reduction.hpp"
+#include "qg/worker/transport_block_reduction.hpp"
 #include "qg/kernels/ml/linear_model.hpp"
 #include "qg/kernels/ml/standardize.hpp"
 #include "train/data_parallel_fit.hpp"
+
+namespace qg::coordinator {
+using worker::TransportBlockReduction;
+}  // namespace qg::coordinator
 
 namespace qg::coordinator::testing {
 

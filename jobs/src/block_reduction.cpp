@@ -1,4 +1,4 @@
-#include "train/block_reduction.hpp"
+#include "qg/jobs/block_reduction.hpp"
 
 #include "qg/core/error.hpp"
 

@@ -3,11 +3,12 @@
 // in-process): every rank sends its blocks' sums to rank 0, rank 0 puts them in rank order (the
 // shards are contiguous runs of blocks ascending with the rank, so this is block order), adds
 // them block by block from zero, and sends the total back to every rank. The total is the same
-// bits at any rank count. Only kReduce messages may be in flight while it runs.
+// bits at any rank count. Only kReduce messages may be in flight while it runs: the
+// coordinator and its workers use it for a job's collective tasks (qg/jobs/collective_tasks.hpp).
 #include "qg/cluster/transport.hpp"
-#include "train/block_reduction.hpp"
+#include "qg/jobs/block_reduction.hpp"
 
-namespace qg::coordinator {
+namespace qg::worker {
 
 class TransportBlockReduction final : public jobs::BlockReduction {
  public:
@@ -25,4 +26,4 @@ class TransportBlockReduction final : public jobs::BlockReduction {
   cluster::Envelope envelope_;
 };
 
-}  // namespace qg::coordinator
+}  // namespace qg::worker

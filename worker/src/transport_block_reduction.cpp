@@ -1,10 +1,10 @@
-#include "qg/coordinator/transport_block_reduction.hpp"
+#include "qg/worker/transport_block_reduction.hpp"
 
 #include <cstring>
 
 #include "qg/core/error.hpp"
 
-namespace qg::coordinator {
+namespace qg::worker {
 
 std::vector<double> TransportBlockReduction::sum_blocks(std::span<const double> mine, std::size_t width) {
   if (transport_.rank() != 0) {
@@ -46,4 +46,4 @@ void TransportBlockReduction::send_doubles(int dest, std::span<const double> val
                   {reinterpret_cast<const char*>(values.data()), values.size() * sizeof(double)});
 }
 
-}  // namespace qg::coordinator
+}  // namespace qg::worker
