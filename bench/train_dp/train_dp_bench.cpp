@@ -4,7 +4,8 @@
 // u(seed, i, FEATURES) < sigmoid(sum_j x_ij (j + 1 - FEATURES / 2) / FEATURES), with u a
 // splitmix64 hash of (seed, i, j) mapped to [0, 1). Each rank generates only the rows of its
 // shard, so the data and the model do not depend on the rank count. Reports the fit's wall time
-// (after a barrier, generation excluded), Newton steps, every rank's peak RSS and the model's
+// (after a barrier, generation excluded), Newton steps, every rank's peak RSS and CPU seconds in
+// the fit (wall time misleads on a loaded machine), and the model's
 // first coefficients (to check they are the same bits at every rank count).
 #include <sys/resource.h>
 
@@ -50,9 +51,23 @@ double peak_rss_mb() {
   return static_cast<double>(u.ru_maxrss) / 1024.0;
 }
 
-std::string list(const std::vector<double>& v) {
+//! CPU seconds (user + system) this process has used.
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  const auto secs = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + 1e-6 * static_cast<double>(t.tv_usec);
+  };
+  return secs(u.ru_utime) + secs(u.ru_stime);
+}
+
+std::string list(const std::vector<double>& v, int decimals = 0) {
   std::string out;
-  for (double x : v) out += (out.empty() ? "" : ", ") + std::to_string(std::lround(x));
+  char text[32];
+  for (double x : v) {
+    std::snprintf(text, sizeof text, "%.*f", decimals, x);
+    out += (out.empty() ? "" : ", ") + std::string(text);
+  }
   return out;
 }
 
@@ -74,19 +89,25 @@ int main(int argc, char** argv) {
   generate(shard, seed, x, y);
   qg::worker::TransportBlockReduction reduce(*world);
   reduce.sum_blocks({}, 1);  // a barrier: every rank has its rows
+  const double cpu_start = cpu_seconds();
   const auto start = std::chrono::steady_clock::now();
   const auto model = qg::jobs::fit_logistic_data_parallel(x, y, shard, c, reduce);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::vector<double> mine(static_cast<std::size_t>(world->size()), 0.0);
-  mine[static_cast<std::size_t>(world->rank())] = peak_rss_mb();
-  const std::vector<double> rss = reduce.sum_blocks(mine, mine.size());  // every rank's peak
+  const double cpu = cpu_seconds() - cpu_start;
+  const auto size = static_cast<std::size_t>(world->size()), me = static_cast<std::size_t>(world->rank());
+  std::vector<double> mine(2 * size, 0.0);  // every rank's peak RSS, then its CPU seconds in the fit
+  mine[me] = peak_rss_mb();
+  mine[size + me] = cpu;
+  const std::vector<double> all = reduce.sum_blocks(mine, mine.size());
+  const std::vector<double> rss(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(size));
+  const std::vector<double> cpus(all.begin() + static_cast<std::ptrdiff_t>(size), all.end());
   if (world->rank() != 0) return 0;
   std::printf(
       "{\"ranks\": %d, \"rows\": %lld, \"features\": %lld, \"fit_seconds\": %.3f, \"iterations\": %d, "
-      "\"gradient_norm\": %.3g, \"peak_rss_mb\": [%s], "
+      "\"gradient_norm\": %.3g, \"peak_rss_mb\": [%s], \"fit_cpu_seconds\": [%s], "
       "\"coef\": [%.17g, %.17g, %.17g], \"intercept\": %.17g}\n",
       world->size(), static_cast<long long>(rows), static_cast<long long>(p), seconds, model.fit.iterations,
-      model.fit.gradient_norm, list(rss).c_str(), model.fit.coef(0), model.fit.coef(1), model.fit.coef(p - 1),
-      model.fit.intercept);
+      model.fit.gradient_norm, list(rss).c_str(), list(cpus, 1).c_str(), model.fit.coef(0), model.fit.coef(1),
+      model.fit.coef(p - 1), model.fit.intercept);
   return model.fit.converged ? 0 : 2;
 }
