@@ -37,7 +37,7 @@ TEST(DataParallelRanks, LogisticOneToFourRanks) {
 }
 
 TEST(DataParallelRanks, MoreRanksThanBlocks) {
-  // 40 rows: 40 one-row blocks over 3 ranks; and 2 rows over 3 ranks (rank 0 holds no block).
+  // 2 rows: 2 one-row blocks over 3 ranks (rank 0 holds no block).
   const testing::DpData d = testing::dp_data(DpModel::kRidge, 2, 1);
   auto transports = cluster::make_inprocess_transports(3);
   std::vector<jobs::TrainedModel> models(3);
