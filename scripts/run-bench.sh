@@ -198,6 +198,30 @@ for name, c in sorted(t["cases"].items()):
 print()
 EOF
 
+# ---- Data-parallel fit (bench/train_dp_bench.py; figures in docs/performance.md) ----
+if [ -x "$build/bench/train_dp/train_dp_bench" ]; then
+  echo "running bench/train_dp_bench.py ..." >&2
+  if ! "$py" "$here/bench/train_dp_bench.py" "$build" "${quick[@]}" >"$logs/train_dp_bench.log" 2>&1; then
+    echo "error: bench/train_dp_bench.py failed; its log:" >&2
+    cat "$logs/train_dp_bench.log" >&2
+    exit 1
+  fi
+  "$py" - "$(tail -n 1 "$logs/train_dp_bench.log")" <<'EOF'
+import json, sys
+d = json.loads(sys.argv[1])
+print(f"### Data-parallel logistic fit, {d['rows']:,} rows x {d['features']} features ({d['iterations']} Newton steps)")
+print()
+print("| ranks | fit wall (s) | speed-up vs 1 rank | fit CPU per rank (s) | peak RSS per rank (MB) |")
+print("|---|---|---|---|---|")
+for r in ("1", "2", "3"):
+    cpu = ", ".join(str(c) for c in (d["fit_cpu_seconds"][r] or []))
+    print(f"| {r} | {d['fit_seconds'][r]:.2f} | {d['speedup'][r]:.2f}x | {cpu} | {', '.join(str(m) for m in d['peak_rss_mb'][r])} |")
+print()
+print(f"Model the same bits at every rank count: {d['same_bits_at_every_rank_count']}.")
+print()
+EOF
+fi
+
 # ---- Live node latency (bench/live/live_bench; figures in docs/operations.md) ----
 if [ -x "$build/bench/live/live_bench" ]; then
   echo "running bench/live/live_bench ..." >&2

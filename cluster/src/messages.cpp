@@ -70,6 +70,7 @@ void encode(const Assignment& m, std::vector<char>& out) {
   const std::uint64_t n_input = m.has_stage_input ? m.stage_input.size() + 1 : 0;  // +1: empty input still flagged
   put(out, n_input);
   if (m.has_stage_input) put_array(out, m.stage_input);
+  put(out, static_cast<std::uint8_t>(m.collective ? 1 : 0));
 }
 
 void decode(std::span<const char> bytes, Assignment& m) {
@@ -82,6 +83,7 @@ void decode(std::span<const char> bytes, Assignment& m) {
   m.has_stage_input = n_input != 0;
   m.stage_input.clear();
   if (m.has_stage_input) c.get_array(m.stage_input, n_input - 1);
+  m.collective = c.get<std::uint8_t>() != 0;
   if (!c.done()) throw ClusterError("malformed message: trailing bytes after an assignment");
 }
 

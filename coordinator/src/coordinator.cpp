@@ -14,8 +14,10 @@
 #include "qg/core/error.hpp"
 #include "qg/core/sha256.hpp"
 #include "qg/core/time.hpp"
+#include "qg/jobs/collective_tasks.hpp"
 #include "qg/jobs/job_kind.hpp"
 #include "qg/results/run_file.hpp"
+#include "qg/worker/transport_block_reduction.hpp"
 
 #ifndef QG_VERSION
 #define QG_VERSION "0.0.0"
@@ -141,6 +143,7 @@ class CoordinatorRun {
     });
     stage_ = stage;
     replay_journal(stage, scheduler, reorder);
+    run_collectives(scheduler, reorder);
     summary_.tasks += n;
     progress_.start_stage(stage, n, reorder.reduced());
     spdlog::info("stage {}: {} tasks on {} worker(s), window {} tasks, max chunk {}", stage, n, n_workers, window,
@@ -191,6 +194,83 @@ class CoordinatorRun {
           "journal: the record at byte {} is damaged; dropped it and everything after it ({} bytes in "
           "all, more than one record); the work they held is redone",
           reader_->valid_end(), dropped);
+  }
+
+  // ---- collective tasks (qg/jobs/collective_tasks.hpp) ----
+
+  //! Runs the stage's collective tasks that the journal does not hold, every rank together;
+  //! rank 0's record (or failure) is the task's result.
+  void run_collectives(ChunkScheduler& scheduler, ReorderBuffer& reorder) {
+    const auto* collective = dynamic_cast<const jobs::CollectiveTasks*>(&job_);
+    if (collective == nullptr) return;
+    for (const std::uint64_t task : collective->collective_tasks(stage_, stage_input_)) {
+      cluster::ChunkResult chunk;
+      chunk.stage = stage_;
+      chunk.first = task;
+      chunk.count = 1;
+      chunk.lengths = {0};
+      if (reorder.is_duplicate(chunk)) continue;  // replayed from the journal
+      spdlog::info("stage {}: task {} on every rank together", stage_, task);
+      wait_for_idle_workers();
+      for (std::size_t w = 1; w < workers_.size(); ++w) assign_collective(static_cast<int>(w), task);
+      const auto start = Clock::now();
+      run_own_share(*collective, task, chunk);
+      chunk.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+      scheduler.mark_covered({task, 1});
+      if (journal_) journal_->append(chunk, 0);
+      reorder.add(std::move(chunk), 0);
+    }
+  }
+
+  //! Every worker's request for work is in: none is computing, none will send block sums late.
+  void wait_for_idle_workers() {
+    cluster::Envelope envelope;
+    for (;;) {
+      bool all = true;
+      for (std::size_t w = 1; w < workers_.size(); ++w) all = all && workers_[w].idle;
+      if (all) return;
+      if (transport_.receive(envelope, std::chrono::milliseconds(100))) handle_idle(envelope);
+    }
+  }
+
+  //! A request for work while waiting for idle workers (results of this stage cannot be due).
+  void handle_idle(const cluster::Envelope& envelope) {
+    if (envelope.tag != cluster::Tag::kResult || envelope.source <= 0 ||
+        envelope.source >= static_cast<int>(workers_.size()))
+      throw ClusterError("unexpected message from rank " + std::to_string(envelope.source) +
+                         " before a collective task");
+    auto& state = workers_[static_cast<std::size_t>(envelope.source)];
+    state.busy = state.lost = false;
+    state.idle = true;
+    idle_.push_back(envelope.source);
+  }
+
+  void assign_collective(int w, std::uint64_t task) {
+    auto& state = workers_[static_cast<std::size_t>(w)];
+    cluster::Assignment a;
+    a.stage = stage_;
+    a.first = task;
+    a.count = 1;
+    a.collective = true;
+    if (stage_ > 0 && state.input_stage < stage_) {
+      a.has_stage_input = true;
+      a.stage_input = stage_input_;
+      state.input_stage = stage_;
+    }
+    send_assignment(w, a);
+    state.idle = false;  // it asks for work again when its share is done
+    std::erase(idle_, w);
+  }
+
+  void run_own_share(const jobs::CollectiveTasks& collective, std::uint64_t task, cluster::ChunkResult& chunk) {
+    worker::TransportBlockReduction reduce(transport_);
+    try {
+      collective.run_collective(stage_, stage_input_, task, 0, transport_.size(), reduce, chunk.values);
+      chunk.lengths = {static_cast<std::uint32_t>(chunk.values.size())};
+    } catch (const std::exception& e) {
+      chunk.values.clear();
+      chunk.errors.push_back({task, e.what()});
+    }
   }
 
   //! Hands chunks to idle workers while the scheduler has any.

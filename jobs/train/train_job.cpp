@@ -78,13 +78,29 @@ void TrainJob::run_task(std::uint32_t stage, StageInput input, std::uint64_t tas
 }
 
 TrainedModel TrainJob::fit(std::size_t set, const std::vector<ml::IndexRange>& rows) const {
-  TrainedModel m;
   Eigen::MatrixXd x = gather(*x_, rows);
   const std::vector<double> yv = labels_of(rows);
   const Eigen::Map<const Eigen::VectorXd> y(yv.data(), static_cast<Eigen::Index>(yv.size()));
+  const auto params = spec_->grid.set(set);
+  LocalBlockReduction local;
+  const TrainedModel m = spec_->fit.data_parallel ? fit_in_blocks(x, y, params[0], shard_of(x.rows(), 0, 1), local)
+                                                  : fit_in_one(x, y, params);
+  check_converged(m);
+  return m;
+}
+
+void TrainJob::check_converged(const TrainedModel& m) const {
+  if (!m.fit.converged)
+    throw KernelError(std::string(model_kind_name(spec_->model)) + " did not converge: relative gradient norm " +
+                      std::to_string(m.fit.gradient_norm) + " after " + std::to_string(m.fit.iterations) +
+                      " iterations (a training fold with a single class?)");
+}
+
+TrainedModel TrainJob::fit_in_one(Eigen::MatrixXd& x, const Eigen::Ref<const Eigen::VectorXd>& y,
+                                  std::span<const double> params) const {
+  TrainedModel m;
   m.scaler = ml::fit_scaler(x);
   ml::apply_scaler(m.scaler, x);
-  const auto params = spec_->grid.set(set);
   switch (spec_->model) {
     case ModelKind::kRidge:
       m.fit = ml::fit_ridge(x, y, params[0]);
@@ -96,11 +112,31 @@ TrainedModel TrainJob::fit(std::size_t set, const std::vector<ml::IndexRange>& r
       m.fit = ml::fit_elastic_net(x, y, params[0], params[1]);
       break;
   }
-  if (!m.fit.converged)
-    throw KernelError(std::string(model_kind_name(spec_->model)) + " did not converge: relative gradient norm " +
-                      std::to_string(m.fit.gradient_norm) + " after " + std::to_string(m.fit.iterations) +
-                      " iterations (a training fold with a single class?)");
   return m;
+}
+
+TrainedModel TrainJob::fit_in_blocks(Eigen::MatrixXd& x, const Eigen::Ref<const Eigen::VectorXd>& y, double param,
+                                     const RowShard& shard, BlockReduction& reduce) const {
+  const Eigen::VectorXd yv = y;
+  if (spec_->model == ModelKind::kRidge) return fit_ridge_data_parallel(x, yv, shard, param, reduce);
+  return fit_logistic_data_parallel(x, yv, shard, param, reduce);
+}
+
+std::vector<std::uint64_t> TrainJob::collective_tasks(std::uint32_t stage, StageInput input) const {
+  if (stage != 1 || !spec_->fit.data_parallel || input.empty()) return {};
+  return {n_splits()};
+}
+
+void TrainJob::run_collective(std::uint32_t stage, StageInput input, std::uint64_t task, int rank, int ranks,
+                              BlockReduction& reduce, std::vector<double>& out) const {
+  QG_CHECK(stage == 1 && task == n_splits() && !input.empty(), "train: no collective task " + std::to_string(task));
+  const auto set = static_cast<std::size_t>(input[0]);
+  const RowShard shard = shard_of(plan_.samples.count, rank, ranks);
+  Eigen::MatrixXd x = x_->middleRows(shard.first_row(), shard.rows());
+  const TrainedModel m =
+      fit_in_blocks(x, y_->segment(shard.first_row(), shard.rows()), spec_->grid.set(set)[0], shard, reduce);
+  check_converged(m);
+  if (rank == 0) write_refit(m, out);
 }
 
 std::vector<double> TrainJob::decide(const TrainedModel& model, const std::vector<ml::IndexRange>& rows) const {
@@ -126,7 +162,10 @@ void TrainJob::run_fold(std::uint64_t task, std::vector<double>& out) const {
 }
 
 void TrainJob::run_refit(std::size_t set, const std::vector<ml::IndexRange>& rows, std::vector<double>& out) const {
-  const TrainedModel m = fit(set, rows);
+  write_refit(fit(set, rows), out);
+}
+
+void TrainJob::write_refit(const TrainedModel& m, std::vector<double>& out) const {
   const Eigen::VectorXd raw = m.fit.coef.array() / m.scaler.scale.array();
   const double raw_intercept = m.fit.intercept - raw.dot(m.scaler.mean);
   out.clear();

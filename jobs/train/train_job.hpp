@@ -9,25 +9,26 @@
 //     task K + 1 + m: ensemble member m, the chosen set fitted on a moving-block bootstrap of
 //     every sample drawn from Philox keyed by (seed, member).
 //   reduce 1: /train/oos (and /train/paths for CPCV), /train/best, /train/model, /train/ensemble.
+// With `fit: {data_parallel: true}` stage 1's task K is collective: every rank fits its shard of
+// the samples' row blocks and the block sums are added across ranks (data_parallel_fit.hpp);
+// run_task computes the same bits with every block in one process.
 #include <Eigen/Core>
 #include <memory>
+#include <span>
 #include <vector>
 
+#include "qg/jobs/collective_tasks.hpp"
 #include "qg/jobs/job.hpp"
 #include "qg/kernels/ml/linear_model.hpp"
 #include "qg/kernels/ml/standardize.hpp"
+#include "train/data_parallel_fit.hpp"
 #include "train/train_plan.hpp"
 #include "train/train_spec.hpp"
+#include "train/trained_model.hpp"
 
 namespace qg::jobs {
 
-//! A model fitted on standardised features.
-struct TrainedModel {
-  kernels::ml::Scaler scaler;
-  kernels::ml::LinearFit fit;
-};
-
-class TrainJob final : public Job {
+class TrainJob final : public Job, public CollectiveTasks {
  public:
   //! DataError unless the data holds exactly one symbol with enough samples for the splits.
   TrainJob(TrainSpec spec, std::shared_ptr<const MarketData> data);
@@ -39,6 +40,10 @@ class TrainJob final : public Job {
   std::size_t max_task_values(std::uint32_t stage, StageInput input) const override;
   void run_task(std::uint32_t stage, StageInput input, std::uint64_t task, std::vector<double>& out) const override;
   std::unique_ptr<Reducer> make_reducer(results::RunFile& out) const override;
+  //! Stage 1's task K (the refit on every sample) with `fit: {data_parallel: true}`.
+  std::vector<std::uint64_t> collective_tasks(std::uint32_t stage, StageInput input) const override;
+  void run_collective(std::uint32_t stage, StageInput input, std::uint64_t task, int rank, int ranks,
+                      BlockReduction& reduce, std::vector<double>& out) const override;
 
   const TrainSpec& spec() const { return *spec_; }
   const TrainPlan& plan() const { return plan_; }
@@ -63,6 +68,16 @@ class TrainJob final : public Job {
   std::vector<double> labels_of(const std::vector<kernels::ml::IndexRange>& rows) const;
 
  private:
+  //! The single-process fit: scaler, standardisation, the model's solver.
+  TrainedModel fit_in_one(Eigen::MatrixXd& x, const Eigen::Ref<const Eigen::VectorXd>& y,
+                          std::span<const double> params) const;
+  //! The data-parallel fit of this process's shard of the rows (`fit: {data_parallel}`).
+  TrainedModel fit_in_blocks(Eigen::MatrixXd& x, const Eigen::Ref<const Eigen::VectorXd>& y, double param,
+                             const RowShard& shard, BlockReduction& reduce) const;
+  //! Throws KernelError when an iterative solver did not converge.
+  void check_converged(const TrainedModel& m) const;
+  //! The refit record (refit_width() doubles) of a model.
+  void write_refit(const TrainedModel& m, std::vector<double>& out) const;
   void run_fold(std::uint64_t task, std::vector<double>& out) const;
   //! Fits `set` on `rows` and writes the refit record (refit_width() doubles).
   void run_refit(std::size_t set, const std::vector<kernels::ml::IndexRange>& rows, std::vector<double>& out) const;

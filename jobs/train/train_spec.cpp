@@ -201,6 +201,15 @@ void read_ensemble(const detail::Field& field, TrainSpec& spec) {
   if (spec.ensemble.block_size < 1) block.fail("must be at least 1");
 }
 
+void read_fit(const detail::Field& field, TrainSpec& spec) {
+  const auto m = field.as_map({"data_parallel"});
+  if (auto dp = m.optional("data_parallel")) {
+    spec.fit.data_parallel = dp->as_bool();
+    if (spec.fit.data_parallel && spec.model == ModelKind::kElasticNet)
+      dp->fail("a data-parallel fit takes a ridge or logistic model, not elastic_net");
+  }
+}
+
 }  // namespace
 
 std::string_view model_kind_name(ModelKind kind) {
@@ -251,6 +260,7 @@ TrainSpec parse_train_spec(const std::string& spec_text, const std::string& orig
     spec.cv.purge = spec.horizon;
   read_scoring(top.optional("scoring"), spec);
   if (auto ensemble = top.optional("ensemble")) read_ensemble(*ensemble, spec);
+  if (auto fit = top.optional("fit")) read_fit(*fit, spec);
   return spec;
 }
 

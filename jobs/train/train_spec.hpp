@@ -16,8 +16,8 @@
 namespace qg::jobs {
 
 //! Top-level keys a train spec has beyond the common header keys.
-inline constexpr std::array<std::string_view, 6> kTrainSpecKeys = {"features", "target",  "model",
-                                                                   "cv",       "scoring", "ensemble"};
+inline constexpr std::array<std::string_view, 7> kTrainSpecKeys = {"features", "target",   "model", "cv",
+                                                                   "scoring",  "ensemble", "fit"};
 
 enum class ModelKind : std::uint8_t { kRidge, kLogistic, kElasticNet };
 enum class CvKind : std::uint8_t { kTimeSeries, kPurgedKfold, kCpcv };
@@ -45,6 +45,12 @@ struct EnsembleSpec {
   std::int64_t block_size = 0;
 };
 
+//! How the fits run: `data_parallel` fits every sample's refit and every fold's fit with the
+//! rank-count-independent block sums of data_parallel_fit.hpp (ridge and logistic).
+struct FitSpec {
+  bool data_parallel = false;
+};
+
 struct TrainSpec {
   SpecHeader header;
   std::vector<kernels::ml::FeatureSpec> features;
@@ -55,6 +61,7 @@ struct TrainSpec {
   CvSpec cv;
   std::string scoring;  // one of scores()
   EnsembleSpec ensemble;
+  FitSpec fit;
   bool classifier() const { return model == ModelKind::kLogistic; }
   //! The scores a run reports, in column order: mse, r2 for regression; log_loss, accuracy,
   //! roc_auc for classification.

@@ -22,6 +22,12 @@ TEST(Messages, AssignmentRoundTrip) {
   EXPECT_EQ(b.count, 77u);
   EXPECT_TRUE(b.has_stage_input);
   EXPECT_EQ(b.stage_input, a.stage_input);
+  EXPECT_FALSE(b.collective);
+  a.collective = true;
+  bytes.clear();
+  encode(a, bytes);
+  decode(bytes, b);
+  EXPECT_TRUE(b.collective);
 }
 
 TEST(Messages, EmptyStageInputIsStillFlagged) {

@@ -38,6 +38,23 @@ identical)  # byte-identical result datasets and summary attributes for 1, 2 and
     echo "$spec: all digests equal: $ref"
   done
   ;;
+data-parallel)  # fit: {data_parallel: true}: the same bits at 1, 2, 3 ranks; the model equals the plain fit's
+  for n in 1 2 3; do
+    "${MPIRUN[@]}" -n "$n" "$QG" run "$SPECS/train_logistic_dp.yaml" --output "dp_np$n.h5" --overwrite --no-progress
+  done
+  ref=$(digest dp_np1.h5)
+  for n in 2 3; do [ "$(digest dp_np$n.h5)" = "$ref" ] || fail "dp_np$n.h5 differs from dp_np1.h5"; done
+  /usr/bin/python3 - dp_np3.h5 train_logistic_np1.h5 <<'EOF' || fail "the data-parallel model differs from the plain fit"
+import sys, h5py, numpy as np
+dp, plain = (h5py.File(f)["train/model"] for f in sys.argv[1:3])
+for key in ("coef_raw", "coef_standardized", "scaler_mean", "scaler_scale"):
+    a, b = dp[key][()], plain[key][()]
+    rel = np.max(np.abs(a - b) / np.maximum(1.0, np.abs(b)))
+    print(f"{key}: max relative difference {rel:.2e}")
+    assert rel <= 1e-10, key
+EOF
+  echo "data-parallel: all digests equal: $ref"
+  ;;
 resume)     # a killed run continues from its journal to the same result
   rm -f resumed.h5 resumed.h5.journal
   "$QG" run "$SPECS/train_cpcv.yaml" --output resumed.h5 --no-progress --threads 1 2> run.txt &

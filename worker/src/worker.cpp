@@ -11,6 +11,8 @@
 #include <mutex>
 
 #include "qg/core/error.hpp"
+#include "qg/jobs/collective_tasks.hpp"
+#include "qg/worker/transport_block_reduction.hpp"
 
 namespace qg::worker {
 
@@ -58,6 +60,24 @@ void run_chunk(const jobs::Job& job, std::uint32_t stage, jobs::StageInput input
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+namespace {
+
+//! This worker's share of a collective task; its outcome is rank 0's to report.
+void run_collective_share(const jobs::Job& job, const cluster::Assignment& a, jobs::StageInput input,
+                          cluster::Transport& transport) {
+  const auto* collective = dynamic_cast<const jobs::CollectiveTasks*>(&job);
+  QG_CHECK(collective != nullptr, "a collective assignment for a job without collective tasks");
+  TransportBlockReduction reduce(transport);
+  std::vector<double> unused;
+  try {
+    collective->run_collective(a.stage, input, a.first, transport.rank(), transport.size(), reduce, unused);
+  } catch (const std::exception& e) {
+    spdlog::debug("collective task {} of stage {}: {}", a.first, a.stage, e.what());  // rank 0 records it
+  }
+}
+
+}  // namespace
+
 WorkerStats serve(const jobs::Job& job, cluster::Transport& transport) {
   WorkerStats stats;
   cluster::ChunkResult result;  // count == 0: the first request carries no records
@@ -76,6 +96,11 @@ WorkerStats serve(const jobs::Job& job, cluster::Transport& transport) {
     if (assignment.has_stage_input && assignment.stage > input_stage) {
       input = std::move(assignment.stage_input);
       input_stage = assignment.stage;
+    }
+    if (assignment.collective) {
+      run_collective_share(job, assignment, input, transport);
+      result = cluster::ChunkResult{};  // back to idle: nothing to report
+      continue;
     }
     run_chunk(job, assignment.stage, input, assignment.first, assignment.count, result);
     ++stats.chunks;

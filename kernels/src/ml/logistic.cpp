@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "qg/core/error.hpp"
+#include "qg/kernels/ml/fit_blocks.hpp"
 #include "qg/kernels/ml/linear_model.hpp"
 
 namespace qg::kernels::ml {
@@ -13,9 +14,6 @@ namespace {
 
 constexpr int kMaxNewtonSteps = 100;
 constexpr int kMaxHalvings = 60;
-
-//! log(1 + exp(z)) without overflow.
-double softplus(double z) { return z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z)); }
 
 //! The problem with the intercept as the last coefficient: xt = [x, 1].
 struct Problem {

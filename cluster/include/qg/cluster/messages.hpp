@@ -31,12 +31,15 @@ struct JobPayload {
 
 //! Coordinator -> worker: run tasks [first, first+count) of `stage`; count == 0 means stop.
 //! `stage_input` is sent with a worker's first chunk of a stage (empty for stage 0).
+//! `collective`: task `first` (count 1) is one every rank computes together
+//! (qg/jobs/collective_tasks.hpp); the worker runs its share and sends no record.
 struct Assignment {
   std::uint32_t stage = 0;
   std::uint64_t first = 0;
   std::uint64_t count = 0;
   bool has_stage_input = false;
   std::vector<double> stage_input;
+  bool collective = false;
 };
 
 //! A task that threw: its id and the exception text.

@@ -10,7 +10,8 @@
 
 namespace qg::cluster {
 
-enum class Tag : int { kAssign = 11, kResult = 12 };
+//! kReduce: a data-parallel fit's block sums (jobs' BlockReduction over a Transport).
+enum class Tag : int { kAssign = 11, kResult = 12, kReduce = 13 };
 
 //! A receive timeout that never expires in practice.
 inline constexpr std::chrono::microseconds kWaitForever = std::chrono::hours(24 * 365);
