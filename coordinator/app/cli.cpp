@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "did_you_mean.hpp"
+#include "qg/coordinator/build_info.hpp"
 
 namespace {
 
@@ -269,7 +270,7 @@ int run_cli(int argc, char** argv, const CliHooks& hooks) {
   CLI::App app{"quantgrid: distributed parameter sweeps, walk-forward optimization and Monte Carlo VaR"};
   app.require_subcommand(1);
   app.option_defaults()->always_capture_default();  // --help shows each option's default
-  app.set_version_flag("--version", std::string("quantgrid ") + QG_VERSION + " (" + QG_GIT_COMMIT + ")");
+  app.set_version_flag("--version", coordinator::version_line());
   RunArgs run_args;
   ImportArgs import_args;
   GenerateArgs generate_args;

@@ -7,6 +7,7 @@
 #include <deque>
 #include <optional>
 
+#include "qg/coordinator/build_info.hpp"
 #include "qg/coordinator/journal.hpp"
 #include "qg/coordinator/progress.hpp"
 #include "qg/coordinator/reorder.hpp"
@@ -18,13 +19,6 @@
 #include "qg/jobs/job_kind.hpp"
 #include "qg/results/run_file.hpp"
 #include "qg/worker/transport_block_reduction.hpp"
-
-#ifndef QG_VERSION
-#define QG_VERSION "0.0.0"
-#endif
-#ifndef QG_GIT_COMMIT
-#define QG_GIT_COMMIT "unknown"
-#endif
 
 namespace qg::coordinator {
 namespace {
@@ -112,8 +106,9 @@ class CoordinatorRun {
   }
 
   void write_provenance(results::RunFile& file, const std::string& spec_sha) {
-    file.set_attribute("/", "tool_version", std::string(QG_VERSION));
-    file.set_attribute("/", "git_commit", std::string(QG_GIT_COMMIT));
+    file.set_attribute("/", "tool_version", std::string(build_version()));
+    file.set_attribute("/", "git_commit", std::string(build_commit()));
+    file.set_attribute("/", "build_target", build_target());
     file.set_attribute("/", "job_kind", job_.header().kind);
     file.set_attribute("/", "job_name", job_.header().name);
     write_table_directory(file);
