@@ -30,7 +30,7 @@ H5TableWriter::H5TableWriter(hid_t file, const std::string& group, const std::ve
     const hid_t type = column.type == ColumnType::kInt64 ? H5T_STD_I64LE : H5T_IEEE_F64LE;
     h5::Handle dataset = h5::create_extendible(parent.get(), column.name, type, kChunkRows, kCompressTables, where_);
     DatasetHash hash(h5::join(group_, column.name), dataset.get());
-    sinks_.push_back(Sink{column, std::move(dataset), {}, {}, std::move(hash)});
+    sinks_.push_back(Sink{column, std::move(dataset), {}, {}, hash});
   }
 }
 
