@@ -112,8 +112,11 @@ void hash_dataset(Sha256& hash, hid_t file, const std::string& path, const std::
   hash_u64(hash, dims.size());
   for (hsize_t d : dims) hash_u64(hash, d);
 
+  // Only a dataset with a stored digest is hashed a second time (files of older versions: none).
+  const auto stored =
+      check != nullptr ? h5::read_string_attribute(dataset.get(), kDatasetDigestAttribute, where) : std::nullopt;
   std::optional<DatasetHash> own;
-  if (check != nullptr) own.emplace(path, dataset.get());
+  if (stored) own.emplace(path, dataset.get());
   DataSink sink{hash, own ? &*own : nullptr};
   if (cls == H5T_STRING && H5Tis_variable_str(type.get()) > 0) {
     for (const std::string& value : h5::read_strings(dataset.get(), where)) sink.update_string(value);
@@ -123,7 +126,6 @@ void hash_dataset(Sha256& hash, hid_t file, const std::string& path, const std::
     hash_raw(sink, dataset.get(), type.get(), dims, where);
   }
   if (check == nullptr) return;
-  const auto stored = h5::read_string_attribute(dataset.get(), kDatasetDigestAttribute, where);
   using Status = DatasetCheck::Status;
   const Status status = !stored ? Status::kMissing : *stored == own->finish(dims) ? Status::kOk : Status::kMismatch;
   check->push_back({path, status});

@@ -215,6 +215,13 @@ PYEOF
   expect 1 "$QG" results verify --strict old.h5
   expect 0 "$QG" results digest old.h5 ref_small.h5
   says out.txt "all 2 match: identical results"
+  # one dataset stripped of its digest in a file that has the others: named, exit 1
+  cp ref_small.h5 old.h5
+  $PY -c 'import sys, h5py; f = h5py.File(sys.argv[1], "r+"); del f["sweep/combo"].attrs["sha256"]' old.h5
+  expect 1 "$QG" results verify old.h5
+  says out.txt "old.h5: /sweep/combo: no stored digest"
+  says out.txt "FAILED old.h5 (1 of $n datasets)"
+  expect 0 "$QG" results digest old.h5
   ;;
 *) fail "unknown case $CASE" ;;
 esac
