@@ -86,7 +86,7 @@ void add_drill(CLI::App& results, DrillArgs& a) {
 void add_results(CLI::App& app, TopArgs& top, std::string& run_file, ExportArgs& exp, DrillArgs& drill,
                  std::vector<std::string>& runs) {
   auto* results =
-      app.add_subcommand("results", "Read a run file: top, summary, export, tables, digest, equity, trades");
+      app.add_subcommand("results", "Read a run file: top, summary, export, tables, digest, verify, equity, trades");
   results->require_subcommand(1);
   auto* t = results->add_subcommand("top", "Best rows of the run's main table by a column");
   t->add_option("run", top.run, "Run file")->required()->check(CLI::ExistingFile);
@@ -113,6 +113,14 @@ void add_results(CLI::App& app, TopArgs& top, std::string& run_file, ExportArgs&
       ->required()
       ->check(CLI::ExistingFile);
   add_drill(*results, drill);
+}
+
+void add_verify(CLI::App& results, VerifyArgs& args) {
+  auto* v = results.add_subcommand("verify", "Check every dataset against the digest stored when it was written");
+  v->add_option("runs", args.runs, "Run files (exit 1 when a dataset differs or lacks a digest)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  v->add_flag("--strict", args.strict, "Fail a file written without digests (by an older quantgrid)");
 }
 
 void add_keys(CLI::App& app, KeysArgs& a) {
@@ -282,6 +290,8 @@ int run_cli(int argc, char** argv, const CliHooks& hooks) {
   add_run(app, run_args);
   add_data(app, import_args, generate_args, path_arg);
   add_results(app, top_args, path_arg, export_args, drill_args, digest_runs);
+  VerifyArgs verify_args;
+  add_verify(*app.get_subcommand("results"), verify_args);
   KeysArgs keys_args;
   ApproveArgs approve_args;
   PromoteArgs promote_args;
@@ -331,6 +341,7 @@ int run_cli(int argc, char** argv, const CliHooks& hooks) {
     if (results->got_subcommand("tables")) return cmd_results_tables(path_arg);
     if (results->got_subcommand("equity")) return cmd_results_equity(drill_args);
     if (results->got_subcommand("trades")) return cmd_results_trades(drill_args);
+    if (results->got_subcommand("verify")) return cmd_results_verify(verify_args);
     return cmd_results_digest(digest_runs);
   } catch (const std::exception& e) {
     return report_error(e);

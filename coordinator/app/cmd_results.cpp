@@ -1,5 +1,5 @@
-// `quantgrid results top|summary|export|tables|digest`: each reads the run's job kind from the
-// file and follows that kind's tables (jobs/run_reports.hpp).
+// `quantgrid results top|summary|export|tables` (digest and verify: cmd_results_verify.cpp): each reads the run's job
+// kind from the file and follows that kind's tables (jobs/run_reports.hpp).
 #include <algorithm>
 #include <fstream>
 #include <iostream>
@@ -38,28 +38,6 @@ int cmd_results_export(const ExportArgs& args) {
   jobs::export_run_table(args.run, args.table, out.stream());
   out.commit();
   return kExitOk;
-}
-
-int cmd_results_digest(const std::vector<std::string>& runs) {
-  CheckedOutput out;
-  std::vector<std::string> digests;
-  for (const auto& run : runs) {
-    digests.push_back(results::RunReader::open(run)->datasets_digest());
-    out.stream() << digests.back() << "  " << run << "\n";
-  }
-  if (runs.size() < 2) {
-    out.commit();
-    return kExitOk;
-  }
-  const auto differing = std::count_if(digests.begin(), digests.end(), [&](const auto& d) { return d != digests[0]; });
-  if (differing == 0) {
-    out.stream() << "all " << runs.size() << " match: identical results\n";
-    out.commit();
-    return kExitOk;
-  }
-  out.stream() << "differ: " << differing << " of " << runs.size() << " do not match " << runs[0] << "\n";
-  out.commit();
-  return kExitConfig;
 }
 
 }  // namespace qg::app

@@ -75,8 +75,16 @@ struct ExportArgs {
 };
 int cmd_results_export(const ExportArgs& args);
 //! `quantgrid results digest RUN...`: each file's dataset digest; with several, whether they
-//! all match (kExitConfig when they do not, like cmp's 1).
+//! all match (kExitConfig when they do not, like cmp's 1, or when a dataset's contents do not
+//! match its stored digest, which is then named).
 int cmd_results_digest(const std::vector<std::string>& runs);
+struct VerifyArgs {
+  std::vector<std::string> runs;
+  bool strict = false;  // a file without stored digests fails
+};
+//! `quantgrid results verify RUN...`: every dataset against its stored digest; kExitConfig when
+//! one differs or lacks a digest (a file with none at all passes unless `strict`).
+int cmd_results_verify(const VerifyArgs& args);
 
 //! One sweep row to replay: `row`, or the best row by `best`.
 struct DrillArgs {

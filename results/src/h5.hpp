@@ -111,12 +111,12 @@ void append(hid_t dataset, hid_t mem_type, const void* data, hsize_t n, hsize_t&
 hsize_t length(hid_t dataset, const std::string& where);
 //! Reads elements [first, first + n) of a 1-D dataset converted to `mem_type`.
 void read_range(hid_t dataset, hid_t mem_type, hsize_t first, hsize_t n, void* out, const std::string& where);
-//! Writes a whole 1-D dataset in one go (contiguous layout).
-void write_vector(hid_t loc, const std::string& name, hid_t file_type, hid_t mem_type, const void* data, hsize_t n,
-                  const std::string& where);
-//! Writes a 1-D variable-length UTF-8 string dataset.
-void write_strings(hid_t loc, const std::string& name, const std::vector<std::string>& values,
-                   const std::string& where);
+//! Writes a whole 1-D dataset in one go (contiguous layout); returns it, still open.
+Handle write_vector(hid_t loc, const std::string& name, hid_t file_type, hid_t mem_type, const void* data, hsize_t n,
+                    const std::string& where);
+//! Writes a 1-D variable-length UTF-8 string dataset; returns it, still open.
+Handle write_strings(hid_t loc, const std::string& name, const std::vector<std::string>& values,
+                     const std::string& where);
 //! Reads a 1-D string dataset (variable or fixed length); DataError when it holds no strings.
 std::vector<std::string> read_strings(hid_t dataset, const std::string& where);
 

@@ -152,21 +152,22 @@ Handle create_fixed(hid_t loc, const std::string& name, hid_t file_type, hsize_t
 }
 }  // namespace
 
-void write_vector(hid_t loc, const std::string& name, hid_t file_type, hid_t mem_type, const void* data, hsize_t n,
-                  const std::string& where) {
+Handle write_vector(hid_t loc, const std::string& name, hid_t file_type, hid_t mem_type, const void* data, hsize_t n,
+                    const std::string& where) {
   Handle dataset = create_fixed(loc, name, file_type, n, where);
   if (n > 0)
     check_status(H5Dwrite(dataset.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), where,
                  "cannot write dataset " + name);
+  return dataset;
 }
 
-void write_strings(hid_t loc, const std::string& name, const std::vector<std::string>& values,
-                   const std::string& where) {
+Handle write_strings(hid_t loc, const std::string& name, const std::vector<std::string>& values,
+                     const std::string& where) {
   Handle type = utf8_string_type();
   std::vector<const char*> pointers;
   pointers.reserve(values.size());
   for (const auto& value : values) pointers.push_back(value.c_str());
-  write_vector(loc, name, type.get(), type.get(), pointers.data(), pointers.size(), where);
+  return write_vector(loc, name, type.get(), type.get(), pointers.data(), pointers.size(), where);
 }
 
 namespace {

@@ -1,8 +1,11 @@
 // RunFile: writes NAME.h5.tmp and renames it to NAME.h5 on commit(), so a reader never sees a
-// half-written file at the final path.
+// half-written file at the final path. Every dataset gets its digest (dataset_hash.hpp).
+#include <bit>
+#include <cstring>
 #include <memory>
 #include <system_error>
 
+#include "dataset_hash.hpp"
 #include "h5.hpp"
 #include "qg/core/error.hpp"
 #include "qg/results/run_file.hpp"
@@ -106,14 +109,23 @@ void H5RunFile::write_any(const std::string& dataset, hid_t file_type, hid_t mem
   require_open();
   h5::QuietErrors quiet;
   const std::string path = h5::absolute(dataset);
-  h5::write_vector(file_.get(), path, file_type, mem_type, data, n, where(path));
+  h5::Handle written = h5::write_vector(file_.get(), path, file_type, mem_type, data, n, where(path));
+  // The file types are little-endian, like the host: `data` holds the stored bytes.
+  static_assert(std::endian::native == std::endian::little, "dataset digests assume a little-endian host");
+  DatasetHash hash(path, written.get());
+  hash.update(data, n * H5Tget_size(file_type));
+  h5::write_attribute(written.get(), kDatasetDigestAttribute, hash.finish({n}), where(path));
 }
 
 void H5RunFile::write_strings(const std::string& dataset, const std::vector<std::string>& values) {
   require_open();
   h5::QuietErrors quiet;
   const std::string path = h5::absolute(dataset);
-  h5::write_strings(file_.get(), path, values, where(path));
+  h5::Handle written = h5::write_strings(file_.get(), path, values, where(path));
+  DatasetHash hash(path, written.get());
+  // Stored as C strings: a value ends at its first NUL, as a reader sees it.
+  for (const std::string& value : values) hash.update_string({value.c_str(), std::strlen(value.c_str())});
+  h5::write_attribute(written.get(), kDatasetDigestAttribute, hash.finish({values.size()}), where(path));
 }
 
 void H5RunFile::write_doubles(const std::string& dataset, std::span<const double> values) {

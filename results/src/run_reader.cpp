@@ -2,8 +2,10 @@
 // dataset so two runs can be compared byte for byte.
 #include <algorithm>
 #include <limits>
+#include <optional>
 #include <cstdio>
 
+#include "dataset_hash.hpp"
 #include "h5.hpp"
 #include "qg/core/error.hpp"
 #include "qg/results/run_file.hpp"
@@ -53,13 +55,22 @@ std::vector<std::string> datasets_below(hid_t group, bool numeric_1d_only, const
 
 // ---- digest ----
 
-void hash_u64(Sha256& hash, std::uint64_t value) {
-  unsigned char bytes[8];
-  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<unsigned char>(value >> (8 * i));
-  hash.update(bytes, sizeof bytes);
-}
+//! Feeds a dataset's data to the whole-file hash and, when given, to its own digest.
+struct DataSink {
+  Sha256& file;
+  DatasetHash* own;
+  void update(const void* data, std::size_t size) {
+    file.update(data, size);
+    if (own != nullptr) own->update(data, size);
+  }
+  void update_string(const std::string& value) {
+    hash_u64(file, value.size());
+    file.update(value);
+    if (own != nullptr) own->update_string(value);
+  }
+};
 
-void hash_raw(Sha256& hash, hid_t dataset, hid_t file_type, const std::vector<hsize_t>& dims,
+void hash_raw(DataSink& hash, hid_t dataset, hid_t file_type, const std::vector<hsize_t>& dims,
               const std::string& where) {
   const std::size_t element = H5Tget_size(file_type);
   hsize_t total = 1;
@@ -82,7 +93,10 @@ void hash_raw(Sha256& hash, hid_t dataset, hid_t file_type, const std::vector<hs
   }
 }
 
-void hash_dataset(Sha256& hash, hid_t file, const std::string& path, const std::string& where) {
+//! Feeds the dataset at `path` to `hash` (datasets_digest()); with `check`, also recomputes its
+//! own digest and compares it with the stored one.
+void hash_dataset(Sha256& hash, hid_t file, const std::string& path, const std::string& where,
+                  std::vector<DatasetCheck>* check) {
   h5::Handle dataset(h5::check(H5Dopen2(file, path.c_str(), H5P_DEFAULT), where, "cannot open dataset"));
   h5::Handle type(H5Dget_type(dataset.get()));
   h5::Handle space(H5Dget_space(dataset.get()));
@@ -98,16 +112,23 @@ void hash_dataset(Sha256& hash, hid_t file, const std::string& path, const std::
   hash_u64(hash, dims.size());
   for (hsize_t d : dims) hash_u64(hash, d);
 
+  // Only a dataset with a stored digest is hashed a second time (files of older versions: none).
+  const auto stored =
+      check != nullptr ? h5::read_string_attribute(dataset.get(), kDatasetDigestAttribute, where) : std::nullopt;
+  std::optional<DatasetHash> own;
+  if (stored) own.emplace(path, dataset.get());
+  DataSink sink{hash, own ? &*own : nullptr};
   if (cls == H5T_STRING && H5Tis_variable_str(type.get()) > 0) {
-    for (const std::string& value : h5::read_strings(dataset.get(), where)) {
-      hash_u64(hash, value.size());
-      hash.update(value);
-    }
+    for (const std::string& value : h5::read_strings(dataset.get(), where)) sink.update_string(value);
   } else if (cls == H5T_VLEN || cls == H5T_REFERENCE) {
     throw DataError(where + ": cannot digest variable-length or reference data");
   } else {
-    hash_raw(hash, dataset.get(), type.get(), dims, where);
+    hash_raw(sink, dataset.get(), type.get(), dims, where);
   }
+  if (check == nullptr) return;
+  using Status = DatasetCheck::Status;
+  const Status status = !stored ? Status::kMissing : *stored == own->finish(dims) ? Status::kOk : Status::kMismatch;
+  check->push_back({path, status});
 }
 
 // ---- reader ----
@@ -128,8 +149,11 @@ class H5RunReader final : public RunReader {
   std::vector<std::string> read_strings(const std::string& dataset) const override;
   std::vector<double> read_column(const std::string& dataset) const override;
   std::string datasets_digest() const override;
+  DatasetsCheck check_datasets() const override;
 
  private:
+  //! Hashes every dataset in path order; with `check`, checks each one's stored digest too.
+  std::string digest_all(std::vector<DatasetCheck>* check) const;
   //! Opens attribute `name` of `group`; DataError when missing or not a scalar.
   h5::Handle open_attribute(const std::string& group, const std::string& name) const;
   H5T_class_t attribute_class(const h5::Handle& attribute) const;
@@ -273,16 +297,29 @@ std::vector<double> H5RunReader::read_column(const std::string& dataset) const {
   return values;
 }
 
-std::string H5RunReader::datasets_digest() const {
+std::string H5RunReader::digest_all(std::vector<DatasetCheck>* check) const {
   h5::QuietErrors quiet;
   h5::Handle root = h5::open_object(file_.get(), "/", where("/"));
   Sha256 hash;
   for (const std::string& name : datasets_below(root.get(), false, where("/")))
-    hash_dataset(hash, file_.get(), "/" + name, where("/" + name));
+    hash_dataset(hash, file_.get(), "/" + name, where("/" + name), check);
   return hash.hex();
 }
 
+std::string H5RunReader::datasets_digest() const { return digest_all(nullptr); }
+
+DatasetsCheck H5RunReader::check_datasets() const {
+  DatasetsCheck result;
+  result.digest = digest_all(&result.datasets);
+  return result;
+}
+
 }  // namespace
+
+std::size_t DatasetsCheck::count(DatasetCheck::Status status) const {
+  return static_cast<std::size_t>(
+      std::count_if(datasets.begin(), datasets.end(), [&](const DatasetCheck& d) { return d.status == status; }));
+}
 
 std::unique_ptr<RunReader> RunReader::open(const std::filesystem::path& path) {
   return std::make_unique<H5RunReader>(path);

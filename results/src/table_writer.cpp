@@ -1,6 +1,7 @@
 #include "table_writer.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <utility>
 
 #include "qg/core/error.hpp"
@@ -12,6 +13,8 @@ namespace {
 // 8.8-9.8 s for 178 MB. Five times slower writes is too much for the coordinator's hot path,
 // so tables stay uncompressed; `h5repack -f SHUF -f GZIP=1` can shrink an archived run.
 constexpr bool kCompressTables = false;
+// Columns are stored little-endian; the digest hashes the buffers, which must hold those bytes.
+static_assert(std::endian::native == std::endian::little, "column digests assume a little-endian host");
 }  // namespace
 
 H5TableWriter::H5TableWriter(hid_t file, const std::string& group, const std::vector<Column>& columns,
@@ -25,9 +28,9 @@ H5TableWriter::H5TableWriter(hid_t file, const std::string& group, const std::ve
     if (h5::exists(file, h5::join(group_, column.name)))
       throw IoError(where_ + ": column " + h5::join(group_, column.name) + " already exists");
     const hid_t type = column.type == ColumnType::kInt64 ? H5T_STD_I64LE : H5T_IEEE_F64LE;
-    Sink sink{
-        column, h5::create_extendible(parent.get(), column.name, type, kChunkRows, kCompressTables, where_), {}, {}};
-    sinks_.push_back(std::move(sink));
+    h5::Handle dataset = h5::create_extendible(parent.get(), column.name, type, kChunkRows, kCompressTables, where_);
+    DatasetHash hash(h5::join(group_, column.name), dataset.get());
+    sinks_.push_back(Sink{column, std::move(dataset), {}, {}, hash});
   }
 }
 
@@ -71,9 +74,11 @@ void H5TableWriter::flush() {
     const std::string where = where_ + ":" + h5::join(group_, sink.column.name);
     if (sink.column.type == ColumnType::kInt64) {
       h5::append(sink.dataset.get(), H5T_NATIVE_INT64, sink.i64.data(), buffered_, size, where);
+      sink.hash.update(sink.i64.data(), sink.i64.size() * sizeof(std::int64_t));
       sink.i64.clear();
     } else {
       h5::append(sink.dataset.get(), H5T_NATIVE_DOUBLE, sink.f64.data(), buffered_, size, where);
+      sink.hash.update(sink.f64.data(), sink.f64.size() * sizeof(double));
       sink.f64.clear();
     }
   }
@@ -81,11 +86,19 @@ void H5TableWriter::flush() {
   buffered_ = 0;
 }
 
+void H5TableWriter::store_digests() {
+  for (Sink& sink : sinks_) {
+    const std::string where = where_ + ":" + h5::join(group_, sink.column.name);
+    h5::write_attribute(sink.dataset.get(), kDatasetDigestAttribute, sink.hash.finish({written_}), where);
+  }
+}
+
 void H5TableWriter::close() {
   if (closed_) return;
   h5::QuietErrors quiet;
   if (written_ == 0 && buffered_ < kChunkRows) shrink_chunks();
   flush();
+  store_digests();
   // Write every cached chunk while all datasets are still open: a full disk fails here, and the
   // run file can then close them all cleanly. A failed H5Dclose would leave a half-closed dataset
   // behind that HDF5 cannot release, even at exit.

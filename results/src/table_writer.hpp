@@ -1,11 +1,13 @@
 #pragma once
 // The HDF5 TableWriter: one chunked, extendible 1-D dataset per column, filled from column
 // buffers that are flushed every kChunkRows rows, so each write covers whole chunks. A table
-// smaller than one chunk gets a chunk of its own size at close.
+// smaller than one chunk gets a chunk of its own size at close. Each column's digest
+// (dataset_hash.hpp) is taken from the buffers as they are written and stored at close.
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "dataset_hash.hpp"
 #include "h5.hpp"
 #include "qg/results/run_file.hpp"
 
@@ -31,8 +33,11 @@ class H5TableWriter final : public TableWriter {
     h5::Handle dataset;
     std::vector<double> f64;
     std::vector<std::int64_t> i64;
+    DatasetHash hash;
   };
   void flush();
+  //! Stores each column's digest as its `sha256` attribute.
+  void store_digests();
   //! Remakes the (still empty) datasets with one chunk of the rows buffered, at close.
   void shrink_chunks();
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Hostile conditions (docs/operations.md, "Single writer" to "Hostile specs"): two writers of
 # one output, what --overwrite may replace, full disks and broken outputs, alias bombs and huge
-# specs, and the small misuses (dates past 9999, negative counts, malformed QG_FAIL_TASKS).
+# specs, the small misuses (dates past 9999, negative counts, malformed QG_FAIL_TASKS), and
+# per-dataset digests (results verify) after a value is changed in place.
 # Usage: harden_e2e.sh QUANTGRID SOURCE_DIR CASE [QUANTGRID_FAULTS]. Run from the test's folder.
 # Exit 77 (a ctest skip) where the case needs what the machine does not allow (mount as root).
 set -euo pipefail
@@ -186,6 +187,41 @@ small)  # clear errors for values that used to wrap or pass silently
   expect 0 "$QG" run medium.yaml --output mid.h5 --chunk 10 --resume --no-progress
   says err.txt "is damaged; dropped it and everything after it"
   same_run mid.h5 ref_medium.h5
+  ;;
+verify)  # per-dataset digests: a value changed in place is named; files without digests pass unless --strict
+  rm -f v.h5 old.h5; cp ref_small.h5 v.h5
+  n=$($PY -c 'import sys, h5py; n = []; h5py.File(sys.argv[1], "r").visititems(lambda k, o: n.append(1) if isinstance(o, h5py.Dataset) else None); print(len(n))' v.h5)
+  expect 0 "$QG" results verify v.h5
+  says out.txt "ok v.h5 ($n datasets)"
+  before=$(digest v.h5)
+  $PY - v.h5 <<'PYEOF'
+import sys, h5py
+with h5py.File(sys.argv[1], "r+") as f:
+    stored = f["sweep/metrics/sharpe"].attrs["sha256"]
+    f["sweep/metrics/sharpe"][0] += 1
+    assert f["sweep/metrics/sharpe"].attrs["sha256"] == stored
+PYEOF
+  expect 1 "$QG" results verify v.h5
+  says out.txt "v.h5: /sweep/metrics/sharpe: contents do not match the stored digest"
+  says out.txt "FAILED v.h5 (1 of $n datasets)"
+  expect 1 "$QG" results digest v.h5
+  says out.txt "v.h5: /sweep/metrics/sharpe: contents do not match the stored digest"
+  [ "$(head -1 out.txt | cut -d' ' -f1)" != "$before" ] || fail "the changed value left the digest as it was"
+  # as written by an older quantgrid: no sha256 attributes at all
+  cp ref_small.h5 old.h5
+  $PY -c 'import sys, h5py; f = h5py.File(sys.argv[1], "r+"); f.visititems(lambda k, o: o.attrs.__delitem__("sha256") if isinstance(o, h5py.Dataset) else None)' old.h5
+  expect 0 "$QG" results verify old.h5
+  says out.txt "old.h5: no stored digests (written by an older quantgrid)"
+  expect 1 "$QG" results verify --strict old.h5
+  expect 0 "$QG" results digest old.h5 ref_small.h5
+  says out.txt "all 2 match: identical results"
+  # one dataset stripped of its digest in a file that has the others: named, exit 1
+  cp ref_small.h5 old.h5
+  $PY -c 'import sys, h5py; f = h5py.File(sys.argv[1], "r+"); del f["sweep/combo"].attrs["sha256"]' old.h5
+  expect 1 "$QG" results verify old.h5
+  says out.txt "old.h5: /sweep/combo: no stored digest"
+  says out.txt "FAILED old.h5 (1 of $n datasets)"
+  expect 0 "$QG" results digest old.h5
   ;;
 *) fail "unknown case $CASE" ;;
 esac

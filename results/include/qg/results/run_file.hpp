@@ -81,6 +81,21 @@ struct Table {
   const std::vector<double>& column(const std::string& name) const;
 };
 
+//! One dataset's stored digest (attribute `sha256`) checked against its contents.
+struct DatasetCheck {
+  enum class Status : std::uint8_t { kOk, kMismatch, kMissing };
+  std::string path;  //!< full path, "/sweep/sharpe"
+  Status status;
+};
+
+//! datasets_digest() and every dataset's own check, from one pass over the file.
+struct DatasetsCheck {
+  std::string digest;
+  std::vector<DatasetCheck> datasets;  //!< in path order
+  //! Datasets with this status.
+  std::size_t count(DatasetCheck::Status status) const;
+};
+
 //! Reads a run file. Throws DataError for a file that is not a quantgrid run file or whose
 //! schema major version is newer than this build's.
 class RunReader {
@@ -109,6 +124,9 @@ class RunReader {
   //! SHA-256 (hex) over every dataset's name, type, shape and raw bytes, in name order: two
   //! runs with equal digests have byte-identical results.
   virtual std::string datasets_digest() const = 0;
+  //! datasets_digest(), and each dataset's contents checked against its stored digest
+  //! (kMissing: written by a quantgrid before per-dataset digests).
+  virtual DatasetsCheck check_datasets() const = 0;
 };
 
 }  // namespace qg::results
