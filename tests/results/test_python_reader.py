@@ -49,7 +49,7 @@ def check_tables(path):
 
 def check_provenance(path):
     meta = qr.provenance(path)
-    assert meta["schema_version"] == "1.1", meta
+    assert meta["schema_version"] == "1.2", meta
     assert meta["job_kind"] == "sweep" and meta["seed"] == 42 and meta["ranks"] == 4, meta
     assert meta["git_commit"] == "abc123def456", meta
 

@@ -47,7 +47,7 @@ TEST(RunFile, RoundTripsAttributesTablesAndStrings) {
   ASSERT_GT(total, 2 * 65536u);
 
   const auto reader = RunReader::open(path);
-  EXPECT_EQ(reader->string_attribute("/", "schema_version"), "1.1");
+  EXPECT_EQ(reader->string_attribute("/", "schema_version"), "1.2");
   EXPECT_EQ(reader->int_attribute("/", "schema_major"), kSchemaMajor);
   EXPECT_EQ(reader->string_attribute("/", "job_name"), "grid \xC2\xB5");
   EXPECT_EQ(reader->int_attribute("/", "seed"), -7);
@@ -111,7 +111,7 @@ TEST(RunFile, ReplacesStaleTmpFile) {
   testing::write_text(tmp_of(path), "left over from a crash");
   auto file = RunFile::create(path);
   file->commit();
-  EXPECT_EQ(RunReader::open(path)->string_attribute("/", "schema_version"), "1.1");
+  EXPECT_EQ(RunReader::open(path)->string_attribute("/", "schema_version"), "1.2");
 }
 
 TEST(RunFile, OverwritesAttribute) {

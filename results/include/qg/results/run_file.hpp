@@ -13,9 +13,9 @@ namespace qg::results {
 
 //! Major.minor of the file layout; readers refuse a newer major version.
 inline constexpr int kSchemaMajor = 1;
-inline constexpr int kSchemaMinor = 0;
+inline constexpr int kSchemaMinor = 2;
 //! Written as the root attribute `schema_version`.
-inline constexpr const char* kSchemaVersion = "1.1";
+inline constexpr const char* kSchemaVersion = "1.2";
 
 enum class ColumnType : std::uint8_t { kInt64, kFloat64 };
 
