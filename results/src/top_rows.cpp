@@ -150,9 +150,9 @@ Table group_by_params(const RunReader& reader, const std::filesystem::path& run,
     if (t.rows() < kBlockRows) break;
   }
   Table out;
-  out.names.push_back("combo");
+  out.names.emplace_back("combo");
   for (std::size_t c : params) out.names.push_back(names[c]);
-  out.names.push_back("symbols");
+  out.names.emplace_back("symbols");
   for (std::size_t c : metrics) out.names.push_back(names[c]);
   out.columns.resize(out.names.size());
   for (auto& [id, set] : sets) {
