@@ -279,7 +279,9 @@ TEST(SweepOverfitting, ALostTaskMarksTheStatisticsIncompleteAndLeavesTheSweepAlo
       reducer->consume(stage, t, records);
     }
     input = reducer->end_stage(stage);
-    if (stage == 2) EXPECT_TRUE(input.empty());  // nothing for the PBO stage
+    if (stage == 2) {
+      EXPECT_TRUE(input.empty());  // nothing for the PBO stage
+    }
   }
   EXPECT_EQ(job.num_tasks(3, {}), 0u);
   EXPECT_NE(std::get<std::string>(file.attrs.at("/overfitting@incomplete")).find("1 task(s) of sweep stage 2 failed"),
