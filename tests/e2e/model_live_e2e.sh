@@ -6,6 +6,7 @@
 set -euo pipefail
 QG=$1
 WORK=$2
+PYDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../results/python" && pwd)  # quantgrid_results: reads both store layouts
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK"
 NODE_PID=
 cleanup() { if [[ -n "$NODE_PID" ]]; then kill "$NODE_PID" 2>/dev/null || true; wait "$NODE_PID" 2>/dev/null || true; fi; }
@@ -111,14 +112,15 @@ for _ in $(seq 100); do
   "$QG" live status "${C[@]}" --json | grep -q '"bars": 600' && break; sleep 0.2
 done
 "$QG" live status "${C[@]}" --json > status.json
-/usr/bin/python3 - "$SYMBOL" <<'PY' || fail "positions and P&L against the offline rule"
+PYTHONPATH="$PYDIR" /usr/bin/python3 - "$SYMBOL" <<'PY' || fail "positions and P&L against the offline rule"
 import json, sys, h5py, numpy as np
+import quantgrid_results as qr
 sym = sys.argv[1]
 s = json.load(open("status.json"))["status"]
 assert s["bars"] == 600 and s["feed_rejections"] == 0, s
 assert s["active"]["strategy"] == "model:ridge" and s["active"]["mode"] == "long_short", s["active"]
 a = json.load(open("approvals/m1.json"))["artifact"]
-c = h5py.File("market.h5", "r")["symbols/" + sym + "/close"][()]
+c = qr.store_column(h5py.File("market.h5", "r"), sym, "close")
 n = len(c)
 r = np.full(n, np.nan); r[1:] = c[1:] / c[:-1] - 1
 x = np.full((n, 4), np.nan)
