@@ -118,15 +118,20 @@ def store(args, n_symbols, n_bars, seed=1):
 
 
 def write_spec(args, name, store_path, kind, params, mode="long_flat", where=None,
-               commission_bps=1.0, slippage_bps=4.0):
-    """Writes a sweep spec; `params` maps a parameter name to its YAML value form (a string)."""
+               commission_bps=1.0, slippage_bps=4.0, overfitting=False):
+    """Writes a sweep spec; `params` maps a parameter name to its YAML value form (a string).
+    The overfitting statistics (on by default in a sweep) are off unless asked for: the references
+    the benchmarks compare with compute the sweep's metrics only."""
     lines = ["job: sweep", f"name: {name}", f"data: {{file: {store_path}, symbols: all}}", "strategy:",
              f"  kind: {kind}", f"  mode: {mode}", "  params:"]
     lines += [f"    {k}: {v}" for k, v in params.items()]
     if where:
         lines.append(f"  where: [{', '.join(where)}]")
     lines += ["search: {method: grid}", f"costs: {{commission_bps: {commission_bps}, slippage_bps: {slippage_bps}}}",
-              "rank_by: sharpe", f"output: {os.path.join(args.work_dir, name + '.h5')}", ""]
+              "rank_by: sharpe", f"output: {os.path.join(args.work_dir, name + '.h5')}"]
+    if not overfitting:
+        lines.append("overfitting: false")
+    lines.append("")
     path = os.path.join(args.work_dir, name + ".yaml")
     with open(path, "w") as f:
         f.write("\n".join(lines))
