@@ -7,17 +7,8 @@ QG=$(realpath "$1"); SRC=$(realpath "$2"); CASE=$3
 SPECS=$SRC/tests/e2e/specs
 MPIRUN=(mpiexec --oversubscribe --bind-to none -x TERM=dumb)
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 TERM=dumb
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # fail, expect, says
 
-# expect CODE CMD...: runs CMD (stdout in out.txt, stderr in err.txt) and checks its exit code.
-expect() {
-  local want=$1; shift
-  set +e; "$@" > out.txt 2> err.txt; local code=$?; set -e
-  if [ "$code" -ne "$want" ]; then cat out.txt err.txt >&2; fail "exit $code, expected $want: $*"; fi
-  echo "ok: exit $code: $*"
-}
-# says FILE TEXT: FILE contains TEXT (a fixed string).
-says() { grep -qF -- "$2" "$1" || { cat "$1" >&2; fail "$1 lacks '$2'"; }; }
 # one_error_line: err.txt holds exactly one "quantgrid: error:" line.
 one_error_line() { [ "$(grep -c '^quantgrid: error: ' err.txt)" -eq 1 ] || { cat err.txt >&2; fail "not one error line"; }; }
 # spec_with_data NAME DATA_FILE: small_sweep.yaml reading DATA_FILE, written to NAME.

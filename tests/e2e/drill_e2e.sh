@@ -5,14 +5,7 @@
 set -euo pipefail
 QG=$(realpath "$1"); SRC=$(realpath "$2")
 export QUANTGRID=$QG PYTHONPATH=$SRC/results/python TERM=dumb
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect() {
-  local want=$1; shift
-  set +e; "$@" > out.txt 2> err.txt; local code=$?; set -e
-  if [ "$code" -ne "$want" ]; then cat out.txt err.txt >&2; fail "exit $code, expected $want: $*"; fi
-  echo "ok: exit $code: $*"
-}
-says() { grep -qF -- "$2" "$1" || { cat "$1" >&2; fail "$1 lacks '$2'"; }; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # fail, expect, says
 
 rm -rf ./*.h5 ./*.csv ./*.png ./*.yaml
 "$QG" data generate --symbols 2 --bars 500 --seed 5 --out market.h5 > /dev/null

@@ -5,7 +5,7 @@
 # when the value changes. Usage: git_commit_e2e.sh CMAKE SOURCE_DIR WORK_DIR
 set -euo pipefail
 CMAKE=$1; SCRIPT=$(realpath "$2")/cmake/QgGitCommit.cmake; WORK=$3
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # fail, expect, says
 OUT=$WORK/build_commit.cpp
 
 # generate DIR: runs the script on DIR.

@@ -10,14 +10,7 @@ QG=$(realpath "$1"); SRC=$(realpath "$2"); CASE=$3
 SPECS=$SRC/tests/e2e/specs
 PY=/usr/bin/python3
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 TERM=dumb
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect() {
-  local want=$1; shift
-  set +e; "$@" > out.txt 2> err.txt; local code=$?; set -e
-  if [ "$code" -ne "$want" ]; then cat out.txt err.txt >&2; fail "exit $code, expected $want: $*"; fi
-  echo "ok: exit $code: $*"
-}
-says() { grep -qF -- "$2" "$1" || { cat "$1" >&2; fail "$1 lacks '$2'"; }; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # fail, expect, says
 digest() { "$QG" results digest "$1" | cut -d' ' -f1; }
 # same_run A B: equal datasets (results digest) and equal attributes but the clock's.
 same_run() {

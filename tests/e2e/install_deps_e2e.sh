@@ -6,7 +6,7 @@
 set -euo pipefail
 SCRIPT=$(realpath "$1")/scripts/install-deps.sh
 WORK=$2
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # fail, expect, says
 
 # run_with MANAGERS...: runs the script with PATH = bash + a shim for each of MANAGERS (each shim
 # records that it ran); stdout in out.txt, stderr in err.txt, exit code in $code.

@@ -5,7 +5,7 @@
 set -euo pipefail
 QG=$(realpath "$1"); SRC=$(realpath "$2")
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 TERM=dumb
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # fail, expect, says
 
 line=$("$QG" --version)
 echo "quantgrid --version: $line"

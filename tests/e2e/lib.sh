@@ -1,0 +1,15 @@
+# Shared helpers of the end-to-end scripts (sourced, not run). Each script sets `set -euo pipefail`.
+#   fail MESSAGE        prints FAIL: MESSAGE to stderr and exits 1
+#   expect CODE CMD...  runs CMD (stdout in out.txt, stderr in err.txt) and checks its exit code
+#   says FILE TEXT      FILE contains TEXT (a fixed string); shows the file's start when not
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+expect() {
+  local want=$1; shift
+  set +e; "$@" > out.txt 2> err.txt; local code=$?; set -e
+  if [ "$code" -ne "$want" ]; then cat out.txt err.txt >&2; fail "exit $code, expected $want: $*"; fi
+  echo "ok: exit $code: $*"
+}
+
+says() { grep -qF -- "$2" "$1" || { head -c 2000 "$1" >&2; fail "$1 lacks '$2'"; }; }
