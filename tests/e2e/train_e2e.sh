@@ -103,12 +103,6 @@ sklearn)    # the run files against pandas and scikit-learn's GridSearchCV
   /usr/bin/python3 "$SRC/tests/e2e/check_train_sklearn.py" train_logistic_np1.h5
   ;;
 bad-input)  # one clear located error and exit code before anything runs; nothing written
-  check() {  # check CODE NEEDLE SPEC
-    set +e; "$QG" run "$3" --output bad.h5 --overwrite --no-progress 2> err.txt; code=$?; set -e
-    [ $code -eq "$1" ] || { cat err.txt; fail "exit $code, expected $1 for $3"; }
-    grep -q -- "$2" err.txt || { cat err.txt; fail "error lacks '$2'"; }
-    [ ! -e bad.h5 ] || fail "a run file was written for $3"
-  }
   edit() { sed "$1" "$SPECS/train_ridge.yaml" > "$2"; }
   edit 's/count: 9, log: true/count: 9, log: maybe/' log.yaml;  check 1 "log.yaml:13: model.params.alpha.log: must be true or false" log.yaml
   edit 's/lags: 10/lags: 0/' lags.yaml;                         check 1 "lags.yaml:8: features\[0\].lags: must be an integer from 1" lags.yaml

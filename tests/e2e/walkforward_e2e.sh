@@ -87,12 +87,6 @@ reference)  # every output against an independent NumPy implementation
   /usr/bin/python3 "$SRC/tests/reference/walkforward_reference.py" wf_anchored_np1.h5
   ;;
 bad-input)  # one clear located error and exit code before anything runs; nothing written
-  check() {  # check CODE NEEDLE SPEC
-    set +e; "$QG" run "$3" --output bad.h5 --overwrite --no-progress 2> err.txt; code=$?; set -e
-    [ $code -eq "$1" ] || { cat err.txt; fail "exit $code, expected $1 for $3"; }
-    grep -q -- "$2" err.txt || { cat err.txt; fail "error lacks '$2'"; }
-    [ ! -e bad.h5 ] || fail "a run file was written for $3"
-  }
   edit() { sed "$1" "$SPECS/wf_small.yaml" > "$2"; }
   edit 's/pbo_blocks: 8/pbo_blocks: 7/' odd.yaml;          check 1 "odd.yaml:14: overfitting.pbo_blocks: must be an even number" odd.yaml
   edit 's/objective: sharpe/objective: shrape/' obj.yaml;   check 1 "obj.yaml:13: objective: unknown metric 'shrape'" obj.yaml
