@@ -32,6 +32,21 @@ logs="$data/logs"
 mkdir -p "$logs"
 start=$(date +%s)
 
+# bench_json SCRIPT [ARGS...]: runs bench/SCRIPT on the build (log in $logs) and prints the log's last
+# line, the figures as JSON; on failure prints the log and returns 1.
+bench_json() {
+  local script=$1; shift
+  local log
+  log="$logs/$(basename "$script" .py).log"
+  echo "running bench/$script ..." >&2
+  if ! "$py" "$here/bench/$script" "$build" "${quick[@]}" "$@" >"$log" 2>&1; then
+    echo "error: bench/$script failed; its log:" >&2
+    cat "$log" >&2
+    return 1
+  fi
+  tail -n 1 "$log"
+}
+
 echo "## quantgrid benchmarks ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc --all) cores, load $(cut -d' ' -f1 /proc/loadavg))"
 echo
 echo "### Kernel microbenchmarks (bench_kernels, one core)"
@@ -53,16 +68,9 @@ EOF
 echo
 
 declare -A json
-for b in sweep_throughput scaling dispatch memory; do
-  echo "running bench/$b.py ..." >&2
-  args=()
-  [ "$b" = sweep_throughput ] && args=(--kind all)
-  if ! "$py" "$here/bench/$b.py" "$build" "${quick[@]}" "${args[@]}" >"$logs/$b.log" 2>&1; then
-    echo "error: bench/$b.py failed; its log:" >&2
-    cat "$logs/$b.log" >&2
-    exit 1
-  fi
-  json[$b]=$(tail -n 1 "$logs/$b.log")
+json[sweep_throughput]=$(bench_json sweep_throughput.py --kind all) || exit 1
+for b in scaling dispatch memory; do
+  json[$b]=$(bench_json $b.py) || exit 1
 done
 
 "$py" - "${json[sweep_throughput]}" "${json[scaling]}" "${json[dispatch]}" "${json[memory]}" <<'EOF'
@@ -99,13 +107,8 @@ EOF
 echo "Logs and JSON: $logs/ ($(($(date +%s) - start)) s in all)"
 
 # ---- Start-up, the columnar store, whole-process efficiency (bench/store_startup.py) ----
-echo "running bench/store_startup.py ..." >&2
-if ! "$py" "$here/bench/store_startup.py" "$build" "${quick[@]}" >"$logs/store_startup.log" 2>&1; then
-  echo "error: bench/store_startup.py failed; its log:" >&2
-  cat "$logs/store_startup.log" >&2
-  exit 1
-fi
-"$py" - "$(tail -n 1 "$logs/store_startup.log")" <<'EOF'
+figures=$(bench_json store_startup.py) || exit 1
+"$py" - "$figures" <<'EOF'
 import json, sys
 s = json.loads(sys.argv[1])
 def ok(cond): return "met" if cond else "missed"
@@ -126,13 +129,8 @@ print()
 EOF
 
 # ---- Monte Carlo VaR (bench/var/var_bench.py; figures in docs/var.md) ----
-echo "running bench/var/var_bench.py ..." >&2
-if ! "$py" "$here/bench/var/var_bench.py" "$build" "${quick[@]}" >"$logs/var_bench.log" 2>&1; then
-  echo "error: bench/var/var_bench.py failed; its log:" >&2
-  cat "$logs/var_bench.log" >&2
-  exit 1
-fi
-"$py" - "$(tail -n 1 "$logs/var_bench.log")" <<'EOF'
+figures=$(bench_json var/var_bench.py) || exit 1
+"$py" - "$figures" <<'EOF'
 import json, sys
 v = json.loads(sys.argv[1])
 print("### Monte Carlo VaR, one core (`--threads 1`, both passes of the exact plan) vs NumPy (one pass)")
@@ -150,13 +148,8 @@ print()
 EOF
 
 # ---- Walk-forward (bench/walkforward_bench.py; figures in docs/performance.md) ----
-echo "running bench/walkforward_bench.py ..." >&2
-if ! "$py" "$here/bench/walkforward_bench.py" "$build" "${quick[@]}" >"$logs/walkforward_bench.log" 2>&1; then
-  echo "error: bench/walkforward_bench.py failed; its log:" >&2
-  cat "$logs/walkforward_bench.log" >&2
-  exit 1
-fi
-"$py" - "$(tail -n 1 "$logs/walkforward_bench.log")" <<'EOF'
+figures=$(bench_json walkforward_bench.py) || exit 1
+"$py" - "$figures" <<'EOF'
 import json, sys
 w = json.loads(sys.argv[1])
 def ok(cond): return "met" if cond else "missed"
@@ -177,13 +170,8 @@ print()
 EOF
 
 # ---- Model training (bench/train_bench.py; figures in docs/performance.md) ----
-echo "running bench/train_bench.py ..." >&2
-if ! "$py" "$here/bench/train_bench.py" "$build" "${quick[@]}" >"$logs/train_bench.log" 2>&1; then
-  echo "error: bench/train_bench.py failed; its log:" >&2
-  cat "$logs/train_bench.log" >&2
-  exit 1
-fi
-"$py" - "$(tail -n 1 "$logs/train_bench.log")" <<'EOF'
+figures=$(bench_json train_bench.py) || exit 1
+"$py" - "$figures" <<'EOF'
 import json, sys
 t = json.loads(sys.argv[1])
 def ok(cond): return "met" if cond else "missed"
@@ -200,13 +188,8 @@ EOF
 
 # ---- Data-parallel fit (bench/train_dp_bench.py; figures in docs/performance.md) ----
 if [ -x "$build/bench/train_dp/train_dp_bench" ]; then
-  echo "running bench/train_dp_bench.py ..." >&2
-  if ! "$py" "$here/bench/train_dp_bench.py" "$build" "${quick[@]}" >"$logs/train_dp_bench.log" 2>&1; then
-    echo "error: bench/train_dp_bench.py failed; its log:" >&2
-    cat "$logs/train_dp_bench.log" >&2
-    exit 1
-  fi
-  "$py" - "$(tail -n 1 "$logs/train_dp_bench.log")" <<'EOF'
+  figures=$(bench_json train_dp_bench.py) || exit 1
+  "$py" - "$figures" <<'EOF'
 import json, sys
 d = json.loads(sys.argv[1])
 print(f"### Data-parallel logistic fit, {d['rows']:,} rows x {d['features']} features ({d['iterations']} Newton steps)")
