@@ -8,11 +8,7 @@ QG=$1
 WORK=$2
 PYDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../results/python" && pwd)  # quantgrid_results: reads both store layouts
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK"
-NODE_PID=
-cleanup() { if [[ -n "$NODE_PID" ]]; then kill "$NODE_PID" 2>/dev/null || true; wait "$NODE_PID" 2>/dev/null || true; fi; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; echo "--- node log ---" >&2; tail -n 30 node.log >&2 || true; exit 1; }
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source "$(dirname "${BASH_SOURCE[0]}")/live_lib.sh"  # NODE_PID, cleanup on exit, fail, free_port
 
 "$QG" data generate --symbols 1 --bars 600 --seed 4 --out market.h5 > /dev/null
 cat > train.yaml <<SPEC
