@@ -4,12 +4,15 @@
 #include <filesystem>
 #include <string>
 
+#include "expect_same_bars.hpp"
 #include "qg/core/error.hpp"
 #include "qg/results/market_store.hpp"
 #include "temp_dir.hpp"
 
 namespace qg::results {
 namespace {
+
+using testing::expect_same;
 
 using testing::TempDir;
 
@@ -27,16 +30,6 @@ SymbolBars make_bars(const std::string& symbol, int n, double base) {
     bars.volume.push_back(1000.0 * i);
   }
   return bars;
-}
-
-void expect_same(const SymbolBars& a, const SymbolBars& b) {
-  EXPECT_EQ(a.symbol, b.symbol);
-  EXPECT_EQ(a.date, b.date);
-  EXPECT_EQ(a.open, b.open);
-  EXPECT_EQ(a.high, b.high);
-  EXPECT_EQ(a.low, b.low);
-  EXPECT_EQ(a.close, b.close);
-  EXPECT_EQ(a.volume, b.volume);
 }
 
 std::string error_of(const std::filesystem::path& store, const DataSelection& selection) {

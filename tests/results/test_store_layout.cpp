@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "h5.hpp"
+#include "expect_same_bars.hpp"
 #include "qg/core/error.hpp"
 #include "qg/results/market_store.hpp"
 #include "store_writer.hpp"
@@ -17,6 +18,8 @@
 
 namespace qg::results {
 namespace {
+
+using testing::expect_same;
 
 using testing::TempDir;
 
@@ -35,17 +38,6 @@ SymbolBars make_bars(const std::string& symbol, int n, double base, int first_da
     bars.volume.push_back(i % 7);
   }
   return bars;
-}
-
-void expect_same(const SymbolBars& a, const SymbolBars& b) {
-  EXPECT_EQ(a.symbol, b.symbol);
-  EXPECT_EQ(a.date, b.date);
-  EXPECT_EQ(a.open, b.open);
-  EXPECT_EQ(a.high, b.high);
-  EXPECT_EQ(a.low, b.low);
-  EXPECT_EQ(a.close, b.close);
-  EXPECT_EQ(a.volume, b.volume);
-  EXPECT_EQ(a.real_fields, b.real_fields);
 }
 
 template <typename T>
