@@ -261,11 +261,9 @@ std::int64_t longest_window(const StrategySearch& search) {
 }
 
 void check_bar_fields(const StrategySearch& search, const SymbolBars& bars, const std::string& data_file) {
-  const std::string_view kind = search.strategy->kind();
-  const bool reads_high_low = kind == "donchian";
-  if (reads_high_low && !bars.has(kFieldHigh | kFieldLow))
+  if (search.strategy->reads_high_low() && !bars.has(kFieldHigh | kFieldLow))
     throw DataError(data_file + ": symbol '" + bars.symbol + "' has closes only (imported from a wide CSV); " +
-                    std::string(kind) + " needs real high and low prices");
+                    std::string(search.strategy->kind()) + " needs real high and low prices");
 }
 
 }  // namespace qg::jobs

@@ -24,6 +24,27 @@ TEST(Registry, ListsTheSixBuiltInsSorted) {
   EXPECT_EQ(find_strategy("no_such_strategy"), nullptr);
 }
 
+// reads_high_low() is what the jobs check before running on a closes-only store: a strategy that
+// says it reads only closes must give the same reference positions when high and low are
+// replaced by the close, and one that says it reads them must not.
+TEST(Registry, ReadsHighLowIsTrueExactlyWhenHighAndLowChangeThePositions) {
+  const SyntheticBars b = generate_bars(3, 0, 600);
+  const PreparedSeries ohlc = testing::from_hlc(b.high, b.low, b.close);
+  const PreparedSeries closes = testing::close_only(b.close);
+  for (std::string_view kind : strategy_kinds()) {
+    const Strategy& s = *find_strategy(kind);
+    const std::vector<double> sets = testing::random_sets(s, 8, 60, 17);
+    const std::size_t width = s.params().size();
+    bool differs = false;
+    for (std::size_t j = 0; j * width < sets.size(); ++j) {
+      const std::span<const double> set(sets.data() + j * width, width);
+      differs = differs || s.positions_ref(ohlc, set, PositionMode::kLongShort) !=
+                               s.positions_ref(closes, set, PositionMode::kLongShort);
+    }
+    EXPECT_EQ(differs, s.reads_high_low()) << kind;
+  }
+}
+
 TEST(Registry, ParamRangesFollowTheSpec) {
   const auto& sma = find_strategy("sma_crossover")->params();
   EXPECT_EQ(sma[0].min, 1);

@@ -38,6 +38,7 @@ inline VecD channel_step(VecD p, VecD c, const Channels& ch, Mask short_ok) {
 class Donchian final : public Strategy {
  public:
   std::string_view kind() const override { return "donchian"; }
+  bool reads_high_low() const override { return true; }
   std::int64_t first_signal_bar(std::span<const double> set) const override {
     return std::max(window_param(set, 0), window_param(set, 1));
   }

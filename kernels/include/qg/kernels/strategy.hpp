@@ -32,6 +32,9 @@ class Strategy {
   virtual std::string_view kind() const = 0;
   //! The parameters, in the order a parameter set lists them.
   virtual std::span<const ParamDef> params() const = 0;
+  //! True when the rule reads high and low prices, not only closes (it cannot run on a symbol
+  //! whose store holds closes only).
+  virtual bool reads_high_low() const { return false; }
   //! Empty when the set is usable, else why not (beyond the ranges of params(), e.g. "lower
   //! must be < upper"). Range and integrality are checked by the caller from params().
   virtual std::string invalid_reason(std::span<const double> set) const {
