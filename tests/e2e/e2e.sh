@@ -67,9 +67,25 @@ recover)    # mpirun --enable-recovery: a killed worker's chunk is re-issued, th
     rank=$(tr '\0' '\n' < /proc/$pid/environ 2>/dev/null | sed -n 's/^OMPI_COMM_WORLD_RANK=//p')
     [ "$rank" = 2 ] && kill -9 "$pid"
   done
+  # Known and open: after a lost rank, the survivors sometimes hang in MPI_Finalize once the run
+  # file is written (docs/operations.md). Allow 30 s after "done", then stop mpirun and judge the
+  # result by the file.
+  for _ in $(seq 1 2400); do
+    kill -0 $launcher 2>/dev/null || break
+    grep -q "done in" recover.txt && { for _ in $(seq 1 300); do kill -0 $launcher 2>/dev/null || break; sleep 0.1; done; break; }
+    sleep 0.1
+  done
+  hung=0
+  if kill -0 $launcher 2>/dev/null; then
+    hung=1
+    echo "note: mpirun still running 30 s after the run finished (the MPI_Finalize hang after a lost rank); stopping it"
+    kill $launcher 2>/dev/null || true
+    pkill -9 -f "quantgrid run $SPECS/long_sweep.yaml --output recovered.h5" || true
+  fi
   set +e; wait $launcher; code=$?; set -e
   cat recover.txt
-  [ $code -eq 0 ] || fail "the run did not survive the lost worker (exit $code)"
+  [ $hung -eq 1 ] || [ $code -eq 0 ] || fail "the run did not survive the lost worker (exit $code)"
+  grep -q "done in" recover.txt || fail "the recovered run did not finish"
   grep -q "presumed lost" recover.txt || fail "no chunk was re-issued (was the worker killed?)"
   [ -f long_ref.h5 ] || "$QG" run "$SPECS/long_sweep.yaml" --output long_ref.h5 --overwrite --no-progress
   [ "$(digest recovered.h5)" = "$(digest long_ref.h5)" ] || fail "recovered run differs from an uninterrupted one"
