@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the batch scripts of this folder (not run): starts `quantgrid run` with one rank per
 # Slurm task and turns Slurm's warning before the time limit into a requeue.
 #
