@@ -152,6 +152,20 @@ def _scatter_panel(ax, cells, x, y, metric, style, ascending):
     return image, cells[metric].to_numpy(dtype=float)
 
 
+def _label_outer(axes, used, x, y):
+    """Axis labels and tick labels on the outer panels only (the axes are shared): the bottom
+    panel of each column, unused panels hidden, and the first column."""
+    rows, columns = axes.shape
+    for k, ax in enumerate(axes.flat):
+        if k >= used:
+            ax.set_visible(False)
+        elif k + columns >= used:  # nothing drawn below it
+            ax.xaxis.set_tick_params(labelbottom=True)
+            ax.set_xlabel(x)
+        if k % columns == 0:
+            ax.set_ylabel(y)
+
+
 def _mark_best(ax, position):
     ax.plot([position[0]], [position[1]], marker="*", markersize=16, color="black",
             markeredgecolor="white", markeredgewidth=1.2, linestyle="none", label="best")
@@ -205,7 +219,8 @@ def heatmap(path, metric=None, x=None, y=None, symbol=None, out_png="heatmap.png
     style = {"cmap": cmap, "vmin": vmin, "vmax": vmax}
     panel_w, panel_h = (min(7.0, 2.0 + 0.32 * len(xs)), min(6.0, 1.6 + 0.28 * len(ys))) if kind == "grid" else (5.5, 4.5)
     rows, columns, size = _layout(len(facets), panel_w, panel_h, max_px)
-    fig, axes = plt.subplots(rows, columns, figsize=size, squeeze=False, layout="constrained")
+    fig, axes = plt.subplots(rows, columns, figsize=size, squeeze=False, layout="constrained", sharex=True,
+                             sharey=True)
     best = _best(cells, metric, ascending)
     panels, empty, image = [], 0, None
     for ax, value in zip(axes.flat, facets):
@@ -218,19 +233,18 @@ def heatmap(path, metric=None, x=None, y=None, symbol=None, out_png="heatmap.png
         if best is not None and (value is None or best[facet] == value):
             at = (xs.index(best[x]), ys.index(best[y])) if kind == "grid" else (best[x], best[y])
             _mark_best(ax, at)
-        ax.set_xlabel(x)
-        ax.set_ylabel(y)
         if value is not None:
             ax.set_title(f"{facet} = {value:g}", fontsize=10)
-        panels.append(_panel_data(ax, value, values, xs, ys, kind))
-    for ax in list(axes.flat)[len(facets):]:
-        ax.set_visible(False)
+        panels.append((ax, value, values))
+    _label_outer(axes, len(facets), x, y)
     fig.colorbar(image, ax=axes, label=f"{metric} ({agg})" if symbol is None else metric,
                  shrink=min(0.9, 4.0 / fig.get_size_inches()[1] + 0.2))
     averaged = [p for p in rest if p != facet]
     title = _title(metric, subject, averaged, kind, empty, n_slots if kind == "grid" else len(cells), best, drawn,
                    facet, overlaid, len(facets), cells[facet].nunique() if facet else 1)
     fig.suptitle(title)
+    fig.canvas.draw()  # tick labels as drawn
+    panels = [_panel_data(ax, value, values, xs, ys, kind) for ax, value, values in panels]
     data = {"kind": kind, "title": title, "metric": metric, "agg": agg, "x": x, "y": y, "facet": facet,
             "averaged": averaged, "cmap": cmap, "vmin": vmin, "vmax": vmax, "empty_cells": empty, "panels": panels,
             "best": None if best is None else {k: best[k] for k in drawn + [metric]}}
