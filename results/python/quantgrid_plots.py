@@ -11,6 +11,7 @@ the marked best cell, histogram bins, lines), read back from the drawn axes.
 """
 import math
 import struct
+from types import SimpleNamespace
 
 import numpy as np
 import quantgrid_results as qr
@@ -171,20 +172,78 @@ def _mark_best(ax, position):
             markeredgecolor="white", markeredgewidth=1.2, linestyle="none", label="best")
 
 
-def _title(metric, subject, averaged, kind, empty, n_cells, best, drawn, facet, overlaid, shown, values):
+def _title(v, empty):
     """Two lines: what is drawn and how it was aggregated; the holes (or points) and the best."""
-    parts = [f"{metric}: {subject}"]
-    if averaged:
-        parts.append(f"also aggregated over {', '.join(averaged)}")
-    if overlaid:
-        parts.append(f"every {facet} overlaid, the best on top")
-    elif facet is not None and shown < values:
-        parts.append(f"{shown} of {values} values of {facet}")
-    line2 = (f"non-grid search: {n_cells} parameter sets as points" if kind == "scatter"
-             else (f"{empty} of {n_cells} cells empty (grey)" if empty else "every cell filled"))
-    if best is not None:
-        line2 += "; \u2605 best: " + ", ".join(f"{p}={best[p]:g}" for p in drawn) + f" ({best[metric]:.4g})"
+    parts = [f"{v.metric}: {v.subject}"]
+    if v.averaged:
+        parts.append(f"also aggregated over {', '.join(v.averaged)}")
+    if v.overlaid:
+        parts.append(f"every {v.facet} overlaid, the best on top")
+    elif v.facet is not None and len(v.facets) < v.n_facets:
+        parts.append(f"{len(v.facets)} of {v.n_facets} values of {v.facet}")
+    if v.kind == "scatter":
+        line2 = f"non-grid search: {len(v.cells)} parameter sets as points"
+    else:
+        line2 = f"{empty} of {v.n_slots} cells empty (grey)" if empty else "every cell filled"
+    if v.best is not None:
+        line2 += "; \u2605 best: " + ", ".join(f"{p}={v.best[p]:g}" for p in v.drawn) + f" ({v.best[v.metric]:.4g})"
     return "; ".join(parts) + "\n" + line2
+
+
+def _view(path, metric, x, y, facet, symbol, agg, ascending):
+    """What a heatmap draws: metric, axes, facet, the aggregated cells, grid or scatter."""
+    params = qr._parameter_labels(path, None)
+    v = SimpleNamespace(metric=metric or default_metric(path), x=x or params[0], agg=agg, ascending=ascending)
+    v.y = y or next(p for p in params if p != v.x)
+    rest = [p for p in params if p not in (v.x, v.y)]
+    if facet is None:
+        facet = rest[0] if rest else None
+    elif not facet or facet == "none":
+        facet = None  # no panels: every other parameter aggregated
+    v.facet, v.averaged = facet, [p for p in rest if p != facet]
+    v.drawn = [p for p in (facet, v.x, v.y) if p is not None]
+    v.cells, v.subject = _cells(path, v.metric, v.drawn, symbol, agg)
+    v.xs, v.ys = sorted(v.cells[v.x].unique()), sorted(v.cells[v.y].unique())
+    v.n_facets = v.cells[facet].nunique() if facet else 1
+    v.n_slots = len(v.xs) * len(v.ys) * v.n_facets
+    search = str(_main_attributes(path).get("search", "grid"))
+    v.kind = "scatter" if search != "grid" or len(v.cells) < MIN_FILL * v.n_slots else "grid"
+    v.overlaid = v.kind == "scatter" and facet is not None and v.n_facets > MAX_FACETS
+    v.facets = [None] if v.overlaid else _facet_values(v.cells, facet)
+    v.best = _best(v.cells, v.metric, ascending)
+    return v
+
+
+def _figure_of(v, max_px):
+    """The figure and its (shared) axes: panels sized to the cells, the whole bounded."""
+    if v.kind == "grid":
+        panel = (min(7.0, 2.0 + 0.32 * len(v.xs)), min(6.0, 1.6 + 0.28 * len(v.ys)))
+    else:
+        panel = (5.5, 4.5)
+    rows, columns, size = _layout(len(v.facets), *panel, max_px)
+    return _pyplot().subplots(rows, columns, figsize=size, squeeze=False, layout="constrained", sharex=True,
+                              sharey=True)
+
+
+def _draw_panels(axes, v, style):
+    """Each facet's panel with the best starred; [(ax, facet value, values)], empty cells, image."""
+    panels, empty, image = [], 0, None
+    for ax, value in zip(axes.flat, v.facets):
+        part = v.cells if value is None else v.cells[v.cells[v.facet] == value]
+        if v.kind == "grid":
+            image, values = _grid_panel(ax, part, v.x, v.y, v.xs, v.ys, v.metric, style)
+            empty += int(np.isnan(values).sum())
+        else:
+            image, values = _scatter_panel(ax, part, v.x, v.y, v.metric, style, v.ascending)
+        best = v.best
+        if best is not None and (value is None or best[v.facet] == value):
+            at = (v.xs.index(best[v.x]), v.ys.index(best[v.y])) if v.kind == "grid" else (best[v.x], best[v.y])
+            _mark_best(ax, at)
+        if value is not None:
+            ax.set_title(f"{v.facet} = {value:g}", fontsize=10)
+        panels.append((ax, value, values))
+    _label_outer(axes, len(v.facets), v.x, v.y)
+    return panels, empty, image
 
 
 def heatmap(path, metric=None, x=None, y=None, symbol=None, out_png="heatmap.png", agg="mean", facet=None,
@@ -192,62 +251,24 @@ def heatmap(path, metric=None, x=None, y=None, symbol=None, out_png="heatmap.png
     """Saves a PNG of `metric` (default: the run's rank_by) over parameters `x` and `y` (default:
     the first two): `agg` over symbols (or one `symbol`'s values), one panel per value of `facet`
     (default: a third parameter; "none" or False: no panels; further parameters are aggregated
-    too, and the title says so), a
-    diverging map centred on 0 for a metric of both signs, the best cell starred (smallest with
-    `ascending`), empty cells grey and counted; a random or Sobol search (or a grid filled below
-    half) as a scatter of its points. Returns a Plot (.data: kind, title, size_px, cmap, vmin,
-    vmax, panels with their tick labels, values and best marker, best parameter set)."""
-    plt = _pyplot()
-    params = qr._parameter_labels(path, None)
-    metric = metric or default_metric(path)
-    x = x or params[0]
-    y = y or next(p for p in params if p != x)
-    rest = [p for p in params if p not in (x, y)]
-    if facet is None:
-        facet = rest[0] if rest else None
-    elif not facet or facet == "none":
-        facet = None  # no panels: every other parameter aggregated
-    drawn = [p for p in (facet, x, y) if p is not None]
-    cells, subject = _cells(path, metric, drawn, symbol, agg)
-    xs, ys = sorted(cells[x].unique()), sorted(cells[y].unique())
-    search = str(_main_attributes(path).get("search", "grid"))
-    n_slots = len(xs) * len(ys) * (cells[facet].nunique() if facet else 1)
-    kind = "scatter" if search != "grid" or len(cells) < MIN_FILL * n_slots else "grid"
-    overlaid = kind == "scatter" and facet is not None and cells[facet].nunique() > MAX_FACETS
-    facets = [None] if overlaid else _facet_values(cells, facet)
-    cmap, vmin, vmax = _colours(cells[metric].to_numpy(dtype=float), ascending)
-    style = {"cmap": cmap, "vmin": vmin, "vmax": vmax}
-    panel_w, panel_h = (min(7.0, 2.0 + 0.32 * len(xs)), min(6.0, 1.6 + 0.28 * len(ys))) if kind == "grid" else (5.5, 4.5)
-    rows, columns, size = _layout(len(facets), panel_w, panel_h, max_px)
-    fig, axes = plt.subplots(rows, columns, figsize=size, squeeze=False, layout="constrained", sharex=True,
-                             sharey=True)
-    best = _best(cells, metric, ascending)
-    panels, empty, image = [], 0, None
-    for ax, value in zip(axes.flat, facets):
-        part = cells if value is None else cells[cells[facet] == value]
-        if kind == "grid":
-            image, values = _grid_panel(ax, part, x, y, xs, ys, metric, style)
-            empty += int(np.isnan(values).sum())
-        else:
-            image, values = _scatter_panel(ax, part, x, y, metric, style, ascending)
-        if best is not None and (value is None or best[facet] == value):
-            at = (xs.index(best[x]), ys.index(best[y])) if kind == "grid" else (best[x], best[y])
-            _mark_best(ax, at)
-        if value is not None:
-            ax.set_title(f"{facet} = {value:g}", fontsize=10)
-        panels.append((ax, value, values))
-    _label_outer(axes, len(facets), x, y)
-    fig.colorbar(image, ax=axes, label=f"{metric} ({agg})" if symbol is None else metric,
+    too, and the title says so), a diverging map centred on 0 for a metric of both signs, the
+    best cell starred (smallest with `ascending`), empty cells grey and counted; a random or
+    Sobol search (or a grid filled below half) as a scatter of its points. Returns a Plot
+    (.data: kind, title, size_px, cmap, vmin, vmax, panels with their tick labels, values and
+    starred cell, the best parameter set)."""
+    v = _view(path, metric, x, y, facet, symbol, agg, ascending)
+    cmap, vmin, vmax = _colours(v.cells[v.metric].to_numpy(dtype=float), ascending)
+    fig, axes = _figure_of(v, max_px)
+    panels, empty, image = _draw_panels(axes, v, {"cmap": cmap, "vmin": vmin, "vmax": vmax})
+    fig.colorbar(image, ax=axes, label=f"{v.metric} ({agg})" if symbol is None else v.metric,
                  shrink=min(0.9, 4.0 / fig.get_size_inches()[1] + 0.2))
-    averaged = [p for p in rest if p != facet]
-    title = _title(metric, subject, averaged, kind, empty, n_slots if kind == "grid" else len(cells), best, drawn,
-                   facet, overlaid, len(facets), cells[facet].nunique() if facet else 1)
+    title = _title(v, empty)
     fig.suptitle(title)
     fig.canvas.draw()  # tick labels as drawn
-    panels = [_panel_data(ax, value, values, xs, ys, kind) for ax, value, values in panels]
-    data = {"kind": kind, "title": title, "metric": metric, "agg": agg, "x": x, "y": y, "facet": facet,
-            "averaged": averaged, "cmap": cmap, "vmin": vmin, "vmax": vmax, "empty_cells": empty, "panels": panels,
-            "best": None if best is None else {k: best[k] for k in drawn + [metric]}}
+    data = {"kind": v.kind, "title": title, "metric": v.metric, "agg": agg, "x": v.x, "y": v.y, "facet": v.facet,
+            "averaged": v.averaged, "cmap": cmap, "vmin": vmin, "vmax": vmax, "empty_cells": empty,
+            "panels": [_panel_data(ax, value, values, v.xs, v.ys, v.kind) for ax, value, values in panels],
+            "best": None if v.best is None else {k: v.best[k] for k in v.drawn + [v.metric]}}
     return _save(fig, out_png, data)
 
 
