@@ -127,6 +127,25 @@ std::vector<double> every_loss(const VarJob& job) {
   return all;
 }
 
+// The bins span the delta-normal P&L's mean +- 8 standard deviations: d'mu +- 8 sqrt(d' Sigma d)
+// with d the delta exposure per asset, here summed by plain loops.
+TEST(PnlHistogram, BinsFollowTheDeltaNormalScale) {
+  auto job = make_job(spec("{window: 300}"), "t.yaml", synthetic(3, 600));
+  const VarSetup& s = dynamic_cast<const VarJob&>(*job).setup();
+  const Eigen::VectorXd d = s.book.delta_exposure();
+  double mean = 0, variance = 0;
+  for (Eigen::Index i = 0; i < d.size(); ++i) {
+    mean += d(i) * s.mean(i);
+    for (Eigen::Index j = 0; j < d.size(); ++j) variance += d(i) * s.cov(i, j) * d(j);
+  }
+  const PnlHistogram h = PnlHistogram::for_setup(s);
+  const double half = 8 * std::sqrt(variance);
+  EXPECT_NEAR(h.lower(), mean - half, 1e-9 * half);
+  EXPECT_NEAR(h.upper(), mean + half, 1e-9 * half);
+  EXPECT_EQ(h.bins(), 100u);
+  EXPECT_NEAR(h.edge(50), mean, 1e-9 * half);
+}
+
 TEST(VarJob, PnlHistogramCountsEveryScenarioOnce) {
   auto job = make_job(spec("{window: 300, distribution: student_t, nu: 4}"), "t.yaml", synthetic(3, 600));
   const auto& var_job = dynamic_cast<const VarJob&>(*job);
