@@ -193,6 +193,9 @@ def _title(v, empty):
 def _view(path, metric, x, y, facet, symbol, agg, ascending):
     """What a heatmap draws: metric, axes, facet, the aggregated cells, grid or scatter."""
     params = qr._parameter_labels(path, None)
+    if len(params) < 2:
+        raise ValueError(f"{path}: a heatmap needs two parameters; the run has {', '.join(params) or 'none'} "
+                         "(see its rows with quantgrid results top, or one row with results equity)")
     v = SimpleNamespace(metric=metric or default_metric(path), x=x or params[0], agg=agg, ascending=ascending)
     v.y = y or next(p for p in params if p != v.x)
     rest = [p for p in params if p not in (v.x, v.y)]

@@ -527,7 +527,7 @@ def main(argv=None):
         else:
             print(heatmap(args.run, args.metric, args.x, args.y, args.symbol, args.out, agg=args.agg,
                           facet=args.facet, ascending=args.ascending))
-    except (SchemaError, KeyError, OSError) as error:
+    except (SchemaError, KeyError, ValueError, OSError) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
         print(f"quantgrid_results: {message}", file=sys.stderr)
         return 2

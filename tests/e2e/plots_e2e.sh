@@ -65,6 +65,9 @@ done
 expect 1 "$QG" results plot grid2.h5 --kind var --out wrong.png
 says err.txt "needs a var run; this is a sweep run"
 [ ! -e wrong.png ] || fail "a refused plot left wrong.png"
+sweep one momentum "{lookback: {values: [5, 20, 60]}}" "{method: grid}"
+expect 2 "$QG" results plot one.h5 --out one.png
+says err.txt "a heatmap needs two parameters; the run has lookback"
 
 # results neighbours: the first row is the Python helper's best smoothed row.
 "$QG" results neighbours grid3.h5 -n 3 --radius 1 | tee neighbours.txt
