@@ -85,8 +85,8 @@ void add_drill(CLI::App& results, DrillArgs& a) {
 
 void add_results(CLI::App& app, TopArgs& top, std::string& run_file, ExportArgs& exp, DrillArgs& drill,
                  std::vector<std::string>& runs) {
-  auto* results =
-      app.add_subcommand("results", "Read a run file: top, summary, export, tables, digest, verify, equity, trades");
+  auto* results = app.add_subcommand(
+      "results", "Read a run file: top, summary, export, tables, digest, verify, equity, trades, plot, neighbours");
   results->require_subcommand(1);
   auto* t = results->add_subcommand("top", "Best rows of the run's main table by a column");
   t->add_option("run", top.run, "Run file")->required()->check(CLI::ExistingFile);
@@ -113,6 +113,27 @@ void add_results(CLI::App& app, TopArgs& top, std::string& run_file, ExportArgs&
       ->required()
       ->check(CLI::ExistingFile);
   add_drill(*results, drill);
+}
+
+//! `results plot` and `results neighbours` (both drawn or computed by the Python helpers).
+void add_plot(CLI::App& results, PlotArgs& p, NeighboursArgs& nb) {
+  auto* plot = results.add_subcommand("plot", "Draw a run as a PNG: heatmap, equity (sweeps) or var (VaR runs)");
+  plot->add_option("run", p.run, "Run file")->required()->check(CLI::ExistingFile);
+  plot->add_option("--kind", p.kind, "heatmap | equity | var")->check(CLI::IsMember({"heatmap", "equity", "var"}));
+  plot->add_option("--by", p.by, "Metric (default: the run's rank_by)");
+  plot->add_flag("--ascending", p.ascending, "With --by: smallest is best (e.g. max_drawdown)");
+  plot->add_option("--agg", p.agg, "heatmap: how the symbols' values are aggregated")
+      ->check(CLI::IsMember({"mean", "median", "min", "max"}));
+  plot->add_option("--row", p.row, "equity: this 0-based /sweep row (default: the best by the metric)")
+      ->check(kNonNegative);
+  plot->add_option("--out", p.out, "PNG to write")->required();
+  auto* near = results.add_subcommand("neighbours", "Sweep rows ranked by their metric smoothed over grid neighbours");
+  near->add_option("run", nb.run, "Run file (a sweep)")->required()->check(CLI::ExistingFile);
+  near->add_option("--by", nb.by, "Metric (default: the run's rank_by)");
+  near->add_flag("--ascending", nb.ascending, "With --by: smallest is best");
+  near->add_option("--radius", nb.radius, "Steps on each parameter's values that count as neighbours")
+      ->check(CLI::Range(1, 1000));
+  near->add_option("-n", nb.n, "Rows to show (0: every row)")->check(CLI::NonNegativeNumber);
 }
 
 void add_verify(CLI::App& results, VerifyArgs& args) {
@@ -292,6 +313,9 @@ int run_cli(int argc, char** argv, const CliHooks& hooks) {
   add_results(app, top_args, path_arg, export_args, drill_args, digest_runs);
   VerifyArgs verify_args;
   add_verify(*app.get_subcommand("results"), verify_args);
+  PlotArgs plot_args;
+  NeighboursArgs neighbours_args;
+  add_plot(*app.get_subcommand("results"), plot_args, neighbours_args);
   KeysArgs keys_args;
   ApproveArgs approve_args;
   PromoteArgs promote_args;
@@ -342,6 +366,8 @@ int run_cli(int argc, char** argv, const CliHooks& hooks) {
     if (results->got_subcommand("equity")) return cmd_results_equity(drill_args);
     if (results->got_subcommand("trades")) return cmd_results_trades(drill_args);
     if (results->got_subcommand("verify")) return cmd_results_verify(verify_args);
+    if (results->got_subcommand("plot")) return cmd_results_plot(plot_args);
+    if (results->got_subcommand("neighbours")) return cmd_results_neighbours(neighbours_args);
     return cmd_results_digest(digest_runs);
   } catch (const std::exception& e) {
     return report_error(e);

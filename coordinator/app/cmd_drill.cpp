@@ -2,13 +2,13 @@
 // written as CSV with numbers at full precision; `--png` draws the equity curve through the
 // Python helpers (results/python/quantgrid_results.py plot-equity).
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <string>
 
 #include "checked_output.hpp"
 #include "commands.hpp"
+#include "python_helper.hpp"
 #include "qg/core/error.hpp"
 #include "qg/jobs/row_replay.hpp"
 
@@ -62,27 +62,17 @@ void write_to(const std::string& path, const jobs::RowReplay& r, Write write) {
   out.commit();
 }
 
-//! The Python that has matplotlib: QUANTGRID_PYTHON, else Debian's, else python3 on PATH.
-std::string python() {
-  if (const char* chosen = std::getenv("QUANTGRID_PYTHON"); chosen != nullptr && *chosen != '\0') return chosen;
-  return std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-}
-
-std::string quoted(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 void plot_equity(const jobs::RowReplay& r, const std::string& csv, const std::string& png) {
   const std::string table = csv.empty() ? png + ".csv" : csv;
   if (csv.empty()) write_to(table, r, write_equity);
   const std::string title = r.row.strategy + " " + r.row.symbol + " (row " + std::to_string(r.row.row) + ")";
-  const std::string command = python() + " " + quoted(std::string(QG_PYTHON_DIR) + "/quantgrid_results.py") +
-                              " plot-equity " + quoted(table) + " --title " + quoted(title) + " --out " + quoted(png);
-  const int status = std::system(command.c_str());
+  try {
+    run_python_helper({"plot-equity", table, "--title", title, "--out", png}, png + ": the plot", true);
+  } catch (...) {
+    if (csv.empty()) std::filesystem::remove(table);
+    throw;
+  }
   if (csv.empty()) std::filesystem::remove(table);
-  if (status != 0) throw IoError(png + ": the plot failed (" + command + ")");
 }
 
 }  // namespace

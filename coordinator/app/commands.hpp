@@ -101,6 +101,29 @@ int cmd_results_equity(const DrillArgs& args);
 //! `quantgrid results trades`: the row's round trips, an open one with empty exit fields.
 int cmd_results_trades(const DrillArgs& args);
 
+//! `quantgrid results plot`: a figure of a run (results/python/quantgrid_plots.py).
+struct PlotArgs {
+  std::string run;
+  std::string kind = "heatmap";  // heatmap | equity (sweeps) | var (var runs)
+  std::string by;                // metric; empty: the job kind's ranking (a sweep's rank_by)
+  bool ascending = false;        // with by: smallest is best
+  std::string agg = "mean";      // heatmap: how the symbols' values are aggregated
+  std::int64_t row = -1;         // equity: this /sweep row instead of the best by the metric
+  std::string out;               // PNG
+};
+int cmd_results_plot(const PlotArgs& args);
+
+//! `quantgrid results neighbours`: sweep rows ranked by their metric smoothed over their grid
+//! neighbours (results/python/quantgrid_neighbours.py).
+struct NeighboursArgs {
+  std::string run;
+  std::string by;  // empty: the run's rank_by
+  bool ascending = false;
+  int radius = 1;  // steps on each parameter's sorted values
+  std::size_t n = 10;
+};
+int cmd_results_neighbours(const NeighboursArgs& args);
+
 // ---- promotion path: keys, approvals, the live node and its feed ----
 
 struct KeysArgs {

@@ -21,6 +21,7 @@ VarJob::VarJob(std::shared_ptr<const VarSetup> setup) : setup_(std::move(setup))
   const VarSpec& s = setup_->spec;
   n_batches_ = (s.scenarios + s.batch - 1) / s.batch;
   sim_ = std::make_shared<const kv::Simulator>(setup_->model, setup_->book, s.header.seed);
+  histogram_.emplace(PnlHistogram::for_setup(*setup_));
 }
 
 VarJob::~VarJob() = default;
@@ -43,7 +44,9 @@ std::uint64_t VarJob::tail_capacity() const {
   return kv::tail_size(setup_->spec.scenarios, setup_->spec.min_confidence());
 }
 
-std::size_t VarJob::stats_width() const { return kStatsHead + 2 * setup_->spec.confidence.size(); }
+std::size_t VarJob::stats_width() const {
+  return kStatsHead + 2 * setup_->spec.confidence.size() + histogram_->width();
+}
 
 std::size_t VarJob::tail_width() const { return 2 + setup_->book.positions.size(); }
 
@@ -79,6 +82,9 @@ void VarJob::run_stats(std::uint64_t task, std::vector<double>& out) const {
     out.push_back(kv::var_from_top(top, n, a));
     out.push_back(kv::es_from_top(top, n, a));
   }
+  const std::size_t head = out.size();
+  out.resize(head + histogram_->width());
+  histogram_->count(losses, std::span<double>(out).subspan(head));
 }
 
 void VarJob::run_tail(std::uint64_t task, double threshold, std::vector<double>& out) const {

@@ -5,6 +5,7 @@
 //     k_b-th largest loss, k_b = floor(n_b (1 - a_min)) + 1;
 //   reduce 0: the threshold L = min over batches of those k_b-th largest losses: at least
 //     sum k_b >= floor(S (1 - a_min)) + 1 losses of the whole run are >= L;
+//     and the counts of its scenario P&L in the run's fixed histogram bins (pnl_histogram.hpp);
 //   stage 1, task b: simulate batch b again (same counters, same bits) and return only the
 //     scenarios with loss >= L: (loss, scenario id, P&L of each position);
 //   reduce 1: merge those rows in task-id order into a bounded top-K set, K = floor(S (1 -
@@ -14,10 +15,12 @@
 // Memory and messages scale with the tail K, never with S.
 #include <array>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <vector>
 
 #include "qg/jobs/job.hpp"
+#include "var/pnl_histogram.hpp"
 
 namespace qg::kernels::var {
 class Simulator;
@@ -57,7 +60,10 @@ class VarJob final : public Job {
   std::uint64_t batch_rows(std::uint64_t task) const;
   //! K: the largest losses kept for exact VaR / ES at every level.
   std::uint64_t tail_capacity() const;
+  //! Doubles of a stage-0 record: the head, a (VaR, ES) pair per level, the histogram counts.
   std::size_t stats_width() const;
+  //! The bins every batch counts its scenario P&L into (fixed before any simulation).
+  const PnlHistogram& histogram() const { return *histogram_; }
   //! Doubles per stage-1 row: loss, scenario id, one P&L per position.
   std::size_t tail_width() const;
 
@@ -67,6 +73,7 @@ class VarJob final : public Job {
 
   std::shared_ptr<const VarSetup> setup_;
   std::shared_ptr<const kernels::var::Simulator> sim_;
+  std::optional<PnlHistogram> histogram_;
   std::uint64_t n_batches_ = 0;
 };
 

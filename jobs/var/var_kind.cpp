@@ -31,7 +31,8 @@ class VarKind final : public JobKind {
       {"backtest", "/var/backtest", "exceptions, Kupiec and Christoffersen tests, Basel zone per level"},
       {"stress", "/var/stress", "P&L and loss of each named stress scenario"},
       {"stress_positions", "/var/stress_positions", "each stress scenario's P&L per position"},
-      {"backtest_days", "/var/backtest_days", "daily P&L against each level's VaR over the backtest window"}};
+      {"backtest_days", "/var/backtest_days", "daily P&L against each level's VaR over the backtest window"},
+      {"pnl_histogram", "/var/pnl_histogram", "every Monte Carlo scenario's P&L counted in fixed bins"}};
 };
 
 }  // namespace

@@ -44,7 +44,9 @@ VarReducer::VarReducer(std::shared_ptr<const VarSetup> setup, const VarJob& job,
       out_(out),
       n_tasks_(job.num_tasks(VarJob::kStatsStage, {})),
       tail_capacity_(job.tail_capacity()),
-      stats_width_(job.stats_width()) {
+      stats_width_(job.stats_width()),
+      histogram_(job.histogram()),
+      histogram_counts_(histogram_.width(), 0.0) {
   tail_.emplace(static_cast<std::size_t>(tail_capacity_), job.tail_width());
 }
 
@@ -53,7 +55,9 @@ void VarReducer::consume(std::uint32_t stage, std::uint64_t task, std::span<cons
   QG_CHECK(stage == VarJob::kStatsStage && records.size() == stats_width_,
            "var: bad stage-0 record of task " + std::to_string(task));
   BatchStats b{records[0], records[1], records[2], records[3], {}, {}};
-  for (std::size_t i = VarJob::kStatsHead; i < records.size(); i += 2) {
+  const std::size_t counts_at = records.size() - histogram_.width();
+  for (std::size_t i = 0; i < histogram_.width(); ++i) histogram_counts_[i] += records[counts_at + i];
+  for (std::size_t i = VarJob::kStatsHead; i < counts_at; i += 2) {
     b.var.push_back(records[i]);
     b.es.push_back(records[i + 1]);
   }
@@ -103,6 +107,7 @@ void VarReducer::write_results() {
   write_components({&mc, &hist, &param});
   write_stress();
   write_backtest();
+  write_histogram();
 }
 
 void VarReducer::write_attributes(const MethodFigures& mc) {
@@ -258,6 +263,21 @@ void VarReducer::write_backtest() {
     for (std::size_t l = 0; l < levels.size(); ++l) drows.push_back(f.var[t * levels.size() + l]);
   }
   days.append(drows);
+}
+
+//! Every scenario's P&L in the fixed bins, the counts summed over the batches; the scenarios
+//! below the first edge and at or above the last in the group's attributes.
+void VarReducer::write_histogram() {
+  const std::string group = "/var/pnl_histogram";
+  auto& table = out_.create_table(
+      group, {{"lower", ColumnType::kFloat64}, {"upper", ColumnType::kFloat64}, {"count", ColumnType::kInt64}});
+  std::vector<double> rows;
+  for (std::size_t i = 0; i < histogram_.bins(); ++i)
+    rows.insert(rows.end(), {histogram_.edge(i), histogram_.edge(i + 1), histogram_counts_[i]});
+  table.append(rows);
+  out_.set_attribute(group, "below", static_cast<std::int64_t>(histogram_counts_[histogram_.bins()]));
+  out_.set_attribute(group, "above", static_cast<std::int64_t>(histogram_counts_[histogram_.bins() + 1]));
+  out_.set_attribute(group, "complete", static_cast<std::int64_t>(failed_ == 0));
 }
 
 }  // namespace qg::jobs

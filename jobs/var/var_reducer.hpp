@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "qg/jobs/job.hpp"
+#include "var/pnl_histogram.hpp"
 #include "var/var_analytics.hpp"
 #include "qg/kernels/var/tail.hpp"
 
@@ -16,7 +17,8 @@ class VarJob;
 
 //! Stage 0: collects per-batch statistics and yields the tail threshold. Stage 1: merges the
 //! batches' tail rows (task-id order, bounded top-K), then computes every figure and writes
-//! /var/summary, /var/components, /var/stress, /var/backtest and their companions.
+//! /var/summary, /var/components, /var/stress, /var/backtest, /var/pnl_histogram and their
+//! companions.
 class VarReducer final : public Reducer {
  public:
   VarReducer(std::shared_ptr<const VarSetup> setup, const VarJob& job, results::RunFile& out);
@@ -33,6 +35,7 @@ class VarReducer final : public Reducer {
   void write_components(const std::vector<const MethodFigures*>& methods);
   void write_stress();
   void write_backtest();
+  void write_histogram();
 
   std::shared_ptr<const VarSetup> setup_;
   results::RunFile& out_;
@@ -40,6 +43,8 @@ class VarReducer final : public Reducer {
   std::uint64_t tail_capacity_ = 0;
   std::size_t stats_width_ = 0;
   std::vector<BatchStats> batches_;
+  const PnlHistogram histogram_;
+  std::vector<double> histogram_counts_;  // the batches' counts summed (integers, exact in a double)
   std::optional<kernels::var::TailRows> tail_;
   std::uint64_t failed_ = 0;
   double threshold_ = 0;

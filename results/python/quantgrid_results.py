@@ -7,6 +7,8 @@
     qr.load("runs/var_book.h5", "components")       # any other table, by name or group path
     qr.provenance("runs/sma_grid.h5")["git_commit"]
     qr.heatmap("runs/sma_grid.h5", "sharpe", x="fast", y="slow", out_png="sharpe.png")
+    qr.plot_var("runs/var_book.h5", "var.png")     # P&L histogram with VaR/ES lines, component VaR
+    qr.neighbours("runs/sma_grid.h5", "sharpe")     # each row's metric smoothed over its grid neighbours
     qr.attributes("runs/sma_wf.h5", "/walkforward/summary")   # any group's attributes as a dict
     qr.overfitting("runs/sma_wf.h5")["dsr"]         # /overfitting attributes ({} when the run has none)
     qr.plot_walkforward("runs/sma_wf.h5", "wf.png")  # stitched out-of-sample equity, windows, winners
@@ -19,6 +21,8 @@ Command line (Debian's /usr/bin/python3 has h5py, pandas and matplotlib):
     python3 results/python/quantgrid_results.py tables RUN.h5
     python3 results/python/quantgrid_results.py top RUN.h5 --metric sharpe -n 20
     python3 results/python/quantgrid_results.py heatmap RUN.h5 --metric sharpe --x fast --y slow --out sharpe.png
+    python3 results/python/quantgrid_results.py plot-var RUN.h5 --out var.png
+    python3 results/python/quantgrid_results.py neighbours RUN.h5 --metric sharpe -n 10
     python3 results/python/quantgrid_results.py plot-walkforward RUN.h5 --out wf.png
     python3 results/python/quantgrid_results.py plot-train RUN.h5 --out train.png
 
@@ -205,36 +209,27 @@ def top(path, metric, n=10, ascending=False, table=None):
     return ranked
 
 
-def heatmap(path, metric, x, y, symbol=None, out_png="heatmap.png"):
-    """Saves a PNG heatmap of `metric` over parameters `x` and `y`: the mean over symbols, or
-    one symbol's values. Returns the PNG path."""
-    import matplotlib
+def heatmap(path, metric=None, x=None, y=None, symbol=None, out_png="heatmap.png", **options):
+    """Saves a PNG heatmap of `metric` over parameters `x` and `y`: quantgrid_plots.heatmap
+    (aggregation over symbols named in the title, facets for a third parameter, the best cell
+    starred, a scatter for random or Sobol searches). Returns the PNG path (a Plot)."""
+    import quantgrid_plots
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    return quantgrid_plots.heatmap(path, metric, x, y, symbol, out_png, **options)
 
-    frame = load(path)
-    for column in (metric, x, y):
-        if column not in frame:
-            raise KeyError(f"{path}: no column '{column}'; columns: {', '.join(frame.columns)}")
-    if symbol is not None:
-        if symbol not in set(frame["symbol"]):
-            raise KeyError(f"{path}: unknown symbol '{symbol}'")
-        frame = frame[frame["symbol"] == symbol]
-    grid = frame.pivot_table(index=y, columns=x, values=metric, aggfunc="mean")
 
-    fig, ax = plt.subplots(figsize=(1.2 + 0.6 * len(grid.columns), 1.0 + 0.5 * len(grid.index)))
-    image = ax.imshow(grid.to_numpy(dtype=float), origin="lower", aspect="auto", cmap="viridis")
-    ax.set_xticks(range(len(grid.columns)), [f"{v:g}" for v in grid.columns])
-    ax.set_yticks(range(len(grid.index)), [f"{v:g}" for v in grid.index])
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
-    ax.set_title(f"{metric} ({symbol if symbol else 'mean over symbols'})")
-    fig.colorbar(image, ax=ax, label=metric)
-    fig.tight_layout()
-    fig.savefig(out_png, dpi=100)
-    plt.close(fig)
-    return out_png
+def plot_var(path, out_png="var.png", confidence=None):
+    """Saves a PNG of a var run: quantgrid_plots.plot_var. Returns the PNG path (a Plot)."""
+    import quantgrid_plots
+
+    return quantgrid_plots.plot_var(path, out_png, confidence)
+
+
+def neighbours(path, metric=None, radius=1, ascending=False, n=None):
+    """Each sweep row's metric smoothed over its grid neighbours: quantgrid_neighbours.neighbours."""
+    import quantgrid_neighbours
+
+    return quantgrid_neighbours.neighbours(path, metric, radius, ascending, n)
 
 
 def attributes(path, group):
@@ -481,11 +476,24 @@ def main(argv=None):
     tables_cmd.add_argument("run")
     heat_cmd = commands.add_parser("heatmap", help="PNG heatmap of a metric over two parameters")
     heat_cmd.add_argument("run")
-    heat_cmd.add_argument("--metric", required=True)
-    heat_cmd.add_argument("--x", required=True)
-    heat_cmd.add_argument("--y", required=True)
+    heat_cmd.add_argument("--metric", default=None, help="default: the run's rank_by")
+    heat_cmd.add_argument("--x", default=None, help="default: the first parameter")
+    heat_cmd.add_argument("--y", default=None, help="default: the next parameter")
+    heat_cmd.add_argument("--facet", default=None, help="one panel per value (default: a third parameter; none: no panels)")
+    heat_cmd.add_argument("--agg", default="mean", choices=["mean", "median", "min", "max"])
+    heat_cmd.add_argument("--ascending", action="store_true", help="smallest is best (e.g. max_drawdown)")
     heat_cmd.add_argument("--symbol", default=None)
     heat_cmd.add_argument("--out", default="heatmap.png")
+    var_cmd = commands.add_parser("plot-var", help="PNG of a var run's P&L histogram and component VaR")
+    var_cmd.add_argument("run")
+    var_cmd.add_argument("--confidence", type=float, default=None, help="default: the highest level")
+    var_cmd.add_argument("--out", default="var.png")
+    near_cmd = commands.add_parser("neighbours", help="rows ranked by their metric smoothed over grid neighbours")
+    near_cmd.add_argument("run")
+    near_cmd.add_argument("--metric", default=None, help="default: the run's rank_by")
+    near_cmd.add_argument("--radius", type=int, default=1, help="steps on each parameter's grid")
+    near_cmd.add_argument("-n", type=int, default=10, help="rows to show (0 = all)")
+    near_cmd.add_argument("--ascending", action="store_true")
     wf_cmd = commands.add_parser("plot-walkforward",
                                  help="PNG of a walk-forward run's stitched out-of-sample equity")
     wf_cmd.add_argument("run")
@@ -511,9 +519,15 @@ def main(argv=None):
             print(plot_walkforward(args.run, args.out))
         elif args.command == "plot-train":
             print(plot_train(args.run, args.out))
+        elif args.command == "plot-var":
+            print(plot_var(args.run, args.out, args.confidence))
+        elif args.command == "neighbours":
+            with pd.option_context("display.width", 200, "display.max_columns", None):
+                print(neighbours(args.run, args.metric, args.radius, args.ascending, args.n).to_string())
         else:
-            print(heatmap(args.run, args.metric, args.x, args.y, args.symbol, args.out))
-    except (SchemaError, KeyError, OSError) as error:
+            print(heatmap(args.run, args.metric, args.x, args.y, args.symbol, args.out, agg=args.agg,
+                          facet=args.facet, ascending=args.ascending))
+    except (SchemaError, KeyError, ValueError, OSError) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
         print(f"quantgrid_results: {message}", file=sys.stderr)
         return 2

@@ -1,6 +1,7 @@
 // The var job: the exact tail merge against a brute-force sort of every scenario, task-order
 // independence, Euler components summing to the totals, historical VaR on a hand-computed
-// sample, stress P&L by hand, and one clear located error per kind of bad input.
+// sample, stress P&L by hand, the P&L histogram against a plain scan of every scenario, and one
+// clear located error per kind of bad input.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include "fake_run_file.hpp"
 #include "qg/core/error.hpp"
 #include "qg/jobs/job.hpp"
+#include "var/pnl_histogram.hpp"
 #include "var/var_job.hpp"
 #include "var/var_spec.hpp"
 #include "qg/kernels/synthetic.hpp"
@@ -95,6 +97,77 @@ TEST(VarJob, TailMergeEqualsAFullSortOfEveryScenario) {
       EXPECT_GT(summary(file, 0, a, 4), 0.0);  // a standard error
     }
   }
+}
+
+// Bins [0, 1) in quarters, hand-placed: P&L = -loss.
+TEST(PnlHistogram, CountsAHandPlacedSample) {
+  const PnlHistogram h(0.0, 1.0, 4);
+  EXPECT_EQ(h.edge(0), 0.0);
+  EXPECT_EQ(h.edge(2), 0.5);
+  EXPECT_EQ(h.edge(4), 1.0);
+  const std::vector<double> losses = {-0.1, -0.25, -0.999, 0.5, -1.0, std::nan(""), -0.0};
+  std::vector<double> counts(h.width(), 7.0), ref(h.width());
+  h.count(losses, counts);
+  // 0.1, 0 and -0.0 in [0, .25); 0.25 in [.25, .5); 0.999 in [.75, 1); -0.5 below; 1 above; NaN nowhere.
+  EXPECT_EQ(counts, (std::vector<double>{2, 1, 0, 1, 1, 1}));
+  count_pnl_ref(h, losses, ref);
+  EXPECT_EQ(ref, counts);
+}
+
+//! Every scenario of the run, batch by batch (the simulator the job uses, seed 11).
+std::vector<double> every_loss(const VarJob& job) {
+  const kv::Simulator sim(job.setup().model, job.setup().book, 11);
+  kv::SimWorkspace ws;
+  std::vector<double> all;
+  for (std::uint64_t b = 0; b < job.num_tasks(0, {}); ++b) {
+    std::vector<double> l(job.batch_rows(b));
+    sim.losses(b, 0, l.size(), l.data(), ws);
+    all.insert(all.end(), l.begin(), l.end());
+  }
+  return all;
+}
+
+// The bins span the delta-normal P&L's mean +- 8 standard deviations: d'mu +- 8 sqrt(d' Sigma d)
+// with d the delta exposure per asset, here summed by plain loops.
+TEST(PnlHistogram, BinsFollowTheDeltaNormalScale) {
+  auto job = make_job(spec("{window: 300}"), "t.yaml", synthetic(3, 600));
+  const VarSetup& s = dynamic_cast<const VarJob&>(*job).setup();
+  const Eigen::VectorXd d = s.book.delta_exposure();
+  double mean = 0, variance = 0;
+  for (Eigen::Index i = 0; i < d.size(); ++i) {
+    mean += d(i) * s.mean(i);
+    for (Eigen::Index j = 0; j < d.size(); ++j) variance += d(i) * s.cov(i, j) * d(j);
+  }
+  const PnlHistogram h = PnlHistogram::for_setup(s);
+  const double half = 8 * std::sqrt(variance);
+  EXPECT_NEAR(h.lower(), mean - half, 1e-9 * half);
+  EXPECT_NEAR(h.upper(), mean + half, 1e-9 * half);
+  EXPECT_EQ(h.bins(), 100u);
+  EXPECT_NEAR(h.edge(50), mean, 1e-9 * half);
+}
+
+TEST(VarJob, PnlHistogramCountsEveryScenarioOnce) {
+  auto job = make_job(spec("{window: 300, distribution: student_t, nu: 4}"), "t.yaml", synthetic(3, 600));
+  const auto& var_job = dynamic_cast<const VarJob&>(*job);
+  const auto file = run(*job, true);
+  const PnlHistogram& h = var_job.histogram();
+  std::vector<double> expected(h.width());
+  count_pnl_ref(h, every_loss(var_job), expected);
+  const auto& t = *file.tables.at("/var/pnl_histogram");
+  ASSERT_EQ(t.rows(), PnlHistogram::kBins);
+  double total = 0;
+  for (std::size_t i = 0; i < t.rows(); ++i) {
+    EXPECT_EQ(t.at(i, 0), h.edge(i));
+    EXPECT_EQ(t.at(i, 1), h.edge(i + 1));
+    EXPECT_EQ(t.at(i, 2), expected[i]) << "bin " << i;
+    total += t.at(i, 2);
+  }
+  const auto below = std::get<std::int64_t>(file.attrs.at("/var/pnl_histogram@below"));
+  const auto above = std::get<std::int64_t>(file.attrs.at("/var/pnl_histogram@above"));
+  EXPECT_EQ(below, expected[h.bins()]);
+  EXPECT_EQ(above, expected[h.bins() + 1]);
+  EXPECT_EQ(total + static_cast<double>(below + above), 50000.0);
+  EXPECT_GT(total, 49000.0);  // +-8 delta-normal sigmas hold nearly every scenario
 }
 
 TEST(VarJob, ResultsDoNotDependOnTaskOrder) {
