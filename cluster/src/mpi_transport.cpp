@@ -10,6 +10,8 @@
 #include <boost/serialization/vector.hpp>
 #include <sched.h>
 
+#include <algorithm>
+#include <list>
 #include <thread>
 
 #include "qg/core/error.hpp"
@@ -55,7 +57,9 @@ class MpiTransport final : public Transport {
   // than cores a spinning coordinator steals a worker's core. It polls for 50 us, then polls
   // and yields the core for 200 us (replies to small chunks come that fast; sleeping costs a
   // timer slack of ~60 us per round trip), then sleeps with a growing pause, up to 1 ms, while
-  // long chunks run.
+  // long chunks run. A probed message is received with MPI_Irecv, never a blocking receive: a
+  // large message comes in fragments, and when its sender stops half-way (its host was lost)
+  // the rest never arrives; it then stays pending, and messages of other ranks still come.
   bool receive(Envelope& into, std::chrono::microseconds timeout) override {
     const auto start = std::chrono::steady_clock::now();
     const auto deadline = start + timeout;
@@ -63,16 +67,8 @@ class MpiTransport final : public Transport {
     const auto yield_until = start + std::chrono::microseconds(250);
     auto pause = std::chrono::microseconds(0);
     for (;;) {
-      if (auto status = comm_.iprobe(mpi::any_source, mpi::any_tag)) {
-        const int n = status->count<char>().value_or(0);
-        into.bytes.resize(static_cast<std::size_t>(n));
-        comm_.recv(status->source(), status->tag(), into.bytes.data(), n);
-        into.source = status->source();
-        into.tag = static_cast<Tag>(status->tag());
-        ++stats_.messages_received;
-        stats_.bytes_received += static_cast<std::uint64_t>(n);
-        return true;
-      }
+      post_probed();
+      if (take_completed(into)) return true;
       const auto now = std::chrono::steady_clock::now();
       if (now >= deadline) return false;
       if (now < spin_until) {
@@ -89,7 +85,48 @@ class MpiTransport final : public Transport {
   TransportStats stats() const override { return stats_; }
 
  private:
+  //! A message whose receive is posted: it completes when all its fragments have arrived.
+  struct PendingReceive {
+    int source = -1;
+    int tag = 0;
+    std::vector<char> bytes;
+    mpi::request request;
+  };
+
+  //! Posts an MPI_Irecv for every message that has arrived (at least its first fragment).
+  void post_probed() {
+    while (auto status = comm_.iprobe(mpi::any_source, mpi::any_tag)) {
+      auto& p = pending_.emplace_back();
+      p.source = status->source();
+      p.tag = status->tag();
+      p.bytes.resize(static_cast<std::size_t>(status->count<char>().value_or(0)));
+      p.request = comm_.irecv(p.source, p.tag, p.bytes.data(), static_cast<int>(p.bytes.size()));
+    }
+  }
+
+  //! The oldest complete message whose sender has no older message still incomplete (each
+  //! rank's messages are handed over in the order it sent them).
+  bool take_completed(Envelope& into) {
+    std::vector<int> waiting;  // sources with an older message still incomplete
+    for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+      const bool blocked = std::find(waiting.begin(), waiting.end(), it->source) != waiting.end();
+      if (blocked || !it->request.test()) {
+        waiting.push_back(it->source);
+        continue;
+      }
+      into.source = it->source;
+      into.tag = static_cast<Tag>(it->tag);
+      into.bytes = std::move(it->bytes);
+      ++stats_.messages_received;
+      stats_.bytes_received += into.bytes.size();
+      pending_.erase(it);
+      return true;
+    }
+    return false;
+  }
+
   mpi::communicator comm_;
+  std::list<PendingReceive> pending_;  // list: MPI writes into each element's buffer in place
   TransportStats stats_;
 };
 
