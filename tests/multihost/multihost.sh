@@ -51,6 +51,7 @@ on_hosts() {
 }
 
 # ---- the hosts ----
+netns_reap_stale
 netns_pick_subnet
 netns_up 3
 printf '%s slots=1\n' "$NET.1" "$NET.2" "$NET.3" > hosts

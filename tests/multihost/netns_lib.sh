@@ -1,6 +1,8 @@
 # Network namespaces as "hosts" for tests/multihost/multihost.sh (sourced, not run).
 #
 #   netns_usable                 exit 77 (ctest SKIP) with the reason unless root, ip netns and veth work
+#   netns_reap_stale             deletes the namespaces of earlier runs whose script is gone (killed
+#                                with SIGKILL, e.g. by a ctest timeout, it could not clean up)
 #   netns_pick_subnet            sets NET (e.g. 10.213.7): a /24 no interface of this machine uses
 #   netns_up N                   bridge namespace + N host namespaces joined by veth links to one bridge;
 #                                host i is namespace ${PREFIX}-h$i, address $NET.i/24, interface eth0
@@ -35,6 +37,19 @@ netns_usable() {
     skip "cannot run a process in a network namespace with a UTS namespace of its own (ip netns exec, unshare)"
   fi
   ip netns del "$probe"
+}
+
+netns_reap_stale() {
+  local ns pid pids
+  for ns in $(ip netns list | cut -d' ' -f1 | grep -E '^qgmh[0-9]+-(h[0-9]+|br)$' || true); do
+    pid=${ns#qgmh}
+    pid=${pid%%-*}
+    kill -0 "$pid" 2> /dev/null && continue
+    pids=$(ip netns pids "$ns" 2> /dev/null || true)
+    [ -z "$pids" ] || kill -9 $pids 2> /dev/null || true
+    ip netns del "$ns" 2> /dev/null || true
+    echo "deleted namespace $ns of an earlier run (process $pid is gone)"
+  done
 }
 
 # Every IPv4 address of this machine: the root namespace and every named namespace.
