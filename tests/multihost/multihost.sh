@@ -21,7 +21,9 @@ QG=$(realpath "$1")
 SRC=$(realpath "$2")
 HERE=$SRC/tests/multihost
 SPECS=$SRC/tests/e2e/specs
+# shellcheck source=tests/e2e/lib.sh
 source "$SRC/tests/e2e/lib.sh"   # fail
+# shellcheck source=tests/multihost/netns_lib.sh
 source "$HERE/netns_lib.sh"      # skip, netns_*
 command -v mpirun > /dev/null || skip "mpirun (Open MPI) is not installed"
 command -v unshare > /dev/null || skip "unshare (util-linux) is not installed"
@@ -44,6 +46,7 @@ seconds_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; 
 on_hosts() {
   local hostfile=$1 n=$2
   shift 2
+  # shellcheck disable=SC2086  # MPIRUN_EXTRA: options, one a word
   netns_exec_host 1 mpirun --hostfile "$hostfile" -n "$n" --bind-to none -x TERM -x OPENBLAS_NUM_THREADS \
     --mca plm_rsh_agent "$HERE/netns_rsh.sh $PREFIX" \
     --mca btl tcp,self --mca btl_tcp_if_include "$NET.0/24" --mca oob_tcp_if_include "$NET.0/24" \

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Network namespaces as "hosts" for tests/multihost/multihost.sh (sourced, not run).
 #
 #   netns_usable                 exit 77 (ctest SKIP) with the reason unless root, ip netns and veth work
@@ -46,6 +47,7 @@ netns_reap_stale() {
     pid=${pid%%-*}
     kill -0 "$pid" 2> /dev/null && continue
     pids=$(ip netns pids "$ns" 2> /dev/null || true)
+    # shellcheck disable=SC2086  # one pid a word
     [ -z "$pids" ] || kill -9 $pids 2> /dev/null || true
     ip netns del "$ns" 2> /dev/null || true
     echo "deleted namespace $ns of an earlier run (process $pid is gone)"
@@ -95,6 +97,7 @@ netns_up() {
 netns_exec_host() {
   local ns=$PREFIX-h$1
   shift
+  # shellcheck disable=SC2016  # expanded by the inner shell
   ip netns exec "$ns" unshare --uts /bin/sh -c 'hostname "$0" && exec "$@"' "$ns" "$@"
 }
 
@@ -107,6 +110,7 @@ netns_kill_processes() {
   for round in 1 2; do
     for i in $(seq 1 "$HOSTS"); do
       pids=$(ip netns pids "$PREFIX-h$i" 2> /dev/null || true)
+      # shellcheck disable=SC2086  # one pid a word
       [ -z "$pids" ] || kill -9 $pids 2> /dev/null || true
     done
     [ $round -eq 2 ] || sleep 0.2

@@ -16,4 +16,5 @@ done
 host=$1
 shift
 ns=$prefix-h${host##*.}
+# shellcheck disable=SC2016  # expanded by the inner shell
 exec ip netns exec "$ns" unshare --uts /bin/sh -c 'hostname "$1" && exec /bin/sh -c "$0"' "$*" "$ns"
