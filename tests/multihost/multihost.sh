@@ -11,7 +11,8 @@
 #      one process, every worker host did tasks, and every pair of ranks used the TCP BTL;
 #   2. host 3's link cut mid-run ends the run within a bounded time (TCP keepalive of Open MPI's
 #      out-of-band channel: KEEPALIVE below) with Open MPI's "lost communication" error, the
-#      journal is kept, and --resume on the two healthy hosts completes it with the same digest;
+#      journal is kept (and grew after the cut: the coordinator went on with the healthy worker),
+#      and --resume on the two healthy hosts completes it with the same digest;
 #   3. with --enable-recovery, host 3's link cut mid-run: its chunk is re-issued and the run
 #      completes with the same digest (judged by the file: the survivors may hang in
 #      MPI_Finalize after a lost rank, docs/operations.md).
@@ -141,7 +142,8 @@ start_and_cut() {
   wait_for_journal "$output.journal" 20000 "$LAUNCHER"
   netns_link 3 down
   CUT_AT=$(now)
-  echo "cut host 3's link ($BRIDGE_NS/h3 down) with $(stat -c %s "$output.journal") journal bytes written"
+  JOURNAL_AT_CUT=$(stat -c %s "$output.journal")
+  echo "cut host 3's link ($BRIDGE_NS/h3 down) with $JOURNAL_AT_CUT journal bytes written"
 }
 
 # ---- 1. the same results on three hosts as in one process; the TCP BTL between hosts ----
@@ -166,6 +168,10 @@ grep -q "Remote daemon: .* on node $NET.3" cut.log || fail "the error does not n
 echo "ok: the run ended $took s after the cut (bound $LOSS_BOUND_S s) with exit $code and Open MPI's lost-host error"
 [ ! -e cut.h5 ] || fail "a run file appeared at its final path after the lost host"
 [ -f cut.h5.journal ] || fail "no journal kept after the lost host"
+# Until Open MPI ended the run, the coordinator went on with the healthy worker (a result of the
+# lost host cut off half-way must not hold it up).
+[ "$(stat -c %s cut.h5.journal)" -gt "$JOURNAL_AT_CUT" ] ||
+  fail "the journal did not grow after the cut: the coordinator stopped with the lost host"
 # The coordinator's host is healthy: resume there (its claim on cut.h5 is then provably stale) on
 # the two healthy hosts.
 on_hosts healthy_hosts 2 "$HERE/host_loss_sweep.yaml" --output cut.h5 --resume --no-progress > resume.log 2>&1 ||
