@@ -41,16 +41,26 @@ namespace {
 class MpiTransport final : public Transport {
  public:
   explicit MpiTransport(mpi::communicator comm) : comm_(std::move(comm)) {}
+  MpiTransport(const MpiTransport&) = delete;
+  MpiTransport& operator=(const MpiTransport&) = delete;
+  ~MpiTransport() override { finish_sends(); }
 
   int rank() const override { return comm_.rank(); }
   int size() const override { return comm_.size(); }
 
   void share_job(JobPayload& payload) override { mpi::broadcast(comm_, payload, 0); }
 
+  // Sends a copy with MPI_Isend and returns: a large message goes out in fragments once its
+  // receiver takes it, and a receiver that is gone (its host lost) would hold a blocking send
+  // forever. Pending sends progress in every later send() and receive() and are completed, for
+  // a few seconds at most, when the transport is destroyed.
   void send(int dest, Tag tag, std::span<const char> bytes) override {
-    comm_.send(dest, static_cast<int>(tag), bytes.data(), static_cast<int>(bytes.size()));
+    auto& p = sends_.emplace_back();
+    p.bytes.assign(bytes.begin(), bytes.end());
+    p.request = comm_.isend(dest, static_cast<int>(tag), p.bytes.data(), static_cast<int>(p.bytes.size()));
     ++stats_.messages_sent;
     stats_.bytes_sent += bytes.size();
+    reap_sends();
   }
 
   // Polls instead of a blocking receive: Open MPI's blocking calls spin, and with more ranks
@@ -67,6 +77,7 @@ class MpiTransport final : public Transport {
     const auto yield_until = start + std::chrono::microseconds(250);
     auto pause = std::chrono::microseconds(0);
     for (;;) {
+      reap_sends();
       post_probed();
       if (take_completed(into)) return true;
       const auto now = std::chrono::steady_clock::now();
@@ -125,8 +136,31 @@ class MpiTransport final : public Transport {
     return false;
   }
 
+  //! A message being sent: MPI reads its buffer until the request completes.
+  struct PendingSend {
+    std::vector<char> bytes;
+    mpi::request request;
+  };
+
+  void reap_sends() {
+    sends_.remove_if([](PendingSend& p) { return p.request.test().has_value(); });
+  }
+
+  //! Waits up to kFinishSends for the pending sends; what is left then (sends to a rank that
+  //! is gone) is abandoned with its buffer, which lives on until the process exits.
+  void finish_sends() {
+    const auto deadline = std::chrono::steady_clock::now() + kFinishSends;
+    for (reap_sends(); !sends_.empty() && std::chrono::steady_clock::now() < deadline; reap_sends())
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    static std::list<PendingSend> abandoned;
+    abandoned.splice(abandoned.end(), sends_);
+  }
+
+  static constexpr auto kFinishSends = std::chrono::seconds(5);
+
   mpi::communicator comm_;
   std::list<PendingReceive> pending_;  // list: MPI writes into each element's buffer in place
+  std::list<PendingSend> sends_;       // and reads from these
   TransportStats stats_;
 };
 

@@ -1,10 +1,12 @@
-// MpiTransport::receive when a sender stops half-way through a large message, as one whose host
-// was lost does (here rank 1 starts an MPI_Isend of 4 MiB and then sleeps 3 s without calling MPI,
-// so the rest of its message waits for it). Run under mpiexec -n 3 --mca btl tcp,self: over
-// shared memory the receiver could copy the data without the sender's help.
-// Expected, on rank 0: no receive() call outlasts its 100 ms timeout by more than 1 s; the small
-// message rank 2 sends after 1 s arrives first; the stalled message arrives later, whole (its
-// bytes are the pattern below).
+// MpiTransport with a peer that stops half-way through a large message, as one whose host was
+// lost does (here it sleeps 3 s without calling MPI, so the rest of the message waits for it).
+// Run under mpiexec -n 3 --mca btl tcp,self: over shared memory the other side could copy the
+// data without the stalled rank's help.
+// Expected when rank 1 stalls after starting an MPI_Isend of 4 MiB to rank 0: no receive() call
+// on rank 0 outlasts its 100 ms timeout by more than 1 s; the small message rank 2 sends after
+// 1 s arrives first; the stalled message arrives later, whole (its bytes are the pattern below).
+// Expected when rank 0 sends 4 MiB to rank 1 while rank 1 sleeps: send() returns within 1 s,
+// and rank 1 receives the message whole once it wakes.
 #include <gtest/gtest.h>
 #include <mpi.h>
 
@@ -74,12 +76,42 @@ void receiver() {
   EXPECT_EQ(big.bytes, pattern(kBig));
 }
 
-TEST(MpiStalledSender, OtherRanksStillArriveAndTheStalledMessageComesWhole) {
+void send_to_stalled_receiver() {
+  const auto start = std::chrono::steady_clock::now();
+  g_world->send(1, Tag::kAssign, pattern(kBig));
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(took, 1.0) << "send() waited for the stalled receiver";
+  Envelope ack;  // receiving also moves the pending send along
+  ASSERT_TRUE(g_world->receive(ack, std::chrono::seconds(60)));
+  EXPECT_EQ(ack.source, 1);
+  EXPECT_EQ(ack.bytes, std::vector<char>({'o', 'k'}));
+}
+
+void stalled_receiver() {
+  std::this_thread::sleep_for(kStall);  // no MPI call: the message waits
+  Envelope e;
+  ASSERT_TRUE(g_world->receive(e, std::chrono::seconds(60)));
+  EXPECT_EQ(e.source, 0);
+  EXPECT_EQ(e.tag, Tag::kAssign);
+  EXPECT_EQ(e.bytes, pattern(kBig));
+  g_world->send(0, Tag::kResult, std::vector<char>({'o', 'k'}));
+}
+
+TEST(MpiStalledPeer, SendToAStalledReceiverReturnsAndTheMessageComesWhole) {
+  ASSERT_EQ(g_world->size(), 3) << "run with mpiexec -n 3";
+  connect_to_rank0();
+  if (g_world->rank() == 0) send_to_stalled_receiver();
+  if (g_world->rank() == 1) stalled_receiver();
+  MPI_Barrier(MPI_COMM_WORLD);  // no message of this case reaches the next one
+}
+
+TEST(MpiStalledPeer, OtherRanksStillArriveAndTheStalledMessageComesWhole) {
   ASSERT_EQ(g_world->size(), 3) << "run with mpiexec -n 3";
   connect_to_rank0();
   if (g_world->rank() == 0) receiver();
   if (g_world->rank() == 1) stalled_sender();
   if (g_world->rank() == 2) late_small_sender();
+  MPI_Barrier(MPI_COMM_WORLD);
 }
 
 }  // namespace
