@@ -16,6 +16,7 @@ packages=(
   libgtest-dev libbenchmark-dev
   clang-format clang-tidy
   python3 python3-numpy python3-pandas python3-h5py python3-matplotlib python3-scipy python3-sklearn
+  iproute2 util-linux  # ip netns and unshare: tests/multihost (root only)
 )
 
 # Fedora / RHEL (dnf). On RHEL and its rebuilds most of these come from EPEL and CRB.
@@ -28,6 +29,7 @@ dnf_packages=(
   gtest-devel google-benchmark-devel
   clang-tools-extra
   python3 python3-numpy python3-pandas python3-h5py python3-matplotlib python3-scipy python3-scikit-learn
+  iproute util-linux
 )
 # Arch Linux (pacman). Random123 is not in the official repositories (AUR: random123).
 pacman_packages=(
@@ -38,6 +40,7 @@ pacman_packages=(
   gtest benchmark
   clang
   python python-numpy python-pandas python-h5py python-matplotlib python-scipy python-scikit-learn
+  iproute2 util-linux
 )
 # macOS (Homebrew). Random123 has no formula (header-only: copy its include/ from the upstream
 # release); pandas, h5py, matplotlib, scipy and scikit-learn come from pip.

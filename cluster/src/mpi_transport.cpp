@@ -10,6 +10,8 @@
 #include <boost/serialization/vector.hpp>
 #include <sched.h>
 
+#include <algorithm>
+#include <list>
 #include <thread>
 
 #include "qg/core/error.hpp"
@@ -39,23 +41,35 @@ namespace {
 class MpiTransport final : public Transport {
  public:
   explicit MpiTransport(mpi::communicator comm) : comm_(std::move(comm)) {}
+  MpiTransport(const MpiTransport&) = delete;
+  MpiTransport& operator=(const MpiTransport&) = delete;
+  ~MpiTransport() override { finish_sends(); }
 
   int rank() const override { return comm_.rank(); }
   int size() const override { return comm_.size(); }
 
   void share_job(JobPayload& payload) override { mpi::broadcast(comm_, payload, 0); }
 
+  // Sends a copy with MPI_Isend and returns: a large message goes out in fragments once its
+  // receiver takes it, and a receiver that is gone (its host lost) would hold a blocking send
+  // forever. Pending sends progress in every later send() and receive() and are completed, for
+  // a few seconds at most, when the transport is destroyed.
   void send(int dest, Tag tag, std::span<const char> bytes) override {
-    comm_.send(dest, static_cast<int>(tag), bytes.data(), static_cast<int>(bytes.size()));
+    auto& p = sends_.emplace_back();
+    p.bytes.assign(bytes.begin(), bytes.end());
+    p.request = comm_.isend(dest, static_cast<int>(tag), p.bytes.data(), static_cast<int>(p.bytes.size()));
     ++stats_.messages_sent;
     stats_.bytes_sent += bytes.size();
+    reap_sends();
   }
 
   // Polls instead of a blocking receive: Open MPI's blocking calls spin, and with more ranks
   // than cores a spinning coordinator steals a worker's core. It polls for 50 us, then polls
   // and yields the core for 200 us (replies to small chunks come that fast; sleeping costs a
   // timer slack of ~60 us per round trip), then sleeps with a growing pause, up to 1 ms, while
-  // long chunks run.
+  // long chunks run. A probed message is received with MPI_Irecv, never a blocking receive: a
+  // large message comes in fragments, and when its sender stops half-way (its host was lost)
+  // the rest never arrives; it then stays pending, and messages of other ranks still come.
   bool receive(Envelope& into, std::chrono::microseconds timeout) override {
     const auto start = std::chrono::steady_clock::now();
     const auto deadline = start + timeout;
@@ -63,16 +77,9 @@ class MpiTransport final : public Transport {
     const auto yield_until = start + std::chrono::microseconds(250);
     auto pause = std::chrono::microseconds(0);
     for (;;) {
-      if (auto status = comm_.iprobe(mpi::any_source, mpi::any_tag)) {
-        const int n = status->count<char>().value_or(0);
-        into.bytes.resize(static_cast<std::size_t>(n));
-        comm_.recv(status->source(), status->tag(), into.bytes.data(), n);
-        into.source = status->source();
-        into.tag = static_cast<Tag>(status->tag());
-        ++stats_.messages_received;
-        stats_.bytes_received += static_cast<std::uint64_t>(n);
-        return true;
-      }
+      reap_sends();
+      post_probed();
+      if (take_completed(into)) return true;
       const auto now = std::chrono::steady_clock::now();
       if (now >= deadline) return false;
       if (now < spin_until) {
@@ -89,7 +96,71 @@ class MpiTransport final : public Transport {
   TransportStats stats() const override { return stats_; }
 
  private:
+  //! A message whose receive is posted: it completes when all its fragments have arrived.
+  struct PendingReceive {
+    int source = -1;
+    int tag = 0;
+    std::vector<char> bytes;
+    mpi::request request;
+  };
+
+  //! Posts an MPI_Irecv for every message that has arrived (at least its first fragment).
+  void post_probed() {
+    while (auto status = comm_.iprobe(mpi::any_source, mpi::any_tag)) {
+      auto& p = pending_.emplace_back();
+      p.source = status->source();
+      p.tag = status->tag();
+      p.bytes.resize(static_cast<std::size_t>(status->count<char>().value_or(0)));
+      p.request = comm_.irecv(p.source, p.tag, p.bytes.data(), static_cast<int>(p.bytes.size()));
+    }
+  }
+
+  //! The oldest complete message whose sender has no older message still incomplete (each
+  //! rank's messages are handed over in the order it sent them).
+  bool take_completed(Envelope& into) {
+    std::vector<int> waiting;  // sources with an older message still incomplete
+    for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+      const bool blocked = std::find(waiting.begin(), waiting.end(), it->source) != waiting.end();
+      if (blocked || !it->request.test()) {
+        waiting.push_back(it->source);
+        continue;
+      }
+      into.source = it->source;
+      into.tag = static_cast<Tag>(it->tag);
+      into.bytes = std::move(it->bytes);
+      ++stats_.messages_received;
+      stats_.bytes_received += into.bytes.size();
+      pending_.erase(it);
+      return true;
+    }
+    return false;
+  }
+
+  //! A message being sent: MPI reads its buffer until the request completes.
+  struct PendingSend {
+    std::vector<char> bytes;
+    mpi::request request;
+  };
+
+  void reap_sends() {
+    sends_.remove_if([](PendingSend& p) { return p.request.test().has_value(); });
+  }
+
+  //! Waits up to kFinishSends for the pending sends; what is left then (sends to a rank that
+  //! is gone) is abandoned with its buffer, which lives on until the process exits.
+  void finish_sends() {
+    const auto deadline = std::chrono::steady_clock::now() + kFinishSends;
+    for (reap_sends(); !sends_.empty() && std::chrono::steady_clock::now() < deadline; reap_sends())
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    static std::list<PendingSend> abandoned;
+    abandoned.splice(abandoned.end(), sends_);
+  }
+
+  static constexpr auto kFinishSends = std::chrono::seconds(5);
+
   mpi::communicator comm_;
+  std::list<PendingReceive> pending_;  // list: MPI writes into each element's buffer in place
+  std::list<PendingSend> sends_;       // and reads from these
   TransportStats stats_;
 };
 

@@ -25,6 +25,7 @@ SKIPPED = [
     (r"^mpiexec .*build-lead/quantgrid", "the memory benchmark's own command line (bench/memory.py runs it)"),
     (r"build-lead/bench/", "a benchmark binary of a separate build (build-lead)"),
     (r"^(sbatch|srun|salloc)\b", "needs a Slurm cluster"),
+    (r"^mpirun .*--hostfile\b", "needs several hosts reachable by ssh (tests/multihost/ runs it on namespaces)"),
     (r"^scripts/install-deps\.sh\b", "installs system packages"),
 ]
 
