@@ -41,6 +41,24 @@ TEST(MlRidge, MatchesReferenceAndOptimality) {
   }
 }
 
+// One Gram per fold serves a whole alpha grid: every alpha solved from the same RidgeGram equals
+// the plain-loop reference fit (fresh centring, Gram sums and Cholesky per alpha) to 1e-12, and
+// fit_ridge (which builds its own Gram) bit for bit.
+TEST(MlRidge, OneGramSolvesEveryAlpha) {
+  const Eigen::MatrixXd x = testing::random_matrix(3, 400, 13);
+  const Eigen::VectorXd y = testing::linear_target(x, 4);
+  const RidgeGram gram = ridge_gram(x, y);
+  for (double alpha : {1e-3, 0.1, 10.0, 1e3, 1e5}) {
+    const auto shared = solve_ridge(gram, alpha), ref = fit_ridge_ref(x, y, alpha), own = fit_ridge(x, y, alpha);
+    for (Eigen::Index j = 0; j < x.cols(); ++j) {
+      EXPECT_NEAR(shared.coef(j), ref.coef(j), 1e-12 * (1 + std::fabs(ref.coef(j))));
+      EXPECT_EQ(shared.coef(j), own.coef(j));
+    }
+    EXPECT_NEAR(shared.intercept, ref.intercept, 1e-12);
+    EXPECT_EQ(shared.intercept, own.intercept);
+  }
+}
+
 // With every feature 0 the model is intercept-only: sigmoid(b0) = share of ones, b = 0.
 TEST(MlLogistic, InterceptOnlyClosedForm) {
   const Eigen::MatrixXd x = Eigen::MatrixXd::Zero(10, 2);

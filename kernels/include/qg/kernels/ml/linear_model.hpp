@@ -21,7 +21,23 @@ struct LinearFit {
   bool converged = true;
 };
 
-//! Ridge regression: the centred normal equations (Xc'Xc + alpha I) b = Xc'yc, b0 = ym - xm'b.
+//! The pieces of ridge's centred normal equations that do not depend on alpha: column means,
+//! the Gram matrix Xc'Xc (lower triangle) and Xc'yc. A cross-validation fold computes them once
+//! and solves every alpha of the grid from them.
+struct RidgeGram {
+  Eigen::VectorXd x_mean;
+  double y_mean = 0;
+  Eigen::MatrixXd gram;
+  Eigen::VectorXd rhs;
+};
+
+//! The Gram pieces of (x, y): O(n p^2).
+RidgeGram ridge_gram(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y);
+//! The ridge solution for one alpha from the Gram pieces: (gram + alpha I) b = rhs by LDLT, O(p^3).
+LinearFit solve_ridge(const RidgeGram& g, double alpha);
+
+//! Ridge regression: the centred normal equations (Xc'Xc + alpha I) b = Xc'yc, b0 = ym - xm'b;
+//! solve_ridge(ridge_gram(x, y), alpha), the same bits.
 LinearFit fit_ridge(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y,
                     double alpha);
 //! Plain-loop reference: Gram sums by loops, Cholesky by hand. Never optimized.
