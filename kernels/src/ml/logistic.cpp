@@ -1,9 +1,14 @@
 // L2 logistic regression by Newton's method with a backtracking line search (linear_model.hpp).
 // The objective is strictly convex (the penalty), so Newton converges quadratically near the
-// optimum; it stops at a gradient norm of kRelativeTolerance times the norm at b = 0.
+// optimum; it stops at a gradient norm of kRelativeTolerance times the norm at b = 0. Each
+// Newton step costs one product xt w, one exp and one log1p per sample when the full step is
+// accepted (the usual case): the trial point's scores and exponentials serve the next
+// derivatives, and the current objective is carried from the accepted trial. The per-sample
+// functions (exp, log, the sigmoid) run on Eigen's packet math, several samples at a time.
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
 #include <cmath>
+#include <utility>
 
 #include "qg/core/error.hpp"
 #include "qg/kernels/ml/fit_blocks.hpp"
@@ -15,48 +20,62 @@ namespace {
 constexpr int kMaxNewtonSteps = 100;
 constexpr int kMaxHalvings = 60;
 
+//! A point of the iteration: w, its linear scores z = xt w, e_i = exp(-|z_i|) and the objective.
+//! The line search evaluates its trial point into one of these; the accepted trial becomes the
+//! next iterate, whose derivatives reuse its z and e (no second product, no second exp).
+struct Point {
+  Eigen::VectorXd w, z, e;
+  double f = 0;
+};
+
 //! The problem with the intercept as the last coefficient: xt = [x, 1].
 struct Problem {
   Eigen::MatrixXd xt;
   Eigen::VectorXd y;
   double c;
 
-  double objective(const Eigen::VectorXd& w) const {
-    const Eigen::VectorXd z = xt * w;
-    double loss = 0;
-    for (Eigen::Index i = 0; i < z.size(); ++i) loss += softplus(z(i)) - y(i) * z(i);
-    const auto p = w.size() - 1;
-    return c * loss + 0.5 * w.head(p).squaredNorm();
+  //! Fills z, e and f of a point whose w is set, four samples per instruction: e = exp(-|z|),
+  //! softplus(z) = max(z, 0) + log1p(e) with log1p(e) = e log(u) / (u - 1), u = 1 + e (exact
+  //! to a few ulps; e when u rounds to 1).
+  void evaluate(Point& pt) const {
+    pt.z.noalias() = xt * pt.w;
+    const auto z = pt.z.array();
+    pt.e = (-z.abs()).exp();
+    const auto e = pt.e.array();
+    const Eigen::ArrayXd u = 1.0 + e;
+    const Eigen::ArrayXd log1p_e = (u == 1.0).select(e, e * u.log() / (u - 1.0));
+    const double loss = (z.max(0.0) + log1p_e - y.array() * z).sum();
+    const auto p = pt.w.size() - 1;
+    pt.f = c * loss + 0.5 * pt.w.head(p).squaredNorm();
   }
 
-  //! Gradient and Hessian at w.
-  void derivatives(const Eigen::VectorXd& w, Eigen::VectorXd& g, Eigen::MatrixXd& h) const {
-    const Eigen::VectorXd z = xt * w;
-    Eigen::VectorXd resid(z.size()), weight(z.size());
-    for (Eigen::Index i = 0; i < z.size(); ++i) {
-      const double p = sigmoid(z(i));
-      resid(i) = p - y(i);
-      weight(i) = std::sqrt(c * p * (1.0 - p));
-    }
-    const auto p = w.size() - 1;
-    g = c * (xt.transpose() * resid);
-    g.head(p) += w.head(p);
-    const Eigen::MatrixXd wx = weight.asDiagonal() * xt;
-    h = Eigen::MatrixXd::Zero(w.size(), w.size());
+  //! Gradient and Hessian at an evaluated point; sigmoid(z) = 1 / (1 + e) for z >= 0, else e / (1 + e).
+  void derivatives(const Point& pt, Eigen::VectorXd& g, Eigen::MatrixXd& h) const {
+    const auto e = pt.e.array();
+    const Eigen::ArrayXd prob = (pt.z.array() >= 0.0).select(1.0, e) / (1.0 + e);
+    const Eigen::VectorXd resid = (prob - y.array()).matrix();
+    const Eigen::ArrayXd weight = (c * prob * (1.0 - prob)).sqrt();
+    const auto p = pt.w.size() - 1;
+    g.noalias() = c * (xt.transpose() * resid);
+    g.head(p) += pt.w.head(p);
+    const Eigen::MatrixXd wx = weight.matrix().asDiagonal() * xt;
+    h = Eigen::MatrixXd::Zero(pt.w.size(), pt.w.size());
     h.selfadjointView<Eigen::Lower>().rankUpdate(wx.transpose());
     h.diagonal().head(p).array() += 1.0;
   }
 };
 
-//! The step length along -step that the Armijo rule accepts (or a rounding-level change).
-double line_search(const Problem& pr, const Eigen::VectorXd& w, const Eigen::VectorXd& step, double slope) {
-  const double f0 = pr.objective(w);
+//! Backtracking from the full Newton step: the first t = 1, 1/2, ... whose trial point passes
+//! the Armijo test (or changes the objective by rounding only) is evaluated into `trial`.
+//! Returns false when none does. The current point's objective is carried, never recomputed.
+bool line_search(const Problem& pr, const Point& at, const Eigen::VectorXd& step, double slope, Point& trial) {
   double t = 1.0;
   for (int k = 0; k < kMaxHalvings; ++k, t *= 0.5) {
-    const double f = pr.objective(w - t * step);
-    if (f <= f0 - 1e-4 * t * slope || f <= f0 + 1e-13 * std::fabs(f0)) return t;
+    trial.w = at.w - t * step;
+    pr.evaluate(trial);
+    if (trial.f <= at.f - 1e-4 * t * slope || trial.f <= at.f + 1e-13 * std::fabs(at.f)) return true;
   }
-  return 0.0;
+  return false;
 }
 
 }  // namespace
@@ -73,23 +92,26 @@ LinearFit fit_logistic(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::
   if (!(c > 0)) throw KernelError("fit_logistic: C must be positive");
   Problem pr{Eigen::MatrixXd(x.rows(), x.cols() + 1), y, c};
   pr.xt << x, Eigen::VectorXd::Ones(x.rows());
-  Eigen::VectorXd w = Eigen::VectorXd::Zero(x.cols() + 1), g;
+  Point at, trial;
+  at.w = Eigen::VectorXd::Zero(x.cols() + 1);
+  pr.evaluate(at);
+  Eigen::VectorXd g;
   Eigen::MatrixXd h;
   LinearFit fit;
   double g0 = 0;
   for (fit.iterations = 0;; ++fit.iterations) {
-    pr.derivatives(w, g, h);
+    pr.derivatives(at, g, h);
     if (fit.iterations == 0) g0 = g.norm() > 0 ? g.norm() : 1.0;
     fit.gradient_norm = g.norm() / g0;
     if (fit.gradient_norm <= kRelativeTolerance) break;
     const Eigen::VectorXd step = h.selfadjointView<Eigen::Lower>().ldlt().solve(g);
-    const double t = fit.iterations < kMaxNewtonSteps ? line_search(pr, w, step, g.dot(step)) : 0.0;
-    if (t == 0.0) {
+    if (fit.iterations >= kMaxNewtonSteps || !line_search(pr, at, step, g.dot(step), trial)) {
       fit.converged = false;
       break;
     }
-    w -= t * step;
+    std::swap(at, trial);
   }
+  const Eigen::VectorXd& w = at.w;
   fit.coef = w.head(x.cols());
   fit.intercept = w(x.cols());
   return fit;
