@@ -123,19 +123,19 @@ TrainedModel TrainJob::fit_split(std::size_t set, std::size_t k) const {
   const auto& rows = plan_.splits[k].train;
   if (spec_->fit.data_parallel) return fit(set, rows);  // the block sums' own arithmetic
   const FoldFit& shared = folds_->get(k, [&] { return fold_fit(rows); });
-  const auto params = spec_->grid.set(set);
-  TrainedModel m;
-  m.scaler = shared.scaler;
-  if (shared.ridge) {
-    m.fit = ml::solve_ridge(*shared.ridge, params[0]);
-  } else {
-    Eigen::MatrixXd x = gather(*x_, rows);
-    ml::apply_scaler(m.scaler, x);
-    const std::vector<double> yv = labels_of(rows);
-    m.fit = solve(x, Eigen::Map<const Eigen::VectorXd>(yv.data(), static_cast<Eigen::Index>(yv.size())), params);
-  }
+  const TrainedModel m{shared.scaler, folds_->fit(k, set, [&] { return solve_split(shared, set, rows); })};
   check_converged(m);
   return m;
+}
+
+ml::LinearFit TrainJob::solve_split(const FoldFit& shared, std::size_t set,
+                                    const std::vector<ml::IndexRange>& rows) const {
+  const auto params = spec_->grid.set(set);
+  if (shared.ridge) return ml::solve_ridge(*shared.ridge, params[0]);
+  Eigen::MatrixXd x = gather(*x_, rows);
+  ml::apply_scaler(shared.scaler, x);
+  const std::vector<double> yv = labels_of(rows);
+  return solve(x, Eigen::Map<const Eigen::VectorXd>(yv.data(), static_cast<Eigen::Index>(yv.size())), params);
 }
 
 FoldFit TrainJob::fold_fit(const std::vector<ml::IndexRange>& rows) const {

@@ -3,7 +3,9 @@
 //   stage 0, task i = set * K + k: fit hyper-parameter set `set` on split k's training samples
 //     (standardised on them), score its test samples -> {n_train, scores...}. The scaler of
 //     split k (and ridge's Gram pieces) is computed once per process by the first task of the
-//     split that needs it (fold_cache.hpp); the record is the same bits whichever task did.
+//     split that needs it (fold_cache.hpp), and each (set, split) fit is kept there, so stage
+//     1's refit of the chosen set on split k reuses it; a record is the same bits whichever
+//     task, thread or rank computed what it reads.
 //   reduce 0: the /train/cv table; the set with the best unweighted mean test score over the
 //     K splits (losses minimised, ties to the first in grid order) -> stage 1's input {set}.
 //   stage 1, task k < K: the chosen set refitted on split k, its decision values on the test
@@ -80,6 +82,9 @@ class TrainJob final : public Job, public CollectiveTasks {
   //! Hyper-parameter set `set` fitted on split k's training samples: fit(set, split.train), the
   //! same bits, with the split's shared part taken from the fold cache.
   TrainedModel fit_split(std::size_t set, std::size_t k) const;
+  //! Set `set` solved on a split's training samples `rows` with the split's shared part.
+  kernels::ml::LinearFit solve_split(const FoldFit& shared, std::size_t set,
+                                     const std::vector<kernels::ml::IndexRange>& rows) const;
   //! The shared part of the fits on `rows` (the fold cache's entry of a split).
   FoldFit fold_fit(const std::vector<kernels::ml::IndexRange>& rows) const;
   //! The data-parallel fit of this process's shard of the rows (`fit: {data_parallel}`).
