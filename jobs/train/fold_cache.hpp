@@ -1,12 +1,13 @@
 #pragma once
 // What every hyper-parameter set of one cross-validation split shares, computed once per split
-// by whichever stage-0 task needs it first (docs/train.md, "Where the time goes"): the scaler of
-// the split's training samples and, for ridge, the Gram pieces of the standardised training
-// samples, from which each alpha is one p x p solve; and every fit made on the split (a few
-// doubles each), so that stage 1's out-of-fold refit of the chosen set on split k is stage 0's
-// fit of that set when both ran in this process. An entry is a pure function of its split,
-// so a task's result is the same bits whichever task, thread or rank filled the entry: results
-// do not depend on chunking or on the rank count.
+// by whichever stage-0 task needs it first (docs/train.md, "Models and objectives"): the scaler
+// of the split's training samples; for ridge, the Gram pieces of the standardised training
+// samples, from which each alpha is one p x p solve; for logistic, the C-independent first
+// Newton system. It also keeps every fit made on the split (a few doubles each), so that stage
+// 1's out-of-fold refit of the chosen set on split k is stage 0's fit of that set when both ran
+// in this process. An entry is a pure function of its split, so a task's result is the same
+// bits whichever task, thread or rank filled the entry: results do not depend on chunking or
+// on the rank count.
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -22,7 +23,8 @@ namespace qg::jobs {
 //! The shared part of the fits on one split's training samples.
 struct FoldFit {
   kernels::ml::Scaler scaler;
-  std::optional<kernels::ml::RidgeGram> ridge;  // ridge models only
+  std::optional<kernels::ml::RidgeGram> ridge;         // ridge models only
+  std::optional<kernels::ml::LogisticStart> logistic;  // logistic models only
 };
 
 class FoldCache {

@@ -135,17 +135,23 @@ ml::LinearFit TrainJob::solve_split(const FoldFit& shared, std::size_t set,
   Eigen::MatrixXd x = gather(*x_, rows);
   ml::apply_scaler(shared.scaler, x);
   const std::vector<double> yv = labels_of(rows);
-  return solve(x, Eigen::Map<const Eigen::VectorXd>(yv.data(), static_cast<Eigen::Index>(yv.size())), params);
+  const Eigen::Map<const Eigen::VectorXd> y(yv.data(), static_cast<Eigen::Index>(yv.size()));
+  if (shared.logistic) return ml::fit_logistic(x, y, params[0], *shared.logistic);
+  return solve(x, y, params);
 }
 
 FoldFit TrainJob::fold_fit(const std::vector<ml::IndexRange>& rows) const {
   Eigen::MatrixXd x = gather(*x_, rows);
   FoldFit f;
   f.scaler = ml::fit_scaler(x);
-  if (spec_->model != ModelKind::kRidge) return f;
+  if (spec_->model == ModelKind::kElasticNet) return f;
   ml::apply_scaler(f.scaler, x);
   const std::vector<double> yv = labels_of(rows);
-  f.ridge = ml::ridge_gram(x, Eigen::Map<const Eigen::VectorXd>(yv.data(), static_cast<Eigen::Index>(yv.size())));
+  const Eigen::Map<const Eigen::VectorXd> y(yv.data(), static_cast<Eigen::Index>(yv.size()));
+  if (spec_->model == ModelKind::kRidge)
+    f.ridge = ml::ridge_gram(x, y);
+  else
+    f.logistic = ml::logistic_start(x, y);
   return f;
 }
 

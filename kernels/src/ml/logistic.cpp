@@ -1,9 +1,11 @@
 // L2 logistic regression by Newton's method with a backtracking line search (linear_model.hpp).
 // The objective is strictly convex (the penalty), so Newton converges quadratically near the
 // optimum; it stops at a gradient norm of kRelativeTolerance times the norm at b = 0. Each
-// Newton step costs one product xt w, one exp and one log1p per sample when the full step is
+// Newton step costs one product xt w, one exp and one log per sample when the full step is
 // accepted (the usual case): the trial point's scores and exponentials serve the next
-// derivatives, and the current objective is carried from the accepted trial. The per-sample
+// gradient, and the current objective is carried from the accepted trial. The Hessian (the
+// dominant O(n p^2) term) is formed only when the gradient is not yet small enough, and the
+// first one, at b = 0, is C/4 xt'xt from the C-independent LogisticStart. The per-sample
 // functions (exp, log, the sigmoid) run on Eigen's packet math, several samples at a time.
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
@@ -33,6 +35,7 @@ struct Problem {
   Eigen::MatrixXd xt;
   Eigen::VectorXd y;
   double c;
+  Eigen::ArrayXd prob;  // sigmoid(z) at the last gradient()
 
   //! Fills z, e and f of a point whose w is set, four samples per instruction: e = exp(-|z|),
   //! softplus(z) = max(z, 0) + log1p(e) with log1p(e) = e log(u) / (u - 1), u = 1 + e (exact
@@ -49,19 +52,24 @@ struct Problem {
     pt.f = c * loss + 0.5 * pt.w.head(p).squaredNorm();
   }
 
-  //! Gradient and Hessian at an evaluated point; sigmoid(z) = 1 / (1 + e) for z >= 0, else e / (1 + e).
-  void derivatives(const Point& pt, Eigen::VectorXd& g, Eigen::MatrixXd& h) const {
+  //! Gradient at an evaluated point; sigmoid(z) = 1 / (1 + e) for z >= 0, else e / (1 + e). Keeps
+  //! the probabilities for hessian().
+  void gradient(const Point& pt, Eigen::VectorXd& g) {
     const auto e = pt.e.array();
-    const Eigen::ArrayXd prob = (pt.z.array() >= 0.0).select(1.0, e) / (1.0 + e);
+    prob = (pt.z.array() >= 0.0).select(1.0, e) / (1.0 + e);
     const Eigen::VectorXd resid = (prob - y.array()).matrix();
-    const Eigen::ArrayXd weight = (c * prob * (1.0 - prob)).sqrt();
     const auto p = pt.w.size() - 1;
     g.noalias() = c * (xt.transpose() * resid);
     g.head(p) += pt.w.head(p);
+  }
+
+  //! Hessian at the point of the last gradient() (needed only when that gradient is not yet small).
+  void hessian(Eigen::MatrixXd& h) const {
+    const Eigen::ArrayXd weight = (c * prob * (1.0 - prob)).sqrt();
     const Eigen::MatrixXd wx = weight.matrix().asDiagonal() * xt;
-    h = Eigen::MatrixXd::Zero(pt.w.size(), pt.w.size());
+    h = Eigen::MatrixXd::Zero(xt.cols(), xt.cols());
     h.selfadjointView<Eigen::Lower>().rankUpdate(wx.transpose());
-    h.diagonal().head(p).array() += 1.0;
+    h.diagonal().head(xt.cols() - 1).array() += 1.0;
   }
 };
 
@@ -86,24 +94,43 @@ double sigmoid(double z) {
   return e / (1.0 + e);
 }
 
+LogisticStart logistic_start(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y) {
+  if (x.rows() != y.size() || x.rows() < 1) throw KernelError("fit_logistic: x and y must have the same rows (>= 1)");
+  Eigen::MatrixXd xt(x.rows(), x.cols() + 1);
+  xt << x, Eigen::VectorXd::Ones(x.rows());
+  LogisticStart s;
+  s.gram = Eigen::MatrixXd::Zero(xt.cols(), xt.cols());
+  s.gram.selfadjointView<Eigen::Lower>().rankUpdate(xt.transpose());
+  s.grad = xt.transpose() * (0.5 - y.array()).matrix();
+  return s;
+}
+
 LinearFit fit_logistic(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y,
                        double c) {
+  return fit_logistic(x, y, c, logistic_start(x, y));
+}
+
+LinearFit fit_logistic(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y, double c,
+                       const LogisticStart& start) {
   if (x.rows() != y.size() || x.rows() < 1) throw KernelError("fit_logistic: x and y must have the same rows (>= 1)");
   if (!(c > 0)) throw KernelError("fit_logistic: C must be positive");
-  Problem pr{Eigen::MatrixXd(x.rows(), x.cols() + 1), y, c};
+  if (start.gram.rows() != x.cols() + 1 || start.grad.size() != x.cols() + 1)
+    throw KernelError("fit_logistic: the start was computed for another number of features");
+  Problem pr{Eigen::MatrixXd(x.rows(), x.cols() + 1), y, c, {}};
   pr.xt << x, Eigen::VectorXd::Ones(x.rows());
   Point at, trial;
   at.w = Eigen::VectorXd::Zero(x.cols() + 1);
   pr.evaluate(at);
-  Eigen::VectorXd g;
-  Eigen::MatrixXd h;
+  Eigen::VectorXd g = c * start.grad;  // at b = 0: probabilities 1/2
+  Eigen::MatrixXd h = (0.25 * c) * start.gram;
+  h.diagonal().head(x.cols()).array() += 1.0;
   LinearFit fit;
-  double g0 = 0;
+  const double g0 = g.norm() > 0 ? g.norm() : 1.0;
   for (fit.iterations = 0;; ++fit.iterations) {
-    pr.derivatives(at, g, h);
-    if (fit.iterations == 0) g0 = g.norm() > 0 ? g.norm() : 1.0;
+    if (fit.iterations > 0) pr.gradient(at, g);
     fit.gradient_norm = g.norm() / g0;
     if (fit.gradient_norm <= kRelativeTolerance) break;
+    if (fit.iterations > 0) pr.hessian(h);
     const Eigen::VectorXd step = h.selfadjointView<Eigen::Lower>().ldlt().solve(g);
     if (fit.iterations >= kMaxNewtonSteps || !line_search(pr, at, step, g.dot(step), trial)) {
       fit.converged = false;
@@ -111,9 +138,8 @@ LinearFit fit_logistic(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::
     }
     std::swap(at, trial);
   }
-  const Eigen::VectorXd& w = at.w;
-  fit.coef = w.head(x.cols());
-  fit.intercept = w(x.cols());
+  fit.coef = at.w.head(x.cols());
+  fit.intercept = at.w(x.cols());
   return fit;
 }
 

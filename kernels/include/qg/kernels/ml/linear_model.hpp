@@ -44,9 +44,23 @@ LinearFit fit_ridge(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref
 LinearFit fit_ridge_ref(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y,
                         double alpha);
 
-//! L2 logistic regression on labels 0/1.
+//! What a logistic fit's first Newton step needs and C does not change: at b = 0 every
+//! probability is 1/2, so with xt = [x, 1] the gradient is C xt'(1/2 - y) and the Hessian
+//! C/4 xt'xt + I (coefficients only). A cross-validation fold computes it once for every C.
+struct LogisticStart {
+  Eigen::MatrixXd gram;  // xt'xt, lower triangle, (p + 1) x (p + 1)
+  Eigen::VectorXd grad;  // xt'(1/2 - y), p + 1
+};
+
+//! The C-independent start of a logistic fit on (x, y).
+LogisticStart logistic_start(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y);
+
+//! L2 logistic regression on labels 0/1: fit_logistic(x, y, c, logistic_start(x, y)).
 LinearFit fit_logistic(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y,
                        double c);
+//! The same fit from a start computed on the same (x, y) (KernelError for a start of the wrong size).
+LinearFit fit_logistic(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y, double c,
+                       const LogisticStart& start);
 
 //! Elastic net (alpha > 0 or a full-rank X, 0 <= l1_ratio <= 1).
 LinearFit fit_elastic_net(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y,
