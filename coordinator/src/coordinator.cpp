@@ -72,7 +72,7 @@ class CoordinatorRun {
     summary_.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     file->set_attribute("/", "elapsed_seconds", summary_.seconds);
     file->set_attribute("/", "stage_seconds", summary_.stage_seconds);
-    journal_->sync();
+    journal_->sync_before_commit();
     file->commit();
     journal_->remove();  // the run file is complete: the journal has served its purpose
     return summary_;

@@ -26,7 +26,11 @@ std::string errno_text() { return std::strerror(errno); }
 }  // namespace
 
 JournalWriter::JournalWriter(std::FILE* file, std::filesystem::path path)
-    : file_(file), path_(std::move(path)), last_flush_(std::chrono::steady_clock::now()), last_sync_(last_flush_) {
+    : file_(file),
+      path_(std::move(path)),
+      created_(std::chrono::steady_clock::now()),
+      last_flush_(created_),
+      last_sync_(created_) {
   std::setvbuf(file_, nullptr, _IOFBF, 1 << 20);
 }
 
@@ -34,6 +38,7 @@ JournalWriter::JournalWriter(JournalWriter&& other) noexcept
     : file_(other.file_),
       path_(std::move(other.path_)),
       buffer_(std::move(other.buffer_)),
+      created_(other.created_),
       last_flush_(other.last_flush_),
       last_sync_(other.last_sync_) {
   other.file_ = nullptr;
@@ -51,7 +56,7 @@ JournalWriter JournalWriter::create(const std::filesystem::path& path, const std
     if (std::fwrite(kMagic, 1, sizeof kMagic, f) != sizeof kMagic)
       throw IoError(path.string() + ": cannot write journal: " + errno_text());
     w.write_record(std::vector<char>(header.begin(), header.end()));
-    w.sync();
+    w.flush();  // in the OS now; on the disk with the first sync (the journal's 2 s bound)
   } catch (const IoError&) {
     w.remove();  // it holds no work yet; a torn header would only block the next run
     throw;
@@ -82,11 +87,18 @@ void JournalWriter::append(const cluster::ChunkResult& chunk, int rank) {
   cluster::encode(chunk, buffer_);
   write_record(buffer_);
   const auto now = std::chrono::steady_clock::now();
-  if (now - last_flush_ >= kFlushInterval) {
-    if (std::fflush(file_) != 0) throw IoError(path_.string() + ": cannot write journal: " + errno_text());
-    last_flush_ = now;
-  }
+  if (now - last_flush_ >= kFlushInterval) flush();
   if (now - last_sync_ >= kSyncInterval) sync();
+}
+
+void JournalWriter::flush() {
+  if (std::fflush(file_) != 0) throw IoError(path_.string() + ": cannot write journal: " + errno_text());
+  last_flush_ = std::chrono::steady_clock::now();
+}
+
+void JournalWriter::sync_before_commit() {
+  if (std::chrono::steady_clock::now() - created_ >= kSyncInterval) return sync();
+  flush();
 }
 
 void JournalWriter::sync() {

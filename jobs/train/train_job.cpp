@@ -44,6 +44,7 @@ TrainJob::TrainJob(TrainSpec spec, std::shared_ptr<const MarketData> data)
   ml::compute_targets(bars.close, plan_.samples, spec_->target, spec_->horizon,
                       {y.data(), static_cast<std::size_t>(y.size())});
   y_ = std::make_shared<const Eigen::VectorXd>(std::move(y));
+  folds_ = std::make_shared<FoldCache>(plan_.splits.size());
 }
 
 const JobKind& TrainJob::kind() const { return train_kind(); }
@@ -73,8 +74,7 @@ void TrainJob::run_task(std::uint32_t stage, StageInput input, std::uint64_t tas
     return run_refit(
         set, ml::block_bootstrap(plan_.samples.count, spec_->ensemble.block_size, spec_->header.seed, member), out);
   }
-  const auto& split = plan_.splits[static_cast<std::size_t>(task)];
-  out = decide(fit(set, split.train), split.test);
+  out = decide(fit_split(set, static_cast<std::size_t>(task)), plan_.splits[static_cast<std::size_t>(task)].test);
 }
 
 TrainedModel TrainJob::fit(std::size_t set, const std::vector<ml::IndexRange>& rows) const {
@@ -101,18 +101,58 @@ TrainedModel TrainJob::fit_in_one(Eigen::MatrixXd& x, const Eigen::Ref<const Eig
   TrainedModel m;
   m.scaler = ml::fit_scaler(x);
   ml::apply_scaler(m.scaler, x);
+  m.fit = solve(x, y, params);
+  return m;
+}
+
+ml::LinearFit TrainJob::solve(const Eigen::Ref<const Eigen::MatrixXd>& xs, const Eigen::Ref<const Eigen::VectorXd>& y,
+                              std::span<const double> params) const {
   switch (spec_->model) {
     case ModelKind::kRidge:
-      m.fit = ml::fit_ridge(x, y, params[0]);
-      break;
+      return ml::fit_ridge(xs, y, params[0]);
     case ModelKind::kLogistic:
-      m.fit = ml::fit_logistic(x, y, params[0]);
-      break;
+      return ml::fit_logistic(xs, y, params[0]);
     case ModelKind::kElasticNet:
-      m.fit = ml::fit_elastic_net(x, y, params[0], params[1]);
-      break;
+      return ml::fit_elastic_net(xs, y, params[0], params[1]);
   }
+  QG_CHECK(false, "train: unknown model kind");
+  return {};
+}
+
+TrainedModel TrainJob::fit_split(std::size_t set, std::size_t k) const {
+  const auto& rows = plan_.splits[k].train;
+  if (spec_->fit.data_parallel) return fit(set, rows);  // the block sums' own arithmetic
+  const FoldFit& shared = folds_->get(k, [&] { return fold_fit(rows); });
+  const TrainedModel m{shared.scaler, folds_->fit(k, set, [&] { return solve_split(shared, set, rows); })};
+  check_converged(m);
   return m;
+}
+
+ml::LinearFit TrainJob::solve_split(const FoldFit& shared, std::size_t set,
+                                    const std::vector<ml::IndexRange>& rows) const {
+  const auto params = spec_->grid.set(set);
+  if (shared.ridge) return ml::solve_ridge(*shared.ridge, params[0]);
+  Eigen::MatrixXd x = gather(*x_, rows);
+  ml::apply_scaler(shared.scaler, x);
+  const std::vector<double> yv = labels_of(rows);
+  const Eigen::Map<const Eigen::VectorXd> y(yv.data(), static_cast<Eigen::Index>(yv.size()));
+  if (shared.logistic) return ml::fit_logistic(x, y, params[0], *shared.logistic);
+  return solve(x, y, params);
+}
+
+FoldFit TrainJob::fold_fit(const std::vector<ml::IndexRange>& rows) const {
+  Eigen::MatrixXd x = gather(*x_, rows);
+  FoldFit f;
+  f.scaler = ml::fit_scaler(x);
+  if (spec_->model == ModelKind::kElasticNet) return f;
+  ml::apply_scaler(f.scaler, x);
+  const std::vector<double> yv = labels_of(rows);
+  const Eigen::Map<const Eigen::VectorXd> y(yv.data(), static_cast<Eigen::Index>(yv.size()));
+  if (spec_->model == ModelKind::kRidge)
+    f.ridge = ml::ridge_gram(x, y);
+  else
+    f.logistic = ml::logistic_start(x, y);
+  return f;
 }
 
 TrainedModel TrainJob::fit_in_blocks(Eigen::MatrixXd& x, const Eigen::Ref<const Eigen::VectorXd>& y, double param,
@@ -154,8 +194,9 @@ std::vector<double> TrainJob::labels_of(const std::vector<ml::IndexRange>& rows)
 
 void TrainJob::run_fold(std::uint64_t task, std::vector<double>& out) const {
   const auto set = static_cast<std::size_t>(task / n_splits());
-  const auto& split = plan_.splits[static_cast<std::size_t>(task % n_splits())];
-  const std::vector<double> decision = decide(fit(set, split.train), split.test);
+  const auto k = static_cast<std::size_t>(task % n_splits());
+  const auto& split = plan_.splits[k];
+  const std::vector<double> decision = decide(fit_split(set, k), split.test);
   out.assign(1, static_cast<double>(ml::range_count(split.train)));
   const auto scores = score_predictions(*spec_, labels_of(split.test), decision);
   out.insert(out.end(), scores.begin(), scores.end());

@@ -1,7 +1,11 @@
 #pragma once
 // The training job: two stages over one series (docs/train.md).
 //   stage 0, task i = set * K + k: fit hyper-parameter set `set` on split k's training samples
-//     (standardised on them), score its test samples -> {n_train, scores...}.
+//     (standardised on them), score its test samples -> {n_train, scores...}. The scaler of
+//     split k (and ridge's Gram pieces) is computed once per process by the first task of the
+//     split that needs it (fold_cache.hpp), and each (set, split) fit is kept there, so stage
+//     1's refit of the chosen set on split k reuses it; a record is the same bits whichever
+//     task, thread or rank computed what it reads.
 //   reduce 0: the /train/cv table; the set with the best unweighted mean test score over the
 //     K splits (losses minimised, ties to the first in grid order) -> stage 1's input {set}.
 //   stage 1, task k < K: the chosen set refitted on split k, its decision values on the test
@@ -22,6 +26,7 @@
 #include "qg/kernels/ml/linear_model.hpp"
 #include "qg/kernels/ml/standardize.hpp"
 #include "train/data_parallel_fit.hpp"
+#include "train/fold_cache.hpp"
 #include "train/train_plan.hpp"
 #include "train/train_spec.hpp"
 #include "train/trained_model.hpp"
@@ -71,6 +76,17 @@ class TrainJob final : public Job, public CollectiveTasks {
   //! The single-process fit: scaler, standardisation, the model's solver.
   TrainedModel fit_in_one(Eigen::MatrixXd& x, const Eigen::Ref<const Eigen::VectorXd>& y,
                           std::span<const double> params) const;
+  //! The model's solver on standardised features.
+  kernels::ml::LinearFit solve(const Eigen::Ref<const Eigen::MatrixXd>& xs, const Eigen::Ref<const Eigen::VectorXd>& y,
+                               std::span<const double> params) const;
+  //! Hyper-parameter set `set` fitted on split k's training samples: fit(set, split.train), the
+  //! same bits, with the split's shared part taken from the fold cache.
+  TrainedModel fit_split(std::size_t set, std::size_t k) const;
+  //! Set `set` solved on a split's training samples `rows` with the split's shared part.
+  kernels::ml::LinearFit solve_split(const FoldFit& shared, std::size_t set,
+                                     const std::vector<kernels::ml::IndexRange>& rows) const;
+  //! The shared part of the fits on `rows` (the fold cache's entry of a split).
+  FoldFit fold_fit(const std::vector<kernels::ml::IndexRange>& rows) const;
   //! The data-parallel fit of this process's shard of the rows (`fit: {data_parallel}`).
   TrainedModel fit_in_blocks(Eigen::MatrixXd& x, const Eigen::Ref<const Eigen::VectorXd>& y, double param,
                              const RowShard& shard, BlockReduction& reduce) const;
@@ -87,6 +103,7 @@ class TrainJob final : public Job, public CollectiveTasks {
   TrainPlan plan_;
   std::shared_ptr<const Eigen::MatrixXd> x_;
   std::shared_ptr<const Eigen::VectorXd> y_;
+  std::shared_ptr<FoldCache> folds_;
 };
 
 }  // namespace qg::jobs

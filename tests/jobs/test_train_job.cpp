@@ -308,6 +308,33 @@ TEST(TrainJob, TasksArePureFunctionsOfTheirId) {
   }
 }
 
+// Stage-0 tasks take their split's scaler (and ridge's Gram) from a per-process cache, and stage
+// 1's out-of-fold task reuses stage 0's fit of the chosen set. A record must not depend on
+// which task filled the cache: two fresh jobs running the tasks in opposite orders give the
+// same bits, and stage 1's out-of-fold predictions equal those of the uncached path
+// (fit() on the split's rows: its own scaler and solver, then decide()) bit for bit.
+void expect_cache_invisible(const std::string& model, const std::string& extra) {
+  const auto spec = parse_train_spec(spec_text(model, "{kind: purged_kfold, n_splits: 4}", extra), "t.yaml");
+  const TrainJob forward(spec, one_symbol(300)), backward(spec, one_symbol(300));
+  const std::uint64_t n = forward.num_tasks(0, {});
+  std::vector<std::vector<double>> a(n), b(n);
+  for (std::uint64_t t = 0; t < n; ++t) forward.run_task(0, {}, t, a[t]);
+  for (std::uint64_t t = n; t-- > 0;) backward.run_task(0, {}, t, b[t]);
+  EXPECT_EQ(a, b);
+  const std::vector<double> chosen = {1.0};
+  for (std::size_t k = 0; k < forward.n_splits(); ++k) {
+    std::vector<double> oos;
+    forward.run_task(1, chosen, k, oos);
+    const auto& split = forward.plan().splits[k];
+    EXPECT_EQ(oos, forward.decide(forward.fit(1, split.train), split.test)) << model << " split " << k;
+  }
+}
+
+TEST(TrainJob, FoldCacheIsInvisibleInTheRecords) {
+  expect_cache_invisible("{kind: ridge, params: {alpha: [0.1, 10, 1000]}}", "");
+  expect_cache_invisible("{kind: logistic, params: {C: [0.01, 1, 100]}}", "target: next_up\nscoring: log_loss\n");
+}
+
 TEST(TrainJob, FailedTaskLeavesTheRunIncomplete) {
   const TrainJob job(
       parse_train_spec(spec_text("{kind: ridge, params: {alpha: [1, 10]}}", "{kind: time_series}"), "t.yaml"),

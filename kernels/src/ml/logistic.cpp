@@ -1,9 +1,16 @@
 // L2 logistic regression by Newton's method with a backtracking line search (linear_model.hpp).
 // The objective is strictly convex (the penalty), so Newton converges quadratically near the
-// optimum; it stops at a gradient norm of kRelativeTolerance times the norm at b = 0.
+// optimum; it stops at a gradient norm of kRelativeTolerance times the norm at b = 0. Each
+// Newton step costs one product xt w, one exp and one log per sample when the full step is
+// accepted (the usual case): the trial point's scores and exponentials serve the next
+// gradient, and the current objective is carried from the accepted trial. The Hessian (the
+// dominant O(n p^2) term) is formed only when the gradient is not yet small enough, and the
+// first one, at b = 0, is C/4 xt'xt from the C-independent LogisticStart. The per-sample
+// functions (exp, log, the sigmoid) run on Eigen's packet math, several samples at a time.
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
 #include <cmath>
+#include <utility>
 
 #include "qg/core/error.hpp"
 #include "qg/kernels/ml/fit_blocks.hpp"
@@ -15,48 +22,68 @@ namespace {
 constexpr int kMaxNewtonSteps = 100;
 constexpr int kMaxHalvings = 60;
 
+//! A point of the iteration: w, its linear scores z = xt w, e_i = exp(-|z_i|) and the objective.
+//! The line search evaluates its trial point into one of these; the accepted trial becomes the
+//! next iterate, whose derivatives reuse its z and e (no second product, no second exp).
+struct Point {
+  Eigen::VectorXd w, z, e;
+  double f = 0;
+};
+
 //! The problem with the intercept as the last coefficient: xt = [x, 1].
 struct Problem {
   Eigen::MatrixXd xt;
   Eigen::VectorXd y;
   double c;
+  Eigen::ArrayXd prob;  // sigmoid(z) at the last gradient()
 
-  double objective(const Eigen::VectorXd& w) const {
-    const Eigen::VectorXd z = xt * w;
-    double loss = 0;
-    for (Eigen::Index i = 0; i < z.size(); ++i) loss += softplus(z(i)) - y(i) * z(i);
-    const auto p = w.size() - 1;
-    return c * loss + 0.5 * w.head(p).squaredNorm();
+  //! Fills z, e and f of a point whose w is set, four samples per instruction: e = exp(-|z|),
+  //! softplus(z) = max(z, 0) + log1p(e) with log1p(e) = e log(u) / (u - 1), u = 1 + e (exact
+  //! to a few ulps; e when u rounds to 1).
+  void evaluate(Point& pt) const {
+    pt.z.noalias() = xt * pt.w;
+    const auto z = pt.z.array();
+    pt.e = (-z.abs()).exp();
+    const auto e = pt.e.array();
+    const Eigen::ArrayXd u = 1.0 + e;
+    const Eigen::ArrayXd log1p_e = (u == 1.0).select(e, e * u.log() / (u - 1.0));
+    const double loss = (z.max(0.0) + log1p_e - y.array() * z).sum();
+    const auto p = pt.w.size() - 1;
+    pt.f = c * loss + 0.5 * pt.w.head(p).squaredNorm();
   }
 
-  //! Gradient and Hessian at w.
-  void derivatives(const Eigen::VectorXd& w, Eigen::VectorXd& g, Eigen::MatrixXd& h) const {
-    const Eigen::VectorXd z = xt * w;
-    Eigen::VectorXd resid(z.size()), weight(z.size());
-    for (Eigen::Index i = 0; i < z.size(); ++i) {
-      const double p = sigmoid(z(i));
-      resid(i) = p - y(i);
-      weight(i) = std::sqrt(c * p * (1.0 - p));
-    }
-    const auto p = w.size() - 1;
-    g = c * (xt.transpose() * resid);
-    g.head(p) += w.head(p);
-    const Eigen::MatrixXd wx = weight.asDiagonal() * xt;
-    h = Eigen::MatrixXd::Zero(w.size(), w.size());
+  //! Gradient at an evaluated point; sigmoid(z) = 1 / (1 + e) for z >= 0, else e / (1 + e). Keeps
+  //! the probabilities for hessian().
+  void gradient(const Point& pt, Eigen::VectorXd& g) {
+    const auto e = pt.e.array();
+    prob = (pt.z.array() >= 0.0).select(1.0, e) / (1.0 + e);
+    const Eigen::VectorXd resid = (prob - y.array()).matrix();
+    const auto p = pt.w.size() - 1;
+    g.noalias() = c * (xt.transpose() * resid);
+    g.head(p) += pt.w.head(p);
+  }
+
+  //! Hessian at the point of the last gradient() (needed only when that gradient is not yet small).
+  void hessian(Eigen::MatrixXd& h) const {
+    const Eigen::ArrayXd weight = (c * prob * (1.0 - prob)).sqrt();
+    const Eigen::MatrixXd wx = weight.matrix().asDiagonal() * xt;
+    h = Eigen::MatrixXd::Zero(xt.cols(), xt.cols());
     h.selfadjointView<Eigen::Lower>().rankUpdate(wx.transpose());
-    h.diagonal().head(p).array() += 1.0;
+    h.diagonal().head(xt.cols() - 1).array() += 1.0;
   }
 };
 
-//! The step length along -step that the Armijo rule accepts (or a rounding-level change).
-double line_search(const Problem& pr, const Eigen::VectorXd& w, const Eigen::VectorXd& step, double slope) {
-  const double f0 = pr.objective(w);
+//! Backtracking from the full Newton step: the first t = 1, 1/2, ... whose trial point passes
+//! the Armijo test (or changes the objective by rounding only) is evaluated into `trial`.
+//! Returns false when none does. The current point's objective is carried, never recomputed.
+bool line_search(const Problem& pr, const Point& at, const Eigen::VectorXd& step, double slope, Point& trial) {
   double t = 1.0;
   for (int k = 0; k < kMaxHalvings; ++k, t *= 0.5) {
-    const double f = pr.objective(w - t * step);
-    if (f <= f0 - 1e-4 * t * slope || f <= f0 + 1e-13 * std::fabs(f0)) return t;
+    trial.w = at.w - t * step;
+    pr.evaluate(trial);
+    if (trial.f <= at.f - 1e-4 * t * slope || trial.f <= at.f + 1e-13 * std::fabs(at.f)) return true;
   }
-  return 0.0;
+  return false;
 }
 
 }  // namespace
@@ -67,31 +94,52 @@ double sigmoid(double z) {
   return e / (1.0 + e);
 }
 
+LogisticStart logistic_start(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y) {
+  if (x.rows() != y.size() || x.rows() < 1) throw KernelError("fit_logistic: x and y must have the same rows (>= 1)");
+  Eigen::MatrixXd xt(x.rows(), x.cols() + 1);
+  xt << x, Eigen::VectorXd::Ones(x.rows());
+  LogisticStart s;
+  s.gram = Eigen::MatrixXd::Zero(xt.cols(), xt.cols());
+  s.gram.selfadjointView<Eigen::Lower>().rankUpdate(xt.transpose());
+  s.grad = xt.transpose() * (0.5 - y.array()).matrix();
+  return s;
+}
+
 LinearFit fit_logistic(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y,
                        double c) {
+  return fit_logistic(x, y, c, logistic_start(x, y));
+}
+
+LinearFit fit_logistic(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y, double c,
+                       const LogisticStart& start) {
   if (x.rows() != y.size() || x.rows() < 1) throw KernelError("fit_logistic: x and y must have the same rows (>= 1)");
   if (!(c > 0)) throw KernelError("fit_logistic: C must be positive");
-  Problem pr{Eigen::MatrixXd(x.rows(), x.cols() + 1), y, c};
+  if (start.gram.rows() != x.cols() + 1 || start.grad.size() != x.cols() + 1)
+    throw KernelError("fit_logistic: the start was computed for another number of features");
+  Problem pr{Eigen::MatrixXd(x.rows(), x.cols() + 1), y, c, {}};
   pr.xt << x, Eigen::VectorXd::Ones(x.rows());
-  Eigen::VectorXd w = Eigen::VectorXd::Zero(x.cols() + 1), g;
-  Eigen::MatrixXd h;
+  Point at, trial;
+  at.w = Eigen::VectorXd::Zero(x.cols() + 1);
+  pr.evaluate(at);
+  Eigen::VectorXd g = c * start.grad;  // at b = 0: probabilities 1/2
+  Eigen::MatrixXd h = (0.25 * c) * start.gram;
+  h.diagonal().head(x.cols()).array() += 1.0;
   LinearFit fit;
-  double g0 = 0;
+  const double g0 = g.norm() > 0 ? g.norm() : 1.0;
   for (fit.iterations = 0;; ++fit.iterations) {
-    pr.derivatives(w, g, h);
-    if (fit.iterations == 0) g0 = g.norm() > 0 ? g.norm() : 1.0;
+    if (fit.iterations > 0) pr.gradient(at, g);
     fit.gradient_norm = g.norm() / g0;
     if (fit.gradient_norm <= kRelativeTolerance) break;
+    if (fit.iterations > 0) pr.hessian(h);
     const Eigen::VectorXd step = h.selfadjointView<Eigen::Lower>().ldlt().solve(g);
-    const double t = fit.iterations < kMaxNewtonSteps ? line_search(pr, w, step, g.dot(step)) : 0.0;
-    if (t == 0.0) {
+    if (fit.iterations >= kMaxNewtonSteps || !line_search(pr, at, step, g.dot(step), trial)) {
       fit.converged = false;
       break;
     }
-    w -= t * step;
+    std::swap(at, trial);
   }
-  fit.coef = w.head(x.cols());
-  fit.intercept = w(x.cols());
+  fit.coef = at.w.head(x.cols());
+  fit.intercept = at.w(x.cols());
   return fit;
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "ml_test_util.hpp"
+#include "qg/core/error.hpp"
 #include "qg/kernels/ml/linear_model.hpp"
 #include "qg/kernels/ml/standardize.hpp"
 
@@ -41,6 +42,24 @@ TEST(MlRidge, MatchesReferenceAndOptimality) {
   }
 }
 
+// One Gram per fold serves a whole alpha grid: every alpha solved from the same RidgeGram equals
+// the plain-loop reference fit (fresh centring, Gram sums and Cholesky per alpha) to 1e-12, and
+// fit_ridge (which builds its own Gram) bit for bit.
+TEST(MlRidge, OneGramSolvesEveryAlpha) {
+  const Eigen::MatrixXd x = testing::random_matrix(3, 400, 13);
+  const Eigen::VectorXd y = testing::linear_target(x, 4);
+  const RidgeGram gram = ridge_gram(x, y);
+  for (double alpha : {1e-3, 0.1, 10.0, 1e3, 1e5}) {
+    const auto shared = solve_ridge(gram, alpha), ref = fit_ridge_ref(x, y, alpha), own = fit_ridge(x, y, alpha);
+    for (Eigen::Index j = 0; j < x.cols(); ++j) {
+      EXPECT_NEAR(shared.coef(j), ref.coef(j), 1e-12 * (1 + std::fabs(ref.coef(j))));
+      EXPECT_EQ(shared.coef(j), own.coef(j));
+    }
+    EXPECT_NEAR(shared.intercept, ref.intercept, 1e-12);
+    EXPECT_EQ(shared.intercept, own.intercept);
+  }
+}
+
 // With every feature 0 the model is intercept-only: sigmoid(b0) = share of ones, b = 0.
 TEST(MlLogistic, InterceptOnlyClosedForm) {
   const Eigen::MatrixXd x = Eigen::MatrixXd::Zero(10, 2);
@@ -50,6 +69,33 @@ TEST(MlLogistic, InterceptOnlyClosedForm) {
   EXPECT_TRUE(fit.converged);
   EXPECT_NEAR(fit.intercept, std::log(3.0 / 7.0), 1e-12);
   EXPECT_NEAR(fit.coef.norm(), 0.0, 1e-14);
+}
+
+// The C-independent start against plain loops: gram = sum_i xt_i xt_i' and grad = sum_i xt_i
+// (1/2 - y_i) with xt_i = [x_i, 1]; a fit from a start computed once equals the fit that makes
+// its own, for every C (the fold shares one start across the grid), and a start of the wrong
+// size is refused.
+TEST(MlLogistic, SharedStartMatchesLoopsAndTheOwnStart) {
+  const Eigen::MatrixXd x = testing::random_matrix(9, 300, 4);
+  const Eigen::VectorXd y = testing::logistic_labels(x, 10);
+  const LogisticStart start = logistic_start(x, y);
+  for (Eigen::Index a = 0; a < 5; ++a) {
+    double g = 0;
+    for (Eigen::Index i = 0; i < x.rows(); ++i) g += (a < 4 ? x(i, a) : 1.0) * (0.5 - y(i));
+    EXPECT_NEAR(start.grad(a), g, 1e-12 * x.rows());
+    for (Eigen::Index b = 0; b <= a; ++b) {
+      double s = 0;
+      for (Eigen::Index i = 0; i < x.rows(); ++i) s += (a < 4 ? x(i, a) : 1.0) * (b < 4 ? x(i, b) : 1.0);
+      EXPECT_NEAR(start.gram(a, b), s, 1e-12 * x.rows());
+    }
+  }
+  for (double c : {1e-3, 1.0, 1e3}) {
+    const auto shared = fit_logistic(x, y, c, start), own = fit_logistic(x, y, c);
+    EXPECT_EQ(shared.coef, own.coef);
+    EXPECT_EQ(shared.intercept, own.intercept);
+    EXPECT_EQ(shared.iterations, own.iterations);
+  }
+  EXPECT_THROW(fit_logistic(x.leftCols(3), y, 1.0, start), KernelError);
 }
 
 TEST(MlLogistic, OptimalityConditions) {

@@ -4,6 +4,12 @@
 // [u32 length][u32 CRC-32 of the payload][payload]. The first record is the header text
 // (what the journal belongs to); each further record is [i32 rank][encoded ChunkResult].
 // A torn or corrupt last record is detected by its length or CRC and dropped.
+// Durability: records (and the header) reach the OS within kFlushInterval (100 ms) and the disk
+// every kSyncInterval (2 s) of the run, so a killed process loses at most 100 ms of work and a
+// power loss at most about 2 s. A run shorter than 2 s therefore never syncs its journal: its
+// work is cheaper to redo than an fdatasync (10-70 ms on a busy disk). After a power loss in
+// those first 2 s the journal may be empty or torn at its header; --resume then refuses it and
+// says to delete it (docs/operations.md).
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -24,7 +30,8 @@ struct JournalChunk {
 
 class JournalWriter {
  public:
-  //! Creates a new journal (replacing any) whose header is `header`.
+  //! Creates a new journal (replacing any) whose header is `header`, flushed to the OS (not
+  //! synced: the first sync comes with the 2 s interval or sync_before_commit()).
   static JournalWriter create(const std::filesystem::path& path, const std::string& header);
   //! Appends to an existing journal after its last intact record at byte `valid_end`
   //! (truncating a torn tail).
@@ -37,8 +44,13 @@ class JournalWriter {
   //! Appends one chunk. Bytes reach the OS at most `flush_interval` later (a killed process
   //! loses at most that much work), and the disk at the next sync().
   void append(const cluster::ChunkResult& chunk, int rank);
+  //! Pushes everything to the OS (fflush).
+  void flush();
   //! Pushes everything to the disk (fdatasync).
   void sync();
+  //! Before the run file's commit: sync() when the journal is at least one sync interval old,
+  //! else flush() only (a short run keeps the same bound of at most 2 s of work lost).
+  void sync_before_commit();
   //! Closes and deletes the journal (the run is complete).
   void remove();
 
@@ -49,6 +61,7 @@ class JournalWriter {
   std::FILE* file_;
   std::filesystem::path path_;
   std::vector<char> buffer_;
+  std::chrono::steady_clock::time_point created_;
   std::chrono::steady_clock::time_point last_flush_;
   std::chrono::steady_clock::time_point last_sync_;
 };

@@ -21,16 +21,46 @@ struct LinearFit {
   bool converged = true;
 };
 
-//! Ridge regression: the centred normal equations (Xc'Xc + alpha I) b = Xc'yc, b0 = ym - xm'b.
+//! The pieces of ridge's centred normal equations that do not depend on alpha: column means,
+//! the Gram matrix Xc'Xc (lower triangle) and Xc'yc. A cross-validation fold computes them once
+//! and solves every alpha of the grid from them.
+struct RidgeGram {
+  Eigen::VectorXd x_mean;
+  double y_mean = 0;
+  Eigen::MatrixXd gram;
+  Eigen::VectorXd rhs;
+};
+
+//! The Gram pieces of (x, y): O(n p^2).
+RidgeGram ridge_gram(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y);
+//! The ridge solution for one alpha from the Gram pieces: (gram + alpha I) b = rhs by LDLT, O(p^3).
+LinearFit solve_ridge(const RidgeGram& g, double alpha);
+
+//! Ridge regression: the centred normal equations (Xc'Xc + alpha I) b = Xc'yc, b0 = ym - xm'b;
+//! solve_ridge(ridge_gram(x, y), alpha), the same bits.
 LinearFit fit_ridge(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y,
                     double alpha);
 //! Plain-loop reference: Gram sums by loops, Cholesky by hand. Never optimized.
 LinearFit fit_ridge_ref(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y,
                         double alpha);
 
-//! L2 logistic regression on labels 0/1.
+//! What a logistic fit's first Newton step needs and C does not change: at b = 0 every
+//! probability is 1/2, so with xt = [x, 1] the gradient is C xt'(1/2 - y) and the Hessian
+//! C/4 xt'xt + I (coefficients only). A cross-validation fold computes it once for every C.
+struct LogisticStart {
+  Eigen::MatrixXd gram;  // xt'xt, lower triangle, (p + 1) x (p + 1)
+  Eigen::VectorXd grad;  // xt'(1/2 - y), p + 1
+};
+
+//! The C-independent start of a logistic fit on (x, y).
+LogisticStart logistic_start(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y);
+
+//! L2 logistic regression on labels 0/1: fit_logistic(x, y, c, logistic_start(x, y)).
 LinearFit fit_logistic(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y,
                        double c);
+//! The same fit from a start computed on the same (x, y) (KernelError for a start of the wrong size).
+LinearFit fit_logistic(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y, double c,
+                       const LogisticStart& start);
 
 //! Elastic net (alpha > 0 or a full-rank X, 0 <= l1_ratio <= 1).
 LinearFit fit_elastic_net(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y,
