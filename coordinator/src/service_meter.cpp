@@ -32,7 +32,7 @@ void ServiceMeter::chunk(std::uint64_t tasks, std::uint64_t values, double worke
 
 ServiceCost ServiceMeter::cost() const {
   if (chunks_ == 0 || tasks_ == 0) return {};
-  const double per_task = journal_ + reduce_;
+  const double per_task = decode_ + journal_ + reduce_;  // all three grow with the chunk's records
   return {std::max(0.0, busy_ - per_task) / static_cast<double>(chunks_), per_task / static_cast<double>(tasks_)};
 }
 

@@ -23,7 +23,7 @@ class ServiceMeter {
   //! One whole turn of rank 0 for a received message (parts included), in seconds.
   void turn(double seconds) { busy_ += seconds; }
 
-  //! Measured cost: journal and reduce per task; everything else of a turn per chunk.
+  //! Measured cost: decode, journal and reduce per task; the rest of a turn per chunk.
   ServiceCost cost() const;
   //! Worker seconds per task (chunk seconds over tasks, averaged over the stage); 0 before any.
   double task_seconds() const { return tasks_ == 0 ? 0.0 : worker_seconds_ / static_cast<double>(tasks_); }
