@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """How far the coordinator scales: dispatch rate, reduce throughput, job broadcast.
 
-    /usr/bin/python3 bench/coordinator_scaling.py BUILD_DIR [--quick] [--rounds N] [--parts dispatch,reduce,broadcast]
+    /usr/bin/python3 bench/coordinator_scaling.py BUILD_DIR [--quick] [--rounds N] [--parts dispatch,reduce,broadcast,queue]
                                                   [--workers 1,2,4,8,16,32] [--task-us 0,200,2000]
 
 Every run is `mpiexec -n K --oversubscribe --bind-to none` with K-1 workers, so on a 2-core
@@ -21,6 +21,9 @@ per-task cost, the workers' seconds per task) and each rank's "job broadcast: ..
 * broadcast: momentum on stores of 10, 100 and 500 symbols x 2,520 bars (about 1, 11 and 55 MB
   of market data), K = 2..33 ranks: from rank 0 entering the broadcast to the last rank leaving
   it (one steady clock on one host).
+* queue: the dispatch target of issue 10: the momentum tasks without sleep, one per chunk
+  (`--chunk 1`), with 2 and 3 ranks, each round beside the raw Boost.MPI work queue
+  (BUILD_DIR/bench/mpi_queue/bench_mpi_queue, 832-byte replies); tasks per second and the ratio.
 
 The model (docs/performance.md, "How far the coordinator scales") is fitted from the dispatch
 runs and its predictions are printed beside the measurements, then extrapolated to 64, 256 and
@@ -197,6 +200,41 @@ def measure_broadcast(args):
     return rows
 
 
+def raw_queue(args, ranks, tasks):
+    """Round trips per second of the raw Boost.MPI queue (bench/mpi_queue) with 832-byte replies,
+    the size of a momentum task's result here."""
+    exe = os.path.join(args.build_dir, "bench", "mpi_queue", "bench_mpi_queue")
+    if not os.access(exe, os.X_OK):
+        raise bl.BenchError(f"{exe} not built (cmake --build {args.build_dir} --target bench_mpi_queue)")
+    cmd = [bl.MPIEXEC, "-n", str(ranks)] + bl.MPI_FLAGS + [exe, str(tasks), "832"]
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    m = re.search(r"round_trips_per_s (\d+)", proc.stdout)
+    if proc.returncode != 0 or not m:
+        raise bl.BenchError(f"failed: {' '.join(cmd)}\n{proc.stdout[-2000:]}")
+    return float(m.group(1))
+
+
+def measure_queue(args):
+    """Tiny tasks one per chunk (--chunk 1, no sleep), 2 and 3 ranks, each round beside the raw
+    Boost.MPI queue: the dispatch target of issue 10 (>= 100,000 tasks/s in every round)."""
+    n = TASK_STORES[-1]
+    spec = dispatch_spec(args, n)
+    out = os.path.join(args.work_dir, "bench_cs_queue.h5")
+    rows = []
+    for r in range(max(args.rounds, 3 if args.quick else 5)):
+        for ranks in (2, 3):
+            raw = raw_queue(args, ranks, 20 * n)
+            q = run(args, args.quantgrid, spec, out, ranks, chunk=1)
+            rate = q["tasks"] / q["stage_seconds"]
+            q.update(round=r, raw_per_s=raw, tasks_per_s=rate, ratio=rate / raw)
+            rows.append(q)
+            bl.log(f"  queue -n {ranks} round {r + 1}: quantgrid {rate:,.0f} tasks/s, raw Boost.MPI queue {raw:,.0f}/s,"
+                   f" ratio {rate / raw:.2f}; rank 0 {q['busy_s'] / q['chunks'] * 1e6:.1f} us busy per chunk,"
+                   f" worker {q['worker_us_per_task']:.1f} us per task (load {q['load_before']:.1f})")
+    bl.remove(out)
+    return rows
+
+
 def report_dispatch(rows, model):
     bl.log(f"model constants: rank 0 s = {model['s_per_chunk'] * 1e6:.1f} us per chunk +"
            f" {model['s_per_task'] * 1e6:.2f} us per task; round trip beyond it l = {model['round_trip'] * 1e6:.1f} us")
@@ -241,7 +279,7 @@ def extrapolate(model, per_task_128=None):
 
 def main():
     def extra(p):
-        p.add_argument("--parts", default="dispatch,reduce,broadcast")
+        p.add_argument("--parts", default="dispatch,reduce,broadcast,queue")
         p.add_argument("--workers", default=None, help="worker counts (default 1,2,4,8,16,32; 1,4,16 with --quick)")
         p.add_argument("--task-us", default=None, help="task durations in us (default 0,200,2000)")
     args = bl.parse_args(__doc__.splitlines()[1], extra)
@@ -265,6 +303,8 @@ def main():
         figures["extrapolation"] = extrapolate(figures["model"], u128)
     if "broadcast" in parts:
         figures["broadcast"] = measure_broadcast(args)
+    if "queue" in parts:
+        figures["queue"] = measure_queue(args)
     bl.finish("coordinator_scaling", figures)
 
 
