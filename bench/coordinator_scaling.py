@@ -46,7 +46,7 @@ TASK_STORES = (400, 1000, 2000, 4000)  # tasks (= symbols) of the dispatch store
 SERVICE = re.compile(
     r"stage (\d+): rank 0 service: (\d+) chunks, (\d+) tasks, (\d+) values; busy ([\d.e+-]+)s: decode ([\d.e+-]+)s, "
     r"journal ([\d.e+-]+)s, reduce ([\d.e+-]+)s, send ([\d.e+-]+)s; per chunk ([\d.e+-]+) us \+ per task "
-    r"([\d.e+-]+) us; worker ([\d.e+-]+) us per task")
+    r"([\d.e+-]+) us; worker ([\d.e+-]+) us per task; round trip ([\d.e+-]+) us")
 BROADCAST = re.compile(r"\[rank (\d+)/\d+\].*job broadcast: (\d+) symbols, (\d+) bars, spec (\d+) bytes; "
                        r"steady clock ([\d.]+)s to ([\d.]+)s")
 
@@ -72,7 +72,7 @@ def run(args, binary, spec, output, ranks, chunk=None, env=None):
     m = SERVICE.search(proc.stdout)
     if m:
         keys = ("stage", "chunks", "tasks", "values", "busy_s", "decode_s", "journal_s", "reduce_s", "send_s",
-                "per_chunk_us", "per_task_us", "worker_us_per_task")
+                "per_chunk_us", "per_task_us", "worker_us_per_task", "round_trip_us")
         info.update({k: (int(v) if i < 4 else float(v)) for i, (k, v) in enumerate(zip(keys, m.groups()))})
     casts = [(int(r), int(sy), int(b), float(a), float(z)) for r, sy, b, _, a, z in BROADCAST.findall(proc.stdout)]
     if casts:
@@ -124,18 +124,14 @@ def measure_dispatch(args):
 
 
 def fit_model(rows):
-    """Constants of the model: rank 0's fixed cost per chunk and cost per task (medians of its own
-    meter over every dispatch run), and the round trip l a worker waits beyond rank 0's service
-    (from the --chunk 1 runs with sleeping tasks where rank 0 is not saturated: each worker's turn,
-    stage * workers / chunks, less the task and the service)."""
+    """Constants of the model, medians of rank 0's own meter over the dispatch runs: the fixed cost
+    per chunk s0 and the cost per task u (every run), and the round trip l a worker waits between
+    chunks beyond rank 0's service (runs with sleeping tasks where rank 0 is not saturated)."""
     s0 = bl.median([q["per_chunk_us"] * 1e-6 for q in rows])
     u = bl.median([q["per_task_us"] * 1e-6 for q in rows])
-    lat = []
-    for q in rows:
-        t, s = q["worker_us_per_task"] * 1e-6, q["busy_s"] / q["chunks"]
-        if q["chunk"] == 1 and q["task_us"] > 0 and q["workers"] * s < t:
-            lat.append(q["stage_seconds"] * q["workers"] / q["chunks"] - t - s)
-    return {"s_per_chunk": s0, "s_per_task": u, "round_trip": max(0.0, bl.median(lat)) if lat else 0.0}
+    lat = [q["round_trip_us"] * 1e-6 for q in rows
+           if q["task_us"] > 0 and q["workers"] * q["busy_s"] / q["chunks"] < q["worker_us_per_task"] * 1e-6]
+    return {"s_per_chunk": s0, "s_per_task": u, "round_trip": bl.median(lat) if lat else 0.0}
 
 
 def predicted_eff(model, workers, t, c, tasks=None, per_task=None):
@@ -155,7 +151,8 @@ def predicted_eff(model, workers, t, c, tasks=None, per_task=None):
 
 def rule_chunk(model, workers, t):
     """The coordinator's minimum guided chunk (coordinator/src/chunk_rule.cpp), load 0.1."""
-    return max(1, math.ceil(workers * model["s_per_chunk"] / (0.1 * t) * (1 - 1e-9)))
+    fixed = max(workers * model["s_per_chunk"], model["s_per_chunk"] + model["round_trip"])
+    return max(1, math.ceil(fixed / (0.1 * t) * (1 - 1e-9)))
 
 
 def measure_reduce(args):

@@ -337,6 +337,8 @@ class CoordinatorRun {
     meter_.add(ServiceMeter::Part::kDecode, seconds_since(start));
     auto& state = workers_[static_cast<std::size_t>(envelope.source)];
     if (state.lost) spdlog::warn("rank {} answered after it was presumed lost", envelope.source);
+    if (state.busy && !state.lost && result_.stage == stage_ && result_.first == state.range.first)
+      meter_.out_for(seconds_since(state.issued), result_.seconds);
     state.busy = state.lost = false;
     state.idle = true;
     idle_.push_back(envelope.source);
