@@ -36,9 +36,9 @@ void ServiceMeter::out_for(double seconds, double worker_seconds) {
 }
 
 ServiceCost ServiceMeter::cost() const {
-  if (chunks_ == 0 || tasks_ == 0) return {};
-  const double per_task = decode_ + journal_ + reduce_;  // all three grow with the chunk's records
   const double round_trip = timed_chunks_ == 0 ? 0.0 : round_trips_ / static_cast<double>(timed_chunks_);
+  if (chunks_ == 0 || tasks_ == 0) return {0.0, 0.0, round_trip};
+  const double per_task = decode_ + journal_ + reduce_;  // all three grow with the chunk's records
   return {std::max(0.0, busy_ - per_task) / static_cast<double>(chunks_), per_task / static_cast<double>(tasks_),
           round_trip};
 }
