@@ -8,10 +8,12 @@
 #include <optional>
 
 #include "qg/coordinator/build_info.hpp"
+#include "qg/coordinator/chunk_rule.hpp"
 #include "qg/coordinator/journal.hpp"
 #include "qg/coordinator/progress.hpp"
 #include "qg/coordinator/reorder.hpp"
 #include "qg/coordinator/scheduler.hpp"
+#include "qg/coordinator/service_meter.hpp"
 #include "qg/core/error.hpp"
 #include "qg/core/sha256.hpp"
 #include "qg/core/time.hpp"
@@ -24,6 +26,12 @@ namespace qg::coordinator {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+//! The share of its time rank 0 may spend serving chunks before guided chunks grow (chunk_rule.hpp):
+//! at a tenth, workers wait for rank 0 rarely enough to keep 90% parallel efficiency.
+constexpr double kRank0Load = 0.1;
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 //! What the coordinator knows about one worker rank.
 struct WorkerState {
@@ -145,13 +153,25 @@ class CoordinatorRun {
                  ctx_.chunk > 0 ? ctx_.chunk : max_chunk);
 
     cluster::Envelope envelope;
+    meter_.start_stage();
     while (reorder.reduced() < n) {
       dispatch(scheduler, reorder.reduced());
-      if (transport_.receive(envelope, std::chrono::milliseconds(100))) handle(envelope, reorder);
+      if (transport_.receive(envelope, std::chrono::milliseconds(100))) serve(envelope, scheduler, reorder, n_workers);
       reissue_lost(scheduler);
       progress_.update(reorder.reduced());
     }
     progress_.finish_stage();
+    spdlog::debug("stage {}: rank 0 service: {}", stage, meter_.summary());
+  }
+
+  //! One turn of rank 0 for a received message: take the result, hand the worker its next
+  //! chunk, and size later guided chunks from what the turns cost so far.
+  void serve(const cluster::Envelope& envelope, ChunkScheduler& scheduler, ReorderBuffer& reorder, int n_workers) {
+    const auto start = Clock::now();
+    handle(envelope, reorder);
+    dispatch(scheduler, reorder.reduced());
+    meter_.turn(seconds_since(start));
+    scheduler.set_min_chunk(min_chunk_for_load(n_workers, meter_.cost(), meter_.task_seconds(), kRank0Load));
   }
 
   //! Feeds the journal's chunks of `stage` through the same path as fresh results.
@@ -299,9 +319,11 @@ class CoordinatorRun {
   }
 
   void send_assignment(int w, const cluster::Assignment& a) {
+    const auto start = Clock::now();
     buffer_.clear();
     cluster::encode(a, buffer_);
     transport_.send(w, cluster::Tag::kAssign, buffer_);
+    meter_.add(ServiceMeter::Part::kSend, seconds_since(start));
   }
 
   void handle(const cluster::Envelope& envelope, ReorderBuffer& reorder) {
@@ -310,16 +332,25 @@ class CoordinatorRun {
       spdlog::warn("ignored a message with tag {} from rank {}", static_cast<int>(envelope.tag), envelope.source);
       return;
     }
+    auto start = Clock::now();
     cluster::decode(envelope.bytes, result_);
+    meter_.add(ServiceMeter::Part::kDecode, seconds_since(start));
     auto& state = workers_[static_cast<std::size_t>(envelope.source)];
     if (state.lost) spdlog::warn("rank {} answered after it was presumed lost", envelope.source);
+    if (state.busy && !state.lost && result_.stage == stage_ && result_.first == state.range.first)
+      meter_.out_for(seconds_since(state.issued), result_.seconds);
     state.busy = state.lost = false;
     state.idle = true;
     idle_.push_back(envelope.source);
     if (result_.count == 0 || result_.stage != stage_ || reorder.is_duplicate(result_)) return;
     note_task_time(result_);
+    meter_.chunk(result_.count, result_.values.size(), result_.seconds);
+    start = Clock::now();
     journal_->append(result_, envelope.source);
+    meter_.add(ServiceMeter::Part::kJournal, seconds_since(start));
+    start = Clock::now();
     reorder.add(std::move(result_), envelope.source);
+    meter_.add(ServiceMeter::Part::kReduce, seconds_since(start));
   }
 
   void note_task_time(const cluster::ChunkResult& r) {
@@ -409,6 +440,7 @@ class CoordinatorRun {
   std::vector<char> buffer_;
   cluster::ChunkResult result_;
   double task_seconds_ = 0.0;
+  ServiceMeter meter_;
 };
 
 }  // namespace

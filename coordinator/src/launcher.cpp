@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <fstream>
 #include <memory>
 #include <thread>
@@ -144,6 +145,17 @@ cluster::JobPayload prepare_or_fail(const LaunchOptions& options, RunContext& ct
   }
 }
 
+//! When this rank entered and left the job broadcast, on the steady clock (one clock for every
+//! process of a host: bench/coordinator_scaling.py takes rank 0's entry to the last worker's exit).
+void log_broadcast(const cluster::JobPayload& payload, std::chrono::steady_clock::time_point from) {
+  const auto to = std::chrono::steady_clock::now();
+  std::size_t bars = 0;
+  for (const auto& s : payload.data.symbols) bars += s.size();
+  const auto since_epoch = [](auto t) { return std::chrono::duration<double>(t.time_since_epoch()).count(); };
+  spdlog::debug("job broadcast: {} symbols, {} bars, spec {} bytes; steady clock {:.6f}s to {:.6f}s",
+                payload.data.symbols.size(), bars, payload.spec_text.size(), since_epoch(from), since_epoch(to));
+}
+
 }  // namespace
 
 PreparedRun prepare_run(const LaunchOptions& options) {
@@ -207,7 +219,9 @@ RunOutcome run_rank(const LaunchOptions& options, cluster::Transport& world) {
   std::optional<OutputClaim> claim;  // rank 0 holds the output until the run file is committed
   cluster::JobPayload payload;
   if (is_coordinator) payload = prepare_or_fail(options, ctx, claim);
+  const auto shared_from = std::chrono::steady_clock::now();
   world.share_job(payload);
+  log_broadcast(payload, shared_from);
   if (payload.status == cluster::JobStatus::kFailed) return failed(role, payload.error_kind, payload.error);
   std::unique_ptr<jobs::Job> job;
   try {

@@ -40,9 +40,10 @@ std::uint64_t ChunkScheduler::chunk_size(std::uint64_t remaining) const {
   const std::uint64_t even_share = std::max<std::uint64_t>(1, (n_tasks_ + workers - 1) / workers);
   if (fixed_chunk_ > 0) return std::min(fixed_chunk_, even_share);
   // Guided: a share of what is left, so chunks shrink as the stage drains; at least one task
-  // per thread of the worker (a chunk is a barrier: a smaller one leaves threads idle).
+  // per thread of the worker (a chunk is a barrier: a smaller one leaves threads idle), and at
+  // least the size that keeps rank 0 from saturating (set_min_chunk).
   const std::uint64_t share = (remaining + 2 * workers - 1) / (2 * workers);
-  return std::min({std::max(share, threads_), even_share, max_chunk_});
+  return std::min({std::max({share, threads_, min_chunk_}), even_share, max_chunk_});
 }
 
 std::optional<TaskRange> ChunkScheduler::next(std::uint64_t reduced) {

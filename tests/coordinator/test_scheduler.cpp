@@ -107,3 +107,28 @@ TEST(Scheduler, MaxChunkStillCapsAThreadsMinimum) {
   ChunkScheduler s(100, 1, 0, 3, 1000, 8);  // memory cap 3 beats 8 threads
   EXPECT_EQ(s.next(0)->count, 3u);
 }
+
+TEST(Scheduler, MinChunkRaisesTheGuidedTail) {
+  ChunkScheduler s(100, 2, 0, 1000, 1000);
+  s.set_min_chunk(10);
+  const auto chunks = drain(s);
+  // Guided as in the first test until the share falls under 10: remaining 100 -> 25; 75 -> 19;
+  // 56 -> 14; 42 -> 11; then 31, 21 and 11 -> 10 (the minimum); the last task alone (end of stage).
+  const std::vector<std::uint64_t> sizes = {25, 19, 14, 11, 10, 10, 10, 1};
+  ASSERT_EQ(chunks.size(), sizes.size());
+  for (std::size_t i = 0; i < chunks.size(); ++i) EXPECT_EQ(chunks[i].count, sizes[i]) << "chunk " << i;
+}
+
+TEST(Scheduler, MinChunkKeepsTheCapsAndLeavesFixedChunksAlone) {
+  ChunkScheduler guided(100, 4, 0, 1000, 1000);
+  guided.set_min_chunk(1000);
+  EXPECT_EQ(guided.next(0)->count, 25u);  // ceil(100 / 4 workers): the even share still caps it
+  ChunkScheduler capped(100, 1, 0, 7, 1000);
+  capped.set_min_chunk(50);
+  EXPECT_EQ(capped.next(0)->count, 7u);  // max_chunk still caps it
+  ChunkScheduler fixed(10, 3, 4, 1000, 1000);
+  fixed.set_min_chunk(8);
+  const auto chunks = drain(fixed);
+  const std::vector<TaskRange> expected = {{0, 4}, {4, 4}, {8, 2}};
+  EXPECT_EQ(chunks, expected);
+}

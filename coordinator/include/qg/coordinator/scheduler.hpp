@@ -3,6 +3,7 @@
 // stage drains, so a slow rank never holds the stage's tail), a bounded look-ahead window
 // (results may arrive out of order, and the coordinator buffers at most `window` tasks past
 // the reduced prefix), re-queued chunks of lost workers, and ranges already done (resume).
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -33,6 +34,10 @@ class ChunkScheduler {
   //! The next chunk to hand out when tasks below `reduced` are reduced, or nullopt when none
   //! can be handed out now (all issued, or the window is full).
   std::optional<TaskRange> next(std::uint64_t reduced);
+  //! The smallest guided chunk from now on (the coordinator raises it from measured task and
+  //! service times so that rank 0 keeps up; chunk_rule.hpp). The caps above still apply; a
+  //! fixed chunk size ignores it.
+  void set_min_chunk(std::uint64_t tasks) { min_chunk_ = std::max<std::uint64_t>(1, tasks); }
   //! Hands `range` out again (its worker is presumed lost).
   void requeue(TaskRange range);
   //! True when every task has been handed out and nothing waits for re-issue.
@@ -48,6 +53,7 @@ class ChunkScheduler {
   std::uint64_t fixed_chunk_;
   std::uint64_t max_chunk_;
   std::uint64_t window_;
+  std::uint64_t min_chunk_ = 1;
   std::uint64_t cursor_ = 0;                        // lowest task not yet handed out, covered ranges aside
   std::uint64_t covered_tasks_ = 0;                 // tasks at or past cursor_ inside covered ranges
   std::map<std::uint64_t, std::uint64_t> covered_;  // first -> end, disjoint

@@ -1,0 +1,28 @@
+#pragma once
+// How big a chunk must be so that rank 0 keeps up and workers rarely wait: the scaling model of
+// docs/performance.md ("How far the coordinator scales"). Rank 0 serves every chunk alone, paying
+// a fixed cost per chunk (bookkeeping, the next assignment) and a cost per task (decode, journal
+// and reduce of its records); N workers each finish a chunk of c tasks of t seconds every c*t, so
+// rank 0 is busy a fraction  rho = N * per_chunk / (c * t) + N * per_task / t  of the time. Only
+// the first term depends on the chunk size; the second caps the workers one rank 0 can serve
+// (N < t / per_task) whatever the chunks. Between two chunks a worker also waits the round trip
+// (its result and the next assignment in flight, rank 0's queue), which a larger chunk amortizes.
+#include <cstdint>
+
+namespace qg::coordinator {
+
+//! What rank 0 spends on one chunk, in seconds: a fixed part and a part per task of the chunk.
+struct ServiceCost {
+  double per_chunk = 0.0;
+  double per_task = 0.0;
+  double round_trip = 0.0;  // a worker's wait between two chunks, rank 0's service aside
+};
+
+//! The smallest chunk size c with  N * per_chunk <= load * c * t  (the fixed cost of all workers'
+//! chunks keeps rank 0 busy at most `load` of the time) and  per_chunk + round_trip <= load * c * t
+//! (a worker waits between chunks at most `load` of a chunk's compute):
+//! c = ceil(max(N * per_chunk, per_chunk + round_trip) / (load * t)). 1 when nothing is measured
+//! yet (task_seconds not positive).
+std::uint64_t min_chunk_for_load(int n_workers, ServiceCost cost, double task_seconds, double load);
+
+}  // namespace qg::coordinator

@@ -1,0 +1,21 @@
+#include "qg/coordinator/chunk_rule.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace qg::coordinator {
+
+std::uint64_t min_chunk_for_load(int n_workers, ServiceCost cost, double task_seconds, double load) {
+  if (!(task_seconds > 0.0) || !(load > 0.0) || n_workers < 1) return 1;
+  const double fixed = std::max(static_cast<double>(n_workers) * cost.per_chunk, cost.per_chunk + cost.round_trip);
+  if (!(fixed > 0.0)) return 1;
+  // A relative 1e-9 below the exact quotient, so that 90.00000000000001 (rounding) means 90 tasks:
+  // far below the noise of any timing.
+  const double c = std::ceil(fixed / (load * task_seconds) * (1.0 - 1e-9));
+  constexpr double kMax = 1e18;  // beyond any stage; the scheduler's caps apply first
+  if (!(c < kMax)) return std::numeric_limits<std::uint64_t>::max();
+  return c < 1.0 ? 1 : static_cast<std::uint64_t>(c);
+}
+
+}  // namespace qg::coordinator
