@@ -4,7 +4,10 @@
 //   bar_to_signal_paced  the same with the feed paced at --rate bars/s
 //   promote_reply        promote request sent -> the node's reply received
 //   promote_to_active    promote request sent -> "deployment active" event received, feed at --rate
-// Prints CSV: name,n,p50_us,p99_us,p999_us,max_us
+//   bar_to_signal_full_Nsym  the deployed symbol's bars among --symbols symbols (--rounds bars
+//                        each, interleaved), feed at full speed
+// Prints CSV: name,n,p50_us,p99_us,p999_us,max_us; then name,bars,seconds,bars_per_s: the
+// feed at full speed, from the first bar sent to the node's "bar" event of the last one.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -19,6 +22,7 @@
 #include <thread>
 #include <vector>
 #include <spdlog/spdlog.h>
+#include <time.h>
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
@@ -26,6 +30,7 @@
 #include "qg/live/control_client.hpp"
 #include "qg/live/feed_bar.hpp"
 #include "qg/live/keys.hpp"
+#include "qg/live/live_node.hpp"
 #include "qg/live/live_server.hpp"
 #include "qg/kernels/synthetic.hpp"
 
@@ -39,6 +44,8 @@ struct Params {
   int promotions = 50;
   double rate = 1000.0;
   bool fsync = false;
+  int symbols = 100;
+  int rounds = 200;
 };
 
 Params parse_args(int argc, char** argv) {
@@ -54,8 +61,18 @@ Params parse_args(int argc, char** argv) {
       p.rate = v;
     else if (key == "--fsync")
       p.fsync = v != 0;
+    else if (key == "--symbols")
+      p.symbols = std::max(1, static_cast<int>(v));
+    else if (key == "--rounds")
+      p.rounds = static_cast<int>(v);
   }
   return p;
+}
+
+//! The i-th date from `first_year` on (28-day months).
+std::int32_t date_of(int first_year, int i) {
+  const int y = first_year + i / 336, m = 1 + (i / 28) % 12, d = 1 + i % 28;
+  return y * 10000 + m * 100 + d;
 }
 
 std::vector<FeedBar> make_bars(int n) {
@@ -63,10 +80,31 @@ std::vector<FeedBar> make_bars(int n) {
   std::vector<FeedBar> bars;
   for (int i = 0; i < n; ++i) {
     const auto k = static_cast<std::size_t>(i);
-    const int y = 1900 + i / 336, m = 1 + (i / 28) % 12, d = 1 + i % 28;
-    bars.push_back({"SYM", y * 10000 + m * 100 + d, s.open[k], s.high[k], s.low[k], s.close[k], s.volume[k]});
+    bars.push_back({"SYM", date_of(1900, i), s.open[k], s.high[k], s.low[k], s.close[k], s.volume[k]});
   }
   return bars;
+}
+
+//! `rounds` dates from 2000 on, each with one bar of every symbol: SYM (the deployed one,
+//! after the single-symbol bars' dates) and S001... .
+std::vector<FeedBar> make_symbol_bars(int symbols, int rounds) {
+  std::vector<FeedBar> bars;
+  for (int j = 0; j < symbols; ++j) {
+    const auto s = qg::kernels::generate_bars(2, static_cast<std::uint32_t>(j), rounds);
+    char name[16];
+    std::snprintf(name, sizeof name, "S%03d", j);
+    for (int i = 0; i < rounds; ++i) {
+      const auto k = static_cast<std::size_t>(i);
+      bars.push_back(
+          {j == 0 ? "SYM" : name, date_of(2000, i), s.open[k], s.high[k], s.low[k], s.close[k], s.volume[k]});
+    }
+  }
+  std::stable_sort(bars.begin(), bars.end(), [](const FeedBar& a, const FeedBar& b) { return a.date < b.date; });
+  return bars;
+}
+
+void report_rate(const char* name, std::size_t bars, double seconds) {
+  std::printf("%s,%zu,%.4f,%.0f\n", name, bars, seconds, static_cast<double>(bars) / seconds);
 }
 
 void report(const char* name, std::vector<double> us) {
@@ -81,6 +119,53 @@ void report(const char* name, std::vector<double> us) {
   std::printf("%s,%zu,%.1f,%.1f,%.1f,%.1f\n", name, us.size(), q(0.5), q(0.99), q(0.999), us.back());
 }
 
+//! Serialises every event as the ZeroMQ sink does, without sending it.
+class DumpSink final : public EventSink {
+ public:
+  void publish(const std::string& type, const nlohmann::json& body) noexcept override {
+    bytes_ += type.size() + body.dump().size();
+  }
+  std::size_t bytes() const { return bytes_; }
+
+ private:
+  std::size_t bytes_ = 0;
+};
+
+double thread_cpu_seconds() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+//! The node alone, no sockets: every bar's feed frames handed to on_feed_message in this
+//! thread, each call timed; throughput per wall and per thread-CPU second (the latter barely
+//! depends on other load on the machine).
+void node_only(const LiveConfig& cfg, const std::string& record, const std::vector<FeedBar>& bars, int symbols) {
+  DumpSink sink;
+  LiveNode node(cfg, sink);
+  if (!nlohmann::json::parse(node.handle_request(nlohmann::json{{"op", "promote"}, {"record", record}}.dump(), "b"))
+           .value("ok", false))
+    std::fprintf(stderr, "node_only: promotion refused\n");
+  std::vector<std::vector<std::string>> frames;
+  for (const FeedBar& b : bars) frames.push_back({b.symbol, encode_bar(b)});
+  std::vector<double> us;
+  us.reserve(frames.size());
+  const double cpu0 = thread_cpu_seconds();
+  const auto wall0 = Clock::now();
+  for (const auto& f : frames) {
+    const auto t0 = Clock::now();
+    node.on_feed_message(f);
+    us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+  }
+  const double wall = std::chrono::duration<double>(Clock::now() - wall0).count();
+  const double cpu = thread_cpu_seconds() - cpu0;
+  const std::string name = "node_only_" + std::to_string(symbols) + "sym";
+  report((name + "_per_bar").c_str(), us);
+  std::printf("name,bars,seconds,bars_per_s\n");
+  report_rate((name + "_wall").c_str(), frames.size(), wall);
+  report_rate((name + "_cpu").c_str(), frames.size(), cpu);
+}
+
 //! Publishes bars (after the node subscribed), recording the send time of each bar's date.
 class Feed {
  public:
@@ -92,15 +177,16 @@ class Feed {
     zmq::message_t sub;
     if (!pub_.recv(sub)) throw std::runtime_error("the node never subscribed to the feed");
   }
+  //! Sends bars[from, to) at `rate` bars/s (0: full speed), or until `halt` is set.
   void send(const std::vector<FeedBar>& bars, std::size_t from, std::size_t to, double rate,
-            std::map<std::int32_t, Clock::time_point>& sent, std::mutex& mu) {
+            std::map<std::int32_t, Clock::time_point>& sent, std::mutex& mu, const std::atomic<bool>* halt = nullptr) {
     const auto start = Clock::now();
-    for (std::size_t i = from; i < to; ++i) {
+    for (std::size_t i = from; i < to && !(halt != nullptr && halt->load()); ++i) {
       if (rate > 0)
         std::this_thread::sleep_until(start + std::chrono::duration_cast<Clock::duration>(
                                                   std::chrono::duration<double>(static_cast<double>(i - from) / rate)));
       const std::string body = encode_bar(bars[i]);
-      {
+      if (bars[i].symbol == "SYM") {  // the deployed symbol: its dates are unique
         std::lock_guard lock(mu);
         sent[bars[i].date] = Clock::now();
       }
@@ -137,7 +223,8 @@ int main(int argc, char** argv) {
   cfg.limits.fsync = p.fsync;
   cfg.limits.poll_ms = 5;
   cfg.limits.heartbeat_ms = 20;
-  LiveServer server(cfg);
+  auto server_ptr = std::make_unique<LiveServer>(cfg);
+  LiveServer& server = *server_ptr;
   std::atomic<bool> stop{false};
   std::thread node([&] { server.run(stop); });
   const ClientOptions opts{server.control_endpoint(), load_curve_keypair(dir / "node").public_z85, client, 10.0};
@@ -155,7 +242,7 @@ int main(int argc, char** argv) {
   } while (msg[0].to_string() != "heartbeat");  // the subscription is live from here
 
   std::int64_t version = 0;
-  auto promote = [&](double fast, double slow) {
+  auto record_for = [&](double fast, double slow, std::int64_t v) {
     ApprovalDraft d;
     d.strategy = "sma_crossover";
     d.mode = "long_short";
@@ -164,18 +251,21 @@ int main(int argc, char** argv) {
     d.cost_per_unit = 3e-4;
     d.metrics = {{"sharpe", 1.0}, {"max_drawdown", 0.1}};
     d.approver_id = "bench";
-    d.version = ++version;
+    d.version = v;
     d.approved_at = qg::now_unix();
     d.expires_at = d.approved_at + 3600;
+    return encode_signed(build_approval(d, approver));
+  };
+  auto promote = [&](double fast, double slow) {
+    const std::string record = record_for(fast, slow, ++version);
     const auto start = Clock::now();
-    const auto reply =
-        control_request(opts, {{"op", "promote"}, {"record", encode_signed(build_approval(d, approver))}});
+    const auto reply = control_request(opts, {{"op", "promote"}, {"record", record}});
     if (!reply.value("ok", false)) std::fprintf(stderr, "promotion refused: %s\n", reply.dump().c_str());
     return std::make_pair(start, Clock::now());
   };
 
   Feed feed(ctx, server.feed_endpoint());
-  const auto bars = make_bars(3 * p.bars + p.promotions * 20);
+  const auto bars = make_bars(3 * p.bars + p.promotions * 500);  // the promotions' feed stops when they are done
   std::map<std::int32_t, Clock::time_point> sent;
   std::mutex mu;
   std::printf("name,n,p50_us,p99_us,p999_us,max_us\n");
@@ -183,28 +273,33 @@ int main(int argc, char** argv) {
   // ---- timed: bar to signal, full speed then paced ----
   promote(5, 20);
   std::size_t next = 0;
+  double full_seconds = 0;
   for (const double rate : {0.0, p.rate}) {
     std::vector<double> lat;
     const std::size_t from = next, to = next + static_cast<std::size_t>(p.bars);
+    const auto start = Clock::now();
     std::thread t([&] { feed.send(bars, from, to, rate, sent, mu); });
+    auto last = start;
     while (lat.size() < to - from) {
       msg.clear();
       if (!zmq::recv_multipart(events, std::back_inserter(msg))) break;
-      const auto now = Clock::now();
+      last = Clock::now();
       if (msg[0].to_string() != "signal") continue;
       const auto date = nlohmann::json::parse(msg[1].to_string())["date"].get<std::int32_t>();
       std::lock_guard lock(mu);
-      lat.push_back(std::chrono::duration<double, std::micro>(now - sent.at(date)).count());
+      lat.push_back(std::chrono::duration<double, std::micro>(last - sent.at(date)).count());
     }
     t.join();
     next = to;
+    if (rate == 0) full_seconds = std::chrono::duration<double>(last - start).count();
     report(rate == 0 ? "bar_to_signal_full" : "bar_to_signal_paced", lat);
   }
 
   // ---- timed: promotion, with the feed running at --rate ----
   std::vector<double> reply_us, active_us;
   const std::size_t from = next, to = bars.size();
-  std::thread t([&] { feed.send(bars, from, to, p.rate, sent, mu); });
+  std::atomic<bool> promotions_done{false};
+  std::thread t([&] { feed.send(bars, from, to, p.rate, sent, mu, &promotions_done); });
   for (int i = 0; i < p.promotions; ++i) {
     const auto [start, replied] = promote(i % 2 ? 5 : 3, i % 2 ? 20 : 11);
     reply_us.push_back(std::chrono::duration<double, std::micro>(replied - start).count());
@@ -219,13 +314,56 @@ int main(int argc, char** argv) {
       }
     }
   }
+  promotions_done = true;
   t.join();
   report("promote_reply", reply_us);
   report("promote_to_active", active_us);
 
+  // ---- timed: --symbols symbols at full speed, counted by the node's "bar" events ----
+  events.set(zmq::sockopt::subscribe, "bar");
+  for (int beats = 0; beats < 2;) {  // the new subscription is live after two heartbeats
+    msg.clear();
+    if (!zmq::recv_multipart(events, std::back_inserter(msg))) return 1;
+    beats += msg[0].to_string() == "heartbeat";
+  }
+  const auto many = make_symbol_bars(p.symbols, p.rounds);
+  std::vector<double> many_lat;
+  std::size_t seen = 0;
+  const auto many_start = Clock::now();
+  auto many_last = many_start;
+  std::thread many_feed([&] { feed.send(many, 0, many.size(), 0.0, sent, mu); });
+  while (seen < many.size()) {
+    msg.clear();
+    if (!zmq::recv_multipart(events, std::back_inserter(msg))) break;
+    const auto now = Clock::now();
+    const std::string topic = msg[0].to_string();
+    if (topic == "bar") {
+      ++seen;
+      many_last = now;
+    } else if (topic == "signal") {
+      const auto date = nlohmann::json::parse(msg[1].to_string())["date"].get<std::int32_t>();
+      if (date < many.front().date) continue;  // a late signal of the promotions' feed
+      std::lock_guard lock(mu);
+      many_lat.push_back(std::chrono::duration<double, std::micro>(now - sent.at(date)).count());
+    }
+  }
+  many_feed.join();
+  const std::string many_name = "bar_to_signal_full_" + std::to_string(p.symbols) + "sym";
+  report(many_name.c_str(), many_lat);
+  std::printf("name,bars,seconds,bars_per_s\n");
+  report_rate("full_1sym", static_cast<std::size_t>(p.bars), full_seconds);
+  report_rate(("full_" + std::to_string(p.symbols) + "sym").c_str(), seen,
+              std::chrono::duration<double>(many_last - many_start).count());
+
   // ---- teardown ----
   stop = true;
   node.join();
+  server_ptr.reset();  // the node's shutdown checkpoint
+
+  // ---- the node alone, same bars, no sockets ----
+  LiveConfig alone = cfg;
+  alone.state_dir = dir / "state_alone";
+  node_only(alone, record_for(5, 20, 1), many, p.symbols);
   std::filesystem::remove_all(dir);
   return 0;
 }

@@ -21,6 +21,7 @@ NodeState sample_state() {
   s.totals = {0.0123456789012345, 1.0124, 20240103, -0.002, 42};
   s.nonces = {{"n1", 1700000000}, {"n2", 1700000100}};
   s.audit_head = std::string(64, 'f');
+  s.journal_bytes = 12345;
   return s;
 }
 
@@ -52,7 +53,17 @@ TEST(StateCodec, StateRoundTripsFieldByField) {
   EXPECT_EQ(back.totals.bars, 42);
   EXPECT_EQ(back.nonces, s.nonces);
   EXPECT_EQ(back.audit_head, s.audit_head);
+  EXPECT_EQ(back.journal_bytes, std::optional<std::int64_t>(12345));
   EXPECT_EQ(StateCodec::encode(back).dump(), StateCodec::encode(s).dump());
+}
+
+TEST(StateCodec, StateWithoutJournalLengthIsAnOlderCompleteState) {
+  // A state.json written before checkpoints has no journal_bytes: it holds every journaled bar.
+  nlohmann::json j = StateCodec::encode(sample_state());
+  j.erase("journal_bytes");
+  EXPECT_FALSE(StateCodec::decode_state(j).journal_bytes.has_value());
+  j["journal_bytes"] = "end";
+  expect_refused_at(j, "journal_bytes: expected an integer");
 }
 
 TEST(StateCodec, DeploymentsRoundTripWithAndWithoutActive) {

@@ -97,9 +97,10 @@ void read_guardrails(const Reader& r, const YAML::Node& g, Guardrails& out) {
 }
 
 void read_limits(const Reader& r, const YAML::Node& l, LiveLimits& out) {
-  r.check_keys(l, "limits",
-               {"poll_ms", "heartbeat_ms", "command_max_age_s", "max_message_bytes", "max_history_bars",
-                "max_deployments", "max_messages_per_poll", "max_symbols", "fsync"});
+  r.check_keys(
+      l, "limits",
+      {"poll_ms", "heartbeat_ms", "command_max_age_s", "max_message_bytes", "max_history_bars", "max_deployments",
+       "max_messages_per_poll", "max_symbols", "fsync", "checkpoint_bars", "checkpoint_ms"});
   r.read(l, "poll_ms", out.poll_ms);
   r.read(l, "heartbeat_ms", out.heartbeat_ms);
   r.read(l, "command_max_age_s", out.command_max_age_s);
@@ -109,11 +110,14 @@ void read_limits(const Reader& r, const YAML::Node& l, LiveLimits& out) {
   r.read(l, "max_messages_per_poll", out.max_messages_per_poll);
   r.read(l, "max_symbols", out.max_symbols);
   r.read(l, "fsync", out.fsync);
+  r.read(l, "checkpoint_bars", out.checkpoint_bars);
+  r.read(l, "checkpoint_ms", out.checkpoint_ms);
   if (out.poll_ms < 1 || out.heartbeat_ms < 1 || out.command_max_age_s < 1 || out.max_message_bytes < 1024 ||
-      out.max_history_bars < 2 || out.max_deployments < 2 || out.max_messages_per_poll < 1)
+      out.max_history_bars < 2 || out.max_deployments < 2 || out.max_messages_per_poll < 1 || out.checkpoint_bars < 1 ||
+      out.checkpoint_ms < 1)
     r.fail(l,
-           "limits: poll_ms, heartbeat_ms, command_max_age_s, max_messages_per_poll >= 1; max_message_bytes >= "
-           "1024; max_history_bars, max_deployments >= 2");
+           "limits: poll_ms, heartbeat_ms, command_max_age_s, max_messages_per_poll, checkpoint_bars, checkpoint_ms "
+           ">= 1; max_message_bytes >= 1024; max_history_bars, max_deployments >= 2");
 }
 
 void read_node(const Reader& r, const YAML::Node& n, LiveConfig& out) {

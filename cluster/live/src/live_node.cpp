@@ -34,16 +34,20 @@ LiveNode::LiveNode(LiveConfig config, EventSink& events)
       journal_(config_.state_dir, config_.limits.fsync),
       audit_(config_.state_dir / "audit.jsonl", config_.limits.fsync, StateCodec::audit_head(store_.load())),
       authorizer_(config_) {
-  restore(deployments_store_.load(), store_.load());
+  const std::optional<std::int64_t> checkpointed = restore(deployments_store_.load(), store_.load());
   if (active_) warm_up_active();
+  const std::size_t replayed = replay_journal(checkpointed.value_or(journal_.size()));
   const std::int64_t bars = paper_.totals().bars;
   audit_.append("node_started", {{"active", active_ ? nlohmann::json(active_->version) : nlohmann::json(nullptr)},
                                  {"halted", halted_},
                                  {"bars", bars}});
   save_state();  // the state's audit head now names node_started: cutting it off is caught too
-  spdlog::info("live node ready: state in {}, {} bars restored, active version {}, {}", config_.state_dir.string(),
-               bars, active_ ? std::to_string(active_->version) : "none", halted_ ? "HALTED" : "trading");
+  spdlog::info("live node ready: state in {}, {} bars restored ({} replayed from the journal), active version {}, {}",
+               config_.state_dir.string(), bars, replayed, active_ ? std::to_string(active_->version) : "none",
+               halted_ ? "HALTED" : "trading");
 }
+
+LiveNode::~LiveNode() { checkpoint(); }
 
 // ---- control ----
 
@@ -101,7 +105,7 @@ nlohmann::json LiveNode::reject_reply(const Rejection& r, const nlohmann::json& 
   details["client"] = client;
   const std::string op = context["op"].is_string() ? context["op"].get<std::string>() : "request";
   audit_.append(op + "_rejected", details);
-  events_.publish("rejection", {{"source", "control"}, {"op", op}, {"code", r.code}, {"reason", r.reason}});
+  publish("rejection", {{"source", "control"}, {"op", op}, {"code", r.code}, {"reason", r.reason}});
   spdlog::warn("{} rejected ({}): {}", op, r.code, r.reason);
   save_state();
   return {{"ok", false}, {"code", r.code}, {"reason", r.reason}};
@@ -116,7 +120,7 @@ LiveNode::Reply LiveNode::promote(const nlohmann::json& request, const std::stri
   deployments_.push_back(std::move(d));
   if (deployments_.size() > config_.limits.max_deployments) deployments_.erase(deployments_.begin());
   audit_.append("promotion_accepted", {{"deployment", summary}, {"client", client}});
-  events_.publish("deployment", {{"status", "accepted"}, {"deployment", summary}});
+  publish("deployment", {{"status", "accepted"}, {"deployment", summary}});
   spdlog::info("promotion accepted: version {} {} on {} (active from the next bar)",
                summary["version"].get<std::int64_t>(), summary["strategy"].get<std::string>(),
                summary["symbol"].get<std::string>());
@@ -144,7 +148,7 @@ LiveNode::Reply LiveNode::rollback(const nlohmann::json& request, const std::str
   audit_.append(
       "rollback",
       {{"from_version", old_version}, {"to", summary}, {"approver", cmd["approver"]["id"]}, {"client", client}});
-  events_.publish("deployment", {{"status", "rolled_back"}, {"from_version", old_version}, {"deployment", summary}});
+  publish("deployment", {{"status", "rolled_back"}, {"from_version", old_version}, {"deployment", summary}});
   spdlog::warn("rollback from version {} to version {} (active from the next bar)", old_version,
                summary["version"].get<std::int64_t>());
   save_state(true);
@@ -169,7 +173,7 @@ LiveNode::Reply LiveNode::resume(const nlohmann::json& request, const std::strin
   if (!halted_) return Reply::refuse("not_halted", "the node is not halted");
   halted_ = false;
   audit_.append("resume", {{"approver", checked.value()["approver"]["id"]}, {"client", client}, {"was", halt_reason_}});
-  events_.publish("resume", {{"was", halt_reason_}});
+  publish("resume", {{"was", halt_reason_}});
   spdlog::warn("resumed (was halted: {})", halt_reason_);
   halt_reason_.clear();
   save_state();
@@ -181,7 +185,7 @@ void LiveNode::halt(const std::string& reason, const std::string& by) {
   halt_reason_ = reason;
   for (const std::string& symbol : paper_.open_positions()) publish_fill(paper_.move_to(symbol, 0.0), "halt");
   audit_.append("halt", {{"reason", reason}, {"by", by}});
-  events_.publish("halt", {{"reason", reason}, {"by", by}});
+  publish("halt", {{"reason", reason}, {"by", by}});
   spdlog::error("HALTED ({}): {}", by, reason);
   save_state();
 }
@@ -204,13 +208,14 @@ bool LiveNode::on_feed_message(const std::vector<std::string>& frames) noexcept 
 }
 
 void LiveNode::refuse_bar(const std::string& code, const std::string& reason, const nlohmann::json& detail) noexcept {
+  if (replaying_) return;  // refused (and counted) when it first arrived
   try {
     ++feed_rejections_;
     nlohmann::json body = detail;
     body["source"] = "feed";
     body["code"] = code;
     body["reason"] = reason;
-    events_.publish("rejection", body);
+    publish("rejection", body);
     spdlog::warn("feed bar refused ({}): {}", code, reason);
   } catch (...) {  // nothing more can be done for a bar that could not even be reported
   }
@@ -218,29 +223,71 @@ void LiveNode::refuse_bar(const std::string& code, const std::string& reason, co
 
 bool LiveNode::on_bar(const FeedBar& bar) noexcept {
   try {
-    const SymbolBook* book = paper_.find(bar.symbol);
-    if (!book && paper_.symbols() >= config_.limits.max_symbols) {
-      refuse_bar("too_many_symbols", "limits.max_symbols reached", {{"symbol", bar.symbol}});
-      return false;
-    }
-    if (book && bar.date <= book->last_date) {
-      const bool dup = bar.date == book->last_date;
-      refuse_bar(dup ? "duplicate_bar" : "out_of_order_bar",
-                 bar.symbol + " " + std::to_string(bar.date) + (dup ? " was already processed" : " is older than ") +
-                     (dup ? "" : std::to_string(book->last_date)),
-                 {{"symbol", bar.symbol}, {"date", bar.date}, {"last_date", book->last_date}});
-      return false;
-    }
-    journal_.append(bar);
-    const bool swap = pending();
-    if (swap) activate_target(bar);
-    process_bar(bar);
-    save_state(swap);
+    if (!admissible(bar)) return false;
+    journal_.append(bar);  // the write-ahead log: a crash from here on replays the bar
+    apply_bar(bar);
     return true;
   } catch (const std::exception& e) {
     refuse_bar("error", e.what(), {{"symbol", bar.symbol}, {"date", bar.date}});
     return false;
   }
+}
+
+bool LiveNode::admissible(const FeedBar& bar) noexcept {
+  const SymbolBook* book = paper_.find(bar.symbol);
+  if (!book && paper_.symbols() >= config_.limits.max_symbols) {
+    refuse_bar("too_many_symbols", "limits.max_symbols reached", {{"symbol", bar.symbol}});
+    return false;
+  }
+  if (book && bar.date <= book->last_date) {
+    const bool dup = bar.date == book->last_date;
+    refuse_bar(dup ? "duplicate_bar" : "out_of_order_bar",
+               bar.symbol + " " + std::to_string(bar.date) + (dup ? " was already processed" : " is older than ") +
+                   (dup ? "" : std::to_string(book->last_date)),
+               {{"symbol", bar.symbol}, {"date", bar.date}, {"last_date", book->last_date}});
+    return false;
+  }
+  return true;
+}
+
+void LiveNode::apply_bar(const FeedBar& bar) {
+  const bool swap = pending();
+  if (swap) activate_target(bar);
+  process_bar(bar);
+  ++bars_since_checkpoint_;
+  if (swap || checkpoint_due()) save_state(swap);
+}
+
+bool LiveNode::checkpoint_due() const {
+  return bars_since_checkpoint_ >= config_.limits.checkpoint_bars ||
+         std::chrono::steady_clock::now() - last_checkpoint_ >= std::chrono::milliseconds(config_.limits.checkpoint_ms);
+}
+
+std::size_t LiveNode::replay_journal(std::int64_t from) {
+  if (from > journal_.size()) {  // cut outside the node (or lost without fsync): the state holds those bars
+    spdlog::warn("bar journal is {} bytes, shorter than the state's checkpoint at byte {}: nothing to replay",
+                 journal_.size(), from);
+    return 0;
+  }
+  const JournalTail tail = journal_.tail(from);
+  if (tail.end < journal_.size()) {
+    spdlog::warn("bar journal: dropping {} bytes of a torn last line at byte {}", journal_.size() - tail.end, tail.end);
+    journal_.truncate(tail.end);
+  }
+  replaying_ = true;
+  try {
+    for (const FeedBar& bar : tail.bars)
+      if (admissible(bar)) apply_bar(bar);
+  } catch (...) {
+    replaying_ = false;
+    throw;
+  }
+  replaying_ = false;
+  return tail.bars.size();
+}
+
+void LiveNode::publish(const std::string& type, const nlohmann::json& body) {
+  if (!replaying_) events_.publish(type, body);
 }
 
 bool LiveNode::pending() const {
@@ -255,10 +302,10 @@ void LiveNode::activate_target(const FeedBar& at) {
   audit_.append(
       "deployment_active",
       {{"deployment", summary}, {"from_version", from}, {"first_bar", {{"symbol", at.symbol}, {"date", at.date}}}});
-  events_.publish("deployment", {{"status", "active"},
-                                 {"deployment", summary},
-                                 {"from_version", from},
-                                 {"first_bar", {{"symbol", at.symbol}, {"date", at.date}}}});
+  publish("deployment", {{"status", "active"},
+                         {"deployment", summary},
+                         {"from_version", from},
+                         {"first_bar", {{"symbol", at.symbol}, {"date", at.date}}}});
   spdlog::info("deployment version {} active from {} {}", active_->version, at.symbol, at.date);
 }
 
@@ -275,13 +322,13 @@ void LiveNode::warm_up_active() {
 void LiveNode::process_bar(const FeedBar& bar) {
   const BarMark mark = paper_.mark(bar);
   const PaperTotals& totals = paper_.totals();
-  events_.publish("bar", {{"symbol", bar.symbol},
-                          {"date", bar.date},
-                          {"close", bar.close},
-                          {"held", mark.held},
-                          {"net", mark.net},
-                          {"pnl", totals.pnl},
-                          {"equity", totals.equity}});
+  publish("bar", {{"symbol", bar.symbol},
+                  {"date", bar.date},
+                  {"close", bar.close},
+                  {"held", mark.held},
+                  {"net", mark.net},
+                  {"pnl", totals.pnl},
+                  {"equity", totals.equity}});
   decide(bar);
   // After the decision, so that the flattening replaces the position decided at this close and
   // its cost is charged in the next bar, as the convention charges any change.
@@ -304,7 +351,7 @@ void LiveNode::decide(const FeedBar& bar) {
                            {"position", target_pos},
                            {"version", active_->version}};
     if (const auto prediction = paper_.prediction()) body["prediction"] = *prediction;  // a model's
-    events_.publish("signal", body);
+    publish("signal", body);
   }
   paper_.open_decision(bar.symbol, deployed ? std::optional<double>(active_->cost_per_unit) : std::nullopt);
   if (target_pos != paper_.find(bar.symbol)->decided)
@@ -315,30 +362,28 @@ double LiveNode::capped(double wanted, const FeedBar& bar) {
   const double cap = config_.guardrails.max_position;
   if (std::abs(wanted) <= cap) return wanted;
   const double capped = std::copysign(cap, wanted);
-  events_.publish("risk", {{"symbol", bar.symbol}, {"date", bar.date}, {"wanted", wanted}, {"capped", capped}});
+  publish("risk", {{"symbol", bar.symbol}, {"date", bar.date}, {"wanted", wanted}, {"capped", capped}});
   spdlog::warn("position {} on {} capped at guardrails.max_position {}", wanted, bar.symbol, cap);
   return capped;
 }
 
 void LiveNode::publish_fill(const PaperFill& fill, const char* why) {
   const double quantity = fill.to - fill.from;
-  events_.publish("order", {{"symbol", fill.symbol},
-                            {"date", fill.date},
-                            {"from", fill.from},
-                            {"to", fill.to},
-                            {"quantity", quantity},
-                            {"why", why}});
-  events_.publish("fill", {{"symbol", fill.symbol},
-                           {"date", fill.date},
-                           {"price", fill.price},
-                           {"quantity", quantity},
-                           {"position", fill.to},
-                           {"cost", fill.cost}});
+  publish("order", {{"symbol", fill.symbol},
+                    {"date", fill.date},
+                    {"from", fill.from},
+                    {"to", fill.to},
+                    {"quantity", quantity},
+                    {"why", why}});
+  publish("fill", {{"symbol", fill.symbol},
+                   {"date", fill.date},
+                   {"price", fill.price},
+                   {"quantity", quantity},
+                   {"position", fill.to},
+                   {"cost", fill.cost}});
 }
 
-void LiveNode::heartbeat() noexcept {
-  events_.publish("heartbeat", {{"bars", paper_.totals().bars}, {"halted", halted_}});
-}
+void LiveNode::heartbeat() noexcept { publish("heartbeat", {{"bars", paper_.totals().bars}, {"halted", halted_}}); }
 
 // ---- status and persistence ----
 
@@ -367,17 +412,29 @@ nlohmann::json LiveNode::status() const {
 }
 
 void LiveNode::save_state(bool deployments_changed) {
+  if (replaying_) return;
   if (deployments_changed) {
     DeploymentsState d{{}, std::nullopt, highest_version_};
     for (const Deployment& dep : deployments_) d.records.push_back(dep.record_text);
     if (active_) d.active = active_->record_text;
     deployments_store_.save(StateCodec::encode(d));
   }
-  store_.save(StateCodec::encode(
-      NodeState{halted_, halt_reason_, paper_.books(), paper_.totals(), authorizer_.nonces(), audit_.head()}));
+  store_.save(StateCodec::encode(NodeState{halted_, halt_reason_, paper_.books(), paper_.totals(), authorizer_.nonces(),
+                                           audit_.head(), journal_.size()}));
+  bars_since_checkpoint_ = 0;
+  last_checkpoint_ = std::chrono::steady_clock::now();
 }
 
-void LiveNode::restore(const std::optional<nlohmann::json>& deployments, const std::optional<nlohmann::json>& state) {
+void LiveNode::checkpoint() noexcept {
+  try {
+    save_state();
+  } catch (const std::exception& e) {
+    spdlog::error("checkpoint failed (a restart replays the journal from the previous one): {}", e.what());
+  }
+}
+
+std::optional<std::int64_t> LiveNode::restore(const std::optional<nlohmann::json>& deployments,
+                                              const std::optional<nlohmann::json>& state) {
   if (deployments) {
     try {
       const DeploymentsState d = StateCodec::decode_deployments(*deployments);
@@ -395,10 +452,12 @@ void LiveNode::restore(const std::optional<nlohmann::json>& deployments, const s
       halt_reason_ = s.halt_reason;
       paper_.restore(std::move(s.books), s.totals);
       authorizer_.restore_nonces(std::move(s.nonces));
+      return s.journal_bytes;
     } catch (const DataError& e) {
       throw DataError(store_.path().string() + ": unusable state: " + e.what());
     }
   }
+  return 0;  // no state yet: every journaled bar is replayed
 }
 
 }  // namespace qg::live

@@ -56,12 +56,18 @@ nlohmann::json StateCodec::encode(const NodeState& s) {
                      {"decided", b.decided},
                      {"decided_before", b.decided_before},
                      {"cost_rate", b.cost_rate}};
-  return {{"format", kStateFormat},        {"halted", s.halted},
-          {"halt_reason", s.halt_reason},  {"books", books},
-          {"pnl", s.totals.pnl},           {"equity", s.totals.equity},
-          {"day_date", s.totals.day_date}, {"day_pnl", s.totals.day_pnl},
-          {"bars", s.totals.bars},         {"nonces", s.nonces},
-          {"audit_head", s.audit_head}};
+  return {{"format", kStateFormat},
+          {"halted", s.halted},
+          {"halt_reason", s.halt_reason},
+          {"books", books},
+          {"pnl", s.totals.pnl},
+          {"equity", s.totals.equity},
+          {"day_date", s.totals.day_date},
+          {"day_pnl", s.totals.day_pnl},
+          {"bars", s.totals.bars},
+          {"nonces", s.nonces},
+          {"audit_head", s.audit_head},
+          {"journal_bytes", s.journal_bytes ? nlohmann::json(*s.journal_bytes) : nlohmann::json(nullptr)}};
 }
 
 nlohmann::json StateCodec::encode(const DeploymentsState& d) {
@@ -85,6 +91,8 @@ NodeState StateCodec::decode_state(const nlohmann::json& j) {
   if (!nonces.is_object()) throw DataError("nonces: expected an object");
   for (const auto& item : nonces.items()) s.nonces[item.key()] = field<std::int64_t>(nonces, item.key(), "nonces");
   s.audit_head = field<std::string>(j, "audit_head");
+  if (j.contains("journal_bytes") && !j["journal_bytes"].is_null())
+    s.journal_bytes = field<std::int64_t>(j, "journal_bytes");
   return s;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The live node's configuration (cluster/live/example.yaml documents every field). Timeouts
 // and limits have defaults here and are never literals in the node.
+#include <cstdint>
 #include <filesystem>
 #include <limits>
 #include <optional>
@@ -39,6 +40,8 @@ struct LiveLimits {
   int max_messages_per_poll = 256;         // fairness between control and feed
   std::size_t max_symbols = 10000;         // distinct feed symbols tracked; more are refused
   bool fsync = true;                       // fsync state, bar journal and audit log writes
+  std::int64_t checkpoint_bars = 10000;    // state.json is written at least every this many bars
+  int checkpoint_ms = 1000;                // ... and at least this often while bars arrive
 };
 
 struct LiveConfig {

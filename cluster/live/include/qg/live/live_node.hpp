@@ -2,6 +2,12 @@
 // The live node's logic without sockets: control requests in, replies out; feed bars in,
 // events out; state, bar journal and audit log on disk. The ZeroMQ shell (LiveServer) only
 // moves bytes. Single-threaded: the caller serialises all calls.
+//
+// Durability: every accepted bar is appended to the bar journal (the write-ahead log) before it
+// is processed; state.json is a checkpoint written after every control decision, on a
+// deployment's activation, every limits.checkpoint_bars bars or limits.checkpoint_ms ms, and on
+// shutdown. It records the journal's length, and a restarted node replays the bars after it.
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -29,9 +35,14 @@ namespace qg::live {
 class LiveNode {
  public:
   //! Opens state_dir (creating it), restores the saved state, warms the active strategy up on
-  //! the journaled bars, and continues the audit chain. Throws DataError when the audit chain
+  //! the journaled bars, replays the bars journaled after the state's checkpoint (no events are
+  //! published for them), and continues the audit chain. Throws DataError when the audit chain
   //! or the state is unusable.
   LiveNode(LiveConfig config, EventSink& events);
+  //! Writes a last checkpoint.
+  ~LiveNode();
+  LiveNode(const LiveNode&) = delete;
+  LiveNode& operator=(const LiveNode&) = delete;
 
   //! One control request (JSON {"op": ...}) from an authenticated client (its CURVE key, for
   //! the audit log). Always returns a reply {"ok", "code", "reason", ...}; never throws.
@@ -44,6 +55,9 @@ class LiveNode {
   bool on_bar(const FeedBar& bar) noexcept;
   //! Publishes a heartbeat event (lets subscribers know the PUB link is up).
   void heartbeat() noexcept;
+  //! Writes state.json now (the shutdown checkpoint). Never throws: a failure is logged, and a
+  //! restart replays the journal from the previous checkpoint.
+  void checkpoint() noexcept;
   //! The status reply's body.
   nlohmann::json status() const;
   const LiveConfig& config() const { return config_; }
@@ -59,6 +73,16 @@ class LiveNode {
   Reply resume(const nlohmann::json& request, const std::string& client);
   nlohmann::json reject_reply(const Rejection& r, const nlohmann::json& context, const std::string& client);
   void refuse_bar(const std::string& code, const std::string& reason, const nlohmann::json& detail) noexcept;
+  //! Whether `bar` may be processed (new symbol within max_symbols, date after the symbol's
+  //! last); refuses it with a rejection event when not.
+  bool admissible(const FeedBar& bar) noexcept;
+  //! Processes a journaled bar: activation at the bar boundary, the bar, a checkpoint when due.
+  void apply_bar(const FeedBar& bar);
+  //! Processes the bars journaled after byte `from` (cutting a torn last line); returns how many.
+  std::size_t replay_journal(std::int64_t from);
+  bool checkpoint_due() const;
+  //! Publishes an event, except while the journal is replayed (those were published before).
+  void publish(const std::string& type, const nlohmann::json& body);
   void activate_target(const FeedBar& at);
   void warm_up_active();
   void process_bar(const FeedBar& bar);
@@ -66,8 +90,12 @@ class LiveNode {
   double capped(double wanted, const FeedBar& bar);
   void halt(const std::string& reason, const std::string& by);
   void publish_fill(const PaperFill& fill, const char* why);
-  void restore(const std::optional<nlohmann::json>& deployments, const std::optional<nlohmann::json>& state);
-  //! Writes state.json, and deployments.json too when they changed.
+  //! Returns the journal length the state was checkpointed at (nullopt: an older state, which
+  //! holds every journaled bar).
+  std::optional<std::int64_t> restore(const std::optional<nlohmann::json>& deployments,
+                                      const std::optional<nlohmann::json>& state);
+  //! Writes state.json (a checkpoint), and deployments.json too when they changed. Skipped
+  //! while replaying: the constructor checkpoints once the replay is done.
   void save_state(bool deployments_changed = false);
   bool pending() const;
   Deployment& target() { return deployments_.back(); }
@@ -87,6 +115,9 @@ class LiveNode {
   std::string halt_reason_;
   std::int64_t feed_rejections_ = 0;
   std::int64_t control_rejections_ = 0;
+  bool replaying_ = false;
+  std::int64_t bars_since_checkpoint_ = 0;
+  std::chrono::steady_clock::time_point last_checkpoint_;
 };
 
 }  // namespace qg::live

@@ -23,6 +23,9 @@ struct NodeState {
   PaperTotals totals;
   std::map<std::string, std::int64_t> nonces;  // signed-command nonces with their issue time
   std::string audit_head;
+  //! Length of bars.jsonl when this state was written: the bars after it are replayed on
+  //! restart. nullopt in a state written before checkpoints (every journaled bar is in it).
+  std::optional<std::int64_t> journal_bytes;
 };
 
 //! What deployments.json holds: signed record texts, exactly as received.
