@@ -135,18 +135,21 @@ void VarJob::run_rerun(StageInput input, std::uint64_t task, std::vector<double>
 }
 
 void VarJob::run_tail(StageInput ids, std::uint64_t task, std::vector<double>& out) const {
-  thread_local kv::SimWorkspace ws;
-  thread_local std::vector<std::uint64_t> local;
-  thread_local std::vector<double> pnl;
   const auto first_id = static_cast<double>(task * setup_->spec.batch);
   const auto end_id = first_id + static_cast<double>(batch_rows(task));
   const auto lo = std::lower_bound(ids.begin(), ids.end(), first_id);
   const auto hi = std::lower_bound(lo, ids.end(), end_id);
-  local.clear();
+  std::vector<std::uint64_t> local;
   for (auto it = lo; it != hi; ++it) local.push_back(static_cast<std::uint64_t>(*it - first_id));
   const std::size_t p = setup_->book.positions.size(), w = position_row_width();
-  pnl.resize(local.size() * p);
-  sim_->scenario_position_pnl(task, local, pnl.data(), ws);
+  std::vector<double> pnl(local.size() * p);
+  // Chunks of scenarios on the worker's threads: each scenario depends only on its id.
+  constexpr std::size_t kChunk = 256;
+  tbb::parallel_for(std::size_t{0}, (local.size() + kChunk - 1) / kChunk, [&](std::size_t c) {
+    thread_local kv::SimWorkspace ws;
+    const std::size_t first = c * kChunk, m = std::min(kChunk, local.size() - first);
+    sim_->scenario_position_pnl(task, std::span(local).subspan(first, m), pnl.data() + first * p, ws);
+  });
   out.resize(local.size() * w);
   for (std::size_t i = 0; i < local.size(); ++i) {
     out[i * w] = first_id + static_cast<double>(local[i]);
