@@ -1,6 +1,8 @@
 // The var job's plan and tasks (the two stages are described in var_job.hpp).
 #include "var/var_job.hpp"
 
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -9,6 +11,7 @@
 #include "var/var_kind.hpp"
 #include "var/var_reducer.hpp"
 #include "var/var_spec.hpp"
+#include "qg/kernels/var/blas_threads.hpp"
 #include "qg/kernels/var/simulate.hpp"
 #include "qg/kernels/var/tail.hpp"
 
@@ -21,6 +24,7 @@ VarJob::VarJob(std::shared_ptr<const VarSetup> setup) : setup_(std::move(setup))
   const VarSpec& s = setup_->spec;
   n_batches_ = (s.scenarios + s.batch - 1) / s.batch;
   sim_ = std::make_shared<const kv::Simulator>(setup_->model, setup_->book, s.header.seed);
+  kv::set_blas_threads(1);  // the worker's threads run the blocks; one BLAS thread each
   histogram_.emplace(PnlHistogram::for_setup(*setup_));
 }
 
@@ -30,9 +34,11 @@ const SpecHeader& VarJob::header() const { return setup_->spec.header; }
 
 const JobKind& VarJob::kind() const { return var_kind(); }
 
-std::uint64_t VarJob::num_tasks(std::uint32_t stage, StageInput) const {
-  QG_CHECK(stage < 2, "var has two stages, asked for stage " + std::to_string(stage));
-  return n_batches_;
+std::uint64_t VarJob::num_tasks(std::uint32_t stage, StageInput input) const {
+  QG_CHECK(stage < 3, "var has three stages, asked for stage " + std::to_string(stage));
+  if (stage == kStatsStage) return n_batches_;
+  if (stage == kRerunStage) return input.empty() ? 0 : (input.size() - 1) / 3;
+  return input.empty() ? 0 : n_batches_;
 }
 
 std::uint64_t VarJob::batch_rows(std::uint64_t task) const {
@@ -51,32 +57,52 @@ std::size_t VarJob::stats_width() const {
 std::size_t VarJob::tail_width() const { return 2 + setup_->book.positions.size(); }
 
 std::size_t VarJob::max_task_values(std::uint32_t stage, StageInput) const {
-  if (stage == kStatsStage) return stats_width();
   const std::uint64_t b = setup_->spec.batch;
-  const double expected = static_cast<double>(kv::tail_size(b, setup_->spec.min_confidence())) * 1.25 + 64;
+  const double a_min = setup_->spec.min_confidence();
+  if (stage == kStatsStage) return stats_width() + 2 * static_cast<std::size_t>(kv::kept_tail_rows(b, a_min));
+  const double expected = static_cast<double>(kv::tail_size(b, a_min)) * 1.25 + 64;
   const auto rows = std::min<std::uint64_t>({b, tail_capacity(), static_cast<std::uint64_t>(expected)});
-  return static_cast<std::size_t>(rows) * tail_width();
+  return static_cast<std::size_t>(rows) * (stage == kRerunStage ? 2 : position_row_width());
 }
 
 void VarJob::run_task(std::uint32_t stage, StageInput input, std::uint64_t task, std::vector<double>& out) const {
-  QG_CHECK(task < n_batches_, "var task " + std::to_string(task) + " out of range");
-  if (stage == kStatsStage) return run_stats(task, out);
-  QG_CHECK(stage == kTailStage && input.size() == 1, "var: stage 1 task without its threshold");
-  run_tail(task, input[0], out);
+  if (stage == kStatsStage) {
+    QG_CHECK(task < n_batches_, "var task " + std::to_string(task) + " out of range");
+    return run_stats(task, out);
+  }
+  QG_CHECK(task < num_tasks(stage, input), "var stage " + std::to_string(stage) + " task out of range");
+  if (stage == kRerunStage) return run_rerun(input, task, out);
+  run_tail(input, task, out);
+}
+
+//! Losses of batch `task`, its blocks spread over the worker's threads: each block is a pure
+//! function of its counters, so the losses do not depend on which thread ran it.
+void VarJob::batch_losses(std::uint64_t task, std::vector<double>& losses) const {
+  const std::uint64_t n = batch_rows(task);
+  losses.resize(n);
+  const std::uint64_t blocks = (n + kv::kBlockRows - 1) / kv::kBlockRows;
+  tbb::parallel_for(std::uint64_t{0}, blocks, [&](std::uint64_t i) {
+    // Per-thread buffers; a block never waits on other work, so no other block shares them.
+    thread_local kv::SimWorkspace ws;
+    const std::uint64_t first = i * kv::kBlockRows;
+    const auto m = static_cast<std::size_t>(std::min<std::uint64_t>(kv::kBlockRows, n - first));
+    sim_->losses(task, first, m, losses.data() + first, ws);
+  });
 }
 
 void VarJob::run_stats(std::uint64_t task, std::vector<double>& out) const {
-  // Per-thread buffers: run_task is called concurrently from the worker's threads.
-  thread_local kv::SimWorkspace ws;
-  thread_local std::vector<double> losses;
+  // Not thread_local: while its blocks run, this thread may run another task's blocks.
+  std::vector<double> losses;
   const std::uint64_t n = batch_rows(task);
-  losses.resize(n);
-  sim_->losses(task, 0, n, losses.data(), ws);
+  batch_losses(task, losses);
   double sum = 0, sum2 = 0;
   for (double l : losses) sum += l, sum2 += l * l;
   const VarSpec& s = setup_->spec;
   const std::uint64_t k = kv::tail_size(n, s.min_confidence());
-  const std::vector<double> top = kv::top_k(losses, k);
+  const double first_id = static_cast<double>(task * s.batch);
+  const std::vector<double> kept = kv::top_with_ids(losses, first_id, kv::kept_tail_rows(n, s.min_confidence()));
+  std::vector<double> top(k);
+  for (std::uint64_t i = 0; i < k; ++i) top[i] = kept[2 * i];
   out.assign({static_cast<double>(n), sum, sum2, top[k - 1]});
   for (double a : s.confidence) {
     out.push_back(kv::var_from_top(top, n, a));
@@ -85,36 +111,50 @@ void VarJob::run_stats(std::uint64_t task, std::vector<double>& out) const {
   const std::size_t head = out.size();
   out.resize(head + histogram_->width());
   histogram_->count(losses, std::span<double>(out).subspan(head));
+  out.insert(out.end(), kept.begin(), kept.end());
 }
 
-void VarJob::run_tail(std::uint64_t task, double threshold, std::vector<double>& out) const {
-  thread_local kv::SimWorkspace ws;
-  thread_local std::vector<std::uint32_t> picked;
-  thread_local std::vector<double> pnl, rows;
-  const std::uint64_t n = batch_rows(task);
-  const std::size_t p = setup_->book.positions.size(), w = tail_width();
-  const double first_id = static_cast<double>(task * setup_->spec.batch);
-  rows.clear();
-  for (std::uint64_t first = 0; first < n; first += kv::kBlockRows) {
-    const auto m = static_cast<std::size_t>(std::min<std::uint64_t>(kv::kBlockRows, n - first));
-    sim_->simulate_block(task, first, m, ws);
-    picked.clear();
-    for (std::size_t r = 0; r < m; ++r)
-      if (ws.loss[r] >= threshold) picked.push_back(static_cast<std::uint32_t>(r));
-    pnl.resize(picked.size() * p);
-    sim_->block_position_pnl(ws, picked, pnl.data());
-    for (std::size_t i = 0; i < picked.size(); ++i) {
-      rows.push_back(ws.loss[picked[i]]);
-      rows.push_back(first_id + static_cast<double>(first + picked[i]));
-      rows.insert(rows.end(), pnl.begin() + static_cast<std::ptrdiff_t>(i * p),
-                  pnl.begin() + static_cast<std::ptrdiff_t>((i + 1) * p));
-    }
+void VarJob::run_rerun(StageInput input, std::uint64_t task, std::vector<double>& out) const {
+  std::vector<double> losses, rows;
+  const double cut = input[0];
+  const auto batch = static_cast<std::uint64_t>(input[1 + 3 * task]);
+  const double last_loss = input[2 + 3 * task], last_id = input[3 + 3 * task];
+  const std::uint64_t n = batch_rows(batch);
+  batch_losses(batch, losses);
+  const double first_id = static_cast<double>(batch * setup_->spec.batch);
+  for (std::uint64_t r = 0; r < n; ++r) {
+    const double l = losses[r], id = first_id + static_cast<double>(r);
+    // Only the pairs stage 0 did not keep: after (last_loss, last_id) in the tail order.
+    const bool unkept = l < last_loss || (l == last_loss && id > last_id);
+    if (unkept && l >= cut) rows.insert(rows.end(), {l, id});
   }
-  // A batch never contributes more than K rows to the top K: cap it, sorted.
-  kv::TailRows tail(static_cast<std::size_t>(tail_capacity()), w);
+  kv::TailRows tail(static_cast<std::size_t>(tail_capacity()), 2);
   tail.add(rows);
   const auto kept = tail.finish();
   out.assign(kept.begin(), kept.end());
+}
+
+void VarJob::run_tail(StageInput ids, std::uint64_t task, std::vector<double>& out) const {
+  const auto first_id = static_cast<double>(task * setup_->spec.batch);
+  const auto end_id = first_id + static_cast<double>(batch_rows(task));
+  const auto lo = std::lower_bound(ids.begin(), ids.end(), first_id);
+  const auto hi = std::lower_bound(lo, ids.end(), end_id);
+  std::vector<std::uint64_t> local;
+  for (auto it = lo; it != hi; ++it) local.push_back(static_cast<std::uint64_t>(*it - first_id));
+  const std::size_t p = setup_->book.positions.size(), w = position_row_width();
+  std::vector<double> pnl(local.size() * p);
+  // Chunks of scenarios on the worker's threads: each scenario depends only on its id.
+  constexpr std::size_t kChunk = 256;
+  tbb::parallel_for(std::size_t{0}, (local.size() + kChunk - 1) / kChunk, [&](std::size_t c) {
+    thread_local kv::SimWorkspace ws;
+    const std::size_t first = c * kChunk, m = std::min(kChunk, local.size() - first);
+    sim_->scenario_position_pnl(task, std::span(local).subspan(first, m), pnl.data() + first * p, ws);
+  });
+  out.resize(local.size() * w);
+  for (std::size_t i = 0; i < local.size(); ++i) {
+    out[i * w] = first_id + static_cast<double>(local[i]);
+    std::copy_n(pnl.data() + i * p, p, out.data() + i * w + 1);
+  }
 }
 
 std::unique_ptr<Reducer> VarJob::make_reducer(results::RunFile& out) const {

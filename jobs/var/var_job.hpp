@@ -1,18 +1,20 @@
 #pragma once
-// The var job (Monte Carlo VaR and ES). Two stages over the same batches of scenarios:
+// The var job (Monte Carlo VaR and ES): one simulation pass, then only what exactness needs.
 //   stage 0, task b: simulate batch b; return its size, loss sum and sum of squares, its
-//     batch-level VaR and ES per confidence level (for batch-means standard errors), and its
-//     k_b-th largest loss, k_b = floor(n_b (1 - a_min)) + 1;
-//   reduce 0: the threshold L = min over batches of those k_b-th largest losses: at least
-//     sum k_b >= floor(S (1 - a_min)) + 1 losses of the whole run are >= L;
-//     and the counts of its scenario P&L in the run's fixed histogram bins (pnl_histogram.hpp);
-//   stage 1, task b: simulate batch b again (same counters, same bits) and return only the
-//     scenarios with loss >= L: (loss, scenario id, P&L of each position);
-//   reduce 1: merge those rows in task-id order into a bounded top-K set, K = floor(S (1 -
-//     a_min)) + 1, which holds exactly the K largest losses: VaR, ES and their Euler
-//     allocations at every level follow exactly. Then historical, parametric, stress and
-//     backtest figures, and the /var tables.
-// Memory and messages scale with the tail K, never with S.
+//     batch-level VaR and ES per level (batch-means standard errors), its k_b-th largest loss
+//     (k_b = floor(n_b (1 - a_min)) + 1), its P&L histogram counts, and its m_b largest losses
+//     with their scenario ids, m_b = k_b plus a margin of several binomial standard deviations;
+//   reduce 0: merge the (loss, id) pairs into a bounded top-K set, K = floor(S (1 - a_min)) + 1,
+//     ordered by loss descending then id; a batch whose last kept pair is inside that top K may
+//     hold more of the run's K largest losses than it kept: it is rerun (rare);
+//   stage 1, task i: simulate rerun batch i again and return its pairs after its last kept one
+//     with a loss at or above the merged K-th loss;
+//   reduce 1: merge them: the set now holds exactly the K largest losses of all S scenarios;
+//   stage 2, task b: regenerate batch b's scenarios among those K by id (Philox jumps to each)
+//     and return their per-position P&L;
+//   reduce 2: place the rows in loss order: VaR, ES and their Euler allocations at every level
+//     follow exactly. Then historical, parametric, stress and backtest figures, the /var tables.
+// Messages and the merge scale with the tail K, never with S.
 #include <array>
 #include <memory>
 #include <optional>
@@ -37,7 +39,8 @@ inline constexpr std::array<std::string_view, 9> kVarJobKeys = {
 class VarJob final : public Job {
  public:
   static constexpr std::uint32_t kStatsStage = 0;
-  static constexpr std::uint32_t kTailStage = 1;
+  static constexpr std::uint32_t kRerunStage = 1;
+  static constexpr std::uint32_t kTailStage = 2;
   //! Doubles of a stage-0 record before the per-level (VaR, ES) pairs.
   static constexpr std::size_t kStatsHead = 4;
 
@@ -46,12 +49,14 @@ class VarJob final : public Job {
 
   const SpecHeader& header() const override;
   const JobKind& kind() const override;
-  std::uint32_t num_stages() const override { return 2; }
+  std::uint32_t num_stages() const override { return 3; }
+  //! Stage 1: one task per rerun batch; stage 2: one per batch, none when stage 0 failed.
   std::uint64_t num_tasks(std::uint32_t stage, StageInput input) const override;
-  //! Stage 1 returns about n_b (1 - a_min) rows, more when batches differ: this is that
+  //! Stages 1 and 2 return about n_b (1 - a_min) rows, more when batches differ: that
   //! estimate with 25% headroom (it only sizes the coordinator's buffers).
   std::size_t max_task_values(std::uint32_t stage, StageInput input) const override;
-  //! Stage 1's input is {threshold}.
+  //! Stage 1's input is {cut-off loss, then (batch, last kept loss, last kept id) per rerun
+  //! batch}; stage 2's is the K tail scenario ids, ascending.
   void run_task(std::uint32_t stage, StageInput input, std::uint64_t task, std::vector<double>& out) const override;
   std::unique_ptr<Reducer> make_reducer(results::RunFile& out) const override;
 
@@ -64,12 +69,16 @@ class VarJob final : public Job {
   std::size_t stats_width() const;
   //! The bins every batch counts its scenario P&L into (fixed before any simulation).
   const PnlHistogram& histogram() const { return *histogram_; }
-  //! Doubles per stage-1 row: loss, scenario id, one P&L per position.
+  //! Doubles per row of the final tail: loss, scenario id, one P&L per position.
   std::size_t tail_width() const;
+  //! Doubles of a stage-2 row: scenario id, one P&L per position.
+  std::size_t position_row_width() const { return tail_width() - 1; }
 
  private:
+  void batch_losses(std::uint64_t task, std::vector<double>& losses) const;
   void run_stats(std::uint64_t task, std::vector<double>& out) const;
-  void run_tail(std::uint64_t task, double threshold, std::vector<double>& out) const;
+  void run_rerun(StageInput input, std::uint64_t task, std::vector<double>& out) const;
+  void run_tail(StageInput ids, std::uint64_t task, std::vector<double>& out) const;
 
   std::shared_ptr<const VarSetup> setup_;
   std::shared_ptr<const kernels::var::Simulator> sim_;

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 #include "qg/core/error.hpp"
 #include "var/var_job.hpp"
@@ -46,21 +47,28 @@ VarReducer::VarReducer(std::shared_ptr<const VarSetup> setup, const VarJob& job,
       tail_capacity_(job.tail_capacity()),
       stats_width_(job.stats_width()),
       histogram_(job.histogram()),
-      histogram_counts_(histogram_.width(), 0.0) {
-  tail_.emplace(static_cast<std::size_t>(tail_capacity_), job.tail_width());
+      histogram_counts_(histogram_.width(), 0.0),
+      tail_width_(job.tail_width()) {
+  pairs_.emplace(static_cast<std::size_t>(tail_capacity_), 2);
 }
 
 void VarReducer::consume(std::uint32_t stage, std::uint64_t task, std::span<const double> records) {
-  if (stage == VarJob::kTailStage) return tail_->add(records);
-  QG_CHECK(stage == VarJob::kStatsStage && records.size() == stats_width_,
+  if (stage == VarJob::kRerunStage) return pairs_->add(records);
+  if (stage == VarJob::kTailStage) return place_rows(records);
+  QG_CHECK(stage == VarJob::kStatsStage && records.size() >= stats_width_ + 2 && records.size() % 2 == 0,
            "var: bad stage-0 record of task " + std::to_string(task));
   BatchStats b{records[0], records[1], records[2], records[3], {}, {}};
-  const std::size_t counts_at = records.size() - histogram_.width();
+  const std::size_t counts_at = stats_width_ - histogram_.width();
   for (std::size_t i = 0; i < histogram_.width(); ++i) histogram_counts_[i] += records[counts_at + i];
   for (std::size_t i = VarJob::kStatsHead; i < counts_at; i += 2) {
     b.var.push_back(records[i]);
     b.es.push_back(records[i + 1]);
   }
+  const auto pairs = records.subspan(stats_width_);
+  const bool kept_all = static_cast<double>(pairs.size() / 2) >= b.n;
+  last_kept_.insert(last_kept_.end(), {static_cast<double>(task), kept_all ? 1.0 : 0.0, pairs[pairs.size() - 2],
+                                       pairs[pairs.size() - 1]});
+  pairs_->add(pairs);
   batches_.push_back(std::move(b));
 }
 
@@ -77,26 +85,71 @@ std::vector<double> VarReducer::end_stage(std::uint32_t stage) {
   if (stage == VarJob::kStatsStage) {
     threshold_ = std::numeric_limits<double>::infinity();
     for (const auto& b : batches_) threshold_ = std::min(threshold_, b.threshold);
-    // Stage 1 recomputes the same losses bit for bit; the margin only guards against a
-    // platform that would not, and costs a few extra rows.
-    const double margin = 1e-12 * std::max(1.0, std::fabs(threshold_));
-    return {std::isfinite(threshold_) ? threshold_ - margin : threshold_};
+    return failed_ == 0 ? rerun_input() : std::vector<double>{};
   }
-  QG_CHECK(stage == VarJob::kTailStage, "var has two stages");
+  if (stage == VarJob::kRerunStage) return failed_ == 0 ? tail_ids() : std::vector<double>{};
+  QG_CHECK(stage == VarJob::kTailStage, "var has three stages");
   write_results();
   return {};
+}
+
+//! {K-th loss, then (batch, last loss, last id) of every batch that kept only part of its
+//! scenarios and whose last kept pair is among the merged K largest: its unkept scenarios
+//! might be too}. The pairs order is loss descending, id ascending.
+std::vector<double> VarReducer::rerun_input() {
+  const auto top = pairs_->finish();
+  QG_CHECK(top.size() / 2 == tail_capacity_, "var: the batches kept fewer pairs than the tail holds");
+  const double cut_loss = top[top.size() - 2], cut_id = top[top.size() - 1];
+  std::vector<double> input = {cut_loss};
+  for (std::size_t i = 0; i < last_kept_.size(); i += 4) {
+    const double loss = last_kept_[i + 2], id = last_kept_[i + 3];
+    const bool inside = loss > cut_loss || (loss == cut_loss && id <= cut_id);
+    if (last_kept_[i + 1] == 0.0 && inside) input.insert(input.end(), {last_kept_[i], loss, id});
+  }
+  return input;
+}
+
+//! The ids of the exact K largest losses, ascending (stage 2's input); sets up the rows they fill.
+std::vector<double> VarReducer::tail_ids() {
+  const auto top = pairs_->finish();
+  const std::size_t k = top.size() / 2;
+  QG_CHECK(k == tail_capacity_,
+           "var: the merged tail holds " + std::to_string(k) + " pairs, expected " + std::to_string(tail_capacity_));
+  rank_by_id_.resize(k);
+  std::iota(rank_by_id_.begin(), rank_by_id_.end(), 0u);
+  std::sort(rank_by_id_.begin(), rank_by_id_.end(),
+            [&top](std::uint32_t x, std::uint32_t y) { return top[2 * x + 1] < top[2 * y + 1]; });
+  tail_.assign(k * tail_width_, kNaN);
+  std::vector<double> ids(k);
+  for (std::size_t i = 0; i < k; ++i) {
+    tail_[i * tail_width_] = top[2 * i];
+    tail_[i * tail_width_ + 1] = top[2 * i + 1];
+    ids[i] = top[2 * rank_by_id_[i] + 1];
+  }
+  pairs_.reset();  // the rows below hold the losses now
+  return ids;
+}
+
+//! Stage-2 rows [id, P&L per position], ids ascending across tasks, into their rank's row.
+void VarReducer::place_rows(std::span<const double> records) {
+  const std::size_t w = tail_width_ - 1;
+  QG_CHECK(records.size() % w == 0, "var: partial stage-2 row");
+  for (std::size_t i = 0; i < records.size(); i += w) {
+    QG_CHECK(placed_ < rank_by_id_.size(), "var: more tail rows than the tail holds");
+    double* row = tail_.data() + static_cast<std::size_t>(rank_by_id_[placed_++]) * tail_width_;
+    QG_CHECK(records[i] == row[1], "var: stage-2 rows out of id order");
+    std::copy_n(records.data() + i + 1, w - 1, row + 2);
+  }
 }
 
 void VarReducer::write_results() {
   const VarSetup& s = *setup_;
   const std::size_t levels = s.spec.confidence.size(), p = s.book.positions.size();
   MethodFigures mc = missing_figures(levels, p);
-  const auto rows = tail_->finish();
   if (failed_ == 0) {
-    QG_CHECK(rows.size() / tail_->width() == tail_capacity_, "var: the merged tail holds " +
-                                                                 std::to_string(rows.size() / tail_->width()) +
-                                                                 " rows, expected " + std::to_string(tail_capacity_));
-    mc = tail_figures(s, rows, s.spec.scenarios);
+    QG_CHECK(placed_ == tail_capacity_,
+             "var: " + std::to_string(placed_) + " tail rows placed, expected " + std::to_string(tail_capacity_));
+    mc = tail_figures(s, tail_, s.spec.scenarios);
     batch_means_se(batches_, mc);
   }
   const MethodFigures hist = historical_figures(s);

@@ -15,10 +15,11 @@ namespace qg::jobs {
 struct VarSetup;
 class VarJob;
 
-//! Stage 0: collects per-batch statistics and yields the tail threshold. Stage 1: merges the
-//! batches' tail rows (task-id order, bounded top-K), then computes every figure and writes
-//! /var/summary, /var/components, /var/stress, /var/backtest, /var/pnl_histogram and their
-//! companions.
+//! Stage 0: collects per-batch statistics and merges the batches' kept (loss, id) pairs into a
+//! bounded top K; names the batches to rerun. Stage 1: merges their further pairs: the exact K
+//! largest losses; yields their ids. Stage 2: places each tail scenario's per-position P&L at
+//! its rank, then computes every figure and writes /var/summary, /var/components, /var/stress,
+//! /var/backtest, /var/pnl_histogram and their companions.
 class VarReducer final : public Reducer {
  public:
   VarReducer(std::shared_ptr<const VarSetup> setup, const VarJob& job, results::RunFile& out);
@@ -28,6 +29,9 @@ class VarReducer final : public Reducer {
   std::vector<double> end_stage(std::uint32_t stage) override;
 
  private:
+  std::vector<double> rerun_input();
+  std::vector<double> tail_ids();
+  void place_rows(std::span<const double> records);
   void write_results();
   void write_attributes(const MethodFigures& mc);
   void write_assets();
@@ -44,8 +48,13 @@ class VarReducer final : public Reducer {
   std::size_t stats_width_ = 0;
   std::vector<BatchStats> batches_;
   const PnlHistogram histogram_;
-  std::vector<double> histogram_counts_;  // the batches' counts summed (integers, exact in a double)
-  std::optional<kernels::var::TailRows> tail_;
+  std::vector<double> histogram_counts_;         // the batches' counts summed (integers, exact in a double)
+  std::optional<kernels::var::TailRows> pairs_;  // (loss, id) of the run's largest losses
+  std::vector<double> last_kept_;                // per batch: batch, kept all (0/1), last loss, last id
+  std::size_t tail_width_ = 0;
+  std::vector<double> tail_;               // the K tail rows in loss order (stage 2)
+  std::vector<std::uint32_t> rank_by_id_;  // tail ranks in ascending id order
+  std::size_t placed_ = 0;
   std::uint64_t failed_ = 0;
   double threshold_ = 0;
 };

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
+#include <numeric>
 #include <cmath>
 #include <cstring>
 #include <thread>
@@ -50,12 +52,12 @@ std::string spec(const std::string& model, const std::string& extra = "") {
          extra;
 }
 
-//! Runs both stages in the given task order through the reducer into a fake run file.
+//! Runs every stage in the given task order through the reducer into a fake run file.
 testing::FakeRunFile run(const Job& job, bool reverse = false) {
   testing::FakeRunFile file;
   auto reducer = job.make_reducer(file);
   std::vector<double> input;
-  for (std::uint32_t stage = 0; stage < 2; ++stage) {
+  for (std::uint32_t stage = 0; stage < job.num_stages(); ++stage) {
     const std::uint64_t n = job.num_tasks(stage, input);
     std::vector<std::vector<double>> out(n);
     for (std::uint64_t i = 0; i < n; ++i) {
@@ -199,6 +201,70 @@ TEST(VarJob, ComponentsSumToVarAndEsForEveryMethod) {
       EXPECT_NEAR(cv, summary(file, method, a, 2), 1e-9 * summary(file, method, a, 2)) << method << " " << a;
       EXPECT_NEAR(ce, summary(file, method, a, 3), 1e-9 * summary(file, method, a, 3)) << method << " " << a;
     }
+}
+
+// A bootstrap over 5 return vectors: losses take 5 values, each in about 819 of a batch's 4096
+// scenarios, more than the 305 pairs a batch keeps; the merged K-th loss (K = 2501) is the
+// largest value, so the batches whose kept pairs all carry it are rerun (stage 1). The
+// figures still equal those of a plain sort of all 50,000 (loss, id, P&L per position) rows,
+// P&L from the simulator's blocks: VaR, ES and component ES (the Acerbi-Tasche weights of the
+// sorted rows) exactly; and no scenario counts twice.
+TEST(VarJob, RerunBatchesKeepTheTailExactUnderTies) {
+  auto job = make_job(spec("{window: 5, distribution: historical}"), "t.yaml", synthetic(3, 600));
+  const auto& var_job = dynamic_cast<const VarJob&>(*job);
+  testing::FakeRunFile file;
+  auto reducer = job->make_reducer(file);
+  std::vector<double> input, out, tail_ids;
+  for (std::uint32_t stage = 0; stage < job->num_stages(); ++stage) {
+    if (stage == VarJob::kTailStage) tail_ids = input;
+    if (stage == VarJob::kRerunStage) {
+      EXPECT_GT(job->num_tasks(stage, input), 0u) << "no batch was rerun";
+    }
+    for (std::uint64_t t = 0; t < job->num_tasks(stage, input); ++t) {
+      job->run_task(stage, input, t, out);
+      reducer->consume(stage, t, out);
+    }
+    input = reducer->end_stage(stage);
+  }
+  const kv::Simulator sim(var_job.setup().model, var_job.setup().book, 11);
+  kv::SimWorkspace ws;
+  const std::size_t p = 3;
+  std::vector<std::array<double, 5>> rows;  // -loss, id, P&L of each position
+  std::vector<std::uint32_t> local(kv::kBlockRows);
+  std::iota(local.begin(), local.end(), 0u);
+  std::vector<double> pnl(kv::kBlockRows * p);
+  for (std::uint64_t b = 0; b < job->num_tasks(0, {}); ++b)
+    for (std::uint64_t first = 0; first < var_job.batch_rows(b); first += kv::kBlockRows) {
+      const auto m = static_cast<std::size_t>(std::min<std::uint64_t>(kv::kBlockRows, var_job.batch_rows(b) - first));
+      sim.simulate_block(b, first, m, ws);
+      sim.block_position_pnl(ws, std::span(local).first(m), pnl.data());
+      for (std::size_t r = 0; r < m; ++r)
+        rows.push_back(
+            {-ws.loss[r], static_cast<double>(b * 4096 + first + r), pnl[r * p], pnl[r * p + 1], pnl[r * p + 2]});
+    }
+  ASSERT_EQ(rows.size(), 50000u);
+  std::sort(rows.begin(), rows.end());
+  // The scenarios of the merged tail are the K first of the sort (ties broken by id).
+  std::vector<double> expected_ids;
+  for (std::size_t i = 0; i < var_job.tail_capacity(); ++i) expected_ids.push_back(rows[i][1]);
+  std::sort(expected_ids.begin(), expected_ids.end());
+  EXPECT_EQ(tail_ids, expected_ids);
+  const auto& c = *file.tables.at("/var/components");
+  for (double a : {0.95, 0.975, 0.99}) {
+    const std::uint64_t rank = kv::var_rank(50000, a);
+    EXPECT_EQ(summary(file, 0, a, 2), -rows[rank - 1][0]) << a;
+    std::vector<double> ces(p, 0.0);
+    double es = 0;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      es -= kv::es_weight(50000, a, i) * rows[i][0];
+      for (std::size_t k = 0; k < p; ++k) ces[k] -= kv::es_weight(50000, a, i) * rows[i][2 + k];
+    }
+    EXPECT_NEAR(summary(file, 0, a, 3), es, 1e-12 * std::fabs(es)) << a;
+    for (std::size_t r = 0; r < c.rows(); ++r) {
+      if (c.at(r, 0) != 0 || c.at(r, 2) != a) continue;
+      EXPECT_NEAR(c.at(r, 4), ces[static_cast<std::size_t>(c.at(r, 1))], 1e-12 * std::fabs(es)) << a;
+    }
+  }
 }
 
 // One symbol whose 10 returns are +-1%..5%: with q = 1 and last price p the losses are

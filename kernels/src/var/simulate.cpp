@@ -104,11 +104,13 @@ void Simulator::draw_scales(std::uint64_t batch, std::uint64_t first, std::size_
   const auto nu = static_cast<std::size_t>(model_.nu);
   ws.chi.resize(rows * nu);
   fill_normals({seed_, batch, kChi2Stream}, first, rows, nu, ws.chi.data(), ws.normals);
-  for (std::size_t r = 0; r < rows; ++r) {
-    double w = 0;
-    for (std::size_t k = 0; k < nu; ++k) w += ws.chi[r * nu + k] * ws.chi[r * nu + k];
-    ws.scale[r] = std::sqrt((model_.nu - 2.0) / w);
-  }
+  for (std::size_t r = 0; r < rows; ++r) ws.scale[r] = chi_scale(ws.chi.data() + r * nu);
+}
+
+double Simulator::chi_scale(const double* chi) const {
+  double w = 0;
+  for (int k = 0; k < model_.nu; ++k) w += chi[k] * chi[k];
+  return std::sqrt((model_.nu - 2.0) / w);
 }
 
 void Simulator::linear_block(std::size_t rows, SimWorkspace& ws) const {
@@ -181,6 +183,52 @@ void Simulator::block_position_pnl(SimWorkspace& ws, std::span<const std::uint32
       y = model_.mean + ws.scale[local_rows[i]] * ws.sel_y.row(static_cast<Eigen::Index>(i)).transpose();
     else
       y = ws.y.row(r).transpose();
+    position_pnl(book_, y.data(), out + i * p);
+  }
+}
+
+void Simulator::scenario_position_pnl(std::uint64_t batch, std::span<const std::uint64_t> rows, double* out,
+                                      SimWorkspace& ws) const {
+  const std::size_t p = n_positions();
+  for (std::size_t done = 0; done < rows.size(); done += kBlockRows) {
+    const std::size_t k = std::min(kBlockRows, rows.size() - done);
+    regenerate_rows(batch, rows.subspan(done, k), out + done * p, ws);
+  }
+}
+
+void Simulator::regenerate_rows(std::uint64_t batch, std::span<const std::uint64_t> rows, double* out,
+                                SimWorkspace& ws) const {
+  const std::size_t p = n_positions(), k = rows.size();
+  if (model_.dist == Distribution::kBootstrap) {
+    const auto w = static_cast<std::uint32_t>(model_.history.rows());
+    double u = 0;
+    for (std::size_t i = 0; i < k; ++i) {
+      fill_uniforms({seed_, batch, kIndexStream}, rows[i], 1, &u);
+      const auto idx = std::min(static_cast<std::uint32_t>(u * w), w - 1);
+      std::copy_n(hist_pnl_.row(idx).data(), p, out + i * p);
+    }
+    return;
+  }
+  const std::size_t n = book_.n_assets();
+  const auto nu = static_cast<std::size_t>(std::max(model_.nu, 0));
+  ws.sel_z.resize(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(n));
+  ws.sel_y.resize(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(n));
+  ws.scale.assign(k, 1.0);
+  ws.chi.resize(nu);
+  for (std::size_t i = 0; i < k; ++i) {
+    fill_normals({seed_, batch, kShockStream}, rows[i], 1, n, ws.sel_z.row(static_cast<Eigen::Index>(i)).data(),
+                 ws.normals);
+    if (model_.dist != Distribution::kStudentT) continue;
+    fill_normals({seed_, batch, kChi2Stream}, rows[i], 1, nu, ws.chi.data(), ws.normals);
+    ws.scale[i] = chi_scale(ws.chi.data());
+  }
+  if (k > 0)
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(k), static_cast<int>(n),
+                static_cast<int>(n), 1.0, ws.sel_z.data(), static_cast<int>(n), model_.chol.data(), static_cast<int>(n),
+                0.0, ws.sel_y.data(), static_cast<int>(n));
+  Eigen::VectorXd y(static_cast<Eigen::Index>(n));
+  for (std::size_t i = 0; i < k; ++i) {
+    y = model_.mean + ws.scale[i] * ws.sel_y.row(static_cast<Eigen::Index>(i)).transpose();
     position_pnl(book_, y.data(), out + i * p);
   }
 }

@@ -75,6 +75,40 @@ std::vector<double> top_k(std::span<const double> losses, std::size_t k) {
   return v;
 }
 
+std::uint64_t kept_tail_rows(std::uint64_t n, double a_min) {
+  const double sd = std::sqrt(static_cast<double>(n) * a_min * (1.0 - a_min));
+  const auto margin = static_cast<std::uint64_t>(std::ceil(kTailMarginSd * sd)) + 16;
+  return std::min(n, tail_size(n, a_min) + margin);
+}
+
+std::vector<double> top_with_ids(std::span<const double> losses, double first_id, std::size_t count) {
+  count = std::min(count, losses.size());
+  std::vector<std::uint32_t> order(losses.size());
+  std::iota(order.begin(), order.end(), 0u);
+  auto before = [&losses](std::uint32_t x, std::uint32_t y) {
+    return losses[x] > losses[y] || (losses[x] == losses[y] && x < y);
+  };
+  const auto cut = order.begin() + static_cast<std::ptrdiff_t>(count);
+  std::nth_element(order.begin(), cut, order.end(), before);
+  std::sort(order.begin(), cut, before);
+  std::vector<double> pairs(2 * count);
+  for (std::size_t i = 0; i < count; ++i) {
+    pairs[2 * i] = losses[order[i]];
+    pairs[2 * i + 1] = first_id + static_cast<double>(order[i]);
+  }
+  return pairs;
+}
+
+std::vector<double> top_with_ids_ref(std::span<const double> losses, double first_id, std::size_t count) {
+  std::vector<std::pair<double, double>> all;
+  for (std::size_t i = 0; i < losses.size(); ++i) all.emplace_back(-losses[i], first_id + static_cast<double>(i));
+  std::sort(all.begin(), all.end());
+  std::vector<double> pairs;
+  for (std::size_t i = 0; i < std::min(count, all.size()); ++i)
+    pairs.insert(pairs.end(), {-all[i].first, all[i].second});
+  return pairs;
+}
+
 double empirical_var(std::span<const double> losses, double a) {
   const auto n = static_cast<std::uint64_t>(losses.size());
   QG_CHECK(n > 0, "empirical_var of an empty sample");

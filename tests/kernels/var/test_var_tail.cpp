@@ -96,5 +96,27 @@ TEST(VarTail, TopKFormsMatchTheFullSample) {
   }
 }
 
+// Many ties (losses mod 500): the kept pairs are the first `count` of a full sort of every
+// (loss, id) pair by loss descending, id ascending.
+TEST(VarTail, TopWithIdsEqualsAFullSortOfThePairs) {
+  const auto rows = random_rows(6000, 2);
+  std::vector<double> losses;
+  for (std::size_t i = 0; i < 6000; ++i) losses.push_back(rows[i * 2]);
+  for (std::size_t count : {1u, 300u, 5999u, 6000u, 7000u}) {
+    const auto got = top_with_ids(losses, 1e6, count);
+    EXPECT_EQ(got, top_with_ids_ref(losses, 1e6, count)) << count;
+    ASSERT_EQ(got.size(), 2 * std::min<std::size_t>(count, 6000));
+    EXPECT_EQ(got[1] - 1e6, static_cast<double>(std::max_element(losses.begin(), losses.end()) - losses.begin()));
+  }
+}
+
+// 65536 scenarios at 0.95: tail_size 3277 (floor(3276.8) + 1) plus ceil(6 sqrt(65536 0.95 0.05))
+// = ceil(6 * 55.79...) = 335 and 16 rows; a batch smaller than that keeps everything.
+TEST(VarTail, KeptRowsAreTheTailPlusSixBinomialSigmas) {
+  EXPECT_EQ(kept_tail_rows(65536, 0.95), 3277u + 335u + 16u);
+  EXPECT_EQ(kept_tail_rows(100, 0.95), 6u + 14u + 16u);  // 6 sqrt(4.75) = 13.08
+  EXPECT_EQ(kept_tail_rows(20, 0.95), 20u);
+}
+
 }  // namespace
 }  // namespace qg::kernels::var

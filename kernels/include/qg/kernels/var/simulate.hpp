@@ -98,6 +98,12 @@ class Simulator {
   void simulate_block(std::uint64_t batch, std::uint64_t first, std::size_t rows, SimWorkspace& ws) const;
   //! Per-position P&L (row-major, local_rows.size() x n_positions) of rows of the last block.
   void block_position_pnl(SimWorkspace& ws, std::span<const std::uint32_t> local_rows, double* out) const;
+  //! Per-position P&L (row-major, rows.size() x n_positions) of scenarios `rows` of `batch`
+  //! (indices within the batch, any order), regenerated from their counters alone: Philox jumps
+  //! to each scenario, so no other scenario of the batch is simulated. Agrees with
+  //! block_position_pnl of the same scenarios to rounding (the vectorised math of a block).
+  void scenario_position_pnl(std::uint64_t batch, std::span<const std::uint64_t> rows, double* out,
+                             SimWorkspace& ws) const;
   //! Losses of scenarios [first, first + count) of `batch`, block by block.
   void losses(std::uint64_t batch, std::uint64_t first, std::size_t count, double* out, SimWorkspace& ws) const;
 
@@ -106,6 +112,10 @@ class Simulator {
   void linear_block(std::size_t rows, SimWorkspace& ws) const;
   void full_block(std::size_t rows, SimWorkspace& ws) const;
   void bootstrap_block(std::uint64_t batch, std::uint64_t first, std::size_t rows, SimWorkspace& ws) const;
+  //! Student t mixing scale sqrt((nu - 2) / w) of one scenario from its chi-square normals.
+  double chi_scale(const double* chi) const;
+  //! scenario_position_pnl for at most kBlockRows scenarios.
+  void regenerate_rows(std::uint64_t batch, std::span<const std::uint64_t> rows, double* out, SimWorkspace& ws) const;
 
   ShockModel model_;
   Book book_;

@@ -41,6 +41,19 @@ double empirical_es(std::span<const double> losses, double a);
 //! The k largest of `losses`, sorted descending (a copy).
 std::vector<double> top_k(std::span<const double> losses, std::size_t k);
 
+//! Rows a batch of n keeps for a one-pass tail: its tail_size(n, a_min) plus a margin of
+//! kTailMarginSd binomial standard deviations sqrt(n a (1 - a)) and 16 rows, at most n.
+//! A batch's share of the run's K largest losses exceeds this only in the far tail of the
+//! binomial (or when batches differ): then the batch is simulated again.
+std::uint64_t kept_tail_rows(std::uint64_t n, double a_min);
+inline constexpr double kTailMarginSd = 6.0;
+
+//! The `count` largest losses with their scenario ids (first_id + index) as pairs (loss, id),
+//! row-major, ordered by loss descending and id ascending (the TailRows order).
+std::vector<double> top_with_ids(std::span<const double> losses, double first_id, std::size_t count);
+//! The same by a full sort of every (loss, id) pair (reference).
+std::vector<double> top_with_ids_ref(std::span<const double> losses, double first_id, std::size_t count);
+
 //! A bounded top-K set of rows, ordered by (row[0] descending, row[1] ascending): row[0] is the
 //! loss and row[1] a unique scenario id, so ties break identically whatever the merge order.
 class TailRows {
