@@ -101,6 +101,20 @@ bool same_value(const testing::FakeRunFile::Value& a, const testing::FakeRunFile
   return a == b;
 }
 
+//! Same tables (bit for bit), strings and attributes.
+void expect_same_file(const testing::FakeRunFile& a, const testing::FakeRunFile& b) {
+  ASSERT_EQ(a.tables.size(), b.tables.size());
+  for (const auto& [group, table] : a.tables) {
+    ASSERT_EQ(b.tables.count(group), 1u) << group;
+    const auto& other = b.tables.at(group)->values;
+    ASSERT_EQ(table->values.size(), other.size()) << group;
+    EXPECT_EQ(std::memcmp(table->values.data(), other.data(), other.size() * sizeof(double)), 0) << group;
+  }
+  EXPECT_EQ(a.strings, b.strings);
+  ASSERT_EQ(a.attrs.size(), b.attrs.size());
+  for (const auto& [key, value] : a.attrs) EXPECT_TRUE(same_value(value, b.attrs.at(key))) << key;
+}
+
 TEST(SweepJobFromSource, GivesTheSameTablesAndAttributesAsInMemory) {
   const MarketData data = synthetic(5, 400);
   const auto memory = make_job(kSpec, "t.yaml", std::make_shared<const MarketData>(data));
@@ -112,16 +126,23 @@ TEST(SweepJobFromSource, GivesTheSameTablesAndAttributesAsInMemory) {
   ASSERT_EQ(memory->num_stages(), 4u);
   const auto a = testing::run_stages(*memory), b = testing::run_stages(*from_source);
   EXPECT_GT(source->loads.load(), 5);  // symbols were evicted and read again
-  ASSERT_EQ(a.tables.size(), b.tables.size());
-  for (const auto& [group, table] : a.tables) {
-    ASSERT_EQ(b.tables.count(group), 1u) << group;
-    const auto& other = b.tables.at(group)->values;
-    ASSERT_EQ(table->values.size(), other.size()) << group;
-    EXPECT_EQ(std::memcmp(table->values.data(), other.data(), other.size() * sizeof(double)), 0) << group;
-  }
-  EXPECT_EQ(a.strings, b.strings);
-  ASSERT_EQ(a.attrs.size(), b.attrs.size());
-  for (const auto& [key, value] : a.attrs) EXPECT_TRUE(same_value(value, b.attrs.at(key))) << key;
+  EXPECT_FALSE(a.attrs.empty());
+  expect_same_file(a, b);
+}
+
+TEST(JobFromSource, OtherKindsLoadTheirSymbolsOnceAndGiveTheSameResults) {
+  const std::string spec =
+      "job: walkforward\nname: t\ndata: {file: d.h5}\n"
+      "strategy:\n  kind: sma_crossover\n  mode: long_short\n  params:\n"
+      "    fast: {from: 2, to: 12, step: 2}\n    slow: {from: 5, to: 40, step: 5}\n"
+      "windows: {in_sample: 120, out_of_sample: 40}\noverfitting: {pbo_blocks: 6}\n";
+  const MarketData data = synthetic(1, 400);
+  auto source = std::make_shared<MemorySource>(data, 1);
+  const auto from_source = make_job(spec, "t.yaml", std::shared_ptr<const BarSource>(source));
+  EXPECT_EQ(source->loads.load(), 1);  // the default of JobKind::make_store_job: everything, up front
+  const auto memory = make_job(spec, "t.yaml", std::make_shared<const MarketData>(data));
+  expect_same_file(testing::run_stages(*memory), testing::run_stages(*from_source));
+  EXPECT_EQ(source->loads.load(), 1);
 }
 
 TEST(SweepJobFromSource, RefusesTooFewBarsWithoutLoading) {
