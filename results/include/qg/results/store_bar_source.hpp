@@ -21,8 +21,9 @@ class StoreBarSource final : public BarSource {
   ~StoreBarSource() override;
 
   const std::vector<StoreSymbol>& symbols() const override { return ref_.symbols; }
-  //! Reads and checks one symbol; calls are serialised (the serial HDF5 library is not
-  //! thread-safe).
+  //! Reads and checks one symbol; calls are serialised here. In a one-process run the
+  //! coordinator thread writes the run file meanwhile: that relies on HDF5's thread-safe build
+  //! (Debian's libhdf5 has H5_HAVE_THREADSAFE, a global lock; shared/notes/platform.md P15).
   SymbolBars load(std::size_t index) const override;
   std::size_t cache_bytes() const override { return cache_bytes_; }
 
