@@ -65,6 +65,15 @@ std::string host_name() {
   return name.data();
 }
 
+//! StoreReader::check_index of the file at ref.path, its errors naming this host.
+void check_index_here(const StoreRef& ref) {
+  try {
+    StoreReader(ref.path).check_index(ref.symbols);
+  } catch (const DataError& e) {
+    throw DataError(std::string(e.what()) + " (on " + host_name() + ")");
+  }
+}
+
 }  // namespace
 
 std::uint64_t selected_bar_bytes(const std::filesystem::path& store, const DataSelection& selection) {
@@ -81,7 +90,7 @@ StoreRef index_store(const std::filesystem::path& store, const DataSelection& se
 
 void verify_store(const StoreRef& ref) {
   const auto [size, mtime_ns] = size_and_mtime(ref.path);
-  if (size == ref.size && mtime_ns == ref.mtime_ns) return;
+  if (size == ref.size && mtime_ns == ref.mtime_ns) return check_index_here(ref);
   const auto seen = [](std::uint64_t bytes, std::int64_t ns) {
     return std::to_string(bytes) + " bytes, modified " + iso_utc(ns / 1'000'000'000) + " (+" +
            std::to_string(ns % 1'000'000'000) + " ns)";

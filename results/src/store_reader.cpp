@@ -323,6 +323,17 @@ std::vector<StoreSymbol> StoreReader::index(const DataSelection& selection) cons
   return out;
 }
 
+void StoreReader::check_index(const std::vector<StoreSymbol>& symbols) const {
+  for (const StoreSymbol& s : symbols) {
+    const std::ptrdiff_t i = legacy() ? -1 : find(s.symbol);
+    const auto at = static_cast<std::size_t>(std::max<std::ptrdiff_t>(i, 0));
+    if (i < 0 || s.rows <= 0 || s.first_row < offsets_[at] || s.first_row + s.rows > offsets_[at + 1])
+      throw DataError(store_.string() + ": symbol '" + s.symbol + "' is not at rows " + std::to_string(s.first_row) +
+                      ".." + std::to_string(s.first_row + s.rows - 1) +
+                      " in this store, where the coordinator's index put it: not the same store");
+  }
+}
+
 SymbolBars StoreReader::read_rows(const StoreSymbol& symbol) const {
   h5::QuietErrors quiet;
   const auto first = static_cast<hsize_t>(symbol.first_row), n = static_cast<hsize_t>(symbol.rows);

@@ -40,6 +40,9 @@ class StoreReader {
   //! The selected symbols' row ranges within the selection's dates (columnar stores only;
   //! DataError naming `quantgrid data upgrade` for a 1.x store). Reads and checks the dates.
   std::vector<StoreSymbol> index(const DataSelection& selection) const;
+  //! DataError unless every symbol is in this store with its rows inside its own row range (a
+  //! store indexed elsewhere, by index(), still matches this one's layout).
+  void check_index(const std::vector<StoreSymbol>& symbols) const;
   //! The bars of rows [first_row, first_row + rows) of every field, one read per field, checked.
   SymbolBars read_rows(const StoreSymbol& symbol) const;
 

@@ -80,6 +80,20 @@ TEST(StoreBarSource, RefusesAStoreThatChangedSinceItWasIndexed) {
   }
 }
 
+TEST(StoreBarSource, RefusesRowsOutsideTheSymbolsRangeInThisStore) {
+  TempDir dir;
+  write_store(dir / "s.h5", MarketData{{make_bars("AAA", 100, 10), make_bars("BBB", 50, 20)}});
+  StoreRef ref = index_store(dir / "s.h5", {});
+  ref.symbols[1].first_row = 90;  // BBB is rows 100..149 in this store
+  try {
+    StoreBarSource source(ref, 1 << 20);
+    FAIL() << "rows of another symbol were accepted";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("symbol 'BBB' is not at rows 90..139 in this store"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(StoreBarSource, IndexRefusesASymbolWithoutBarsInTheDates) {
   TempDir dir;
   write_store(dir / "s.h5", MarketData{{make_bars("AAA", 10, 10)}});

@@ -97,8 +97,9 @@ std::uint64_t selected_bar_bytes(const std::filesystem::path& store, const DataS
 //! and for a 1.x store (no row offsets).
 StoreRef index_store(const std::filesystem::path& store, const DataSelection& selection);
 
-//! DataError unless the file at `ref.path` has the size and modification time rank 0 saw, so a
-//! worker never reads another store than the one digested; the message names this host.
+//! DataError unless the file at `ref.path` has the size and modification time rank 0 saw and
+//! every symbol's rows lie within that symbol's range in it, so a worker never reads another
+//! store than the one digested; the message names this host.
 void verify_store(const StoreRef& ref);
 
 }  // namespace qg::results
