@@ -27,8 +27,16 @@ void serialize(Archive& ar, qg::MarketData& d, unsigned /*version*/) {
   ar& d.symbols;
 }
 template <class Archive>
+void serialize(Archive& ar, qg::StoreSymbol& s, unsigned /*version*/) {
+  ar& s.symbol& s.first_row& s.rows& s.real_fields;
+}
+template <class Archive>
+void serialize(Archive& ar, qg::StoreRef& r, unsigned /*version*/) {
+  ar& r.path& r.sha256& r.size& r.mtime_ns& r.symbols;
+}
+template <class Archive>
 void serialize(Archive& ar, qg::cluster::JobPayload& p, unsigned /*version*/) {
-  ar& p.status& p.error_kind& p.error& p.spec_text& p.origin& p.data;
+  ar& p.status& p.error_kind& p.error& p.spec_text& p.origin& p.data& p.store;
 }
 
 }  // namespace boost::serialization

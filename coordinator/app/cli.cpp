@@ -42,6 +42,12 @@ void add_run(CLI::App& app, RunArgs& a) {
   run->add_option("--worker-timeout", a.worker_timeout,
                   "Seconds before a chunk that has not come back is handed to another worker (0: never)")
       ->check(kNonNegative);
+  run->add_option("--data-broadcast-mb", a.data_broadcast_mb,
+                  "Selected bars above this many MiB are read by each worker from the store, not sent (0: always)")
+      ->check(kNonNegative);
+  run->add_option("--data-cache-mb", a.data_cache_mb,
+                  "MiB of prepared symbols a rank keeps when it reads them from the store")
+      ->check(kPositive);
   run->add_option("--log-level", a.log_level, "trace|debug|info|warn|error|off");
   run->add_flag("--no-progress", a.no_progress, "Periodic log lines instead of a progress bar");
 }

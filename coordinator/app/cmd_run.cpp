@@ -28,6 +28,8 @@ coordinator::LaunchOptions launch_options(const RunArgs& args) {
   o.resume = args.resume;
   o.overwrite = args.overwrite;
   o.worker_timeout = args.worker_timeout;
+  o.data_broadcast_bytes = args.data_broadcast_mb << 20;
+  o.data_cache_bytes = static_cast<std::size_t>(args.data_cache_mb << 20);
   o.threads = args.threads > 0 ? args.threads : tbb::info::default_concurrency();
   o.interactive = !args.no_progress && isatty(STDERR_FILENO) != 0;
   return o;

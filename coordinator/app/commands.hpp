@@ -20,6 +20,8 @@ struct RunArgs {
   bool resume = false;
   bool overwrite = false;
   double worker_timeout = 60.0;
+  std::uint64_t data_broadcast_mb = 256;
+  std::uint64_t data_cache_mb = 1024;
   std::string log_level = "info";
   bool no_progress = false;
 };

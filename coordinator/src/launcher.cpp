@@ -12,6 +12,7 @@
 #include "qg/jobs/job.hpp"
 #include "qg/results/run_file.hpp"
 #include "qg/results/market_store.hpp"
+#include "qg/results/store_bar_source.hpp"
 #include "qg/worker/worker.hpp"
 
 namespace qg::coordinator {
@@ -101,10 +102,38 @@ RunContext context_of(const LaunchOptions& options) {
   return ctx;
 }
 
-//! Builds the job, taking the payload's data without copying it.
-std::unique_ptr<jobs::Job> build_job(cluster::JobPayload& payload) {
+//! Builds the job, taking the payload's data without copying it, or over the store it names
+//! (keeping `cache_bytes` of prepared symbols).
+std::unique_ptr<jobs::Job> build_job(cluster::JobPayload& payload, std::size_t cache_bytes) {
+  if (!payload.store.symbols.empty()) {
+    auto source = std::make_shared<const results::StoreBarSource>(payload.store, cache_bytes);
+    return jobs::make_job(payload.spec_text, payload.origin, std::shared_ptr<const BarSource>(std::move(source)));
+  }
   auto data = std::make_shared<const MarketData>(std::move(payload.data));
   return jobs::make_job(payload.spec_text, payload.origin, std::move(data));
+}
+
+//! True when the selected bars are to be read by every rank from the store rather than sent:
+//! more bytes than `limit` (0: any), in a store with row offsets (2.x).
+bool read_from_store(const std::string& store, const results::DataSelection& selection, std::uint64_t limit) {
+  const std::uint64_t bytes = results::selected_bar_bytes(store, selection);
+  return bytes != 0 && (limit == 0 || bytes > limit);
+}
+
+//! The bars of the run, or (read_from_store) the store's identity and the symbols' rows.
+void load_data(const jobs::SpecHeader& header, const LaunchOptions& options, PreparedRun& run) {
+  if (!read_from_store(header.data_file, header.data, options.data_broadcast_bytes)) {
+    run.payload.data = results::read_store(header.data_file, header.data);
+    run.context.data_sha256 = results::store_digest(header.data_file);
+    return;
+  }
+  // Indexed (size and modification time taken) before the digest: a store changed in between
+  // differs from what the workers are told to expect.
+  run.payload.store = results::index_store(fs::absolute(header.data_file), header.data);
+  run.context.data_sha256 = results::store_digest(header.data_file);
+  run.payload.store.sha256 = run.context.data_sha256;
+  spdlog::info("{} symbols of {} are read by each rank from the store (more than --data-broadcast-mb)",
+               run.payload.store.symbols.size(), header.data_file);
 }
 
 //! Tells the worker at `rank` to stop (an assignment of zero tasks).
@@ -178,15 +207,14 @@ PreparedRun prepare_run(const LaunchOptions& options) {
   spdlog::info("loading {} ({})", header.data_file,
                header.data.symbols.empty() ? std::string("all symbols")
                                            : std::to_string(header.data.symbols.size()) + " symbols");
-  run.payload.data = results::read_store(header.data_file, header.data);
-  ctx.data_sha256 = results::store_digest(header.data_file);
+  load_data(header, options, run);
   return run;
 }
 
 RunOutcome run_single_process(const LaunchOptions& options) {
   auto prepared = prepare_run(options);
   prepared.context.ranks = 1;
-  const auto job = build_job(prepared.payload);
+  const auto job = build_job(prepared.payload, options.data_cache_bytes);
   // The worker thread reads the coordinator's job: no payload is shared, nothing is copied.
   auto transports = cluster::make_inprocess_transports(2);
   std::exception_ptr worker_error;
@@ -223,9 +251,11 @@ RunOutcome run_rank(const LaunchOptions& options, cluster::Transport& world) {
   world.share_job(payload);
   log_broadcast(payload, shared_from);
   if (payload.status == cluster::JobStatus::kFailed) return failed(role, payload.error_kind, payload.error);
+  // A worker that sees another store than rank 0 fails alone: thrown, so the world is ended.
+  if (!payload.store.symbols.empty()) results::verify_store(payload.store);
   std::unique_ptr<jobs::Job> job;
   try {
-    job = build_job(payload);
+    job = build_job(payload, options.data_cache_bytes);
   } catch (const std::exception& e) {
     return failed(role, error_kind(e), e.what());  // the same bytes fail alike on every rank
   }

@@ -24,10 +24,21 @@ std::pair<std::size_t, std::size_t> block_pair(std::uint64_t p, std::size_t bloc
 
 LiveTrials::LiveTrials(const StrategySearch& search, std::shared_ptr<const kernels::PreparedSeries> series,
                        std::int64_t n_bars, int pbo_blocks)
-    : search_(&search), series_(std::move(series)), n_(n_bars - 1), j0_(live_start(search)), pbo_blocks_(pbo_blocks) {
+    : LiveTrials(search, SeriesLoader{}, n_bars, pbo_blocks) {
+  series_ = std::move(series);
+  load_ = [s = series_] { return s; };
+}
+
+LiveTrials::LiveTrials(const StrategySearch& search, SeriesLoader load, std::int64_t n_bars, int pbo_blocks)
+    : search_(&search), load_(std::move(load)), n_(n_bars - 1), j0_(live_start(search)), pbo_blocks_(pbo_blocks) {
   const std::size_t table_bytes =
       correlation_sets() * static_cast<std::size_t>(std::max<std::int64_t>(live(), 0)) * sizeof(float);
   correlation_cache_ = std::make_shared<CorrelationCache>(correlation_blocks(), table_bytes, kCorrelationCacheBytes);
+}
+
+const kernels::PreparedSeries& LiveTrials::series() const {
+  QG_CHECK(series_ != nullptr, "LiveTrials::series() of trials built with a series loader");
+  return *series_;
 }
 
 std::int64_t LiveTrials::live_start(const StrategySearch& search) {
@@ -49,13 +60,14 @@ kernels::PositionRows LiveTrials::positions_into(const std::vector<std::size_t>&
   // only once spares the page faults and zeroing of megabytes per task.
   thread_local std::vector<std::int8_t> pos;
   pos.resize(static_cast<std::size_t>(decided.size()) * ids.size());
-  s.strategy->positions_range(*series_, sets.data(), n, s.mode, decided, pos.data());
+  s.strategy->positions_range(*load_(), sets.data(), n, s.mode, decided, pos.data());
   return {pos.data(), n, decided};
 }
 
 std::vector<std::int8_t> LiveTrials::positions_of(std::size_t id) const {
-  std::vector<std::int8_t> pos(static_cast<std::size_t>(series_->size()));
-  search_->strategy->positions(*series_, search_->combos.set(id).data(), 1, search_->mode, pos.data());
+  const auto series = load_();
+  std::vector<std::int8_t> pos(static_cast<std::size_t>(series->size()));
+  search_->strategy->positions(*series, search_->combos.set(id).data(), 1, search_->mode, pos.data());
   return pos;
 }
 
@@ -63,7 +75,7 @@ void LiveTrials::live_net_returns_into(const std::vector<std::size_t>& ids, std:
   const kernels::BarRange returns{j0_ + 1, n_ + 1};
   const kernels::PositionRows pos = positions_into(ids, kernels::decided_bars_for(returns));
   net.resize(static_cast<std::size_t>(live()) * ids.size());
-  kernels::net_returns(*series_, pos, search_->cost_per_unit(), returns, net.data());
+  kernels::net_returns(*load_(), pos, search_->cost_per_unit(), returns, net.data());
 }
 
 void LiveTrials::live_block_sums(kernels::PositionRows pos, std::int64_t block, std::int64_t columns, double* sum,
@@ -74,10 +86,11 @@ void LiveTrials::live_block_sums(kernels::PositionRows pos, std::int64_t block, 
   const auto n = static_cast<std::size_t>(pos.n_sets);
   const std::int64_t n_blocks = kernels::block_count(columns, block);
   thread_local std::vector<double> net, s1, s2;
+  const auto series = load_();  // once, not per block
   net.resize(static_cast<std::size_t>(block) * n), s1.resize(n), s2.resize(n);
   for (std::int64_t b = 0; b < n_blocks; ++b) {
     const std::int64_t begin = j0_ + 1 + b * block, rows = std::min(block, columns - b * block);
-    kernels::net_returns(*series_, pos, search_->cost_per_unit(), {begin, begin + rows}, net.data());
+    kernels::net_returns(*series, pos, search_->cost_per_unit(), {begin, begin + rows}, net.data());
     kernels::block_sums(net.data(), rows, pos.n_sets, rows, s1.data(), s2.data());
     for (std::size_t j = 0; j < n; ++j) {
       sum[j * static_cast<std::size_t>(n_blocks) + static_cast<std::size_t>(b)] = s1[j];

@@ -5,6 +5,7 @@
 // sweep jobs share: per-set block sums of the live net returns, the N_eff correlation block
 // pairs of every 10th set, the best set's return moments and the CSCV split pairs.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -27,6 +28,10 @@ class LiveTrials {
   //! `pbo_blocks` CSCV blocks of floor(live / S) bars.
   LiveTrials(const StrategySearch& search, std::shared_ptr<const kernels::PreparedSeries> series, std::int64_t n_bars,
              int pbo_blocks);
+  //! Gets the series from `load` whenever a task needs it (a cache of series read from the
+  //! store): nothing is loaded to plan the stages. series() is not available then.
+  using SeriesLoader = std::function<std::shared_ptr<const kernels::PreparedSeries>()>;
+  LiveTrials(const StrategySearch& search, SeriesLoader load, std::int64_t n_bars, int pbo_blocks);
 
   //! The first live column: the largest first_signal_bar of the search's sets.
   static std::int64_t live_start(const StrategySearch& search);
@@ -37,7 +42,8 @@ class LiveTrials {
   std::int64_t live() const { return n_ - j0_; }  // live columns
   int pbo_blocks() const { return pbo_blocks_; }  // S
   std::int64_t pbo_block() const { return live() / pbo_blocks_; }
-  const kernels::PreparedSeries& series() const { return *series_; }
+  //! The series given to the constructor (not with a SeriesLoader).
+  const kernels::PreparedSeries& series() const;
 
   //! Positions of sets `ids` over the decided bars `decided`, in a buffer of the calling thread
   //! (valid until its next call on this thread).
@@ -72,7 +78,8 @@ class LiveTrials {
   CorrelationCache::Block correlation_block(std::size_t b) const;
 
   const StrategySearch* search_;
-  std::shared_ptr<const kernels::PreparedSeries> series_;
+  std::shared_ptr<const kernels::PreparedSeries> series_;  // null with a SeriesLoader
+  SeriesLoader load_;
   std::int64_t n_ = 0, j0_ = 0;
   int pbo_blocks_ = 16;
   std::shared_ptr<CorrelationCache> correlation_cache_;

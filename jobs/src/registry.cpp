@@ -75,6 +75,18 @@ std::unique_ptr<Job> make_job(const std::string& spec_text, const std::string& o
   return find_kind(header.kind).make_job(spec_text, origin, std::move(data));
 }
 
+std::unique_ptr<Job> make_job(const std::string& spec_text, const std::string& origin,
+                              std::shared_ptr<const BarSource> source) {
+  const SpecHeader header = parse_header(spec_text, origin);
+  return find_kind(header.kind).make_store_job(spec_text, origin, std::move(source));
+}
+
+std::unique_ptr<Job> JobKind::make_store_job(const std::string& spec_text, const std::string& origin,
+                                             std::shared_ptr<const BarSource> source) const {
+  QG_CHECK(source != nullptr, "job built without a bar source");
+  return make_job(spec_text, origin, std::make_shared<const MarketData>(load_all(*source)));
+}
+
 namespace detail {
 
 std::vector<std::string_view> top_level_keys(std::string_view kind) {

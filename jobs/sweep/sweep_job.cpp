@@ -40,23 +40,43 @@ std::string skip_reason(const OverfittingSpec& spec, std::size_t n_sets, std::si
 SweepJob::SweepJob(SweepSpec spec, std::shared_ptr<const MarketData> data)
     : spec_(std::make_shared<const SweepSpec>(std::move(spec))), data_(std::move(data)) {
   QG_CHECK(data_ != nullptr, "sweep job built without market data");
-  QG_CHECK(spec_->search.combos.size() > 0, "sweep spec without parameter sets");
-  num_blocks_ = (spec_->search.combos.size() + kBlockSize - 1) / kBlockSize;
-  min_bars_ = longest_window(spec_->search) + 2;
-  check_bars();
+  std::vector<StoreSymbol> shapes;
+  for (const auto& bars : data_->symbols)
+    shapes.push_back(StoreSymbol{bars.symbol, 0, static_cast<std::int64_t>(bars.size()), bars.real_fields});
+  set_symbols(shapes);
   series_.reserve(data_->symbols.size());
-  for (const auto& bars : data_->symbols) series_.push_back(prepare(bars)), symbols_.push_back(bars.symbol);
+  for (const auto& bars : data_->symbols) series_.push_back(prepare(bars));
   plan_overfitting();
 }
 
+SweepJob::SweepJob(SweepSpec spec, std::shared_ptr<const BarSource> source)
+    : spec_(std::make_shared<const SweepSpec>(std::move(spec))) {
+  QG_CHECK(source != nullptr, "sweep job built without a bar source");
+  set_symbols(source->symbols());
+  cache_ = std::make_shared<const SeriesCache>(source, source->cache_bytes());
+  plan_overfitting();
+}
+
+void SweepJob::set_symbols(const std::vector<StoreSymbol>& symbols) {
+  QG_CHECK(spec_->search.combos.size() > 0, "sweep spec without parameter sets");
+  num_blocks_ = (spec_->search.combos.size() + kBlockSize - 1) / kBlockSize;
+  min_bars_ = longest_window(spec_->search) + 2;
+  for (const auto& s : symbols)
+    symbols_.push_back(s.symbol), bars_.push_back(s.rows), real_fields_.push_back(s.real_fields);
+  check_bars();
+}
+
 void SweepJob::plan_overfitting() {
-  const std::size_t n_symbols = series_.size();
+  const std::size_t n_symbols = symbols_.size();
   trials_.resize(n_symbols);
   skipped_.resize(n_symbols);
   if (!spec_->overfitting.enabled) return;
   for (std::size_t s = 0; s < n_symbols; ++s) {
-    auto trials = std::make_unique<const LiveTrials>(
-        spec_->search, series_[s], static_cast<std::int64_t>(data_->symbols[s].size()), spec_->overfitting.pbo_blocks);
+    auto trials =
+        cache_
+            ? std::make_unique<const LiveTrials>(
+                  spec_->search, [cache = cache_, s] { return cache->get(s); }, bars_[s], spec_->overfitting.pbo_blocks)
+            : std::make_unique<const LiveTrials>(spec_->search, series_[s], bars_[s], spec_->overfitting.pbo_blocks);
     skipped_[s] = skip_reason(spec_->overfitting, trials->n_sets(), n_symbols, trials->live(), trials->pbo_blocks());
     if (!skipped_[s].empty()) continue;
     trials_[s] = std::move(trials);
@@ -65,12 +85,15 @@ void SweepJob::plan_overfitting() {
 }
 
 void SweepJob::check_bars() const {
-  if (data_->symbols.empty())
+  if (symbols_.empty())
     throw DataError(spec_->header.data_file + ": no symbols selected for sweep '" + spec_->header.name + "'");
-  for (const auto& bars : data_->symbols) {
-    check_bar_fields(spec_->search, bars, spec_->header.data_file);
-    if (static_cast<std::int64_t>(bars.size()) < min_bars_)
-      throw DataError(spec_->header.data_file + ": symbol '" + bars.symbol + "' has " + std::to_string(bars.size()) +
+  for (std::size_t s = 0; s < symbols_.size(); ++s) {
+    SymbolBars fields;  // the symbol's name and fields: what check_bar_fields reads
+    fields.symbol = symbols_[s];
+    fields.real_fields = real_fields_[s];
+    check_bar_fields(spec_->search, fields, spec_->header.data_file);
+    if (bars_[s] < min_bars_)
+      throw DataError(spec_->header.data_file + ": symbol '" + symbols_[s] + "' has " + std::to_string(bars_[s]) +
                       " bars; " + std::string(spec_->search.strategy->kind()) + " with a window of " +
                       std::to_string(min_bars_ - 2) + " needs at least " + std::to_string(min_bars_));
   }
@@ -81,7 +104,7 @@ const JobKind& SweepJob::kind() const { return sweep_kind(); }
 std::uint64_t SweepJob::num_tasks(std::uint32_t stage, StageInput input) const {
   QG_CHECK(stage < num_stages(),
            "sweep has " + std::to_string(num_stages()) + " stages, asked for stage " + std::to_string(stage));
-  if (stage == 0) return series_.size() * num_blocks_;
+  if (stage == 0) return symbols_.size() * num_blocks_;
   if (input.empty()) return 0;  // an earlier overfitting stage lost tasks: nothing further is computed
   const std::uint64_t symbols = overfitting_symbols_.size();
   const LiveTrials& any = *trials_[overfitting_symbols_.front()];  // P and the splits depend on N and S only
@@ -111,9 +134,9 @@ void SweepJob::run_task(std::uint32_t stage, StageInput input, std::uint64_t tas
   thread_local std::vector<std::int8_t> scratch;
   thread_local std::vector<double> metrics;
   metrics.resize(n * kernels::kNumMetrics);
-  kernels::evaluate_block(*s.search.strategy, *series_[symbol],
-                          s.search.combos.values.data() + first * s.search.combos.n_params, static_cast<int>(n),
-                          s.search.mode, s.search.cost_per_unit(), metrics.data(), scratch);
+  const auto series = series_of(symbol);
+  kernels::evaluate_block(*s.search.strategy, *series, s.search.combos.values.data() + first * s.search.combos.n_params,
+                          static_cast<int>(n), s.search.mode, s.search.cost_per_unit(), metrics.data(), scratch);
   out.resize(n * kRecordWidth);
   for (std::size_t j = 0; j < n; ++j) {
     double* rec = out.data() + j * kRecordWidth;

@@ -14,7 +14,9 @@
 #include <vector>
 
 #include "overfitting/live_trials.hpp"
+#include "qg/core/bar_source.hpp"
 #include "qg/jobs/job.hpp"
+#include "sweep/series_cache.hpp"
 #include "sweep/sweep_spec.hpp"
 #include "qg/kernels/backtest.hpp"
 #include "qg/kernels/series.hpp"
@@ -32,6 +34,11 @@ class SweepJob final : public Job {
   //! Prepares one series per symbol of `data`, in its order. Throws DataError when there are
   //! no symbols or a symbol has too few bars for the longest window of the sweep.
   SweepJob(SweepSpec spec, std::shared_ptr<const MarketData> data);
+  //! The same job over bars read from `source` when a task first needs a symbol, kept in a
+  //! SeriesCache of source->cache_bytes(): a worker holds only the symbols of its recent tasks.
+  //! Same tasks and records as over the same bars in memory; a symbol whose bars break the
+  //! store's invariants fails its tasks instead of the job.
+  SweepJob(SweepSpec spec, std::shared_ptr<const BarSource> source);
 
   const SpecHeader& header() const override { return spec_->header; }
   const JobKind& kind() const override;
@@ -59,15 +66,22 @@ class SweepJob final : public Job {
   const std::vector<std::string>& symbol_names() const { return symbols_; }
 
  private:
+  //! Names, bar counts and fields of the symbols, in data order.
+  void set_symbols(const std::vector<StoreSymbol>& symbols);
   void check_bars() const;
   void plan_overfitting();
+  //! The prepared series of symbol `s` (in memory, or from the cache).
+  SeriesCache::Series series_of(std::size_t s) const { return cache_ ? cache_->get(s) : series_[s]; }
   void run_live_sums(std::uint64_t task, std::vector<double>& out) const;
   void run_trial_task(std::uint32_t stage, StageInput input, std::uint64_t task, std::vector<double>& out) const;
 
   std::shared_ptr<const SweepSpec> spec_;
-  std::shared_ptr<const MarketData> data_;
-  std::vector<std::shared_ptr<const kernels::PreparedSeries>> series_;
+  std::shared_ptr<const MarketData> data_;                              // in memory: the bars
+  std::vector<std::shared_ptr<const kernels::PreparedSeries>> series_;  // in memory: every series
+  std::shared_ptr<const SeriesCache> cache_;                            // from a BarSource
   std::vector<std::string> symbols_;
+  std::vector<std::int64_t> bars_;                         // per symbol
+  std::vector<std::uint32_t> real_fields_;                 // per symbol
   std::vector<std::unique_ptr<const LiveTrials>> trials_;  // per symbol
   std::vector<std::string> skipped_;                       // per symbol
   std::vector<std::size_t> overfitting_symbols_;

@@ -22,6 +22,10 @@ class SweepKind final : public JobKind {
                                 std::shared_ptr<const MarketData> data) const override {
     return std::make_unique<SweepJob>(parse_sweep_spec(spec_text, origin), std::move(data));
   }
+  std::unique_ptr<Job> make_store_job(const std::string& spec_text, const std::string& origin,
+                                      std::shared_ptr<const BarSource> source) const override {
+    return std::make_unique<SweepJob>(parse_sweep_spec(spec_text, origin), std::move(source));
+  }
 
   std::span<const TableInfo> tables() const override { return tables_; }
 

@@ -2,8 +2,15 @@
 // writing through StoreWriter.
 #include "qg/results/market_store.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+
 #include "h5.hpp"
+#include "qg/core/error.hpp"
 #include "qg/core/sha256.hpp"
+#include "qg/core/time.hpp"
 #include "store_reader.hpp"
 #include "store_writer.hpp"
 
@@ -40,5 +47,57 @@ std::string upgrade_store(const std::filesystem::path& store) {
 }
 
 std::string store_digest(const std::filesystem::path& store) { return sha256_file(store); }
+
+namespace {
+
+//! Size and modification time (ns) of a file; IoError when it cannot be examined.
+std::pair<std::uint64_t, std::int64_t> size_and_mtime(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) throw IoError(path + ": cannot examine the market-data store");
+  constexpr std::int64_t kNs = 1'000'000'000;
+  return {static_cast<std::uint64_t>(st.st_size),
+          static_cast<std::int64_t>(st.st_mtim.tv_sec) * kNs + st.st_mtim.tv_nsec};
+}
+
+std::string host_name() {
+  std::array<char, 256> name{};
+  if (::gethostname(name.data(), name.size() - 1) != 0) return "this host";
+  return name.data();
+}
+
+//! StoreReader::check_index of the file at ref.path, its errors naming this host.
+void check_index_here(const StoreRef& ref) {
+  try {
+    StoreReader(ref.path).check_index(ref.symbols);
+  } catch (const DataError& e) {
+    throw DataError(std::string(e.what()) + " (on " + host_name() + ")");
+  }
+}
+
+}  // namespace
+
+std::uint64_t selected_bar_bytes(const std::filesystem::path& store, const DataSelection& selection) {
+  return StoreReader(store).selected_rows(selection) * kBarBytes;
+}
+
+StoreRef index_store(const std::filesystem::path& store, const DataSelection& selection) {
+  StoreRef ref;
+  ref.path = store.string();
+  std::tie(ref.size, ref.mtime_ns) = size_and_mtime(ref.path);
+  ref.symbols = StoreReader(store).index(selection);
+  return ref;
+}
+
+void verify_store(const StoreRef& ref) {
+  const auto [size, mtime_ns] = size_and_mtime(ref.path);
+  if (size == ref.size && mtime_ns == ref.mtime_ns) return check_index_here(ref);
+  const auto seen = [](std::uint64_t bytes, std::int64_t ns) {
+    return std::to_string(bytes) + " bytes, modified " + iso_utc(ns / 1'000'000'000) + " (+" +
+           std::to_string(ns % 1'000'000'000) + " ns)";
+  };
+  throw DataError(ref.path + " on " + host_name() + " is not the market-data store the coordinator opened: here " +
+                  seen(size, mtime_ns) + "; the coordinator's: " + seen(ref.size, ref.mtime_ns) + ", SHA-256 " +
+                  ref.sha256 + ". Every rank must read the same file (a shared filesystem), unchanged during the run");
+}
 
 }  // namespace qg::results

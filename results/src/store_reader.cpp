@@ -292,4 +292,70 @@ std::vector<SymbolInfo> StoreReader::info() const {
   return infos;
 }
 
+std::uint64_t StoreReader::selected_rows(const DataSelection& selection) const {
+  if (legacy()) return 0;
+  std::uint64_t rows = 0;
+  for (std::size_t i : selected(selection)) rows += static_cast<std::uint64_t>(offsets_[i + 1] - offsets_[i]);
+  return rows;
+}
+
+std::vector<StoreSymbol> StoreReader::index(const DataSelection& selection) const {
+  h5::QuietErrors quiet;
+  if (legacy())
+    throw DataError(store_.string() + ": schema " + version_ +
+                    " has no row offsets to read symbols from; run `quantgrid data upgrade` on it");
+  const auto indices = selected(selection);
+  std::vector<Span> spans;
+  for (std::size_t i : indices)
+    spans.push_back(Span{static_cast<hsize_t>(offsets_[i]), static_cast<hsize_t>(offsets_[i + 1] - offsets_[i])});
+  const auto dates = read_spans<std::int32_t>("date", H5T_NATIVE_INT32, spans);
+  std::vector<StoreSymbol> out;
+  out.reserve(indices.size());
+  for (std::size_t k = 0; k < indices.size(); ++k) {
+    const std::string& name = names_[indices[k]];
+    check_dates(store_, name, dates[k]);
+    const auto [lo, hi] = date_window(dates[k], selection);
+    if (lo >= hi)
+      throw DataError(store_.string() + ": symbol '" + name + "' has no bars between " + range_text(selection));
+    out.push_back(StoreSymbol{name, static_cast<std::int64_t>(spans[k].first + lo), static_cast<std::int64_t>(hi - lo),
+                              real_fields_[indices[k]]});
+  }
+  return out;
+}
+
+void StoreReader::check_index(const std::vector<StoreSymbol>& symbols) const {
+  for (const StoreSymbol& s : symbols) {
+    const std::ptrdiff_t i = legacy() ? -1 : find(s.symbol);
+    const auto at = static_cast<std::size_t>(std::max<std::ptrdiff_t>(i, 0));
+    if (i < 0 || s.rows <= 0 || s.first_row < offsets_[at] || s.first_row + s.rows > offsets_[at + 1])
+      throw DataError(store_.string() + ": symbol '" + s.symbol + "' is not at rows " + std::to_string(s.first_row) +
+                      ".." + std::to_string(s.first_row + s.rows - 1) +
+                      " in this store, where the coordinator's index put it: not the same store");
+  }
+}
+
+SymbolBars StoreReader::read_rows(const StoreSymbol& symbol) const {
+  h5::QuietErrors quiet;
+  const auto first = static_cast<hsize_t>(symbol.first_row), n = static_cast<hsize_t>(symbol.rows);
+  SymbolBars bars;
+  bars.symbol = symbol.symbol;
+  bars.real_fields = symbol.real_fields;
+  bars.date.resize(n);
+  {
+    h5::Handle dataset = h5::open_object(file_.get(), "/bars/date", h5::where(store_, "/bars/date"));
+    h5::read_range(dataset.get(), H5T_NATIVE_INT32, first, n, bars.date.data(), h5::where(store_, "/bars/date"));
+  }
+  std::vector<double> SymbolBars::*columns[] = {&SymbolBars::open, &SymbolBars::high, &SymbolBars::low,
+                                                &SymbolBars::close, &SymbolBars::volume};
+  const char* names[] = {"open", "high", "low", "close", "volume"};
+  for (int c = 0; c < 5; ++c) {
+    const std::string path = std::string("/bars/") + names[c];
+    h5::Handle dataset = h5::open_object(file_.get(), path, h5::where(store_, path));
+    (bars.*columns[c]).resize(n);
+    h5::read_range(dataset.get(), H5T_NATIVE_DOUBLE, first, n, (bars.*columns[c]).data(), h5::where(store_, path));
+  }
+  check_symbol_bars(store_, bars);
+  return bars;
+}
+
 }  // namespace qg::results

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "h5.hpp"
+#include "qg/core/store_ref.hpp"
 #include "qg/results/market_store.hpp"
 
 namespace qg::results {
@@ -34,6 +35,16 @@ class StoreReader {
   MarketData read_all(const std::vector<std::size_t>& indices) const;
   //! First/last date and count of every symbol.
   std::vector<SymbolInfo> info() const;
+  //! Rows of the selected symbols' whole histories (legacy stores: 0, they have no offsets).
+  std::uint64_t selected_rows(const DataSelection& selection) const;
+  //! The selected symbols' row ranges within the selection's dates (columnar stores only;
+  //! DataError naming `quantgrid data upgrade` for a 1.x store). Reads and checks the dates.
+  std::vector<StoreSymbol> index(const DataSelection& selection) const;
+  //! DataError unless every symbol is in this store with its rows inside its own row range (a
+  //! store indexed elsewhere, by index(), still matches this one's layout).
+  void check_index(const std::vector<StoreSymbol>& symbols) const;
+  //! The bars of rows [first_row, first_row + rows) of every field, one read per field, checked.
+  SymbolBars read_rows(const StoreSymbol& symbol) const;
 
  private:
   //! Row range [first, first + count) of a symbol in the columnar datasets.

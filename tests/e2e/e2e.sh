@@ -29,6 +29,7 @@ generate)   # fixtures: two synthetic stores (and no run file left from an earli
   rm -f ./*.h5 ./*.h5.journal
   "$QG" data generate --symbols 4 --bars 800 --seed 11 --out market.h5
   "$QG" data generate --symbols 6 --bars 2520 --seed 12 --out market_long.h5
+  "$QG" data generate --symbols 24 --bars 2520 --seed 13 --out market_wide.h5
   "$QG" data info market.h5 | grep -q SYN003 || fail "data info does not list SYN003"
   ;;
 run-np1)    # the embedded default: no mpirun, one process on all cores
@@ -53,6 +54,38 @@ identical)  # every run above produced byte-identical result datasets
     [[ "$(overfitting ${spec}_np1.h5)" == *" dsr "* ]] || fail "${spec}_np1.h5: no DSR under /overfitting"
     echo "$spec: all digests equal: $ref"
   done
+  ;;
+from-store) # every rank reads its symbols from the store, larger than the 1 MiB cache (which holds
+            # one prepared symbol): the same results as with the bars sent, 1 and 3 ranks, guided and chunk 1
+  [ "$(stat -c %s market_wide.h5)" -gt 1048576 ] || fail "market_wide.h5 is not larger than the cache"
+  "$QG" run "$SPECS/store_sweep.yaml" --output store_sent.h5 --overwrite --no-progress
+  "$QG" run "$SPECS/store_sweep.yaml" --output store_np1.h5 --overwrite --no-progress \
+      --data-broadcast-mb 0 --data-cache-mb 1 2> store_np1.txt
+  says store_np1.txt "are read by each rank from the store"
+  for chunk in 0 1; do
+    "${MPIRUN[@]}" -n 3 "$QG" run "$SPECS/store_sweep.yaml" --output "store_np3_c$chunk.h5" --overwrite \
+        --no-progress --chunk "$chunk" --data-broadcast-mb 0 --data-cache-mb 1
+  done
+  ref=$(digest store_sent.h5)
+  for f in store_np1.h5 store_np3_c0.h5 store_np3_c1.h5; do
+    [ "$(digest "$f")" = "$ref" ] || fail "$f differs from the run with the bars sent"
+    [ "$(overfitting "$f")" = "$(overfitting store_sent.h5)" ] || fail "$f: /overfitting differs"
+  done
+  echo "store_sweep: all digests equal: $ref"
+  ;;
+store-changed) # a worker that sees another file at the store's path stops the run with a clear
+               # error (its own mount namespace: root and unshare; exit 77, a skip, otherwise)
+  if [ "$(id -u)" != 0 ] || ! unshare -m true 2> /dev/null; then echo "needs root and unshare -m"; exit 77; fi
+  cp market_wide.h5 other_store.h5 && touch -d 2001-01-01 other_store.h5
+  run=("$QG" run "$SPECS/store_sweep.yaml" --output changed.h5 --overwrite --no-progress --data-broadcast-mb 0)
+  set +e
+  timeout 120 mpiexec --oversubscribe --bind-to none -n 1 "${run[@]}" : -n 1 \
+      unshare -m sh -c "mount --bind other_store.h5 \"\$PWD/market_wide.h5\" && exec \"\$@\"" sh "${run[@]}" \
+      > changed.txt 2>&1
+  code=$?; set -e
+  [ "$code" -ne 0 ] && [ "$code" -ne 124 ] || { cat changed.txt; fail "exit $code: the run went on or hung"; }
+  says changed.txt "is not the market-data store the coordinator opened"
+  [ ! -e changed.h5 ] || fail "a run file was written over a changed store"
   ;;
 recover)    # mpirun --enable-recovery: a killed worker's chunk is re-issued, the run completes
   rm -f recovered.h5 recovered.h5.journal

@@ -9,6 +9,7 @@
 
 #include "qg/core/error.hpp"
 #include "qg/core/market_data.hpp"
+#include "qg/core/store_ref.hpp"
 
 namespace qg::cluster {
 
@@ -26,7 +27,8 @@ struct JobPayload {
   std::string error;                            // kFailed: its message
   std::string spec_text;
   std::string origin;  // the spec's path, for error messages
-  MarketData data;
+  MarketData data;     // the bars, unless `store` lists symbols
+  StoreRef store;      // symbols listed: every rank reads them from this store instead
 };
 
 //! Coordinator -> worker: run tasks [first, first+count) of `stage`; count == 0 means stop.

@@ -33,6 +33,12 @@ struct LaunchOptions {
   int threads = 0;               // threads per worker, recorded in the run file
   bool interactive = false;      // progress bar instead of log lines
   JobWrapper worker_job;         // empty: workers run the job itself (tests wrap it)
+  //! Selections of more bytes of bars than this (kBarBytes per bar) are not sent with the job:
+  //! every rank reads the symbols its tasks need from the store (a sweep; other kinds read
+  //! all their symbols). 0: always read from the store.
+  std::uint64_t data_broadcast_bytes = std::uint64_t{256} << 20;
+  //! Bytes of prepared symbols a rank keeps when it reads them from the store.
+  std::size_t data_cache_bytes = std::size_t{1} << 30;
 };
 
 //! Rank 0's preparation: the payload every rank builds the job from, and the coordinator's

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "qg/core/bar_source.hpp"
 #include "qg/core/market_data.hpp"
 #include "qg/results/market_store.hpp"
 
@@ -74,5 +75,8 @@ SpecHeader parse_header(const std::string& spec_text, const std::string& origin)
 //! DataError for data that cannot serve it (e.g. too few bars for a window).
 std::unique_ptr<Job> make_job(const std::string& spec_text, const std::string& origin,
                               std::shared_ptr<const MarketData> data);
+//! The same over bars read from `source` (JobKind::make_job).
+std::unique_ptr<Job> make_job(const std::string& spec_text, const std::string& origin,
+                              std::shared_ptr<const BarSource> source);
 
 }  // namespace qg::jobs

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "qg/core/bar_source.hpp"
 #include "qg/core/market_data.hpp"
 #include "qg/jobs/model_candidate.hpp"
 
@@ -74,6 +75,11 @@ class JobKind {
   //! Parses the spec and builds the job over loaded data (ConfigError / DataError).
   virtual std::unique_ptr<Job> make_job(const std::string& spec_text, const std::string& origin,
                                         std::shared_ptr<const MarketData> data) const = 0;
+  //! make_job over bars that stay in the store until a task reads them (BarSource). By
+  //! default every symbol is loaded first (kinds whose tasks all read every selected symbol);
+  //! a kind whose tasks read one symbol each overrides it to load symbols as tasks need them.
+  virtual std::unique_ptr<Job> make_store_job(const std::string& spec_text, const std::string& origin,
+                                              std::shared_ptr<const BarSource> source) const;
   //! The tables its run files hold; the first is the main table. Optional ones may be absent.
   virtual std::span<const TableInfo> tables() const = 0;
   //! The column `results top` ranks the main table by when none is given, and whether

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "qg/core/market_data.hpp"
+#include "qg/core/store_ref.hpp"
 
 namespace qg::results {
 
@@ -82,5 +83,23 @@ std::string upgrade_store(const std::filesystem::path& store);
 
 //! SHA-256 of a store file (provenance of a run).
 std::string store_digest(const std::filesystem::path& store);
+
+//! Bytes of one bar in memory and on the wire: a date (int32) and five doubles.
+inline constexpr std::uint64_t kBarBytes = sizeof(std::int32_t) + 5 * sizeof(double);
+
+//! Bytes of the selected symbols' whole histories (kBarBytes per bar, date range ignored): an
+//! upper bound of what read_store returns, from the store's offsets alone. 0 for a 1.x store.
+std::uint64_t selected_bar_bytes(const std::filesystem::path& store, const DataSelection& selection);
+
+//! The store's size and modification time and the selected symbols' row ranges within the
+//! selection's dates (sha256 is left empty: the caller digests). Reads the dates only; the
+//! other fields are checked when a symbol is read (StoreBarSource). DataError as read_store,
+//! and for a 1.x store (no row offsets).
+StoreRef index_store(const std::filesystem::path& store, const DataSelection& selection);
+
+//! DataError unless the file at `ref.path` has the size and modification time rank 0 saw and
+//! every symbol's rows lie within that symbol's range in it, so a worker never reads another
+//! store than the one digested; the message names this host.
+void verify_store(const StoreRef& ref);
 
 }  // namespace qg::results
