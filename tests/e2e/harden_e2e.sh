@@ -158,9 +158,9 @@ small)  # clear errors for values that used to wrap or pass silently
   expect 0 "$QG" data generate --start 9999-12-17 --bars 10 --symbols 1 --out edge.h5   # Dec 17..31: 11 business days
   expect 1 "$QG" data generate --start 9999-12-17 --bars 12 --symbols 1 --out never.h5
   expect 1 "$QG" data generate --seed -1 --out never.h5
-  says err.txt "--seed"
+  says err.txt "--seed: must be >= 0 (got -1)"   # the rule, not the largest double
   expect 1 "$QG" results top ref_small.h5 -n -5
-  says err.txt "-n"
+  says err.txt "-n: must be >= 0 (got -5)"
   expect 0 "$QG" results top ref_small.h5 -n 0   # 0: every row
   [ ! -e never.h5 ] || fail "a store was written"
   for bad in "x" "0:" ":3" "0:1x" "0:-1" "0:1,,0:2" "0:1,"; do
