@@ -43,8 +43,9 @@ void finish_lane(const LaneState& s, int l, double n, double* out) {
   at(Metric::kTrades) = s.trades[l];
   at(Metric::kTurnover) = s.turnover[l];
   at(Metric::kExposure) = s.exposed[l] / n;
-  // The first change closes the trip carried into the range, which is not counted.
-  const double closed = s.closed[l] - (s.carried[l] != 0.0 && s.trades[l] > 0.0 ? 1.0 : 0.0);
+  // The first change, or ruin before any, closes the trip carried into the range, which is not counted.
+  const bool carried_closed = s.carried[l] != 0.0 && (s.trades[l] > 0.0 || s.alive[l] == 0.0);
+  const double closed = s.closed[l] - (carried_closed ? 1.0 : 0.0);
   at(Metric::kWinRate) = closed > 0.0 ? s.won[l] / closed : 0.0;
 }
 

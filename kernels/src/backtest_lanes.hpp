@@ -9,6 +9,11 @@
 // It avoids the cancellation of sum-of-squares, and gives exactly 0 for a constant series, as the
 // reference does. The mean itself comes from the plain running sum, in the reference's order.
 //
+// Ruin (backtest.hpp): the first bar whose net return is -1 or below loses the whole equity and
+// ends the lane: its net is -1, and from then on the lane holds nothing and pays nothing
+// (alive = 0 masks the decided positions), so every later net is 0 and the state stays as it
+// was left: equity 0, drawdown 1.
+//
 // Drawdown: with q = E/peak, q[t] = min(1, q[t-1]*(1+net[t])), so d = 1 - q follows
 // d[t] = max(0, d[t-1]*(1+net[t]) - net[t]) without a division per bar, and stays accurate
 // when d is small.
@@ -34,13 +39,18 @@ struct LaneState {
   VecD trades{}, turnover{}, exposed{};           // exposed = sum of h^2, i.e. bars with h != 0
   VecD trip = simd::splat(1.0), closed{}, won{};  // round trips: growth of the open trip
   VecD carried{};                                 // 1 where a trip was open before the first bar (see start_state)
+  VecD alive = simd::splat(1.0);                  // 0 once ruined: the lane holds nothing from then on
 };
 
-//! Advances the state by one return bar: held positions h, bar return r, 1/(bars so far).
-inline void step(LaneState& s, VecD h, double r, double cost, double inv_count) {
+//! Advances the state by one return bar: decided positions held over it, bar return r,
+//! 1/(bars so far). A ruined lane holds 0 instead of its decided position.
+inline void step(LaneState& s, VecD decided, double r, double cost, double inv_count) {
+  const VecD h = decided * s.alive;
   const VecD dh = h - s.prev_h;
   const VecD abs_dh = simd::vabs(dh);
-  const VecD net = h * r - cost * abs_dh;
+  // No bar loses more than the whole equity: a net of -1 or below is ruin, counted as -1.
+  const VecD net = simd::vmax(simd::splat(-1.0), h * r - cost * abs_dh);  // in this order, NaN stays NaN
+  const Mask ruined = net <= -1.0;  // only a live lane can be ruined: a ruined one nets 0
   s.sum += net;
   const VecD delta = net - s.mean;
   s.mean += delta * inv_count;
@@ -67,7 +77,10 @@ inline void step(LaneState& s, VecD h, double r, double cost, double inv_count) 
   s.won = simd::select(closes, simd::count_where(closed_growth > 1.0, s.won), s.won);
   const VecD held_growth = 1.0 + h * r;
   s.trip = simd::select(changed, held_growth - cost * simd::vabs(h), s.trip * held_growth);
-  s.prev_h = h;
+  // Ruin closes the trip held over the bar as a loss; the lane is flat from the next bar on.
+  s.closed = simd::count_where(ruined & (h != 0.0), s.closed);
+  s.alive = simd::select(ruined, VecD{}, s.alive);
+  s.prev_h = h * s.alive;
 }
 
 //! The state before the first return bar of a range, given the positions held before it.
