@@ -92,22 +92,6 @@ TEST(Ruin, RangeRuinedAtItsFirstBarByACarriedTrip) {
   }
 }
 
-//! A random walk with rare spikes (+120%) and crashes (-55%), so short and long-short paths
-//! are ruined at scattered bars while many are not.
-PreparedSeries spiky_walk(std::uint32_t seed, int n) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> z(0.0, 0.02);
-  std::uniform_real_distribution<double> u(0.0, 1.0);
-  std::vector<double> c(static_cast<std::size_t>(n));
-  double price = 100.0;
-  for (double& v : c) {
-    const double x = u(rng);
-    price *= x < 0.01 ? 2.2 : x < 0.02 ? 0.45 : std::exp(z(rng));
-    v = price;
-  }
-  return close_only(c);
-}
-
 std::vector<std::int8_t> path_of(const std::vector<std::int8_t>& pos, std::int64_t n_bars, int n_sets, int j) {
   std::vector<std::int8_t> path;
   for (std::int64_t t = 0; t < n_bars; ++t) path.push_back(pos[static_cast<std::size_t>(t * n_sets + j)]);
@@ -133,7 +117,7 @@ int expect_fast_equals_ref(const PreparedSeries& s, int n_sets, double cost, Bar
 }
 
 TEST(Ruin, FastMatchesRefOnSpikySeries) {
-  const PreparedSeries s = spiky_walk(5, 700);
+  const PreparedSeries s = testing::spiky_walk(5, 700);
   int ruined = 0;
   for (int n_sets : {1, 7, 13, 64}) {
     ruined += expect_fast_equals_ref(s, n_sets, 0.0005, {1, s.size()}, 10 + n_sets);
@@ -144,7 +128,7 @@ TEST(Ruin, FastMatchesRefOnSpikySeries) {
 }
 
 TEST(Ruin, FusedStrategiesMatchTheReferenceOnSpikySeries) {
-  const PreparedSeries series = spiky_walk(8, 500);
+  const PreparedSeries series = testing::spiky_walk(8, 500);
   for (std::string_view kind : strategy_kinds()) {
     const Strategy& s = *find_strategy(kind);
     const std::vector<double> sets = testing::random_sets(s, 19, 40, 3);
