@@ -56,8 +56,12 @@ void run_lanes(const PreparedSeries& series, const double* inv_count, PositionRo
                int n_valid, double* metrics) {
   const double* r = series.returns();
   LaneState s = lanes::start_state(returns.begin >= 2 ? simd::load_i8(pos.row(returns.begin - 2)) : VecD{});
-  for (std::int64_t t = returns.begin; t < returns.end; ++t)
-    lanes::step(s, simd::load_i8(pos.row(t - 1)), r[t], cost, inv_count[t - returns.begin + 1]);
+  if (lanes::can_ruin(series, cost))
+    for (std::int64_t t = returns.begin; t < returns.end; ++t)
+      lanes::step<true>(s, simd::load_i8(pos.row(t - 1)), r[t], cost, inv_count[t - returns.begin + 1]);
+  else
+    for (std::int64_t t = returns.begin; t < returns.end; ++t)
+      lanes::step<false>(s, simd::load_i8(pos.row(t - 1)), r[t], cost, inv_count[t - returns.begin + 1]);
   lanes::finish_lanes(s, n_valid, returns.size(), metrics);
 }
 
