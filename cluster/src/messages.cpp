@@ -71,6 +71,7 @@ void encode(const Assignment& m, std::vector<char>& out) {
   put(out, n_input);
   if (m.has_stage_input) put_array(out, m.stage_input);
   put(out, static_cast<std::uint8_t>(m.collective ? 1 : 0));
+  put(out, static_cast<std::uint8_t>(m.rank_lost ? 1 : 0));
 }
 
 void decode(std::span<const char> bytes, Assignment& m) {
@@ -84,6 +85,7 @@ void decode(std::span<const char> bytes, Assignment& m) {
   m.stage_input.clear();
   if (m.has_stage_input) c.get_array(m.stage_input, n_input - 1);
   m.collective = c.get<std::uint8_t>() != 0;
+  m.rank_lost = c.get<std::uint8_t>() != 0;
   if (!c.done()) throw ClusterError("malformed message: trailing bytes after an assignment");
 }
 

@@ -9,8 +9,12 @@
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/vector.hpp>
 #include <sched.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
 #include <list>
 #include <thread>
 
@@ -188,6 +192,14 @@ std::unique_ptr<Transport> MpiSession::world_transport() { return std::make_uniq
 void MpiSession::abort(int code) {
   impl_->world.abort(code);
   std::abort();  // not reached: MPI_Abort does not return
+}
+
+void MpiSession::leave_without_finalize(int code) {
+  spdlog::default_logger()->flush();
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  std::_Exit(code);  // no destructor runs: ~environment would call MPI_Finalize
 }
 
 }  // namespace qg::cluster

@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 
@@ -20,6 +22,19 @@ constexpr std::size_t kBufferBytes = std::size_t{1} << 16;
 bool is_special(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
+}
+
+//! The reader of a pipe went away (`quantgrid results top RUN | head -1`): it took what it
+//! wanted, so end quietly the way a process killed by SIGPIPE does (a shell reports 141), also
+//! when the parent left SIGPIPE ignored, where write() fails with EPIPE instead of killing us.
+[[noreturn]] void end_on_broken_pipe() {
+  sigset_t pipe_only;
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  ::sigprocmask(SIG_UNBLOCK, &pipe_only, nullptr);
+  std::signal(SIGPIPE, SIG_DFL);
+  std::raise(SIGPIPE);
+  std::_Exit(128 + SIGPIPE);  // not reached
 }
 
 }  // namespace
@@ -48,6 +63,7 @@ bool CheckedOutput::drain() {
   while (p < pptr() && error_ == 0) {
     const ssize_t n = ::write(fd_, p, static_cast<std::size_t>(pptr() - p));
     if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EPIPE) end_on_broken_pipe();
     if (n <= 0) error_ = n < 0 ? errno : EIO;
     p += n > 0 ? n : 0;
   }

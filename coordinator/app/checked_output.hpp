@@ -4,7 +4,8 @@
 // naming the output and the system's reason, never a silently truncated result and exit 0.
 // A file is written as FILE.tmp-PID beside it and renamed over FILE on commit(), so a failure
 // leaves no partial file (an existing non-regular file, e.g. /dev/stdout or a FIFO, is written
-// directly).
+// directly). A pipe whose reader has gone (`| head`) ends the process quietly as SIGPIPE does
+// (status 141), whether or not SIGPIPE is ignored: no error message, nothing more written.
 #include <ostream>
 #include <streambuf>
 #include <string>

@@ -64,7 +64,7 @@ void add_data(CLI::App& app, ImportArgs& imp, GenerateArgs& gen, std::string& in
   auto* generate = data->add_subcommand("generate", "Write deterministic synthetic prices");
   generate->add_option("--symbols", gen.symbols, "Number of symbols")->check(CLI::Range(1, 100000));
   generate->add_option("--bars", gen.bars, "Daily bars per symbol")->check(CLI::Range(2, 10000000));
-  generate->add_option("--seed", gen.seed, "Seed (0 to 2^64-1)")->check(CLI::NonNegativeNumber);
+  generate->add_option("--seed", gen.seed, "Seed (0 to 2^64-1)")->check(kNonNegative);
   generate->add_option("--start", gen.start, "First date (YYYY-MM-DD; business days follow)");
   generate->add_option("--out", gen.out, "Store (HDF5)")->required();
   auto* info = data->add_subcommand("info", "Symbols, date ranges and bar counts of a store");
@@ -97,7 +97,7 @@ void add_results(CLI::App& app, TopArgs& top, std::string& run_file, ExportArgs&
   auto* t = results->add_subcommand("top", "Best rows of the run's main table by a column");
   t->add_option("run", top.run, "Run file")->required()->check(CLI::ExistingFile);
   t->add_option("--by", top.by, "Column or metric (default: the job kind's, e.g. a sweep's rank_by)");
-  t->add_option("-n", top.n, "Rows to show (0: every row)")->check(CLI::NonNegativeNumber);
+  t->add_option("-n", top.n, "Rows to show (0: every row)")->check(kNonNegative);
   t->add_flag("--ascending", top.ascending, "Smallest first (e.g. for max_drawdown)");
   t->add_option("--where", top.where, "Only rows passing this filter, e.g. \"trades >= 20 and max_drawdown < 0.3\"");
   t->add_option("--group-by", top.group_by, "params: one row per parameter set, its metrics aggregated over symbols")

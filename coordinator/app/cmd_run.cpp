@@ -81,7 +81,12 @@ int cmd_run(const RunArgs& args, const CliHooks& hooks, int& argc, char**& argv)
   try {
     if (size == 1) return finish(coordinator::run_single_process(options));
     auto world = mpi->world_transport();
-    return finish(coordinator::run_rank(options, *world));
+    const coordinator::RunOutcome outcome = coordinator::run_rank(options, *world);
+    const int code = finish(outcome);
+    if (!outcome.rank_lost) return code;
+    // The result is committed (or the failure reported); a lost rank could block MPI_Finalize.
+    spdlog::info("a rank was lost during the run: leaving without MPI_Finalize");
+    mpi->leave_without_finalize(code);
   } catch (const std::exception& e) {
     const int code = report_error(e);
     if (size > 1) mpi->abort(code);  // the other ranks wait on this one: end them too

@@ -396,7 +396,8 @@ class CoordinatorRun {
           workers_[static_cast<std::size_t>(envelope.source)].busy = false;
       }
     }
-    cluster::Assignment stop;  // count == 0
+    cluster::Assignment stop;                       // count == 0
+    stop.rank_lost = summary_.reissued_chunks > 0;  // a rank may be dead: nobody may wait for it
     for (std::size_t w = 1; w < workers_.size(); ++w) send_assignment(static_cast<int>(w), stop);
     const auto stats = transport_.stats();
     spdlog::info("transport: {} messages / {:.1f} MB sent, {} messages / {:.1f} MB received", stats.messages_sent,

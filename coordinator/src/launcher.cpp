@@ -148,6 +148,7 @@ RunOutcome coordinated(const RunContext& ctx, RunSummary summary) {
   outcome.role = RunRole::kCoordinator;
   outcome.output = ctx.output;
   outcome.summary = std::move(summary);
+  outcome.rank_lost = outcome.summary.reissued_chunks > 0;
   return outcome;
 }
 
@@ -267,7 +268,7 @@ RunOutcome run_rank(const LaunchOptions& options, cluster::Transport& world) {
   const auto stats = worker::serve(wrapped ? *wrapped : *job, world);
   spdlog::debug("worker: {} chunks, {} tasks ({} failed), busy {:.2f}s", stats.chunks, stats.tasks, stats.failed_tasks,
                 stats.busy_seconds);
-  return RunOutcome{RunRole::kWorker, std::nullopt, {}, {}};
+  return RunOutcome{RunRole::kWorker, std::nullopt, {}, {}, stats.rank_lost};
 }
 
 }  // namespace qg::coordinator

@@ -17,6 +17,8 @@ using detail::MapReader;
 
 //! Most values one parameter axis may hold.
 constexpr double kMaxAxisValues = 1e6;
+//! commission_bps + slippage_bps must stay below this: 100% per unit of position change.
+constexpr double kMaxCostBps = 1e4;
 
 std::string fmt(double v) {
   char buf[32];
@@ -201,10 +203,15 @@ double read_bps(const MapReader& m, std::string_view key) {
   return v;
 }
 
+//! Costs of 100% or more per unit of position change would ruin a book by themselves
+//! (docs/strategies.md, "Ruin"): commission + slippage stays below 10,000 bps.
 void read_costs(const Field& field, StrategySearch& spec) {
   const MapReader m = field.as_map({"commission_bps", "slippage_bps"});
   spec.commission_bps = read_bps(m, "commission_bps");
   spec.slippage_bps = read_bps(m, "slippage_bps");
+  if (spec.commission_bps + spec.slippage_bps >= kMaxCostBps)
+    field.fail("commission_bps + slippage_bps must be below 10000 (100% of the position per unit traded); got " +
+               fmt(spec.commission_bps + spec.slippage_bps));
 }
 
 }  // namespace

@@ -1,10 +1,13 @@
 #include "qg/jobs/row_replay.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <span>
 
 #include "qg/core/error.hpp"
 #include "qg/jobs/job.hpp"
 #include "qg/kernels/net_returns.hpp"
+#include "qg/kernels/ruin.hpp"
 #include "qg/kernels/strategy.hpp"
 #include "qg/results/market_store.hpp"
 #include "qg/results/run_file.hpp"
@@ -38,14 +41,17 @@ std::vector<std::int8_t> row_positions(const Candidate& c, const kernels::Prepar
   return pos;
 }
 
-//! Fills held, net_return, equity, drawdown and buy_hold from the positions.
-void fill_curves(RowReplay& out, const kernels::PreparedSeries& series, const std::vector<std::int8_t>& pos) {
+//! Fills held, net_return, equity, drawdown and buy_hold from the positions. Returns the ruin
+//! bar (kernels/ruin.hpp), after which the book holds nothing, or T when there is none.
+std::size_t fill_curves(RowReplay& out, const kernels::PreparedSeries& series, const std::vector<std::int8_t>& pos) {
   const auto n = static_cast<std::size_t>(series.size());
   out.held.assign(n, 0);
   std::copy(pos.begin(), pos.end() - 1, out.held.begin() + 1);
   out.net_return.assign(n, 0.0);
   const kernels::PositionRows rows{pos.data(), 1, {0, series.size()}};
   kernels::net_returns(series, rows, out.row.cost_per_unit, {1, series.size()}, out.net_return.data() + 1);
+  const std::size_t ruin_bar = 1 + kernels::apply_ruin(std::span<double>(out.net_return).subspan(1));
+  if (ruin_bar < n) std::fill(out.held.begin() + static_cast<std::ptrdiff_t>(ruin_bar) + 1, out.held.end(), 0);
   out.equity.assign(n, 1.0);
   out.drawdown.assign(n, 0.0);
   out.buy_hold.assign(n, 1.0);
@@ -56,6 +62,18 @@ void fill_curves(RowReplay& out, const kernels::PreparedSeries& series, const st
     out.drawdown[t] = 1.0 - out.equity[t] / peak;
     out.buy_hold[t] = out.close[t] / out.close[0];
   }
+  return ruin_bar;
+}
+
+//! The trip held over the ruin bar lost everything: return -1, no closing cost (nothing was
+//! left to trade). It exits at the ruin bar's close; one ruined on the last bar stays open.
+void mark_ruined_trip(std::vector<kernels::RoundTrip>& trips, std::size_t ruin_bar, double cost) {
+  const auto bar = static_cast<std::int64_t>(ruin_bar);
+  for (kernels::RoundTrip& trip : trips)
+    if (trip.entry_bar <= bar && (trip.exit_bar < 0 || trip.exit_bar > bar)) {
+      trip.growth = 0.0;
+      trip.cost = cost * std::abs(static_cast<double>(trip.side));
+    }
 }
 
 }  // namespace
@@ -71,9 +89,10 @@ RowReplay replay_row(const std::filesystem::path& run, const CandidateQuery& que
   const kernels::PreparedSeries series(kernels::BarsView{bars.high, bars.low, bars.close});
   out.date = std::move(bars.date);
   out.close = std::move(bars.close);
-  fill_curves(out, series, row_positions(out.row, series));
+  const std::size_t ruin_bar = fill_curves(out, series, row_positions(out.row, series));
   const std::span<const double> returns(series.returns(), static_cast<std::size_t>(series.size()));
   out.trips = kernels::round_trips(returns, out.held, out.row.cost_per_unit);
+  if (ruin_bar < out.held.size()) mark_ruined_trip(out.trips, ruin_bar, out.row.cost_per_unit);
   return out;
 }
 

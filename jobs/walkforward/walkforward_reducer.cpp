@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "qg/core/error.hpp"
+#include "qg/kernels/ruin.hpp"
 #include "qg/results/run_file.hpp"
 #include "walkforward/walkforward_job.hpp"
 
@@ -148,17 +149,22 @@ std::vector<double> WalkforwardReducer::write_walkforward() {
                                        {"window", results::ColumnType::kInt64}});
   std::vector<double> stitched, naive, oos_sharpe, oos_ann, rows;
   double equity = 1.0;
+  // Ruin (kernels/ruin.hpp) over the stitched series, and over the naive one on its own.
+  bool ruined = false, naive_ruined = false;
   for (std::size_t w = 0; w < segments_.size(); ++w) {
     const auto& seg = segments_[w];
     std::vector<double> part;
     rows.clear();
     for (std::size_t i = 0; i + 2 < seg.size(); i += 3) {
       const std::int64_t j = plan.windows[w].oos_begin + static_cast<std::int64_t>(i / 3);
-      equity *= 1.0 + seg[i + 1];
-      rows.insert(rows.end(), {static_cast<double>(dates[static_cast<std::size_t>(j + 1)]), seg[i], seg[i + 1], equity,
-                               seg[i + 2], static_cast<double>(w)});
-      part.push_back(seg[i + 1]);
-      naive.push_back(seg[i + 2]);
+      const double position = ruined ? 0.0 : seg[i];  // flat after the ruin bar
+      const double net = kernels::net_after_ruin(seg[i + 1], ruined);
+      const double naive_net = kernels::net_after_ruin(seg[i + 2], naive_ruined);
+      equity *= 1.0 + net;
+      rows.insert(rows.end(), {static_cast<double>(dates[static_cast<std::size_t>(j + 1)]), position, net, equity,
+                               naive_net, static_cast<double>(w)});
+      part.push_back(net);
+      naive.push_back(naive_net);
     }
     oos.append(rows);
     oos_sharpe.push_back(annual_sharpe(part));

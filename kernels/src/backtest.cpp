@@ -43,8 +43,9 @@ void finish_lane(const LaneState& s, int l, double n, double* out) {
   at(Metric::kTrades) = s.trades[l];
   at(Metric::kTurnover) = s.turnover[l];
   at(Metric::kExposure) = s.exposed[l] / n;
-  // The first change closes the trip carried into the range, which is not counted.
-  const double closed = s.closed[l] - (s.carried[l] != 0.0 && s.trades[l] > 0.0 ? 1.0 : 0.0);
+  // The first change, or ruin before any, closes the trip carried into the range, which is not counted.
+  const bool carried_closed = s.carried[l] != 0.0 && (s.trades[l] > 0.0 || s.alive[l] == 0.0);
+  const double closed = s.closed[l] - (carried_closed ? 1.0 : 0.0);
   at(Metric::kWinRate) = closed > 0.0 ? s.won[l] / closed : 0.0;
 }
 
@@ -55,8 +56,12 @@ void run_lanes(const PreparedSeries& series, const double* inv_count, PositionRo
                int n_valid, double* metrics) {
   const double* r = series.returns();
   LaneState s = lanes::start_state(returns.begin >= 2 ? simd::load_i8(pos.row(returns.begin - 2)) : VecD{});
-  for (std::int64_t t = returns.begin; t < returns.end; ++t)
-    lanes::step(s, simd::load_i8(pos.row(t - 1)), r[t], cost, inv_count[t - returns.begin + 1]);
+  if (lanes::can_ruin(series, cost))
+    for (std::int64_t t = returns.begin; t < returns.end; ++t)
+      lanes::step<true>(s, simd::load_i8(pos.row(t - 1)), r[t], cost, inv_count[t - returns.begin + 1]);
+  else
+    for (std::int64_t t = returns.begin; t < returns.end; ++t)
+      lanes::step<false>(s, simd::load_i8(pos.row(t - 1)), r[t], cost, inv_count[t - returns.begin + 1]);
   lanes::finish_lanes(s, n_valid, returns.size(), metrics);
 }
 

@@ -9,9 +9,15 @@
 // It avoids the cancellation of sum-of-squares, and gives exactly 0 for a constant series, as the
 // reference does. The mean itself comes from the plain running sum, in the reference's order.
 //
+// Ruin (backtest.hpp): the first bar whose net return is -1 or below loses the whole equity and
+// ends the lane: its net is -1, and from then on the lane holds nothing and pays nothing
+// (alive = 0 masks the decided positions), so every later net is 0 and the state stays as it
+// was left: equity 0, drawdown 1.
+//
 // Drawdown: with q = E/peak, q[t] = min(1, q[t-1]*(1+net[t])), so d = 1 - q follows
 // d[t] = max(0, d[t-1]*(1+net[t]) - net[t]) without a division per bar, and stays accurate
 // when d is small.
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -34,13 +40,26 @@ struct LaneState {
   VecD trades{}, turnover{}, exposed{};           // exposed = sum of h^2, i.e. bars with h != 0
   VecD trip = simd::splat(1.0), closed{}, won{};  // round trips: growth of the open trip
   VecD carried{};                                 // 1 where a trip was open before the first bar (see start_state)
+  VecD alive = simd::splat(1.0);                  // 0 once ruined: the lane holds nothing from then on
 };
 
-//! Advances the state by one return bar: held positions h, bar return r, 1/(bars so far).
-inline void step(LaneState& s, VecD h, double r, double cost, double inv_count) {
+//! True when some bar of `series` could ruin a path at cost k: net >= -|r| - 2k, so none can
+//! when max |r| + 2k < 1 (then the ruin bookkeeping of step<true> is skipped: same results).
+inline bool can_ruin(const PreparedSeries& series, double cost) {
+  return !(series.max_abs_return() + 2.0 * std::abs(cost) < 1.0);  // NaN: assume it can
+}
+
+//! Advances the state by one return bar: decided positions held over it, bar return r,
+//! 1/(bars so far). With kRuin, a ruined lane holds 0 instead of its decided position.
+template <bool kRuin>
+inline void step(LaneState& s, VecD decided, double r, double cost, double inv_count) {
+  const VecD h = kRuin ? decided * s.alive : decided;
   const VecD dh = h - s.prev_h;
   const VecD abs_dh = simd::vabs(dh);
-  const VecD net = h * r - cost * abs_dh;
+  // No bar loses more than the whole equity: a net of -1 or below is ruin, counted as -1.
+  VecD net = h * r - cost * abs_dh;
+  if constexpr (kRuin) net = simd::vmax(simd::splat(-1.0), net);  // in this order, NaN stays NaN
+  const Mask ruined = net <= -1.0;                                // only a live lane can be ruined: a ruined one nets 0
   s.sum += net;
   const VecD delta = net - s.mean;
   s.mean += delta * inv_count;
@@ -67,7 +86,14 @@ inline void step(LaneState& s, VecD h, double r, double cost, double inv_count) 
   s.won = simd::select(closes, simd::count_where(closed_growth > 1.0, s.won), s.won);
   const VecD held_growth = 1.0 + h * r;
   s.trip = simd::select(changed, held_growth - cost * simd::vabs(h), s.trip * held_growth);
-  s.prev_h = h;
+  if constexpr (kRuin) {
+    // Ruin closes the trip held over the bar as a loss; the lane is flat from the next bar on.
+    s.closed += simd::select(ruined, h * h, VecD{});  // h*h is 1 where a trip was held; one mask, no &
+    s.alive = simd::select(ruined, VecD{}, s.alive);
+    s.prev_h = h * s.alive;
+  } else {
+    s.prev_h = h;
+  }
 }
 
 //! The state before the first return bar of a range, given the positions held before it.
@@ -93,18 +119,27 @@ std::vector<double> inverse_counts(std::int64_t n);
 //! by `decide(t, prev)` (the lanes' positions at close t, given those at close t-1) fused into
 //! the backtest: time is the only loop, the position decided at t-1 is the one held over bar t,
 //! and no position row is stored. `inv` comes from inverse_counts(T - 1).
-template <class Decide>
-void fused_group(const PreparedSeries& series, const double* inv, double cost, int n_valid, double* metrics,
-                 Decide&& decide) {
+template <bool kRuin, class Decide>
+void fused_loop(const PreparedSeries& series, const double* inv, double cost, int n_valid, double* metrics,
+                Decide& decide) {
   const double* r = series.returns();
   const std::int64_t n = series.size();
   LaneState s = start_state(VecD{});
   VecD p = decide(std::int64_t{0}, VecD{});  // the book is flat before bar 0
   for (std::int64_t t = 1; t < n; ++t) {
-    step(s, p, r[t], cost, inv[t]);
+    step<kRuin>(s, p, r[t], cost, inv[t]);
     p = decide(t, p);  // the last one, pos[T-1], is never held: one wasted bar, no branch
   }
   finish_lanes(s, n_valid, n - 1, metrics);
+}
+
+template <class Decide>
+void fused_group(const PreparedSeries& series, const double* inv, double cost, int n_valid, double* metrics,
+                 Decide&& decide) {
+  if (can_ruin(series, cost))
+    fused_loop<true>(series, inv, cost, n_valid, metrics, decide);
+  else
+    fused_loop<false>(series, inv, cost, n_valid, metrics, decide);
 }
 
 }  // namespace qg::kernels::lanes

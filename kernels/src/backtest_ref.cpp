@@ -6,6 +6,7 @@
 
 #include "qg/core/error.hpp"
 #include "qg/kernels/backtest.hpp"
+#include "qg/kernels/ruin.hpp"
 
 namespace qg::kernels {
 namespace {
@@ -53,6 +54,11 @@ std::array<double, kNumMetrics> backtest_metrics_range_ref(const PreparedSeries&
   std::vector<double> net;
   for (std::int64_t t = b; t < e; ++t) net.push_back(held[t] * r[t] - cost_per_unit * std::abs(held[t] - held[t - 1]));
 
+  // ---- ruin (ruin.hpp): live_end is one past the last bar traded, the ruin bar or e ----
+  const auto ruin_bar = static_cast<std::int64_t>(apply_ruin(net));
+  const bool ruined = ruin_bar < e - b;
+  const std::int64_t live_end = ruined ? b + ruin_bar + 1 : e;
+
   // ---- equity curve from 1 at the range start: equity[i] is E after i bars of the range ----
   std::vector<double> equity(net.size() + 1, 1.0);
   for (std::size_t i = 1; i < equity.size(); ++i) equity[i] = equity[i - 1] * (1.0 + net[i - 1]);
@@ -87,7 +93,7 @@ std::array<double, kNumMetrics> backtest_metrics_range_ref(const PreparedSeries&
 
   // ---- trading activity; the first bar's change is from the position held before the range ----
   double trades = 0.0, turnover = 0.0, exposed = 0.0;
-  for (std::int64_t t = b; t < e; ++t) {
+  for (std::int64_t t = b; t < live_end; ++t) {
     if (held[t] != held[t - 1]) trades += 1.0;
     turnover += std::abs(held[t] - held[t - 1]);
     if (held[t] != 0.0) exposed += 1.0;
@@ -99,15 +105,19 @@ std::array<double, kNumMetrics> backtest_metrics_range_ref(const PreparedSeries&
   // ---- round trips: open at a bar of the range held non-zero and differently from the bar
   // before, close at the first later bar of the range held differently ----
   // A trip is charged the cost of opening it (in its entry bar) and of closing it, so a flip's
-  // 2k is split between the trip it closes and the trip it opens.
+  // 2k is split between the trip it closes and the trip it opens. The trip held over the ruin
+  // bar closes there, lost.
   double closed = 0.0, won = 0.0;
-  for (std::int64_t t = b; t < e; ++t) {
+  for (std::int64_t t = b; t < live_end; ++t) {
     if (held[t] == 0.0 || held[t] == held[t - 1]) continue;
     // A trip opens at bar t; find its exit bar (the first bar held differently), if any.
     double growth = 1.0 + held[t] * r[t] - cost_per_unit * std::abs(held[t]);
     std::int64_t exit = t + 1;
-    while (exit < e && held[exit] == held[t]) growth *= 1.0 + held[t] * r[exit++];
-    if (exit == e) break;  // still open at the end of the range: not counted
+    while (exit < live_end && held[exit] == held[t]) growth *= 1.0 + held[t] * r[exit++];
+    if (exit == live_end) {
+      closed += ruined ? 1.0 : 0.0;  // ruined: a loss; otherwise still open at the end, not counted
+      break;
+    }
     growth *= 1.0 - cost_per_unit * std::abs(held[t]);
     closed += 1.0;
     if (growth > 1.0) won += 1.0;

@@ -47,6 +47,7 @@ PreparedSeries::PreparedSeries(BarsView bars) {
 
   returns_.assign(n, 0.0);
   for (std::size_t t = 1; t < n; ++t) returns_[t] = close_[t] / close_[t - 1] - 1.0;
+  for (double r : returns_) max_abs_return_ = std::max(max_abs_return_, std::abs(r));  // closes are > 0 and finite
 
   close_prefix_.assign(n + 1, 0.0);
   close_sq_prefix_.assign(n + 1, 0.0);

@@ -23,11 +23,21 @@ TEST(Messages, AssignmentRoundTrip) {
   EXPECT_TRUE(b.has_stage_input);
   EXPECT_EQ(b.stage_input, a.stage_input);
   EXPECT_FALSE(b.collective);
+  EXPECT_FALSE(b.rank_lost);
   a.collective = true;
   bytes.clear();
   encode(a, bytes);
   decode(bytes, b);
   EXPECT_TRUE(b.collective);
+  EXPECT_FALSE(b.rank_lost);
+  Assignment stop;  // count 0, after a lost rank
+  stop.rank_lost = true;
+  bytes.clear();
+  encode(stop, bytes);
+  decode(bytes, b);
+  EXPECT_EQ(b.count, 0u);
+  EXPECT_TRUE(b.rank_lost);
+  EXPECT_FALSE(b.collective);
 }
 
 TEST(Messages, EmptyStageInputIsStillFlagged) {

@@ -3,6 +3,8 @@ recomputed from the equity CSV (plain loops over net_return, equity and position
 definitions of docs/strategies.md) equal the run's stored metrics to 1e-12 (relative to the
 value's size, at least absolute), the CSV's columns are consistent with each other and with the
 closes, and every round trip of the trades CSV is rebuilt from the position and close columns.
+Ruin (docs/strategies.md): the first bar whose net return would be -1 or below shows -1, the
+book is flat after it, the exit it forces is no trade, and the trip held over it returns -1.
 
 Usage: check_drill.py RUN.h5 ROW [ROW ...]   (QUANTGRID: the executable; PYTHONPATH: results/python)
 Independent of the C++ code except for the CSVs it checks."""
@@ -29,8 +31,14 @@ def sample_std(x):
     return math.sqrt(sum((v - mean) ** 2 for v in x) / (len(x) - 1))
 
 
-def trips_from(position, close, net_r, k):
-    """Round trips by a plain loop: (entry bar, exit bar or None, side, growth)."""
+def ruin_bar(curve):
+    """The first bar with a net return of -1 (ruin), or None."""
+    return next((t for t in range(1, len(curve)) if curve["net_return"][t] <= -1.0), None)
+
+
+def trips_from(position, close, net_r, k, ruined_at=None):
+    """Round trips by a plain loop: (entry bar, exit bar or None, side, growth); the trip held
+    over the ruin bar has growth 0."""
     trips = []
     for t in range(1, len(position)):
         h = position[t]
@@ -43,6 +51,8 @@ def trips_from(position, close, net_r, k):
             e += 1
         if e < len(position):
             growth *= 1.0 - k * abs(h)
+        if ruined_at is not None and t <= ruined_at < e:
+            growth = 0.0
         trips.append((t, e if e < len(position) else None, h, growth))
     return trips
 
@@ -52,6 +62,8 @@ def metrics_from(curve, closed_returns):
     equity = list(curve["equity"])
     pos = [int(v) for v in curve["position"]]
     n = len(net)
+    ruined_at = ruin_bar(curve)
+    traded = len(pos) if ruined_at is None else ruined_at + 1  # no trade after the ruin bar
     m = {"total_return": equity[-1] - 1.0}
     m["cagr"] = equity[-1] ** (BARS_PER_YEAR / n) - 1.0 if equity[-1] > 0 else -1.0
     mean, sd = sum(net) / n, sample_std(net)
@@ -61,8 +73,8 @@ def metrics_from(curve, closed_returns):
     m["volatility"] = sd * math.sqrt(BARS_PER_YEAR)
     m["max_drawdown"] = max(curve["drawdown"])
     m["calmar"] = m["cagr"] / m["max_drawdown"] if m["max_drawdown"] > 0 else 0.0
-    m["trades"] = float(sum(1 for t in range(1, len(pos)) if pos[t] != pos[t - 1]))
-    m["turnover"] = float(sum(abs(pos[t] - pos[t - 1]) for t in range(1, len(pos))))
+    m["trades"] = float(sum(1 for t in range(1, traded) if pos[t] != pos[t - 1]))
+    m["turnover"] = float(sum(abs(pos[t] - pos[t - 1]) for t in range(1, traded)))
     m["exposure"] = sum(1 for t in range(1, len(pos)) if pos[t] != 0) / n
     m["win_rate"] = sum(1 for r in closed_returns if r > 0) / len(closed_returns) if closed_returns else 0.0
     return m
@@ -72,11 +84,16 @@ def check_curve(curve, k):
     """Columns agree with each other: net from position and close, equity, drawdown, buy and hold."""
     close, pos = list(curve["close"]), [int(v) for v in curve["position"]]
     assert pos[0] == 0 and curve["net_return"][0] == 0 and curve["equity"][0] == 1, "bar 0 is not flat at 1"
-    peak, eq = 1.0, 1.0
+    peak, eq, ruined = 1.0, 1.0, False
     for t in range(1, len(close)):
         r = close[t] / close[t - 1] - 1.0
-        net = pos[t] * r - k * abs(pos[t] - pos[t - 1])
-        assert abs(curve["net_return"][t] - net) <= 1e-15, ("net_return", t, curve["net_return"][t], net)
+        if ruined:
+            assert pos[t] == 0 and curve["net_return"][t] == 0, ("not flat after ruin", t)
+        else:
+            net = pos[t] * r - k * abs(pos[t] - pos[t - 1])
+            ruined = net <= -1.0
+            net = -1.0 if ruined else net
+            assert abs(curve["net_return"][t] - net) <= 1e-15, ("net_return", t, curve["net_return"][t], net)
         eq *= 1.0 + curve["net_return"][t]
         peak = max(peak, eq)
         assert close_enough(curve["equity"][t], eq), ("equity", t)
@@ -88,7 +105,8 @@ def check_trades(curve, trades, k):
     """Each CSV trip equals the one rebuilt from the curve; returns the closed trips' returns."""
     close = list(curve["close"])
     r = [0.0] + [close[t] / close[t - 1] - 1.0 for t in range(1, len(close))]
-    want = trips_from([int(v) for v in curve["position"]], close, r, k)
+    ruined_at = ruin_bar(curve)
+    want = trips_from([int(v) for v in curve["position"]], close, r, k, ruined_at)
     assert len(want) == len(trades), ("trip count", len(want), len(trades))
     dates = list(curve["date"])
     for (entry, exit_bar, side, growth), (_, got) in zip(want, trades.iterrows()):
@@ -100,8 +118,10 @@ def check_trades(curve, trades, k):
             assert close_enough(got["cost"], k * abs(side)), ("cost", got)
         else:
             assert got["exit_date"] == dates[exit_bar - 1] and got["exit_price"] == close[exit_bar - 1], got
-            assert close_enough(got["cost"], 2 * k * abs(side)), ("cost", got)
-    return [g - 1.0 for (_, e, _, g) in want if e is not None]
+            ruined = ruined_at is not None and exit_bar == ruined_at + 1  # no closing cost: nothing left
+            assert close_enough(got["cost"], (1 if ruined else 2) * k * abs(side)), ("cost", got)
+    # closed trips, and the one ruin ended (a loss even when ruin came on the last bar)
+    return [g - 1.0 for (t, e, _, g) in want if e is not None or (ruined_at is not None and t <= ruined_at)]
 
 
 def main(run, rows):

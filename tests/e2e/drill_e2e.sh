@@ -61,4 +61,41 @@ cp market.h5 store_copy.h5
   rm -f market.h5; "$QG" data generate --symbols 2 --bars 500 --seed 6 --out market.h5 > /dev/null; }
 expect 2 "$QG" results equity sma_crossover.h5 --row 0
 says err.txt "changed since"
+
+# Ruin (docs/strategies.md): a falling series with one bad tick (x3 for a day, then back) ruins
+# the shorts held over it. The stored metrics say so (total_return -1, max_drawdown 1), the
+# equity CSV is flat at 0 from the tick on, and check_drill.py recomputes every row.
+/usr/bin/python3 - > ruin.csv <<'PY'
+import datetime
+d, c = datetime.date(2001, 1, 1), 100.0
+print("date,open,high,low,close")
+for t in range(120):
+    c *= 0.995
+    close = c * 3 if t == 90 else c
+    print(f"{(d + datetime.timedelta(days=t)).isoformat()},{close},{close},{close},{close}")
+PY
+"$QG" data import ruin.csv --out ruin_store.h5 --symbol BADTICK > /dev/null
+cat > ruin.yaml <<YAML
+job: sweep
+name: ruin
+data: {file: ruin_store.h5, symbols: all}
+strategy: {kind: momentum, mode: long_short, params: {lookback: {values: [3, 5, 10, 20]}}}
+costs: {commission_bps: 2.0, slippage_bps: 3.0}
+rank_by: sharpe
+output: ruin.h5
+YAML
+"$QG" run ruin.yaml --no-progress --log-level warn > /dev/null
+/usr/bin/python3 - <<'PY' || fail "ruined rows do not report ruin"
+import quantgrid_results as q
+t = q.load("ruin.h5")
+assert len(t) == 4, len(t)
+# every lookback is short on the falling series when the tick comes: all four rows are ruined
+assert (t["total_return"] == -1).all() and (t["max_drawdown"] == 1).all(), t[["total_return", "max_drawdown"]]
+assert (t["cagr"] == -1).all() and (t["calmar"] == -1).all(), t[["cagr", "calmar"]]
+e = q.equity("ruin.h5", row=0)
+ruin = int((e["net_return"] == -1).idxmax())
+assert (e["equity"][ruin:] == 0).all() and (e["position"][ruin + 1:] == 0).all(), e.iloc[ruin - 2:ruin + 3]
+print("ruin: all rows ruined at bar", ruin)
+PY
+/usr/bin/python3 "$SRC/tests/e2e/check_drill.py" ruin.h5 0 1 2 3
 echo "drill-down OK"

@@ -88,42 +88,61 @@ store-changed) # a worker that sees another file at the store's path stops the r
   [ ! -e changed.h5 ] || fail "a run file was written over a changed store"
   ;;
 recover)    # mpirun --enable-recovery: a killed worker's chunk is re-issued, the run completes
-  rm -f recovered.h5 recovered.h5.journal
-  "${MPIRUN[@]}" --enable-recovery -n 3 "$QG" run "$SPECS/long_sweep.yaml" --output recovered.h5 --no-progress \
-      --worker-timeout 1 2> recover.txt &
-  launcher=$!
-  for _ in $(seq 1 600); do
-    [ -f recovered.h5.journal ] && [ "$(stat -c %s recovered.h5.journal)" -gt 200000 ] && break
-    sleep 0.05
-  done
-  for pid in $(pgrep -f "quantgrid run $SPECS/long_sweep.yaml --output recovered.h5"); do
-    rank=$(tr '\0' '\n' < /proc/$pid/environ 2>/dev/null | sed -n 's/^OMPI_COMM_WORLD_RANK=//p')
-    [ "$rank" = 2 ] && kill -9 "$pid"
-  done
-  # Known and open: after a lost rank, the survivors sometimes hang in MPI_Finalize once the run
-  # file is written (docs/operations.md). Allow 30 s after "done", then stop mpirun and judge the
-  # result by the file.
-  for _ in $(seq 1 2400); do
-    kill -0 $launcher 2>/dev/null || break
-    grep -q "done in" recover.txt && { for _ in $(seq 1 300); do kill -0 $launcher 2>/dev/null || break; sleep 0.1; done; break; }
-    sleep 0.1
-  done
-  hung=0
-  if kill -0 $launcher 2>/dev/null; then
-    hung=1
-    echo "note: mpirun still running 30 s after the run finished (the MPI_Finalize hang after a lost rank); stopping it"
-    kill $launcher 2>/dev/null || true
-    pkill -9 -f "quantgrid run $SPECS/long_sweep.yaml --output recovered.h5" || true
-  fi
-  set +e; wait $launcher; code=$?; set -e
-  cat recover.txt
-  [ $hung -eq 1 ] || [ $code -eq 0 ] || fail "the run did not survive the lost worker (exit $code)"
-  grep -q "done in" recover.txt || fail "the recovered run did not finish"
-  grep -q "presumed lost" recover.txt || fail "no chunk was re-issued (was the worker killed?)"
+  # Repeated (RECOVER_RUNS, default 4): after a lost rank the survivors used to hang in
+  # MPI_Finalize in about one run in four. Every run must exit 0 within 60 s of its "done" line.
+  # Run 1 is the long sweep with its overfitting statistics; the others skip those (their
+  # stages take most of the time and the hang came after the file was written).
   [ -f long_ref.h5 ] || "$QG" run "$SPECS/long_sweep.yaml" --output long_ref.h5 --overwrite --no-progress
-  [ "$(digest recovered.h5)" = "$(digest long_ref.h5)" ] || fail "recovered run differs from an uninterrupted one"
-  [ "$(overfitting recovered.h5)" = "$(overfitting long_ref.h5)" ] || fail "recovered run's /overfitting differs"
-  echo "recovered run equals the uninterrupted run"
+  { cat "$SPECS/long_sweep.yaml"; echo "overfitting: false"; } > recover_light.yaml
+  "$QG" run recover_light.yaml --output light_ref.h5 --overwrite --no-progress 2> /dev/null
+  for run in $(seq 1 "${RECOVER_RUNS:-4}"); do
+    if [ "$run" -eq 1 ]; then spec=$SPECS/long_sweep.yaml ref=long_ref.h5; else spec=recover_light.yaml ref=light_ref.h5; fi
+    rm -f recovered.h5 recovered.h5.journal
+    # A rank killed while it sends a result larger than the shared-memory eager limit leaves
+    # rank 0 blocked in MPI_Recv for the rest of it (docs/operations.md, an open problem). Here
+    # every stage-0 result is sent eagerly: chunks of one task (about 13 kB) under a 32 kB limit.
+    OMPI_MCA_btl_vader_eager_limit=32768 \
+      "${MPIRUN[@]}" --enable-recovery -n 3 "$QG" run "$spec" --output recovered.h5 --no-progress \
+        --worker-timeout 1 --chunk 1 2> recover.txt &
+    launcher=$!
+    for _ in $(seq 1 600); do
+      [ -f recovered.h5.journal ] && [ "$(stat -c %s recovered.h5.journal)" -gt 200000 ] && break
+      sleep 0.05
+    done
+    for pid in $(pgrep -f "quantgrid run $spec --output recovered.h5"); do
+      rank=$(tr '\0' '\n' < /proc/$pid/environ 2>/dev/null | sed -n 's/^OMPI_COMM_WORLD_RANK=//p')
+      [ "$rank" = 2 ] && kill -9 "$pid"
+    done
+    # Wait for "done" (at most 900 s on a loaded machine), then at most 60 s for mpirun to exit.
+    finished=0
+    for _ in $(seq 1 9000); do
+      kill -0 $launcher 2>/dev/null || break
+      if grep -q "done in" recover.txt; then
+        finished=1
+        for _ in $(seq 1 600); do kill -0 $launcher 2>/dev/null || break; sleep 0.1; done
+        break
+      fi
+      sleep 0.1
+    done
+    if kill -0 $launcher 2>/dev/null; then
+      kill $launcher 2>/dev/null || true
+      pkill -9 -f "quantgrid run $spec --output recovered.h5" || true
+      cat recover.txt
+      [ $finished -eq 1 ] || fail "run $run: not finished after 900 s"
+      fail "run $run: mpirun still running 60 s after the run finished (a rank hung after the lost worker)"
+    fi
+    set +e; wait $launcher; code=$?; set -e
+    cat recover.txt
+    [ $code -eq 0 ] || fail "run $run: the run did not survive the lost worker (exit $code)"
+    grep -q "done in" recover.txt || fail "run $run: the recovered run did not finish"
+    grep -q "presumed lost" recover.txt || fail "run $run: no chunk was re-issued (was the worker killed?)"
+    grep -q "leaving without MPI_Finalize" recover.txt || fail "run $run: the survivors did not skip MPI_Finalize"
+    [ "$(digest recovered.h5)" = "$(digest "$ref")" ] || fail "run $run: recovered run differs from an uninterrupted one"
+    if [ "$run" -eq 1 ]; then
+      [ "$(overfitting recovered.h5)" = "$(overfitting long_ref.h5)" ] || fail "run 1: recovered run's /overfitting differs"
+    fi
+    echo "run $run: exit 0; recovered run equals the uninterrupted run"
+  done
   ;;
 results-cli)
   "$QG" results top np1.h5 --by sharpe -n 5 | tee top.txt

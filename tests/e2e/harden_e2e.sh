@@ -2,7 +2,8 @@
 # Hostile conditions (docs/operations.md, "Single writer" to "Hostile specs"): two writers of
 # one output, what --overwrite may replace, full disks and broken outputs, alias bombs and huge
 # specs, the small misuses (dates past 9999, negative counts, malformed QG_FAIL_TASKS), and
-# per-dataset digests (results verify) after a value is changed in place.
+# per-dataset digests (results verify) after a value is changed in place, and readers that
+# leave a pipe early (`| head -1`).
 # Usage: harden_e2e.sh QUANTGRID SOURCE_DIR CASE [QUANTGRID_FAULTS]. Run from the test's folder.
 # Exit 77 (a ctest skip) where the case needs what the machine does not allow (mount as root).
 set -euo pipefail
@@ -158,9 +159,9 @@ small)  # clear errors for values that used to wrap or pass silently
   expect 0 "$QG" data generate --start 9999-12-17 --bars 10 --symbols 1 --out edge.h5   # Dec 17..31: 11 business days
   expect 1 "$QG" data generate --start 9999-12-17 --bars 12 --symbols 1 --out never.h5
   expect 1 "$QG" data generate --seed -1 --out never.h5
-  says err.txt "--seed"
+  says err.txt "--seed: must be >= 0 (got -1)"   # the rule, not the largest double
   expect 1 "$QG" results top ref_small.h5 -n -5
-  says err.txt "-n"
+  says err.txt "-n: must be >= 0 (got -5)"
   expect 0 "$QG" results top ref_small.h5 -n 0   # 0: every row
   [ ! -e never.h5 ] || fail "a store was written"
   for bad in "x" "0:" ":3" "0:1x" "0:-1" "0:1,,0:2" "0:1,"; do
@@ -215,6 +216,30 @@ PYEOF
   says out.txt "old.h5: /sweep/combo: no stored digest"
   says out.txt "FAILED old.h5 (1 of $n datasets)"
   expect 0 "$QG" results digest old.h5
+  ;;
+broken-pipe)  # `| head -1`: the reader leaves early; quantgrid ends quietly with 141, as SIGPIPE makes it
+  # One check per command with output larger than a pipe's buffer (64 KiB), with SIGPIPE at its
+  # default and ignored (as some launchers leave it: write() then fails with EPIPE instead).
+  rows=$("$QG" results export ref_medium.h5 --csv | wc -c)
+  [ "$rows" -gt 200000 ] || fail "ref_medium.h5 exports only $rows bytes: too little to fill a pipe"
+  for disposition in default ignored; do
+    for cmd in "results top ref_medium.h5 -n 0" "results export ref_medium.h5 --csv" \
+               "results top ref_medium.h5 --group-by params -n 0" "results equity ref_medium.h5 --row 0"; do
+      set +e
+      if [ $disposition = ignored ]; then (trap '' PIPE; $QG $cmd 2> err.txt | head -1 > first.txt; exit "${PIPESTATUS[0]}")
+      else "$QG" $cmd 2> err.txt | head -1 > first.txt; (exit "${PIPESTATUS[0]}"); fi
+      code=$?; set -e
+      [ "$code" -eq 141 ] || { cat err.txt; fail "SIGPIPE $disposition: exit $code, expected 141: $cmd"; }
+      [ ! -s err.txt ] || { cat err.txt; fail "SIGPIPE $disposition: $cmd wrote to stderr"; }
+      [ -s first.txt ] || fail "SIGPIPE $disposition: $cmd printed nothing before the pipe closed"
+      echo "ok: SIGPIPE $disposition: 141 and quiet: $cmd"
+    done
+  done
+  # a full output still ends 0 and a real write error is still reported (exit 2)
+  expect 0 "$QG" results export ref_medium.h5 --csv
+  set +e; "$QG" results export ref_medium.h5 --csv > /dev/full 2> err.txt; code=$?; set -e
+  [ "$code" -eq 2 ] || fail "/dev/full: exit $code, expected 2"
+  says err.txt "write failed: No space left on device"
   ;;
 *) fail "unknown case $CASE" ;;
 esac

@@ -190,6 +190,16 @@ TEST(SweepSpec, BadTypeIsAnError) {
   expect_error(edit(3, "data: data/market.h5"), 3, "data", "must be a map");
 }
 
+// Ruin (docs/strategies.md): costs of 100% per unit traded or more would ruin a book by
+// themselves, so commission + slippage must stay below 10,000 bps; 9,999.5 is still allowed.
+TEST(SweepSpec, CostsOfAHundredPercentOrMoreAreAnError) {
+  expect_error(edit(12, "costs: {commission_bps: 6000, slippage_bps: 4000}"), 12, "costs",
+               "commission_bps + slippage_bps must be below 10000");
+  expect_error(edit(12, "costs: {commission_bps: 20000}"), 12, "costs", "got 20000");
+  expect_error(edit(12, "costs: {slippage_bps: .inf}"), 12, "costs.slippage_bps", "must be a number");
+  EXPECT_EQ(error_of(edit(12, "costs: {commission_bps: 5000, slippage_bps: 4999.5}")), "");
+}
+
 TEST(SweepSpec, BadDateIsAnError) {
   expect_error(edit(3, "data: {file: d.h5, start: 1992-02-30}"), 3, "data.start", "not a calendar date");
   expect_error(edit(3, "data: {file: d.h5, end: 1992/01/31}"), 3, "data.end", "YYYY-MM-DD");

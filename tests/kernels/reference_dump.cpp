@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
   const std::vector<std::pair<std::string, PreparedSeries>> series = {
       {"synthetic", qg::kernels::testing::synthetic(2024, 3, 400)},
       {"ticks", qg::kernels::testing::tick_walk(17, 300)},
+      {"spikes", qg::kernels::testing::spiky_walk(5, 400)},  // ruins some long_short paths
   };
   std::FILE* bars = std::fopen((dir + "/bars.csv").c_str(), "w");
   std::FILE* results = std::fopen((dir + "/results.csv").c_str(), "w");

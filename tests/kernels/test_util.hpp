@@ -57,6 +57,22 @@ inline PreparedSeries tick_walk(std::uint32_t seed, int n) {
   return from_hlc(h, l, c);
 }
 
+//! A random walk with rare spikes (+120%) and crashes (-55%), so short and long-short paths
+//! are ruined at scattered bars while many are not.
+inline PreparedSeries spiky_walk(std::uint32_t seed, int n) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> z(0.0, 0.02);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  std::vector<double> c(static_cast<std::size_t>(n));
+  double price = 100.0;
+  for (double& v : c) {
+    const double x = u(rng);
+    price *= x < 0.01 ? 2.2 : x < 0.02 ? 0.45 : std::exp(z(rng));
+    v = price;
+  }
+  return close_only(c);
+}
+
 //! Synthetic OHLC bars of one symbol.
 inline PreparedSeries synthetic(std::uint64_t seed, std::uint32_t symbol, int n) {
   const SyntheticBars b = generate_bars(seed, symbol, n);

@@ -79,6 +79,38 @@ TEST(RiskGuard, DailyLossLimitHalts) {
   EXPECT_EQ(sink.of("halt")[0].body["by"], "risk");
 }
 
+// Ruin (docs/strategies.md): once the strategy holds a short, a bar whose close is 3x the last
+// (r = 2, net = -2 for one unit short) takes equity to 0: the bar's net counts as -1 (equity 0,
+// not -1), and the node halts by itself, flat, until a signed resume.
+TEST(RiskGuard, RuinHaltsTheNodeWithEquityZero) {
+  TempDir dir;
+  Keys keys(dir.path());
+  RecordingSink sink;
+  LiveNode node(make_config(dir.path(), keys), sink);
+  ASSERT_TRUE(parse(node.handle_request(promote_request(signed_record(make_draft(1, 2, 5), keys.approver)), "t"))["ok"]
+                  .get<bool>());
+  const auto bars = make_bars("SYM", 200);
+  std::size_t i = 0;
+  while (i < bars.size() && (i < 10 || node.status()["positions"]["SYM"]["position"].get<double>() >= 0.0))
+    ASSERT_TRUE(node.on_bar(bars[i++]));
+  ASSERT_LT(node.status()["positions"]["SYM"]["position"].get<double>(), 0.0) << "the strategy never went short";
+  FeedBar spike = bars[i];
+  spike.open = spike.high = spike.low = spike.close = 3.0 * bars[i - 1].close;
+  sink.clear();
+  ASSERT_TRUE(node.on_bar(spike));
+  ASSERT_EQ(sink.of("bar").size(), 1u);
+  EXPECT_EQ(sink.of("bar")[0].body["net"].get<double>(), -1.0);
+  const auto s = node.status();
+  EXPECT_EQ(s["equity"].get<double>(), 0.0);
+  ASSERT_TRUE(s["halted"].get<bool>());
+  EXPECT_NE(s["halt_reason"].get<std::string>().find("ruin"), std::string::npos) << s["halt_reason"];
+  EXPECT_EQ(s["positions"]["SYM"]["position"].get<double>(), 0.0);
+  ASSERT_EQ(sink.of("halt").size(), 1u);
+  EXPECT_EQ(sink.of("halt")[0].body["by"], "risk");
+  ASSERT_TRUE(node.on_bar(bars[i + 1]));  // equity stays 0
+  EXPECT_EQ(node.status()["equity"].get<double>(), 0.0);
+}
+
 TEST(RiskGuard, PositionsAreCappedAtMaxPosition) {
   TempDir dir;
   Keys keys(dir.path());

@@ -158,6 +158,11 @@ def metrics(close, pos, cost):
     held = [0] + [pos[t - 1] for t in range(1, n_bars)]
     ret = [0.0] + [close[t] / close[t - 1] - 1.0 for t in range(1, n_bars)]
     net = [held[t] * ret[t] - cost * abs(held[t] - held[t - 1]) for t in range(1, n_bars)]
+    # Ruin: the first bar with net <= -1 loses everything (-1); flat, nothing traded, after it.
+    ruin = next((i + 1 for i, x in enumerate(net) if x <= -1.0), None)  # the ruin bar
+    if ruin is not None:
+        net = net[:ruin - 1] + [-1.0] + [0.0] * (n - ruin)
+    last = ruin if ruin is not None else n_bars - 1  # the last bar traded
     equity = [1.0]
     for x in net:
         equity.append(equity[-1] * (1.0 + x))
@@ -180,10 +185,10 @@ def metrics(close, pos, cost):
         mdd = max(mdd, 1.0 - e / peak)
     out["max_drawdown"] = mdd
     out["calmar"] = out["cagr"] / mdd if mdd > 0.0 else 0.0
-    changes = [t for t in range(1, n_bars) if held[t] != held[t - 1]]
+    changes = [t for t in range(1, last + 1) if held[t] != held[t - 1]]
     out["trades"] = float(len(changes))
-    out["turnover"] = float(sum(abs(held[t] - held[t - 1]) for t in range(1, n_bars)))
-    out["exposure"] = sum(1 for t in range(1, n_bars) if held[t] != 0) / n
+    out["turnover"] = float(sum(abs(held[t] - held[t - 1]) for t in range(1, last + 1)))
+    out["exposure"] = sum(1 for t in range(1, last + 1) if held[t] != 0) / n
     # Round trips: list (entry bar, exit bar) pairs, then judge each closed one.
     trips, entry = [], None
     for t in changes:
@@ -192,6 +197,7 @@ def metrics(close, pos, cost):
             entry = None
         if held[t] != 0:
             entry = t
+    ruined_trips = 1 if ruin is not None and entry is not None else 0  # held over the ruin bar: lost
     # Each trip pays its own opening cost (entry bar) and closing cost (exit bar); the held
     # position is constant inside a trip, so its growth is a plain product.
     def trip_growth(e, x):
@@ -201,7 +207,8 @@ def metrics(close, pos, cost):
             g *= 1.0 + h * (close[t] / close[t - 1] - 1.0)
         return g * (1.0 - cost * abs(h))
     wins = sum(1 for (e, x) in trips if trip_growth(e, x) > 1.0)
-    out["win_rate"] = wins / len(trips) if trips else 0.0
+    closed = len(trips) + ruined_trips
+    out["win_rate"] = wins / closed if closed else 0.0
     return out
 
 

@@ -92,7 +92,10 @@ WorkerStats serve(const jobs::Job& job, cluster::Transport& transport) {
     transport.send(0, cluster::Tag::kResult, buffer);
     if (!transport.receive(envelope, cluster::kWaitForever)) throw ClusterError("no reply from the coordinator");
     cluster::decode(envelope.bytes, assignment);
-    if (assignment.count == 0) break;
+    if (assignment.count == 0) {
+      stats.rank_lost = assignment.rank_lost;
+      break;
+    }
     if (assignment.has_stage_input && assignment.stage > input_stage) {
       input = std::move(assignment.stage_input);
       input_stage = assignment.stage;

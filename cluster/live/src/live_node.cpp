@@ -332,6 +332,10 @@ void LiveNode::process_bar(const FeedBar& bar) {
   decide(bar);
   // After the decision, so that the flattening replaces the position decided at this close and
   // its cost is charged in the next bar, as the convention charges any change.
+  if (!halted_ && paper_.ruined())
+    halt("ruin: equity reached 0 on " + std::to_string(bar.date) + " (" + bar.symbol +
+             ": a net return of -100% or worse)",
+         "risk");
   if (!halted_ && totals.day_pnl < -config_.guardrails.max_daily_loss)
     halt("daily loss " + std::to_string(-totals.day_pnl) + " on " + std::to_string(totals.day_date) +
              " exceeds guardrails.max_daily_loss " + std::to_string(config_.guardrails.max_daily_loss),

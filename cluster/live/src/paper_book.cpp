@@ -42,6 +42,9 @@ BarMark PaperBook::mark(const FeedBar& bar) {
     const double r = bar.close / book.last_close - 1.0;
     m.net = book.decided * r - book.cost_rate * std::abs(book.decided - book.decided_before);
   }
+  // Ruin: equity cannot go below 0. The bar that would take it there loses everything (-1);
+  // the node then halts (LiveNode::process_bar).
+  if (!ruined() && m.net <= -1.0) m.net = -1.0;
   if (bar.date != totals_.day_date) {
     totals_.day_date = bar.date;
     totals_.day_pnl = 0.0;

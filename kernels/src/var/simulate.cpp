@@ -34,7 +34,9 @@ void position_pnl(const Book& book, const double* y, double* pnl) {
     const auto& p = book.positions[i];
     const double s = book.prices[p.asset];
     if (p.option < 0) {
-      pnl[i] = p.quantity * s * y[p.asset];
+      // A price cannot fall below 0: a shock below -100% leaves the asset worthless, so a long
+      // holding loses at most its value and a short one gains at most it (NaN stays NaN).
+      pnl[i] = p.quantity * s * std::max(y[p.asset], -1.0);
       continue;
     }
     const auto& o = book.options[static_cast<std::size_t>(p.option)];

@@ -153,6 +153,22 @@ TEST(VarSimulate, ScenarioRegeneratedByIdMatchesItsBlock) {
   }
 }
 
+// A price cannot go below 0. linear_book(): 10 x 100, -4 x 50, 30 x 20. Under shocks
+// (-1.7, -2.5, 3): the long of asset 0 loses its value 10*100 = 1000, not 1700; the short of
+// asset 1 gains at most its value 4*50 = 200, not 500; the long of asset 2 gains 30*20*3 = 1800
+// (no cap on a rise). Total 1000.
+TEST(VarSimulate, ShockBelowMinusOneLeavesTheAssetWorthless) {
+  const Book b = linear_book();
+  const std::vector<double> y = {-1.7, -2.5, 3.0};
+  std::vector<double> pnl(3);
+  position_pnl(b, y.data(), pnl.data());
+  EXPECT_EQ(pnl, (std::vector<double>{-1000.0, 200.0, 1800.0}));
+  EXPECT_EQ(book_pnl(b, y.data()), 1000.0);
+  const std::vector<double> exactly_minus_one = {-1.0, 0.0, 0.0};  // the boundary: worthless, as at -1.7
+  position_pnl(b, exactly_minus_one.data(), pnl.data());
+  EXPECT_EQ(pnl[0], -1000.0);
+}
+
 TEST(VarSimulate, BootstrapDrawsHistoryRows) {
   ShockModel m;
   m.dist = Distribution::kBootstrap;

@@ -35,6 +35,8 @@ struct JobPayload {
 //! `stage_input` is sent with a worker's first chunk of a stage (empty for stage 0).
 //! `collective`: task `first` (count 1) is one every rank computes together
 //! (qg/jobs/collective_tasks.hpp); the worker runs its share and sends no record.
+//! `rank_lost` (with a stop): a rank was presumed lost during the run, so MPI_Finalize could
+//! block on it; the worker leaves without it (docs/operations.md).
 struct Assignment {
   std::uint32_t stage = 0;
   std::uint64_t first = 0;
@@ -42,6 +44,7 @@ struct Assignment {
   bool has_stage_input = false;
   std::vector<double> stage_input;
   bool collective = false;
+  bool rank_lost = false;
 };
 
 //! A task that threw: its id and the exception text.

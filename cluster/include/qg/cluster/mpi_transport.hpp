@@ -21,6 +21,10 @@ class MpiSession {
   std::unique_ptr<Transport> world_transport();
   //! Ends every rank of the job (used by main on a fatal error on one rank).
   [[noreturn]] void abort(int code);
+  //! Ends this process with `code` without MPI_Finalize, after flushing standard output, standard
+  //! error and the log: for a run that lost a rank, where MPI_Finalize can wait for the dead
+  //! rank forever (docs/operations.md). mpirun --enable-recovery then exits with the ranks' code.
+  [[noreturn]] void leave_without_finalize(int code);
 
  private:
   struct Impl;

@@ -64,6 +64,7 @@ struct RunOutcome {
   std::optional<LaunchFailure> failure;  // set: nothing ran, and every rank holds the same failure
   std::filesystem::path output;          // kCoordinator without failure: the run file written
   RunSummary summary;                    // kCoordinator without failure: what the run did
+  bool rank_lost = false;                // a rank was presumed lost: MPI_Finalize could block on it
 };
 
 //! Reads the spec, resolves the output, creates the output's folder, claims the output for this

@@ -12,13 +12,14 @@
 namespace qg::jobs {
 
 //! One sweep row replayed over every bar t = 0..T-1 of its symbol (bar 0 has no return: its
-//! net return is 0, its equity 1).
+//! net return is 0, its equity 1). Ruin (docs/strategies.md) applies: after the first bar with
+//! a net return of -1 or below the book is flat, and the trip held over that bar returns -1.
 struct RowReplay {
   Candidate row;                          // the row: strategy, parameters, symbol, stored metrics
   std::vector<std::int32_t> date;         // YYYYMMDD
   std::vector<double> close;              //
-  std::vector<std::int8_t> held;          // position held over bar t: the one decided at close t-1
-  std::vector<double> net_return;         // held[t]*r[t] - k*|held[t] - held[t-1]|
+  std::vector<std::int8_t> held;          // position held over bar t: the one decided at close t-1; 0 after ruin
+  std::vector<double> net_return;         // held[t]*r[t] - k*|held[t] - held[t-1]|; -1 at ruin, 0 after it
   std::vector<double> equity;             // 1 at bar 0, then times (1 + net_return)
   std::vector<double> drawdown;           // 1 - equity / running peak of equity
   std::vector<double> buy_hold;           // close[t] / close[0]: holding one unit from bar 0, no costs

@@ -6,7 +6,12 @@
 //   - held h[t] = pos[t-1] (h[0] = 0); cost k per unit of position change, charged in the bar
 //     the new position is first held: net[t] = h[t]*r[t] - k*|h[t] - h[t-1]|, t = 1..T-1;
 //     no forced exit at the end (pos[T-1] is never held);
-//   - metrics over the T-1 return bars t = 1..T-1 (warm-up included, flat).
+//   - metrics over the T-1 return bars t = 1..T-1 (warm-up included, flat);
+//   - ruin (ruin.hpp): the first bar with net[t] <= -1 loses the whole equity: it counts as
+//     net -1, and the book is flat from the next bar on (net 0, no trade, no cost), so
+//     total_return = cagr = -1, max_drawdown = 1, calmar = -1; mean/std/downside/exposure stay
+//     over all the bars (the ones after ruin flat, like warm-up bars); trades and turnover count
+//     the changes up to the ruin bar; the trip held over the ruin bar closes there as a loss.
 // Over a range of return bars [b, e) (1 <= b < e <= T; walk-forward windows), the positions are
 // still the full-history causal ones and the metrics are the same definitions applied to the
 // range's n = e - b bars only:

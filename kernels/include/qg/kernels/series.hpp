@@ -28,6 +28,8 @@ class PreparedSeries {
   const double* low() const { return low_.data(); }
   //! r[t] = close[t]/close[t-1] - 1 for t >= 1; r[0] = 0.
   const double* returns() const { return returns_.data(); }
+  //! max over t of |r[t]|: bounds what one bar can lose (ruin.hpp).
+  double max_abs_return() const { return max_abs_return_; }
   //! prefix[t] = sum of close[0..t-1] (size()+1 entries, prefix[0] = 0), accumulated in order.
   const double* close_prefix() const { return close_prefix_.data(); }
   //! Same for close^2.
@@ -40,6 +42,7 @@ class PreparedSeries {
  private:
   std::vector<double> high_, low_, close_, returns_, close_prefix_, close_sq_prefix_;
   std::vector<std::vector<double>> max_high_, min_low_;  // sparse tables, level k covers 2^k bars
+  double max_abs_return_ = 0.0;
 };
 
 }  // namespace qg::kernels

@@ -14,6 +14,7 @@ struct WorkerStats {
   std::uint64_t tasks = 0;
   std::uint64_t failed_tasks = 0;
   double busy_seconds = 0.0;
+  bool rank_lost = false;  // the stop said a rank was lost during the run
 };
 
 //! Runs tasks [first, first+count) of `stage` in parallel (TBB) into `result`. A task that

@@ -62,6 +62,8 @@ class PaperBook {
   std::size_t symbols() const { return books_.size(); }
   const std::map<std::string, SymbolBook>& books() const { return books_; }
   const PaperTotals& totals() const { return totals_; }
+  //! Ruin (docs/strategies.md): a bar's net of -1 or below took equity to 0, where it stays.
+  bool ruined() const { return totals_.equity <= 0.0; }
   //! Puts back books and totals saved earlier (no deployment: call deploy() after).
   void restore(std::map<std::string, SymbolBook> books, const PaperTotals& totals);
 

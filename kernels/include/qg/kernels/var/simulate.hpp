@@ -60,6 +60,8 @@ struct Book {
 };
 
 //! P&L of each position under the shock vector y (n_assets simple returns), written to pnl.
+//! A shock below -1 leaves the asset worthless: a linear holding earns q p max(y_a, -1), an
+//! option is repriced at spot 0.
 void position_pnl(const Book& book, const double* y, double* pnl);
 //! Total P&L of the book under y.
 double book_pnl(const Book& book, const double* y);
