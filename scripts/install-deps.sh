@@ -15,7 +15,7 @@ packages=(
   cppzmq-dev libzmq3-dev nlohmann-json3-dev
   libgtest-dev libbenchmark-dev
   clang-format clang-tidy
-  python3 python3-numpy python3-pandas python3-h5py python3-matplotlib python3-scipy python3-sklearn
+  python3 python3-numpy python3-pandas python3-h5py python3-matplotlib python3-scipy python3-sklearn python3-cryptography
   iproute2 util-linux  # ip netns and unshare: tests/multihost (root only)
 )
 
@@ -28,7 +28,7 @@ dnf_packages=(
   cppzmq-devel zeromq-devel json-devel
   gtest-devel google-benchmark-devel
   clang-tools-extra
-  python3 python3-numpy python3-pandas python3-h5py python3-matplotlib python3-scipy python3-scikit-learn
+  python3 python3-numpy python3-pandas python3-h5py python3-matplotlib python3-scipy python3-scikit-learn python3-cryptography
   iproute util-linux
 )
 # Arch Linux (pacman). Random123 is not in the official repositories (AUR: random123).
@@ -39,11 +39,11 @@ pacman_packages=(
   cppzmq zeromq nlohmann-json
   gtest benchmark
   clang
-  python python-numpy python-pandas python-h5py python-matplotlib python-scipy python-scikit-learn
+  python python-numpy python-pandas python-h5py python-matplotlib python-scipy python-scikit-learn python-cryptography
   iproute2 util-linux
 )
 # macOS (Homebrew). Random123 has no formula (header-only: copy its include/ from the upstream
-# release); pandas, h5py, matplotlib, scipy and scikit-learn come from pip.
+# release); pandas, h5py, matplotlib, scipy, scikit-learn and cryptography come from pip.
 brew_packages=(
   cmake pkgconf git
   open-mpi boost-mpi boost hdf5 eigen tbb openblas

@@ -1,5 +1,8 @@
 #include "qg/coordinator/build_info.hpp"
 
+#include "qg/core/error.hpp"
+#include "qg/kernels/kernel_target.hpp"
+
 #ifndef QG_VERSION
 #define QG_VERSION "0.0.0"
 #endif
@@ -49,6 +52,15 @@ std::string vector_extensions() {
   return ext;
 }
 
+//! The sweep kernels' run-time target, or why none could be chosen.
+std::string kernels_line() {
+  try {
+    return std::string(kernels::kernel_target());
+  } catch (const Error& e) {
+    return std::string("error: ") + e.what();
+  }
+}
+
 }  // namespace
 
 std::string_view build_version() { return QG_VERSION; }
@@ -61,7 +73,7 @@ std::string build_target() {
 
 std::string version_line() {
   return "quantgrid " + std::string(build_version()) + " (commit " + std::string(build_commit()) + "; target " +
-         build_target() + ")";
+         build_target() + "; kernels " + kernels_line() + ")";
 }
 
 }  // namespace qg::coordinator

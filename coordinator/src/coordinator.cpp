@@ -19,6 +19,7 @@
 #include "qg/core/time.hpp"
 #include "qg/jobs/collective_tasks.hpp"
 #include "qg/jobs/job_kind.hpp"
+#include "qg/kernels/kernel_target.hpp"
 #include "qg/results/run_file.hpp"
 #include "qg/worker/transport_block_reduction.hpp"
 
@@ -117,6 +118,7 @@ class CoordinatorRun {
     file.set_attribute("/", "tool_version", std::string(build_version()));
     file.set_attribute("/", "git_commit", std::string(build_commit()));
     file.set_attribute("/", "build_target", build_target());
+    file.set_attribute("/", "kernel_target", std::string(kernels::kernel_target()));
     file.set_attribute("/", "job_kind", job_.header().kind);
     file.set_attribute("/", "job_name", job_.header().name);
     write_table_directory(file);

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "expansion_counter.hpp"
+#include "qg/core/calendar.hpp"
 #include "qg/core/error.hpp"
 
 namespace qg::jobs::detail {
@@ -44,13 +45,6 @@ void reject_duplicate_keys(const YAML::Node& node, const std::string& path, cons
               "duplicate key (first given at line " + std::to_string(pos->second) + ")");
     reject_duplicate_keys(it->second, child, origin);
   }
-}
-
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-int days_in_month(int y, int m) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
 }
 
 // Parses exactly `len` decimal digits at s[pos..].
@@ -157,7 +151,7 @@ std::int32_t Field::as_date() const {
   const auto m = shaped ? digits(s, 5, 2) : std::nullopt;
   const auto d = shaped ? digits(s, 8, 2) : std::nullopt;
   if (!y || !m || !d) fail("must be a date YYYY-MM-DD (got " + describe(node_) + ")");
-  if (*y < 1000 || *m < 1 || *m > 12 || *d < 1 || *d > days_in_month(*y, *m)) fail("not a calendar date: " + s);
+  if (*y < 1000 || !is_calendar_day(*y, *m, *d)) fail("not a calendar date: " + s);
   return *y * 10000 + *m * 100 + *d;
 }
 

@@ -25,7 +25,9 @@
 #include "qg/kernels/backtest.hpp"
 #include "simd.hpp"
 
-namespace qg::kernels::lanes {
+namespace qg::kernels {
+inline namespace QG_KERNEL_TARGET_NS {
+namespace lanes {
 
 using simd::Mask;
 using simd::VecD;
@@ -115,6 +117,11 @@ void finish_lanes(const LaneState& s, int n_valid, std::int64_t n_bars, double* 
 //! inv[k] = 1/k for k = 1..n (inv[0] unused): the Welford weights, shared by all groups.
 std::vector<double> inverse_counts(std::int64_t n);
 
+//! backtest_metrics_range's lane loop (backtest_lanes.cpp), its arguments already checked: this
+//! target's entry in TargetKernels.
+void backtest_metrics_range_lanes(const PreparedSeries& series, PositionRows pos, double cost_per_unit,
+                                  BarRange returns, double* metrics);
+
 //! Metrics of one lane group of parameter sets over the whole history, with the positions decided
 //! by `decide(t, prev)` (the lanes' positions at close t, given those at close t-1) fused into
 //! the backtest: time is the only loop, the position decided at t-1 is the one held over bar t,
@@ -142,4 +149,6 @@ void fused_group(const PreparedSeries& series, const double* inv, double cost, i
     fused_loop<false>(series, inv, cost, n_valid, metrics, decide);
 }
 
-}  // namespace qg::kernels::lanes
+}  // namespace lanes
+}  // namespace QG_KERNEL_TARGET_NS
+}  // namespace qg::kernels

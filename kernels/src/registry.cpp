@@ -1,21 +1,16 @@
-// The strategy registry: one line per built-in strategy.
+// The strategy registry: the built-in strategies of the CPU target chosen at run time (one line
+// per strategy in target_table.cpp).
 #include <algorithm>
 #include <array>
 
 #include "qg/kernels/strategy.hpp"
-#include "strategies/all.hpp"
+#include "target_kernels.hpp"
 
 namespace qg::kernels {
 namespace {
 
 // The instances are immutable function-local statics, so lookups are thread-safe.
-const std::array<const Strategy*, 6>& all_strategies() {
-  static const std::array<const Strategy*, 6> kAll = {
-      &detail::sma_crossover_strategy(), &detail::ema_crossover_strategy(), &detail::bollinger_strategy(),
-      &detail::rsi_strategy(),           &detail::donchian_strategy(),      &detail::momentum_strategy(),
-  };
-  return kAll;
-}
+const std::array<const Strategy*, 6>& all_strategies() { return active_kernels().strategies; }
 
 }  // namespace
 

@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "target_ns.hpp"
+
 #if defined(__AVX512F__) && defined(__AVX512VL__)
 #include <immintrin.h>
 #define QG_SIMD_AVX512 1
@@ -19,7 +21,9 @@
 #define QG_SIMD_AVX2 1
 #endif
 
-namespace qg::kernels::simd {
+namespace qg::kernels {
+inline namespace QG_KERNEL_TARGET_NS {
+namespace simd {
 
 #if defined(QG_SIMD_AVX512)
 inline constexpr int kWidth = 8;
@@ -131,4 +135,6 @@ inline VecD gather(const double* base, VecI32 idx) {
 #endif
 }
 
-}  // namespace qg::kernels::simd
+}  // namespace simd
+}  // namespace QG_KERNEL_TARGET_NS
+}  // namespace qg::kernels

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "qg/core/calendar.hpp"
+
 namespace qg::results {
 
 //! "2024-01-31" for 20240131.
@@ -30,10 +32,7 @@ inline std::optional<std::int32_t> parse_date(std::string_view text) {
   const int year = std::stoi(digits.substr(0, 4));
   const int month = std::stoi(digits.substr(4, 2));
   const int day = std::stoi(digits.substr(6, 2));
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (year < 1 || month < 1 || month > 12 || day < 1) return std::nullopt;
-  if (day > kDays[month - 1] + (month == 2 && leap ? 1 : 0)) return std::nullopt;
+  if (year < 1 || !is_calendar_day(year, month, day)) return std::nullopt;
   return year * 10000 + month * 100 + day;
 }
 

@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "dates.hpp"
+#include "qg/core/calendar.hpp"
 #include "qg/core/error.hpp"
 
 namespace qg::results {
@@ -43,10 +44,7 @@ int major_of(const std::string& version) {
 //! A YYYYMMDD that exists in the (proleptic Gregorian) calendar, year 1000 to 9999.
 bool is_calendar_date(std::int32_t date) {
   const int year = date / 10000, month = date / 100 % 100, day = date % 100;
-  if (year < 1000 || year > 9999 || month < 1 || month > 12 || day < 1) return false;
-  constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);
+  return year >= 1000 && year <= 9999 && is_calendar_day(year, month, day);
 }
 
 //! The bars' own rows [lo, hi) within the selection's inclusive date range.

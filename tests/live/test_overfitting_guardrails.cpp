@@ -61,7 +61,7 @@ ApprovalDraft fixed_draft() {
 //! (already encoded, e.g. R"("overfitting":{...},)") placed where its key sorts in evidence.
 std::string expected_unsigned(const std::string& public_hex, const std::string& overfitting = "") {
   return R"({"approved_at":"2026-11-22T04:48:43Z","approver":{"id":"alice","public_key":")" + public_hex +
-         R"("},"artifact":{"cost_per_unit":0.00029999999999999997,"mode":"long_short","params":{"fast":5,"slow":20},)"
+         R"("},"artifact":{"cost_per_unit":0.0003,"mode":"long_short","params":{"fast":5,"slow":20},)"
          R"("size":1,"strategy":"sma_crossover","symbols":["SYM"],"type":"strategy_params"},)"
          R"("evidence":{"combo":28,"data_sha256":")" +
          std::string(64, 'd') +
@@ -70,7 +70,7 @@ std::string expected_unsigned(const std::string& public_hex, const std::string& 
          overfitting + R"("results_digest":")" + std::string(64, 'b') +
          R"(","row":12,"run_file":"run.h5","run_sha256":")" + std::string(64, 'a') +
          R"(","selected_by":"highest sharpe","spec_sha256":")" + std::string(64, 'c') +
-         R"("},"expires_at":"2026-11-22T05:48:43Z","format":"quantgrid-approval","format_version":1,)"
+         R"("},"expires_at":"2026-11-22T05:48:43Z","format":"quantgrid-approval","format_version":2,)"
          R"("note":"reviewed","version":7})";
 }
 
@@ -83,7 +83,7 @@ struct OverfittingRecord : ::testing::Test {
 TEST_F(OverfittingRecord, WithoutStatisticsTheRecordEncodesAsBefore) {
   const nlohmann::json record = build_approval(fixed_draft(), keys.approver);
   const std::string expected = expected_unsigned(keys.approver.public_hex);
-  EXPECT_EQ(canonical_unsigned(record), expected);
+  EXPECT_EQ(canonical_unsigned(record, CanonicalForm::rfc8785), expected);
   EXPECT_FALSE(record["evidence"].contains("overfitting"));
   // What is signed is exactly those bytes, and the file is them with the signature sorted in.
   const std::string signature = record["signature"].get<std::string>();
@@ -99,7 +99,7 @@ TEST_F(OverfittingRecord, StatisticsAreAnObjectWithNaNAsNull) {
   const nlohmann::json record = build_approval(d, keys.approver);
   const std::string expected = expected_unsigned(
       keys.approver.public_hex, R"("overfitting":{"dsr":0.96875,"n_trials":24623,"pbo":0.0625,"psr":null},)");
-  EXPECT_EQ(canonical_unsigned(record), expected);
+  EXPECT_EQ(canonical_unsigned(record, CanonicalForm::rfc8785), expected);
   EXPECT_TRUE(signature_valid(record, kApprovalDomain));
   EXPECT_NO_THROW(decode_signed(encode_signed(record)));
 }

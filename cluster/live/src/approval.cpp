@@ -114,11 +114,18 @@ nlohmann::json build_command(const std::string& action, const nlohmann::json& ex
   return cmd;
 }
 
+CanonicalForm canonical_form_of(const nlohmann::json& obj) {
+  if (!obj.is_object()) return CanonicalForm::v1;
+  const auto version = obj.find("format_version");
+  const bool v2 = version != obj.end() && version->is_number_integer() && version->get<std::int64_t>() >= 2;
+  return v2 ? CanonicalForm::rfc8785 : CanonicalForm::v1;
+}
+
 void sign_object(nlohmann::json& obj, const SigningKey& key, std::string_view domain) {
   obj["approver"]["public_key"] = key.public_hex;
   obj.erase("signature");
   std::string message(domain);
-  message += canonical_unsigned(obj);
+  message += canonical_unsigned(obj, canonical_form_of(obj));
   obj["signature"] = sign_hex(key, message);
 }
 
@@ -129,11 +136,11 @@ bool signature_valid(const nlohmann::json& obj, std::string_view domain) {
       !(*approver)["public_key"].is_string())
     return false;
   std::string message(domain);
-  message += canonical_unsigned(obj);
+  message += canonical_unsigned(obj, canonical_form_of(obj));
   return verify_hex((*approver)["public_key"].get<std::string>(), message, obj["signature"].get<std::string>());
 }
 
-std::string encode_signed(const nlohmann::json& obj) { return canonical_json(obj) + "\n"; }
+std::string encode_signed(const nlohmann::json& obj) { return canonical_json(obj, canonical_form_of(obj)) + "\n"; }
 
 nlohmann::json decode_signed(std::string_view text) {
   std::string_view body = text;
@@ -143,7 +150,7 @@ nlohmann::json decode_signed(std::string_view text) {
   if (!obj.is_object()) throw DataError("not a JSON object");
   std::string canonical;
   try {
-    canonical = canonical_json(obj);
+    canonical = canonical_json(obj, canonical_form_of(obj));
   } catch (const Error& e) {
     throw DataError(std::string("cannot be encoded canonically: ") + e.what());
   }

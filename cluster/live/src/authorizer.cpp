@@ -42,8 +42,9 @@ Decision<Deployment> Authorizer::check_promotion(const nlohmann::json& request, 
   auto field = signed_field(request, "record");
   if (!field) return Decision<Deployment>::refuse(field.refusal());
   const auto& [record, text] = field.value();
-  if (record.value("format", "") != kApprovalFormat || record.value("format_version", 0) != kApprovalFormatVersion)
-    return Decision<Deployment>::refuse("bad_record", "not a quantgrid-approval record of format_version 1");
+  const int format_version = record.value("format_version", 0);
+  if (record.value("format", "") != kApprovalFormat || format_version < 1 || format_version > kApprovalFormatVersion)
+    return Decision<Deployment>::refuse("bad_record", "not a quantgrid-approval record of format_version 1 or 2");
   if (auto why = check_signer(record, kApprovalDomain, "approval")) return Decision<Deployment>::refuse(*why);
   if (auto why = check_expiry(record, now)) return Decision<Deployment>::refuse(*why);
   Deployment d;

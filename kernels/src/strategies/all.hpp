@@ -1,8 +1,11 @@
 #pragma once
 // The built-in strategies, one file each under strategies/; registry.cpp lists them.
+#include "../target_ns.hpp"
 #include "qg/kernels/strategy.hpp"
 
-namespace qg::kernels::detail {
+namespace qg::kernels {
+inline namespace QG_KERNEL_TARGET_NS {
+namespace detail {
 
 //! Simple moving-average crossover (fast, slow).
 const Strategy& sma_crossover_strategy();
@@ -17,4 +20,6 @@ const Strategy& donchian_strategy();
 //! Time-series momentum (lookback).
 const Strategy& momentum_strategy();
 
-}  // namespace qg::kernels::detail
+}  // namespace detail
+}  // namespace QG_KERNEL_TARGET_NS
+}  // namespace qg::kernels

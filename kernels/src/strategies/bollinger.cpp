@@ -11,7 +11,9 @@
 #include "common.hpp"
 #include "fused.hpp"
 
-namespace qg::kernels::detail {
+namespace qg::kernels {
+inline namespace QG_KERNEL_TARGET_NS {
+namespace detail {
 namespace {
 
 constexpr std::array<ParamDef, 2> kParams = {{{"window", true, 2, 10000}, {"k", false, 0.1, 10}}};
@@ -150,4 +152,6 @@ const Strategy& bollinger_strategy() {
   return instance;
 }
 
-}  // namespace qg::kernels::detail
+}  // namespace detail
+}  // namespace QG_KERNEL_TARGET_NS
+}  // namespace qg::kernels

@@ -4,7 +4,9 @@
 
 #include "qg/core/error.hpp"
 
-namespace qg::kernels::detail {
+namespace qg::kernels {
+inline namespace QG_KERNEL_TARGET_NS {
+namespace detail {
 namespace {
 
 template <class T>
@@ -74,4 +76,6 @@ void crossover_positions(const double* table, int n_cols, const WindowColumns& c
   sweep_groups(n_sets, bars, pos, crossover_rule(table, layout, fast, slow, start, mode));
 }
 
-}  // namespace qg::kernels::detail
+}  // namespace detail
+}  // namespace QG_KERNEL_TARGET_NS
+}  // namespace qg::kernels

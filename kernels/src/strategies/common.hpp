@@ -12,7 +12,9 @@
 #include "../simd.hpp"
 #include "qg/kernels/strategy.hpp"
 
-namespace qg::kernels::detail {
+namespace qg::kernels {
+inline namespace QG_KERNEL_TARGET_NS {
+namespace detail {
 
 using simd::kWidth;
 using simd::Mask;
@@ -177,4 +179,6 @@ inline auto crossover_rule(const double* table, TableLayout layout, const std::v
 void crossover_positions(const double* table, int n_cols, const WindowColumns& cols, int n_sets, BarRange bars,
                          PositionMode mode, std::int8_t* pos);
 
-}  // namespace qg::kernels::detail
+}  // namespace detail
+}  // namespace QG_KERNEL_TARGET_NS
+}  // namespace qg::kernels

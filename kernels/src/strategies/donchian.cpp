@@ -11,7 +11,9 @@
 #include "all.hpp"
 #include "common.hpp"
 
-namespace qg::kernels::detail {
+namespace qg::kernels {
+inline namespace QG_KERNEL_TARGET_NS {
+namespace detail {
 namespace {
 
 constexpr std::array<ParamDef, 2> kParams = {{{"entry", true, 1, 10000}, {"exit", true, 1, 10000}}};
@@ -168,4 +170,6 @@ const Strategy& donchian_strategy() {
   return instance;
 }
 
-}  // namespace qg::kernels::detail
+}  // namespace detail
+}  // namespace QG_KERNEL_TARGET_NS
+}  // namespace qg::kernels

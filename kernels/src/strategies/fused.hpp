@@ -8,7 +8,9 @@
 #include "../backtest_lanes.hpp"
 #include "common.hpp"
 
-namespace qg::kernels::detail {
+namespace qg::kernels {
+inline namespace QG_KERNEL_TARGET_NS {
+namespace detail {
 
 //! Metrics of `n_sets` sets (set-major rows of kNumMetrics) over the whole history, the group
 //! of sets j0..j0+kWidth-1 deciding its positions at bar t by group(t, j0, prev) from a flat book.
@@ -20,4 +22,6 @@ void fused_groups(const PreparedSeries& series, int n_sets, double cost, double*
                        [&](std::int64_t t, VecD prev) { return group(t, j0, prev); });
 }
 
-}  // namespace qg::kernels::detail
+}  // namespace detail
+}  // namespace QG_KERNEL_TARGET_NS
+}  // namespace qg::kernels

@@ -8,7 +8,9 @@
 #include "common.hpp"
 #include "fused.hpp"
 
-namespace qg::kernels::detail {
+namespace qg::kernels {
+inline namespace QG_KERNEL_TARGET_NS {
+namespace detail {
 namespace {
 
 constexpr std::array<ParamDef, 1> kParams = {{{"lookback", true, 1, 10000}}};
@@ -82,4 +84,6 @@ const Strategy& momentum_strategy() {
   return instance;
 }
 
-}  // namespace qg::kernels::detail
+}  // namespace detail
+}  // namespace QG_KERNEL_TARGET_NS
+}  // namespace qg::kernels

@@ -11,7 +11,9 @@
 #include "common.hpp"
 #include "fused.hpp"
 
-namespace qg::kernels::detail {
+namespace qg::kernels {
+inline namespace QG_KERNEL_TARGET_NS {
+namespace detail {
 namespace {
 
 constexpr std::array<ParamDef, 3> kParams = {
@@ -140,4 +142,6 @@ const Strategy& rsi_strategy() {
   return instance;
 }
 
-}  // namespace qg::kernels::detail
+}  // namespace detail
+}  // namespace QG_KERNEL_TARGET_NS
+}  // namespace qg::kernels

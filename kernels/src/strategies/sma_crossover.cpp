@@ -9,7 +9,9 @@
 #include "fused.hpp"
 #include "qg/core/error.hpp"
 
-namespace qg::kernels::detail {
+namespace qg::kernels {
+inline namespace QG_KERNEL_TARGET_NS {
+namespace detail {
 namespace {
 
 constexpr std::array<ParamDef, 2> kParams = {{{"fast", true, 1, 10000}, {"slow", true, 2, 10000}}};
@@ -233,4 +235,6 @@ const Strategy& sma_crossover_strategy() {
   return instance;
 }
 
-}  // namespace qg::kernels::detail
+}  // namespace detail
+}  // namespace QG_KERNEL_TARGET_NS
+}  // namespace qg::kernels

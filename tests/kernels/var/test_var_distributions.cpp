@@ -2,6 +2,7 @@
 // quantiles are the textbook 1.959964 and 2.326348) and the Basel traffic-light table.
 #include <gtest/gtest.h>
 
+#include "qg/core/error.hpp"
 #include "qg/kernels/var/coverage.hpp"
 #include "qg/kernels/var/distributions.hpp"
 
@@ -35,6 +36,30 @@ TEST(VarDistributions, ChiSquareTails) {
 
 // Basel Committee (1996), "Supervisory framework for the use of backtesting", Table 2:
 // 250 days at 99%: cumulative probabilities 89.22% at 4, 95.88% at 5, 99.97% at 9, 99.99% at 10.
+// Values outside the old closed forms' reach (far tails, chi-square df > 2), printed once by
+// scipy.stats 1.10.1: norm.ppf, t.ppf / t.cdf / t.pdf, chi2.sf and binom.cdf at these arguments.
+TEST(VarDistributions, MatchScipyInTheTailsAndForAnyDegreesOfFreedom) {
+  EXPECT_NEAR(norm_quantile(1e-10), -6.361340902404056, 1e-13);
+  EXPECT_NEAR(norm_quantile(0.9999), 3.719016485455709, 1e-13);
+  EXPECT_EQ(norm_quantile(0.5), 0.0);
+  EXPECT_NEAR(t_quantile(0.999, 3), 10.214531852405331, 1e-11);
+  EXPECT_NEAR(t_quantile(0.975, 30), 2.0422724563012373, 1e-13);
+  EXPECT_NEAR(t_cdf(-5.0, 3), 0.007696219036651148, 1e-16);
+  EXPECT_NEAR(t_pdf(1.5, 6), 0.12555563464873779, 1e-15);
+  EXPECT_NEAR(chi2_sf(10.0, 3), 0.01856613546304325, 1e-16);
+  EXPECT_NEAR(chi2_sf(60.0, 1), 9.485737571073857e-15, 1e-27);
+  EXPECT_NEAR(chi2_sf(7.5, 5), 0.186029833602867, 1e-15);
+  EXPECT_NEAR(binomial_cdf(3, 1000, 0.01), 0.010072654772014291, 1e-15);
+  EXPECT_NEAR(binomial_cdf(20, 250, 0.05), 0.9851434048791329, 1e-14);
+}
+
+TEST(VarDistributions, RejectArgumentsOutsideTheirDomain) {
+  EXPECT_THROW(norm_quantile(0.0), KernelError);
+  EXPECT_THROW(norm_quantile(1.0), KernelError);
+  EXPECT_THROW(t_quantile(0.5, 0), KernelError);
+  EXPECT_THROW(chi2_sf(1.0, 0), KernelError);
+}
+
 TEST(VarDistributions, BaselTrafficLightTable) {
   EXPECT_NEAR(binomial_cdf(4, 250, 0.01), 0.892188, 1e-6);
   EXPECT_NEAR(binomial_cdf(5, 250, 0.01), 0.958817, 1e-6);

@@ -6,6 +6,8 @@
 // from being replayed as a command and the other way round. On disk and on the wire a signed
 // object is exactly canonical_json(object) (signature included) plus an optional trailing
 // newline; any other byte sequence is refused, so no byte of a record can change unnoticed.
+// The canonical form is the object's own: RFC 8785 for a record of format_version 2 (what
+// `approve` writes), version 1 for older records and for commands (canonical_form_of).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,13 +18,16 @@
 #include <nlohmann/json.hpp>
 
 #include "qg/jobs/model_candidate.hpp"
+#include "qg/live/canonical_json.hpp"
 #include "qg/live/keys.hpp"
 #include "qg/core/time.hpp"
 
 namespace qg::live {
 
 inline constexpr std::string_view kApprovalFormat = "quantgrid-approval";
-inline constexpr int kApprovalFormatVersion = 1;
+//! The format_version `approve` writes (RFC 8785 canonical JSON); records of version 1 (%.17g
+//! numbers) are still read and verified.
+inline constexpr int kApprovalFormatVersion = 2;
 inline constexpr std::string_view kApprovalDomain = "quantgrid-approval-v1\n";
 inline constexpr std::string_view kCommandDomain = "quantgrid-command-v1\n";
 
@@ -76,6 +81,9 @@ nlohmann::json build_approval(const ApprovalDraft& draft, const SigningKey& key)
 nlohmann::json build_command(const std::string& action, const nlohmann::json& extra, const std::string& approver_id,
                              const SigningKey& key, std::int64_t now);
 
+//! The canonical form `obj` is signed and stored in: RFC 8785 when its format_version is 2 or
+//! more, version 1 otherwise (version-1 records, commands).
+CanonicalForm canonical_form_of(const nlohmann::json& obj);
 //! Sets obj["approver"]["public_key"] and obj["signature"] (signing DOMAIN + canonical bytes).
 void sign_object(nlohmann::json& obj, const SigningKey& key, std::string_view domain);
 //! True when obj carries a signature that verifies against obj.approver.public_key.
