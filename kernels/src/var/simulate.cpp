@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "qg/core/error.hpp"
 
@@ -75,6 +76,11 @@ Simulator::Simulator(ShockModel model, Book book, std::uint64_t seed)
     throw KernelError("Student t shocks need nu > 2 for a finite variance");
   chol_exposure_ = model_.chol.transpose() * exposure_;
   mean_pnl_ = model_.mean.dot(exposure_);
+  floor_radius_ = std::numeric_limits<double>::infinity();
+  for (Eigen::Index a = 0; a < n; ++a) {
+    const double row_norm = model_.chol.row(a).norm();
+    if (row_norm > 0) floor_radius_ = std::min(floor_radius_, std::max(0.0, 1.0 + model_.mean(a)) / row_norm);
+  }
 }
 
 void Simulator::losses(std::uint64_t batch, std::uint64_t first, std::size_t count, double* out,
@@ -120,6 +126,23 @@ void Simulator::linear_block(std::size_t rows, SimWorkspace& ws) const {
   cblas_dgemv(CblasRowMajor, CblasNoTrans, static_cast<int>(rows), n, 1.0, ws.z.data(), n, chol_exposure_.data(), 1,
               0.0, ws.loss.data(), 1);
   for (std::size_t r = 0; r < rows; ++r) ws.loss[r] = -(mean_pnl_ + ws.scale[r] * ws.loss[r]);
+  // The projection skips Y = mean + s L z, so it cannot floor a shock below -1 (a price below 0).
+  // |(L z)_a| <= |row a of L| |z|: rows with s |z| under floor_radius_ cannot reach -1; the rare
+  // others form their Y and, when a shock is below -1, take the floored loss.
+  const double radius2 = floor_radius_ * floor_radius_;
+  for (std::size_t r = 0; r < rows; ++r) {
+    const double s = ws.scale[r];
+    if (s * s * ws.z.row(static_cast<Eigen::Index>(r)).squaredNorm() < radius2) continue;
+    const double floored = floored_loss(r, ws);
+    if (!std::isnan(floored)) ws.loss[r] = floored;
+  }
+}
+
+double Simulator::floored_loss(std::size_t r, SimWorkspace& ws) const {
+  const Eigen::VectorXd y =
+      model_.mean + ws.scale[r] * (model_.chol * ws.z.row(static_cast<Eigen::Index>(r)).transpose());
+  if (y.minCoeff() >= -1.0) return std::numeric_limits<double>::quiet_NaN();
+  return -book_pnl(book_, y.data());
 }
 
 void Simulator::full_block(std::size_t rows, SimWorkspace& ws) const {
@@ -131,7 +154,8 @@ void Simulator::full_block(std::size_t rows, SimWorkspace& ws) const {
               ws.y.data(), n);
   for (std::size_t r = 0; r < rows; ++r) {
     double* y = ws.y.data() + r * static_cast<std::size_t>(n);
-    for (int a = 0; a < n; ++a) y[a] = model_.mean(a) + ws.scale[r] * y[a];
+    // A price cannot fall below 0: a shock below -1 leaves the asset worthless (position_pnl).
+    for (int a = 0; a < n; ++a) y[a] = std::max(-1.0, model_.mean(a) + ws.scale[r] * y[a]);
   }
   cblas_dgemv(CblasRowMajor, CblasNoTrans, m, n, 1.0, ws.y.data(), n, exposure_.data(), 1, 0.0, ws.loss.data(), 1);
   ws.spots.resize(rows);

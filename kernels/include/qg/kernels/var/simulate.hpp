@@ -112,6 +112,9 @@ class Simulator {
  private:
   void draw_scales(std::uint64_t batch, std::uint64_t first, std::size_t rows, SimWorkspace& ws) const;
   void linear_block(std::size_t rows, SimWorkspace& ws) const;
+  //! Loss of block row `r` with every shock floored at -1, or NaN when no shock of the row is
+  //! below -1 (the projected loss is then exact).
+  double floored_loss(std::size_t r, SimWorkspace& ws) const;
   void full_block(std::size_t rows, SimWorkspace& ws) const;
   void bootstrap_block(std::uint64_t batch, std::uint64_t first, std::size_t rows, SimWorkspace& ws) const;
   //! Student t mixing scale sqrt((nu - 2) / w) of one scenario from its chi-square normals.
@@ -125,6 +128,9 @@ class Simulator {
   Eigen::VectorXd exposure_;       // linear exposure per asset
   Eigen::VectorXd chol_exposure_;  // L^T exposure (linear fast path)
   double mean_pnl_ = 0;            // mean . exposure
+  //! No asset's shock can fall below -1 in a scenario with scale * |z| below this radius:
+  //! min over assets of (1 + mean_a) / |row a of L| (linear fast path; 0 when a mean is <= -1).
+  double floor_radius_ = 0;
   Eigen::VectorXd hist_loss_;      // bootstrap: loss of each history row
   Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> hist_pnl_;  // its per-position P&L
 };
