@@ -131,7 +131,7 @@ class Simulator {
   //! No asset's shock can fall below -1 in a scenario with scale * |z| below this radius:
   //! min over assets of (1 + mean_a) / |row a of L| (linear fast path; 0 when a mean is <= -1).
   double floor_radius_ = 0;
-  Eigen::VectorXd hist_loss_;      // bootstrap: loss of each history row
+  Eigen::VectorXd hist_loss_;  // bootstrap: loss of each history row
   Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> hist_pnl_;  // its per-position P&L
 };
 
