@@ -81,8 +81,11 @@ std::unique_ptr<Job> make_job(const std::string& spec_text, const std::string& o
   return find_kind(header.kind).make_store_job(spec_text, origin, std::move(source));
 }
 
-std::unique_ptr<Job> JobKind::make_store_job(const std::string& spec_text, const std::string& origin,
-                                             std::shared_ptr<const BarSource> source) const {
+// The interface takes the source by value for the kinds that keep it; this default reads it once.
+std::unique_ptr<Job> JobKind::make_store_job(
+    const std::string& spec_text, const std::string& origin,
+    std::shared_ptr<const BarSource> source)  // NOLINT(performance-unnecessary-value-param)
+    const {
   QG_CHECK(source != nullptr, "job built without a bar source");
   return make_job(spec_text, origin, std::make_shared<const MarketData>(load_all(*source)));
 }
