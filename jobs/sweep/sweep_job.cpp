@@ -53,7 +53,8 @@ SweepJob::SweepJob(SweepSpec spec, std::shared_ptr<const BarSource> source)
     : spec_(std::make_shared<const SweepSpec>(std::move(spec))) {
   QG_CHECK(source != nullptr, "sweep job built without a bar source");
   set_symbols(source->symbols());
-  cache_ = std::make_shared<const SeriesCache>(source, source->cache_bytes());
+  const std::size_t cache_bytes = source->cache_bytes();
+  cache_ = std::make_shared<const SeriesCache>(std::move(source), cache_bytes);
   plan_overfitting();
 }
 

@@ -65,7 +65,8 @@ void VarReducer::consume(std::uint32_t stage, std::uint64_t task, std::span<cons
     b.es.push_back(records[i + 1]);
   }
   const auto pairs = records.subspan(stats_width_);
-  const bool kept_all = static_cast<double>(pairs.size() / 2) >= b.n;
+  const std::size_t kept_pairs = pairs.size() / 2;  // (loss, id) pairs
+  const bool kept_all = static_cast<double>(kept_pairs) >= b.n;
   last_kept_.insert(last_kept_.end(), {static_cast<double>(task), kept_all ? 1.0 : 0.0, pairs[pairs.size() - 2],
                                        pairs[pairs.size() - 1]});
   pairs_->add(pairs);
