@@ -64,7 +64,9 @@ check_tidy() {
 
   lint_tmp=$(mktemp -d)
   trap 'rm -rf "$lint_tmp"' EXIT
-  export LINT_TIDY=$tool LINT_BUILD=$build LINT_FAILED=$lint_tmp/failed
+  # GCC-only flags clang's driver rejects as unknown arguments (the per-target kernel objects).
+  sed 's/ -fno-gnu-unique//g' "$build/compile_commands.json" >"$lint_tmp/compile_commands.json"
+  export LINT_TIDY=$tool LINT_BUILD=$lint_tmp LINT_FAILED=$lint_tmp/failed
   export -f tidy_one
   : >"$LINT_FAILED"
 

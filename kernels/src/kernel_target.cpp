@@ -74,10 +74,18 @@ std::span<const std::string_view> kernel_targets() {
 }
 
 bool cpu_supports_kernel_target(std::string_view target) {
+  // The features that define each level (x86-64 psABI), spelled as both GCC and Clang accept
+  // them: GCC 12 also takes "x86-64-v3" itself, Clang 14 does not.
   __builtin_cpu_init();
-  if (target == kKnown[0]) return __builtin_cpu_supports("x86-64-v2");
-  if (target == kKnown[1]) return __builtin_cpu_supports("x86-64-v3");
-  if (target == kKnown[2]) return __builtin_cpu_supports("x86-64-v4");
+  const bool v2 = __builtin_cpu_supports("sse4.2") && __builtin_cpu_supports("popcnt");
+  const bool v3 = v2 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+                  __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
+  const bool v4 = v3 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                  __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq") &&
+                  __builtin_cpu_supports("avx512vl");
+  if (target == kKnown[0]) return v2;
+  if (target == kKnown[1]) return v3;
+  if (target == kKnown[2]) return v4;
   return false;
 }
 
