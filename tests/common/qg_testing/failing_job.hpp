@@ -11,31 +11,22 @@
 #include <string_view>
 #include <utility>
 
-#include "qg/jobs/job.hpp"
+#include "qg_testing/delegating_job.hpp"
 
 namespace qg::testing {
 
 using TaskIds = std::set<std::pair<std::uint32_t, std::uint64_t>>;  // (stage, task)
 
-class FailingJob final : public jobs::Job {
+class FailingJob final : public DelegatingJob {
  public:
-  FailingJob(const jobs::Job& inner, TaskIds fail) : inner_(inner), fail_(std::move(fail)) {}
-  const jobs::SpecHeader& header() const override { return inner_.header(); }
-  const jobs::JobKind& kind() const override { return inner_.kind(); }
-  std::uint32_t num_stages() const override { return inner_.num_stages(); }
-  std::uint64_t num_tasks(std::uint32_t s, jobs::StageInput in) const override { return inner_.num_tasks(s, in); }
-  std::size_t max_task_values(std::uint32_t s, jobs::StageInput in) const override {
-    return inner_.max_task_values(s, in);
-  }
+  FailingJob(const jobs::Job& inner, TaskIds fail) : DelegatingJob(inner), fail_(std::move(fail)) {}
   void run_task(std::uint32_t stage, jobs::StageInput input, std::uint64_t task,
                 std::vector<double>& out) const override {
     if (fail_.count({stage, task}) != 0) throw std::runtime_error("injected failure");
-    inner_.run_task(stage, input, task, out);
+    DelegatingJob::run_task(stage, input, task, out);
   }
-  std::unique_ptr<jobs::Reducer> make_reducer(results::RunFile& out) const override { return inner_.make_reducer(out); }
 
  private:
-  const jobs::Job& inner_;
   TaskIds fail_;
 };
 
