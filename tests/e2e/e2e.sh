@@ -7,7 +7,6 @@ SPECS=$SRC/tests/e2e/specs
 MPIRUN=(mpiexec --oversubscribe --bind-to none -x TERM=dumb)
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 TERM=dumb
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # fail, expect, says
-digest() { "$QG" results digest "$1" | cut -d' ' -f1; }
 # The digest covers datasets; a sweep's /overfitting is attributes only: every attribute below
 # it, exactly (repr of the stored values), one line each.
 overfitting() {

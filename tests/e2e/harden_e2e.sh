@@ -12,7 +12,6 @@ SPECS=$SRC/tests/e2e/specs
 PY=/usr/bin/python3
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 TERM=dumb
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # fail, expect, says
-digest() { "$QG" results digest "$1" | cut -d' ' -f1; }
 # same_run A B: equal datasets (results digest) and equal attributes but the clock's.
 same_run() {
   [ "$(digest "$1")" == "$(digest "$2")" ] || fail "$1 and $2 hold different datasets"

@@ -4,6 +4,7 @@
 #   says FILE TEXT      FILE contains TEXT (a fixed string); shows the file's start when not
 #   check CODE TEXT SPEC  `$QG run SPEC` exits CODE, its error contains TEXT (a grep pattern), and
 #                       no run file (bad.h5) is written
+#   digest RUN          the run file's datasets digest (`$QG results digest`), the hash alone
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
@@ -22,3 +23,5 @@ check() {
   grep -q -- "$2" err.txt || { cat err.txt; fail "error lacks '$2'"; }
   [ ! -e bad.h5 ] || fail "a run file was written for $3"
 }
+
+digest() { "$QG" results digest "$1" | cut -d' ' -f1; }

@@ -15,7 +15,6 @@ SPECS=$SRC/tests/e2e/specs
 PY=/usr/bin/python3
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 TERM=dumb
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # fail, expect, says
-digest() { "$QG" results digest "$1" | cut -d' ' -f1; }
 # spec KIND DATA OUT: a small sweep of KIND over DATA.
 spec() {
   case $1 in
