@@ -147,7 +147,7 @@ void LiveTrials::run_splits(std::span<const double> sums, std::uint64_t task, st
   const std::uint64_t first = task * kSplitPairsPerTask;
   const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(kSplitPairsPerTask, n_split_pairs() - first));
   std::vector<kernels::PboSplit> splits(2 * count);
-  thread_local std::vector<double> scratch;  // run_task runs on the worker's threads concurrently
+  thread_local kernels::PboScratch scratch;  // run_task runs on the worker's threads concurrently
   kernels::pbo_split_pairs(sums.first(half), sums.subspan(half), n, pbo_blocks_, pbo_block(), first, count,
                            splits.data(), scratch);
   out.clear();

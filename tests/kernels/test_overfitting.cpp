@@ -88,7 +88,7 @@ struct Trials {
 };
 
 TEST(Overfitting, FastSplitsEqualTheReference) {
-  std::vector<double> scratch;
+  PboScratch scratch;
   Trials trials{37, 203, {}, {}, {}};
   std::mt19937_64 rng(7);
   std::normal_distribution<double> normal(0.0003, 0.01);
@@ -129,7 +129,7 @@ TEST(Overfitting, ComplementOfSplitPIsSplitCMinusOneMinusP) {
 }
 
 TEST(Overfitting, SplitPairsEqualSplitsBitForBitAndTheReference) {
-  std::vector<double> scratch;
+  PboScratch scratch;
   Trials trials{29, 240, {}, {}, {}};
   std::mt19937_64 rng(11);
   std::normal_distribution<double> normal(0.0002, 0.01);
@@ -176,7 +176,7 @@ Trials constructed(std::size_t n, int blocks, std::int64_t len, const std::vecto
 }
 
 std::vector<PboSplit> all_splits(const Trials& trials, int blocks, std::int64_t len) {
-  std::vector<double> scratch;
+  PboScratch scratch;
   std::vector<PboSplit> out(static_cast<std::size_t>(cscv_split_count(blocks)));
   pbo_splits(trials.s1, trials.s2, trials.n, blocks, len, 0, out.size(), out.data(), scratch);
   return out;

@@ -3,18 +3,19 @@
 // vectorised passes over the trials; pbo_splits_ref recomputes each half from the raw returns.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
+#include <optional>
 #include <vector>
 
+#include "sharpe_bounds.hpp"
 #include "qg/core/error.hpp"
 #include "qg/kernels/overfitting.hpp"
 
 namespace qg::kernels {
 namespace {
 
-constexpr double kTieTolerance = 1e-12;
-
-double tolerance(double v) { return kTieTolerance * std::max(1.0, std::fabs(v)); }
+using sharpe_bounds::tolerance;
 
 PboSplit split_result(std::span<const double> is, std::span<const double> oos) {
   const auto best = static_cast<std::size_t>(best_index(is));
@@ -35,18 +36,6 @@ double half_sharpe_ref(const double* trial, const std::vector<int>& blocks, std:
   for (double r : bars) ss += (r - mean) * (r - mean);
   const double variance = ss / (m - 1);
   return variance > 0 ? mean / std::sqrt(variance) : 0.0;
-}
-
-//! sharpe_from_sums over arrays, written branch-free so that it vectorises (this file is
-//! compiled with -fno-math-errno -fno-trapping-math: sqrt of a clamped variance sets no errno).
-void sharpe_lanes(const double* s1, const double* s2, double m, std::size_t count, double* out) {
-  for (std::size_t i = 0; i < count; ++i) {
-    const double mean = s1[i] / m;
-    const double v = (s2[i] - s1[i] * mean) / (m - 1);
-    const double variance = v > 0 ? v : 0.0;
-    const double sharpe = mean / std::sqrt(variance);
-    out[i] = variance > 0 ? sharpe : 0.0;
-  }
 }
 
 std::vector<int> complement(int n_blocks, const std::vector<int>& chosen) {
@@ -160,82 +149,162 @@ SplitHalves split_halves(int n_blocks, std::uint64_t first, std::size_t count) {
 
 constexpr std::size_t kTile = 64;  // trials whose partial sums and block sums stay in L1/L2
 
+//! The block sums of one search: N trials, S = 2 k blocks, m bars a half.
+struct Sums {
+  const double* s1;
+  const double* s2;
+  std::size_t n;
+  int k;
+  double m;
+};
+
 //! Partial sums of one half over a tile of trials: level l (0..k) holds the sums of the half's
 //! first l blocks, level l+1 = level l + block l, so the additions are the plain loop's
 //! (0 + x_1 + x_2 + ..., in ascending block order). Levels up to `from` are kept from the
 //! previous split (same leading blocks); levels from + 1 .. k are recomputed.
-void extend_levels(double* acc, const int* blocks, int from, int k, const double* s1, const double* s2, std::size_t n,
-                   std::size_t t0, std::size_t tn) {
-  for (int l = from; l < k; ++l) {
+void extend_levels(double* acc, const int* blocks, int from, const Sums& sums, std::size_t t0, std::size_t tn) {
+  for (int l = from; l < sums.k; ++l) {
     const auto at = static_cast<std::size_t>(l);
     const double* p1 = acc + 2 * at * kTile;
     const double* p2 = p1 + kTile;
     double* q1 = acc + 2 * (at + 1) * kTile;
     double* q2 = q1 + kTile;
-    const double* x1 = s1 + static_cast<std::size_t>(blocks[l]) * n + t0;
-    const double* x2 = s2 + static_cast<std::size_t>(blocks[l]) * n + t0;
+    const double* x1 = sums.s1 + static_cast<std::size_t>(blocks[l]) * sums.n + t0;
+    const double* x2 = sums.s2 + static_cast<std::size_t>(blocks[l]) * sums.n + t0;
     for (std::size_t i = 0; i < tn; ++i) q1[i] = p1[i] + x1[i], q2[i] = p2[i] + x2[i];
   }
 }
 
-//! Per-bar Sharpe ratios of both halves of CSCV splits [first, first + count) for every trial,
-//! split-major: is[s * n + i] from the chosen blocks, oos[s * n + i] from the others, each half's
-//! block sums added in ascending block order. Consecutive splits in lexicographic order share
-//! their leading blocks (on average 11 of 16 for S = 16), whose partial sums are reused.
-void half_sharpe_tables(std::span<const double> s1, std::span<const double> s2, std::size_t n, int n_blocks,
-                        std::int64_t block_len, std::uint64_t first, std::size_t count, double* is, double* oos) {
+//! The split's exact Sharpe of trial i over `blocks` (k of them): its block sums added in
+//! ascending block order from 0, as extend_levels adds them, then sharpe_from_sums (without its
+//! m < 2 case). The variance's s2 - s1 mean is one fused multiply-add where the target has one,
+//! as the compiler contracts it in vectorised lanes of this file, so that every path agrees.
+double exact_half(const Sums& sums, const int* blocks, std::size_t i) {
+  double a = 0.0, b = 0.0;
+  for (int l = 0; l < sums.k; ++l) {
+    const std::size_t at = static_cast<std::size_t>(blocks[l]) * sums.n + i;
+    a = a + sums.s1[at], b = b + sums.s2[at];
+  }
+  const double mean = a / sums.m;
+#if defined(__FMA__)
+  const double v = std::fma(-a, mean, b) / (sums.m - 1);
+#else
+  const double v = (b - a * mean) / (sums.m - 1);
+#endif
+  const double variance = v > 0 ? v : 0.0;
+  return variance > 0 ? mean / std::sqrt(variance) : 0.0;
+}
+
+//! Sharpe estimates of both halves of every split of a batch for every trial, split-major
+//! (est[(2 s + half) * n + i], half 0 = the chosen blocks), and per tile of kTile trials their
+//! maxima (tile_max[((2 s + half) * 2 + 0|1) * tiles + t]: finite, any).
+struct EstimateTables {
+  std::size_t n = 0, tiles = 0;
+  const float* est = nullptr;
+  const float* tile_max = nullptr;
+  const float* half(std::size_t s, int h) const { return est + (2 * s + static_cast<std::size_t>(h)) * n; }
+  sharpe_bounds::Tiles tiles_of(std::size_t s, int h) const {
+    const float* base = tile_max + (2 * s + static_cast<std::size_t>(h)) * 2 * tiles;
+    return {kTile, {base, tiles}, {base + tiles, tiles}};
+  }
+};
+
+//! Fills the estimate tables of splits h (consecutive splits in lexicographic order share their
+//! leading blocks, on average 11 of 16 for S = 16, whose partial sums are reused).
+EstimateTables estimate_tables(const Sums& sums, const SplitHalves& h, std::size_t count, PboScratch& scratch) {
+  const std::size_t n = sums.n, k = static_cast<std::size_t>(sums.k), tiles = (n + kTile - 1) / kTile;
+  scratch.estimates.resize(2 * count * n);
+  scratch.tile_max.resize(4 * count * tiles);
+  float* est = scratch.estimates.data();
+  float* tmax = scratch.tile_max.data();
+  const std::size_t levels = 2 * (k + 1) * kTile;  // both halves' levels in one buffer (level 0 stays 0)
+  std::vector<double> acc(2 * levels, 0.0);
+  for (std::size_t t0 = 0, t = 0; t0 < n; t0 += kTile, ++t) {
+    const std::size_t tn = std::min(kTile, n - t0);
+    for (std::size_t s = 0; s < count; ++s)
+      for (int half = 0; half < 2; ++half) {
+        double* a = acc.data() + static_cast<std::size_t>(half) * levels;
+        const auto& blocks = half == 0 ? h.in : h.out;
+        const auto& keep = half == 0 ? h.keep_in : h.keep_out;
+        extend_levels(a, blocks.data() + s * k, keep[s], sums, t0, tn);
+        float* e = est + (2 * s + static_cast<std::size_t>(half)) * n + t0;
+        const auto top = sharpe_bounds::estimates(a + 2 * k * kTile, a + 2 * k * kTile + kTile, sums.m, tn, e);
+        float* m = tmax + (2 * s + static_cast<std::size_t>(half)) * 2 * tiles;
+        m[t] = top.finite, m[tiles + t] = top.any;
+      }
+  }
+  return {n, tiles, est, tmax};
+}
+
+//! A split from every trial's exact values (the plain path; taken when a value is not finite).
+PboSplit exact_split(const Sums& sums, const int* is_blocks, const int* oos_blocks, std::vector<double>& exact) {
+  exact.resize(2 * sums.n);
+  for (std::size_t i = 0; i < sums.n; ++i)
+    exact[i] = exact_half(sums, is_blocks, i), exact[sums.n + i] = exact_half(sums, oos_blocks, i);
+  return split_result({exact.data(), sums.n}, {exact.data() + sums.n, sums.n});
+}
+
+//! One half of one split: its blocks, estimates and tile maxima.
+struct HalfView {
+  const int* blocks;
+  const float* est;
+  sharpe_bounds::Tiles tiles;
+};
+
+//! split_result of the exact values, from the estimates (sharpe_bounds): the in-sample best, then
+//! the out-of-sample rank of its exact out-of-sample value.
+PboSplit bounded_split(const Sums& sums, const HalfView& is, const HalfView& oos, std::vector<double>& exact) {
+  const std::size_t n = sums.n;
+  const auto pick =
+      sharpe_bounds::best_index({is.est, n}, is.tiles, [&](std::size_t i) { return exact_half(sums, is.blocks, i); });
+  if (!pick) return exact_split(sums, is.blocks, oos.blocks, exact);
+  const double v = exact_half(sums, oos.blocks, pick->index);
+  const auto rank = std::isfinite(v)
+                        ? sharpe_bounds::tie_averaged_rank(
+                              {oos.est, n}, v, [&](std::size_t i) { return exact_half(sums, oos.blocks, i); })
+                        : std::nullopt;
+  if (!rank) return exact_split(sums, is.blocks, oos.blocks, exact);
+  const double w = *rank / (static_cast<double>(n) + 1.0);
+  return {std::log(w / (1.0 - w)), pick->value, v};
+}
+
+Sums sums_of(std::span<const double> s1, std::span<const double> s2, std::size_t n, int n_blocks,
+             std::int64_t block_len) {
   const auto blocks = static_cast<std::size_t>(n_blocks);
   QG_CHECK(s1.size() == blocks * n && s2.size() == blocks * n, "pbo_splits: block sums of the wrong size");
-  const double m = static_cast<double>(block_len) * n_blocks / 2;
-  const SplitHalves h = split_halves(n_blocks, first, count);
+  return {s1.data(), s2.data(), n, n_blocks / 2, static_cast<double>(block_len) * n_blocks / 2};
+}
+
+//! Split s of the batch, half 0 (in-sample: the chosen blocks) or 1.
+HalfView half_view(const SplitHalves& h, const EstimateTables& t, std::size_t s, int half) {
   const auto k = static_cast<std::size_t>(h.k);
-  // Both halves' levels in one buffer (level 0 stays 0).
-  const std::size_t levels = 2 * (k + 1) * kTile;
-  std::vector<double> acc(2 * levels, 0.0);
-  double* acc_in = acc.data();
-  double* acc_out = acc.data() + levels;
-  for (std::size_t t0 = 0; t0 < n; t0 += kTile) {
-    const std::size_t tn = std::min(kTile, n - t0);
-    for (std::size_t s = 0; s < count; ++s) {
-      extend_levels(acc_in, h.in.data() + s * k, h.keep_in[s], h.k, s1.data(), s2.data(), n, t0, tn);
-      extend_levels(acc_out, h.out.data() + s * k, h.keep_out[s], h.k, s1.data(), s2.data(), n, t0, tn);
-      const double* top_in = acc_in + 2 * k * kTile;
-      const double* top_out = acc_out + 2 * k * kTile;
-      sharpe_lanes(top_in, top_in + kTile, m, tn, is + s * n + t0);
-      sharpe_lanes(top_out, top_out + kTile, m, tn, oos + s * n + t0);
-    }
-  }
+  return {(half == 0 ? h.in : h.out).data() + s * k, t.half(s, half), t.tiles_of(s, half)};
 }
 
 }  // namespace
 
 void pbo_splits(std::span<const double> s1, std::span<const double> s2, std::size_t n_trials, int n_blocks,
-                std::int64_t block_len, std::uint64_t first, std::size_t count, PboSplit* out,
-                std::vector<double>& scratch) {
-  const auto n = n_trials;
-  // The caller's scratch holds both tables (megabytes; every entry is written before use).
-  scratch.resize(2 * count * n);
-  double* is = scratch.data();
-  double* oos = scratch.data() + count * n;
-  half_sharpe_tables(s1, s2, n, n_blocks, block_len, first, count, is, oos);
-  for (std::size_t s = 0; s < count; ++s) out[s] = split_result({is + s * n, n}, {oos + s * n, n});
+                std::int64_t block_len, std::uint64_t first, std::size_t count, PboSplit* out, PboScratch& scratch) {
+  const Sums sums = sums_of(s1, s2, n_trials, n_blocks, block_len);
+  const SplitHalves h = split_halves(n_blocks, first, count);
+  const EstimateTables t = estimate_tables(sums, h, count, scratch);
+  for (std::size_t s = 0; s < count; ++s)
+    out[s] = bounded_split(sums, half_view(h, t, s, 0), half_view(h, t, s, 1), scratch.exact);
 }
 
 void pbo_split_pairs(std::span<const double> s1, std::span<const double> s2, std::size_t n_trials, int n_blocks,
                      std::int64_t block_len, std::uint64_t first_pair, std::size_t count, PboSplit* out,
-                     std::vector<double>& scratch) {
+                     PboScratch& scratch) {
   const std::uint64_t splits = cscv_split_count(n_blocks);
   QG_CHECK(first_pair + count <= splits / 2, "pbo_split_pairs: pairs past the first half of the splits");
-  const auto n = n_trials;
-  scratch.resize(2 * count * n);
-  double* is = scratch.data();
-  double* oos = scratch.data() + count * n;
-  half_sharpe_tables(s1, s2, n, n_blocks, block_len, first_pair, count, is, oos);
+  const Sums sums = sums_of(s1, s2, n_trials, n_blocks, block_len);
+  const SplitHalves h = split_halves(n_blocks, first_pair, count);
+  const EstimateTables t = estimate_tables(sums, h, count, scratch);
   // Split C - 1 - p chooses exactly the blocks split p leaves out: its halves are p's, swapped.
   for (std::size_t s = 0; s < count; ++s) {
-    const std::span<const double> a(is + s * n, n), b(oos + s * n, n);
-    out[2 * s] = split_result(a, b);
-    out[2 * s + 1] = split_result(b, a);
+    const HalfView a = half_view(h, t, s, 0), b = half_view(h, t, s, 1);
+    out[2 * s] = bounded_split(sums, a, b, scratch.exact);
+    out[2 * s + 1] = bounded_split(sums, b, a, scratch.exact);
   }
 }
 

@@ -64,13 +64,24 @@ std::int64_t best_index(std::span<const double> values);
 //! v = values[i] count as ties and share the average rank.
 double tie_averaged_rank(std::span<const double> values, std::size_t i);
 
+//! Working memory of pbo_splits and pbo_split_pairs, the caller's, reused between calls (every
+//! entry is written before it is read): float Sharpe estimates of both halves of each split
+//! (2 * count * n_trials), their per-tile maxima, and one split's exact values when an input is
+//! not finite.
+struct PboScratch {
+  std::vector<float> estimates, tile_max;
+  std::vector<double> exact;
+};
+
 //! CSCV splits [first, first + count) of N trials whose live returns are cut into S blocks of
 //! `block_len` bars. Block sums are block-major: s1[b * n_trials + n] is the sum of trial n's
-//! returns over block b, s2 the sum of their squares. Fast path (vectorised over trials);
-//! `scratch` (2 * count * n_trials doubles) is the caller's, reused between calls.
+//! returns over block b, s2 the sum of their squares. Fast path: each half's Sharpe ratios are
+//! estimated within a proven bound (vectorised over trials), and only the trials that can be the
+//! in-sample best or lie near the out-of-sample rank's tie band are computed exactly (the exact
+//! values decide: the results are those of best_index and tie_averaged_rank over every trial's
+//! exact Sharpe, bit for bit).
 void pbo_splits(std::span<const double> s1, std::span<const double> s2, std::size_t n_trials, int n_blocks,
-                std::int64_t block_len, std::uint64_t first, std::size_t count, PboSplit* out,
-                std::vector<double>& scratch);
+                std::int64_t block_len, std::uint64_t first, std::size_t count, PboSplit* out, PboScratch& scratch);
 //! CSCV splits in complementary pairs: split C - 1 - p (C = cscv_split_count) chooses exactly
 //! the blocks that split p leaves out (complementing reverses the lexicographic order), so its
 //! two halves are p's swapped and one pass of block sums serves both. For the pairs
@@ -79,7 +90,7 @@ void pbo_splits(std::span<const double> s1, std::span<const double> s2, std::siz
 //! splits. `scratch` as for pbo_splits.
 void pbo_split_pairs(std::span<const double> s1, std::span<const double> s2, std::size_t n_trials, int n_blocks,
                      std::int64_t block_len, std::uint64_t first_pair, std::size_t count, PboSplit* out,
-                     std::vector<double>& scratch);
+                     PboScratch& scratch);
 //! Plain-loop reference from the per-bar returns (trial-major: returns[n * T + t], T >= S *
 //! block_len; the first S * block_len bars are used): concatenates each half's bars and computes
 //! its Sharpe with a two-pass variance.

@@ -1,0 +1,139 @@
+// Bounded Sharpe estimates (sharpe_bounds.hpp). The error of an estimate relative to the exact
+// lane value mean / sqrt(variance), for sums that pass the checks:
+//   - mean = s1 (1/m) and variance = (s2 - s1 mean)(1/(m - 1)) in double by products instead of
+//     divisions: a few units in the last place of each; as the variance keeps at least 2^-20 of
+//     s2 (>= s1 mean), the cancellation magnifies them to at most about 2^-30;
+//   - r0 = the float reciprocal square root estimate of float(variance): relative error at most
+//     1.5 2^-12 = 3.7e-4 by the x86 specification (RSQRTPS), 2^-25 more from the rounding;
+//   - one Newton step in float, r = r0 (1.5 - 0.5 v r0^2), squares it: 1.5 (3.7e-4)^2 = 2.1e-7,
+//     plus three float roundings (1.8e-7);
+//   - float(mean) and the product: 2 x 2^-24 (1.2e-7).
+// In all under 5.5e-7 of |e|, against the 2^-18 = 3.8e-6 claimed, which holds while the
+// hardware estimate is within 3.5 times its specified error. The checks keep every float normal
+// (variance in [2^-120, 2^120], |mean| <= 2^70, |e| <= 2^10 since mean^2 <= s2 / m and the
+// variance keeps 2^-20 of s2 / m); a mean below float's normal range loses at most 2^-149
+// absolutely, times r <= 2^60: under the 2^-80 absolute term.
+#include "sharpe_bounds.hpp"
+
+#include <bit>
+#include <limits>
+
+#if defined(__SSE__)
+#include <immintrin.h>
+#endif
+
+namespace qg::kernels::sharpe_bounds {
+namespace {
+
+constexpr double kCancel = 0x1p-20;  // the variance must keep this share of s2
+constexpr double kVarianceMin = 0x1p-120, kVarianceMax = 0x1p120;
+
+float rsqrt_estimate(float v) {
+#if defined(__SSE__)
+  return _mm_cvtss_f32(_mm_rsqrt_ss(_mm_set_ss(v)));
+#else
+  return 1.0f / std::sqrt(v);
+#endif
+}
+
+float estimate(double a, double b, double inv_m, double inv_m1) {
+  const double mean = a * inv_m;
+  const double d = b - a * mean;
+  const double v = d * inv_m1;
+  if (!(d > kCancel * b && v >= kVarianceMin && v <= kVarianceMax)) return std::numeric_limits<float>::quiet_NaN();
+  const auto vf = static_cast<float>(v);
+  const float r0 = rsqrt_estimate(vf);
+  return static_cast<float>(mean) * (r0 * (1.5f - 0.5f * vf * r0 * r0));
+}
+
+#if defined(__AVX2__) && defined(__FMA__)
+//! Mean and variance of four lanes in double (as estimate()), the variance NaN where a check fails.
+void moments4(const double* s1, const double* s2, __m256d inv_m, __m256d inv_m1, __m256d& mean, __m256d& v) {
+  const __m256d a = _mm256_loadu_pd(s1), b = _mm256_loadu_pd(s2);
+  mean = _mm256_mul_pd(a, inv_m);
+  const __m256d d = _mm256_fnmadd_pd(a, mean, b);
+  v = _mm256_mul_pd(d, inv_m1);
+  __m256d ok = _mm256_cmp_pd(d, _mm256_mul_pd(b, _mm256_set1_pd(kCancel)), _CMP_GT_OQ);
+  ok = _mm256_and_pd(ok, _mm256_cmp_pd(v, _mm256_set1_pd(kVarianceMin), _CMP_GE_OQ));
+  ok = _mm256_and_pd(ok, _mm256_cmp_pd(v, _mm256_set1_pd(kVarianceMax), _CMP_LE_OQ));
+  v = _mm256_blendv_pd(_mm256_set1_pd(std::numeric_limits<double>::quiet_NaN()), v, ok);
+}
+
+__m256 to_float8(__m256d lo, __m256d hi) {
+  return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm256_cvtpd_ps(lo)), _mm256_cvtpd_ps(hi), 1);
+}
+
+//! Eight lanes of estimate(): mean and variance in double, the reciprocal square root and its
+//! Newton step in float (a NaN variance gives a NaN estimate). Folds the estimates into the
+//! running maximum (NaN skipped) and `nan` (all bits set in a lane that saw a NaN).
+void estimate8(const double* s1, const double* s2, __m256d inv_m, __m256d inv_m1, float* out, __m256& top,
+               __m256& nan) {
+  __m256d mean0, mean1, v0, v1;
+  moments4(s1, s2, inv_m, inv_m1, mean0, v0);
+  moments4(s1 + 4, s2 + 4, inv_m, inv_m1, mean1, v1);
+  const __m256 v = to_float8(v0, v1), mean = to_float8(mean0, mean1);
+  const __m256 r0 = _mm256_rsqrt_ps(v);
+  const __m256 t = _mm256_mul_ps(_mm256_mul_ps(v, _mm256_set1_ps(0.5f)), r0);
+  const __m256 r = _mm256_mul_ps(r0, _mm256_fnmadd_ps(t, r0, _mm256_set1_ps(1.5f)));
+  const __m256 e = _mm256_mul_ps(mean, r);
+  _mm256_storeu_ps(out, e);
+  top = _mm256_max_ps(e, top);  // the second operand where e is NaN
+  nan = _mm256_or_ps(nan, _mm256_cmp_ps(e, e, _CMP_UNORD_Q));
+}
+
+float horizontal_max(__m256 x) {
+  alignas(32) float v[8];
+  _mm256_store_ps(v, x);
+  float m = v[0];
+  for (float f : v) m = f > m ? f : m;
+  return m;
+}
+#endif
+
+}  // namespace
+
+EstimateMax estimates(const double* s1, const double* s2, double m, std::size_t count, float* est) {
+  const double inv_m = 1.0 / m, inv_m1 = 1.0 / (m - 1);
+  constexpr float inf = std::numeric_limits<float>::infinity();
+  float top = -inf;
+  bool nan = false;
+  std::size_t i = 0;
+#if defined(__AVX2__) && defined(__FMA__)
+  __m256 vtop = _mm256_set1_ps(-inf), vnan = _mm256_setzero_ps();
+  const __m256d vinv_m = _mm256_set1_pd(inv_m), vinv_m1 = _mm256_set1_pd(inv_m1);
+  for (; i + 8 <= count; i += 8) estimate8(s1 + i, s2 + i, vinv_m, vinv_m1, est + i, vtop, vnan);
+  top = horizontal_max(vtop), nan = _mm256_movemask_ps(vnan) != 0;
+#endif
+  for (; i < count; ++i) {
+    est[i] = estimate(s1[i], s2[i], inv_m, inv_m1);
+    nan = nan || std::isnan(est[i]);
+    top = est[i] > top ? est[i] : top;
+  }
+  return {top, nan ? inf : top};
+}
+
+namespace detail {
+
+std::int32_t key(float f) {
+  const auto i = std::bit_cast<std::int32_t>(f);
+  return i >= 0 ? i : std::numeric_limits<std::int32_t>::min() - i;
+}
+
+float from_key(std::int32_t k) {
+  return std::bit_cast<float>(k >= 0 ? k : std::numeric_limits<std::int32_t>::min() - k);
+}
+
+void count_sure(const float* est, std::size_t n, float below_lim, float above_lim, float tie_lo, float tie_hi,
+                std::size_t& below, std::size_t& above, std::size_t& tie) {
+  std::int32_t b = 0, a = 0, t = 0;  // 32-bit counters: eight lanes a vector
+  for (std::size_t i = 0; i < n; ++i) {
+    const float e = est[i];
+    b += e < below_lim ? 1 : 0;
+    a += e >= above_lim ? 1 : 0;
+    t += (e >= tie_lo) & (e < tie_hi) ? 1 : 0;
+  }
+  below = static_cast<std::size_t>(b), above = static_cast<std::size_t>(a), tie = static_cast<std::size_t>(t);
+}
+
+}  // namespace detail
+}  // namespace qg::kernels::sharpe_bounds

@@ -1,0 +1,150 @@
+#pragma once
+// Bounded Sharpe estimates for the CSCV splits: a cheap estimate of every trial's per-bar Sharpe
+// (one reciprocal square root estimate and a Newton step instead of three divisions and a square
+// root) with a proven interval [low(e), high(e)] around the exact value, and the split's two
+// decisions taken from the estimates: the in-sample best (best_index's tie rule) and its
+// out-of-sample rank (tie_averaged_rank's). Only the trials whose interval leaves a decision
+// open are computed exactly, through the caller's `exact(i)`; the exact values decide, so the
+// answers are those of best_index and tie_averaged_rank over every exact value, bit for bit.
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+#include <vector>
+#include <algorithm>
+
+#include "qg/kernels/overfitting.hpp"
+
+namespace qg::kernels::sharpe_bounds {
+
+//! The interval around an estimate e: the exact value lies in [low(e), high(e)]. The estimate's
+//! own error is below 5.5e-7 |e| (sharpe_bounds.cpp); 2^-18 = 3.8e-6 leaves a wide margin.
+inline constexpr double kRelative = 0x1p-18;
+inline constexpr double kAbsolute = 0x1p-80;
+inline double low(float e) { return double(e) - (kRelative * std::fabs(double(e)) + kAbsolute); }
+inline double high(float e) { return double(e) + (kRelative * std::fabs(double(e)) + kAbsolute); }
+
+//! The tie tolerance of every selection and rank: 1e-12 max(1, |v|).
+inline double tolerance(double v) { return 1e-12 * std::max(1.0, std::fabs(v)); }
+
+//! est[i] estimates the exact per-bar Sharpe of the sums (s1[i], s2[i]) over m bars (the CSCV
+//! lanes' formula); NaN where no interval is claimed (a variance that cancels to less than 2^-20
+//! of the sum of squares or leaves [2^-120, 2^120], non-finite sums): such trials are computed
+//! exactly whenever a decision involves them. Returns the largest estimate
+//! (-inf if all are NaN) and the largest with NaN read as +inf.
+struct EstimateMax {
+  float finite, any;
+};
+EstimateMax estimates(const double* s1, const double* s2, double m, std::size_t count, float* est);
+
+//! The smallest finite float e with pred(e) for a predicate that is false below some point and
+//! true from it on; -inf when it holds for every finite float, +inf when for none.
+template <class Pred>
+float first_satisfying(Pred pred);
+
+//! Trials in tiles of `tile` (the last may be short): per tile the largest non-NaN estimate
+//! (-inf if none) and the largest with NaN read as +inf.
+struct Tiles {
+  std::size_t tile;
+  std::span<const float> max_finite, max_any;
+};
+
+//! best_index over the exact values, from the estimates: the exact values of the trials whose
+//! high() reaches the floor of the largest low() (best_index's floor, which only grows with the
+//! maximum) decide. {index, its exact value}; nullopt when an exact value is not finite.
+struct Pick {
+  std::size_t index;
+  double value;
+};
+template <class Exact>
+std::optional<Pick> best_index(std::span<const float> est, const Tiles& tiles, Exact&& exact);
+
+//! tie_averaged_rank of a trial whose exact value is v among the trials of `est`: a trial whose
+//! interval lies wholly below v - tol, within [v - tol, v + tol] or above v + tol counts as such;
+//! the others are computed exactly. nullopt when an exact value is not finite.
+template <class Exact>
+std::optional<double> tie_averaged_rank(std::span<const float> est, double v, Exact&& exact);
+
+// ---- templates ----
+
+namespace detail {
+//! Order-preserving integer key of a non-NaN float (-0 and +0 share key 0), and its inverse.
+std::int32_t key(float f);
+float from_key(std::int32_t k);
+//! Counts over est[0, n): below += est < below_lim, above += est >= above_lim, tie += tie_lo <= est < tie_hi.
+void count_sure(const float* est, std::size_t n, float below_lim, float above_lim, float tie_lo, float tie_hi,
+                std::size_t& below, std::size_t& above, std::size_t& tie);
+}  // namespace detail
+
+template <class Pred>
+float first_satisfying(Pred pred) {
+  const float top = std::numeric_limits<float>::max();
+  if (pred(-top)) return -std::numeric_limits<float>::infinity();
+  if (!pred(top)) return std::numeric_limits<float>::infinity();
+  std::int64_t lo = detail::key(-top), hi = detail::key(top);  // pred false at lo, true at hi
+  while (hi - lo > 1) {
+    const std::int64_t mid = lo + (hi - lo) / 2;
+    (pred(detail::from_key(static_cast<std::int32_t>(mid))) ? hi : lo) = mid;
+  }
+  return detail::from_key(static_cast<std::int32_t>(hi));
+}
+
+template <class Exact>
+std::optional<Pick> best_index(std::span<const float> est, const Tiles& tiles, Exact&& exact) {
+  float top = -std::numeric_limits<float>::infinity();
+  for (float t : tiles.max_finite) top = t > top ? t : top;
+  // Every exact value is at least its low(), so the maximum M >= low(top), and every trial
+  // within the tie tolerance of M is at least best_index's floor of low(top).
+  const double l = std::isinf(top) ? -std::numeric_limits<double>::infinity() : low(top);
+  const double floor = l - tolerance(l);
+  const float reach = first_satisfying([&](float e) { return high(e) >= floor; });
+  std::vector<Pick> candidates;  // in index order; NaN estimates are candidates
+  for (std::size_t t = 0; t < tiles.max_any.size(); ++t) {
+    if (tiles.max_any[t] < reach) continue;
+    for (std::size_t i = t * tiles.tile; i < std::min(est.size(), (t + 1) * tiles.tile); ++i) {
+      if (est[i] < reach) continue;
+      candidates.push_back({i, exact(i)});
+      if (!std::isfinite(candidates.back().value)) return std::nullopt;
+    }
+  }
+  if (candidates.empty()) return std::nullopt;
+  double m = candidates[0].value;
+  for (const Pick& c : candidates) m = std::max(m, c.value);
+  const double top_floor = m - tolerance(m);
+  for (const Pick& c : candidates)
+    if (c.value >= top_floor) return c;
+  return std::nullopt;
+}
+
+template <class Exact>
+std::optional<double> tie_averaged_rank(std::span<const float> est, double v, Exact&& exact) {
+  const double tol = tolerance(v), t1 = v - tol, t2 = v + tol;  // as kernels::tie_averaged_rank
+  const float below_lim = first_satisfying([&](float e) { return high(e) >= t1; });
+  const float above_lim = first_satisfying([&](float e) { return low(e) > t2; });
+  const float tie_lo = first_satisfying([&](float e) { return low(e) >= t1; });
+  const float tie_hi = first_satisfying([&](float e) { return high(e) > t2; });
+  constexpr std::size_t kChunk = 64;
+  std::size_t below = 0, ties = 0;
+  for (std::size_t c = 0; c < est.size(); c += kChunk) {
+    const std::size_t n = std::min(kChunk, est.size() - c);
+    std::size_t b = 0, a = 0, t = 0;
+    detail::count_sure(est.data() + c, n, below_lim, above_lim, tie_lo, tie_hi, b, a, t);
+    below += b, ties += t;
+    if (b + a + t == n) continue;
+    for (std::size_t i = c; i < c + n; ++i) {
+      const float e = est[i];
+      if (e < below_lim || e >= above_lim || (e >= tie_lo && e < tie_hi)) continue;  // counted
+      const double x = exact(i);
+      if (!std::isfinite(x)) return std::nullopt;
+      if (x < t1)
+        ++below;
+      else if (x <= t2)
+        ++ties;
+    }
+  }
+  return static_cast<double>(below) + (static_cast<double>(ties) + 1.0) / 2.0;
+}
+
+}  // namespace qg::kernels::sharpe_bounds

@@ -1,0 +1,232 @@
+// The bounded Sharpe estimates of the CSCV fast path (kernels/src/overfitting/sharpe_bounds.hpp):
+// every estimate's interval holds the exact value (sharpe_from_sums) on random and adversarial
+// sums, and the selection and rank taken from estimates equal best_index and tie_averaged_rank
+// over the exact values, with exact values placed exactly on the interval ends and on the tie
+// tolerance's edges, NaN estimates, and tiles. Then the PBO fast path against a plain loop over
+// exact tables on trials with exact ties and constant returns.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <vector>
+
+#include "overfitting/sharpe_bounds.hpp"
+#include "qg/kernels/overfitting.hpp"
+
+namespace qg::kernels {
+namespace {
+
+namespace sb = sharpe_bounds;
+constexpr float kNan = std::numeric_limits<float>::quiet_NaN();
+
+TEST(SharpeBounds, EstimatesHoldTheExactValue) {
+  // Sums of m bars of returns with sd 10^a and mean mu sd (mu in [-0.3, 0.3]), a in [-8, 3];
+  // 1,003 lanes: the eight-lane body and the scalar tail.
+  std::mt19937_64 rng(17);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  const double m = 1312;
+  std::vector<double> s1, s2;
+  for (int i = 0; i < 1003; ++i) {
+    const double sd = std::pow(10.0, -8 + 11 * u(rng)), mean = (u(rng) - 0.5) * 0.6 * sd;
+    s1.push_back(m * mean);
+    s2.push_back(m * (sd * sd + mean * mean) * (1 + 0.01 * (u(rng) - 0.5)));
+  }
+  std::vector<float> est(s1.size());
+  const auto top = sb::estimates(s1.data(), s2.data(), m, s1.size(), est.data());
+  float expect_top = -std::numeric_limits<float>::infinity();
+  for (std::size_t i = 0; i < s1.size(); ++i) {
+    ASSERT_FALSE(std::isnan(est[i])) << i;
+    const double exact = sharpe_from_sums(s1[i], s2[i], m);
+    EXPECT_LE(sb::low(est[i]), exact) << i;
+    EXPECT_GE(sb::high(est[i]), exact) << i;
+    EXPECT_NEAR(est[i], exact, 1e-6 * std::fabs(exact)) << i;  // the estimate is good to ~5e-7
+    expect_top = std::max(expect_top, est[i]);
+  }
+  EXPECT_EQ(top.finite, expect_top);
+  EXPECT_EQ(top.any, expect_top);
+}
+
+TEST(SharpeBounds, NoIntervalWhereTheVarianceCancelsOrLeavesRange) {
+  const double inf = std::numeric_limits<double>::infinity(), nan = std::numeric_limits<double>::quiet_NaN();
+  const double m = 100;
+  // Zero variance (constant returns 0.01: s2 = s1^2 / m exactly), all zero, a variance that
+  // cancels to 1e-9 of s2, tiny sums (variance below 2^-120), non-finite sums; then a good lane.
+  const std::vector<double> s1{1.0, 0.0, 1.0, 1e-40, inf, nan, 0.5, 1.0, 1.0};
+  const std::vector<double> s2{0.01, 0.0, 0.01 * (1 + 1e-9), 1e-80, 1.0, 1.0, inf, 0.02, 0.02};
+  std::vector<float> est(s1.size());
+  const auto top = sb::estimates(s1.data(), s2.data(), m, s1.size(), est.data());
+  for (std::size_t i = 0; i + 2 < s1.size(); ++i) EXPECT_TRUE(std::isnan(est[i])) << i;
+  for (std::size_t i = s1.size() - 2; i < s1.size(); ++i) {
+    EXPECT_LE(sb::low(est[i]), sharpe_from_sums(s1[i], s2[i], m));
+    EXPECT_GE(sb::high(est[i]), sharpe_from_sums(s1[i], s2[i], m));
+  }
+  EXPECT_EQ(top.finite, est.back());
+  EXPECT_EQ(top.any, std::numeric_limits<float>::infinity());  // NaN lanes read as +inf
+}
+
+TEST(SharpeBounds, FirstSatisfyingFindsTheBoundary) {
+  EXPECT_EQ(sb::first_satisfying([](float e) { return e >= 1.5f; }), 1.5f);
+  EXPECT_EQ(sb::first_satisfying([](float e) { return e > 1.5f; }), std::nextafter(1.5f, 2.0f));
+  EXPECT_EQ(sb::first_satisfying([](float e) { return e > -2.0f; }), std::nextafter(-2.0f, 0.0f));
+  EXPECT_EQ(sb::first_satisfying([](float e) { return e > 0.0f; }), std::numeric_limits<float>::denorm_min());
+  EXPECT_EQ(sb::first_satisfying([](float) { return true; }), -std::numeric_limits<float>::infinity());
+  EXPECT_EQ(sb::first_satisfying([](float) { return false; }), std::numeric_limits<float>::infinity());
+  // The first float whose high() reaches t: the previous float's high() falls short.
+  const double t = 0.0123456789;
+  const float e = sb::first_satisfying([&](float x) { return sb::high(x) >= t; });
+  EXPECT_GE(sb::high(e), t);
+  EXPECT_LT(sb::high(std::nextafter(e, -1.0f)), t);
+}
+
+//! Tiles of `tile` estimates: the plain-loop maxima the fast path computes while estimating.
+struct TileMaxima {
+  std::vector<float> finite, any;
+  sb::Tiles view(std::size_t tile) const { return {tile, finite, any}; }
+};
+TileMaxima tile_maxima(const std::vector<float>& est, std::size_t tile) {
+  TileMaxima t;
+  for (std::size_t b = 0; b < est.size(); b += tile) {
+    float f = -std::numeric_limits<float>::infinity(), a = f;
+    for (std::size_t i = b; i < std::min(est.size(), b + tile); ++i) {
+      if (std::isnan(est[i])) a = std::numeric_limits<float>::infinity();
+      if (!std::isnan(est[i])) f = std::max(f, est[i]), a = std::max(a, est[i]);
+    }
+    t.finite.push_back(f), t.any.push_back(a);
+  }
+  return t;
+}
+
+//! Exact values and estimates whose intervals hold them, many exactly on an interval's end:
+//! base values near `centre`, then est = float(x) and x moved to low(est), high(est) or left.
+struct Case {
+  std::vector<double> exact;
+  std::vector<float> est;
+};
+Case on_the_bounds(std::size_t n, double centre, double spread, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  Case c;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto e = static_cast<float>(centre + spread * u(rng));
+    const int where = static_cast<int>(i % 4);
+    c.est.push_back(where == 3 && i % 8 == 3 ? kNan : e);  // some NaN estimates
+    c.exact.push_back(where == 0 ? sb::low(e) : where == 1 ? sb::high(e) : double(e));
+  }
+  return c;
+}
+
+TEST(SharpeBounds, BestIndexEqualsThePlainTieRule) {
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    // Values within a few intervals of each other, so that many trials are candidates.
+    Case c = on_the_bounds(37, 0.02, 2e-7, seed);
+    // Exact ties and near-ties at the tolerance: copies of the largest exact value, one
+    // exactly at best_index's floor, one just below it.
+    double m = -1;
+    for (double x : c.exact) m = std::max(m, x);
+    const double floor = m - sb::tolerance(m);
+    c.exact[seed % 37] = m, c.est[seed % 37] = static_cast<float>(m);
+    c.exact[(seed + 5) % 37] = floor, c.est[(seed + 5) % 37] = kNan;
+    c.exact[(seed + 9) % 37] = std::nextafter(floor, 0.0);
+    c.est[(seed + 9) % 37] = static_cast<float>(c.exact[(seed + 9) % 37]);
+    for (std::size_t tile : {4u, 64u}) {
+      const TileMaxima tiles = tile_maxima(c.est, tile);
+      const auto pick = sb::best_index(c.est, tiles.view(tile), [&](std::size_t i) { return c.exact[i]; });
+      ASSERT_TRUE(pick.has_value());
+      const auto expect = static_cast<std::size_t>(best_index(c.exact));
+      EXPECT_EQ(pick->index, expect) << "seed " << seed << " tile " << tile;
+      EXPECT_EQ(pick->value, c.exact[expect]);
+    }
+  }
+}
+
+TEST(SharpeBounds, RankEqualsThePlainTieAveragedRank) {
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    Case c = on_the_bounds(53, -0.01, 1e-7, seed);
+    const std::size_t at = seed % 53;
+    const double v = c.exact[at], tol = sb::tolerance(v);
+    // Values exactly on the tie band's edges and one float step outside, with estimates whose
+    // intervals just reach them.
+    const double edges[] = {v - tol, v + tol, std::nextafter(v - tol, -1.0), std::nextafter(v + tol, 1.0), v};
+    for (std::size_t j = 0; j < 5; ++j) {
+      const std::size_t i = (at + 1 + 3 * j) % 53;
+      c.exact[i] = edges[j];
+      c.est[i] = static_cast<float>(edges[j]);
+    }
+    const auto rank = sb::tie_averaged_rank(c.est, v, [&](std::size_t i) { return c.exact[i]; });
+    ASSERT_TRUE(rank.has_value());
+    EXPECT_EQ(*rank, tie_averaged_rank(c.exact, at)) << "seed " << seed;
+  }
+}
+
+TEST(SharpeBounds, NonFiniteExactValuesAreReported) {
+  const std::vector<float> est{0.1f, kNan, 0.2f};
+  const std::vector<double> exact{0.1, std::numeric_limits<double>::quiet_NaN(), 0.2};
+  const TileMaxima tiles = tile_maxima(est, 64);
+  EXPECT_FALSE(sb::best_index(est, tiles.view(64), [&](std::size_t i) { return exact[i]; }).has_value());
+  EXPECT_FALSE(sb::tie_averaged_rank(est, 0.2, [&](std::size_t i) { return exact[i]; }).has_value());
+}
+
+//! The exact lane value of sharpe_from_sums, with its s2 - s1 mean fused where the target has
+//! FMA, as the kernel computes it (the compiler contracts it there).
+double lane_sharpe(double s1, double s2, double m) {
+  const double mean = s1 / m;
+#if defined(__FMA__)
+  const double v = std::fma(-s1, mean, s2) / (m - 1);
+#else
+  const double v = (s2 - s1 * mean) / (m - 1);
+#endif
+  return v > 0 ? mean / std::sqrt(v) : 0.0;
+}
+
+TEST(SharpeBounds, PboFastPathEqualsThePlainLoopWithTiesAndConstantTrials) {
+  // 70 trials of 8 blocks x 15 bars: trials 10..19 copy trials 0..9 (exact ties), trials 20..24
+  // never trade (all returns 0: no estimate, Sharpe 0), trial 25 is constant in half its blocks.
+  const std::size_t n = 70;
+  const int blocks = 8;
+  const std::int64_t len = 15;
+  std::mt19937_64 rng(23);
+  std::normal_distribution<double> normal(0.0002, 0.01);
+  std::vector<double> r(n * blocks * len);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t t = 0; t < blocks * len; ++t) {
+      double x = normal(rng);
+      if (i >= 10 && i < 20) x = r[(i - 10) * blocks * len + t];
+      if (i >= 20 && i < 25) x = 0.0;
+      if (i == 25 && t < blocks * len / 2) x = 0.001;
+      r[i * blocks * len + t] = x;
+    }
+  std::vector<double> s1(blocks * n, 0.0), s2(blocks * n, 0.0);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t t = 0; t < blocks * len; ++t) {
+      const std::size_t b = t / len;
+      s1[b * n + i] += r[i * blocks * len + t], s2[b * n + i] += r[i * blocks * len + t] * r[i * blocks * len + t];
+    }
+  const auto c = static_cast<std::size_t>(cscv_split_count(blocks));
+  std::vector<PboSplit> fast(c);
+  PboScratch scratch;
+  pbo_splits(s1, s2, n, blocks, len, 0, c, fast.data(), scratch);
+  const double m = double(len) * blocks / 2;
+  for (std::size_t s = 0; s < c; ++s) {
+    int chosen[4];
+    cscv_split(blocks, s, chosen);
+    std::vector<double> is(n), oos(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      double a1 = 0, a2 = 0, b1 = 0, b2 = 0;  // in ascending block order from 0, as the kernel adds
+      for (int b = 0; b < blocks; ++b) {
+        const bool in = std::find(chosen, chosen + 4, b) != chosen + 4;
+        (in ? a1 : b1) += s1[std::size_t(b) * n + i], (in ? a2 : b2) += s2[std::size_t(b) * n + i];
+      }
+      is[i] = lane_sharpe(a1, a2, m), oos[i] = lane_sharpe(b1, b2, m);
+    }
+    const auto best = static_cast<std::size_t>(best_index(is));
+    const double w = tie_averaged_rank(oos, best) / (double(n) + 1.0);
+    EXPECT_EQ(fast[s].is_sharpe, is[best]) << s;
+    EXPECT_EQ(fast[s].oos_sharpe, oos[best]) << s;
+    EXPECT_EQ(fast[s].lambda, std::log(w / (1.0 - w))) << s;
+  }
+}
+
+}  // namespace
+}  // namespace qg::kernels
