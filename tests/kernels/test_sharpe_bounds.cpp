@@ -181,9 +181,11 @@ double lane_sharpe(double s1, double s2, double m) {
 }
 
 TEST(SharpeBounds, PboFastPathEqualsThePlainLoopWithTiesAndConstantTrials) {
-  // 70 trials of 8 blocks x 15 bars: trials 10..19 copy trials 0..9 (exact ties), trials 20..24
-  // never trade (all returns 0: no estimate, Sharpe 0), trial 25 is constant in half its blocks.
-  const std::size_t n = 70;
+  // 300 trials (three tiles of the fast path) of 8 blocks x 15 bars: trials 10..19 and 200..209
+  // copy trials 0..9, which earn more (exact ties for the best, also across tiles), trials
+  // 20..24 never trade (all returns 0: no estimate, Sharpe 0), trial 25 is constant in half its
+  // blocks.
+  const std::size_t n = 300;
   const int blocks = 8;
   const std::int64_t len = 15;
   std::mt19937_64 rng(23);
@@ -191,8 +193,9 @@ TEST(SharpeBounds, PboFastPathEqualsThePlainLoopWithTiesAndConstantTrials) {
   std::vector<double> r(n * blocks * len);
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t t = 0; t < blocks * len; ++t) {
-      double x = normal(rng);
+      double x = normal(rng) + (i < 10 ? 0.005 : 0.0);  // trials 0..9 (and copies) are often the best
       if (i >= 10 && i < 20) x = r[(i - 10) * blocks * len + t];
+      if (i >= 200 && i < 210) x = r[(i - 200) * blocks * len + t];
       if (i >= 20 && i < 25) x = 0.0;
       if (i == 25 && t < blocks * len / 2) x = 0.001;
       r[i * blocks * len + t] = x;
@@ -208,6 +211,7 @@ TEST(SharpeBounds, PboFastPathEqualsThePlainLoopWithTiesAndConstantTrials) {
   PboScratch scratch;
   pbo_splits(s1, s2, n, blocks, len, 0, c, fast.data(), scratch);
   const double m = double(len) * blocks / 2;
+  std::size_t tied_best = 0;
   for (std::size_t s = 0; s < c; ++s) {
     int chosen[4];
     cscv_split(blocks, s, chosen);
@@ -221,11 +225,13 @@ TEST(SharpeBounds, PboFastPathEqualsThePlainLoopWithTiesAndConstantTrials) {
       is[i] = lane_sharpe(a1, a2, m), oos[i] = lane_sharpe(b1, b2, m);
     }
     const auto best = static_cast<std::size_t>(best_index(is));
+    tied_best += best < 10 ? 1 : 0;  // its copies 10 + best and 200 + best tie with it
     const double w = tie_averaged_rank(oos, best) / (double(n) + 1.0);
     EXPECT_EQ(fast[s].is_sharpe, is[best]) << s;
     EXPECT_EQ(fast[s].oos_sharpe, oos[best]) << s;
     EXPECT_EQ(fast[s].lambda, std::log(w / (1.0 - w))) << s;
   }
+  EXPECT_GT(tied_best, c / 4);  // the tie rule decided many splits
 }
 
 }  // namespace

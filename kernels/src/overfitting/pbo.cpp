@@ -147,7 +147,7 @@ SplitHalves split_halves(int n_blocks, std::uint64_t first, std::size_t count) {
   return h;
 }
 
-constexpr std::size_t kTile = 64;  // trials whose partial sums and block sums stay in L1/L2
+constexpr std::size_t kTile = 128;  // trials whose partial sums and block sums stay in L1/L2
 
 //! The block sums of one search: N trials, S = 2 k blocks, m bars a half.
 struct Sums {
@@ -158,21 +158,32 @@ struct Sums {
   double m;
 };
 
-//! Partial sums of one half over a tile of trials: level l (0..k) holds the sums of the half's
-//! first l blocks, level l+1 = level l + block l, so the additions are the plain loop's
-//! (0 + x_1 + x_2 + ..., in ascending block order). Levels up to `from` are kept from the
-//! previous split (same leading blocks); levels from + 1 .. k are recomputed.
-void extend_levels(double* acc, const int* blocks, int from, const Sums& sums, std::size_t t0, std::size_t tn) {
+//! Partial sums of one half over W trials (i0 .. i0 + W - 1 of a tile): level l (0..k) holds the
+//! sums of the half's first l blocks, level l+1 = level l + block l, so the additions are the
+//! plain loop's (0 + x_1 + x_2 + ..., in ascending block order). From level `from` (kept from the
+//! previous split, which had the same leading blocks) the sums are carried in registers; a level
+//! is stored only when the next split keeps it (up to `store_to`), and the top level k always.
+template <std::size_t W>
+void add_levels(double* acc, const int* blocks, int from, int store_to, const Sums& sums, std::size_t t0,
+                std::size_t i0) {
+  double a[W], b[W];
+  const double* p = acc + 2 * static_cast<std::size_t>(from) * kTile + i0;
+  for (std::size_t j = 0; j < W; ++j) a[j] = p[j], b[j] = p[kTile + j];
   for (int l = from; l < sums.k; ++l) {
-    const auto at = static_cast<std::size_t>(l);
-    const double* p1 = acc + 2 * at * kTile;
-    const double* p2 = p1 + kTile;
-    double* q1 = acc + 2 * (at + 1) * kTile;
-    double* q2 = q1 + kTile;
-    const double* x1 = sums.s1 + static_cast<std::size_t>(blocks[l]) * sums.n + t0;
-    const double* x2 = sums.s2 + static_cast<std::size_t>(blocks[l]) * sums.n + t0;
-    for (std::size_t i = 0; i < tn; ++i) q1[i] = p1[i] + x1[i], q2[i] = p2[i] + x2[i];
+    const std::size_t row = static_cast<std::size_t>(blocks[l]) * sums.n + t0 + i0;
+    for (std::size_t j = 0; j < W; ++j) a[j] = a[j] + sums.s1[row + j], b[j] = b[j] + sums.s2[row + j];
+    if (l + 1 > store_to && l + 1 < sums.k) continue;
+    double* q = acc + 2 * static_cast<std::size_t>(l + 1) * kTile + i0;
+    for (std::size_t j = 0; j < W; ++j) q[j] = a[j], q[kTile + j] = b[j];
   }
+}
+
+//! add_levels over a tile of tn trials, eight at a time.
+void extend_levels(double* acc, const int* blocks, int from, int store_to, const Sums& sums, std::size_t t0,
+                   std::size_t tn) {
+  std::size_t i0 = 0;
+  for (; i0 + 8 <= tn; i0 += 8) add_levels<8>(acc, blocks, from, store_to, sums, t0, i0);
+  for (; i0 < tn; ++i0) add_levels<1>(acc, blocks, from, store_to, sums, t0, i0);
 }
 
 //! The split's exact Sharpe of trial i over `blocks` (k of them): its block sums added in
@@ -193,6 +204,19 @@ double exact_half(const Sums& sums, const int* blocks, std::size_t i) {
 #endif
   const double variance = v > 0 ? v : 0.0;
   return variance > 0 ? mean / std::sqrt(variance) : 0.0;
+}
+
+//! Asks for the block sums of the tile at t0 (its 2 S rows of kTile doubles) ahead of use: the
+//! hardware prefetchers do not follow 2 S streams a block-row apart.
+void prefetch_tile(const Sums& sums, std::size_t t0) {
+  if (t0 >= sums.n) return;
+  const std::size_t end = std::min(sums.n, t0 + kTile);
+  for (int b = 0; b < 2 * sums.k; ++b)
+    for (std::size_t i = t0; i < end + 7; i += 8) {  // 8 doubles a 64-byte line; rows start anywhere
+      const std::size_t at = static_cast<std::size_t>(b) * sums.n + std::min(i, end - 1);
+      __builtin_prefetch(sums.s1 + at);
+      __builtin_prefetch(sums.s2 + at);
+    }
 }
 
 //! Sharpe estimates of both halves of every split of a batch for every trial, split-major
@@ -221,12 +245,14 @@ EstimateTables estimate_tables(const Sums& sums, const SplitHalves& h, std::size
   std::vector<double> acc(2 * levels, 0.0);
   for (std::size_t t0 = 0, t = 0; t0 < n; t0 += kTile, ++t) {
     const std::size_t tn = std::min(kTile, n - t0);
+    prefetch_tile(sums, t0 + kTile);
     for (std::size_t s = 0; s < count; ++s)
       for (int half = 0; half < 2; ++half) {
         double* a = acc.data() + static_cast<std::size_t>(half) * levels;
         const auto& blocks = half == 0 ? h.in : h.out;
         const auto& keep = half == 0 ? h.keep_in : h.keep_out;
-        extend_levels(a, blocks.data() + s * k, keep[s], sums, t0, tn);
+        const int store_to = s + 1 < count ? keep[s + 1] : 0;  // the levels the next split reuses
+        extend_levels(a, blocks.data() + s * k, keep[s], store_to, sums, t0, tn);
         float* e = est + (2 * s + static_cast<std::size_t>(half)) * n + t0;
         const auto top = sharpe_bounds::estimates(a + 2 * k * kTile, a + 2 * k * kTile + kTile, sums.m, tn, e);
         float* m = tmax + (2 * s + static_cast<std::size_t>(half)) * 2 * tiles;
