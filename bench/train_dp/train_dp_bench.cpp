@@ -74,15 +74,15 @@ std::string list(const std::vector<double>& v, int decimals = 0) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  qg::cluster::MpiSession session(argc, argv);
+  const auto session = qg::cluster::open_mpi_session(argc, argv);
   if (argc != 5) {
-    if (session.rank() == 0) std::fprintf(stderr, "usage: train_dp_bench ROWS FEATURES SEED C\n");
+    if (session->rank() == 0) std::fprintf(stderr, "usage: train_dp_bench ROWS FEATURES SEED C\n");
     return 1;
   }
   const auto rows = std::strtoll(argv[1], nullptr, 10), p = std::strtoll(argv[2], nullptr, 10);
   const auto seed = std::strtoull(argv[3], nullptr, 10);
   const double c = std::strtod(argv[4], nullptr);
-  const auto world = session.world_transport();
+  const auto world = session->world_transport();
   const auto shard = qg::jobs::shard_of(rows, world->rank(), world->size());
   Eigen::MatrixXd x(shard.rows(), p);
   Eigen::VectorXd y(shard.rows());

@@ -176,30 +176,38 @@ class MpiTransport final : public Transport {
   TransportStats stats_;
 };
 
-}  // namespace
+//! MPI's lifetime: MPI_Init in the constructor (boost::mpi::environment), MPI_Finalize when
+//! destroyed, unless the process leaves without it.
+class BoostMpiSession final : public MpiSession {
+ public:
+  BoostMpiSession(int& argc, char**& argv) : env_(argc, argv, mpi::threading::funneled, false) {}
 
-struct MpiSession::Impl {
-  Impl(int& argc, char**& argv) : env(argc, argv, mpi::threading::funneled, false) {}
-  mpi::environment env;
-  mpi::communicator world;
+  int rank() const override { return world_.rank(); }
+  int size() const override { return world_.size(); }
+  std::unique_ptr<Transport> world_transport() override { return std::make_unique<MpiTransport>(world_); }
+
+ private:
+  void end_job(int code) override {
+    world_.abort(code);
+    std::abort();  // not reached: MPI_Abort does not return
+  }
+
+  void exit_without_finalize(int code) override {
+    spdlog::default_logger()->flush();
+    std::cout.flush();
+    std::cerr.flush();
+    std::fflush(nullptr);
+    std::_Exit(code);  // no destructor runs: ~environment would call MPI_Finalize
+  }
+
+  mpi::environment env_;
+  mpi::communicator world_;
 };
 
-MpiSession::MpiSession(int& argc, char**& argv) : impl_(std::make_unique<Impl>(argc, argv)) {}
-MpiSession::~MpiSession() = default;
-int MpiSession::rank() const { return impl_->world.rank(); }
-int MpiSession::size() const { return impl_->world.size(); }
-std::unique_ptr<Transport> MpiSession::world_transport() { return std::make_unique<MpiTransport>(impl_->world); }
-void MpiSession::abort(int code) {
-  impl_->world.abort(code);
-  std::abort();  // not reached: MPI_Abort does not return
-}
+}  // namespace
 
-void MpiSession::leave_without_finalize(int code) {
-  spdlog::default_logger()->flush();
-  std::cout.flush();
-  std::cerr.flush();
-  std::fflush(nullptr);
-  std::_Exit(code);  // no destructor runs: ~environment would call MPI_Finalize
+std::unique_ptr<MpiSession> open_mpi_session(int& argc, char**& argv) {
+  return std::make_unique<BoostMpiSession>(argc, argv);
 }
 
 }  // namespace qg::cluster

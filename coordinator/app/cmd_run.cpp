@@ -8,12 +8,13 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <memory>
 #include <optional>
 
 #include "commands.hpp"
 #include "qg/cluster/log.hpp"
 #include "qg/cluster/mpi_launcher.hpp"
-#include "qg/cluster/mpi_transport.hpp"
+#include "qg/cluster/mpi_module.hpp"
 #include "qg/coordinator/launcher.hpp"
 #include "qg/core/exit_code.hpp"
 
@@ -67,9 +68,10 @@ int finish(const coordinator::RunOutcome& outcome) {
 }  // namespace
 
 int cmd_run(const RunArgs& args, const CliHooks& hooks, int& argc, char**& argv) {
-  // Started without an MPI launcher, the process is the whole job: MPI is not initialised.
-  std::optional<cluster::MpiSession> mpi;
-  if (cluster::launched_by_mpi()) mpi.emplace(argc, argv);
+  // Started without an MPI launcher, the process is the whole job: MPI is neither loaded (the
+  // MPI module) nor initialised.
+  std::unique_ptr<cluster::MpiSession> mpi;
+  if (cluster::launched_by_mpi()) mpi = cluster::load_mpi_session(argc, argv);
   const int rank = mpi ? mpi->rank() : 0;
   const int size = mpi ? mpi->size() : 1;
   cluster::init_logging(rank, size, rank == 0 ? "coordinator" : "worker", args.log_level);

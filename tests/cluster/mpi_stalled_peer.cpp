@@ -118,8 +118,8 @@ TEST(MpiStalledPeer, OtherRanksStillArriveAndTheStalledMessageComesWhole) {
 }  // namespace qg::cluster
 
 int main(int argc, char** argv) {
-  qg::cluster::MpiSession session(argc, argv);
-  const auto world = session.world_transport();
+  const auto session = qg::cluster::open_mpi_session(argc, argv);
+  const auto world = session->world_transport();
   qg::cluster::g_world = world.get();
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();  // every rank reports its own checks; mpiexec fails when any rank fails

@@ -25,8 +25,8 @@ TEST(MpiDataParallelFit, Logistic) { fit_on_world(testing::DpModel::kLogistic); 
 }  // namespace qg::coordinator
 
 int main(int argc, char** argv) {
-  qg::cluster::MpiSession session(argc, argv);
-  const auto world = session.world_transport();
+  const auto session = qg::cluster::open_mpi_session(argc, argv);
+  const auto world = session->world_transport();
   qg::coordinator::g_world = world.get();
   ::testing::InitGoogleTest(&argc, argv);
   const int failed = RUN_ALL_TESTS();
