@@ -1,5 +1,5 @@
 // Monte Carlo revaluation: normal / Student t / bootstrap shocks, block by block, with a
-// DGEMV fast path for linear books and DGEMM + Black-Scholes for books with options.
+// DGEMV fast path for linear books and DTRMM + Black-Scholes for books with options.
 #include "qg/kernels/var/simulate.hpp"
 
 #include <cblas.h>
@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "qg/core/error.hpp"
+#include "qg/kernels/var/correlate.hpp"
 
 namespace qg::kernels::var {
 
@@ -148,10 +149,10 @@ double Simulator::floored_loss(std::size_t r, SimWorkspace& ws) const {
 void Simulator::full_block(std::size_t rows, SimWorkspace& ws) const {
   const auto n = static_cast<int>(book_.n_assets());
   const auto m = static_cast<int>(rows);
-  ws.y.resize(static_cast<Eigen::Index>(rows), n);
-  // Row-major Y = Z L^T: L is column-major, so its buffer read row-major is L^T.
-  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, n, 1.0, ws.z.data(), n, model_.chol.data(), n, 0.0,
-              ws.y.data(), n);
+  // Y = Z L^T in place (half the flops of the full product), then Y takes the block's buffer and
+  // the old Y's becomes the next block's Z.
+  correlate_rows(model_.chol, rows, ws.z.data());
+  ws.y.swap(ws.z);
   for (std::size_t r = 0; r < rows; ++r) {
     double* y = ws.y.data() + r * static_cast<std::size_t>(n);
     // A price cannot fall below 0: a shock below -1 leaves the asset worthless (position_pnl).
@@ -195,12 +196,9 @@ void Simulator::block_position_pnl(SimWorkspace& ws, std::span<const std::uint32
   const auto n = static_cast<Eigen::Index>(book_.n_assets());
   if (book_.linear() && k > 0) {
     // The fast path never formed Y: form it for the selected rows only (one small DGEMM).
-    ws.sel_z.resize(static_cast<Eigen::Index>(k), n);
     ws.sel_y.resize(static_cast<Eigen::Index>(k), n);
-    for (std::size_t i = 0; i < k; ++i) ws.sel_z.row(static_cast<Eigen::Index>(i)) = ws.z.row(local_rows[i]);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(k), static_cast<int>(n),
-                static_cast<int>(n), 1.0, ws.sel_z.data(), static_cast<int>(n), model_.chol.data(), static_cast<int>(n),
-                0.0, ws.sel_y.data(), static_cast<int>(n));
+    for (std::size_t i = 0; i < k; ++i) ws.sel_y.row(static_cast<Eigen::Index>(i)) = ws.z.row(local_rows[i]);
+    correlate_rows(model_.chol, k, ws.sel_y.data());
   }
   Eigen::VectorXd y(n);
   for (std::size_t i = 0; i < k; ++i) {
@@ -237,21 +235,17 @@ void Simulator::regenerate_rows(std::uint64_t batch, std::span<const std::uint64
   }
   const std::size_t n = book_.n_assets();
   const auto nu = static_cast<std::size_t>(std::max(model_.nu, 0));
-  ws.sel_z.resize(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(n));
   ws.sel_y.resize(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(n));
   ws.scale.assign(k, 1.0);
   ws.chi.resize(nu);
   for (std::size_t i = 0; i < k; ++i) {
-    fill_normals({seed_, batch, kShockStream}, rows[i], 1, n, ws.sel_z.row(static_cast<Eigen::Index>(i)).data(),
+    fill_normals({seed_, batch, kShockStream}, rows[i], 1, n, ws.sel_y.row(static_cast<Eigen::Index>(i)).data(),
                  ws.normals);
     if (model_.dist != Distribution::kStudentT) continue;
     fill_normals({seed_, batch, kChi2Stream}, rows[i], 1, nu, ws.chi.data(), ws.normals);
     ws.scale[i] = chi_scale(ws.chi.data());
   }
-  if (k > 0)
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(k), static_cast<int>(n),
-                static_cast<int>(n), 1.0, ws.sel_z.data(), static_cast<int>(n), model_.chol.data(), static_cast<int>(n),
-                0.0, ws.sel_y.data(), static_cast<int>(n));
+  correlate_rows(model_.chol, k, ws.sel_y.data());
   Eigen::VectorXd y(static_cast<Eigen::Index>(n));
   for (std::size_t i = 0; i < k; ++i) {
     y = model_.mean + ws.scale[i] * ws.sel_y.row(static_cast<Eigen::Index>(i)).transpose();

@@ -10,8 +10,8 @@
 // its expiry shortened by the horizon, and earns q (V' - V0). Loss = -P&L.
 //
 // A batch is simulated in blocks of kBlockRows scenarios: normals for the block, then
-// Y = Z L^T (one DGEMM through OpenBLAS), then revaluation. A purely linear book takes the
-// fast path: its P&L is e . y = mu . e + scale * z . (L^T e), a DGEMV with the precomputed
+// Y = Z L^T (one in-place DTRMM through OpenBLAS, correlate.hpp), then revaluation. A purely
+// linear book takes the fast path: its P&L is e . y = mu . e + scale * z . (L^T e), a DGEMV with the precomputed
 // vector L^T e, so neither Y nor a per-position loop is formed.
 #include <Eigen/Core>
 
@@ -78,10 +78,11 @@ struct ShockModel {
 //! Scenarios per revaluation block: the block's normals stay in L2 for small books.
 inline constexpr std::size_t kBlockRows = 4096;
 
-//! Per-thread buffers of a Simulator.
+//! Per-thread buffers of a Simulator. After a block, y holds its shocks (full revaluation, whose
+//! in-place product leaves z's buffer to the next block) or z its normals (linear fast path).
 struct SimWorkspace {
   NormalScratch normals;
-  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> z, y, sel_z, sel_y;
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> z, y, sel_y;
   std::vector<double> scale, chi, spots, values, loss;
   std::vector<std::uint32_t> row_index;  // bootstrap rows
 };
