@@ -59,6 +59,8 @@ Simulator::Simulator(ShockModel model, Book book, std::uint64_t seed)
     : model_(std::move(model)), book_(std::move(book)), seed_(seed) {
   const auto n = static_cast<Eigen::Index>(book_.n_assets());
   exposure_ = book_.linear_exposure();
+  for (std::size_t i = 0; i < book_.positions.size(); ++i)
+    if (book_.positions[i].option >= 0) option_positions_.push_back(i);
   if (model_.dist == Distribution::kBootstrap) {
     const Eigen::Index w = model_.history.rows();
     if (w < 1 || model_.history.cols() != n) throw KernelError("bootstrap history must be W x n_assets, W >= 1");
@@ -147,31 +149,33 @@ double Simulator::floored_loss(std::size_t r, SimWorkspace& ws) const {
 }
 
 void Simulator::full_block(std::size_t rows, SimWorkspace& ws) const {
-  const auto n = static_cast<int>(book_.n_assets());
-  const auto m = static_cast<int>(rows);
   // Y = Z L^T in place (half the flops of the full product), then Y takes the block's buffer and
   // the old Y's becomes the next block's Z.
   correlate_rows(model_.chol, rows, ws.z.data());
   ws.y.swap(ws.z);
-  for (std::size_t r = 0; r < rows; ++r) {
-    double* y = ws.y.data() + r * static_cast<std::size_t>(n);
-    // A price cannot fall below 0: a shock below -1 leaves the asset worthless (position_pnl).
-    for (int a = 0; a < n; ++a) y[a] = std::max(-1.0, model_.mean(a) + ws.scale[r] * y[a]);
-  }
-  cblas_dgemv(CblasRowMajor, CblasNoTrans, m, n, 1.0, ws.y.data(), n, exposure_.data(), 1, 0.0, ws.loss.data(), 1);
-  ws.spots.resize(rows);
+  const std::size_t n_opt = option_positions_.size();
+  ws.spots.resize(rows * n_opt);
+  for (std::size_t r = 0; r < rows; ++r) ws.loss[r] = shock_row(r, ws, rows);
   ws.values.resize(rows);
-  for (const auto& p : book_.positions) {
-    if (p.option < 0) continue;
+  for (std::size_t k = 0; k < n_opt; ++k) {
+    const auto& p = book_.positions[option_positions_[k]];
     const auto& o = book_.options[static_cast<std::size_t>(p.option)];
-    const double s0 = book_.prices[o.asset];
-    for (std::size_t r = 0; r < rows; ++r)
-      ws.spots[r] = s0 * (1.0 + ws.y(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(o.asset)));
-    bs_price_block(o.type, ws.spots.data(), rows, o.strike, o.expiry - book_.horizon_years, book_.rate, o.vol,
-                   ws.values.data());
+    bs_price_block(o.type, ws.spots.data() + k * rows, rows, o.strike, o.expiry - book_.horizon_years, book_.rate,
+                   o.vol, ws.values.data());
     for (std::size_t r = 0; r < rows; ++r) ws.loss[r] += p.quantity * (ws.values[r] - o.value0);
   }
   for (std::size_t r = 0; r < rows; ++r) ws.loss[r] = -ws.loss[r];
+}
+
+double Simulator::shock_row(std::size_t r, SimWorkspace& ws, std::size_t rows) const {
+  Eigen::Map<Eigen::VectorXd> y(ws.y.row(static_cast<Eigen::Index>(r)).data(), ws.y.cols());
+  // A price cannot fall below 0: a shock below -1 leaves the asset worthless (position_pnl).
+  y = (model_.mean + ws.scale[r] * y).cwiseMax(-1.0);
+  for (std::size_t k = 0; k < option_positions_.size(); ++k) {
+    const std::size_t a = book_.positions[option_positions_[k]].asset;
+    ws.spots[k * rows + r] = book_.prices[a] * (1.0 + y(static_cast<Eigen::Index>(a)));
+  }
+  return y.dot(exposure_);
 }
 
 void Simulator::bootstrap_block(std::uint64_t batch, std::uint64_t first, std::size_t rows, SimWorkspace& ws) const {
