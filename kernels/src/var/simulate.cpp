@@ -199,7 +199,7 @@ void Simulator::block_position_pnl(SimWorkspace& ws, std::span<const std::uint32
   }
   const auto n = static_cast<Eigen::Index>(book_.n_assets());
   if (book_.linear() && k > 0) {
-    // The fast path never formed Y: form it for the selected rows only (one small DGEMM).
+    // The fast path never formed Y: form it for the selected rows only (one small DTRMM).
     ws.sel_y.resize(static_cast<Eigen::Index>(k), n);
     for (std::size_t i = 0; i < k; ++i) ws.sel_y.row(static_cast<Eigen::Index>(i)) = ws.z.row(local_rows[i]);
     correlate_rows(model_.chol, k, ws.sel_y.data());

@@ -9,7 +9,7 @@
 // with the reference to rounding. A row's result depends on that row and L and on the number of
 // rows in the call (OpenBLAS picks its kernels by size), never on the other rows' values: the
 // same call gives the same bits whatever the threads or ranks, and a scenario regenerated in a
-// smaller call agrees with its block to rounding, as with the DGEMM before.
+// smaller call agrees with its block to rounding (as it did with the full DGEMM).
 #include <Eigen/Core>
 
 #include <cstddef>
