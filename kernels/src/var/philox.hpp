@@ -12,7 +12,8 @@ namespace qg::kernels::var {
 //! key (k0, k1).
 void philox_rounds(std::uint32_t* c0, std::uint32_t* c1, std::uint32_t* c2, std::uint32_t* c3, std::size_t n,
                    std::uint32_t k0, std::uint32_t k1);
-//! u[i] = (b + 0.5) 2^-53 in (0, 1) with the 53 bits b = (hi[i] << 21) ^ (lo[i] >> 11).
+//! u[i] = (b + 0.5) 2^-53 with the 53 bits b = (hi[i] << 21) ^ (lo[i] >> 11): in (0, 1], since
+//! b + 0.5 rounds to even above 2^52 and the largest b gives exactly 1.
 void philox_uniforms(const std::uint32_t* hi, const std::uint32_t* lo, std::size_t n, double* u);
 
 }  // namespace qg::kernels::var
