@@ -1,5 +1,5 @@
 // Monte Carlo revaluation: normal / Student t / bootstrap shocks, block by block, with a
-// DGEMV fast path for linear books and DGEMM + Black-Scholes for books with options.
+// DGEMV fast path for linear books and DTRMM + Black-Scholes for books with options.
 #include "qg/kernels/var/simulate.hpp"
 
 #include <cblas.h>
@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "qg/core/error.hpp"
+#include "qg/kernels/var/correlate.hpp"
 
 namespace qg::kernels::var {
 
@@ -58,6 +59,8 @@ Simulator::Simulator(ShockModel model, Book book, std::uint64_t seed)
     : model_(std::move(model)), book_(std::move(book)), seed_(seed) {
   const auto n = static_cast<Eigen::Index>(book_.n_assets());
   exposure_ = book_.linear_exposure();
+  for (std::size_t i = 0; i < book_.positions.size(); ++i)
+    if (book_.positions[i].option >= 0) option_positions_.push_back(i);
   if (model_.dist == Distribution::kBootstrap) {
     const Eigen::Index w = model_.history.rows();
     if (w < 1 || model_.history.cols() != n) throw KernelError("bootstrap history must be W x n_assets, W >= 1");
@@ -146,31 +149,33 @@ double Simulator::floored_loss(std::size_t r, SimWorkspace& ws) const {
 }
 
 void Simulator::full_block(std::size_t rows, SimWorkspace& ws) const {
-  const auto n = static_cast<int>(book_.n_assets());
-  const auto m = static_cast<int>(rows);
-  ws.y.resize(static_cast<Eigen::Index>(rows), n);
-  // Row-major Y = Z L^T: L is column-major, so its buffer read row-major is L^T.
-  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, n, 1.0, ws.z.data(), n, model_.chol.data(), n, 0.0,
-              ws.y.data(), n);
-  for (std::size_t r = 0; r < rows; ++r) {
-    double* y = ws.y.data() + r * static_cast<std::size_t>(n);
-    // A price cannot fall below 0: a shock below -1 leaves the asset worthless (position_pnl).
-    for (int a = 0; a < n; ++a) y[a] = std::max(-1.0, model_.mean(a) + ws.scale[r] * y[a]);
-  }
-  cblas_dgemv(CblasRowMajor, CblasNoTrans, m, n, 1.0, ws.y.data(), n, exposure_.data(), 1, 0.0, ws.loss.data(), 1);
-  ws.spots.resize(rows);
+  // Y = Z L^T in place (half the flops of the full product), then Y takes the block's buffer and
+  // the old Y's becomes the next block's Z.
+  correlate_rows(model_.chol, rows, ws.z.data());
+  ws.y.swap(ws.z);
+  const std::size_t n_opt = option_positions_.size();
+  ws.spots.resize(rows * n_opt);
+  for (std::size_t r = 0; r < rows; ++r) ws.loss[r] = shock_row(r, ws, rows);
   ws.values.resize(rows);
-  for (const auto& p : book_.positions) {
-    if (p.option < 0) continue;
+  for (std::size_t k = 0; k < n_opt; ++k) {
+    const auto& p = book_.positions[option_positions_[k]];
     const auto& o = book_.options[static_cast<std::size_t>(p.option)];
-    const double s0 = book_.prices[o.asset];
-    for (std::size_t r = 0; r < rows; ++r)
-      ws.spots[r] = s0 * (1.0 + ws.y(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(o.asset)));
-    bs_price_block(o.type, ws.spots.data(), rows, o.strike, o.expiry - book_.horizon_years, book_.rate, o.vol,
-                   ws.values.data());
+    bs_price_block(o.type, ws.spots.data() + k * rows, rows, o.strike, o.expiry - book_.horizon_years, book_.rate,
+                   o.vol, ws.values.data());
     for (std::size_t r = 0; r < rows; ++r) ws.loss[r] += p.quantity * (ws.values[r] - o.value0);
   }
   for (std::size_t r = 0; r < rows; ++r) ws.loss[r] = -ws.loss[r];
+}
+
+double Simulator::shock_row(std::size_t r, SimWorkspace& ws, std::size_t rows) const {
+  Eigen::Map<Eigen::VectorXd> y(ws.y.row(static_cast<Eigen::Index>(r)).data(), ws.y.cols());
+  // A price cannot fall below 0: a shock below -1 leaves the asset worthless (position_pnl).
+  y = (model_.mean + ws.scale[r] * y).cwiseMax(-1.0);
+  for (std::size_t k = 0; k < option_positions_.size(); ++k) {
+    const std::size_t a = book_.positions[option_positions_[k]].asset;
+    ws.spots[k * rows + r] = book_.prices[a] * (1.0 + y(static_cast<Eigen::Index>(a)));
+  }
+  return y.dot(exposure_);
 }
 
 void Simulator::bootstrap_block(std::uint64_t batch, std::uint64_t first, std::size_t rows, SimWorkspace& ws) const {
@@ -194,13 +199,10 @@ void Simulator::block_position_pnl(SimWorkspace& ws, std::span<const std::uint32
   }
   const auto n = static_cast<Eigen::Index>(book_.n_assets());
   if (book_.linear() && k > 0) {
-    // The fast path never formed Y: form it for the selected rows only (one small DGEMM).
-    ws.sel_z.resize(static_cast<Eigen::Index>(k), n);
+    // The fast path never formed Y: form it for the selected rows only (one small DTRMM).
     ws.sel_y.resize(static_cast<Eigen::Index>(k), n);
-    for (std::size_t i = 0; i < k; ++i) ws.sel_z.row(static_cast<Eigen::Index>(i)) = ws.z.row(local_rows[i]);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(k), static_cast<int>(n),
-                static_cast<int>(n), 1.0, ws.sel_z.data(), static_cast<int>(n), model_.chol.data(), static_cast<int>(n),
-                0.0, ws.sel_y.data(), static_cast<int>(n));
+    for (std::size_t i = 0; i < k; ++i) ws.sel_y.row(static_cast<Eigen::Index>(i)) = ws.z.row(local_rows[i]);
+    correlate_rows(model_.chol, k, ws.sel_y.data());
   }
   Eigen::VectorXd y(n);
   for (std::size_t i = 0; i < k; ++i) {
@@ -237,21 +239,17 @@ void Simulator::regenerate_rows(std::uint64_t batch, std::span<const std::uint64
   }
   const std::size_t n = book_.n_assets();
   const auto nu = static_cast<std::size_t>(std::max(model_.nu, 0));
-  ws.sel_z.resize(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(n));
   ws.sel_y.resize(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(n));
   ws.scale.assign(k, 1.0);
   ws.chi.resize(nu);
   for (std::size_t i = 0; i < k; ++i) {
-    fill_normals({seed_, batch, kShockStream}, rows[i], 1, n, ws.sel_z.row(static_cast<Eigen::Index>(i)).data(),
+    fill_normals({seed_, batch, kShockStream}, rows[i], 1, n, ws.sel_y.row(static_cast<Eigen::Index>(i)).data(),
                  ws.normals);
     if (model_.dist != Distribution::kStudentT) continue;
     fill_normals({seed_, batch, kChi2Stream}, rows[i], 1, nu, ws.chi.data(), ws.normals);
     ws.scale[i] = chi_scale(ws.chi.data());
   }
-  if (k > 0)
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(k), static_cast<int>(n),
-                static_cast<int>(n), 1.0, ws.sel_z.data(), static_cast<int>(n), model_.chol.data(), static_cast<int>(n),
-                0.0, ws.sel_y.data(), static_cast<int>(n));
+  correlate_rows(model_.chol, k, ws.sel_y.data());
   Eigen::VectorXd y(static_cast<Eigen::Index>(n));
   for (std::size_t i = 0; i < k; ++i) {
     y = model_.mean + ws.scale[i] * ws.sel_y.row(static_cast<Eigen::Index>(i)).transpose();

@@ -171,7 +171,7 @@ TEST(VarSimulate, ShockBelowMinusOneLeavesTheAssetWorthless) {
 
 // The simulated paths floor shocks at -1 as position_pnl does. With daily vols of 40-60% many
 // scenarios draw a shock below -1; the plain loop forms each row's Y = mean + s L z from the
-// block's own draws and sums the floored per-position P&L. The linear fast path (projection)
+// block's normals and sums the floored per-position P&L. The linear fast path (projection)
 // and full revaluation (a book with an option, whose linear positions go through Y) both agree.
 TEST(VarSimulate, SimulatedShocksBelowMinusOneAreFloored) {
   ShockModel wild = model(Distribution::kStudentT, 4);
@@ -185,9 +185,13 @@ TEST(VarSimulate, SimulatedShocksBelowMinusOneAreFloored) {
     const Simulator sim(wild, book, 11);
     SimWorkspace ws;
     sim.simulate_block(2, 0, 4096, ws);
+    // The block's normals, drawn again from their counters (full revaluation reuses ws.z's buffer).
+    Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> z(4096, 3);
+    NormalScratch scratch;
+    fill_normals({11, 2, kShockStream}, 0, 4096, 3, z.data(), scratch);
     int floored = 0;
     for (std::size_t r = 0; r < 4096; ++r) {
-      Eigen::VectorXd y = wild.mean + ws.scale[r] * (wild.chol * ws.z.row(static_cast<Eigen::Index>(r)).transpose());
+      Eigen::VectorXd y = wild.mean + ws.scale[r] * (wild.chol * z.row(static_cast<Eigen::Index>(r)).transpose());
       floored += y.minCoeff() < -1.0;
       std::vector<double> pnl(book.positions.size());
       position_pnl(book, y.data(), pnl.data());

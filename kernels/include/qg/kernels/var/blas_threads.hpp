@@ -1,6 +1,6 @@
 #pragma once
 // The BLAS thread count of this process. Each worker already runs one task (or one block of
-// scenarios) per core, so the var kernels' DGEMM / DGEMV run on one thread each: a threaded
+// scenarios) per core, so the var kernels' DTRMM / DGEMV run on one thread each: a threaded
 // BLAS inside would oversubscribe the cores. Set in code, not by OPENBLAS_NUM_THREADS.
 
 namespace qg::kernels::var {

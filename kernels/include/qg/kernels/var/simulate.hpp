@@ -10,8 +10,8 @@
 // its expiry shortened by the horizon, and earns q (V' - V0). Loss = -P&L.
 //
 // A batch is simulated in blocks of kBlockRows scenarios: normals for the block, then
-// Y = Z L^T (one DGEMM through OpenBLAS), then revaluation. A purely linear book takes the
-// fast path: its P&L is e . y = mu . e + scale * z . (L^T e), a DGEMV with the precomputed
+// Y = Z L^T (one in-place DTRMM through OpenBLAS, correlate.hpp), then revaluation. A purely
+// linear book takes the fast path: its P&L is e . y = mu . e + scale * z . (L^T e), a DGEMV with the precomputed
 // vector L^T e, so neither Y nor a per-position loop is formed.
 #include <Eigen/Core>
 
@@ -78,10 +78,11 @@ struct ShockModel {
 //! Scenarios per revaluation block: the block's normals stay in L2 for small books.
 inline constexpr std::size_t kBlockRows = 4096;
 
-//! Per-thread buffers of a Simulator.
+//! Per-thread buffers of a Simulator. After a block, y holds its shocks (full revaluation, whose
+//! in-place product leaves z's buffer to the next block) or z its normals (linear fast path).
 struct SimWorkspace {
   NormalScratch normals;
-  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> z, y, sel_z, sel_y;
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> z, y, sel_y;
   std::vector<double> scale, chi, spots, values, loss;
   std::vector<std::uint32_t> row_index;  // bootstrap rows
 };
@@ -116,6 +117,10 @@ class Simulator {
   //! below -1 (the projected loss is then exact).
   double floored_loss(std::size_t r, SimWorkspace& ws) const;
   void full_block(std::size_t rows, SimWorkspace& ws) const;
+  //! Row r of a full-revaluation block in one pass while it is in cache: Y's row becomes the
+  //! floored shocks mean + s y, each option's spot goes to ws.spots (option-major, `rows` per
+  //! option), and the linear positions' P&L (the row . exposure) is returned.
+  double shock_row(std::size_t r, SimWorkspace& ws, std::size_t rows) const;
   void bootstrap_block(std::uint64_t batch, std::uint64_t first, std::size_t rows, SimWorkspace& ws) const;
   //! Student t mixing scale sqrt((nu - 2) / w) of one scenario from its chi-square normals.
   double chi_scale(const double* chi) const;
@@ -125,9 +130,10 @@ class Simulator {
   ShockModel model_;
   Book book_;
   std::uint64_t seed_;
-  Eigen::VectorXd exposure_;       // linear exposure per asset
-  Eigen::VectorXd chol_exposure_;  // L^T exposure (linear fast path)
-  double mean_pnl_ = 0;            // mean . exposure
+  Eigen::VectorXd exposure_;                   // linear exposure per asset
+  std::vector<std::size_t> option_positions_;  // indices of the option positions, in book order
+  Eigen::VectorXd chol_exposure_;              // L^T exposure (linear fast path)
+  double mean_pnl_ = 0;                        // mean . exposure
   //! No asset's shock can fall below -1 in a scenario with scale * |z| below this radius:
   //! min over assets of (1 + mean_a) / |row a of L| (linear fast path; 0 when a mean is <= -1).
   double floor_radius_ = 0;
