@@ -122,10 +122,11 @@ class SmaCrossover final : public Strategy {
     check_block(series, n_sets, {0, series.size()}, "sma_crossover");
     if (n_sets == 0) return;
     const Block block{Windows(sets, n_sets, 0), Windows(sets, n_sets, 1), mode, series.close_prefix()};
-    const std::vector<double> inv = lanes::inverse_counts(series.size() - 1);
+    const runs::RunTables tables(series, {1, series.size()});
+    runs::LaneChanges changes(series.size());
     for (int j0 = 0; j0 < n_sets; j0 += kWidth) {
-      const GroupRun run{series, inv.data(), cost_per_unit, std::min(kWidth, n_sets - j0),
-                         metrics_out + j0 * kNumMetrics};
+      const GroupRun run{
+          series, tables, changes, cost_per_unit, std::min(kWidth, n_sets - j0), metrics_out + j0 * kNumMetrics};
       dispatch_fast(block, run, j0);
     }
   }
@@ -152,32 +153,35 @@ class SmaCrossover final : public Strategy {
   //! The windows of a block and what every group's rule reads.
   struct Block {
     Block(Windows f, Windows s, PositionMode mode, const double* prefix)
-        : fast(std::move(f)),
-          slow(std::move(s)),
-          prefix(prefix),
-          below(simd::splat(mode == PositionMode::kLongShort ? -1.0 : 0.0)) {
+        : fast(std::move(f)), slow(std::move(s)), prefix(prefix), short_side(mode == PositionMode::kLongShort) {
       start.resize(fast.w.size());
       for (std::size_t j = 0; j < start.size(); ++j) start[j] = std::max(fast.w[j], slow.w[j]) - 1;
     }
     Windows fast, slow;
     const double* prefix;
-    VecD below;
+    bool short_side;
     std::vector<double> start;  // first bar of each set's signal
   };
 
   //! Where one group's metrics go.
   struct GroupRun {
     const PreparedSeries& series;
-    const double* inv;
+    const runs::RunTables& tables;
+    runs::LaneChanges& changes;
     double cost;
     int n_valid;
     double* metrics;
   };
 
-  //! The crossover of averages x (fast) and y (slow): 1 above, `below` under, 0 on a tie.
-  static VecD cross(VecD x, VecD y, VecD below) {
-    const VecD p = simd::select(less(x, y), below, VecD{});
-    return simd::select(greater(x, y), simd::splat(1.0), p);
+  //! The crossover of averages x (fast) and y (slow): 1 above, -1 under in long_short (kShort),
+  //! 0 otherwise. Long_flat needs one comparison.
+  template <bool kShort>
+  static VecD cross(VecD x, VecD y) {
+    const VecD up = simd::select(greater(x, y), simd::splat(1.0), VecD{});
+    if constexpr (kShort)
+      return simd::select(less(x, y), simd::splat(-1.0), up);
+    else
+      return up;
   }
 
   static void dispatch_fast(const Block& b, const GroupRun& run, int j0) {
@@ -195,29 +199,64 @@ class SmaCrossover final : public Strategy {
   static void dispatch_slow(const Block& b, const GroupRun& run, int j0) {
     switch (b.slow.group_shape(j0)) {
       case Shape::kSame:
-        return sma_group<F, Shape::kSame>(b, run, j0);
+        return dispatch_mode<F, Shape::kSame>(b, run, j0);
       case Shape::kRun:
-        return sma_group<F, Shape::kRun>(b, run, j0);
+        return dispatch_mode<F, Shape::kRun>(b, run, j0);
       case Shape::kGather:
-        return sma_group<F, Shape::kGather>(b, run, j0);
+        return dispatch_mode<F, Shape::kGather>(b, run, j0);
     }
   }
+
+  template <Shape F, Shape S>
+  static void dispatch_mode(const Block& b, const GroupRun& run, int j0) {
+    if (b.short_side)
+      sma_group<F, S, true>(b, run, j0);
+    else
+      sma_group<F, S, false>(b, run, j0);
+  }
+
+  //! One group's windows of one parameter, of shape S, held in registers for its loop: the
+  //! arithmetic of Windows::means_past_warm_up without reloading the block's tables every bar.
+  template <Shape S>
+  struct GroupWindows {
+    GroupWindows(const Windows& w, int j0)
+        : w0(w.w[static_cast<std::size_t>(j0)]),
+          inv0(w.inv[static_cast<std::size_t>(j0)]),
+          inv(simd::load(w.inv.data() + j0)),
+          neg(simd::load_i32(w.neg.data() + j0)) {}
+    VecD means(const double* prefix, std::int64_t t) const {
+      const double* end = prefix + t + 1;
+      if constexpr (S == Shape::kSame)
+        return simd::splat((*end - end[-w0]) * inv0);
+      else if constexpr (S == Shape::kRun)
+        return (*end - simd::reverse(simd::load(end - w0 - (kWidth - 1)))) * inv;
+      else
+        return (*end - simd::gather(end, neg)) * inv;
+    }
+    std::int64_t w0;
+    double inv0;
+    VecD inv;
+    simd::VecI32 neg;
+  };
 
   //! One group's fused loop for fast shape F and slow shape S. From bar `ready` on (the last
   //! lane's first signal bar) every lane's windows lie inside the series and its signal is
   //! defined, so those bars skip the clamping and the warm-up mask; the values are the same.
-  template <Shape F, Shape S>
+  template <Shape F, Shape S, bool kShort>
   static void sma_group(const Block& b, const GroupRun& run, int j0) {
     const auto ready =
         static_cast<std::int64_t>(*std::max_element(b.start.begin() + j0, b.start.begin() + j0 + kWidth));
     const VecD start = simd::load(b.start.data() + j0);
-    lanes::fused_group(run.series, run.inv, run.cost, run.n_valid, run.metrics, [&](std::int64_t t, VecD) {
-      if (t >= ready)
-        return cross(b.fast.means_past_warm_up<F>(b.prefix, t, j0), b.slow.means_past_warm_up<S>(b.prefix, t, j0),
-                     b.below);
-      const VecD p = cross(b.fast.means(b.prefix, t, j0), b.slow.means(b.prefix, t, j0), b.below);
-      return simd::select(simd::splat(static_cast<double>(t)) >= start, p, VecD{});
-    });
+    const GroupWindows<F> fast(b.fast, j0);
+    const GroupWindows<S> slow(b.slow, j0);
+    const double* prefix = b.prefix;
+    runs::fused_group_split(
+        run.series, run.tables, run.changes, run.cost, run.n_valid, run.metrics, ready,
+        [&](std::int64_t t, VecD) {
+          const VecD p = cross<kShort>(b.fast.means(prefix, t, j0), b.slow.means(prefix, t, j0));
+          return simd::select(simd::splat(static_cast<double>(t)) >= start, p, VecD{});
+        },
+        [&](std::int64_t t, VecD) { return cross<kShort>(fast.means(prefix, t), slow.means(prefix, t)); });
   }
 
   // Mean of close[t-w+1..t] by a direct loop.
