@@ -18,6 +18,8 @@ constexpr double kGrowthLimit = 1e280;  // prefix products stay well inside doub
 struct Path {
   double sum = 0.0, squares = 0.0, down = 0.0;  // of the net returns
   double equity = 1.0, peak = 1.0, max_dd = 0.0;
+  double lower = 0.0;                // a drawdown the path certainly reaches (run_drawdown)
+  std::vector<PendingRun>* pending;  // held runs whose drawdown may still matter
   double trades = 0.0, turnover = 0.0, exposed = 0.0;
   double closed = 0.0, won = 0.0;
   double trip = 1.0;     // growth of the open trip so far
@@ -69,22 +71,28 @@ void min_max(const double* g, std::int64_t len, double& lo, double& hi) {
   }
 }
 
-//! The drawdown over the bars after a run's first bar, whose equity is k * g[i] at the run's bar
-//! i (g[0] is the first bar's, i = 1..len-1 the rest). The run's lowest and highest equity bound
-//! its drawdown from above; only a run whose bound exceeds the largest drawdown so far is walked
-//! bar by bar (one multiply, a max and a compare per bar). Either way the peak after the run is
-//! exact (k * max g, rounding being monotonic) and so is the largest drawdown.
+//! The drawdown bookkeeping of a held run's bars after its first, whose equity is k * g[i] at the
+//! run's bar i (g[0] is the first bar's, i = 1..len-1 the rest). The run's lowest and highest
+//! equity give the peak after it exactly (k * max g: rounding is monotonic) and bound its
+//! drawdown: from below by the lowest equity against the peak before the run, from above by the
+//! lowest against the peak after it. Runs whose upper bound can matter are kept for walk().
 void run_drawdown(Path& p, double k, const double* g, std::int64_t len) {
   double lo = 0.0, hi = 0.0;
   min_max(g, len, lo, hi);
-  const double top = std::max(p.peak, k * hi);
-  if ((1.0 - k * lo / top) * (1.0 + 1e-12) <= p.max_dd) {
-    p.peak = top;
-    return;
-  }
-  double peak = p.peak, keep = (1.0 - p.max_dd) * (1.0 + 1e-14);
-  for (std::int64_t i = 1; i < len; ++i) {
-    const double e = k * g[i];
+  const double before = p.peak, top = std::max(before, k * hi), low = k * lo;
+  p.peak = top;
+  p.lower = std::max(p.lower, 1.0 - low / before);
+  const double upper = (1.0 - low / top) * (1.0 + 1e-12);
+  if (upper > std::max(p.max_dd, p.lower)) p.pending->push_back({k, before, upper, g, len});
+}
+
+//! The exact drawdown of a kept run, bar by bar from the peak before it: one multiply, a max
+//! and a compare per bar; the drawdown itself is computed only where it can exceed the largest
+//! so far.
+void walk(Path& p, const PendingRun& run) {
+  double peak = run.peak, keep = (1.0 - p.max_dd) * (1.0 + 1e-14);
+  for (std::int64_t i = 1; i < run.len; ++i) {
+    const double e = run.k * run.g[i];
     if (e > peak) {
       peak = e;
     } else if (e < peak * keep) {
@@ -92,7 +100,15 @@ void run_drawdown(Path& p, double k, const double* g, std::int64_t len) {
       keep = (1.0 - p.max_dd) * (1.0 + 1e-14);
     }
   }
-  p.peak = peak;
+}
+
+//! The largest drawdown of the path: the first bars' (exact already) and those of the kept runs
+//! that can still exceed it or the best lower bound, walked bar by bar. A run left out has an
+//! upper bound below a drawdown the path reaches, so the result is the exact maximum.
+void settle_drawdown(Path& p) {
+  const double threshold = std::max(p.max_dd, p.lower);
+  for (const PendingRun& run : *p.pending)
+    if (run.upper >= threshold) walk(p, run);
 }
 
 //! The first bar in (a, c) that ruins a short run, or c.
@@ -204,8 +220,10 @@ LaneChanges::LaneChanges(std::int64_t max_changes)
       held_(capacity_ * simd::kWidth) {}
 
 void run_metrics(const RunTables& tables, const double* r, BarRange range, double h_before, const std::int32_t* bars,
-                 const std::int8_t* held, int count, double cost, double* out) {
+                 const std::int8_t* held, int count, double cost, std::vector<PendingRun>& pending, double* out) {
+  pending.clear();
   Path p;
+  p.pending = &pending;
   p.counted = false;  // a trip open before the range is not counted
   double before = h_before, v = h_before;
   std::int64_t a = range.begin;
@@ -218,14 +236,15 @@ void run_metrics(const RunTables& tables, const double* r, BarRange range, doubl
       a = c;
     }
   }
+  settle_drawdown(p);
   finish(p, static_cast<double>(range.size()), out);
 }
 
-void group_metrics(const RunTables& tables, const double* r, BarRange range, VecD h_before, const LaneChanges& changes,
+void group_metrics(const RunTables& tables, const double* r, BarRange range, VecD h_before, LaneChanges& changes,
                    int n_valid, double cost, double* metrics) {
   for (int l = 0; l < n_valid; ++l)
     run_metrics(tables, r, range, h_before[l], changes.bars(l), changes.held(l), changes.count(l), cost,
-                metrics + static_cast<std::ptrdiff_t>(l) * kNumMetrics);
+                changes.pending(), metrics + static_cast<std::ptrdiff_t>(l) * kNumMetrics);
 }
 
 void backtest_metrics_range_runs(const PreparedSeries& series, PositionRows pos, double cost_per_unit, BarRange returns,

@@ -69,6 +69,14 @@ class RunTables {
   bool growth_ok_ = true;
 };
 
+//! A held run whose drawdown is settled after the path's other figures (backtest_runs.cpp):
+//! equity k * g[i] at its bar i, the peak before it, and an upper bound of its drawdown.
+struct PendingRun {
+  double k, peak, upper;
+  const double* g;
+  std::int64_t len;
+};
+
 //! The position changes of one lane group: lane l's k-th change is at bar bars(l)[k], where it
 //! starts holding held(l)[k].
 class LaneChanges {
@@ -90,21 +98,25 @@ class LaneChanges {
   int count(int l) const { return count_[static_cast<std::size_t>(l)]; }
   const std::int32_t* bars(int l) const { return bars_.data() + static_cast<std::size_t>(l) * capacity_; }
   const std::int8_t* held(int l) const { return held_.data() + static_cast<std::size_t>(l) * capacity_; }
+  //! Scratch for run_metrics, reused from set to set.
+  std::vector<PendingRun>& pending() { return pending_; }
 
  private:
   std::size_t capacity_;
   std::vector<std::int32_t> bars_;
   std::vector<std::int8_t> held_;
   std::array<int, simd::kWidth> count_{};
+  std::vector<PendingRun> pending_;
 };
 
 //! The metric row `out` of one set over the return bars `range`, holding h_before before it,
 //! from its `count` changes (bars ascending inside the range, each to a different position).
+//! `pending` is scratch.
 void run_metrics(const RunTables& tables, const double* r, BarRange range, double h_before, const std::int32_t* bars,
-                 const std::int8_t* held, int count, double cost, double* out);
+                 const std::int8_t* held, int count, double cost, std::vector<PendingRun>& pending, double* out);
 
 //! run_metrics for the first n_valid lanes of a group (rows at metrics + l * kNumMetrics).
-void group_metrics(const RunTables& tables, const double* r, BarRange range, VecD h_before, const LaneChanges& changes,
+void group_metrics(const RunTables& tables, const double* r, BarRange range, VecD h_before, LaneChanges& changes,
                    int n_valid, double cost, double* metrics);
 
 //! backtest_metrics_range over stored position rows, its arguments already checked: this
