@@ -12,7 +12,6 @@ namespace runs {
 namespace {
 
 constexpr double kBarsPerYear = 252.0;
-constexpr double kGrowthLimit = 1e280;  // prefix products stay well inside double range
 
 //! The running figures of one set's path.
 struct Path {
@@ -188,36 +187,10 @@ void finish(const Path& p, double n, double* out) {
 
 }  // namespace
 
-RunTables::RunTables(const PreparedSeries& series, BarRange bars) : first_(bars.begin) {
-  const double* r = series.returns();
-  const auto n = static_cast<std::size_t>(bars.size());
-  sum_.assign(n + 1, 0.0);
-  sq_.assign(n + 1, 0.0);
-  down_long_.assign(n + 1, 0.0);
-  down_short_.assign(n + 1, 0.0);
-  growth_long_.assign(n, 0.0);
-  growth_short_.assign(n, 0.0);
-  double up = 1.0, dn = 1.0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const double x = r[first_ + static_cast<std::int64_t>(i)];
-    sum_[i + 1] = sum_[i] + x;
-    sq_[i + 1] = sq_[i] + x * x;
-    down_long_[i + 1] = down_long_[i] + (x < 0.0 ? x * x : 0.0);
-    down_short_[i + 1] = down_short_[i] + (x > 0.0 ? x * x : 0.0);
-    up *= 1.0 + x;
-    dn *= 1.0 - x;
-    growth_long_[i] = up;
-    growth_short_[i] = dn;
-    growth_ok_ =
-        growth_ok_ && up < kGrowthLimit && up > 1.0 / kGrowthLimit && dn < kGrowthLimit && dn > 1.0 / kGrowthLimit;
-    if (x >= 1.0) short_ruin_.push_back(first_ + static_cast<std::int64_t>(i));
-  }
-}
-
 LaneChanges::LaneChanges(std::int64_t max_changes)
     : capacity_(static_cast<std::size_t>(std::max<std::int64_t>(max_changes, 1))),
-      bars_(capacity_ * simd::kWidth),
-      held_(capacity_ * simd::kWidth) {}
+      bars_(std::make_unique_for_overwrite<std::int32_t[]>(capacity_ * kLanes)),
+      held_(std::make_unique_for_overwrite<std::int8_t[]>(capacity_ * kLanes)) {}
 
 void run_metrics(const RunTables& tables, const double* r, BarRange range, double h_before, const std::int32_t* bars,
                  const std::int8_t* held, int count, double cost, std::vector<PendingRun>& pending, double* out) {
@@ -243,13 +216,13 @@ void run_metrics(const RunTables& tables, const double* r, BarRange range, doubl
 void group_metrics(const RunTables& tables, const double* r, BarRange range, VecD h_before, LaneChanges& changes,
                    int n_valid, double cost, double* metrics) {
   for (int l = 0; l < n_valid; ++l)
-    run_metrics(tables, r, range, h_before[l], changes.bars(l), changes.held(l), changes.count(l), cost,
-                changes.pending(), metrics + static_cast<std::ptrdiff_t>(l) * kNumMetrics);
+    run_metrics(tables, r, range, l < simd::kWidth ? h_before[l] : 0.0, changes.bars(l), changes.held(l),
+                changes.count(l), cost, changes.pending(), metrics + static_cast<std::ptrdiff_t>(l) * kNumMetrics);
 }
 
 void backtest_metrics_range_runs(const PreparedSeries& series, PositionRows pos, double cost_per_unit, BarRange returns,
                                  double* metrics) {
-  const RunTables tables(series, returns);
+  const RunTables& tables = series.run_tables();
   LaneChanges changes(returns.size());
   const int n_sets = pos.n_sets;
   for (int j0 = 0; j0 < n_sets; j0 += simd::kWidth) {

@@ -26,9 +26,11 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "qg/kernels/backtest.hpp"
+#include "qg/kernels/run_tables.hpp"
 #include "simd.hpp"
 
 namespace qg::kernels {
@@ -36,38 +38,6 @@ inline namespace QG_KERNEL_TARGET_NS {
 namespace runs {
 
 using simd::VecD;
-
-//! Prefix tables of the returns of the bars `bars` of one series, from which the sums over any
-//! run of those bars are differences, and prefix products from which a run's growth is a ratio.
-class RunTables {
- public:
-  RunTables(const PreparedSeries& series, BarRange bars);
-
-  //! Sum over bars [a, c) of r, of r^2, of min(r,0)^2 (sign > 0) or max(r,0)^2 (sign < 0).
-  double sum(std::int64_t a, std::int64_t c) const { return at(sum_, c) - at(sum_, a); }
-  double squares(std::int64_t a, std::int64_t c) const { return at(sq_, c) - at(sq_, a); }
-  double downside(double sign, std::int64_t a, std::int64_t c) const {
-    const std::vector<double>& d = sign > 0.0 ? down_long_ : down_short_;
-    return at(d, c) - at(d, a);
-  }
-  //! g[t - first()] = prod over bars first()..t of (1 + sign*r): the growth of bars (a, t] is
-  //! g[t - first()] / g[a - first()].
-  const double* growth(double sign) const { return (sign > 0.0 ? growth_long_ : growth_short_).data(); }
-  std::int64_t first() const { return first_; }
-  //! False when a prefix product left [1e-280, 1e280]: runs then multiply their bars directly.
-  bool growth_ok() const { return growth_ok_; }
-  //! The bars with r >= 1 (a short position held over them is ruined), ascending.
-  const std::vector<std::int64_t>& short_ruin_bars() const { return short_ruin_; }
-
- private:
-  double at(const std::vector<double>& v, std::int64_t t) const { return v[static_cast<std::size_t>(t - first_)]; }
-
-  std::int64_t first_;
-  std::vector<double> sum_, sq_, down_long_, down_short_;  // entry t - first: bars [first, t)
-  std::vector<double> growth_long_, growth_short_;         // entry t - first: bars [first, t]
-  std::vector<std::int64_t> short_ruin_;
-  bool growth_ok_ = true;
-};
 
 //! A held run whose drawdown is settled after the path's other figures (backtest_runs.cpp):
 //! equity k * g[i] at its bar i, the peak before it, and an upper bound of its drawdown.
@@ -77,35 +47,48 @@ struct PendingRun {
   std::int64_t len;
 };
 
-//! The position changes of one lane group: lane l's k-th change is at bar bars(l)[k], where it
-//! starts holding held(l)[k].
+//! The position changes of one or two lane groups (kLanes lanes): lane l's k-th change is at
+//! bar bars(l)[k], where it starts holding held(l)[k].
 class LaneChanges {
  public:
-  //! Room for `max_changes` changes per lane.
+  static constexpr int kLanes = 2 * simd::kWidth;
+
+  //! Room for `max_changes` changes per lane (uninitialised: only recorded entries are read).
   explicit LaneChanges(std::int64_t max_changes);
 
   void clear() { count_.fill(0); }
-  //! Records, for each lane whose bit is set in `lanes`, a change at bar t to h[lane].
-  void record(std::int64_t t, unsigned lanes, VecD h) {
+  //! Records, for each lane whose bit is set in `lanes`, a change at bar t to its position:
+  //! lane l < kWidth holds h[l], lane kWidth + l holds h2[l].
+  void record(std::int64_t t, unsigned lanes, VecD h, VecD h2 = VecD{}) {
     while (lanes != 0) {
       const int l = __builtin_ctz(lanes);
       lanes &= lanes - 1;
       const std::size_t at = static_cast<std::size_t>(l) * capacity_ + static_cast<std::size_t>(count_[l]++);
       bars_[at] = static_cast<std::int32_t>(t);
-      held_[at] = static_cast<std::int8_t>(h[l]);
+      held_[at] = static_cast<std::int8_t>(l < simd::kWidth ? h[l] : h2[l - simd::kWidth]);
+    }
+  }
+  //! record() for a long_flat group: lane l now holds bit l of `long_bits` (1 or 0).
+  void record_bits(std::int64_t t, unsigned lanes, unsigned long_bits) {
+    while (lanes != 0) {
+      const int l = __builtin_ctz(lanes);
+      lanes &= lanes - 1;
+      const std::size_t at = static_cast<std::size_t>(l) * capacity_ + static_cast<std::size_t>(count_[l]++);
+      bars_[at] = static_cast<std::int32_t>(t);
+      held_[at] = static_cast<std::int8_t>(long_bits >> l & 1U);
     }
   }
   int count(int l) const { return count_[static_cast<std::size_t>(l)]; }
-  const std::int32_t* bars(int l) const { return bars_.data() + static_cast<std::size_t>(l) * capacity_; }
-  const std::int8_t* held(int l) const { return held_.data() + static_cast<std::size_t>(l) * capacity_; }
+  const std::int32_t* bars(int l) const { return bars_.get() + static_cast<std::size_t>(l) * capacity_; }
+  const std::int8_t* held(int l) const { return held_.get() + static_cast<std::size_t>(l) * capacity_; }
   //! Scratch for run_metrics, reused from set to set.
   std::vector<PendingRun>& pending() { return pending_; }
 
  private:
   std::size_t capacity_;
-  std::vector<std::int32_t> bars_;
-  std::vector<std::int8_t> held_;
-  std::array<int, simd::kWidth> count_{};
+  std::unique_ptr<std::int32_t[]> bars_;
+  std::unique_ptr<std::int8_t[]> held_;
+  std::array<int, kLanes> count_{};
   std::vector<PendingRun> pending_;
 };
 
@@ -115,7 +98,8 @@ class LaneChanges {
 void run_metrics(const RunTables& tables, const double* r, BarRange range, double h_before, const std::int32_t* bars,
                  const std::int8_t* held, int count, double cost, std::vector<PendingRun>& pending, double* out);
 
-//! run_metrics for the first n_valid lanes of a group (rows at metrics + l * kNumMetrics).
+//! run_metrics for the first n_valid lanes of `changes` (rows at metrics + l * kNumMetrics), lane
+//! l holding h_before[l] before the range (lanes past kWidth: 0).
 void group_metrics(const RunTables& tables, const double* r, BarRange range, VecD h_before, LaneChanges& changes,
                    int n_valid, double cost, double* metrics);
 
@@ -129,9 +113,10 @@ void backtest_metrics_range_runs(const PreparedSeries& series, PositionRows pos,
 //! (the lanes' positions at close t, given those at close t-1): the position decided at t-1 is
 //! held over bar t; only its changes are kept. Two loops, so the steady one has no branch.
 template <class Warm, class Decide>
-void fused_group_split(const PreparedSeries& series, const RunTables& tables, LaneChanges& changes, double cost,
-                       int n_valid, double* metrics, std::int64_t ready, Warm&& warm, Decide&& decide) {
+void fused_group_split(const PreparedSeries& series, LaneChanges& changes, double cost, int n_valid, double* metrics,
+                       std::int64_t ready, Warm&& warm, Decide&& decide) {
   const std::int64_t n = series.size();
+  const RunTables& tables = series.run_tables();
   changes.clear();
   VecD held{};
   VecD p = ready > 0 ? warm(std::int64_t{0}, VecD{}) : decide(std::int64_t{0}, VecD{});  // flat before bar 0
@@ -155,11 +140,84 @@ void fused_group_split(const PreparedSeries& series, const RunTables& tables, La
   group_metrics(tables, series.returns(), {1, n}, VecD{}, changes, n_valid, cost, metrics);
 }
 
+//! Two lane groups' positions, decided together.
+struct LanePair {
+  VecD a, b;
+};
+
+//! fused_group_split for two lane groups in one time loop (lanes 0..kWidth-1 and kWidth..
+//! 2*kWidth-1 of `changes`; n_valid counts both): `warm` and `decide` return a LanePair. Each
+//! lane's arithmetic is its own, so a set's metrics do not depend on which group it rides with.
+template <class Warm, class Decide>
+void fused_pair_split(const PreparedSeries& series, LaneChanges& changes, double cost, int n_valid, double* metrics,
+                      std::int64_t ready, Warm&& warm, Decide&& decide) {
+  const std::int64_t n = series.size();
+  const RunTables& tables = series.run_tables();
+  changes.clear();
+  LanePair held{};
+  LanePair p = ready > 0 ? warm(std::int64_t{0}) : decide(std::int64_t{0});  // flat before bar 0
+  auto hold = [&](std::int64_t t) {
+    const unsigned moved = simd::lane_bits(p.a != held.a) | simd::lane_bits(p.b != held.b) << simd::kWidth;
+    if (moved != 0) {
+      changes.record(t, moved, p.a, p.b);
+      held = p;
+    }
+  };
+  const std::int64_t split = std::clamp<std::int64_t>(ready, 1, n);
+  std::int64_t t = 1;
+  for (; t < split; ++t) {
+    hold(t);
+    p = warm(t);
+  }
+  for (; t < n; ++t) {
+    hold(t);
+    p = decide(t);
+  }
+  group_metrics(tables, series.returns(), {1, n}, VecD{}, changes, n_valid, cost, metrics);
+}
+
+//! Two lane groups' long conditions: lane held 1 where set, 0 elsewhere (a long_flat rule).
+struct MaskPair {
+  simd::Mask a, b;
+};
+
+//! fused_pair_split for a long_flat rule given by its long condition (`warm` and `decide` return
+//! a MaskPair): the held positions are the condition's lane bits, so a bar costs two movemasks
+//! and an xor.
+template <class Warm, class Decide>
+void fused_pair_flat_split(const PreparedSeries& series, LaneChanges& changes, double cost, int n_valid,
+                           double* metrics, std::int64_t ready, Warm&& warm, Decide&& decide) {
+  const std::int64_t n = series.size();
+  const RunTables& tables = series.run_tables();
+  auto bits = [](MaskPair m) { return simd::lane_bits(m.a) | simd::lane_bits(m.b) << simd::kWidth; };
+  changes.clear();
+  unsigned held = 0;
+  unsigned p = bits(ready > 0 ? warm(std::int64_t{0}) : decide(std::int64_t{0}));  // flat before bar 0
+  auto hold = [&](std::int64_t t) {
+    const unsigned moved = p ^ held;
+    if (moved != 0) {
+      changes.record_bits(t, moved, p);
+      held = p;
+    }
+  };
+  const std::int64_t split = std::clamp<std::int64_t>(ready, 1, n);
+  std::int64_t t = 1;
+  for (; t < split; ++t) {
+    hold(t);
+    p = bits(warm(t));
+  }
+  for (; t < n; ++t) {
+    hold(t);
+    p = bits(decide(t));
+  }
+  group_metrics(tables, series.returns(), {1, n}, VecD{}, changes, n_valid, cost, metrics);
+}
+
 //! fused_group_split with one rule for every bar.
 template <class Decide>
-void fused_group(const PreparedSeries& series, const RunTables& tables, LaneChanges& changes, double cost, int n_valid,
-                 double* metrics, Decide&& decide) {
-  fused_group_split(series, tables, changes, cost, n_valid, metrics, 0, decide, decide);
+void fused_group(const PreparedSeries& series, LaneChanges& changes, double cost, int n_valid, double* metrics,
+                 Decide&& decide) {
+  fused_group_split(series, changes, cost, n_valid, metrics, 0, decide, decide);
 }
 
 }  // namespace runs

@@ -15,10 +15,9 @@ namespace detail {
 //! of sets j0..j0+kWidth-1 deciding its positions at bar t by group(t, j0, prev) from a flat book.
 template <class Group>
 void fused_groups(const PreparedSeries& series, int n_sets, double cost, double* metrics, Group&& group) {
-  const runs::RunTables tables(series, {1, series.size()});
   runs::LaneChanges changes(series.size());
   for (int j0 = 0; j0 < n_sets; j0 += kWidth)
-    runs::fused_group(series, tables, changes, cost, std::min(kWidth, n_sets - j0), metrics + j0 * kNumMetrics,
+    runs::fused_group(series, changes, cost, std::min(kWidth, n_sets - j0), metrics + j0 * kNumMetrics,
                       [&](std::int64_t t, VecD prev) { return group(t, j0, prev); });
 }
 

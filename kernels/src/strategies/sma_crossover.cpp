@@ -122,12 +122,17 @@ class SmaCrossover final : public Strategy {
     check_block(series, n_sets, {0, series.size()}, "sma_crossover");
     if (n_sets == 0) return;
     const Block block{Windows(sets, n_sets, 0), Windows(sets, n_sets, 1), mode, series.close_prefix()};
-    const runs::RunTables tables(series, {1, series.size()});
     runs::LaneChanges changes(series.size());
-    for (int j0 = 0; j0 < n_sets; j0 += kWidth) {
-      const GroupRun run{
-          series, tables, changes, cost_per_unit, std::min(kWidth, n_sets - j0), metrics_out + j0 * kNumMetrics};
+    // Two groups of the same shapes share one time loop (the sweep's lexicographic blocks are
+    // mostly such pairs); a lone group runs alone.
+    for (int j0 = 0; j0 < n_sets;) {
+      const bool pair = j0 + kWidth < n_sets && block.fast.group_shape(j0) == block.fast.group_shape(j0 + kWidth) &&
+                        block.slow.group_shape(j0) == block.slow.group_shape(j0 + kWidth);
+      const int lanes = pair ? 2 * kWidth : kWidth;
+      const GroupRun run{series, changes, cost_per_unit, std::min(lanes, n_sets - j0), metrics_out + j0 * kNumMetrics,
+                         pair};
       dispatch_fast(block, run, j0);
+      j0 += lanes;
     }
   }
 
@@ -166,11 +171,11 @@ class SmaCrossover final : public Strategy {
   //! Where one group's metrics go.
   struct GroupRun {
     const PreparedSeries& series;
-    const runs::RunTables& tables;
     runs::LaneChanges& changes;
     double cost;
     int n_valid;
     double* metrics;
+    bool pair;  // groups j0 and j0 + kWidth together
   };
 
   //! The crossover of averages x (fast) and y (slow): 1 above, -1 under in long_short (kShort),
@@ -209,7 +214,11 @@ class SmaCrossover final : public Strategy {
 
   template <Shape F, Shape S>
   static void dispatch_mode(const Block& b, const GroupRun& run, int j0) {
-    if (b.short_side)
+    if (run.pair && b.short_side)
+      sma_pair<F, S, true>(b, run, j0);
+    else if (run.pair)
+      sma_pair<F, S, false>(b, run, j0);
+    else if (b.short_side)
       sma_group<F, S, true>(b, run, j0);
     else
       sma_group<F, S, false>(b, run, j0);
@@ -251,13 +260,76 @@ class SmaCrossover final : public Strategy {
     const GroupWindows<S> slow(b.slow, j0);
     const double* prefix = b.prefix;
     runs::fused_group_split(
-        run.series, run.tables, run.changes, run.cost, run.n_valid, run.metrics, ready,
+        run.series, run.changes, run.cost, run.n_valid, run.metrics, ready,
         [&](std::int64_t t, VecD) {
           const VecD p = cross<kShort>(b.fast.means(prefix, t, j0), b.slow.means(prefix, t, j0));
           return simd::select(simd::splat(static_cast<double>(t)) >= start, p, VecD{});
         },
         [&](std::int64_t t, VecD) { return cross<kShort>(fast.means(prefix, t), slow.means(prefix, t)); });
   }
+
+  //! sma_group for the two groups j0 and j0 + kWidth, of the same shapes, in one time loop.
+  template <Shape F, Shape S, bool kShort>
+  static void sma_pair(const Block& b, const GroupRun& run, int j0) {
+    if constexpr (F == Shape::kSame && !kShort) {
+      if (b.fast.w[static_cast<std::size_t>(j0)] == b.fast.w[static_cast<std::size_t>(j0 + kWidth)])
+        return sma_pair_flat<Shape::kSame, S, true>(b, run, j0);
+    }
+    if constexpr (kShort)
+      sma_pair_short<F, S>(b, run, j0);
+    else
+      sma_pair_flat<F, S, false>(b, run, j0);
+  }
+
+  //! The pair's long_flat rule as its long condition. Averages are of positive closes, so
+  //! greater(x, y) needs no |y|. kShared: both groups have one fast window (F = kSame), averaged once.
+  template <Shape F, Shape S, bool kShared = false>
+  static void sma_pair_flat(const Block& b, const GroupRun& run, int j0) {
+    const int j1 = j0 + kWidth;
+    const auto ready =
+        static_cast<std::int64_t>(*std::max_element(b.start.begin() + j0, b.start.begin() + j1 + kWidth));
+    const VecD start0 = simd::load(b.start.data() + j0), start1 = simd::load(b.start.data() + j1);
+    const GroupWindows<F> fast0(b.fast, j0), fast1(b.fast, j1);
+    const GroupWindows<S> slow0(b.slow, j0), slow1(b.slow, j1);
+    const double* prefix = b.prefix;
+    auto warm = [&](std::int64_t t) {
+      const VecD now = simd::splat(static_cast<double>(t));
+      return runs::MaskPair{greater(b.fast.means(prefix, t, j0), b.slow.means(prefix, t, j0)) & (now >= start0),
+                            greater(b.fast.means(prefix, t, j1), b.slow.means(prefix, t, j1)) & (now >= start1)};
+    };
+    runs::fused_pair_flat_split(
+        run.series, run.changes, run.cost, run.n_valid, run.metrics, ready, warm, [&](std::int64_t t) {
+          const VecD x0 = fast0.means(prefix, t);
+          const VecD x1 = kShared ? x0 : fast1.means(prefix, t);
+          return runs::MaskPair{greater_pos(x0, slow0.means(prefix, t)), greater_pos(x1, slow1.means(prefix, t))};
+        });
+  }
+
+  //! The pair's long_short rule.
+  template <Shape F, Shape S>
+  static void sma_pair_short(const Block& b, const GroupRun& run, int j0) {
+    const int j1 = j0 + kWidth;
+    const auto ready =
+        static_cast<std::int64_t>(*std::max_element(b.start.begin() + j0, b.start.begin() + j1 + kWidth));
+    const VecD start0 = simd::load(b.start.data() + j0), start1 = simd::load(b.start.data() + j1);
+    const GroupWindows<F> fast0(b.fast, j0), fast1(b.fast, j1);
+    const GroupWindows<S> slow0(b.slow, j0), slow1(b.slow, j1);
+    const double* prefix = b.prefix;
+    auto warm = [&](std::int64_t t) {
+      const VecD now = simd::splat(static_cast<double>(t));
+      const VecD p0 = cross<true>(b.fast.means(prefix, t, j0), b.slow.means(prefix, t, j0));
+      const VecD p1 = cross<true>(b.fast.means(prefix, t, j1), b.slow.means(prefix, t, j1));
+      return runs::LanePair{simd::select(now >= start0, p0, VecD{}), simd::select(now >= start1, p1, VecD{})};
+    };
+    runs::fused_pair_split(run.series, run.changes, run.cost, run.n_valid, run.metrics, ready, warm,
+                           [&](std::int64_t t) {
+                             return runs::LanePair{cross<true>(fast0.means(prefix, t), slow0.means(prefix, t)),
+                                                   cross<true>(fast1.means(prefix, t), slow1.means(prefix, t))};
+                           });
+  }
+
+  //! greater(x, y) for y >= 0 (an average of positive closes): the same result without |y|.
+  static Mask greater_pos(VecD x, VecD y) { return x - y > kRelTol * y; }
 
   // Mean of close[t-w+1..t] by a direct loop.
   static double direct_mean(const double* c, std::int64_t t, int w) {
