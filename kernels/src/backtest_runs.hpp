@@ -109,17 +109,19 @@ void backtest_metrics_range_runs(const PreparedSeries& series, PositionRows pos,
                                  double* metrics);
 
 //! Metrics of one lane group of parameter sets over the whole history, with the positions
-//! decided at close t by `warm(t, prev)` for t < ready and by `decide(t, prev)` from then on
+//! decided at close t by `warm(t, prev)` for quiet <= t < ready and by `decide(t, prev)` from
+//! then on, every lane flat at the bars before `quiet` (its warm-up, not evaluated)
 //! (the lanes' positions at close t, given those at close t-1): the position decided at t-1 is
 //! held over bar t; only its changes are kept. Two loops, so the steady one has no branch.
 template <class Warm, class Decide>
 void fused_group_split(const PreparedSeries& series, LaneChanges& changes, double cost, int n_valid, double* metrics,
-                       std::int64_t ready, Warm&& warm, Decide&& decide) {
+                       std::int64_t quiet, std::int64_t ready, Warm&& warm, Decide&& decide) {
   const std::int64_t n = series.size();
   const RunTables& tables = series.run_tables();
   changes.clear();
   VecD held{};
-  VecD p = ready > 0 ? warm(std::int64_t{0}, VecD{}) : decide(std::int64_t{0}, VecD{});  // flat before bar 0
+  const std::int64_t t0 = std::clamp<std::int64_t>(quiet, 0, n - 1);
+  VecD p = t0 < ready ? warm(t0, VecD{}) : decide(t0, VecD{});  // flat before bar t0
   auto hold = [&](std::int64_t t) {
     const unsigned moved = simd::lane_bits(p != held);
     if (moved != 0) {
@@ -127,8 +129,8 @@ void fused_group_split(const PreparedSeries& series, LaneChanges& changes, doubl
       held = p;
     }
   };
-  const std::int64_t split = std::clamp<std::int64_t>(ready, 1, n);
-  std::int64_t t = 1;
+  const std::int64_t split = std::clamp<std::int64_t>(ready, t0 + 1, n);
+  std::int64_t t = t0 + 1;
   for (; t < split; ++t) {
     hold(t);
     p = warm(t, p);
@@ -150,12 +152,13 @@ struct LanePair {
 //! lane's arithmetic is its own, so a set's metrics do not depend on which group it rides with.
 template <class Warm, class Decide>
 void fused_pair_split(const PreparedSeries& series, LaneChanges& changes, double cost, int n_valid, double* metrics,
-                      std::int64_t ready, Warm&& warm, Decide&& decide) {
+                      std::int64_t quiet, std::int64_t ready, Warm&& warm, Decide&& decide) {
   const std::int64_t n = series.size();
   const RunTables& tables = series.run_tables();
   changes.clear();
   LanePair held{};
-  LanePair p = ready > 0 ? warm(std::int64_t{0}) : decide(std::int64_t{0});  // flat before bar 0
+  const std::int64_t t0 = std::clamp<std::int64_t>(quiet, 0, n - 1);
+  LanePair p = t0 < ready ? warm(t0) : decide(t0);  // flat before bar t0
   auto hold = [&](std::int64_t t) {
     const unsigned moved = simd::lane_bits(p.a != held.a) | simd::lane_bits(p.b != held.b) << simd::kWidth;
     if (moved != 0) {
@@ -163,8 +166,8 @@ void fused_pair_split(const PreparedSeries& series, LaneChanges& changes, double
       held = p;
     }
   };
-  const std::int64_t split = std::clamp<std::int64_t>(ready, 1, n);
-  std::int64_t t = 1;
+  const std::int64_t split = std::clamp<std::int64_t>(ready, t0 + 1, n);
+  std::int64_t t = t0 + 1;
   for (; t < split; ++t) {
     hold(t);
     p = warm(t);
@@ -186,13 +189,14 @@ struct MaskPair {
 //! and an xor.
 template <class Warm, class Decide>
 void fused_pair_flat_split(const PreparedSeries& series, LaneChanges& changes, double cost, int n_valid,
-                           double* metrics, std::int64_t ready, Warm&& warm, Decide&& decide) {
+                           double* metrics, std::int64_t quiet, std::int64_t ready, Warm&& warm, Decide&& decide) {
   const std::int64_t n = series.size();
   const RunTables& tables = series.run_tables();
   auto bits = [](MaskPair m) { return simd::lane_bits(m.a) | simd::lane_bits(m.b) << simd::kWidth; };
   changes.clear();
   unsigned held = 0;
-  unsigned p = bits(ready > 0 ? warm(std::int64_t{0}) : decide(std::int64_t{0}));  // flat before bar 0
+  const std::int64_t t0 = std::clamp<std::int64_t>(quiet, 0, n - 1);
+  unsigned p = bits(t0 < ready ? warm(t0) : decide(t0));  // flat before bar t0
   auto hold = [&](std::int64_t t) {
     const unsigned moved = p ^ held;
     if (moved != 0) {
@@ -200,8 +204,8 @@ void fused_pair_flat_split(const PreparedSeries& series, LaneChanges& changes, d
       held = p;
     }
   };
-  const std::int64_t split = std::clamp<std::int64_t>(ready, 1, n);
-  std::int64_t t = 1;
+  const std::int64_t split = std::clamp<std::int64_t>(ready, t0 + 1, n);
+  std::int64_t t = t0 + 1;
   for (; t < split; ++t) {
     hold(t);
     p = bits(warm(t));
@@ -217,7 +221,7 @@ void fused_pair_flat_split(const PreparedSeries& series, LaneChanges& changes, d
 template <class Decide>
 void fused_group(const PreparedSeries& series, LaneChanges& changes, double cost, int n_valid, double* metrics,
                  Decide&& decide) {
-  fused_group_split(series, changes, cost, n_valid, metrics, 0, decide, decide);
+  fused_group_split(series, changes, cost, n_valid, metrics, 0, 0, decide, decide);
 }
 
 }  // namespace runs

@@ -255,12 +255,14 @@ class SmaCrossover final : public Strategy {
   static void sma_group(const Block& b, const GroupRun& run, int j0) {
     const auto ready =
         static_cast<std::int64_t>(*std::max_element(b.start.begin() + j0, b.start.begin() + j0 + kWidth));
+    const auto quiet =
+        static_cast<std::int64_t>(*std::min_element(b.start.begin() + j0, b.start.begin() + j0 + kWidth));
     const VecD start = simd::load(b.start.data() + j0);
     const GroupWindows<F> fast(b.fast, j0);
     const GroupWindows<S> slow(b.slow, j0);
     const double* prefix = b.prefix;
     runs::fused_group_split(
-        run.series, run.changes, run.cost, run.n_valid, run.metrics, ready,
+        run.series, run.changes, run.cost, run.n_valid, run.metrics, quiet, ready,
         [&](std::int64_t t, VecD) {
           const VecD p = cross<kShort>(b.fast.means(prefix, t, j0), b.slow.means(prefix, t, j0));
           return simd::select(simd::splat(static_cast<double>(t)) >= start, p, VecD{});
@@ -288,6 +290,8 @@ class SmaCrossover final : public Strategy {
     const int j1 = j0 + kWidth;
     const auto ready =
         static_cast<std::int64_t>(*std::max_element(b.start.begin() + j0, b.start.begin() + j1 + kWidth));
+    const auto quiet =
+        static_cast<std::int64_t>(*std::min_element(b.start.begin() + j0, b.start.begin() + j1 + kWidth));
     const VecD start0 = simd::load(b.start.data() + j0), start1 = simd::load(b.start.data() + j1);
     const GroupWindows<F> fast0(b.fast, j0), fast1(b.fast, j1);
     const GroupWindows<S> slow0(b.slow, j0), slow1(b.slow, j1);
@@ -298,7 +302,7 @@ class SmaCrossover final : public Strategy {
                             greater(b.fast.means(prefix, t, j1), b.slow.means(prefix, t, j1)) & (now >= start1)};
     };
     runs::fused_pair_flat_split(
-        run.series, run.changes, run.cost, run.n_valid, run.metrics, ready, warm, [&](std::int64_t t) {
+        run.series, run.changes, run.cost, run.n_valid, run.metrics, quiet, ready, warm, [&](std::int64_t t) {
           const VecD x0 = fast0.means(prefix, t);
           const VecD x1 = kShared ? x0 : fast1.means(prefix, t);
           return runs::MaskPair{greater_pos(x0, slow0.means(prefix, t)), greater_pos(x1, slow1.means(prefix, t))};
@@ -311,6 +315,8 @@ class SmaCrossover final : public Strategy {
     const int j1 = j0 + kWidth;
     const auto ready =
         static_cast<std::int64_t>(*std::max_element(b.start.begin() + j0, b.start.begin() + j1 + kWidth));
+    const auto quiet =
+        static_cast<std::int64_t>(*std::min_element(b.start.begin() + j0, b.start.begin() + j1 + kWidth));
     const VecD start0 = simd::load(b.start.data() + j0), start1 = simd::load(b.start.data() + j1);
     const GroupWindows<F> fast0(b.fast, j0), fast1(b.fast, j1);
     const GroupWindows<S> slow0(b.slow, j0), slow1(b.slow, j1);
@@ -321,7 +327,7 @@ class SmaCrossover final : public Strategy {
       const VecD p1 = cross<true>(b.fast.means(prefix, t, j1), b.slow.means(prefix, t, j1));
       return runs::LanePair{simd::select(now >= start0, p0, VecD{}), simd::select(now >= start1, p1, VecD{})};
     };
-    runs::fused_pair_split(run.series, run.changes, run.cost, run.n_valid, run.metrics, ready, warm,
+    runs::fused_pair_split(run.series, run.changes, run.cost, run.n_valid, run.metrics, quiet, ready, warm,
                            [&](std::int64_t t) {
                              return runs::LanePair{cross<true>(fast0.means(prefix, t), slow0.means(prefix, t)),
                                                    cross<true>(fast1.means(prefix, t), slow1.means(prefix, t))};
