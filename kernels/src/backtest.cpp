@@ -1,6 +1,6 @@
 // The public backtest entry points: metric names, and the sweep backtest over stored position
-// rows (the walk-forward path), which checks its arguments and runs the lane kernel of the CPU
-// target chosen at run time (backtest_lanes.cpp, target_kernels.hpp).
+// rows (the walk-forward path), which checks its arguments and runs the run kernel of the CPU
+// target chosen at run time (backtest_runs.cpp, target_kernels.hpp).
 #include <algorithm>
 #include <array>
 #include <string>

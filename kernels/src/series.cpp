@@ -58,6 +58,7 @@ PreparedSeries::PreparedSeries(BarsView bars) {
 
   max_high_ = build_sparse_table(high_, [](double a, double b) { return std::max(a, b); });
   min_low_ = build_sparse_table(low_, [](double a, double b) { return std::min(a, b); });
+  run_tables_ = RunTables(returns_.data(), 1, static_cast<std::int64_t>(n));
 }
 
 double PreparedSeries::max_high(std::int64_t a, std::int64_t b) const {

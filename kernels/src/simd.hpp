@@ -57,6 +57,19 @@ inline bool all_set(Mask m) {
   return all;
 }
 
+//! Bit l set when lane l of m is set (a movemask).
+inline unsigned lane_bits(Mask m) {
+#if defined(QG_SIMD_AVX512)
+  return _mm512_movepi64_mask(reinterpret_cast<__m512i>(m));
+#elif defined(QG_SIMD_AVX2)
+  return static_cast<unsigned>(_mm256_movemask_pd(reinterpret_cast<__m256d>(m)));
+#else
+  unsigned bits = 0;
+  for (int l = 0; l < kWidth; ++l) bits |= m[l] != 0 ? 1U << l : 0U;
+  return bits;
+#endif
+}
+
 //! kWidth consecutive doubles (unaligned).
 inline VecD load(const double* p) {
   VecD v;

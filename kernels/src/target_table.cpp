@@ -1,7 +1,7 @@
 // One target's table of the hot kernels, compiled into each target's objects with its -march
 // (kernels/CMakeLists.txt defines QG_KERNEL_TARGET_NS, QG_KERNEL_TARGET_NAME and
 // QG_KERNEL_TARGET_TABLE, the function below, e.g. target_kernels_x86_64_v3).
-#include "backtest_lanes.hpp"
+#include "backtest_runs.hpp"
 #include "simd.hpp"
 #include "strategies/all.hpp"
 #include "target_kernels.hpp"
@@ -14,7 +14,7 @@ const TargetKernels& QG_KERNEL_TARGET_TABLE() {
       simd::kWidth,
       {&detail::sma_crossover_strategy(), &detail::ema_crossover_strategy(), &detail::bollinger_strategy(),
        &detail::rsi_strategy(), &detail::donchian_strategy(), &detail::momentum_strategy()},
-      &lanes::backtest_metrics_range_lanes,
+      &runs::backtest_metrics_range_runs,
   };
   return kTable;
 }

@@ -1,11 +1,10 @@
 #pragma once
-// The sweep path of the strategies: a rule's group function (as sweep_rows takes it) fused into
-// the backtest loop, one lane group of parameter sets at a time, time inner (backtest_lanes.hpp).
+// The sweep path of the strategies: a rule's group function (as sweep_rows takes it) drives the
+// run backtest (backtest_runs.hpp), one lane group of parameter sets at a time, time inner.
 #include <algorithm>
 #include <cstdint>
-#include <vector>
 
-#include "../backtest_lanes.hpp"
+#include "../backtest_runs.hpp"
 #include "common.hpp"
 
 namespace qg::kernels {
@@ -16,10 +15,10 @@ namespace detail {
 //! of sets j0..j0+kWidth-1 deciding its positions at bar t by group(t, j0, prev) from a flat book.
 template <class Group>
 void fused_groups(const PreparedSeries& series, int n_sets, double cost, double* metrics, Group&& group) {
-  const std::vector<double> inv = lanes::inverse_counts(series.size() - 1);
+  runs::LaneChanges changes(series.size());
   for (int j0 = 0; j0 < n_sets; j0 += kWidth)
-    lanes::fused_group(series, inv.data(), cost, std::min(kWidth, n_sets - j0), metrics + j0 * kNumMetrics,
-                       [&](std::int64_t t, VecD prev) { return group(t, j0, prev); });
+    runs::fused_group(series, changes, cost, std::min(kWidth, n_sets - j0), metrics + j0 * kNumMetrics,
+                      [&](std::int64_t t, VecD prev) { return group(t, j0, prev); });
 }
 
 }  // namespace detail

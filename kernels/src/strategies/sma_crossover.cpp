@@ -122,11 +122,17 @@ class SmaCrossover final : public Strategy {
     check_block(series, n_sets, {0, series.size()}, "sma_crossover");
     if (n_sets == 0) return;
     const Block block{Windows(sets, n_sets, 0), Windows(sets, n_sets, 1), mode, series.close_prefix()};
-    const std::vector<double> inv = lanes::inverse_counts(series.size() - 1);
-    for (int j0 = 0; j0 < n_sets; j0 += kWidth) {
-      const GroupRun run{series, inv.data(), cost_per_unit, std::min(kWidth, n_sets - j0),
-                         metrics_out + j0 * kNumMetrics};
+    runs::LaneChanges changes(series.size());
+    // Two groups of the same shapes share one time loop (the sweep's lexicographic blocks are
+    // mostly such pairs); a lone group runs alone.
+    for (int j0 = 0; j0 < n_sets;) {
+      const bool pair = j0 + kWidth < n_sets && block.fast.group_shape(j0) == block.fast.group_shape(j0 + kWidth) &&
+                        block.slow.group_shape(j0) == block.slow.group_shape(j0 + kWidth);
+      const int lanes = pair ? 2 * kWidth : kWidth;
+      const GroupRun run{series, changes, cost_per_unit, std::min(lanes, n_sets - j0), metrics_out + j0 * kNumMetrics,
+                         pair};
       dispatch_fast(block, run, j0);
+      j0 += lanes;
     }
   }
 
@@ -152,32 +158,35 @@ class SmaCrossover final : public Strategy {
   //! The windows of a block and what every group's rule reads.
   struct Block {
     Block(Windows f, Windows s, PositionMode mode, const double* prefix)
-        : fast(std::move(f)),
-          slow(std::move(s)),
-          prefix(prefix),
-          below(simd::splat(mode == PositionMode::kLongShort ? -1.0 : 0.0)) {
+        : fast(std::move(f)), slow(std::move(s)), prefix(prefix), short_side(mode == PositionMode::kLongShort) {
       start.resize(fast.w.size());
       for (std::size_t j = 0; j < start.size(); ++j) start[j] = std::max(fast.w[j], slow.w[j]) - 1;
     }
     Windows fast, slow;
     const double* prefix;
-    VecD below;
+    bool short_side;
     std::vector<double> start;  // first bar of each set's signal
   };
 
   //! Where one group's metrics go.
   struct GroupRun {
     const PreparedSeries& series;
-    const double* inv;
+    runs::LaneChanges& changes;
     double cost;
     int n_valid;
     double* metrics;
+    bool pair;  // groups j0 and j0 + kWidth together
   };
 
-  //! The crossover of averages x (fast) and y (slow): 1 above, `below` under, 0 on a tie.
-  static VecD cross(VecD x, VecD y, VecD below) {
-    const VecD p = simd::select(less(x, y), below, VecD{});
-    return simd::select(greater(x, y), simd::splat(1.0), p);
+  //! The crossover of averages x (fast) and y (slow): 1 above, -1 under in long_short (kShort),
+  //! 0 otherwise. Long_flat needs one comparison.
+  template <bool kShort>
+  static VecD cross(VecD x, VecD y) {
+    const VecD up = simd::select(greater(x, y), simd::splat(1.0), VecD{});
+    if constexpr (kShort)
+      return simd::select(less(x, y), simd::splat(-1.0), up);
+    else
+      return up;
   }
 
   static void dispatch_fast(const Block& b, const GroupRun& run, int j0) {
@@ -195,30 +204,138 @@ class SmaCrossover final : public Strategy {
   static void dispatch_slow(const Block& b, const GroupRun& run, int j0) {
     switch (b.slow.group_shape(j0)) {
       case Shape::kSame:
-        return sma_group<F, Shape::kSame>(b, run, j0);
+        return dispatch_mode<F, Shape::kSame>(b, run, j0);
       case Shape::kRun:
-        return sma_group<F, Shape::kRun>(b, run, j0);
+        return dispatch_mode<F, Shape::kRun>(b, run, j0);
       case Shape::kGather:
-        return sma_group<F, Shape::kGather>(b, run, j0);
+        return dispatch_mode<F, Shape::kGather>(b, run, j0);
     }
   }
+
+  template <Shape F, Shape S>
+  static void dispatch_mode(const Block& b, const GroupRun& run, int j0) {
+    if (run.pair && b.short_side)
+      sma_pair<F, S, true>(b, run, j0);
+    else if (run.pair)
+      sma_pair<F, S, false>(b, run, j0);
+    else if (b.short_side)
+      sma_group<F, S, true>(b, run, j0);
+    else
+      sma_group<F, S, false>(b, run, j0);
+  }
+
+  //! One group's windows of one parameter, of shape S, held in registers for its loop: the
+  //! arithmetic of Windows::means_past_warm_up without reloading the block's tables every bar.
+  template <Shape S>
+  struct GroupWindows {
+    GroupWindows(const Windows& w, int j0)
+        : w0(w.w[static_cast<std::size_t>(j0)]),
+          inv0(w.inv[static_cast<std::size_t>(j0)]),
+          inv(simd::load(w.inv.data() + j0)),
+          neg(simd::load_i32(w.neg.data() + j0)) {}
+    VecD means(const double* prefix, std::int64_t t) const {
+      const double* end = prefix + t + 1;
+      if constexpr (S == Shape::kSame)
+        return simd::splat((*end - end[-w0]) * inv0);
+      else if constexpr (S == Shape::kRun)
+        return (*end - simd::reverse(simd::load(end - w0 - (kWidth - 1)))) * inv;
+      else
+        return (*end - simd::gather(end, neg)) * inv;
+    }
+    std::int64_t w0;
+    double inv0;
+    VecD inv;
+    simd::VecI32 neg;
+  };
 
   //! One group's fused loop for fast shape F and slow shape S. From bar `ready` on (the last
   //! lane's first signal bar) every lane's windows lie inside the series and its signal is
   //! defined, so those bars skip the clamping and the warm-up mask; the values are the same.
-  template <Shape F, Shape S>
+  template <Shape F, Shape S, bool kShort>
   static void sma_group(const Block& b, const GroupRun& run, int j0) {
     const auto ready =
         static_cast<std::int64_t>(*std::max_element(b.start.begin() + j0, b.start.begin() + j0 + kWidth));
+    const auto quiet =
+        static_cast<std::int64_t>(*std::min_element(b.start.begin() + j0, b.start.begin() + j0 + kWidth));
     const VecD start = simd::load(b.start.data() + j0);
-    lanes::fused_group(run.series, run.inv, run.cost, run.n_valid, run.metrics, [&](std::int64_t t, VecD) {
-      if (t >= ready)
-        return cross(b.fast.means_past_warm_up<F>(b.prefix, t, j0), b.slow.means_past_warm_up<S>(b.prefix, t, j0),
-                     b.below);
-      const VecD p = cross(b.fast.means(b.prefix, t, j0), b.slow.means(b.prefix, t, j0), b.below);
-      return simd::select(simd::splat(static_cast<double>(t)) >= start, p, VecD{});
-    });
+    const GroupWindows<F> fast(b.fast, j0);
+    const GroupWindows<S> slow(b.slow, j0);
+    const double* prefix = b.prefix;
+    runs::fused_group_split(
+        run.series, run.changes, run.cost, run.n_valid, run.metrics, quiet, ready,
+        [&](std::int64_t t, VecD) {
+          const VecD p = cross<kShort>(b.fast.means(prefix, t, j0), b.slow.means(prefix, t, j0));
+          return simd::select(simd::splat(static_cast<double>(t)) >= start, p, VecD{});
+        },
+        [&](std::int64_t t, VecD) { return cross<kShort>(fast.means(prefix, t), slow.means(prefix, t)); });
   }
+
+  //! sma_group for the two groups j0 and j0 + kWidth, of the same shapes, in one time loop.
+  template <Shape F, Shape S, bool kShort>
+  static void sma_pair(const Block& b, const GroupRun& run, int j0) {
+    if constexpr (F == Shape::kSame && !kShort) {
+      if (b.fast.w[static_cast<std::size_t>(j0)] == b.fast.w[static_cast<std::size_t>(j0 + kWidth)])
+        return sma_pair_flat<Shape::kSame, S, true>(b, run, j0);
+    }
+    if constexpr (kShort)
+      sma_pair_short<F, S>(b, run, j0);
+    else
+      sma_pair_flat<F, S, false>(b, run, j0);
+  }
+
+  //! The pair's long_flat rule as its long condition. Averages are of positive closes, so
+  //! greater(x, y) needs no |y|. kShared: both groups have one fast window (F = kSame), averaged once.
+  template <Shape F, Shape S, bool kShared = false>
+  static void sma_pair_flat(const Block& b, const GroupRun& run, int j0) {
+    const int j1 = j0 + kWidth;
+    const auto ready =
+        static_cast<std::int64_t>(*std::max_element(b.start.begin() + j0, b.start.begin() + j1 + kWidth));
+    const auto quiet =
+        static_cast<std::int64_t>(*std::min_element(b.start.begin() + j0, b.start.begin() + j1 + kWidth));
+    const VecD start0 = simd::load(b.start.data() + j0), start1 = simd::load(b.start.data() + j1);
+    const GroupWindows<F> fast0(b.fast, j0), fast1(b.fast, j1);
+    const GroupWindows<S> slow0(b.slow, j0), slow1(b.slow, j1);
+    const double* prefix = b.prefix;
+    auto warm = [&](std::int64_t t) {
+      const VecD now = simd::splat(static_cast<double>(t));
+      return runs::MaskPair{greater(b.fast.means(prefix, t, j0), b.slow.means(prefix, t, j0)) & (now >= start0),
+                            greater(b.fast.means(prefix, t, j1), b.slow.means(prefix, t, j1)) & (now >= start1)};
+    };
+    runs::fused_pair_flat_split(
+        run.series, run.changes, run.cost, run.n_valid, run.metrics, quiet, ready, warm, [&](std::int64_t t) {
+          const VecD x0 = fast0.means(prefix, t);
+          const VecD x1 = kShared ? x0 : fast1.means(prefix, t);
+          return runs::MaskPair{greater_pos(x0, slow0.means(prefix, t)), greater_pos(x1, slow1.means(prefix, t))};
+        });
+  }
+
+  //! The pair's long_short rule.
+  template <Shape F, Shape S>
+  static void sma_pair_short(const Block& b, const GroupRun& run, int j0) {
+    const int j1 = j0 + kWidth;
+    const auto ready =
+        static_cast<std::int64_t>(*std::max_element(b.start.begin() + j0, b.start.begin() + j1 + kWidth));
+    const auto quiet =
+        static_cast<std::int64_t>(*std::min_element(b.start.begin() + j0, b.start.begin() + j1 + kWidth));
+    const VecD start0 = simd::load(b.start.data() + j0), start1 = simd::load(b.start.data() + j1);
+    const GroupWindows<F> fast0(b.fast, j0), fast1(b.fast, j1);
+    const GroupWindows<S> slow0(b.slow, j0), slow1(b.slow, j1);
+    const double* prefix = b.prefix;
+    auto warm = [&](std::int64_t t) {
+      const VecD now = simd::splat(static_cast<double>(t));
+      const VecD p0 = cross<true>(b.fast.means(prefix, t, j0), b.slow.means(prefix, t, j0));
+      const VecD p1 = cross<true>(b.fast.means(prefix, t, j1), b.slow.means(prefix, t, j1));
+      return runs::LanePair{simd::select(now >= start0, p0, VecD{}), simd::select(now >= start1, p1, VecD{})};
+    };
+    runs::fused_pair_split(run.series, run.changes, run.cost, run.n_valid, run.metrics, quiet, ready, warm,
+                           [&](std::int64_t t) {
+                             return runs::LanePair{cross<true>(fast0.means(prefix, t), slow0.means(prefix, t)),
+                                                   cross<true>(fast1.means(prefix, t), slow1.means(prefix, t))};
+                           });
+  }
+
+  //! greater(x, y) for y >= 0 (an average of positive closes): the same result without |y|.
+  static Mask greater_pos(VecD x, VecD y) { return x - y > kRelTol * y; }
 
   // Mean of close[t-w+1..t] by a direct loop.
   static double direct_mean(const double* c, std::int64_t t, int w) {

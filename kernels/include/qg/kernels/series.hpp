@@ -5,6 +5,8 @@
 #include <span>
 #include <vector>
 
+#include "qg/kernels/run_tables.hpp"
+
 namespace qg::kernels {
 
 //! A view of one symbol's aligned bars, oldest first. `high`/`low` may equal `close` for
@@ -38,11 +40,14 @@ class PreparedSeries {
   double max_high(std::int64_t a, std::int64_t b) const;
   //! min of low[a..b] inclusive, O(1).
   double min_low(std::int64_t a, std::int64_t b) const;
+  //! Prefix tables of the returns of bars [1, size()) for the run backtest.
+  const RunTables& run_tables() const { return run_tables_; }
 
  private:
   std::vector<double> high_, low_, close_, returns_, close_prefix_, close_sq_prefix_;
   std::vector<std::vector<double>> max_high_, min_low_;  // sparse tables, level k covers 2^k bars
   double max_abs_return_ = 0.0;
+  RunTables run_tables_;
 };
 
 }  // namespace qg::kernels
