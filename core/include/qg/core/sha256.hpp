@@ -1,12 +1,17 @@
 #pragma once
-// SHA-256 (libsodium): incremental for file and dataset digests that must stay bounded in
-// memory, and one-shot helpers for bytes and files. Lowercase hex everywhere.
+// SHA-256: incremental for file and dataset digests that must stay bounded in memory, and one-shot helpers
+// for bytes and files. Lowercase hex everywhere. Runs on the CPU's SHA extensions where it has them
+// (sha256_blocks_shani) and on libsodium's portable code otherwise (sha256_backend.hpp).
 #include <sodium.h>
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
+
+#include "qg/core/sha256_blocks.hpp"
 
 namespace qg {
 
@@ -20,7 +25,19 @@ class Sha256 {
   std::string hex();
 
  private:
-  crypto_hash_sha256_state state_{};
+  static constexpr std::size_t kBlockSize = 64;
+  void update_sha_ni(const unsigned char* bytes, std::size_t size);
+  std::array<unsigned char, 32> finish_sha_ni();
+  std::array<unsigned char, 32> finish_sodium();
+
+  bool sha_ni_ = false;
+  // SHA-NI form: the hash words, the bytes of an unfinished block and the total length.
+  Sha256State state_{};
+  std::array<unsigned char, kBlockSize> pending_{};
+  std::size_t pending_size_ = 0;
+  std::uint64_t total_size_ = 0;
+  // libsodium form.
+  crypto_hash_sha256_state sodium_{};
 };
 
 //! Lowercase hex SHA-256 of `bytes`.
