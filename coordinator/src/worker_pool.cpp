@@ -40,7 +40,9 @@ void WorkerPool::assign(int w, HeldChunk chunk, Clock::time_point now) {
   const std::size_t position = s.held.size();
   QG_CHECK(position < depth_ && s.joined && !s.lost, "a chunk assigned to a worker that cannot take one");
   auto& level = offers_[position];
-  level.erase(std::find(level.begin(), level.end(), w));  // the front when w came from next_slot()
+  const auto it = std::find(level.begin(), level.end(), w);  // the front when w came from next_slot()
+  QG_CHECK(it != level.end(), "worker " + std::to_string(w) + " was not offered at its position");
+  level.erase(it);
   if (s.held.empty()) s.since = now;
   s.held.push_back(chunk);
 }
