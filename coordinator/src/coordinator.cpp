@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <ctime>
-#include <deque>
 #include <optional>
 
 #include "qg/coordinator/build_info.hpp"
@@ -14,6 +13,7 @@
 #include "qg/coordinator/reorder.hpp"
 #include "qg/coordinator/scheduler.hpp"
 #include "qg/coordinator/service_meter.hpp"
+#include "qg/coordinator/worker_pool.hpp"
 #include "qg/core/error.hpp"
 #include "qg/core/sha256.hpp"
 #include "qg/core/time.hpp"
@@ -34,16 +34,13 @@ constexpr double kRank0Load = 0.1;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-//! What the coordinator knows about one worker rank.
-struct WorkerState {
-  bool idle = false;  // asked for work and got none yet
-  bool busy = false;  // holds `range` of `stage`
-  bool lost = false;  // presumed dead: its chunk was handed to another worker
-  std::uint32_t stage = 0;
-  TaskRange range;
-  Clock::time_point issued;
-  std::uint32_t input_stage = 0;  // highest stage whose input it holds
-};
+//! "3..5, 9..12": the task ranges of `chunks`.
+std::string describe(const std::vector<HeldChunk>& chunks) {
+  std::string out;
+  for (const HeldChunk& c : chunks)
+    out += (out.empty() ? "" : ", ") + std::to_string(c.range.first) + ".." + std::to_string(c.range.end() - 1);
+  return out;
+}
 
 //! The journal header: a run may only resume a journal with the same spec and data.
 std::string journal_header(const jobs::Job& job, const RunContext& ctx, const std::string& spec_sha) {
@@ -57,7 +54,8 @@ class CoordinatorRun {
       : job_(job),
         transport_(transport),
         ctx_(ctx),
-        workers_(static_cast<std::size_t>(transport.size())),
+        pool_(transport.size(), ctx.pipeline_depth),
+        input_stage_(static_cast<std::size_t>(transport.size()), 0),
         progress_(ctx.interactive, std::chrono::seconds(10)) {}
 
   RunSummary run() {
@@ -229,7 +227,7 @@ class CoordinatorRun {
       if (reorder.is_duplicate(chunk)) continue;  // replayed from the journal
       spdlog::info("stage {}: task {} on every rank together", stage_, task);
       wait_for_idle_workers();
-      for (std::size_t w = 1; w < workers_.size(); ++w) assign_collective(static_cast<int>(w), task);
+      for (int w = 1; w < transport_.size(); ++w) assign_collective(w, task);
       const auto start = Clock::now();
       run_own_share(*collective, task, chunk);
       chunk.seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -239,44 +237,49 @@ class CoordinatorRun {
     }
   }
 
-  //! Every worker's request for work is in: none is computing, none will send block sums late.
+  //! Every worker's request for work is in and it holds no chunk: none is computing, none will
+  //! send block sums late.
   void wait_for_idle_workers() {
     cluster::Envelope envelope;
     for (;;) {
       bool all = true;
-      for (std::size_t w = 1; w < workers_.size(); ++w) all = all && workers_[w].idle;
+      for (int w = 1; w < transport_.size(); ++w) all = all && pool_.idle(w);
       if (all) return;
       if (transport_.receive(envelope, std::chrono::milliseconds(100))) handle_idle(envelope);
     }
   }
 
-  //! A request for work while waiting for idle workers (results of this stage cannot be due).
+  //! A request for work, or a late answer to a chunk of an earlier stage (handed out twice),
+  //! while waiting for idle workers; results of this stage cannot be due.
   void handle_idle(const cluster::Envelope& envelope) {
-    if (envelope.tag != cluster::Tag::kResult || envelope.source <= 0 ||
-        envelope.source >= static_cast<int>(workers_.size()))
+    if (envelope.tag != cluster::Tag::kResult || envelope.source <= 0 || envelope.source >= transport_.size())
       throw ClusterError("unexpected message from rank " + std::to_string(envelope.source) +
                          " before a collective task");
-    auto& state = workers_[static_cast<std::size_t>(envelope.source)];
-    state.busy = state.lost = false;
-    state.idle = true;
-    idle_.push_back(envelope.source);
+    cluster::decode(envelope.bytes, result_);
+    if (result_.count == 0)
+      pool_.join(envelope.source);
+    else
+      pool_.complete(envelope.source, result_.stage, result_.first, Clock::now());
   }
 
   void assign_collective(int w, std::uint64_t task) {
-    auto& state = workers_[static_cast<std::size_t>(w)];
     cluster::Assignment a;
     a.stage = stage_;
     a.first = task;
     a.count = 1;
     a.collective = true;
-    if (stage_ > 0 && state.input_stage < stage_) {
-      a.has_stage_input = true;
-      a.stage_input = stage_input_;
-      state.input_stage = stage_;
-    }
+    add_stage_input(w, a);
     send_assignment(w, a);
-    state.idle = false;  // it asks for work again when its share is done
-    std::erase(idle_, w);
+    pool_.leave(w);  // it asks for work again when its share is done
+  }
+
+  //! The stage's input goes with the first assignment of the stage a worker gets.
+  void add_stage_input(int w, cluster::Assignment& a) {
+    auto& input_stage = input_stage_[static_cast<std::size_t>(w)];
+    if (stage_ == 0 || input_stage >= stage_) return;
+    a.has_stage_input = true;
+    a.stage_input = stage_input_;
+    input_stage = stage_;
   }
 
   void run_own_share(const jobs::CollectiveTasks& collective, std::uint64_t task, cluster::ChunkResult& chunk) {
@@ -290,34 +293,24 @@ class CoordinatorRun {
     }
   }
 
-  //! Hands chunks to idle workers while the scheduler has any.
+  //! Fills the workers' pipelines while the scheduler has chunks: first the workers that wait
+  //! for work, then those whose next chunk would be queued behind the one they compute.
   void dispatch(ChunkScheduler& scheduler, std::uint64_t reduced) {
-    while (!idle_.empty()) {
-      auto range = scheduler.next(reduced);
+    while (const auto slot = pool_.next_slot()) {
+      const auto range = scheduler.next(reduced, slot->position > 0);
       if (!range) return;
-      const int w = idle_.front();
-      idle_.pop_front();
-      assign(w, *range);
+      assign(slot->worker, *range);
     }
   }
 
   void assign(int w, TaskRange range) {
-    auto& state = workers_[static_cast<std::size_t>(w)];
     cluster::Assignment a;
     a.stage = stage_;
     a.first = range.first;
     a.count = range.count;
-    if (stage_ > 0 && state.input_stage < stage_) {
-      a.has_stage_input = true;
-      a.stage_input = stage_input_;
-      state.input_stage = stage_;
-    }
+    add_stage_input(w, a);
     send_assignment(w, a);
-    state.idle = false;
-    state.busy = true;
-    state.stage = stage_;
-    state.range = range;
-    state.issued = Clock::now();
+    pool_.assign(w, {stage_, range}, Clock::now());
   }
 
   void send_assignment(int w, const cluster::Assignment& a) {
@@ -329,21 +322,14 @@ class CoordinatorRun {
   }
 
   void handle(const cluster::Envelope& envelope, ReorderBuffer& reorder) {
-    if (envelope.tag != cluster::Tag::kResult || envelope.source <= 0 ||
-        envelope.source >= static_cast<int>(workers_.size())) {
+    if (envelope.tag != cluster::Tag::kResult || envelope.source <= 0 || envelope.source >= transport_.size()) {
       spdlog::warn("ignored a message with tag {} from rank {}", static_cast<int>(envelope.tag), envelope.source);
       return;
     }
     auto start = Clock::now();
     cluster::decode(envelope.bytes, result_);
     meter_.add(ServiceMeter::Part::kDecode, seconds_since(start));
-    auto& state = workers_[static_cast<std::size_t>(envelope.source)];
-    if (state.lost) spdlog::warn("rank {} answered after it was presumed lost", envelope.source);
-    if (state.busy && !state.lost && result_.stage == stage_ && result_.first == state.range.first)
-      meter_.out_for(seconds_since(state.issued), result_.seconds);
-    state.busy = state.lost = false;
-    state.idle = true;
-    idle_.push_back(envelope.source);
+    take_result(envelope.source);
     if (result_.count == 0 || result_.stage != stage_ || reorder.is_duplicate(result_)) return;
     note_task_time(result_);
     meter_.chunk(result_.count, result_.values.size(), result_.seconds);
@@ -355,34 +341,49 @@ class CoordinatorRun {
     meter_.add(ServiceMeter::Part::kReduce, seconds_since(start));
   }
 
+  //! The worker's pipeline after `result_` from `w`: a request (count 0) opens it, a result
+  //! frees a place in it. The time out of a chunk that was computing since a known time is metered.
+  void take_result(int w) {
+    const bool was_lost = pool_.lost(w);
+    if (was_lost) spdlog::warn("rank {} answered after it was presumed lost", w);
+    if (result_.count == 0) {
+      pool_.join(w);
+      return;
+    }
+    const auto began = pool_.complete(w, result_.stage, result_.first, Clock::now());
+    if (began && !was_lost && result_.stage == stage_) meter_.out_for(seconds_since(*began), result_.seconds);
+  }
+
   void note_task_time(const cluster::ChunkResult& r) {
     const double per_task = r.seconds / static_cast<double>(r.count);
     task_seconds_ = task_seconds_ == 0.0 ? per_task : 0.9 * task_seconds_ + 0.1 * per_task;
   }
 
-  //! A chunk out for much longer than expected goes to another worker; whichever answer
-  //! arrives first is used (results are deterministic, so both are the same). Until some chunk
-  //! has come back there is no expectation to exceed: a slow first chunk is not a lost worker.
+  //! A worker computing its oldest chunk for much longer than expected is presumed lost, and
+  //! every chunk it holds (the queued ones too) goes to another worker; whichever answer arrives
+  //! first is used (results are deterministic, so both are the same). Until some chunk has come
+  //! back there is no expectation to exceed: a slow first chunk is not a lost worker.
   void reissue_lost(ChunkScheduler& scheduler) {
     if (ctx_.worker_timeout <= 0 || task_seconds_ == 0.0) return;
-    const auto now = Clock::now();
     int alive = 0;
-    for (std::size_t w = 1; w < workers_.size(); ++w) {
-      auto& s = workers_[w];
-      if (s.busy && !s.lost && s.stage == stage_) {
-        const double expected = 10.0 * task_seconds_ * static_cast<double>(s.range.count);
-        const double out_for = std::chrono::duration<double>(now - s.issued).count();
-        if (out_for > std::max(ctx_.worker_timeout, expected)) {
-          spdlog::warn("rank {} has held tasks {}..{} for {:.1f}s: presumed lost, handing them out again", w,
-                       s.range.first, s.range.end() - 1, out_for);
-          s.lost = true;
-          scheduler.requeue(s.range);
-          ++summary_.reissued_chunks;
-        }
-      }
-      alive += s.lost ? 0 : 1;
+    for (int w = 1; w < transport_.size(); ++w) {
+      if (!pool_.lost(w) && !pool_.held(w).empty()) check_alive(w, scheduler);
+      alive += pool_.lost(w) ? 0 : 1;
     }
     if (alive == 0) throw ClusterError("every worker is lost; rerun with --resume to continue from the journal");
+  }
+
+  void check_alive(int w, ChunkScheduler& scheduler) {
+    const TaskRange computing = pool_.held(w).front().range;
+    const double expected = 10.0 * task_seconds_ * static_cast<double>(computing.count);
+    const double out_for = seconds_since(pool_.computing_since(w));
+    if (out_for <= std::max(ctx_.worker_timeout, expected)) return;
+    auto chunks = pool_.presume_lost(w);
+    std::erase_if(chunks, [&](const HeldChunk& c) { return c.stage != stage_; });  // earlier stages are complete
+    spdlog::warn("rank {} has computed tasks {}..{} for {:.1f}s: presumed lost, handing out again: {}", w,
+                 computing.first, computing.end() - 1, out_for, chunks.empty() ? "nothing" : describe(chunks));
+    for (const HeldChunk& c : chunks) scheduler.requeue(c.range);
+    summary_.reissued_chunks += chunks.size();
   }
 
   // ---- finish ----
@@ -390,17 +391,18 @@ class CoordinatorRun {
   void stop_workers() {
     // A worker still computing a re-issued chunk must deliver it before it can read the stop.
     cluster::Envelope envelope;
-    cluster::ChunkResult ignored;
-    for (std::size_t w = 1; w < workers_.size(); ++w) {
-      while (workers_[w].busy && !workers_[w].lost) {
+    for (int w = 1; w < transport_.size(); ++w) {
+      while (!pool_.held(w).empty() && !pool_.lost(w)) {
         if (!transport_.receive(envelope, std::chrono::milliseconds(100))) continue;
-        if (envelope.source > 0 && envelope.source < static_cast<int>(workers_.size()))
-          workers_[static_cast<std::size_t>(envelope.source)].busy = false;
+        if (envelope.tag != cluster::Tag::kResult || envelope.source <= 0 || envelope.source >= transport_.size())
+          continue;
+        cluster::decode(envelope.bytes, result_);
+        take_result(envelope.source);
       }
     }
     cluster::Assignment stop;                       // count == 0
     stop.rank_lost = summary_.reissued_chunks > 0;  // a rank may be dead: nobody may wait for it
-    for (std::size_t w = 1; w < workers_.size(); ++w) send_assignment(static_cast<int>(w), stop);
+    for (int w = 1; w < transport_.size(); ++w) send_assignment(w, stop);
     const auto stats = transport_.stats();
     spdlog::info("transport: {} messages / {:.1f} MB sent, {} messages / {:.1f} MB received", stats.messages_sent,
                  static_cast<double>(stats.bytes_sent) / 1e6, stats.messages_received,
@@ -431,8 +433,8 @@ class CoordinatorRun {
   const jobs::Job& job_;
   cluster::Transport& transport_;
   const RunContext& ctx_;
-  std::vector<WorkerState> workers_;
-  std::deque<int> idle_;
+  WorkerPool pool_;
+  std::vector<std::uint32_t> input_stage_;  // per worker rank: the highest stage whose input it holds
   Progress progress_;
   RunSummary summary_;
   std::uint32_t stage_ = 0;

@@ -99,6 +99,7 @@ RunContext context_of(const LaunchOptions& options) {
   ctx.worker_timeout = options.worker_timeout;
   ctx.threads = options.threads;
   ctx.interactive = options.interactive;
+  ctx.pipeline_depth = options.pipeline_depth;
   return ctx;
 }
 

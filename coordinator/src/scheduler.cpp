@@ -46,7 +46,7 @@ std::uint64_t ChunkScheduler::chunk_size(std::uint64_t remaining) const {
   return std::min({std::max({share, threads_, min_chunk_}), even_share, max_chunk_});
 }
 
-std::optional<TaskRange> ChunkScheduler::next(std::uint64_t reduced) {
+std::optional<TaskRange> ChunkScheduler::next(std::uint64_t reduced, bool queued) {
   if (!requeued_.empty()) {
     auto r = requeued_.front();
     requeued_.pop_front();
@@ -60,6 +60,9 @@ std::optional<TaskRange> ChunkScheduler::next(std::uint64_t reduced) {
   std::uint64_t end = std::min(limit, cursor_ + chunk_size(remaining));
   if (!covered_.empty()) end = std::min(end, covered_.begin()->first);  // stop at the next done range
   TaskRange r{cursor_, end - cursor_};
+  // A queued chunk waits behind its worker's current one: only while every other worker could
+  // still get a chunk as large after it, so the stage's last chunks go to workers that wait.
+  if (queued && remaining - r.count < static_cast<std::uint64_t>(n_workers_) * r.count) return std::nullopt;
   cursor_ = end;
   return r;
 }

@@ -189,5 +189,29 @@ TEST(RunRank, AJobNoRankCanBuildStopsEveryRankAlike) {
   EXPECT_FALSE(fs::exists(dir.path("v.h5")));
 }
 
+//! The sweep with one task per chunk over `ranks` (1: one process) and workers holding `depth`
+//! chunks at once: the run file's datasets are those of the serial loop whatever the pipeline.
+class PipelineDepths : public ::testing::TestWithParam<std::tuple<int, std::size_t>> {};
+
+TEST_P(PipelineDepths, SweepEqualsTheSerialLoop) {
+  const auto [ranks, depth] = GetParam();
+  LaunchFolder dir;
+  const auto spec = dir.sweep_spec("out.h5");
+  const auto reference = testing::serial_digest(spec, dir.path("serial.h5"));
+  auto options = options_for(spec);
+  options.chunk = 1;
+  options.pipeline_depth = depth;
+  if (ranks == 1) {
+    EXPECT_EQ(run_single_process(options).summary.failed_count, 0u);
+  } else {
+    const auto outcomes = run_world(ranks, options);
+    EXPECT_EQ(outcomes[0].summary.failed_count, 0u);
+  }
+  EXPECT_EQ(results::RunReader::open(dir.path("out.h5"))->datasets_digest(), reference);
+}
+
+INSTANTIATE_TEST_SUITE_P(RanksAndDepths, PipelineDepths,
+                         ::testing::Combine(::testing::Values(1, 2, 3), ::testing::Values(1u, 2u, 3u)));
+
 }  // namespace
 }  // namespace qg::coordinator

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <deque>
 #include <filesystem>
 #include <memory>
 #include <thread>
@@ -85,11 +86,12 @@ fs::path temp_dir() {
   return dir;
 }
 
-coordinator::RunContext context(const std::string& name, std::uint64_t chunk) {
+coordinator::RunContext context(const std::string& name, std::uint64_t chunk, std::size_t depth = 2) {
   coordinator::RunContext ctx;
   ctx.output = temp_dir() / (name + ".h5");
   ctx.spec_text = "test spec";
   ctx.chunk = chunk;
+  ctx.pipeline_depth = depth;
   fs::remove(ctx.output);
   return ctx;
 }
@@ -134,10 +136,10 @@ void expect_in_order(const RecordingReducer& r, std::uint64_t n0, std::uint64_t 
 
 }  // namespace
 
-class RuntimeShapes : public ::testing::TestWithParam<std::tuple<int, std::uint64_t>> {};
+class RuntimeShapes : public ::testing::TestWithParam<std::tuple<int, std::uint64_t, std::size_t>> {};
 
 TEST_P(RuntimeShapes, SameRecordsInTheSameOrder) {
-  const auto [workers, chunk] = GetParam();
+  const auto [workers, chunk, depth] = GetParam();
   // Reference: stage 0 records written out directly; stage 1 from their sum.
   TwoStageJob reference_job(97, 13);
   std::vector<RecordingReducer::Seen> expected;
@@ -151,7 +153,8 @@ TEST_P(RuntimeShapes, SameRecordsInTheSameOrder) {
   for (std::uint64_t t = 0; t < 13; ++t) expected.push_back({1, t, {double(t) * sum}, {}});
 
   TwoStageJob job(97, 13);
-  const auto ctx = context("shape_" + std::to_string(workers) + "_" + std::to_string(chunk), chunk);
+  const auto ctx = context(
+      "shape_" + std::to_string(workers) + "_" + std::to_string(chunk) + "_" + std::to_string(depth), chunk, depth);
   const auto summary = run_world(job, workers, ctx);
   EXPECT_EQ(summary.tasks, 110u);
   EXPECT_EQ(summary.failed_count, 0u);
@@ -161,8 +164,71 @@ TEST_P(RuntimeShapes, SameRecordsInTheSameOrder) {
   EXPECT_FALSE(fs::exists(coordinator::journal_path(ctx.output)));
 }
 
-INSTANTIATE_TEST_SUITE_P(WorkersAndChunks, RuntimeShapes,
-                         ::testing::Combine(::testing::Values(1, 2, 3), ::testing::Values(0u, 1u, 7u)));
+INSTANTIATE_TEST_SUITE_P(WorkersChunksAndDepths, RuntimeShapes,
+                         ::testing::Combine(::testing::Values(1, 2, 3), ::testing::Values(0u, 1u, 7u),
+                                            ::testing::Values(1u, 2u, 3u)));
+
+//! A worker that asks for work once and then takes `depth` assignments before it answers any:
+//! it gets them only if the coordinator sends the next chunks before the first result (without
+//! a pipeline the coordinator waits for that result, and the worker gives up waiting after 30 s
+//! with fewer). Then it runs what it holds in order and serves on like worker::serve. Returns
+//! the assignments it held before its first answer.
+std::vector<cluster::Assignment> serve_after_holding(const jobs::Job& job, cluster::Transport& transport,
+                                                     std::size_t depth) {
+  std::vector<char> bytes;
+  cluster::encode(cluster::ChunkResult{}, bytes);
+  transport.send(0, cluster::Tag::kResult, bytes);
+  std::deque<cluster::Assignment> queue;
+  cluster::Envelope envelope;
+  while (queue.size() < depth && transport.receive(envelope, std::chrono::seconds(30)))
+    cluster::decode(envelope.bytes, queue.emplace_back());
+  const std::vector<cluster::Assignment> held(queue.begin(), queue.end());
+  std::vector<double> input;
+  for (;;) {
+    if (queue.empty()) {
+      if (!transport.receive(envelope, cluster::kWaitForever)) return held;
+      cluster::decode(envelope.bytes, queue.emplace_back());
+    }
+    cluster::Assignment a = std::move(queue.front());
+    queue.pop_front();
+    if (a.count == 0) return held;
+    if (a.has_stage_input) input = a.stage_input;
+    cluster::ChunkResult result;
+    worker::run_chunk(job, a.stage, input, a.first, a.count, result);
+    bytes.clear();
+    cluster::encode(result, bytes);
+    transport.send(0, cluster::Tag::kResult, bytes);
+  }
+}
+
+class PipelineDepth : public ::testing::TestWithParam<std::size_t> {};
+
+TEST_P(PipelineDepth, AWorkerHoldsItsNextChunksBeforeItAnswers) {
+  const std::size_t depth = GetParam();
+  auto transports = cluster::make_inprocess_transports(2);
+  std::vector<cluster::Assignment> held;
+  std::thread worker([&] {
+    TwoStageJob job(30, 2);
+    cluster::JobPayload p;
+    transports[1]->share_job(p);
+    held = serve_after_holding(job, *transports[1], depth);
+  });
+  TwoStageJob job(30, 2);
+  cluster::JobPayload payload;
+  transports[0]->share_job(payload);
+  const auto summary = coordinator::run_coordinator(job, *transports[0], context("held", 1, depth));
+  worker.join();
+  ASSERT_EQ(held.size(), depth);
+  for (std::size_t i = 0; i < depth; ++i) {
+    EXPECT_EQ(held[i].stage, 0u);
+    EXPECT_EQ(held[i].first, i);  // sent in task order, one task each (--chunk 1)
+    EXPECT_EQ(held[i].count, 1u);
+  }
+  EXPECT_EQ(summary.failed_count, 0u);
+  expect_in_order(job.recorder, 30, 2);
+}
+
+INSTANTIATE_TEST_SUITE_P(Depths, PipelineDepth, ::testing::Values(2u, 3u));
 
 TEST(Runtime, FailedTasksAreReportedAndTheRestCompletes) {
   TwoStageJob job(40, 3, {7, 31});

@@ -132,3 +132,37 @@ TEST(Scheduler, MinChunkKeepsTheCapsAndLeavesFixedChunksAlone) {
   const std::vector<TaskRange> expected = {{0, 4}, {4, 4}, {8, 2}};
   EXPECT_EQ(chunks, expected);
 }
+
+TEST(Scheduler, QueuedChunksStopBeforeTheStagesTail) {
+  // --chunk 1, 2 workers, 6 tasks: a chunk queued behind another is handed out while the tasks
+  // left after it are at least 2 x 1 (6 -> 5 left, ..., 3 -> 2 left); from 2 tasks left only a
+  // worker that waits for work gets one.
+  ChunkScheduler s(6, 2, 1, 1000, 1000);
+  std::vector<TaskRange> queued;
+  while (auto r = s.next(0, true)) queued.push_back(*r);
+  EXPECT_EQ(queued, (std::vector<TaskRange>{{0, 1}, {1, 1}, {2, 1}, {3, 1}}));
+  EXPECT_EQ(s.next(0), (TaskRange{4, 1}));
+  EXPECT_EQ(s.next(0), (TaskRange{5, 1}));
+  EXPECT_TRUE(s.drained());
+}
+
+TEST(Scheduler, QueuedGuidedChunksLeaveAChunkForEveryOtherWorker) {
+  // Guided, 2 workers, 100 tasks, sizes as in the first test; each is handed out queued while
+  // the tasks left after it are at least 2 x its size: 25 (75 left >= 50), 19 (56 >= 38),
+  // 14 (42 >= 28), 11 (31 >= 22), 8 (23 >= 16), 6 (17 >= 12), 5 (12 >= 10), 3 (9 >= 6),
+  // 3 (6 >= 6), 2 (4 >= 4), 1 (3 >= 2), 1 (2 >= 2); then 1 of 2 left (1 < 2) is refused, and
+  // goes to a worker that waits.
+  ChunkScheduler s(100, 2, 0, 1000, 1000);
+  std::vector<std::uint64_t> sizes;
+  while (auto r = s.next(0, true)) sizes.push_back(r->count);
+  EXPECT_EQ(sizes, (std::vector<std::uint64_t>{25, 19, 14, 11, 8, 6, 5, 3, 3, 2, 1, 1}));
+  EXPECT_EQ(s.next(0), (TaskRange{98, 1}));
+}
+
+TEST(Scheduler, RequeuedChunksGoToQueuesToo) {
+  ChunkScheduler s(2, 2, 1, 1000, 1000);
+  const auto a = s.next(0);
+  s.next(0);
+  s.requeue(*a);
+  EXPECT_EQ(s.next(0, true), a);  // a lost worker's chunk is due whatever the tail
+}

@@ -6,7 +6,9 @@
 // rank 0 is busy a fraction  rho = N * per_chunk / (c * t) + N * per_task / t  of the time. Only
 // the first term depends on the chunk size; the second caps the workers one rank 0 can serve
 // (N < t / per_task) whatever the chunks. Between two chunks a worker also waits the round trip
-// (its result and the next assignment in flight, rank 0's queue), which a larger chunk amortizes.
+// (its result and the next assignment in flight, rank 0's queue), which a larger chunk amortizes;
+// a worker that holds its next chunk already (WorkerPool's pipeline) waits only for what of it
+// the pipeline does not hide, and that is what the coordinator measures.
 #include <cstdint>
 
 namespace qg::coordinator {

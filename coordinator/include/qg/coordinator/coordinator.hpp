@@ -27,6 +27,9 @@ struct RunContext {
   int threads = 0;                                     // per worker: provenance, and the smallest guided chunk
   int ranks = 0;                                       // MPI ranks of the run (0: the transport's size)
   bool interactive = false;                            // progress bar instead of log lines
+  //! Chunks a worker holds at once: the one it computes and the next ones, sent before it
+  //! answers (WorkerPool); 1 = a worker waits for the round trip between two chunks.
+  std::size_t pipeline_depth = 2;
 };
 
 //! A task that failed, as recorded in /errors.

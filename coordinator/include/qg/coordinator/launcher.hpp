@@ -33,6 +33,8 @@ struct LaunchOptions {
   int threads = 0;               // threads per worker, recorded in the run file
   bool interactive = false;      // progress bar instead of log lines
   JobWrapper worker_job;         // empty: workers run the job itself (tests wrap it)
+  //! Chunks a worker holds at once (RunContext::pipeline_depth).
+  std::size_t pipeline_depth = 2;
   //! Selections of more bytes of bars than this (kBarBytes per bar) are not sent with the job:
   //! every rank reads the symbols its tasks need from the store (a sweep; other kinds read
   //! all their symbols). 0: always read from the store.

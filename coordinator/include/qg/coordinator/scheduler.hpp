@@ -32,8 +32,11 @@ class ChunkScheduler {
   //! Never hand out [first, first+count) (already received, e.g. replayed from a journal).
   void mark_covered(TaskRange range);
   //! The next chunk to hand out when tasks below `reduced` are reduced, or nullopt when none
-  //! can be handed out now (all issued, or the window is full).
-  std::optional<TaskRange> next(std::uint64_t reduced);
+  //! can be handed out now (all issued, or the window is full). `queued`: the chunk would wait
+  //! in its worker's pipeline behind another (WorkerPool); it is handed out only while the tasks
+  //! left to issue after it are at least n_workers times its size, so that the stage's last
+  //! chunks go to workers that wait for work (a re-queued chunk is handed out either way).
+  std::optional<TaskRange> next(std::uint64_t reduced, bool queued = false);
   //! The smallest guided chunk from now on (the coordinator raises it from measured task and
   //! service times so that rank 0 keeps up; chunk_rule.hpp). The caps above still apply; a
   //! fixed chunk size ignores it.

@@ -22,8 +22,10 @@ class ServiceMeter {
   void chunk(std::uint64_t tasks, std::uint64_t values, double worker_seconds);
   //! One whole turn of rank 0 for a received message (parts included), in seconds.
   void turn(double seconds) { busy_ += seconds; }
-  //! A chunk was out for `seconds` from its assignment's send to its result's receipt, of which
-  //! the worker computed `worker_seconds`: the rest is the round trip (messages, rank 0's queue).
+  //! A chunk was out for `seconds` from the start of its turn (its assignment's send, or for a
+  //! chunk queued in its worker's pipeline the receipt of the result before it) to its result's
+  //! receipt, of which the worker computed `worker_seconds`: the rest is the round trip
+  //! (messages, rank 0's queue), all but hidden when the worker held the chunk in advance.
   void out_for(double seconds, double worker_seconds);
 
   //! Measured cost: decode, journal and reduce per task; the rest of a turn per chunk; the mean
