@@ -199,7 +199,7 @@ if ! wait_until_exit "$LAUNCHER" "$GRACE_S"; then
 fi
 set +e; wait "$LAUNCHER"; set -e
 cat recover.log
-grep -q "presumed lost, handing them out again" recover.log || fail "no chunk of the lost host was re-issued"
+grep -q "presumed lost, handing out again" recover.log || fail "no chunk of the lost host was re-issued"
 grep -q "done in" recover.log || fail "the run with --enable-recovery did not finish after the lost host"
 [ -f recovered.h5 ] || fail "no run file after the recovered run"
 [ "$(digest recovered.h5)" = "$reference" ] || fail "recovered run: digest $(digest recovered.h5), one process $reference"
