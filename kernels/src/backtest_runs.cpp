@@ -51,22 +51,38 @@ struct Path {
 
 //! The smallest and largest of g[1..len-1], a vector of lanes at a time.
 void min_max(const double* g, std::int64_t len, double& lo, double& hi) {
-  std::int64_t i = 1;
-  VecD vlo = simd::splat(g[1]), vhi = vlo;
-  for (; i + simd::kWidth <= len; i += simd::kWidth) {
+  constexpr int kW = simd::kWidth;
+  if (len - 1 < kW) {
+    lo = hi = g[1];
+    for (std::int64_t i = 2; i < len; ++i) {
+      lo = std::min(lo, g[i]);
+      hi = std::max(hi, g[i]);
+    }
+    return;
+  }
+  // Two vectors of accumulators, then the last kW bars (overlapping: min and max do not mind).
+  VecD lo0 = simd::load(g + 1), hi0 = lo0, lo1 = lo0, hi1 = lo0;
+  std::int64_t i = 1 + kW;
+  for (; i + 2 * kW <= len; i += 2 * kW) {
+    const VecD x = simd::load(g + i), y = simd::load(g + i + kW);
+    lo0 = simd::vmin(lo0, x);
+    hi0 = simd::vmax(hi0, x);
+    lo1 = simd::vmin(lo1, y);
+    hi1 = simd::vmax(hi1, y);
+  }
+  const VecD last = simd::load(g + len - kW);
+  lo0 = simd::vmin(simd::vmin(lo0, lo1), last);
+  hi0 = simd::vmax(simd::vmax(hi0, hi1), last);
+  for (; i + kW <= len; i += kW) {
     const VecD x = simd::load(g + i);
-    vlo = simd::vmin(vlo, x);
-    vhi = simd::vmax(vhi, x);
+    lo0 = simd::vmin(lo0, x);
+    hi0 = simd::vmax(hi0, x);
   }
-  lo = vlo[0];
-  hi = vhi[0];
-  for (int l = 1; l < simd::kWidth; ++l) {
-    lo = std::min(lo, vlo[l]);
-    hi = std::max(hi, vhi[l]);
-  }
-  for (; i < len; ++i) {
-    lo = std::min(lo, g[i]);
-    hi = std::max(hi, g[i]);
+  lo = lo0[0];
+  hi = hi0[0];
+  for (int l = 1; l < kW; ++l) {
+    lo = std::min(lo, lo0[l]);
+    hi = std::max(hi, hi0[l]);
   }
 }
 
@@ -85,20 +101,32 @@ void run_drawdown(Path& p, double k, const double* g, std::int64_t len) {
   if (upper > std::max(p.max_dd, p.lower)) p.pending->push_back({k, before, upper, g, len});
 }
 
-//! The exact drawdown of a kept run, bar by bar from the peak before it: one multiply, a max
-//! and a compare per bar; the drawdown itself is computed only where it can exceed the largest
-//! so far.
+//! The exact drawdown of a kept run from the peak before it: a vector of bars at a time, their
+//! running peaks by a prefix maximum; only a vector in which some bar lies below its peak by more
+//! than the largest drawdown so far is taken bar by bar, computing the drawdown there. The result
+//! is that of the bar-by-bar walk, which computes the same quotients at the same bars.
 void walk(Path& p, const PendingRun& run) {
   double peak = run.peak, keep = (1.0 - p.max_dd) * (1.0 + 1e-14);
-  for (std::int64_t i = 1; i < run.len; ++i) {
-    const double e = run.k * run.g[i];
+  auto step = [&](double e) {
     if (e > peak) {
       peak = e;
     } else if (e < peak * keep) {
       p.max_dd = std::max(p.max_dd, 1.0 - e / peak);
       keep = (1.0 - p.max_dd) * (1.0 + 1e-14);
     }
+  };
+  const VecD k = simd::splat(run.k);
+  std::int64_t i = 1;
+  for (; i + simd::kWidth <= run.len; i += simd::kWidth) {
+    const VecD e = k * simd::load(run.g + i);
+    const VecD peaks = simd::vmax(simd::prefix_max(e), simd::splat(peak));
+    if (simd::lane_bits(e < peaks * keep) == 0) {
+      peak = peaks[simd::kWidth - 1];
+      continue;
+    }
+    for (int l = 0; l < simd::kWidth; ++l) step(e[l]);
   }
+  for (; i < run.len; ++i) step(run.k * run.g[i]);
 }
 
 //! The largest drawdown of the path: the first bars' (exact already) and those of the kept runs

@@ -47,11 +47,11 @@ struct PendingRun {
   std::int64_t len;
 };
 
-//! The position changes of one or two lane groups (kLanes lanes): lane l's k-th change is at
+//! The position changes of up to four lane groups (kLanes lanes): lane l's k-th change is at
 //! bar bars(l)[k], where it starts holding held(l)[k].
 class LaneChanges {
  public:
-  static constexpr int kLanes = 2 * simd::kWidth;
+  static constexpr int kLanes = 4 * simd::kWidth;
 
   //! Room for `max_changes` changes per lane (uninitialised: only recorded entries are read).
   explicit LaneChanges(std::int64_t max_changes);
@@ -179,20 +179,24 @@ void fused_pair_split(const PreparedSeries& series, LaneChanges& changes, double
   group_metrics(tables, series.returns(), {1, n}, VecD{}, changes, n_valid, cost, metrics);
 }
 
-//! Two lane groups' long conditions: lane held 1 where set, 0 elsewhere (a long_flat rule).
-struct MaskPair {
-  simd::Mask a, b;
-};
+//! G lane groups' long conditions: lane held 1 where set, 0 elsewhere (a long_flat rule).
+template <int G>
+using LongMasks = std::array<simd::Mask, G>;
 
-//! fused_pair_split for a long_flat rule given by its long condition (`warm` and `decide` return
-//! a MaskPair): the held positions are the condition's lane bits, so a bar costs two movemasks
-//! and an xor.
-template <class Warm, class Decide>
-void fused_pair_flat_split(const PreparedSeries& series, LaneChanges& changes, double cost, int n_valid,
-                           double* metrics, std::int64_t quiet, std::int64_t ready, Warm&& warm, Decide&& decide) {
+//! fused_pair_split for G lane groups (lanes g * kWidth + l of `changes`) of a long_flat rule
+//! given by its long condition (`warm` and `decide` return LongMasks<G>): the held positions are
+//! the condition's lane bits, so a bar costs a movemask per group and an xor.
+template <int G, class Warm, class Decide>
+void fused_flat_split(const PreparedSeries& series, LaneChanges& changes, double cost, int n_valid, double* metrics,
+                      std::int64_t quiet, std::int64_t ready, Warm&& warm, Decide&& decide) {
+  static_assert(G * simd::kWidth <= LaneChanges::kLanes);
   const std::int64_t n = series.size();
   const RunTables& tables = series.run_tables();
-  auto bits = [](MaskPair m) { return simd::lane_bits(m.a) | simd::lane_bits(m.b) << simd::kWidth; };
+  auto bits = [](const LongMasks<G>& m) {
+    unsigned b = 0;
+    for (int g = 0; g < G; ++g) b |= simd::lane_bits(m[static_cast<std::size_t>(g)]) << (g * simd::kWidth);
+    return b;
+  };
   changes.clear();
   unsigned held = 0;
   const std::int64_t t0 = std::clamp<std::int64_t>(quiet, 0, n - 1);

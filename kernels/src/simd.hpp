@@ -132,6 +132,26 @@ inline VecD reverse(VecD v) {
 #endif
 }
 
+//! Lane l holds the largest of lanes 0..l (an inclusive prefix maximum; no NaN lanes).
+inline VecD prefix_max(VecD v) {
+  const VecD low = splat(-__builtin_inf());
+#if defined(__clang__) && defined(QG_SIMD_AVX512)
+  v = vmax(v, __builtin_shufflevector(v, low, 8, 0, 1, 2, 3, 4, 5, 6));
+  v = vmax(v, __builtin_shufflevector(v, low, 8, 9, 0, 1, 2, 3, 4, 5));
+  return vmax(v, __builtin_shufflevector(v, low, 8, 9, 10, 11, 0, 1, 2, 3));
+#elif defined(__clang__)
+  v = vmax(v, __builtin_shufflevector(v, low, 4, 0, 1, 2));
+  return vmax(v, __builtin_shufflevector(v, low, 4, 5, 0, 1));
+#elif defined(QG_SIMD_AVX512)
+  v = vmax(v, __builtin_shuffle(v, low, Mask{8, 0, 1, 2, 3, 4, 5, 6}));
+  v = vmax(v, __builtin_shuffle(v, low, Mask{8, 9, 0, 1, 2, 3, 4, 5}));
+  return vmax(v, __builtin_shuffle(v, low, Mask{8, 9, 10, 11, 0, 1, 2, 3}));
+#else
+  v = vmax(v, __builtin_shuffle(v, low, Mask{4, 0, 1, 2}));
+  return vmax(v, __builtin_shuffle(v, low, Mask{4, 5, 0, 1}));
+#endif
+}
+
 //! base[idx[l]] for each lane.
 inline VecD gather(const double* base, VecI32 idx) {
 #if defined(QG_SIMD_AVX512)

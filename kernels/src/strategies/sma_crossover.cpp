@@ -123,16 +123,18 @@ class SmaCrossover final : public Strategy {
     if (n_sets == 0) return;
     const Block block{Windows(sets, n_sets, 0), Windows(sets, n_sets, 1), mode, series.close_prefix()};
     runs::LaneChanges changes(series.size());
-    // Two groups of the same shapes share one time loop (the sweep's lexicographic blocks are
-    // mostly such pairs); a lone group runs alone.
+    // Consecutive groups of the same shapes share one time loop (the sweep's lexicographic
+    // blocks are mostly such runs): four in long_flat, two in long_short; a lone group runs alone.
+    const int most = block.short_side ? 2 : 4;
     for (int j0 = 0; j0 < n_sets;) {
-      const bool pair = j0 + kWidth < n_sets && block.fast.group_shape(j0) == block.fast.group_shape(j0 + kWidth) &&
-                        block.slow.group_shape(j0) == block.slow.group_shape(j0 + kWidth);
-      const int lanes = pair ? 2 * kWidth : kWidth;
-      const GroupRun run{series, changes, cost_per_unit, std::min(lanes, n_sets - j0), metrics_out + j0 * kNumMetrics,
-                         pair};
+      int alike = 1;
+      while (alike < most && j0 + alike * kWidth < n_sets && same_shapes(block, j0, j0 + alike * kWidth)) ++alike;
+      const int groups = alike == 3 ? 2 : alike;
+      const GroupRun run{
+          series, changes, cost_per_unit, std::min(groups * kWidth, n_sets - j0), metrics_out + j0 * kNumMetrics,
+          groups};
       dispatch_fast(block, run, j0);
-      j0 += lanes;
+      j0 += groups * kWidth;
     }
   }
 
@@ -175,7 +177,7 @@ class SmaCrossover final : public Strategy {
     double cost;
     int n_valid;
     double* metrics;
-    bool pair;  // groups j0 and j0 + kWidth together
+    int groups;  // groups j0, j0 + kWidth, ... together (1, 2 or 4)
   };
 
   //! The crossover of averages x (fast) and y (slow): 1 above, -1 under in long_short (kShort),
@@ -214,10 +216,12 @@ class SmaCrossover final : public Strategy {
 
   template <Shape F, Shape S>
   static void dispatch_mode(const Block& b, const GroupRun& run, int j0) {
-    if (run.pair && b.short_side)
-      sma_pair<F, S, true>(b, run, j0);
-    else if (run.pair)
-      sma_pair<F, S, false>(b, run, j0);
+    if (run.groups == 4)
+      sma_flat<4, F, S>(b, run, j0);
+    else if (run.groups == 2 && b.short_side)
+      sma_pair_short<F, S>(b, run, j0);
+    else if (run.groups == 2)
+      sma_flat<2, F, S>(b, run, j0);
     else if (b.short_side)
       sma_group<F, S, true>(b, run, j0);
     else
@@ -270,43 +274,62 @@ class SmaCrossover final : public Strategy {
         [&](std::int64_t t, VecD) { return cross<kShort>(fast.means(prefix, t), slow.means(prefix, t)); });
   }
 
-  //! sma_group for the two groups j0 and j0 + kWidth, of the same shapes, in one time loop.
-  template <Shape F, Shape S, bool kShort>
-  static void sma_pair(const Block& b, const GroupRun& run, int j0) {
-    if constexpr (F == Shape::kSame && !kShort) {
-      if (b.fast.w[static_cast<std::size_t>(j0)] == b.fast.w[static_cast<std::size_t>(j0 + kWidth)])
-        return sma_pair_flat<Shape::kSame, S, true>(b, run, j0);
-    }
-    if constexpr (kShort)
-      sma_pair_short<F, S>(b, run, j0);
-    else
-      sma_pair_flat<F, S, false>(b, run, j0);
+  static bool same_shapes(const Block& b, int j0, int j1) {
+    return b.fast.group_shape(j0) == b.fast.group_shape(j1) && b.slow.group_shape(j0) == b.slow.group_shape(j1);
   }
 
-  //! The pair's long_flat rule as its long condition. Averages are of positive closes, so
-  //! greater(x, y) needs no |y|. kShared: both groups have one fast window (F = kSame), averaged once.
-  template <Shape F, Shape S, bool kShared = false>
-  static void sma_pair_flat(const Block& b, const GroupRun& run, int j0) {
-    const int j1 = j0 + kWidth;
-    const auto ready =
-        static_cast<std::int64_t>(*std::max_element(b.start.begin() + j0, b.start.begin() + j1 + kWidth));
-    const auto quiet =
-        static_cast<std::int64_t>(*std::min_element(b.start.begin() + j0, b.start.begin() + j1 + kWidth));
-    const VecD start0 = simd::load(b.start.data() + j0), start1 = simd::load(b.start.data() + j1);
-    const GroupWindows<F> fast0(b.fast, j0), fast1(b.fast, j1);
-    const GroupWindows<S> slow0(b.slow, j0), slow1(b.slow, j1);
+  //! G groups' windows of one parameter, from group j0 on.
+  template <int G, Shape S>
+  static std::array<GroupWindows<S>, G> group_windows(const Windows& w, int j0) {
+    return [&]<std::size_t... g>(std::index_sequence<g...>) {
+      return std::array<GroupWindows<S>, G>{GroupWindows<S>(w, j0 + static_cast<int>(g) * kWidth)...};
+    }
+    (std::make_index_sequence<G>{});
+  }
+
+  //! The long_flat rule of G groups (j0, j0 + kWidth, ...) of the same shapes in one time loop,
+  //! as its long condition. When every group has one fast window of the same length (F = kSame),
+  //! its average is computed once per bar.
+  template <int G, Shape F, Shape S>
+  static void sma_flat(const Block& b, const GroupRun& run, int j0) {
+    bool shared = F == Shape::kSame;
+    for (int g = 1; g < G; ++g)
+      shared = shared && b.fast.w[static_cast<std::size_t>(j0)] == b.fast.w[static_cast<std::size_t>(j0 + g * kWidth)];
+    if (shared)
+      sma_flat_loop<G, F, S, true>(b, run, j0);
+    else
+      sma_flat_loop<G, F, S, false>(b, run, j0);
+  }
+
+  //! sma_flat's loop. Averages are of positive closes, so greater(x, y) needs no |y| here.
+  template <int G, Shape F, Shape S, bool kShared>
+  static void sma_flat_loop(const Block& b, const GroupRun& run, int j0) {
+    const auto first = b.start.begin() + j0, last = first + G * kWidth;
+    const auto ready = static_cast<std::int64_t>(*std::max_element(first, last));
+    const auto quiet = static_cast<std::int64_t>(*std::min_element(first, last));
+    const std::array<GroupWindows<F>, G> fast = group_windows<G, F>(b.fast, j0);
+    const std::array<GroupWindows<S>, G> slow = group_windows<G, S>(b.slow, j0);
     const double* prefix = b.prefix;
     auto warm = [&](std::int64_t t) {
       const VecD now = simd::splat(static_cast<double>(t));
-      return runs::MaskPair{greater(b.fast.means(prefix, t, j0), b.slow.means(prefix, t, j0)) & (now >= start0),
-                            greater(b.fast.means(prefix, t, j1), b.slow.means(prefix, t, j1)) & (now >= start1)};
+      runs::LongMasks<G> m;
+      for (int g = 0; g < G; ++g) {
+        const int j = j0 + g * kWidth;
+        m[static_cast<std::size_t>(g)] =
+            greater(b.fast.means(prefix, t, j), b.slow.means(prefix, t, j)) & (now >= simd::load(b.start.data() + j));
+      }
+      return m;
     };
-    runs::fused_pair_flat_split(
-        run.series, run.changes, run.cost, run.n_valid, run.metrics, quiet, ready, warm, [&](std::int64_t t) {
-          const VecD x0 = fast0.means(prefix, t);
-          const VecD x1 = kShared ? x0 : fast1.means(prefix, t);
-          return runs::MaskPair{greater_pos(x0, slow0.means(prefix, t)), greater_pos(x1, slow1.means(prefix, t))};
-        });
+    runs::fused_flat_split<G>(run.series, run.changes, run.cost, run.n_valid, run.metrics, quiet, ready, warm,
+                              [&](std::int64_t t) {
+                                runs::LongMasks<G> m;
+                                const VecD x0 = fast[0].means(prefix, t);
+                                for (std::size_t g = 0; g < G; ++g) {
+                                  const VecD x = kShared ? x0 : fast[g].means(prefix, t);
+                                  m[g] = greater_pos(x, slow[g].means(prefix, t));
+                                }
+                                return m;
+                              });
   }
 
   //! The pair's long_short rule.
