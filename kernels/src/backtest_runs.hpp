@@ -221,6 +221,37 @@ void fused_flat_split(const PreparedSeries& series, LaneChanges& changes, double
   group_metrics(tables, series.returns(), {1, n}, VecD{}, changes, n_valid, cost, metrics);
 }
 
+//! fused_flat_split for a long_flat rule with state: `warm(t, prev)` and `decide(t, prev)` take
+//! and return the G * kWidth lanes' long bits directly (bit l: lane l long).
+template <int G, class Warm, class Decide>
+void fused_bits_split(const PreparedSeries& series, LaneChanges& changes, double cost, int n_valid, double* metrics,
+                      std::int64_t quiet, std::int64_t ready, Warm&& warm, Decide&& decide) {
+  static_assert(G * simd::kWidth <= LaneChanges::kLanes);
+  const std::int64_t n = series.size();
+  changes.clear();
+  unsigned held = 0;
+  const std::int64_t t0 = std::clamp<std::int64_t>(quiet, 0, n - 1);
+  unsigned p = t0 < ready ? warm(t0, 0U) : decide(t0, 0U);  // flat before bar t0
+  auto hold = [&](std::int64_t t) {
+    const unsigned moved = p ^ held;
+    if (moved != 0) {
+      changes.record_bits(t, moved, p);
+      held = p;
+    }
+  };
+  const std::int64_t split = std::clamp<std::int64_t>(ready, t0 + 1, n);
+  std::int64_t t = t0 + 1;
+  for (; t < split; ++t) {
+    hold(t);
+    p = warm(t, p);
+  }
+  for (; t < n; ++t) {
+    hold(t);
+    p = decide(t, p);
+  }
+  group_metrics(series.run_tables(), series.returns(), {1, n}, VecD{}, changes, n_valid, cost, metrics);
+}
+
 //! fused_group_split with one rule for every bar.
 template <class Decide>
 void fused_group(const PreparedSeries& series, LaneChanges& changes, double cost, int n_valid, double* metrics,

@@ -61,19 +61,4 @@ PreparedSeries::PreparedSeries(BarsView bars) {
   run_tables_ = RunTables(returns_.data(), 1, static_cast<std::int64_t>(n));
 }
 
-double PreparedSeries::max_high(std::int64_t a, std::int64_t b) const {
-  // Precondition 0 <= a <= b < size(): callers derive the range from a defined window.
-  const auto len = static_cast<std::uint64_t>(b - a + 1);
-  const int level = std::bit_width(len) - 1;
-  const std::vector<double>& row = max_high_[static_cast<std::size_t>(level)];
-  return std::max(row[static_cast<std::size_t>(a)], row[static_cast<std::size_t>(b + 1 - (std::int64_t{1} << level))]);
-}
-
-double PreparedSeries::min_low(std::int64_t a, std::int64_t b) const {
-  const auto len = static_cast<std::uint64_t>(b - a + 1);
-  const int level = std::bit_width(len) - 1;
-  const std::vector<double>& row = min_low_[static_cast<std::size_t>(level)];
-  return std::min(row[static_cast<std::size_t>(a)], row[static_cast<std::size_t>(b + 1 - (std::int64_t{1} << level))]);
-}
-
 }  // namespace qg::kernels

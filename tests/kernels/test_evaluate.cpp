@@ -83,6 +83,22 @@ TEST(Evaluate, SmaCrossoverEveryGroupShape) {
       for (const auto* sets : {&by_fast, &by_slow, &shuffled}) expect_fused_matches(sma, series, *sets, mode);
 }
 
+// Lexicographic Donchian grids: groups that share an entry window and take consecutive exit
+// windows run fused (exit channels widened lane by lane), the others (an entry boundary inside a
+// group, exits longer or shorter than the entry, warm-ups ending at different bars) take the
+// positions path; both must give the references' metrics and the unfused bits.
+TEST(Evaluate, DonchianGridGroups) {
+  const Strategy& donchian = *find_strategy("donchian");
+  std::vector<double> grid, wide;
+  for (int entry = 3; entry <= 9; ++entry)
+    for (int exit = 1; exit <= 14; ++exit) grid.insert(grid.end(), {double(entry), double(exit)});
+  for (int entry = 20; entry <= 120; entry += 50)
+    for (int exit = 5; exit <= 40; ++exit) wide.insert(wide.end(), {double(entry), double(exit)});
+  for (const auto& series : {testing::tick_walk(5, 400), testing::synthetic(2, 1, 500), testing::random_walk(9, 30)})
+    for (auto mode : {PositionMode::kLongFlat, PositionMode::kLongShort})
+      for (const auto* sets : {&grid, &wide}) expect_fused_matches(donchian, series, *sets, mode);
+}
+
 TEST(Evaluate, EmptyBlockWritesNothing) {
   const PreparedSeries series = testing::random_walk(7, 50);
   for (std::string_view kind : strategy_kinds()) {

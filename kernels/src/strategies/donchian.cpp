@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "all.hpp"
+#include "../backtest_runs.hpp"
 #include "common.hpp"
+#include "qg/core/error.hpp"
 
 namespace qg::kernels {
 inline namespace QG_KERNEL_TARGET_NS {
@@ -56,9 +58,61 @@ class Donchian final : public Strategy {
               [&](auto&& make_group) { sweep_with_state(n_sets, bars, mode, pos_out, kLookback, make_group); });
   }
 
-  // No evaluate() override: the sweep takes the default path (positions(), then
-  // backtest_metrics()). The fused loop was measured at about half its speed on a 128-set grid
-  // block (docs/performance.md, section 1), so it is not used.
+  // The whole history with the channel rule fused into the run backtest, one lane group at a
+  // time, for groups that share one entry window and take consecutive exit windows (a grid's
+  // lexicographic blocks are mostly such groups): the shared entry channel is one sparse-table
+  // lookup per bar, and lane j's exit channel extends lane 0's (one lookup) by the j bars before
+  // it, a prefix minimum (maximum) over one vector load. Minima and maxima are exact in any order,
+  // so the channels, and so the positions, are the table path's. Other groups take that path
+  // (positions, then the run backtest over the rows), which gives the same bits from the same
+  // positions.
+  void evaluate(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, double cost_per_unit,
+                double* metrics_out, std::vector<std::int8_t>& scratch) const override {
+    check_block(series, n_sets, {0, series.size()}, "donchian");
+    if (n_sets == 0) return;
+    const std::vector<std::int32_t> entry = int_params(sets, n_sets, 2, 0), exit = int_params(sets, n_sets, 2, 1);
+    if (*std::min_element(entry.begin(), entry.end()) < 1 || *std::min_element(exit.begin(), exit.end()) < 1)
+      throw KernelError("donchian: window below 1");
+    runs::LaneChanges changes(series.size());
+    // A group fuses when its lanes share the entry window and take consecutive exit windows.
+    auto fusable = [&](int j0) {
+      if (j0 + kWidth > n_sets) return false;  // a partial group repeats its last set
+      bool ok = true;
+      for (int l = 1; l < kWidth; ++l) {
+        const auto j = static_cast<std::size_t>(j0 + l);
+        ok = ok && entry[j] == entry[j - 1] && exit[j] == exit[j - 1] + 1;
+      }
+      return ok;
+    };
+    const auto at = [](const std::vector<std::int32_t>& v, int j) { return v[static_cast<std::size_t>(j)]; };
+    for (int j0 = 0; j0 < n_sets;) {
+      double* metrics = metrics_out + static_cast<std::ptrdiff_t>(j0) * kNumMetrics;
+      if (!fusable(j0)) {
+        const int n_valid = std::min(kWidth, n_sets - j0);
+        Strategy::evaluate(series, sets + static_cast<std::ptrdiff_t>(j0) * 2, n_valid, mode, cost_per_unit, metrics,
+                           scratch);
+        j0 += kWidth;
+        continue;
+      }
+      // long_flat: up to four such groups of one entry window share a time loop on long bits.
+      int groups = 1;
+      while (mode == PositionMode::kLongFlat && groups < 4 && fusable(j0 + groups * kWidth) &&
+             at(entry, j0 + groups * kWidth) == at(entry, j0))
+        ++groups;
+      if (groups == 3) groups = 2;
+      const int n_valid = groups * kWidth;
+      if (groups == 4)
+        flat_groups<4>(series, at(entry, j0),
+                       {at(exit, j0), at(exit, j0 + kWidth), at(exit, j0 + 2 * kWidth), at(exit, j0 + 3 * kWidth)},
+                       cost_per_unit, n_valid, metrics, changes);
+      else if (groups == 2)
+        flat_groups<2>(series, at(entry, j0), {at(exit, j0), at(exit, j0 + kWidth)}, cost_per_unit, n_valid, metrics,
+                       changes);
+      else
+        fused_group(series, at(entry, j0), at(exit, j0), mode, cost_per_unit, n_valid, metrics, changes);
+      j0 += n_valid;
+    }
+  }
 
   std::vector<std::int8_t> positions_ref(const PreparedSeries& series, std::span<const double> set,
                                          PositionMode mode) const override {
@@ -80,6 +134,91 @@ class Donchian final : public Strategy {
   }
 
  private:
+  //! One group's fused loop: entry window n for every lane, exit windows x0, x0 + 1, ...
+  static void fused_group(const PreparedSeries& series, int n, int x0, PositionMode mode, double cost, int n_valid,
+                          double* metrics, runs::LaneChanges& changes) {
+    const double* c = series.close();
+    const double* hi = series.high();
+    const double* lo = series.low();
+    const Mask short_ok = Mask{} - (mode == PositionMode::kLongShort ? 1 : 0);
+    const bool shorts = mode == PositionMode::kLongShort;
+    VecD start;  // lane j's first signal bar: max(n, x0 + j)
+    for (int j = 0; j < kWidth; ++j) start[j] = std::max(n, x0 + j);
+    const auto quiet = static_cast<std::int64_t>(start[0]), ready = static_cast<std::int64_t>(start[kWidth - 1]);
+    // Lane j's exit channels at bar t >= x0 + kWidth - 1: lane 0's, widened by the j bars before.
+    auto exits = [&](std::int64_t t, VecD& low_exit, VecD& up_exit) {
+      const std::int64_t a = t - x0 - (kWidth - 1);  // lanes j reach back to bar t - x0 - j
+      low_exit = simd::vmin(simd::splat(series.min_low(t - x0, t - 1)), prefix_min(simd::reverse(simd::load(lo + a))));
+      if (shorts)
+        up_exit = simd::vmax(simd::splat(series.max_high(t - x0, t - 1)),
+                             simd::prefix_max(simd::reverse(simd::load(hi + a))));
+    };
+    auto decide = [&](std::int64_t t, VecD prev) {
+      Channels ch{simd::splat(series.max_high(t - n, t - 1)), VecD{}, VecD{}, VecD{}};
+      if (shorts) ch.lo_entry = simd::splat(series.min_low(t - n, t - 1));
+      exits(t, ch.lo_exit, ch.up_exit);
+      return channel_step(prev, simd::splat(c[t]), ch, short_ok);
+    };
+    // Between the first and the last lane's first signal bar, lane by lane from the definitions.
+    auto warm = [&](std::int64_t t, VecD prev) {
+      VecD p = prev;
+      for (int j = 0; j < kWidth; ++j) {
+        if (static_cast<double>(t) < start[j]) {
+          p[j] = 0.0;
+          continue;
+        }
+        const int x = x0 + j;
+        const Channels ch{simd::splat(series.max_high(t - n, t - 1)), simd::splat(series.min_low(t - n, t - 1)),
+                          simd::splat(series.max_high(t - x, t - 1)), simd::splat(series.min_low(t - x, t - 1))};
+        p[j] = channel_step(simd::splat(prev[j]), simd::splat(c[t]), ch, short_ok)[0];
+      }
+      return p;
+    };
+    runs::fused_group_split(series, changes, cost, n_valid, metrics, quiet, ready, warm, decide);
+  }
+
+  //! G fusable groups of one entry window n (group g's exits x0[g], x0[g] + 1, ...) in long_flat,
+  //! on long bits: long' = (long and not below the exit channel) or above the entry channel,
+  //! which is channel_step's long_flat rule.
+  template <int G>
+  static void flat_groups(const PreparedSeries& series, int n, const std::array<int, G>& x0, double cost, int n_valid,
+                          double* metrics, runs::LaneChanges& changes) {
+    const double* c = series.close();
+    const double* lo = series.low();
+    constexpr unsigned kAll = G * kWidth == 32 ? ~0U : (1U << (G * kWidth)) - 1U;
+    const int lo_x = *std::min_element(x0.begin(), x0.end()), hi_x = *std::max_element(x0.begin(), x0.end());
+    const auto quiet = static_cast<std::int64_t>(std::max(n, lo_x));
+    const auto ready = static_cast<std::int64_t>(std::max(n, hi_x + kWidth - 1));
+    auto decide = [&](std::int64_t t, unsigned prev) {
+      const unsigned enter = greater(c[t], series.max_high(t - n, t - 1)) ? kAll : 0U;
+      const VecD close = simd::splat(c[t]);
+      unsigned out = 0;
+      for (int g = 0; g < G; ++g) {
+        const int x = x0[static_cast<std::size_t>(g)];
+        const VecD low_exit = simd::vmin(simd::splat(series.min_low(t - x, t - 1)),
+                                         prefix_min(simd::reverse(simd::load(lo + t - x - (kWidth - 1)))));
+        out |= simd::lane_bits(less(close, low_exit)) << (g * kWidth);
+      }
+      return (prev & ~out) | enter;
+    };
+    // Before every lane's signal is defined, lane by lane from the definitions (flat before its start).
+    auto warm = [&](std::int64_t t, unsigned prev) {
+      unsigned bits = 0;
+      for (int g = 0; g < G; ++g)
+        for (int j = 0; j < kWidth; ++j) {
+          const int x = x0[static_cast<std::size_t>(g)] + j, lane = g * kWidth + j;
+          if (t < std::max(n, x)) continue;
+          const bool keep = (prev >> lane & 1U) != 0 && !less(c[t], series.min_low(t - x, t - 1));
+          if (keep || greater(c[t], series.max_high(t - n, t - 1))) bits |= 1U << lane;
+        }
+      return bits;
+    };
+    runs::fused_bits_split<G>(series, changes, cost, n_valid, metrics, quiet, ready, warm, decide);
+  }
+
+  //! Lane j holds the smallest of lanes 0..j.
+  static VecD prefix_min(VecD v) { return -simd::prefix_max(-v); }
+
   // Builds the rule of a block and hands use() its make_group(rows): the tables of the bars
   // `rows` and the group function over them (sweep_with_state's contract).
   template <class Use>

@@ -1,6 +1,8 @@
 #pragma once
 // One symbol's bars and the per-symbol arrays every strategy shares (built once per symbol
 // and read by every task on that symbol).
+#include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -36,14 +38,30 @@ class PreparedSeries {
   const double* close_prefix() const { return close_prefix_.data(); }
   //! Same for close^2.
   const double* close_sq_prefix() const { return close_sq_prefix_.data(); }
-  //! max of high[a..b] inclusive, O(1) through a sparse table. Requires 0 <= a <= b < size().
-  double max_high(std::int64_t a, std::int64_t b) const;
+  //! max of high[a..b] inclusive, O(1) through a sparse table. Requires 0 <= a <= b < size()
+  //! (callers derive the range from a defined window). Inline: the sweep kernels call it per bar.
+  double max_high(std::int64_t a, std::int64_t b) const {
+    const int level = level_of(a, b);
+    const std::vector<double>& row = max_high_[static_cast<std::size_t>(level)];
+    return std::max(row[static_cast<std::size_t>(a)],
+                    row[static_cast<std::size_t>(b + 1 - (std::int64_t{1} << level))]);
+  }
   //! min of low[a..b] inclusive, O(1).
-  double min_low(std::int64_t a, std::int64_t b) const;
+  double min_low(std::int64_t a, std::int64_t b) const {
+    const int level = level_of(a, b);
+    const std::vector<double>& row = min_low_[static_cast<std::size_t>(level)];
+    return std::min(row[static_cast<std::size_t>(a)],
+                    row[static_cast<std::size_t>(b + 1 - (std::int64_t{1} << level))]);
+  }
   //! Prefix tables of the returns of bars [1, size()) for the run backtest.
   const RunTables& run_tables() const { return run_tables_; }
 
  private:
+  //! The sparse-table level whose two overlapping blocks cover [a, b].
+  static int level_of(std::int64_t a, std::int64_t b) {
+    return std::bit_width(static_cast<std::uint64_t>(b - a + 1)) - 1;
+  }
+
   std::vector<double> high_, low_, close_, returns_, close_prefix_, close_sq_prefix_;
   std::vector<std::vector<double>> max_high_, min_low_;  // sparse tables, level k covers 2^k bars
   double max_abs_return_ = 0.0;
