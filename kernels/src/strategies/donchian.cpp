@@ -79,7 +79,7 @@ class Donchian final : public Strategy {
       if (j0 + kWidth > n_sets) return false;  // a partial group repeats its last set
       bool ok = true;
       for (int l = 1; l < kWidth; ++l) {
-        const auto j = static_cast<std::size_t>(j0 + l);
+        const auto j = static_cast<std::size_t>(j0) + static_cast<std::size_t>(l);
         ok = ok && entry[j] == entry[j - 1] && exit[j] == exit[j - 1] + 1;
       }
       return ok;

@@ -294,7 +294,8 @@ class SmaCrossover final : public Strategy {
   static void sma_flat(const Block& b, const GroupRun& run, int j0) {
     bool shared = F == Shape::kSame;
     for (int g = 1; g < G; ++g)
-      shared = shared && b.fast.w[static_cast<std::size_t>(j0)] == b.fast.w[static_cast<std::size_t>(j0 + g * kWidth)];
+      shared = shared && b.fast.w[static_cast<std::size_t>(j0)] ==
+                             b.fast.w[static_cast<std::size_t>(j0) + static_cast<std::size_t>(g * kWidth)];
     if (shared)
       sma_flat_loop<G, F, S, true>(b, run, j0);
     else
