@@ -99,6 +99,18 @@ TEST(Evaluate, DonchianGridGroups) {
       for (const auto* sets : {&grid, &wide}) expect_fused_matches(donchian, series, *sets, mode);
 }
 
+// A lexicographic Bollinger grid (k fastest): most groups share one window, whose mean and std
+// are broadcast instead of gathered; groups across a window boundary gather.
+TEST(Evaluate, BollingerGridGroups) {
+  const Strategy& bollinger = *find_strategy("bollinger");
+  std::vector<double> grid;
+  for (int window = 5; window <= 40; window += 7)
+    for (int k = 5; k <= 30; ++k) grid.insert(grid.end(), {double(window), k / 10.0});
+  for (const auto& series : {testing::tick_walk(6, 400), testing::synthetic(3, 1, 500)})
+    for (auto mode : {PositionMode::kLongFlat, PositionMode::kLongShort})
+      expect_fused_matches(bollinger, series, grid, mode);
+}
+
 TEST(Evaluate, EmptyBlockWritesNothing) {
   const PreparedSeries series = testing::random_walk(7, 50);
   for (std::string_view kind : strategy_kinds()) {

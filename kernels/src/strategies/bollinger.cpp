@@ -98,10 +98,21 @@ class Bollinger final : public Strategy {
       std::vector<double> mean(static_cast<std::size_t>(rows.size() * nw), 0.0), sd(mean.size(), 0.0);
       for (int i = 0; i < nw; ++i)
         rolling_mean_std(series.close(), rows, cols.window(i), i, nw, mean.data(), sd.data());
-      return [&, first = rows.begin, mean = std::move(mean), sd = std::move(sd)](std::int64_t t, int j0, VecD prev) {
-        const simd::VecI32 col = simd::load_i32(cols.columns(0).data() + j0);
-        const VecD m = simd::gather(mean.data() + (t - first) * nw, col);
-        const VecD s = simd::gather(sd.data() + (t - first) * nw, col);
+      // A group whose lanes share one window (a grid's k values of one window) reads its mean and
+      // std once and broadcasts them instead of gathering the same column four (eight) times.
+      std::vector<char> shared(static_cast<std::size_t>(group_count(n_sets)), 0);
+      for (std::size_t g = 0; g < shared.size(); ++g) {
+        const std::int32_t* c = cols.columns(0).data() + g * kWidth;
+        shared[g] = std::all_of(c, c + kWidth, [c](std::int32_t x) { return x == c[0]; }) ? 1 : 0;
+      }
+      return [&, first = rows.begin, mean = std::move(mean), sd = std::move(sd), shared = std::move(shared)](
+                 std::int64_t t, int j0, VecD prev) {
+        const std::int32_t* cj = cols.columns(0).data() + j0;
+        const double* mrow = mean.data() + (t - first) * nw;
+        const double* srow = sd.data() + (t - first) * nw;
+        const bool one = shared[static_cast<std::size_t>(j0 / kWidth)] != 0;
+        const VecD m = one ? simd::splat(mrow[cj[0]]) : simd::gather(mrow, simd::load_i32(cj));
+        const VecD s = one ? simd::splat(srow[cj[0]]) : simd::gather(srow, simd::load_i32(cj));
         const VecD p = band_step(prev, simd::splat(series.close()[t]), m, simd::load(k.data() + j0) * s, short_ok);
         return simd::select(simd::splat(static_cast<double>(t)) >= simd::load(start.data() + j0), p, VecD{});
       };
