@@ -108,38 +108,43 @@ void group_metrics(const RunTables& tables, const double* r, BarRange range, Vec
 void backtest_metrics_range_runs(const PreparedSeries& series, PositionRows pos, double cost_per_unit, BarRange returns,
                                  double* metrics);
 
-//! Metrics of one lane group of parameter sets over the whole history, with the positions
-//! decided at close t by `warm(t, prev)` for quiet <= t < ready and by `decide(t, prev)` from
-//! then on, every lane flat at the bars before `quiet` (its warm-up, not evaluated)
-//! (the lanes' positions at close t, given those at close t-1): the position decided at t-1 is
-//! held over bar t; only its changes are kept. Two loops, so the steady one has no branch.
-template <class Warm, class Decide>
-void fused_group_split(const PreparedSeries& series, LaneChanges& changes, double cost, int n_valid, double* metrics,
-                       std::int64_t quiet, std::int64_t ready, Warm&& warm, Decide&& decide) {
+//! The time loop of every fused path, over the whole history: the positions P of one or more
+//! lane groups (a VecD, a LanePair or long bits) decided at close t by `warm(t, prev)` for
+//! quiet <= t < ready and by `decide(t, prev)` from then on, every lane flat at the bars before
+//! `quiet` (its warm-up, not evaluated). The position decided at t-1 is held over bar t;
+//! `record(t, p, held)` records the lanes whose held position changes there and says whether any
+//! did. Two loops, so the steady one has no branch; then each lane's metrics from its runs.
+template <class P, class Warm, class Decide, class Record>
+void drive(const PreparedSeries& series, LaneChanges& changes, double cost, int n_valid, double* metrics,
+           std::int64_t quiet, std::int64_t ready, Warm&& warm, Decide&& decide, Record&& record) {
   const std::int64_t n = series.size();
-  const RunTables& tables = series.run_tables();
   changes.clear();
-  VecD held{};
+  P held{};
   const std::int64_t t0 = std::clamp<std::int64_t>(quiet, 0, n - 1);
-  VecD p = t0 < ready ? warm(t0, VecD{}) : decide(t0, VecD{});  // flat before bar t0
-  auto hold = [&](std::int64_t t) {
-    const unsigned moved = simd::lane_bits(p != held);
-    if (moved != 0) {
-      changes.record(t, moved, p);
-      held = p;
-    }
-  };
+  P p = t0 < ready ? warm(t0, P{}) : decide(t0, P{});  // flat before bar t0
   const std::int64_t split = std::clamp<std::int64_t>(ready, t0 + 1, n);
   std::int64_t t = t0 + 1;
   for (; t < split; ++t) {
-    hold(t);
+    if (record(t, p, held)) held = p;
     p = warm(t, p);
   }
   for (; t < n; ++t) {
-    hold(t);
+    if (record(t, p, held)) held = p;
     p = decide(t, p);  // the last one, pos[T-1], is never held: one wasted bar
   }
-  group_metrics(tables, series.returns(), {1, n}, VecD{}, changes, n_valid, cost, metrics);
+  group_metrics(series.run_tables(), series.returns(), {1, n}, VecD{}, changes, n_valid, cost, metrics);
+}
+
+//! drive() for one lane group whose positions are a VecD of -1, 0 and 1.
+template <class Warm, class Decide>
+void fused_group_split(const PreparedSeries& series, LaneChanges& changes, double cost, int n_valid, double* metrics,
+                       std::int64_t quiet, std::int64_t ready, Warm&& warm, Decide&& decide) {
+  drive<VecD>(series, changes, cost, n_valid, metrics, quiet, ready, warm, decide,
+              [&](std::int64_t t, VecD p, VecD held) {
+                const unsigned moved = simd::lane_bits(p != held);
+                if (moved != 0) changes.record(t, moved, p);
+                return moved != 0;
+              });
 }
 
 //! Two lane groups' positions, decided together.
@@ -147,78 +152,49 @@ struct LanePair {
   VecD a, b;
 };
 
-//! fused_group_split for two lane groups in one time loop (lanes 0..kWidth-1 and kWidth..
-//! 2*kWidth-1 of `changes`; n_valid counts both): `warm` and `decide` return a LanePair. Each
-//! lane's arithmetic is its own, so a set's metrics do not depend on which group it rides with.
+//! drive() for two lane groups in one time loop (lanes 0..kWidth-1 and kWidth..2*kWidth-1 of
+//! `changes`; n_valid counts both): `warm(t)` and `decide(t)` return a LanePair. Each lane's
+//! arithmetic is its own, so a set's metrics do not depend on which group it rides with.
 template <class Warm, class Decide>
 void fused_pair_split(const PreparedSeries& series, LaneChanges& changes, double cost, int n_valid, double* metrics,
                       std::int64_t quiet, std::int64_t ready, Warm&& warm, Decide&& decide) {
-  const std::int64_t n = series.size();
-  const RunTables& tables = series.run_tables();
-  changes.clear();
-  LanePair held{};
-  const std::int64_t t0 = std::clamp<std::int64_t>(quiet, 0, n - 1);
-  LanePair p = t0 < ready ? warm(t0) : decide(t0);  // flat before bar t0
-  auto hold = [&](std::int64_t t) {
-    const unsigned moved = simd::lane_bits(p.a != held.a) | simd::lane_bits(p.b != held.b) << simd::kWidth;
-    if (moved != 0) {
-      changes.record(t, moved, p.a, p.b);
-      held = p;
-    }
-  };
-  const std::int64_t split = std::clamp<std::int64_t>(ready, t0 + 1, n);
-  std::int64_t t = t0 + 1;
-  for (; t < split; ++t) {
-    hold(t);
-    p = warm(t);
-  }
-  for (; t < n; ++t) {
-    hold(t);
-    p = decide(t);
-  }
-  group_metrics(tables, series.returns(), {1, n}, VecD{}, changes, n_valid, cost, metrics);
+  drive<LanePair>(
+      series, changes, cost, n_valid, metrics, quiet, ready, [&](std::int64_t t, const LanePair&) { return warm(t); },
+      [&](std::int64_t t, const LanePair&) { return decide(t); },
+      [&](std::int64_t t, const LanePair& p, const LanePair& held) {
+        const unsigned moved = simd::lane_bits(p.a != held.a) | simd::lane_bits(p.b != held.b) << simd::kWidth;
+        if (moved != 0) changes.record(t, moved, p.a, p.b);
+        return moved != 0;
+      });
+}
+
+//! Records the lanes whose long bit changed at bar t (long_flat positions kept as bits).
+inline bool record_bits(LaneChanges& changes, std::int64_t t, unsigned p, unsigned held) {
+  const unsigned moved = p ^ held;
+  if (moved != 0) changes.record_bits(t, moved, p);
+  return moved != 0;
 }
 
 //! G lane groups' long conditions: lane held 1 where set, 0 elsewhere (a long_flat rule).
 template <int G>
 using LongMasks = std::array<simd::Mask, G>;
 
-//! fused_pair_split for G lane groups (lanes g * kWidth + l of `changes`) of a long_flat rule
-//! given by its long condition (`warm` and `decide` return LongMasks<G>): the held positions are
-//! the condition's lane bits, so a bar costs a movemask per group and an xor.
+//! drive() for G lane groups (lanes g * kWidth + l of `changes`) of a long_flat rule given by its
+//! long condition (`warm(t)` and `decide(t)` return LongMasks<G>): the held positions are the
+//! condition's lane bits, so a bar costs a movemask per group and an xor.
 template <int G, class Warm, class Decide>
 void fused_flat_split(const PreparedSeries& series, LaneChanges& changes, double cost, int n_valid, double* metrics,
                       std::int64_t quiet, std::int64_t ready, Warm&& warm, Decide&& decide) {
   static_assert(G * simd::kWidth <= LaneChanges::kLanes);
-  const std::int64_t n = series.size();
-  const RunTables& tables = series.run_tables();
   auto bits = [](const LongMasks<G>& m) {
     unsigned b = 0;
     for (int g = 0; g < G; ++g) b |= simd::lane_bits(m[static_cast<std::size_t>(g)]) << (g * simd::kWidth);
     return b;
   };
-  changes.clear();
-  unsigned held = 0;
-  const std::int64_t t0 = std::clamp<std::int64_t>(quiet, 0, n - 1);
-  unsigned p = bits(t0 < ready ? warm(t0) : decide(t0));  // flat before bar t0
-  auto hold = [&](std::int64_t t) {
-    const unsigned moved = p ^ held;
-    if (moved != 0) {
-      changes.record_bits(t, moved, p);
-      held = p;
-    }
-  };
-  const std::int64_t split = std::clamp<std::int64_t>(ready, t0 + 1, n);
-  std::int64_t t = t0 + 1;
-  for (; t < split; ++t) {
-    hold(t);
-    p = bits(warm(t));
-  }
-  for (; t < n; ++t) {
-    hold(t);
-    p = bits(decide(t));
-  }
-  group_metrics(tables, series.returns(), {1, n}, VecD{}, changes, n_valid, cost, metrics);
+  drive<unsigned>(
+      series, changes, cost, n_valid, metrics, quiet, ready, [&](std::int64_t t, unsigned) { return bits(warm(t)); },
+      [&](std::int64_t t, unsigned) { return bits(decide(t)); },
+      [&](std::int64_t t, unsigned p, unsigned held) { return record_bits(changes, t, p, held); });
 }
 
 //! fused_flat_split for a long_flat rule with state: `warm(t, prev)` and `decide(t, prev)` take
@@ -227,29 +203,8 @@ template <int G, class Warm, class Decide>
 void fused_bits_split(const PreparedSeries& series, LaneChanges& changes, double cost, int n_valid, double* metrics,
                       std::int64_t quiet, std::int64_t ready, Warm&& warm, Decide&& decide) {
   static_assert(G * simd::kWidth <= LaneChanges::kLanes);
-  const std::int64_t n = series.size();
-  changes.clear();
-  unsigned held = 0;
-  const std::int64_t t0 = std::clamp<std::int64_t>(quiet, 0, n - 1);
-  unsigned p = t0 < ready ? warm(t0, 0U) : decide(t0, 0U);  // flat before bar t0
-  auto hold = [&](std::int64_t t) {
-    const unsigned moved = p ^ held;
-    if (moved != 0) {
-      changes.record_bits(t, moved, p);
-      held = p;
-    }
-  };
-  const std::int64_t split = std::clamp<std::int64_t>(ready, t0 + 1, n);
-  std::int64_t t = t0 + 1;
-  for (; t < split; ++t) {
-    hold(t);
-    p = warm(t, p);
-  }
-  for (; t < n; ++t) {
-    hold(t);
-    p = decide(t, p);
-  }
-  group_metrics(series.run_tables(), series.returns(), {1, n}, VecD{}, changes, n_valid, cost, metrics);
+  drive<unsigned>(series, changes, cost, n_valid, metrics, quiet, ready, warm, decide,
+                  [&](std::int64_t t, unsigned p, unsigned held) { return record_bits(changes, t, p, held); });
 }
 
 //! fused_group_split with one rule for every bar.
