@@ -60,23 +60,11 @@ class LaneChanges {
   //! Records, for each lane whose bit is set in `lanes`, a change at bar t to its position:
   //! lane l < kWidth holds h[l], lane kWidth + l holds h2[l].
   void record(std::int64_t t, unsigned lanes, VecD h, VecD h2 = VecD{}) {
-    while (lanes != 0) {
-      const int l = __builtin_ctz(lanes);
-      lanes &= lanes - 1;
-      const std::size_t at = static_cast<std::size_t>(l) * capacity_ + static_cast<std::size_t>(count_[l]++);
-      bars_[at] = static_cast<std::int32_t>(t);
-      held_[at] = static_cast<std::int8_t>(l < simd::kWidth ? h[l] : h2[l - simd::kWidth]);
-    }
+    for_lanes(lanes, [&](int l) { append(l, t, l < simd::kWidth ? h[l] : h2[l - simd::kWidth]); });
   }
   //! record() for a long_flat group: lane l now holds bit l of `long_bits` (1 or 0).
   void record_bits(std::int64_t t, unsigned lanes, unsigned long_bits) {
-    while (lanes != 0) {
-      const int l = __builtin_ctz(lanes);
-      lanes &= lanes - 1;
-      const std::size_t at = static_cast<std::size_t>(l) * capacity_ + static_cast<std::size_t>(count_[l]++);
-      bars_[at] = static_cast<std::int32_t>(t);
-      held_[at] = static_cast<std::int8_t>(long_bits >> l & 1U);
-    }
+    for_lanes(lanes, [&](int l) { append(l, t, static_cast<double>(long_bits >> l & 1U)); });
   }
   int count(int l) const { return count_[static_cast<std::size_t>(l)]; }
   const std::int32_t* bars(int l) const { return bars_.get() + static_cast<std::size_t>(l) * capacity_; }
@@ -85,6 +73,16 @@ class LaneChanges {
   std::vector<PendingRun>& pending() { return pending_; }
 
  private:
+  template <class Each>
+  static void for_lanes(unsigned lanes, Each&& each) {
+    for (; lanes != 0; lanes &= lanes - 1) each(__builtin_ctz(lanes));
+  }
+  void append(int l, std::int64_t t, double held) {
+    const std::size_t at = static_cast<std::size_t>(l) * capacity_ + static_cast<std::size_t>(count_[l]++);
+    bars_[at] = static_cast<std::int32_t>(t);
+    held_[at] = static_cast<std::int8_t>(held);
+  }
+
   std::size_t capacity_;
   std::unique_ptr<std::int32_t[]> bars_;
   std::unique_ptr<std::int8_t[]> held_;

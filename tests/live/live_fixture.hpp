@@ -161,4 +161,12 @@ inline std::vector<FeedBar> make_bars(const std::string& symbol, std::int64_t n,
 
 inline nlohmann::json parse(const std::string& reply) { return nlohmann::json::parse(reply); }
 
+//! Sends `node` a promotion of sma_crossover(fast, slow) as `version`, signed by the approver;
+//! true when the node accepts it.
+template <class Node>
+bool promote_sma(Node& node, const Keys& keys, std::int64_t version, double fast, double slow) {
+  const std::string record = signed_record(make_draft(version, fast, slow), keys.approver);
+  return parse(node.handle_request(promote_request(record), "t"))["ok"].template get<bool>();
+}
+
 }  // namespace qg::live::testing

@@ -14,8 +14,7 @@ TEST(FeedOrder, DuplicateAndOutOfOrderBarsAreRefused) {
   Keys keys(dir.path());
   RecordingSink sink;
   LiveNode node(make_config(dir.path(), keys), sink);
-  ASSERT_TRUE(parse(node.handle_request(promote_request(signed_record(make_draft(1, 2, 5), keys.approver)), "t"))["ok"]
-                  .get<bool>());
+  ASSERT_TRUE(promote_sma(node, keys, 1, 2, 5));
   const auto bars = make_bars("SYM", 30);
   for (int i = 0; i < 20; ++i) ASSERT_TRUE(node.on_bar(bars[static_cast<std::size_t>(i)]));
   const auto before = node.status();

@@ -23,8 +23,7 @@ TEST(RiskGuard, KillSwitchFlattensAndStopsTrading) {
   Keys keys(dir.path());
   RecordingSink sink;
   LiveNode node(make_config(dir.path(), keys), sink);
-  ASSERT_TRUE(parse(node.handle_request(promote_request(signed_record(make_draft(1, 2, 5), keys.approver)), "t"))["ok"]
-                  .get<bool>());
+  ASSERT_TRUE(promote_sma(node, keys, 1, 2, 5));
   const auto bars = make_bars("SYM", 80);
   std::size_t i = 0;
   while (i < 60 && (i < 10 || node.status()["positions"]["SYM"]["position"].get<double>() == 0.0))
@@ -63,8 +62,7 @@ TEST(RiskGuard, DailyLossLimitHalts) {
   config.guardrails.max_daily_loss = 1e-9;  // the first losing bar trips it
   RecordingSink sink;
   LiveNode node(config, sink);
-  ASSERT_TRUE(parse(node.handle_request(promote_request(signed_record(make_draft(1, 2, 5), keys.approver)), "t"))["ok"]
-                  .get<bool>());
+  ASSERT_TRUE(promote_sma(node, keys, 1, 2, 5));
   const auto bars = make_bars("SYM", 200);
   for (const auto& b : bars) {
     ASSERT_TRUE(node.on_bar(b));
@@ -87,8 +85,7 @@ TEST(RiskGuard, RuinHaltsTheNodeWithEquityZero) {
   Keys keys(dir.path());
   RecordingSink sink;
   LiveNode node(make_config(dir.path(), keys), sink);
-  ASSERT_TRUE(parse(node.handle_request(promote_request(signed_record(make_draft(1, 2, 5), keys.approver)), "t"))["ok"]
-                  .get<bool>());
+  ASSERT_TRUE(promote_sma(node, keys, 1, 2, 5));
   const auto bars = make_bars("SYM", 200);
   std::size_t i = 0;
   while (i < bars.size() && (i < 10 || node.status()["positions"]["SYM"]["position"].get<double>() >= 0.0))

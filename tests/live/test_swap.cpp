@@ -33,11 +33,9 @@ TEST(Swap, TakesEffectAtTheNextBarBoundary) {
   RecordingSink sink;
   LiveNode node(make_config(dir.path(), keys), sink);
   const auto bars = make_bars("SYM", 120);
-  ASSERT_TRUE(parse(node.handle_request(promote_request(signed_record(make_draft(1, 5, 20), keys.approver)), "t"))["ok"]
-                  .get<bool>());
+  ASSERT_TRUE(promote_sma(node, keys, 1, 5, 20));
   for (std::size_t i = 0; i < 60; ++i) ASSERT_TRUE(node.on_bar(bars[i]));
-  ASSERT_TRUE(parse(node.handle_request(promote_request(signed_record(make_draft(2, 3, 11), keys.approver)), "t"))["ok"]
-                  .get<bool>());
+  ASSERT_TRUE(promote_sma(node, keys, 2, 3, 11));
   EXPECT_TRUE(node.status()["pending"].get<bool>());
   EXPECT_EQ(node.status()["active"]["version"], 1);  // nothing changes between bars
   for (std::size_t i = 60; i < 90; ++i) ASSERT_TRUE(node.on_bar(bars[i]));

@@ -162,14 +162,17 @@ class Donchian final : public Strategy {
     // Between the first and the last lane's first signal bar, lane by lane from the definitions.
     auto warm = [&](std::int64_t t, VecD prev) {
       VecD p = prev;
+      const bool entry_defined = t >= n;
+      const VecD up_entry = simd::splat(entry_defined ? series.max_high(t - n, t - 1) : 0.0);
+      const VecD lo_entry = simd::splat(entry_defined ? series.min_low(t - n, t - 1) : 0.0);
       for (int j = 0; j < kWidth; ++j) {
         if (static_cast<double>(t) < start[j]) {
           p[j] = 0.0;
           continue;
         }
         const int x = x0 + j;
-        const Channels ch{simd::splat(series.max_high(t - n, t - 1)), simd::splat(series.min_low(t - n, t - 1)),
-                          simd::splat(series.max_high(t - x, t - 1)), simd::splat(series.min_low(t - x, t - 1))};
+        const Channels ch{up_entry, lo_entry, simd::splat(series.max_high(t - x, t - 1)),
+                          simd::splat(series.min_low(t - x, t - 1))};
         p[j] = channel_step(simd::splat(prev[j]), simd::splat(c[t]), ch, short_ok)[0];
       }
       return p;
@@ -203,13 +206,14 @@ class Donchian final : public Strategy {
     };
     // Before every lane's signal is defined, lane by lane from the definitions (flat before its start).
     auto warm = [&](std::int64_t t, unsigned prev) {
+      const bool enter = t >= n && greater(c[t], series.max_high(t - n, t - 1));
       unsigned bits = 0;
       for (int g = 0; g < G; ++g)
         for (int j = 0; j < kWidth; ++j) {
           const int x = x0[static_cast<std::size_t>(g)] + j, lane = g * kWidth + j;
           if (t < std::max(n, x)) continue;
           const bool keep = (prev >> lane & 1U) != 0 && !less(c[t], series.min_low(t - x, t - 1));
-          if (keep || greater(c[t], series.max_high(t - n, t - 1))) bits |= 1U << lane;
+          if (keep || enter) bits |= 1U << lane;
         }
       return bits;
     };
