@@ -16,9 +16,11 @@ constexpr auto kFlushInterval = std::chrono::milliseconds(100);
 constexpr auto kSyncInterval = std::chrono::seconds(2);
 constexpr std::uint32_t kMaxRecord = 1u << 30;
 
-std::uint32_t crc_of(const std::vector<char>& payload) {
+//! CRC-32 of `bytes` continuing from `crc` (0 to start): crc_of(crc_of(0, a), b) is the CRC of a then b.
+std::uint32_t crc_of(std::uint32_t crc, std::span<const char> bytes) {
+  if (bytes.empty()) return crc;  // zlib answers a null buffer with the initial value, 0
   return static_cast<std::uint32_t>(
-      crc32(0L, reinterpret_cast<const Bytef*>(payload.data()), static_cast<uInt>(payload.size())));
+      crc32_z(crc, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<z_size_t>(bytes.size())));
 }
 
 std::string errno_text() { return std::strerror(errno); }
@@ -72,11 +74,12 @@ JournalWriter JournalWriter::append_to(const std::filesystem::path& path, std::u
   return JournalWriter(f, path);
 }
 
-void JournalWriter::write_record(const std::vector<char>& payload) {
-  const auto length = static_cast<std::uint32_t>(payload.size());
-  const std::uint32_t crc = crc_of(payload);
+void JournalWriter::write_record(std::span<const char> head, std::span<const char> body) {
+  const auto length = static_cast<std::uint32_t>(head.size() + body.size());
+  const std::uint32_t crc = crc_of(crc_of(0, head), body);
   if (std::fwrite(&length, sizeof length, 1, file_) != 1 || std::fwrite(&crc, sizeof crc, 1, file_) != 1 ||
-      (length != 0 && std::fwrite(payload.data(), 1, length, file_) != length))
+      (!head.empty() && std::fwrite(head.data(), 1, head.size(), file_) != head.size()) ||
+      (!body.empty() && std::fwrite(body.data(), 1, body.size(), file_) != body.size()))
     throw IoError(path_.string() + ": cannot write journal: " + errno_text());
 }
 
@@ -86,6 +89,18 @@ void JournalWriter::append(const cluster::ChunkResult& chunk, int rank) {
   std::memcpy(buffer_.data(), &r, sizeof r);
   cluster::encode(chunk, buffer_);
   write_record(buffer_);
+  after_record();
+}
+
+void JournalWriter::append_encoded(std::span<const char> encoded_chunk, int rank) {
+  const auto r = static_cast<std::int32_t>(rank);
+  char head[sizeof r];
+  std::memcpy(head, &r, sizeof r);
+  write_record(head, encoded_chunk);
+  after_record();
+}
+
+void JournalWriter::after_record() {
   const auto now = std::chrono::steady_clock::now();
   if (now - last_flush_ >= kFlushInterval) flush();
   if (now - last_sync_ >= kSyncInterval) sync();
@@ -143,7 +158,7 @@ bool JournalReader::read_record(std::vector<char>& payload) {
     return false;
   }
   payload.resize(length);
-  if ((length != 0 && std::fread(payload.data(), 1, length, file_) != length) || crc_of(payload) != crc) {
+  if ((length != 0 && std::fread(payload.data(), 1, length, file_) != length) || crc_of(0, payload) != crc) {
     mark_torn(length);
     return false;
   }

@@ -5,6 +5,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <string>
+#include <utility>
 
 #include "qg/coordinator/journal.hpp"
 #include "qg/core/error.hpp"
@@ -174,4 +177,32 @@ TEST(Journal, NotAJournalIsRefused) {
   const auto p = temp_path("not.journal");
   std::ofstream(p) << "hello world, not a journal";
   EXPECT_THROW(JournalReader r(p), qg::DataError);
+}
+
+TEST(Journal, EncodedAppendWritesTheSameBytesAsAppend) {
+  // The reference is the journal append() writes from the decoded chunk; append_encoded() of the
+  // transport's bytes (cluster::encode) must write the same file, byte for byte.
+  const auto decoded = temp_path("decoded.journal");
+  const auto encoded = temp_path("encoded.journal");
+  write_three(decoded);
+  {
+    auto w = JournalWriter::create(encoded, "header v1");
+    for (const auto& [c, rank] : {std::pair{chunk(0, 2), 1}, {chunk(2, 3), 2}, {chunk(5, 1), 1}}) {
+      std::vector<char> bytes;
+      qg::cluster::encode(c, bytes);
+      w.append_encoded(bytes, rank);
+    }
+    w.sync();
+  }
+  const auto contents = [](const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  EXPECT_EQ(contents(encoded), contents(decoded));
+  EXPECT_GT(contents(encoded).size(), 8u);
+  JournalReader r(encoded);
+  const auto chunks = read_all(r);
+  ASSERT_EQ(chunks.size(), 3u);
+  EXPECT_EQ(chunks[1].rank, 2);
+  EXPECT_EQ(chunks[1].chunk.values, chunk(2, 3).values);
 }

@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,9 @@ class JournalWriter {
   //! Appends one chunk. Bytes reach the OS at most `flush_interval` later (a killed process
   //! loses at most that much work), and the disk at the next sync().
   void append(const cluster::ChunkResult& chunk, int rank);
+  //! The same record from the chunk as the transport carried it (cluster::encode of a
+  //! ChunkResult, as received): appended without decoding or encoding it again.
+  void append_encoded(std::span<const char> encoded_chunk, int rank);
   //! Pushes everything to the OS (fflush).
   void flush();
   //! Pushes everything to the disk (fdatasync).
@@ -56,7 +60,10 @@ class JournalWriter {
 
  private:
   JournalWriter(std::FILE* file, std::filesystem::path path);
-  void write_record(const std::vector<char>& payload);
+  //! One record whose payload is `head` followed by `body`.
+  void write_record(std::span<const char> head, std::span<const char> body = {});
+  //! The flush and sync bounds after a record.
+  void after_record();
 
   std::FILE* file_;
   std::filesystem::path path_;
