@@ -18,4 +18,10 @@ std::uint64_t min_chunk_for_load(int n_workers, ServiceCost cost, double task_se
   return c < 1.0 ? 1 : static_cast<std::uint64_t>(c);
 }
 
+std::uint64_t cap_for_tail(std::uint64_t min_chunk, std::uint64_t n_tasks, int n_workers, std::uint64_t tail_parts) {
+  const std::uint64_t parts =
+      static_cast<std::uint64_t>(std::max(1, n_workers)) * std::max<std::uint64_t>(1, tail_parts);
+  return std::min(min_chunk, std::max<std::uint64_t>(1, (n_tasks + parts - 1) / parts));
+}
+
 }  // namespace qg::coordinator

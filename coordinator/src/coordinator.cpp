@@ -31,6 +31,9 @@ using Clock = std::chrono::steady_clock;
 //! The share of its time rank 0 may spend serving chunks before guided chunks grow (chunk_rule.hpp):
 //! at a tenth, workers wait for rank 0 rarely enough to keep 90% parallel efficiency.
 constexpr double kRank0Load = 0.1;
+//! The load rule raises guided chunks to at most a sixteenth of a worker's share of the stage, so
+//! that the stage's last chunk, served while the other workers wait, stays small (chunk_rule.hpp).
+constexpr std::uint64_t kTailParts = 16;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
@@ -156,7 +159,8 @@ class CoordinatorRun {
     meter_.start_stage();
     while (reorder.reduced() < n) {
       dispatch(scheduler, reorder.reduced());
-      if (transport_.receive(envelope, std::chrono::milliseconds(100))) serve(envelope, scheduler, reorder, n_workers);
+      if (transport_.receive(envelope, std::chrono::milliseconds(100)))
+        serve(envelope, scheduler, reorder, n_workers, n);
       reissue_lost(scheduler);
       progress_.update(reorder.reduced());
     }
@@ -166,12 +170,14 @@ class CoordinatorRun {
 
   //! One turn of rank 0 for a received message: take the result, hand the worker its next
   //! chunk, and size later guided chunks from what the turns cost so far.
-  void serve(const cluster::Envelope& envelope, ChunkScheduler& scheduler, ReorderBuffer& reorder, int n_workers) {
+  void serve(const cluster::Envelope& envelope, ChunkScheduler& scheduler, ReorderBuffer& reorder, int n_workers,
+             std::uint64_t n_tasks) {
     const auto start = Clock::now();
-    handle(envelope, reorder);
-    dispatch(scheduler, reorder.reduced());
+    handle(envelope, scheduler, reorder);
+    dispatch(scheduler, reorder.reduced());  // the reduced prefix may have opened the window
     meter_.turn(seconds_since(start));
-    scheduler.set_min_chunk(min_chunk_for_load(n_workers, meter_.cost(), meter_.task_seconds(), kRank0Load));
+    const auto for_load = min_chunk_for_load(n_workers, meter_.cost(), meter_.task_seconds(), kRank0Load);
+    scheduler.set_min_chunk(cap_for_tail(for_load, n_tasks, n_workers, kTailParts));
   }
 
   //! Feeds the journal's chunks of `stage` through the same path as fresh results.
@@ -321,7 +327,9 @@ class CoordinatorRun {
     meter_.add(ServiceMeter::Part::kSend, seconds_since(start));
   }
 
-  void handle(const cluster::Envelope& envelope, ReorderBuffer& reorder) {
+  //! Takes a result: the worker gets its next chunk as soon as the result is decoded, before rank 0
+  //! journals and reduces it (a worker with an empty pipeline would otherwise wait for both).
+  void handle(const cluster::Envelope& envelope, ChunkScheduler& scheduler, ReorderBuffer& reorder) {
     if (envelope.tag != cluster::Tag::kResult || envelope.source <= 0 || envelope.source >= transport_.size()) {
       spdlog::warn("ignored a message with tag {} from rank {}", static_cast<int>(envelope.tag), envelope.source);
       return;
@@ -330,11 +338,12 @@ class CoordinatorRun {
     cluster::decode(envelope.bytes, result_);
     meter_.add(ServiceMeter::Part::kDecode, seconds_since(start));
     take_result(envelope.source);
+    dispatch(scheduler, reorder.reduced());
     if (result_.count == 0 || result_.stage != stage_ || reorder.is_duplicate(result_)) return;
     note_task_time(result_);
     meter_.chunk(result_.count, result_.values.size(), result_.seconds);
     start = Clock::now();
-    journal_->append(result_, envelope.source);
+    journal_->append_encoded(envelope.bytes, envelope.source);  // the bytes as received
     meter_.add(ServiceMeter::Part::kJournal, seconds_since(start));
     start = Clock::now();
     reorder.add(std::move(result_), envelope.source);

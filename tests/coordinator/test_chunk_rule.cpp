@@ -41,3 +41,16 @@ TEST(ChunkRule, OneTaskWhenRankZeroHasRoomOrNothingIsMeasured) {
   EXPECT_EQ(min_chunk_for_load(1023, {10e-6, 0.0, 0.0}, 0.0, 0.1), 1u);  // no task measured yet
   EXPECT_EQ(min_chunk_for_load(1023, {0.0, 0.0, 0.0}, 10e-3, 0.1), 1u);  // no cost measured yet
 }
+
+using qg::coordinator::cap_for_tail;
+
+TEST(ChunkRule, TailCapHoldsTheMinimumToAPartOfAWorkersShare) {
+  // 1,552 tasks, one worker, 16 parts: ceil(1552 / 16) = 97; a rule asking 411 gets 97.
+  EXPECT_EQ(cap_for_tail(411, 1552, 1, 16), 97u);
+  // Below the cap the rule's answer stands: 2 workers, ceil(1552 / 32) = 49 > 20.
+  EXPECT_EQ(cap_for_tail(20, 1552, 2, 16), 20u);
+  // 1,023 workers x 200 tasks: ceil(204600 / 16368) = 13 caps a rule of 103.
+  EXPECT_EQ(cap_for_tail(103, 204600, 1023, 16), 13u);
+  // Never below one task, even for fewer tasks than parts.
+  EXPECT_EQ(cap_for_tail(50, 3, 4, 16), 1u);
+}

@@ -27,4 +27,12 @@ struct ServiceCost {
 //! yet (task_seconds not positive).
 std::uint64_t min_chunk_for_load(int n_workers, ServiceCost cost, double task_seconds, double load);
 
+//! `min_chunk` held to at most ceil(n_tasks / (N * tail_parts)) (at least 1): a worker's even share
+//! of the stage in `tail_parts` chunks. The stage's last chunk is computed, then decoded, journaled
+//! and reduced by rank 0 while the other workers (in one process, the worker's other threads) have
+//! nothing left to do; a minimum sized for rank 0's load alone can make that tail a third of the
+//! stage (one worker, a few hundred tasks of measured per-chunk cost). With tail_parts = 16 the
+//! last chunk holds at most a sixteenth of a worker's share.
+std::uint64_t cap_for_tail(std::uint64_t min_chunk, std::uint64_t n_tasks, int n_workers, std::uint64_t tail_parts);
+
 }  // namespace qg::coordinator
