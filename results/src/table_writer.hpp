@@ -35,6 +35,9 @@ class H5TableWriter final : public TableWriter {
     std::vector<std::int64_t> i64;
     DatasetHash hash;
   };
+  //! Appends column `column` of the first `n` rows of `rows` (row-major, `width` values a row).
+  static void append_column(Sink& sink, std::span<const double> rows, std::size_t width, std::size_t column,
+                            std::size_t n);
   void flush();
   //! Stores each column's digest as its `sha256` attribute.
   void store_digests();
