@@ -49,15 +49,20 @@ class InProcessTransport final : public Transport {
   }
 
   void send(int dest, Tag tag, std::span<const char> bytes) override {
+    send_owned(dest, tag, std::vector<char>(bytes.begin(), bytes.end()));
+  }
+
+  void send_owned(int dest, Tag tag, std::vector<char>&& bytes) override {
     if (dest < 0 || dest >= size()) throw ClusterError("send to a rank that does not exist: " + std::to_string(dest));
     auto& box = hub_->boxes[static_cast<std::size_t>(dest)];
+    const std::size_t n = bytes.size();
     {
       std::lock_guard lock(box.mutex);
-      box.queue.push_back(Envelope{rank_, tag, std::vector<char>(bytes.begin(), bytes.end())});
+      box.queue.push_back(Envelope{rank_, tag, std::move(bytes)});
     }
     box.ready.notify_one();
     ++stats_.messages_sent;
-    stats_.bytes_sent += bytes.size();
+    stats_.bytes_sent += n;
   }
 
   // Polls the mailbox for up to 50 us before sleeping on the condition variable: a reply to a
