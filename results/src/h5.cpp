@@ -259,6 +259,16 @@ void sync_file(const std::filesystem::path& path) {
   if (rc != 0) throw IoError(path.string() + ": fsync failed: " + std::strerror(saved));
 }
 
+void start_writeback(hid_t file) noexcept {
+  const hid_t fapl = H5Fget_access_plist(file);
+  if (fapl < 0) return;
+  const bool sec2 = H5Pget_driver(fapl) == H5FD_SEC2;  // its handle is a file descriptor
+  H5Pclose(fapl);
+  void* handle = nullptr;
+  if (!sec2 || H5Fget_vfd_handle(file, H5P_DEFAULT, &handle) < 0 || handle == nullptr) return;
+  (void)::sync_file_range(*static_cast<int*>(handle), 0, 0, SYNC_FILE_RANGE_WRITE);
+}
+
 void rename_file(const std::filesystem::path& from, const std::filesystem::path& to) {
   if (std::rename(from.c_str(), to.c_str()) != 0)
     throw IoError(from.string() + ": cannot rename to " + to.string() + ": " + std::strerror(errno));

@@ -126,6 +126,10 @@ void require_schema(hid_t file, const std::filesystem::path& path, int supported
 
 //! Flushes a closed file to stable storage (fsync of the file and its directory).
 void sync_file(const std::filesystem::path& path);
+//! Starts writing the file's dirty pages to the disk without waiting (sync_file_range with
+//! SYNC_FILE_RANGE_WRITE), so that the fsync at commit finds little left to write. Best effort:
+//! files of other drivers than sec2, and any failure, are left to that fsync, which reports them.
+void start_writeback(hid_t file) noexcept;
 //! rename(2) with IoError naming both paths.
 void rename_file(const std::filesystem::path& from, const std::filesystem::path& to);
 

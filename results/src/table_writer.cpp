@@ -100,6 +100,7 @@ void H5TableWriter::flush() {
   }
   written_ += buffered_;
   buffered_ = 0;
+  h5::start_writeback(file_);  // the commit's fsync then waits for the last rows only
 }
 
 void H5TableWriter::store_digests() {
