@@ -67,11 +67,16 @@ class MpiTransport final : public Transport {
   // forever. Pending sends progress in every later send() and receive() and are completed, for
   // a few seconds at most, when the transport is destroyed.
   void send(int dest, Tag tag, std::span<const char> bytes) override {
+    send_owned(dest, tag, std::vector<char>(bytes.begin(), bytes.end()));
+  }
+
+  // The buffer is kept until its send completes: a worker's result (megabytes) is not copied.
+  void send_owned(int dest, Tag tag, std::vector<char>&& bytes) override {
     auto& p = sends_.emplace_back();
-    p.bytes.assign(bytes.begin(), bytes.end());
+    p.bytes = std::move(bytes);
     p.request = comm_.isend(dest, static_cast<int>(tag), p.bytes.data(), static_cast<int>(p.bytes.size()));
     ++stats_.messages_sent;
-    stats_.bytes_sent += bytes.size();
+    stats_.bytes_sent += p.bytes.size();
     reap_sends();
   }
 
