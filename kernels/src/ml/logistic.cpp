@@ -3,9 +3,10 @@
 // optimum; it stops at a gradient norm of kRelativeTolerance times the norm at b = 0. Each
 // Newton step costs one product xt w, one exp and one log per sample when the full step is
 // accepted (the usual case): the trial point's scores and exponentials serve the next
-// gradient, and the current objective is carried from the accepted trial. The Hessian (the
-// dominant O(n p^2) term) is formed only when the gradient is not yet small enough, and the
-// first one, at b = 0, is C/4 xt'xt from the C-independent LogisticStart. The per-sample
+// gradient, and the current objective is carried from the accepted trial (at b = 0 it is
+// C n log 2, not evaluated). The Hessian (the dominant O(n p^2) term) is formed only when the
+// gradient is not yet small enough, and the first one, at b = 0, is C/4 xt'xt from the
+// C-independent LogisticStart. The per-sample
 // functions run four samples at a time: exp and the sigmoid on Eigen's packet math, log on
 // libmvec's (vector_log.hpp; the log enters the objective only, that is the line search's
 // acceptance test, never the gradient or the Hessian). The design xt = [x, 1] is read, never
@@ -13,6 +14,7 @@
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
 #include <cmath>
+#include <numbers>
 #include <utility>
 
 #include "qg/core/error.hpp"
@@ -144,7 +146,9 @@ LinearFit fit_logistic_design(const Eigen::Ref<const Eigen::MatrixXd>& xt, const
   Problem pr{xt, y, c, {}, {}};
   Point at, trial;
   at.w = Eigen::VectorXd::Zero(p + 1);
-  pr.evaluate(at);
+  // At b = 0 every sample's log-loss is log 2 and the penalty 0: no pass over the data. Only the
+  // line search reads a point's objective; the first gradient comes from the start.
+  at.f = c * (static_cast<double>(xt.rows()) * std::numbers::ln2);
   Eigen::VectorXd g = c * start.grad;  // at b = 0: probabilities 1/2
   Eigen::MatrixXd h = (0.25 * c) * start.gram;
   h.diagonal().head(p).array() += 1.0;
