@@ -6,11 +6,11 @@
 // gradient, and the current objective is carried from the accepted trial (at b = 0 it is
 // C n log 2, not evaluated). The Hessian (the dominant O(n p^2) term) is formed only when the
 // gradient is not yet small enough, and the first one, at b = 0, is C/4 xt'xt from the
-// C-independent LogisticStart. The per-sample
-// functions run four samples at a time: exp and the sigmoid on Eigen's packet math, log on
-// libmvec's (vector_log.hpp; the log enters the objective only, that is the line search's
-// acceptance test, never the gradient or the Hessian). The design xt = [x, 1] is read, never
-// copied: a cross-validation fold builds it once for every C (fit_logistic_design).
+// C-independent LogisticStart. The per-sample functions run four samples at a time: exp and
+// the sigmoid on Eigen's packet math, log on libmvec's (vector_log.hpp; the log enters the
+// objective only, that is the line search's acceptance test, never the gradient or the
+// Hessian). The design xt = [x, 1] is read, never copied: a cross-validation fold builds it
+// once for every C (fit_logistic_design).
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
 #include <cmath>
