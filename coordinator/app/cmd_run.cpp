@@ -17,6 +17,7 @@
 #include "qg/cluster/mpi_module.hpp"
 #include "qg/coordinator/launcher.hpp"
 #include "qg/core/exit_code.hpp"
+#include "qg/kernels/var/blas_threads.hpp"
 
 namespace qg::app {
 namespace {
@@ -68,6 +69,8 @@ int finish(const coordinator::RunOutcome& outcome) {
 }  // namespace
 
 int cmd_run(const RunArgs& args, const CliHooks& hooks, int& argc, char**& argv) {
+  // OpenBLAS's idle threads would spin through a short run; a VaR job's BLAS restarts them.
+  kernels::var::stop_blas_threads();
   // Started without an MPI launcher, the process is the whole job: MPI is neither loaded (the
   // MPI module) nor initialised.
   std::unique_ptr<cluster::MpiSession> mpi;

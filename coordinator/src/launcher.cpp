@@ -26,11 +26,11 @@ constexpr std::size_t kSpecReadLimit = std::size_t{1} << 20;
 std::string read_spec(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError(path.string() + ": cannot read the spec");
-  std::string text(kSpecReadLimit + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  // Not zero-filled first: a spec of a few hundred bytes touches a few pages of the buffer.
+  const auto buffer = std::make_unique_for_overwrite<char[]>(kSpecReadLimit + 1);
+  in.read(buffer.get(), static_cast<std::streamsize>(kSpecReadLimit + 1));
   if (in.bad()) throw IoError(path.string() + ": cannot read the spec");
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  return text;
+  return {buffer.get(), static_cast<std::size_t>(in.gcount())};
 }
 
 //! Refuses to start over a journal or a run file that the options do not allow replacing.
@@ -114,17 +114,12 @@ std::unique_ptr<jobs::Job> build_job(cluster::JobPayload& payload, std::size_t c
   return jobs::make_job(payload.spec_text, payload.origin, std::move(data));
 }
 
-//! True when the selected bars are to be read by every rank from the store rather than sent:
-//! more bytes than `limit` (0: any), in a store with row offsets (2.x).
-bool read_from_store(const std::string& store, const results::DataSelection& selection, std::uint64_t limit) {
-  const std::uint64_t bytes = results::selected_bar_bytes(store, selection);
-  return bytes != 0 && (limit == 0 || bytes > limit);
-}
-
-//! The bars of the run, or (read_from_store) the store's identity and the symbols' rows.
+//! The bars of the run (one opening of the store), or, when every rank is to read them from the
+//! store rather than be sent them (more bytes than --data-broadcast-mb, 0: any, in a store with
+//! row offsets, 2.x), the store's identity and the symbols' rows.
 void load_data(const jobs::SpecHeader& header, const LaunchOptions& options, PreparedRun& run) {
-  if (!read_from_store(header.data_file, header.data, options.data_broadcast_bytes)) {
-    run.payload.data = results::read_store(header.data_file, header.data);
+  if (auto data = results::read_store_within(header.data_file, header.data, options.data_broadcast_bytes)) {
+    run.payload.data = std::move(*data);
     run.context.data_sha256 = results::store_digest(header.data_file);
     return;
   }

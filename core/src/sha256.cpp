@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <vector>
 
 #include "qg/core/error.hpp"
@@ -102,10 +103,12 @@ std::string sha256_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError(path.string() + ": cannot open for reading");
   Sha256 hash;
-  std::vector<char> buffer(1 << 20);
+  constexpr std::size_t kBuffer = std::size_t{1} << 20;
+  // Not zero-filled first: a small file (a store of one symbol) touches few pages of it.
+  const auto buffer = std::make_unique_for_overwrite<char[]>(kBuffer);
   while (in) {
-    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    hash.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
+    in.read(buffer.get(), static_cast<std::streamsize>(kBuffer));
+    hash.update(buffer.get(), static_cast<std::size_t>(in.gcount()));
   }
   if (in.bad()) throw IoError(path.string() + ": read error");
   return hash.hex();

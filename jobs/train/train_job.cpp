@@ -132,6 +132,8 @@ ml::LinearFit TrainJob::solve_split(const FoldFit& shared, std::size_t set,
                                     const std::vector<ml::IndexRange>& rows) const {
   const auto params = spec_->grid.set(set);
   if (shared.ridge) return ml::solve_ridge(*shared.ridge, params[0]);
+  if (shared.logistic && shared.design.size() > 0)
+    return ml::fit_logistic_design(shared.design, shared.labels, params[0], *shared.logistic);
   Eigen::MatrixXd x = gather(*x_, rows);
   ml::apply_scaler(shared.scaler, x);
   const std::vector<double> yv = labels_of(rows);
@@ -148,10 +150,16 @@ FoldFit TrainJob::fold_fit(const std::vector<ml::IndexRange>& rows) const {
   ml::apply_scaler(f.scaler, x);
   const std::vector<double> yv = labels_of(rows);
   const Eigen::Map<const Eigen::VectorXd> y(yv.data(), static_cast<Eigen::Index>(yv.size()));
-  if (spec_->model == ModelKind::kRidge)
+  if (spec_->model == ModelKind::kRidge) {
     f.ridge = ml::ridge_gram(x, y);
-  else
-    f.logistic = ml::logistic_start(x, y);
+    return f;
+  }
+  Eigen::MatrixXd design = ml::logistic_design(x);
+  f.logistic = ml::logistic_start_design(design, y);
+  if (static_cast<std::size_t>(design.size()) * sizeof(double) <= kMaxCachedDesignBytes) {
+    f.design = std::move(design);
+    f.labels = y;
+  }
   return f;
 }
 

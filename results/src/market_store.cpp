@@ -80,6 +80,14 @@ std::uint64_t selected_bar_bytes(const std::filesystem::path& store, const DataS
   return StoreReader(store).selected_rows(selection) * kBarBytes;
 }
 
+std::optional<MarketData> read_store_within(const std::filesystem::path& store, const DataSelection& selection,
+                                            std::uint64_t limit) {
+  const StoreReader reader(store);
+  const std::uint64_t bytes = reader.selected_rows(selection) * kBarBytes;
+  if (bytes != 0 && (limit == 0 || bytes > limit)) return std::nullopt;
+  return reader.read(selection);
+}
+
 StoreRef index_store(const std::filesystem::path& store, const DataSelection& selection) {
   StoreRef ref;
   ref.path = store.string();

@@ -51,6 +51,22 @@ TEST(StoreBarSource, IndexGivesEachSymbolsRowsWithinTheDates) {
   EXPECT_EQ(selected_bar_bytes(dir / "s.h5", DataSelection{{"CCC", "AAA"}, 20210201, 0}), (100u + 70u) * kBarBytes);
 }
 
+// read_store_within reads what read_store reads when the selection's whole histories (170 bars
+// here, as above) fit the limit, and nothing when they do not or when the limit is 0.
+TEST(StoreBarSource, ReadsWithinTheLimitOnly) {
+  TempDir dir;
+  write_store(dir / "s.h5", MarketData{{make_bars("AAA", 100, 10), make_bars("BBB", 50, 20), make_bars("CCC", 70, 5)}});
+  const DataSelection selection{{"CCC", "AAA"}, 20210201, 0};
+  const auto within = read_store_within(dir / "s.h5", selection, 170 * kBarBytes);
+  ASSERT_TRUE(within.has_value());
+  const MarketData all = read_store(dir / "s.h5", selection);
+  ASSERT_EQ(within->symbols.size(), all.symbols.size());
+  for (std::size_t i = 0; i < all.symbols.size(); ++i) expect_same(within->symbols[i], all.symbols[i]);
+  EXPECT_FALSE(read_store_within(dir / "s.h5", selection, 170 * kBarBytes - 1).has_value());
+  EXPECT_FALSE(read_store_within(dir / "s.h5", selection, 0).has_value());
+  EXPECT_THROW((void)read_store_within(dir / "s.h5", DataSelection{{"ZZZ"}, 0, 0}, 1 << 20), DataError);
+}
+
 TEST(StoreBarSource, LoadsTheBarsReadStoreReturns) {
   TempDir dir;
   write_store(dir / "s.h5", MarketData{{make_bars("AAA", 100, 10), make_bars("BBB", 50, 20), make_bars("CCC", 70, 5)}});

@@ -3,18 +3,24 @@
 // optimum; it stops at a gradient norm of kRelativeTolerance times the norm at b = 0. Each
 // Newton step costs one product xt w, one exp and one log per sample when the full step is
 // accepted (the usual case): the trial point's scores and exponentials serve the next
-// gradient, and the current objective is carried from the accepted trial. The Hessian (the
-// dominant O(n p^2) term) is formed only when the gradient is not yet small enough, and the
-// first one, at b = 0, is C/4 xt'xt from the C-independent LogisticStart. The per-sample
-// functions (exp, log, the sigmoid) run on Eigen's packet math, several samples at a time.
+// gradient, and the current objective is carried from the accepted trial (at b = 0 it is
+// C n log 2, not evaluated). The Hessian (the dominant O(n p^2) term) is formed only when the
+// gradient is not yet small enough, and the first one, at b = 0, is C/4 xt'xt from the
+// C-independent LogisticStart. The per-sample functions run four samples at a time: exp and
+// the sigmoid on Eigen's packet math, log on libmvec's (vector_log.hpp; the log enters the
+// objective only, that is the line search's acceptance test, never the gradient or the
+// Hessian). The design xt = [x, 1] is read, never copied: a cross-validation fold builds it
+// once for every C (fit_logistic_design).
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
 #include <cmath>
+#include <numbers>
 #include <utility>
 
 #include "qg/core/error.hpp"
 #include "qg/kernels/ml/fit_blocks.hpp"
 #include "qg/kernels/ml/linear_model.hpp"
+#include "vector_log.hpp"
 
 namespace qg::kernels::ml {
 namespace {
@@ -30,12 +36,13 @@ struct Point {
   double f = 0;
 };
 
-//! The problem with the intercept as the last coefficient: xt = [x, 1].
+//! The problem with the intercept as the last coefficient: xt = [x, 1] (the caller's).
 struct Problem {
-  Eigen::MatrixXd xt;
-  Eigen::VectorXd y;
+  Eigen::Ref<const Eigen::MatrixXd> xt;
+  Eigen::Ref<const Eigen::VectorXd> y;
   double c;
-  Eigen::ArrayXd prob;  // sigmoid(z) at the last gradient()
+  Eigen::ArrayXd prob;           // sigmoid(z) at the last gradient()
+  mutable Eigen::ArrayXd log_u;  // scratch of evaluate()
 
   //! Fills z, e and f of a point whose w is set, four samples per instruction: e = exp(-|z|),
   //! softplus(z) = max(z, 0) + log1p(e) with log1p(e) = e log(u) / (u - 1), u = 1 + e (exact
@@ -46,7 +53,9 @@ struct Problem {
     pt.e = (-z.abs()).exp();
     const auto e = pt.e.array();
     const Eigen::ArrayXd u = 1.0 + e;
-    const Eigen::ArrayXd log1p_e = (u == 1.0).select(e, e * u.log() / (u - 1.0));
+    log_u = u;
+    log_in_place({log_u.data(), static_cast<std::size_t>(log_u.size())});
+    const Eigen::ArrayXd log1p_e = (u == 1.0).select(e, e * log_u / (u - 1.0));
     const double loss = (z.max(0.0) + log1p_e - y.array() * z).sum();
     const auto p = pt.w.size() - 1;
     pt.f = c * loss + 0.5 * pt.w.head(p).squaredNorm();
@@ -96,8 +105,12 @@ double sigmoid(double z) {
 
 LogisticStart logistic_start(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y) {
   if (x.rows() != y.size() || x.rows() < 1) throw KernelError("fit_logistic: x and y must have the same rows (>= 1)");
-  Eigen::MatrixXd xt(x.rows(), x.cols() + 1);
-  xt << x, Eigen::VectorXd::Ones(x.rows());
+  return logistic_start_design(logistic_design(x), y);
+}
+
+LogisticStart logistic_start_design(const Eigen::Ref<const Eigen::MatrixXd>& xt,
+                                    const Eigen::Ref<const Eigen::VectorXd>& y) {
+  if (xt.rows() != y.size() || xt.rows() < 1) throw KernelError("fit_logistic: x and y must have the same rows (>= 1)");
   LogisticStart s;
   s.gram = Eigen::MatrixXd::Zero(xt.cols(), xt.cols());
   s.gram.selfadjointView<Eigen::Lower>().rankUpdate(xt.transpose());
@@ -110,20 +123,35 @@ LinearFit fit_logistic(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::
   return fit_logistic(x, y, c, logistic_start(x, y));
 }
 
+Eigen::MatrixXd logistic_design(const Eigen::Ref<const Eigen::MatrixXd>& x) {
+  Eigen::MatrixXd xt(x.rows(), x.cols() + 1);
+  xt << x, Eigen::VectorXd::Ones(x.rows());
+  return xt;
+}
+
 LinearFit fit_logistic(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y, double c,
                        const LogisticStart& start) {
   if (x.rows() != y.size() || x.rows() < 1) throw KernelError("fit_logistic: x and y must have the same rows (>= 1)");
+  return fit_logistic_design(logistic_design(x), y, c, start);
+}
+
+LinearFit fit_logistic_design(const Eigen::Ref<const Eigen::MatrixXd>& xt, const Eigen::Ref<const Eigen::VectorXd>& y,
+                              double c, const LogisticStart& start) {
+  if (xt.rows() != y.size() || xt.rows() < 1 || xt.cols() < 1)
+    throw KernelError("fit_logistic: x and y must have the same rows (>= 1)");
   if (!(c > 0)) throw KernelError("fit_logistic: C must be positive");
-  if (start.gram.rows() != x.cols() + 1 || start.grad.size() != x.cols() + 1)
+  const Eigen::Index p = xt.cols() - 1;  // features; the last column is the intercept's
+  if (start.gram.rows() != p + 1 || start.grad.size() != p + 1)
     throw KernelError("fit_logistic: the start was computed for another number of features");
-  Problem pr{Eigen::MatrixXd(x.rows(), x.cols() + 1), y, c, {}};
-  pr.xt << x, Eigen::VectorXd::Ones(x.rows());
+  Problem pr{xt, y, c, {}, {}};
   Point at, trial;
-  at.w = Eigen::VectorXd::Zero(x.cols() + 1);
-  pr.evaluate(at);
+  at.w = Eigen::VectorXd::Zero(p + 1);
+  // At b = 0 every sample's log-loss is log 2 and the penalty 0: no pass over the data. Only the
+  // line search reads a point's objective; the first gradient comes from the start.
+  at.f = c * (static_cast<double>(xt.rows()) * std::numbers::ln2);
   Eigen::VectorXd g = c * start.grad;  // at b = 0: probabilities 1/2
   Eigen::MatrixXd h = (0.25 * c) * start.gram;
-  h.diagonal().head(x.cols()).array() += 1.0;
+  h.diagonal().head(p).array() += 1.0;
   LinearFit fit;
   const double g0 = g.norm() > 0 ? g.norm() : 1.0;
   for (fit.iterations = 0;; ++fit.iterations) {
@@ -138,8 +166,8 @@ LinearFit fit_logistic(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::
     }
     std::swap(at, trial);
   }
-  fit.coef = at.w.head(x.cols());
-  fit.intercept = at.w(x.cols());
+  fit.coef = at.w.head(p);
+  fit.intercept = at.w(p);
   return fit;
 }
 

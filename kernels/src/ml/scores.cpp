@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <utility>
 #include <vector>
 
 #include "qg/core/error.hpp"
@@ -55,16 +56,18 @@ double accuracy(std::span<const double> y, std::span<const double> decision) {
 
 double roc_auc(std::span<const double> y, std::span<const double> score) {
   require_same(y, score);
-  std::vector<std::size_t> order(y.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return score[a] < score[b]; });
+  // (score, label) pairs sorted by score; the order within a run of equal scores is irrelevant:
+  // every positive of the run adds the same mid-rank.
+  std::vector<std::pair<double, double>> by_score(y.size());
+  for (std::size_t i = 0; i < y.size(); ++i) by_score[i] = {score[i], y[i]};
+  std::sort(by_score.begin(), by_score.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   double rank_sum = 0, positives = 0;
-  for (std::size_t i = 0; i < order.size();) {
+  for (std::size_t i = 0; i < by_score.size();) {
     std::size_t j = i;
-    while (j < order.size() && score[order[j]] == score[order[i]]) ++j;
+    while (j < by_score.size() && by_score[j].first == by_score[i].first) ++j;
     const double mid_rank = 0.5 * static_cast<double>(i + 1 + j);  // average of ranks i+1..j
     for (std::size_t k = i; k < j; ++k)
-      if (y[order[k]] > 0.5) rank_sum += mid_rank, positives += 1;
+      if (by_score[k].second > 0.5) rank_sum += mid_rank, positives += 1;
     i = j;
   }
   const double negatives = static_cast<double>(y.size()) - positives;

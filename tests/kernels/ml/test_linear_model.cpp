@@ -98,6 +98,33 @@ TEST(MlLogistic, SharedStartMatchesLoopsAndTheOwnStart) {
   EXPECT_THROW(fit_logistic(x.leftCols(3), y, 1.0, start), KernelError);
 }
 
+// The fold's path: the design [x, 1] built once (checked element by element), the start and
+// every C's fit from it equal those that build their own, bit for bit.
+TEST(MlLogistic, DesignFitsEqualTheFitsOnX) {
+  const Eigen::MatrixXd x = testing::random_matrix(11, 257, 5);
+  const Eigen::VectorXd y = testing::logistic_labels(x, 12);
+  const Eigen::MatrixXd xt = logistic_design(x);
+  ASSERT_EQ(xt.rows(), x.rows());
+  ASSERT_EQ(xt.cols(), x.cols() + 1);
+  for (Eigen::Index i = 0; i < x.rows(); ++i) {
+    for (Eigen::Index j = 0; j < x.cols(); ++j) EXPECT_EQ(xt(i, j), x(i, j));
+    EXPECT_EQ(xt(i, x.cols()), 1.0);
+  }
+  const LogisticStart start = logistic_start_design(xt, y), own = logistic_start(x, y);
+  EXPECT_EQ(start.gram.triangularView<Eigen::Lower>().toDenseMatrix(),
+            own.gram.triangularView<Eigen::Lower>().toDenseMatrix());
+  EXPECT_EQ(start.grad, own.grad);
+  for (double c : {1e-4, 0.1, 1.0, 100.0}) {
+    const auto fold = fit_logistic_design(xt, y, c, start), alone = fit_logistic(x, y, c);
+    EXPECT_EQ(fold.coef, alone.coef) << c;
+    EXPECT_EQ(fold.intercept, alone.intercept) << c;
+    EXPECT_EQ(fold.iterations, alone.iterations) << c;
+    EXPECT_TRUE(fold.converged) << c;
+  }
+  EXPECT_THROW(fit_logistic_design(xt.topRows(10), y, 1.0, start), KernelError);
+  EXPECT_THROW(fit_logistic_design(xt.leftCols(4), y.head(xt.rows()), 1.0, start), KernelError);
+}
+
 TEST(MlLogistic, OptimalityConditions) {
   const Eigen::MatrixXd x = testing::random_matrix(5, 800, 13);
   const Eigen::VectorXd y = testing::logistic_labels(x, 6);

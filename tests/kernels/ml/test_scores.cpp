@@ -4,6 +4,7 @@
 
 #include <cfloat>
 #include <cmath>
+#include <random>
 #include <vector>
 
 #include "qg/kernels/ml/scores.hpp"
@@ -35,6 +36,26 @@ TEST(MlScores, RocAucWithTies) {
   EXPECT_DOUBLE_EQ(roc_auc(std::vector<double>{0, 1, 0, 1}, std::vector<double>{.5, .5, .2, .9}), 0.875);
   EXPECT_DOUBLE_EQ(roc_auc(std::vector<double>{0, 1, 0, 1}, std::vector<double>{1, 1, 1, 1}), 0.5);
   EXPECT_TRUE(std::isnan(roc_auc(std::vector<double>{1, 1}, std::vector<double>{.2, .3})));
+}
+
+// Against the definition, by a plain double loop over (positive, negative) pairs: AUC = share of
+// pairs ranked right, a tie counting one half. Scores rounded to 0.05 make many ties.
+TEST(MlScores, RocAucMatchesThePairCount) {
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  std::vector<double> y(501), s(501);
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    y[i] = u(rng) < 0.4 ? 1.0 : 0.0;
+    s[i] = std::round((0.3 * y[i] + u(rng)) * 20.0) / 20.0;
+  }
+  double right = 0, pairs = 0;
+  for (std::size_t i = 0; i < y.size(); ++i)
+    for (std::size_t j = 0; j < y.size(); ++j)
+      if (y[i] == 1.0 && y[j] == 0.0) {
+        pairs += 1;
+        right += s[i] > s[j] ? 1.0 : (s[i] == s[j] ? 0.5 : 0.0);
+      }
+  EXPECT_NEAR(roc_auc(y, s), right / pairs, 1e-12);
 }
 
 }  // namespace

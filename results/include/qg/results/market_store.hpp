@@ -4,6 +4,7 @@
 // are read as well; upgrade_store converts them.
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -90,6 +91,12 @@ inline constexpr std::uint64_t kBarBytes = sizeof(std::int32_t) + 5 * sizeof(dou
 //! Bytes of the selected symbols' whole histories (kBarBytes per bar, date range ignored): an
 //! upper bound of what read_store returns, from the store's offsets alone. 0 for a 1.x store.
 std::uint64_t selected_bar_bytes(const std::filesystem::path& store, const DataSelection& selection);
+
+//! read_store(store, selection) when selected_bar_bytes(store, selection) is 0 or at most `limit`
+//! (limit 0: only then), from one opening of the store; nullopt, nothing read, when the selection
+//! is larger (the caller then indexes the store: index_store).
+std::optional<MarketData> read_store_within(const std::filesystem::path& store, const DataSelection& selection,
+                                            std::uint64_t limit);
 
 //! The store's size and modification time and the selected symbols' row ranges within the
 //! selection's dates (sha256 is left empty: the caller digests). Reads the dates only; the

@@ -61,6 +61,15 @@ LinearFit fit_logistic(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::
 //! The same fit from a start computed on the same (x, y) (KernelError for a start of the wrong size).
 LinearFit fit_logistic(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y, double c,
                        const LogisticStart& start);
+//! The design of a logistic fit on x: [x, 1], the intercept's column last.
+Eigen::MatrixXd logistic_design(const Eigen::Ref<const Eigen::MatrixXd>& x);
+//! logistic_start(x, y) from the design xt = logistic_design(x): the same bits.
+LogisticStart logistic_start_design(const Eigen::Ref<const Eigen::MatrixXd>& xt,
+                                    const Eigen::Ref<const Eigen::VectorXd>& y);
+//! fit_logistic(x, y, c, start) from the design xt = logistic_design(x), read in place: the same
+//! bits. A cross-validation fold builds its design once and fits every C from it.
+LinearFit fit_logistic_design(const Eigen::Ref<const Eigen::MatrixXd>& xt, const Eigen::Ref<const Eigen::VectorXd>& y,
+                              double c, const LogisticStart& start);
 
 //! Elastic net (alpha > 0 or a full-rank X, 0 <= l1_ratio <= 1).
 LinearFit fit_elastic_net(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y,

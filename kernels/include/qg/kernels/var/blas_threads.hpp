@@ -9,5 +9,11 @@ namespace qg::kernels::var {
 void set_blas_threads(int threads);
 //! OpenBLAS's thread count now (openblas_get_num_threads).
 int blas_threads();
+//! Ends OpenBLAS's server threads (blas_thread_shutdown_). OpenBLAS starts them when the
+//! process loads it and each spins on sched_yield for about 2^28 cycles (0.1 s) waiting for work:
+//! a short run that makes no threaded BLAS call would lose a core to them for its whole life.
+//! The thread count is unchanged; a later threaded call starts them again (OpenBLAS's own path
+//! after fork, whose handler this is).
+void stop_blas_threads();
 
 }  // namespace qg::kernels::var
