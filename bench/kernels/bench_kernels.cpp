@@ -220,9 +220,10 @@ BENCHMARK(BM_BacktestMetrics)->Arg(8)->Arg(64)->Arg(256);
 BENCHMARK(BM_BacktestMetricsRef);
 
 // ---- PBO: CSCV split pairs ----
-// The workload: 24,623 trials, S = 16 blocks of 328 bars, Arg split pairs a call (one
-// task of the overfitting stage: LiveTrials::kSplitPairsPerTask). Block sums of returns with sd 1-1.3% and a trial mean
-// drawn around 0 (seeded). Items are splits: items_per_second is PBO splits per second on one core.
+// The workload: 24,623 trials, S = 16 blocks of 328 bars, Arg split pairs a call (a task
+// of the overfitting stage holds LiveTrials::kSplitPairsPerTask = 32). Block sums of returns with
+// sd 1-1.3% and a trial mean drawn around 0 (seeded). Items are splits: items_per_second is PBO
+// splits per second on one core.
 void BM_PboSplitPairs(benchmark::State& state) {
   const std::size_t n = 24623;
   const int blocks = 16;

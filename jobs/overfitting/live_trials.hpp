@@ -22,7 +22,9 @@ class LiveTrials {
   static constexpr std::size_t kCorrelationBlock = 256;  // sets per correlation block
   //! A worker keeps the standardised correlation blocks while they fit this (CorrelationCache).
   static constexpr std::size_t kCorrelationCacheBytes = std::size_t{256} << 20;
-  static constexpr std::size_t kSplitPairsPerTask = 16;
+  //! Split pairs a task: a task reads every trial's block sums once for its totals (PBO stage),
+  //! so more pairs a task amortise that read; 32 keeps 200 tasks for S = 16.
+  static constexpr std::size_t kSplitPairsPerTask = 32;
 
   //! The sets of `search` (which must outlive this) on `series` of `n_bars` bars, with S =
   //! `pbo_blocks` CSCV blocks of floor(live / S) bars.
