@@ -20,6 +20,29 @@ std::pair<std::size_t, std::size_t> block_pair(std::uint64_t p, std::size_t bloc
   throw InternalError("overfitting: correlation pair out of range");
 }
 
+//! Adds the net-return rows of live columns [c0, c0 + rows) (time-major, n sets) that `t` covers
+//! to its running block sums in acc (sums, then sums of squares, n each): each row in column
+//! order, as kernels::block_sums adds them; at a block's last column writes and clears them.
+void add_rows(const LiveTrials::BlockTable& t, const double* net, std::int64_t c0, std::int64_t rows, std::size_t n,
+              double* acc) {
+  double* s1 = acc;
+  double* s2 = acc + n;
+  const auto n_blocks = static_cast<std::size_t>(kernels::block_count(t.columns, t.block));
+  for (std::int64_t c = c0; c < std::min(c0 + rows, t.columns); ++c) {
+    const double* row = net + static_cast<std::size_t>(c - c0) * n;
+    for (std::size_t j = 0; j < n; ++j) {
+      s1[j] += row[j];
+      s2[j] += row[j] * row[j];
+    }
+    if ((c + 1) % t.block != 0 && c + 1 != t.columns) continue;
+    const auto b = static_cast<std::size_t>(c / t.block);
+    for (std::size_t j = 0; j < n; ++j) {
+      t.sum[j * n_blocks + b] = s1[j], t.sumsq[j * n_blocks + b] = s2[j];
+      s1[j] = 0.0, s2[j] = 0.0;
+    }
+  }
+}
+
 }  // namespace
 
 LiveTrials::LiveTrials(const StrategySearch& search, std::shared_ptr<const kernels::PreparedSeries> series,
@@ -80,22 +103,26 @@ void LiveTrials::live_net_returns_into(const std::vector<std::size_t>& ids, std:
 
 void LiveTrials::live_block_sums(kernels::PositionRows pos, std::int64_t block, std::int64_t columns, double* sum,
                                  double* sumsq) const {
-  // Block by block through a buffer that stays in cache: the same net returns (net_returns of
-  // the block's return bars) and the same additions (block_sums of one block) as block_sums
-  // over the whole live period, without its megabytes of net returns.
+  const BlockTable table{block, columns, sum, sumsq};
+  live_block_sums(pos, std::span<const BlockTable>(&table, 1));
+}
+
+void LiveTrials::live_block_sums(kernels::PositionRows pos, std::span<const BlockTable> tables) const {
+  // Rows of net returns a pass at a time through a buffer that stays in cache (net_returns of
+  // those return bars), each row added to every table's running block sums: one computation of
+  // the net returns for all tables, without megabytes of them per task.
   const auto n = static_cast<std::size_t>(pos.n_sets);
-  const std::int64_t n_blocks = kernels::block_count(columns, block);
-  thread_local std::vector<double> net, s1, s2;
-  const auto series = load_();  // once, not per block
-  net.resize(static_cast<std::size_t>(block) * n), s1.resize(n), s2.resize(n);
-  for (std::int64_t b = 0; b < n_blocks; ++b) {
-    const std::int64_t begin = j0_ + 1 + b * block, rows = std::min(block, columns - b * block);
+  std::int64_t columns = 0;
+  for (const BlockTable& t : tables) columns = std::max(columns, t.columns);
+  thread_local std::vector<double> net, acc;  // reused by the thread's tasks
+  const auto series = load_();                // once, not per pass
+  net.resize(static_cast<std::size_t>(kRowsPerPass) * n);
+  acc.assign(2 * n * tables.size(), 0.0);
+  for (std::int64_t c0 = 0; c0 < columns; c0 += kRowsPerPass) {
+    const std::int64_t rows = std::min(kRowsPerPass, columns - c0), begin = j0_ + 1 + c0;
     kernels::net_returns(*series, pos, search_->cost_per_unit(), {begin, begin + rows}, net.data());
-    kernels::block_sums(net.data(), rows, pos.n_sets, rows, s1.data(), s2.data());
-    for (std::size_t j = 0; j < n; ++j) {
-      sum[j * static_cast<std::size_t>(n_blocks) + static_cast<std::size_t>(b)] = s1[j];
-      sumsq[j * static_cast<std::size_t>(n_blocks) + static_cast<std::size_t>(b)] = s2[j];
-    }
+    for (std::size_t k = 0; k < tables.size(); ++k)
+      add_rows(tables[k], net.data(), c0, rows, n, acc.data() + 2 * n * k);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "overfitting/correlation_cache.hpp"
@@ -18,6 +19,7 @@ namespace qg::jobs {
 
 class LiveTrials {
  public:
+  static constexpr std::int64_t kRowsPerPass = 64;       // net-return rows a pass of live_block_sums
   static constexpr std::size_t kCorrelationStride = 10;  // every 10th set enters N_eff
   static constexpr std::size_t kCorrelationBlock = 256;  // sets per correlation block
   //! A worker keeps the standardised correlation blocks while they fit this (CorrelationCache).
@@ -54,8 +56,17 @@ class LiveTrials {
   std::vector<std::int8_t> positions_of(std::size_t id) const;
   //! Net returns of sets `ids` over the live columns, time-major (live x ids.size()), into `net`.
   void live_net_returns_into(const std::vector<std::size_t>& ids, std::vector<double>& net) const;
-  //! Per-set sums and sums of squares of the net returns over blocks of `block` live columns
-  //! covering the first `columns` live columns (set-major, as kernels::block_sums).
+  //! One table of per-set sums and sums of squares of the net returns: blocks of `block` live
+  //! columns covering the first `columns` live columns (set-major, as kernels::block_sums).
+  struct BlockTable {
+    std::int64_t block = 1, columns = 0;
+    double* sum = nullptr;
+    double* sumsq = nullptr;
+  };
+  //! Fills every table from one pass of net returns (each block's values added in column order
+  //! from 0, as kernels::block_sums adds them, so each table is the one-table call's).
+  void live_block_sums(kernels::PositionRows pos, std::span<const BlockTable> tables) const;
+  //! One table: live_block_sums(pos, {{block, columns, sum, sumsq}}).
   void live_block_sums(kernels::PositionRows pos, std::int64_t block, std::int64_t columns, double* sum,
                        double* sumsq) const;
 
