@@ -3,8 +3,8 @@
 // sums (also the difference estimates of one half from the totals less the other half's sums,
 // with the subtraction's error made to dominate), and the selection and rank taken from
 // estimates equal best_index and tie_averaged_rank over the exact values, with exact values
-// placed exactly on the interval ends and on the tie tolerance's edges, NaN estimates, and tiles. Then the PBO fast path against a plain loop over
-// exact tables on trials with exact ties and constant returns.
+// placed exactly on the interval ends and on the tie tolerance's edges, NaN estimates, and tiles. Then the PBO fast
+// path against a plain loop over exact tables on trials with exact ties and constant returns.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -288,7 +288,7 @@ TEST(SharpeBounds, PboFastPathEqualsThePlainLoopWithTiesAndConstantTrials) {
   // 300 trials (three tiles of the fast path) of 8 blocks x 15 bars: trials 10..19 and 200..209
   // copy trials 0..9, which earn more (exact ties for the best, also across tiles), trials
   // 20..24 never trade (all returns 0: no estimate, Sharpe 0), trial 25 is constant in half its
-  // blocks.
+  // blocks, trials 26..29 have block sums that no bars could have.
   const std::size_t n = 300;
   const int blocks = 8;
   const std::int64_t len = 15;
@@ -310,6 +310,11 @@ TEST(SharpeBounds, PboFastPathEqualsThePlainLoopWithTiesAndConstantTrials) {
       const std::size_t b = t / len;
       s1[b * n + i] += r[i * blocks * len + t], s2[b * n + i] += r[i * blocks * len + t] * r[i * blocks * len + t];
     }
+  // Trials 26..29: block sums that no bars have (|s1| of +-0.3 with s2 = 0.01 breaks s1^2 <=
+  // len s2), which the difference halves must leave to the exact path.
+  for (std::size_t i = 26; i < 30; ++i)
+    for (std::size_t b = 0; b < blocks; ++b)
+      s1[b * n + i] = (b % 2 == 0 ? 0.3 : -0.3) + 0.01 * double(i), s2[b * n + i] = 0.01 + 0.001 * double(b);
   const auto c = static_cast<std::size_t>(cscv_split_count(blocks));
   std::vector<PboSplit> fast(c);
   PboScratch scratch;

@@ -231,12 +231,21 @@ struct EstimateTables {
 };
 
 //! The sums over all 2k blocks of the tile's trials (t1[i], then t2 at kTile), ascending blocks.
+//! t2 is NaN (so the difference halves get no estimate and are computed exactly) where the sum
+//! of |s1| over the blocks exceeds sqrt(2 m t2) (with a 2^-20 margin): Cauchy-Schwarz on block
+//! sums of the same bars guarantees it, and the bound of sharpe_bounds::estimates_difference
+//! rests on it, so block sums that are not of real bars cannot break exactness.
 void add_totals(double* totals, const Sums& sums, std::size_t t0, std::size_t tn) {
-  std::fill_n(totals, 2 * kTile, 0.0);
+  double t1[kTile] = {}, t2[kTile] = {}, abs1[kTile] = {};  // local: no aliasing with the sums
   for (int b = 0; b < 2 * sums.k; ++b) {
-    const std::size_t row = static_cast<std::size_t>(b) * sums.n + t0;
-    for (std::size_t i = 0; i < tn; ++i)
-      totals[i] = totals[i] + sums.s1[row + i], totals[kTile + i] = totals[kTile + i] + sums.s2[row + i];
+    const double* x1 = sums.s1 + static_cast<std::size_t>(b) * sums.n + t0;
+    const double* x2 = sums.s2 + static_cast<std::size_t>(b) * sums.n + t0;
+    for (std::size_t i = 0; i < tn; ++i) t1[i] = t1[i] + x1[i], t2[i] = t2[i] + x2[i], abs1[i] += std::fabs(x1[i]);
+  }
+  const double bars = 2 * sums.m * (1 + 0x1p-20);
+  for (std::size_t i = 0; i < kTile; ++i) {
+    totals[i] = t1[i];
+    totals[kTile + i] = abs1[i] * abs1[i] <= bars * t2[i] ? t2[i] : std::numeric_limits<double>::quiet_NaN();
   }
 }
 

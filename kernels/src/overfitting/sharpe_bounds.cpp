@@ -20,7 +20,8 @@
 // recursive summation, |s1 - b1| <= (gamma_31 + gamma_15 + u) sum_j |x1_j| <= 48 u A1 (x1_j, x2_j:
 // the 2k block sums, A1 = sum_j |x1_j|), and likewise |s2 - b2| <= 48 u T2 (x2_j >= 0, T2 = sum_j
 // x2_j ~ t2). By Cauchy-Schwarz, each block's x1_j^2 <= L x2_j (L bars a block; its sums are of
-// the same bars' net returns), so A1 <= sqrt(2k L T2) = sqrt(2 m T2). The Sharpe ratio of sums,
+// the same bars' net returns), so A1 <= sqrt(2k L T2) = sqrt(2 m T2) (the caller checks it and
+// passes t2 = NaN where it fails, up to a 2^-20 margin that the final 32x margin covers). The Sharpe ratio of sums,
 // f = s1 sqrt(m - 1) / (m sqrt(D)) with D = s2 - s1^2 / m, moves by |df/ds1| = sqrt(m - 1) s2 /
 // (m D^1.5) and |df/ds2| = |f| / (2 D). The two extra checks (D > s2 / 2 and s2 >= 2^-20 t2, on
 // the computed sums; the errors above move s2 and s1^2 / m by under 2^-27 of s2 there, so

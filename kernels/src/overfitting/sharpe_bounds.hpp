@@ -49,7 +49,9 @@ EstimateMax estimates(const double* s1, const double* s2, double m, std::size_t 
 //! t2: any order) less its sums over the k blocks of one half (s1, s2): the exact value is that
 //! of the other half's own sums. The interval is wider by kAbsoluteDifference (the derivation is
 //! in sharpe_bounds.cpp), and two more checks leave NaN: the difference half's variance keeps
-//! half of its sum of squares, and that sum keeps 2^-20 of t2.
+//! half of its sum of squares, and that sum keeps 2^-20 of t2. The bound needs the sum over the
+//! 2k blocks of |block sum| to be at most sqrt(2 m t2) (Cauchy-Schwarz, for block sums of the
+//! same bars): the caller passes t2 = NaN where it is not.
 EstimateMax estimates_difference(const double* t1, const double* t2, const double* s1, const double* s2, double m,
                                  std::size_t count, float* est);
 
