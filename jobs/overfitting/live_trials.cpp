@@ -1,6 +1,7 @@
 #include "overfitting/live_trials.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "qg/core/error.hpp"
 #include "qg/kernels/block_sums.hpp"
@@ -18,6 +19,56 @@ std::pair<std::size_t, std::size_t> block_pair(std::uint64_t p, std::size_t bloc
     p -= row;
   }
   throw InternalError("overfitting: correlation pair out of range");
+}
+
+//! Four doubles (GCC/Clang vector extension: AVX where the target has it, else pairs of SSE2).
+using Double4 = double __attribute__((vector_size(32)));
+
+//! Lanes of T: 4 for Double4, 1 for double.
+template <class T>
+constexpr std::size_t kLanes = sizeof(T) / sizeof(double);
+
+//! Adds the net-return rows of live columns [c0, end) (time-major, n sets) to the running block
+//! sums of the L x kLanes<T> sets from j0 of table `t` in acc (sums, then sums of squares, n
+//! each), held in registers over the rows: each row in column order, as kernels::block_sums adds
+//! them; at a block's last column writes and clears them.
+template <class T, std::size_t L>
+void add_rows(const LiveTrials::BlockTable& t, const double* net, std::int64_t c0, std::int64_t end, std::size_t n,
+              std::size_t j0, double* acc) {
+  constexpr std::size_t lanes = kLanes<T>, width = L * lanes;
+  const auto n_blocks = static_cast<std::size_t>(kernels::block_count(t.columns, t.block));
+  T a[L], b[L];
+  std::memcpy(a, acc + j0, sizeof(a)), std::memcpy(b, acc + n + j0, sizeof(b));
+  for (std::int64_t c = c0; c < end;) {
+    const std::int64_t block_end = std::min(t.columns, (c / t.block + 1) * t.block), stop = std::min(end, block_end);
+    for (; c < stop; ++c) {
+      const double* row = net + static_cast<std::size_t>(c - c0) * n + j0;
+      for (std::size_t l = 0; l < L; ++l) {
+        T x;
+        std::memcpy(&x, row + l * lanes, sizeof(T));
+        a[l] += x;
+        b[l] += x * x;
+      }
+    }
+    if (c != block_end) break;
+    const auto block = static_cast<std::size_t>((c - 1) / t.block);
+    double sa[width], sb[width];
+    std::memcpy(sa, a, sizeof(a)), std::memcpy(sb, b, sizeof(b));
+    for (std::size_t k = 0; k < width; ++k)
+      t.sum[(j0 + k) * n_blocks + block] = sa[k], t.sumsq[(j0 + k) * n_blocks + block] = sb[k];
+    std::memset(a, 0, sizeof(a)), std::memset(b, 0, sizeof(b));
+  }
+  std::memcpy(acc + j0, a, sizeof(a)), std::memcpy(acc + n + j0, b, sizeof(b));
+}
+
+//! add_rows over every set of the rows [c0, c0 + rows) that table `t` covers, eight sets at a time.
+void add_pass(const LiveTrials::BlockTable& t, const double* net, std::int64_t c0, std::int64_t rows, std::size_t n,
+              double* acc) {
+  const std::int64_t end = std::min(c0 + rows, t.columns);
+  if (end <= c0) return;
+  std::size_t j0 = 0;
+  for (; j0 + 8 <= n; j0 += 8) add_rows<Double4, 2>(t, net, c0, end, n, j0, acc);
+  for (; j0 < n; ++j0) add_rows<double, 1>(t, net, c0, end, n, j0, acc);
 }
 
 }  // namespace
@@ -80,22 +131,26 @@ void LiveTrials::live_net_returns_into(const std::vector<std::size_t>& ids, std:
 
 void LiveTrials::live_block_sums(kernels::PositionRows pos, std::int64_t block, std::int64_t columns, double* sum,
                                  double* sumsq) const {
-  // Block by block through a buffer that stays in cache: the same net returns (net_returns of
-  // the block's return bars) and the same additions (block_sums of one block) as block_sums
-  // over the whole live period, without its megabytes of net returns.
+  const BlockTable table{block, columns, sum, sumsq};
+  live_block_sums(pos, std::span<const BlockTable>(&table, 1));
+}
+
+void LiveTrials::live_block_sums(kernels::PositionRows pos, std::span<const BlockTable> tables) const {
+  // Rows of net returns a pass at a time through a buffer that stays in cache (net_returns of
+  // those return bars), each row added to every table's running block sums: one computation of
+  // the net returns for all tables, without megabytes of them per task.
   const auto n = static_cast<std::size_t>(pos.n_sets);
-  const std::int64_t n_blocks = kernels::block_count(columns, block);
-  thread_local std::vector<double> net, s1, s2;
-  const auto series = load_();  // once, not per block
-  net.resize(static_cast<std::size_t>(block) * n), s1.resize(n), s2.resize(n);
-  for (std::int64_t b = 0; b < n_blocks; ++b) {
-    const std::int64_t begin = j0_ + 1 + b * block, rows = std::min(block, columns - b * block);
+  std::int64_t columns = 0;
+  for (const BlockTable& t : tables) columns = std::max(columns, t.columns);
+  thread_local std::vector<double> net, acc;  // reused by the thread's tasks
+  const auto series = load_();                // once, not per pass
+  net.resize(static_cast<std::size_t>(kRowsPerPass) * n);
+  acc.assign(2 * n * tables.size(), 0.0);
+  for (std::int64_t c0 = 0; c0 < columns; c0 += kRowsPerPass) {
+    const std::int64_t rows = std::min(kRowsPerPass, columns - c0), begin = j0_ + 1 + c0;
     kernels::net_returns(*series, pos, search_->cost_per_unit(), {begin, begin + rows}, net.data());
-    kernels::block_sums(net.data(), rows, pos.n_sets, rows, s1.data(), s2.data());
-    for (std::size_t j = 0; j < n; ++j) {
-      sum[j * static_cast<std::size_t>(n_blocks) + static_cast<std::size_t>(b)] = s1[j];
-      sumsq[j * static_cast<std::size_t>(n_blocks) + static_cast<std::size_t>(b)] = s2[j];
-    }
+    for (std::size_t k = 0; k < tables.size(); ++k)
+      add_pass(tables[k], net.data(), c0, rows, n, acc.data() + 2 * n * k);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "overfitting/correlation_cache.hpp"
@@ -18,11 +19,14 @@ namespace qg::jobs {
 
 class LiveTrials {
  public:
+  static constexpr std::int64_t kRowsPerPass = 64;       // net-return rows a pass of live_block_sums
   static constexpr std::size_t kCorrelationStride = 10;  // every 10th set enters N_eff
   static constexpr std::size_t kCorrelationBlock = 256;  // sets per correlation block
   //! A worker keeps the standardised correlation blocks while they fit this (CorrelationCache).
   static constexpr std::size_t kCorrelationCacheBytes = std::size_t{256} << 20;
-  static constexpr std::size_t kSplitPairsPerTask = 16;
+  //! Split pairs a task: a task reads every trial's block sums once for its totals (PBO stage),
+  //! so more pairs a task amortise that read; 32 keeps 200 tasks for S = 16.
+  static constexpr std::size_t kSplitPairsPerTask = 32;
 
   //! The sets of `search` (which must outlive this) on `series` of `n_bars` bars, with S =
   //! `pbo_blocks` CSCV blocks of floor(live / S) bars.
@@ -52,8 +56,17 @@ class LiveTrials {
   std::vector<std::int8_t> positions_of(std::size_t id) const;
   //! Net returns of sets `ids` over the live columns, time-major (live x ids.size()), into `net`.
   void live_net_returns_into(const std::vector<std::size_t>& ids, std::vector<double>& net) const;
-  //! Per-set sums and sums of squares of the net returns over blocks of `block` live columns
-  //! covering the first `columns` live columns (set-major, as kernels::block_sums).
+  //! One table of per-set sums and sums of squares of the net returns: blocks of `block` live
+  //! columns covering the first `columns` live columns (set-major, as kernels::block_sums).
+  struct BlockTable {
+    std::int64_t block = 1, columns = 0;
+    double* sum = nullptr;
+    double* sumsq = nullptr;
+  };
+  //! Fills every table from one pass of net returns (each block's values added in column order
+  //! from 0, as kernels::block_sums adds them, so each table is the one-table call's).
+  void live_block_sums(kernels::PositionRows pos, std::span<const BlockTable> tables) const;
+  //! One table: live_block_sums(pos, {{block, columns, sum, sumsq}}).
   void live_block_sums(kernels::PositionRows pos, std::int64_t block, std::int64_t columns, double* sum,
                        double* sumsq) const;
 

@@ -90,8 +90,10 @@ void WalkforwardJob::run_sets(std::uint64_t task, std::vector<double>& out) cons
       trials_->positions_into(ids, kernels::decided_bars_for({sharpe ? plan_.j0 + 1 : std::int64_t{1}, plan_.n + 1}));
   const auto g = static_cast<std::size_t>(plan_.blocks), sb = static_cast<std::size_t>(spec_->pbo_blocks);
   std::vector<double> s1g(count * g), s2g(count * g), s1p(count * sb), s2p(count * sb);
-  trials_->live_block_sums(pos, plan_.block, plan_.live, s1g.data(), s2g.data());
-  trials_->live_block_sums(pos, plan_.pbo_block, plan_.pbo_block * spec_->pbo_blocks, s1p.data(), s2p.data());
+  const LiveTrials::BlockTable tables[] = {
+      {plan_.block, plan_.live, s1g.data(), s2g.data()},
+      {plan_.pbo_block, plan_.pbo_block * spec_->pbo_blocks, s1p.data(), s2p.data()}};
+  trials_->live_block_sums(pos, tables);
   std::vector<double> objective;
   if (!sharpe) {
     std::vector<double> metrics(count * kernels::kNumMetrics);

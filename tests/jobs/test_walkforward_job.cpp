@@ -12,6 +12,7 @@
 #include "staged_run.hpp"
 #include "qg/core/error.hpp"
 #include "qg/kernels/backtest.hpp"
+#include "qg/kernels/block_sums.hpp"
 #include "qg/kernels/overfitting.hpp"
 #include "qg/kernels/synthetic.hpp"
 #include "walkforward/walkforward_job.hpp"
@@ -152,6 +153,48 @@ TEST(WalkforwardJob, EqualsTheBruteForceReference) {
   EXPECT_NEAR(attr(file, "/overfitting@degradation_slope"), pbo.degradation_slope, 1e-8);
   EXPECT_EQ(attr(file, "/overfitting@splits"), 20.0);
   EXPECT_EQ(attr(file, "/walkforward/summary@complete"), 1.0);
+}
+
+TEST(WalkforwardJob, BlockTablesFromOnePassEqualBlockSumsOfTheNetReturns) {
+  // 360 live columns: selection blocks of 40 and 6 CSCV blocks of 60, filled in passes of 64
+  // rows (LiveTrials::kRowsPerPass), so blocks straddle passes. Expected: kernels::net_returns
+  // over the whole live period, then the plain block_sums_ref of each table (bit for bit: the
+  // same additions in the same order), and the brute-force reference's sums to 1e-15. All 48
+  // sets (six groups of eight), then 45 (five groups and five sets one at a time).
+  const WalkforwardJob job(parse_walkforward_spec(spec_text("{in_sample: 120, out_of_sample: 40}"), "t.yaml"),
+                           one_symbol(400));
+  const auto& plan = job.plan();
+  const LiveTrials& trials = job.trials();
+  for (const std::size_t count : {job.n_sets(), job.n_sets() - 3}) {
+    std::vector<std::size_t> ids(count);
+    for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = i;
+    const auto n = static_cast<int>(ids.size());
+    std::vector<double> net;
+    trials.live_net_returns_into(ids, net);
+    const kernels::PositionRows pos = trials.positions_into(ids, kernels::decided_bars_for({plan.j0 + 1, plan.n + 1}));
+    const std::int64_t cscv = plan.pbo_block * 6;
+    std::vector<double> g1(ids.size() * 9), g2(g1.size()), p1(ids.size() * 6), p2(p1.size());
+    const LiveTrials::BlockTable tables[] = {{plan.block, plan.live, g1.data(), g2.data()},
+                                             {plan.pbo_block, cscv, p1.data(), p2.data()}};
+    trials.live_block_sums(pos, tables);
+    std::vector<double> e1(g1.size()), e2(g1.size()), f1(p1.size()), f2(p1.size());
+    kernels::block_sums_ref(net.data(), plan.live, n, plan.block, e1.data(), e2.data());
+    kernels::block_sums_ref(net.data(), cscv, n, plan.pbo_block, f1.data(), f2.data());
+    EXPECT_EQ(g1, e1);
+    EXPECT_EQ(g2, e2);
+    EXPECT_EQ(p1, f1);
+    EXPECT_EQ(p2, f2);
+    const Reference ref(job);
+    for (std::size_t i = 0; i < ids.size(); ++i)
+      for (std::size_t b = 0; b < 6; ++b) {
+        double s1 = 0, s2 = 0;
+        for (std::int64_t j = plan.j0 + std::int64_t(b) * plan.pbo_block;
+             j < plan.j0 + (std::int64_t(b) + 1) * plan.pbo_block; ++j)
+          s1 += ref.net(i, j), s2 += ref.net(i, j) * ref.net(i, j);
+        EXPECT_NEAR(p1[i * 6 + b], s1, 1e-15) << i << " " << b;
+        EXPECT_NEAR(p2[i * 6 + b], s2, 1e-15) << i << " " << b;
+      }
+  }
 }
 
 TEST(WalkforwardJob, MinimisedObjectivePicksTheSmallest) {

@@ -120,29 +120,26 @@ double tie_averaged_rank(std::span<const double> values, std::size_t i) {
 namespace {
 
 //! Each split's in-sample blocks and the others, ascending (k = S / 2 of each a split), and how
-//! many leading entries each list shares with the previous split's (0 for the first).
+//! many leading chosen blocks each split shares with the previous split's (0 for the first).
 struct SplitHalves {
   int k = 0;
-  std::vector<int> in, out, keep_in, keep_out;
+  std::vector<int> in, out, keep_in;
 };
 
 SplitHalves split_halves(int n_blocks, std::uint64_t first, std::size_t count) {
   SplitHalves h;
   h.k = n_blocks / 2;
   const auto k = static_cast<std::size_t>(h.k);
-  h.in.resize(count * k), h.out.resize(count * k), h.keep_in.assign(count, 0), h.keep_out.assign(count, 0);
+  h.in.resize(count * k), h.out.resize(count * k), h.keep_in.assign(count, 0);
   for (std::size_t s = 0; s < count; ++s) {
     cscv_split(n_blocks, first + s, h.in.data() + s * k);
     const std::vector<int> chosen(h.in.begin() + static_cast<std::ptrdiff_t>(s * k),
                                   h.in.begin() + static_cast<std::ptrdiff_t>((s + 1) * k));
     std::copy_n(complement(n_blocks, chosen).begin(), k, h.out.begin() + static_cast<std::ptrdiff_t>(s * k));
     if (s == 0) continue;
-    auto shared = [&](const std::vector<int>& v) {
-      int l = 0;
-      while (l < h.k && v[s * k + static_cast<std::size_t>(l)] == v[(s - 1) * k + static_cast<std::size_t>(l)]) ++l;
-      return l;
-    };
-    h.keep_in[s] = shared(h.in), h.keep_out[s] = shared(h.out);
+    int l = 0;
+    while (l < h.k && h.in[s * k + static_cast<std::size_t>(l)] == h.in[(s - 1) * k + static_cast<std::size_t>(l)]) ++l;
+    h.keep_in[s] = l;
   }
   return h;
 }
@@ -233,31 +230,51 @@ struct EstimateTables {
   }
 };
 
-//! Fills the estimate tables of splits h (consecutive splits in lexicographic order share their
-//! leading blocks, on average 11 of 16 for S = 16, whose partial sums are reused).
+//! The sums over all 2k blocks of the tile's trials (t1[i], then t2 at kTile), ascending blocks.
+//! t2 is NaN (so the difference halves get no estimate and are computed exactly) where the sum
+//! of |s1| over the blocks exceeds sqrt(2 m t2) (with a 2^-20 margin): Cauchy-Schwarz on block
+//! sums of the same bars guarantees it, and the bound of sharpe_bounds::estimates_difference
+//! rests on it, so block sums that are not of real bars cannot break exactness.
+void add_totals(double* totals, const Sums& sums, std::size_t t0, std::size_t tn) {
+  double t1[kTile] = {}, t2[kTile] = {}, abs1[kTile] = {};  // local: no aliasing with the sums
+  for (int b = 0; b < 2 * sums.k; ++b) {
+    const double* x1 = sums.s1 + static_cast<std::size_t>(b) * sums.n + t0;
+    const double* x2 = sums.s2 + static_cast<std::size_t>(b) * sums.n + t0;
+    for (std::size_t i = 0; i < tn; ++i) t1[i] = t1[i] + x1[i], t2[i] = t2[i] + x2[i], abs1[i] += std::fabs(x1[i]);
+  }
+  const double bars = 2 * sums.m * (1 + 0x1p-20);
+  for (std::size_t i = 0; i < kTile; ++i) {
+    totals[i] = t1[i];
+    totals[kTile + i] = abs1[i] * abs1[i] <= bars * t2[i] ? t2[i] : std::numeric_limits<double>::quiet_NaN();
+  }
+}
+
+//! Fills the estimate tables of splits h. Half 0 (the chosen blocks) from its partial sums
+//! (consecutive splits in lexicographic order share their leading blocks, on average 11 of 16
+//! for S = 16, whose partial sums are reused); half 1 from the tile's totals less half 0's sums
+//! (sharpe_bounds::estimates_difference), as the halves of a split are complements.
 EstimateTables estimate_tables(const Sums& sums, const SplitHalves& h, std::size_t count, PboScratch& scratch) {
   const std::size_t n = sums.n, k = static_cast<std::size_t>(sums.k), tiles = (n + kTile - 1) / kTile;
   scratch.estimates.resize(2 * count * n);
   scratch.tile_max.resize(4 * count * tiles);
   float* est = scratch.estimates.data();
   float* tmax = scratch.tile_max.data();
-  const std::size_t levels = 2 * (k + 1) * kTile;  // both halves' levels in one buffer (level 0 stays 0)
-  std::vector<double> acc(2 * levels, 0.0);
+  std::vector<double> acc(2 * (k + 1) * kTile, 0.0), totals(2 * kTile);  // half 0's levels (level 0 stays 0)
+  const double* top = acc.data() + 2 * k * kTile;
   for (std::size_t t0 = 0, t = 0; t0 < n; t0 += kTile, ++t) {
     const std::size_t tn = std::min(kTile, n - t0);
     prefetch_tile(sums, t0 + kTile);
-    for (std::size_t s = 0; s < count; ++s)
-      for (int half = 0; half < 2; ++half) {
-        double* a = acc.data() + static_cast<std::size_t>(half) * levels;
-        const auto& blocks = half == 0 ? h.in : h.out;
-        const auto& keep = half == 0 ? h.keep_in : h.keep_out;
-        const int store_to = s + 1 < count ? keep[s + 1] : 0;  // the levels the next split reuses
-        extend_levels(a, blocks.data() + s * k, keep[s], store_to, sums, t0, tn);
-        float* e = est + (2 * s + static_cast<std::size_t>(half)) * n + t0;
-        const auto top = sharpe_bounds::estimates(a + 2 * k * kTile, a + 2 * k * kTile + kTile, sums.m, tn, e);
-        float* m = tmax + (2 * s + static_cast<std::size_t>(half)) * 2 * tiles;
-        m[t] = top.finite, m[tiles + t] = top.any;
-      }
+    add_totals(totals.data(), sums, t0, tn);
+    for (std::size_t s = 0; s < count; ++s) {
+      const int store_to = s + 1 < count ? h.keep_in[s + 1] : 0;  // the levels the next split reuses
+      extend_levels(acc.data(), h.in.data() + s * k, h.keep_in[s], store_to, sums, t0, tn);
+      float* e = est + 2 * s * n + t0;
+      const auto in = sharpe_bounds::estimates(top, top + kTile, sums.m, tn, e);
+      const auto out = sharpe_bounds::estimates_difference(totals.data(), totals.data() + kTile, top, top + kTile,
+                                                           sums.m, tn, e + n);
+      float* m = tmax + 2 * s * 2 * tiles;
+      m[t] = in.finite, m[tiles + t] = in.any, m[2 * tiles + t] = out.finite, m[3 * tiles + t] = out.any;
+    }
   }
   return {n, tiles, est, tmax};
 }
@@ -270,25 +287,27 @@ PboSplit exact_split(const Sums& sums, const int* is_blocks, const int* oos_bloc
   return split_result({exact.data(), sums.n}, {exact.data() + sums.n, sums.n});
 }
 
-//! One half of one split: its blocks, estimates and tile maxima.
+//! One half of one split: its blocks, estimates, tile maxima and the estimates' absolute error
+//! term (sharpe_bounds::low and high).
 struct HalfView {
   const int* blocks;
   const float* est;
   sharpe_bounds::Tiles tiles;
+  double absolute;
 };
 
 //! split_result of the exact values, from the estimates (sharpe_bounds): the in-sample best, then
 //! the out-of-sample rank of its exact out-of-sample value.
 PboSplit bounded_split(const Sums& sums, const HalfView& is, const HalfView& oos, std::vector<double>& exact) {
   const std::size_t n = sums.n;
-  const auto pick =
-      sharpe_bounds::best_index({is.est, n}, is.tiles, [&](std::size_t i) { return exact_half(sums, is.blocks, i); });
+  const auto pick = sharpe_bounds::best_index(
+      {is.est, n}, is.tiles, [&](std::size_t i) { return exact_half(sums, is.blocks, i); }, is.absolute);
   if (!pick) return exact_split(sums, is.blocks, oos.blocks, exact);
   const double v = exact_half(sums, oos.blocks, pick->index);
-  const auto rank = std::isfinite(v)
-                        ? sharpe_bounds::tie_averaged_rank(
-                              {oos.est, n}, v, [&](std::size_t i) { return exact_half(sums, oos.blocks, i); })
-                        : std::nullopt;
+  const auto rank = std::isfinite(v) ? sharpe_bounds::tie_averaged_rank(
+                                           {oos.est, n}, v,
+                                           [&](std::size_t i) { return exact_half(sums, oos.blocks, i); }, oos.absolute)
+                                     : std::nullopt;
   if (!rank) return exact_split(sums, is.blocks, oos.blocks, exact);
   const double w = *rank / (static_cast<double>(n) + 1.0);
   return {std::log(w / (1.0 - w)), pick->value, v};
@@ -304,7 +323,8 @@ Sums sums_of(std::span<const double> s1, std::span<const double> s2, std::size_t
 //! Split s of the batch, half 0 (in-sample: the chosen blocks) or 1.
 HalfView half_view(const SplitHalves& h, const EstimateTables& t, std::size_t s, int half) {
   const auto k = static_cast<std::size_t>(h.k);
-  return {(half == 0 ? h.in : h.out).data() + s * k, t.half(s, half), t.tiles_of(s, half)};
+  const double absolute = half == 0 ? sharpe_bounds::kAbsolute : sharpe_bounds::kAbsoluteDifference;
+  return {(half == 0 ? h.in : h.out).data() + s * k, t.half(s, half), t.tiles_of(s, half), absolute};
 }
 
 }  // namespace

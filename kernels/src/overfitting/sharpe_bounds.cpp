@@ -13,6 +13,25 @@
 // (variance in [2^-120, 2^120], |mean| <= 2^70, |e| <= 2^10 since mean^2 <= s2 / m and the
 // variance keeps 2^-20 of s2 / m); a mean below float's normal range loses at most 2^-149
 // absolutely, times r <= 2^60: under the 2^-80 absolute term.
+//
+// Difference halves (estimates_difference): the sums s1 = t1 - a1, s2 = t2 - a2 of half B from
+// the totals t over all 2k <= 32 blocks (any order) and half A's sums a (k blocks), where the
+// exact value takes B's own sums b (its k blocks added in ascending order). With u = 2^-53 and
+// recursive summation, |s1 - b1| <= (gamma_31 + gamma_15 + u) sum_j |x1_j| <= 48 u A1 (x1_j, x2_j:
+// the 2k block sums, A1 = sum_j |x1_j|), and likewise |s2 - b2| <= 48 u T2 (x2_j >= 0, T2 = sum_j
+// x2_j ~ t2). By Cauchy-Schwarz, each block's x1_j^2 <= L x2_j (L bars a block; its sums are of
+// the same bars' net returns), so A1 <= sqrt(2k L T2) = sqrt(2 m T2) (the caller checks it and
+// passes t2 = NaN where it fails, up to a 2^-20 margin that the final 32x margin covers). The Sharpe ratio of sums,
+// f = s1 sqrt(m - 1) / (m sqrt(D)) with D = s2 - s1^2 / m, moves by |df/ds1| = sqrt(m - 1) s2 /
+// (m D^1.5) and |df/ds2| = |f| / (2 D). The two extra checks (D > s2 / 2 and s2 >= 2^-20 t2, on
+// the computed sums; the errors above move s2 and s1^2 / m by under 2^-27 of s2 there, so
+// D > 0.49 s2 between the computed and the exact sums) bound these: the s1 error moves f by at
+// most 48 u sqrt(2 m T2) sqrt(m - 1) (2 / 0.98)^1.5 / (m sqrt(s2)) <= 48 u 2^12.05 < 2^-35,
+// and the s2 error by |f| 48 u T2 / (2 D) <= |f| 48 u 2^20 / 0.98 < 6e-9 |f|. So the difference
+// estimate is within 5.6e-7 |e| + 2^-35 of the exact value: inside the 2^-18 relative term and
+// kAbsoluteDifference = 2^-30 (a 32x margin on the absolute part). Halves whose variance keeps
+// less than half of s2 have |Sharpe| > 0.7 per bar and are computed exactly, as are halves
+// holding under 2^-20 of the trial's sum of squares (almost flat).
 #include "sharpe_bounds.hpp"
 
 #include <bit>
@@ -27,6 +46,8 @@ namespace {
 
 constexpr double kCancel = 0x1p-20;  // the variance must keep this share of s2
 constexpr double kVarianceMin = 0x1p-120, kVarianceMax = 0x1p120;
+constexpr double kDifferenceCancel = 0.5;     // a difference half's variance keeps half of its s2
+constexpr double kDifferenceShare = 0x1p-20;  // and its s2 keeps this share of the total t2
 
 float rsqrt_estimate(float v) {
 #if defined(__SSE__)
@@ -36,27 +57,49 @@ float rsqrt_estimate(float v) {
 #endif
 }
 
-float estimate(double a, double b, double inv_m, double inv_m1) {
+float estimate(double a, double b, double inv_m, double inv_m1, double cancel) {
   const double mean = a * inv_m;
   const double d = b - a * mean;
   const double v = d * inv_m1;
-  if (!(d > kCancel * b && v >= kVarianceMin && v <= kVarianceMax)) return std::numeric_limits<float>::quiet_NaN();
+  if (!(d > cancel * b && v >= kVarianceMin && v <= kVarianceMax)) return std::numeric_limits<float>::quiet_NaN();
   const auto vf = static_cast<float>(v);
   const float r0 = rsqrt_estimate(vf);
   return static_cast<float>(mean) * (r0 * (1.5f - 0.5f * vf * r0 * r0));
 }
 
+float estimate_difference(double t1, double t2, double s1, double s2, double inv_m, double inv_m1) {
+  const double a = t1 - s1, b = t2 - s2;
+  if (!(b >= kDifferenceShare * t2)) return std::numeric_limits<float>::quiet_NaN();
+  return estimate(a, b, inv_m, inv_m1, kDifferenceCancel);
+}
+
 #if defined(__AVX2__) && defined(__FMA__)
+//! Four lanes of sums (a, b) and the lanes (all bits set) that passed the caller's own checks.
+struct Lanes4 {
+  __m256d a, b, ok;
+};
+
 //! Mean and variance of four lanes in double (as estimate()), the variance NaN where a check fails.
-void moments4(const double* s1, const double* s2, __m256d inv_m, __m256d inv_m1, __m256d& mean, __m256d& v) {
-  const __m256d a = _mm256_loadu_pd(s1), b = _mm256_loadu_pd(s2);
-  mean = _mm256_mul_pd(a, inv_m);
-  const __m256d d = _mm256_fnmadd_pd(a, mean, b);
+void moments4(const Lanes4& x, __m256d inv_m, __m256d inv_m1, __m256d cancel, __m256d& mean, __m256d& v) {
+  mean = _mm256_mul_pd(x.a, inv_m);
+  const __m256d d = _mm256_fnmadd_pd(x.a, mean, x.b);
   v = _mm256_mul_pd(d, inv_m1);
-  __m256d ok = _mm256_cmp_pd(d, _mm256_mul_pd(b, _mm256_set1_pd(kCancel)), _CMP_GT_OQ);
+  __m256d ok = _mm256_and_pd(x.ok, _mm256_cmp_pd(d, _mm256_mul_pd(x.b, cancel), _CMP_GT_OQ));
   ok = _mm256_and_pd(ok, _mm256_cmp_pd(v, _mm256_set1_pd(kVarianceMin), _CMP_GE_OQ));
   ok = _mm256_and_pd(ok, _mm256_cmp_pd(v, _mm256_set1_pd(kVarianceMax), _CMP_LE_OQ));
   v = _mm256_blendv_pd(_mm256_set1_pd(std::numeric_limits<double>::quiet_NaN()), v, ok);
+}
+
+Lanes4 sums4(const double* s1, const double* s2) {
+  const __m256d all = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
+  return {_mm256_loadu_pd(s1), _mm256_loadu_pd(s2), all};
+}
+
+//! Four lanes of a difference half (estimate_difference): t - s, and the share check.
+Lanes4 difference4(const double* t1, const double* t2, const double* s1, const double* s2) {
+  const __m256d total = _mm256_loadu_pd(t2), b = _mm256_sub_pd(total, _mm256_loadu_pd(s2));
+  const __m256d share = _mm256_cmp_pd(b, _mm256_mul_pd(total, _mm256_set1_pd(kDifferenceShare)), _CMP_GE_OQ);
+  return {_mm256_sub_pd(_mm256_loadu_pd(t1), _mm256_loadu_pd(s1)), b, share};
 }
 
 __m256 to_float8(__m256d lo, __m256d hi) {
@@ -66,11 +109,11 @@ __m256 to_float8(__m256d lo, __m256d hi) {
 //! Eight lanes of estimate(): mean and variance in double, the reciprocal square root and its
 //! Newton step in float (a NaN variance gives a NaN estimate). Folds the estimates into the
 //! running maximum (NaN skipped) and `nan` (all bits set in a lane that saw a NaN).
-void estimate8(const double* s1, const double* s2, __m256d inv_m, __m256d inv_m1, float* out, __m256& top,
-               __m256& nan) {
+void estimate8(const Lanes4& lo, const Lanes4& hi, __m256d inv_m, __m256d inv_m1, __m256d cancel, float* out,
+               __m256& top, __m256& nan) {
   __m256d mean0, mean1, v0, v1;
-  moments4(s1, s2, inv_m, inv_m1, mean0, v0);
-  moments4(s1 + 4, s2 + 4, inv_m, inv_m1, mean1, v1);
+  moments4(lo, inv_m, inv_m1, cancel, mean0, v0);
+  moments4(hi, inv_m, inv_m1, cancel, mean1, v1);
   const __m256 v = to_float8(v0, v1), mean = to_float8(mean0, mean1);
   const __m256 r0 = _mm256_rsqrt_ps(v);
   const __m256 t = _mm256_mul_ps(_mm256_mul_ps(v, _mm256_set1_ps(0.5f)), r0);
@@ -100,12 +143,37 @@ EstimateMax estimates(const double* s1, const double* s2, double m, std::size_t 
   std::size_t i = 0;
 #if defined(__AVX2__) && defined(__FMA__)
   __m256 vtop = _mm256_set1_ps(-inf), vnan = _mm256_setzero_ps();
-  const __m256d vinv_m = _mm256_set1_pd(inv_m), vinv_m1 = _mm256_set1_pd(inv_m1);
-  for (; i + 8 <= count; i += 8) estimate8(s1 + i, s2 + i, vinv_m, vinv_m1, est + i, vtop, vnan);
+  const __m256d vinv_m = _mm256_set1_pd(inv_m), vinv_m1 = _mm256_set1_pd(inv_m1), cancel = _mm256_set1_pd(kCancel);
+  for (; i + 8 <= count; i += 8)
+    estimate8(sums4(s1 + i, s2 + i), sums4(s1 + i + 4, s2 + i + 4), vinv_m, vinv_m1, cancel, est + i, vtop, vnan);
   top = horizontal_max(vtop), nan = _mm256_movemask_ps(vnan) != 0;
 #endif
   for (; i < count; ++i) {
-    est[i] = estimate(s1[i], s2[i], inv_m, inv_m1);
+    est[i] = estimate(s1[i], s2[i], inv_m, inv_m1, kCancel);
+    nan = nan || std::isnan(est[i]);
+    top = est[i] > top ? est[i] : top;
+  }
+  return {top, nan ? inf : top};
+}
+
+EstimateMax estimates_difference(const double* t1, const double* t2, const double* s1, const double* s2, double m,
+                                 std::size_t count, float* est) {
+  const double inv_m = 1.0 / m, inv_m1 = 1.0 / (m - 1);
+  constexpr float inf = std::numeric_limits<float>::infinity();
+  float top = -inf;
+  bool nan = false;
+  std::size_t i = 0;
+#if defined(__AVX2__) && defined(__FMA__)
+  __m256 vtop = _mm256_set1_ps(-inf), vnan = _mm256_setzero_ps();
+  const __m256d vinv_m = _mm256_set1_pd(inv_m), vinv_m1 = _mm256_set1_pd(inv_m1);
+  const __m256d cancel = _mm256_set1_pd(kDifferenceCancel);
+  for (; i + 8 <= count; i += 8)
+    estimate8(difference4(t1 + i, t2 + i, s1 + i, s2 + i), difference4(t1 + i + 4, t2 + i + 4, s1 + i + 4, s2 + i + 4),
+              vinv_m, vinv_m1, cancel, est + i, vtop, vnan);
+  top = horizontal_max(vtop), nan = _mm256_movemask_ps(vnan) != 0;
+#endif
+  for (; i < count; ++i) {
+    est[i] = estimate_difference(t1[i], t2[i], s1[i], s2[i], inv_m, inv_m1);
     nan = nan || std::isnan(est[i]);
     top = est[i] > top ? est[i] : top;
   }

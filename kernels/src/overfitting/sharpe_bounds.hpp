@@ -21,10 +21,16 @@ namespace qg::kernels::sharpe_bounds {
 
 //! The interval around an estimate e: the exact value lies in [low(e), high(e)]. The estimate's
 //! own error is below 5.5e-7 |e| (sharpe_bounds.cpp); 2^-18 = 3.8e-6 leaves a wide margin.
+//! `absolute` is kAbsolute for estimates() and kAbsoluteDifference for estimates_difference().
 inline constexpr double kRelative = 0x1p-18;
 inline constexpr double kAbsolute = 0x1p-80;
-inline double low(float e) { return double(e) - (kRelative * std::fabs(double(e)) + kAbsolute); }
-inline double high(float e) { return double(e) + (kRelative * std::fabs(double(e)) + kAbsolute); }
+inline constexpr double kAbsoluteDifference = 0x1p-30;
+inline double low(float e, double absolute = kAbsolute) {
+  return double(e) - (kRelative * std::fabs(double(e)) + absolute);
+}
+inline double high(float e, double absolute = kAbsolute) {
+  return double(e) + (kRelative * std::fabs(double(e)) + absolute);
+}
 
 //! The tie tolerance of every selection and rank: 1e-12 max(1, |v|).
 inline double tolerance(double v) { return 1e-12 * std::max(1.0, std::fabs(v)); }
@@ -38,6 +44,16 @@ struct EstimateMax {
   float finite, any;
 };
 EstimateMax estimates(const double* s1, const double* s2, double m, std::size_t count, float* est);
+
+//! estimates() of the other half of every trial's blocks, from its sums over all 2k blocks (t1,
+//! t2: any order) less its sums over the k blocks of one half (s1, s2): the exact value is that
+//! of the other half's own sums. The interval is wider by kAbsoluteDifference (the derivation is
+//! in sharpe_bounds.cpp), and two more checks leave NaN: the difference half's variance keeps
+//! half of its sum of squares, and that sum keeps 2^-20 of t2. The bound needs the sum over the
+//! 2k blocks of |block sum| to be at most sqrt(2 m t2) (Cauchy-Schwarz, for block sums of the
+//! same bars): the caller passes t2 = NaN where it is not.
+EstimateMax estimates_difference(const double* t1, const double* t2, const double* s1, const double* s2, double m,
+                                 std::size_t count, float* est);
 
 //! The smallest finite float e with pred(e) for a predicate that is false below some point and
 //! true from it on; -inf when it holds for every finite float, +inf when for none.
@@ -59,13 +75,15 @@ struct Pick {
   double value;
 };
 template <class Exact>
-std::optional<Pick> best_index(std::span<const float> est, const Tiles& tiles, Exact&& exact);
+std::optional<Pick> best_index(std::span<const float> est, const Tiles& tiles, Exact&& exact,
+                               double absolute = kAbsolute);
 
 //! tie_averaged_rank of a trial whose exact value is v among the trials of `est`: a trial whose
 //! interval lies wholly below v - tol, within [v - tol, v + tol] or above v + tol counts as such;
 //! the others are computed exactly. nullopt when an exact value is not finite.
 template <class Exact>
-std::optional<double> tie_averaged_rank(std::span<const float> est, double v, Exact&& exact);
+std::optional<double> tie_averaged_rank(std::span<const float> est, double v, Exact&& exact,
+                                        double absolute = kAbsolute);
 
 // ---- templates ----
 
@@ -92,14 +110,14 @@ float first_satisfying(Pred pred) {
 }
 
 template <class Exact>
-std::optional<Pick> best_index(std::span<const float> est, const Tiles& tiles, Exact&& exact) {
+std::optional<Pick> best_index(std::span<const float> est, const Tiles& tiles, Exact&& exact, double absolute) {
   float top = -std::numeric_limits<float>::infinity();
   for (float t : tiles.max_finite) top = t > top ? t : top;
   // Every exact value is at least its low(), so the maximum M >= low(top), and every trial
   // within the tie tolerance of M is at least best_index's floor of low(top).
-  const double l = std::isinf(top) ? -std::numeric_limits<double>::infinity() : low(top);
+  const double l = std::isinf(top) ? -std::numeric_limits<double>::infinity() : low(top, absolute);
   const double floor = l - tolerance(l);
-  const float reach = first_satisfying([&](float e) { return high(e) >= floor; });
+  const float reach = first_satisfying([&](float e) { return high(e, absolute) >= floor; });
   std::vector<Pick> candidates;  // in index order; NaN estimates are candidates
   for (std::size_t t = 0; t < tiles.max_any.size(); ++t) {
     if (tiles.max_any[t] < reach) continue;
@@ -119,12 +137,12 @@ std::optional<Pick> best_index(std::span<const float> est, const Tiles& tiles, E
 }
 
 template <class Exact>
-std::optional<double> tie_averaged_rank(std::span<const float> est, double v, Exact&& exact) {
+std::optional<double> tie_averaged_rank(std::span<const float> est, double v, Exact&& exact, double absolute) {
   const double tol = tolerance(v), t1 = v - tol, t2 = v + tol;  // as kernels::tie_averaged_rank
-  const float below_lim = first_satisfying([&](float e) { return high(e) >= t1; });
-  const float above_lim = first_satisfying([&](float e) { return low(e) > t2; });
-  const float tie_lo = first_satisfying([&](float e) { return low(e) >= t1; });
-  const float tie_hi = first_satisfying([&](float e) { return high(e) > t2; });
+  const float below_lim = first_satisfying([&](float e) { return high(e, absolute) >= t1; });
+  const float above_lim = first_satisfying([&](float e) { return low(e, absolute) > t2; });
+  const float tie_lo = first_satisfying([&](float e) { return low(e, absolute) >= t1; });
+  const float tie_hi = first_satisfying([&](float e) { return high(e, absolute) > t2; });
   constexpr std::size_t kChunk = 64;
   std::size_t below = 0, ties = 0;
   for (std::size_t c = 0; c < est.size(); c += kChunk) {
