@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Monte Carlo VaR throughput: quantgrid against a NumPy implementation of the same simulation.
 
-Usage: bench/var/var_bench.py BUILD_DIR [--quick] [--big]
+Usage: bench/var/var_bench.py BUILD_DIR [--quick] [--big] [--target-only] [--rounds N] [--baseline QUANTGRID]
 
 For a 100-asset and a 500-asset linear book and a 100-asset book with options, it runs
 `quantgrid run --threads 1` in one process and reads the root attribute `stage_seconds` (from
@@ -11,12 +11,15 @@ blocks of 4,096 inside batches of 65,536, Y = Z L^T through numpy's matmul on Op
 Black-Scholes with scipy.special.ndtr, per-batch top-k by np.partition) on one thread, and
 prints scenarios per second per core for both. It also measures this machine's DGEMM peak
 (numpy matmul of 2000 x 2000, one thread), runs BUILD_DIR/bench/var/var_kernels for the share
-of the peak the block's DGEMM and the simulator's DTRMM reach, and with --big runs 10^8
-scenarios of a linear book under mpiexec -n 3 and reports the peak RSS of every rank.
+of the peak the block's DGEMM, the previous DTRMM and the simulator's packed triangular product
+reach, and with --big runs 10^8 scenarios of a linear book under mpiexec -n 3 and reports the
+peak RSS of every rank.
 
 The target case (issue 10): full revaluation of 500 assets and 50 options over 10^6 scenarios
 (2^18 with --quick): the whole `quantgrid run` process in its embedded default (one process,
-every core) against numpy_run on 2 OpenBLAS threads (its own process, the simulation timed).
+every core) against numpy_run on 2 OpenBLAS threads (its own process, the simulation timed);
+--rounds N takes medians of N interleaved rounds, and --baseline runs another quantgrid binary
+(e.g. the previous build) in each round too, with the CPU time (user + system) of every process.
 
 OPENBLAS_NUM_THREADS=1 (quantgrid sets its own in code) and, on a CPU with AVX-512,
 OPENBLAS_CORETYPE=SkylakeX are set for both sides. The last line of output is JSON.
@@ -41,6 +44,8 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
 import re  # noqa: E402
+import resource  # noqa: E402
+import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -191,26 +196,57 @@ def big_run(qg, work, data):
     return {"wall_seconds": round(wall, 2), "rank_peak_rss_mib": [round(r / 1024, 1) for r in rss]}
 
 
-def target_run(qg, work, scenarios):
-    """Full revaluation, 500 assets + 50 options: quantgrid's whole process against NumPy on 2 threads."""
+def _timed_child(cmd, env):
+    """Wall seconds and CPU seconds (user + system) of one child process, and its stdout."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), out
+
+
+def target_run(qg, work, scenarios, rounds=1, baseline=None):
+    """Full revaluation, 500 assets + 50 options: quantgrid's whole process against NumPy on 2 threads.
+
+    Each round runs `baseline` (another quantgrid binary, when given), then `qg`, then NumPy, so
+    all see the same load; the figures are medians over the rounds, with the load averages seen."""
     data = store(qg, work, 500, 800)
     spec = os.path.join(work, "var_target.yaml")
     with open(spec, "w") as f:
         f.write(book_spec("var_target", data, 500, 50, 750, scenarios, "[0.95, 0.99]"))
     env = dict(os.environ)
     env.pop("OPENBLAS_NUM_THREADS", None)
-    t = time.perf_counter()
-    subprocess.run([qg, "run", spec, "--output", os.path.join(work, "var_target.h5"), "--overwrite", "--no-progress",
-                    "--log-level", "warn"], check=True, stdout=subprocess.DEVNULL, env=env)
-    qg_seconds = time.perf_counter() - t
+    np_env = dict(env, OPENBLAS_NUM_THREADS="2", OMP_NUM_THREADS="2")
     code = ("import sys, time; sys.path.insert(0, %r); import var_bench as b; "
             "p, c = b.model_inputs(%r, 500, 750); t = time.perf_counter(); b.numpy_run(p, c, 500, 50, %d, 0.95); "
             "print(time.perf_counter() - t)") % (os.path.dirname(os.path.abspath(__file__)), data, scenarios)
-    env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = "2"
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env).stdout
-    np_seconds = float(out.split()[-1])
-    return {"scenarios": scenarios, "quantgrid_process_seconds": round(qg_seconds, 2),
-            "numpy_2_threads_seconds": round(np_seconds, 2), "ratio": round(qg_seconds / np_seconds, 3)}
+    binaries = ([("baseline", baseline)] if baseline else []) + [("quantgrid", qg)]
+    runs = {name: [] for name, _ in binaries}
+    runs["numpy"], loads = [], []
+    for _ in range(rounds):
+        for name, exe in binaries:
+            out = os.path.join(work, f"var_target_{name}.h5")
+            wall, cpu, _ = _timed_child([exe, "run", spec, "--output", out, "--overwrite", "--no-progress",
+                                         "--log-level", "warn"], env)
+            runs[name].append((wall, cpu))
+        _, cpu, out = _timed_child([sys.executable, "-c", code], np_env)
+        runs["numpy"].append((float(out.split()[-1]), cpu))
+        loads.append(round(os.getloadavg()[0], 2))
+
+    def med(name, i):
+        return round(statistics.median(r[i] for r in runs[name]), 2)
+
+    qg_seconds, np_seconds = med("quantgrid", 0), med("numpy", 0)
+    result = {"scenarios": scenarios, "rounds": rounds, "quantgrid_process_seconds": qg_seconds,
+              "quantgrid_process_cpu_seconds": med("quantgrid", 1), "numpy_2_threads_seconds": np_seconds,
+              "numpy_process_cpu_seconds": med("numpy", 1), "ratio": round(qg_seconds / np_seconds, 3),
+              "load_average_after_each_round": loads}
+    if baseline:
+        result.update({"baseline_process_seconds": med("baseline", 0),
+                       "baseline_process_cpu_seconds": med("baseline", 1),
+                       "baseline_ratio": round(med("baseline", 0) / np_seconds, 3)})
+    return result
 
 
 def main():
@@ -219,6 +255,9 @@ def main():
     ap.add_argument("--quick", action="store_true", help="fewer scenarios (a smoke run)")
     ap.add_argument("--big", action="store_true", help="also run 10^8 scenarios under mpiexec -n 3")
     ap.add_argument("--target-only", action="store_true", help="only the full-revaluation target case")
+    ap.add_argument("--rounds", type=int, default=1, help="target case: rounds to take the median of")
+    ap.add_argument("--baseline", default=None,
+                    help="target case: another quantgrid binary to run in each round before this one")
     ap.add_argument("--work-dir", default=None)
     args = ap.parse_args()
     qg = os.path.join(os.path.abspath(args.build), "quantgrid")
@@ -228,7 +267,8 @@ def main():
     cases = [("linear_100", 100, 0, 800, 750, 2 ** 18 * scale), ("linear_500", 500, 0, 800, 750, 2 ** 16 * scale),
              ("options_100", 100, 50, 800, 750, 2 ** 17 * scale)]
     if args.target_only:
-        results = {"target_full_500": target_run(qg, work, 2 ** 18 if args.quick else 1_000_000)}
+        results = {"target_full_500": target_run(qg, work, 2 ** 18 if args.quick else 1_000_000, args.rounds,
+                                                 args.baseline and os.path.abspath(args.baseline))}
         print(f"full revaluation, 500 assets + 50 options: {results['target_full_500']} (target ratio <= 1/3)")
         print(json.dumps(results))
         return
@@ -246,7 +286,8 @@ def main():
                                   "speedup": round(qg_rate / np_rate, 2)}
         print(f"{name:12s} {scen:9d} scenarios: quantgrid {qg_rate:12,.0f}/s (whole plan)  "
               f"numpy {np_rate:12,.0f}/s (one pass)  x{qg_rate / np_rate:.2f}")
-    results["target_full_500"] = target_run(qg, work, 2 ** 18 if args.quick else 1_000_000)
+    results["target_full_500"] = target_run(qg, work, 2 ** 18 if args.quick else 1_000_000, args.rounds,
+                                            args.baseline and os.path.abspath(args.baseline))
     print(f"full revaluation, 500 assets + 50 options: {results['target_full_500']} (target ratio <= 1/3)")
     split = kernel_split(args.build)
     for n in (100, 500):
@@ -258,12 +299,18 @@ def main():
                                             "share_of_block_time": round(g["seconds"] / blk, 2)}
             print(f"block DGEMM 4096x{n}x{n}: {g['gflops']:.1f} GFLOP/s = {share:.0%} of peak, "
                   f"{g['seconds'] / blk:.0%} of the full-revaluation block time")
-        c = split.get(f"var_correlate_n{n}")
-        if c:  # the DTRMM the simulator runs: useful flops only (the triangle), its time next to the DGEMM's
-            results[f"block_dtrmm_n{n}"] = {"gflops": c["gflops"],
-                                            "share_of_peak": round(c["gflops"] / results["dgemm_peak_gflops"], 2),
-                                            "time_vs_dgemm": round(c["seconds"] / g["seconds"], 2) if g else None}
-            print(f"block DTRMM (the simulator's Z L^T): {c['gflops']:.1f} GFLOP/s of useful flops, "
+        # The triangular products: the DTRMM the simulator ran before and the packed product it
+        # runs now (useful flops only, the triangle), each one's time next to the DGEMM's.
+        for key, label in (("correlate", "DTRMM (the previous Z L^T)"),
+                           ("packed", "packed product (the simulator's Z L^T)")):
+            c = split.get(f"var_{key}_n{n}")
+            if not c:
+                continue
+            name = "dtrmm" if key == "correlate" else "packed"
+            results[f"block_{name}_n{n}"] = {"gflops": c["gflops"],
+                                             "share_of_peak": round(c["gflops"] / results["dgemm_peak_gflops"], 2),
+                                             "time_vs_dgemm": round(c["seconds"] / g["seconds"], 2) if g else None}
+            print(f"block {label}: {c['gflops']:.1f} GFLOP/s of useful flops, "
                   f"{c['seconds'] / g['seconds']:.2f}x the DGEMM's time" if g else "")
     if args.big:
         results["big_1e8"] = big_run(qg, work, store(qg, work, 100, 800))

@@ -1,10 +1,10 @@
 // Where the time of one Monte Carlo VaR block goes, for a full-revaluation book of n assets
 // with one linear position per asset and an option on every fifth: normal generation, the
 // full DGEMM Z L^T (what a plain implementation does), the triangular product the simulator
-// uses (correlate_rows, one DTRMM), and the whole block (generation + product + revaluation).
-// Prints CSV `name,impl,threads,rows,run,seconds,gflops` (1 warm-up, 5 timed runs per item; the
-// seconds are this thread's CPU time, so a machine shared with other work inflates them less)
-// and the products' GFLOP/s, to set against the machine's DGEMM peak.
+// replaced (correlate_rows, one DTRMM), the packed triangular product it uses (PackedFactor), and the whole block
+// (generation + product + revaluation). Prints CSV `name,impl,threads,rows,run,seconds,gflops` (1 warm-up, 5 timed runs
+// per item; the seconds are this thread's CPU time, so a machine shared with other work inflates them less) and the
+// products' GFLOP/s, to set against the machine's DGEMM peak.
 //   OPENBLAS_CORETYPE=SkylakeX OPENBLAS_NUM_THREADS=1 ./var_kernels [n ...]
 #include <cblas.h>
 
@@ -19,6 +19,7 @@
 
 #include "qg/kernels/var/correlate.hpp"
 #include "qg/kernels/var/normals.hpp"
+#include "qg/kernels/var/packed_factor.hpp"
 #include "qg/kernels/var/simulate.hpp"
 
 namespace kv = qg::kernels::var;
@@ -85,6 +86,8 @@ int main(int argc, char** argv) {
   std::vector<int> sizes;
   for (int i = 1; i < argc; ++i) sizes.push_back(std::atoi(argv[i]));
   if (sizes.empty()) sizes = {100, 500};
+  // One BLAS thread: the timings are this thread's CPU time, which would miss other threads' work.
+  openblas_set_num_threads(1);
   std::printf("name,impl,threads,rows,run,seconds,gflops\n");
   for (int n : sizes) {
     const kv::Simulator sim(make_model(n), make_book(n), 7);
@@ -107,6 +110,14 @@ int main(int argc, char** argv) {
         kv::correlate_rows(l, kRows, zy.data());
       }
     });
+    const kv::PackedFactor factor(l);
+    std::vector<double> packed_rows;
+    const double packed = best_of([&] {
+      for (int b = 0; b < kBlocksPerRun; ++b) {
+        std::copy(z.begin(), z.end(), zy.begin());
+        factor.correlate(kRows, zy.data(), packed_rows);
+      }
+    });
     const double block = best_of([&] {
       for (int b = 0; b < kBlocksPerRun; ++b) sim.simulate_block(0, b * kRows, kRows, ws);
     });
@@ -115,6 +126,7 @@ int main(int argc, char** argv) {
     report("dgemm", n, gemm, flops / gemm / 1e9);
     // The DTRMM's useful flops: n (n + 1) / 2 multiply-adds per row (its time includes a copy of Z).
     report("correlate", n, correlate, static_cast<double>(kRows) * n * (n + 1) * kBlocksPerRun / correlate / 1e9);
+    report("packed", n, packed, static_cast<double>(kRows) * n * (n + 1) * kBlocksPerRun / packed / 1e9);
     report("full_block", n, block, 0);
   }
   return 0;

@@ -1,6 +1,8 @@
 // Monte Carlo tail figures, historical simulation, delta-normal, stress and backtest.
 #include "var/var_analytics.hpp"
 
+#include <tbb/parallel_for.h>
+
 #include <Eigen/Dense>
 
 #include <algorithm>
@@ -39,16 +41,18 @@ std::vector<double> component_var(std::span<const double> rows, std::size_t w, s
 
 //! VaR at each of `ranks` of (loss - position k's loss) over the rows, for every position k:
 //! [rank][k]. Positions are gathered a group at a time, one pass over the rows per group
-//! (contiguous reads of a row's P&L), the group's columns bounded to about 16 M doubles.
+//! (contiguous reads of a row's P&L), each group's columns bounded to about 8 M doubles (the
+//! groups run on the process's threads).
 std::vector<std::vector<double>> vars_without(std::span<const double> rows, std::size_t w, std::size_t p,
                                               const std::vector<std::uint64_t>& ranks) {
   const std::size_t n = rows.size() / w;
-  const std::size_t group = std::clamp<std::size_t>((std::size_t{1} << 24) / std::max<std::size_t>(n, 1), 1, 64);
+  const std::size_t group = std::clamp<std::size_t>((std::size_t{1} << 23) / std::max<std::size_t>(n, 1), 1, 64);
   std::vector<std::vector<double>> out(ranks.size(), std::vector<double>(p));
-  std::vector<double> cols;
-  for (std::size_t k0 = 0; k0 < p; k0 += group) {
-    const std::size_t g = std::min(group, p - k0);
-    cols.resize(g * n);
+  // Groups of positions on the process's threads: each position's order statistics depend on
+  // its own column only, so the figures do not depend on the threads.
+  tbb::parallel_for(std::size_t{0}, (p + group - 1) / group, [&](std::size_t grp) {
+    const std::size_t k0 = grp * group, g = std::min(group, p - k0);
+    std::vector<double> cols(g * n);
     for (std::size_t i = 0; i < n; ++i)
       for (std::size_t j = 0; j < g; ++j) cols[j * n + i] = rows[i * w] + rows[i * w + 2 + k0 + j];
     for (std::size_t j = 0; j < g; ++j) {
@@ -60,7 +64,7 @@ std::vector<std::vector<double>> vars_without(std::span<const double> rows, std:
         out[l][k0 + j] = *nth;
       }
     }
-  }
+  });
   return out;
 }
 

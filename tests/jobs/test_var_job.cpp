@@ -260,9 +260,20 @@ TEST(VarJob, RerunBatchesKeepTheTailExactUnderTies) {
       for (std::size_t k = 0; k < p; ++k) ces[k] -= kv::es_weight(50000, a, i) * rows[i][2 + k];
     }
     EXPECT_NEAR(summary(file, 0, a, 3), es, 1e-12 * std::fabs(es)) << a;
+    // Incremental VaR: VaR minus the VaR of the book without position k over the tail rows,
+    // i.e. the rank-th largest of loss + P&L_k among the K first rows of the sort.
+    std::vector<double> without(p);
+    for (std::size_t k = 0; k < p; ++k) {
+      std::vector<double> col;
+      for (std::size_t i = 0; i < var_job.tail_capacity(); ++i) col.push_back(-rows[i][0] + rows[i][2 + k]);
+      std::sort(col.begin(), col.end(), std::greater<>());
+      without[k] = col[rank - 1];
+    }
     for (std::size_t r = 0; r < c.rows(); ++r) {
       if (c.at(r, 0) != 0 || c.at(r, 2) != a) continue;
-      EXPECT_NEAR(c.at(r, 4), ces[static_cast<std::size_t>(c.at(r, 1))], 1e-12 * std::fabs(es)) << a;
+      const auto k = static_cast<std::size_t>(c.at(r, 1));
+      EXPECT_NEAR(c.at(r, 4), ces[k], 1e-12 * std::fabs(es)) << a;
+      EXPECT_EQ(c.at(r, 6), -rows[rank - 1][0] - without[k]) << a << " position " << k;
     }
   }
 }

@@ -1,5 +1,6 @@
 // Monte Carlo revaluation: normal / Student t / bootstrap shocks, block by block, with a
-// DGEMV fast path for linear books and DTRMM + Black-Scholes for books with options.
+// DGEMV fast path for linear books and the packed triangular product + Black-Scholes for books
+// with options.
 #include "qg/kernels/var/simulate.hpp"
 
 #include <cblas.h>
@@ -9,7 +10,6 @@
 #include <limits>
 
 #include "qg/core/error.hpp"
-#include "qg/kernels/var/correlate.hpp"
 
 namespace qg::kernels::var {
 
@@ -77,6 +77,7 @@ Simulator::Simulator(ShockModel model, Book book, std::uint64_t seed)
     throw KernelError("shock model: Cholesky factor and mean must match the book's assets");
   if (model_.dist == Distribution::kStudentT && model_.nu <= 2)
     throw KernelError("Student t shocks need nu > 2 for a finite variance");
+  factor_ = PackedFactor(model_.chol);
   chol_exposure_ = model_.chol.transpose() * exposure_;
   mean_pnl_ = model_.mean.dot(exposure_);
   floor_radius_ = std::numeric_limits<double>::infinity();
@@ -149,9 +150,9 @@ double Simulator::floored_loss(std::size_t r, SimWorkspace& ws) const {
 }
 
 void Simulator::full_block(std::size_t rows, SimWorkspace& ws) const {
-  // Y = Z L^T in place (half the flops of the full product), then Y takes the block's buffer and
+  // Y = Z L^T in place (the triangle only: half the flops of the full product), then Y takes the block's buffer and
   // the old Y's becomes the next block's Z.
-  correlate_rows(model_.chol, rows, ws.z.data());
+  factor_.correlate(rows, ws.z.data(), ws.packed_rows);
   ws.y.swap(ws.z);
   const std::size_t n_opt = option_positions_.size();
   ws.spots.resize(rows * n_opt);
@@ -199,10 +200,10 @@ void Simulator::block_position_pnl(SimWorkspace& ws, std::span<const std::uint32
   }
   const auto n = static_cast<Eigen::Index>(book_.n_assets());
   if (book_.linear() && k > 0) {
-    // The fast path never formed Y: form it for the selected rows only (one small DTRMM).
+    // The fast path never formed Y: form it for the selected rows only (one small product).
     ws.sel_y.resize(static_cast<Eigen::Index>(k), n);
     for (std::size_t i = 0; i < k; ++i) ws.sel_y.row(static_cast<Eigen::Index>(i)) = ws.z.row(local_rows[i]);
-    correlate_rows(model_.chol, k, ws.sel_y.data());
+    factor_.correlate(k, ws.sel_y.data(), ws.packed_rows);
   }
   Eigen::VectorXd y(n);
   for (std::size_t i = 0; i < k; ++i) {
@@ -249,7 +250,7 @@ void Simulator::regenerate_rows(std::uint64_t batch, std::span<const std::uint64
     fill_normals({seed_, batch, kChi2Stream}, rows[i], 1, nu, ws.chi.data(), ws.normals);
     ws.scale[i] = chi_scale(ws.chi.data());
   }
-  correlate_rows(model_.chol, k, ws.sel_y.data());
+  factor_.correlate(k, ws.sel_y.data(), ws.packed_rows);
   Eigen::VectorXd y(static_cast<Eigen::Index>(n));
   for (std::size_t i = 0; i < k; ++i) {
     y = model_.mean + ws.scale[i] * ws.sel_y.row(static_cast<Eigen::Index>(i)).transpose();

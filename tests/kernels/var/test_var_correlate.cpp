@@ -1,6 +1,6 @@
 // The correlated draw Y = Z L^T (one DTRMM) against plain loops in k order, a hand-computed
 // 2 x 2 case, and rows computed alone against the same rows in a block of 4,096 (what stage 2
-// relies on when it regenerates a tail scenario by itself): equal to rounding, and bit for bit
+// relied on before the packed product, test_var_packed_factor.cpp): equal to rounding, and bit for bit
 // when the call has the same shape.
 #include <gtest/gtest.h>
 

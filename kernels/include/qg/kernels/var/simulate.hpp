@@ -10,7 +10,7 @@
 // its expiry shortened by the horizon, and earns q (V' - V0). Loss = -P&L.
 //
 // A batch is simulated in blocks of kBlockRows scenarios: normals for the block, then
-// Y = Z L^T (one in-place DTRMM through OpenBLAS, correlate.hpp), then revaluation. A purely
+// Y = Z L^T (the blocked triangular product with L packed once, packed_factor.hpp), then revaluation. A purely
 // linear book takes the fast path: its P&L is e . y = mu . e + scale * z . (L^T e), a DGEMV with the precomputed
 // vector L^T e, so neither Y nor a per-position loop is formed.
 #include <Eigen/Core>
@@ -21,6 +21,7 @@
 
 #include "qg/kernels/var/black_scholes.hpp"
 #include "qg/kernels/var/normals.hpp"
+#include "qg/kernels/var/packed_factor.hpp"
 
 namespace qg::kernels::var {
 
@@ -84,6 +85,7 @@ struct SimWorkspace {
   NormalScratch normals;
   Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> z, y, sel_y;
   std::vector<double> scale, chi, spots, values, loss;
+  std::vector<double> packed_rows;       // PackedFactor::correlate's scratch
   std::vector<std::uint32_t> row_index;  // bootstrap rows
 };
 
@@ -130,6 +132,7 @@ class Simulator {
   ShockModel model_;
   Book book_;
   std::uint64_t seed_;
+  PackedFactor factor_;                        // L^T packed for the correlated draw
   Eigen::VectorXd exposure_;                   // linear exposure per asset
   std::vector<std::size_t> option_positions_;  // indices of the option positions, in book order
   Eigen::VectorXd chol_exposure_;              // L^T exposure (linear fast path)
