@@ -147,6 +147,9 @@ class DumpSink final : public EventSink {
   void publish(const std::string& type, const nlohmann::json& body) noexcept override {
     bytes_ += type.size() + body.dump().size();
   }
+  void publish_text(const std::string& type, const std::string& body) noexcept override {
+    bytes_ += type.size() + body.size();
+  }
   std::size_t bytes() const { return bytes_; }
 
  private:

@@ -8,6 +8,7 @@
 #include "qg/core/sha256.hpp"
 #include "qg/core/time.hpp"
 #include "qg/live/approval.hpp"
+#include "qg/live/event_text.hpp"
 #include "qg/live/state_codec.hpp"
 
 namespace qg::live {
@@ -290,6 +291,10 @@ void LiveNode::publish(const std::string& type, const nlohmann::json& body) {
   if (!replaying_) events_.publish(type, body);
 }
 
+void LiveNode::publish_text(const std::string& type, const std::string& body) {
+  if (!replaying_) events_.publish_text(type, body);
+}
+
 bool LiveNode::pending() const {
   return !deployments_.empty() && (!active_ || active_->record_sha256 != deployments_.back().record_sha256);
 }
@@ -322,13 +327,15 @@ void LiveNode::warm_up_active() {
 void LiveNode::process_bar(const FeedBar& bar) {
   const BarMark mark = paper_.mark(bar);
   const PaperTotals& totals = paper_.totals();
-  publish("bar", {{"symbol", bar.symbol},
-                  {"date", bar.date},
-                  {"close", bar.close},
-                  {"held", mark.held},
-                  {"net", mark.net},
-                  {"pnl", totals.pnl},
-                  {"equity", totals.equity}});
+  publish_text("bar", EventText()
+                          .number("close", bar.close)
+                          .integer("date", bar.date)
+                          .number("equity", totals.equity)
+                          .number("held", mark.held)
+                          .number("net", mark.net)
+                          .number("pnl", totals.pnl)
+                          .text("symbol", bar.symbol)
+                          .take());
   decide(bar);
   // After the decision, so that the flattening replaces the position decided at this close and
   // its cost is charged in the next bar, as the convention charges any change.
@@ -349,13 +356,11 @@ void LiveNode::decide(const FeedBar& bar) {
   if (deployed && !halted_) {
     const double signal = *position;
     target_pos = capped(signal * active_->size, bar);
-    nlohmann::json body = {{"symbol", bar.symbol},
-                           {"date", bar.date},
-                           {"signal", signal},
-                           {"position", target_pos},
-                           {"version", active_->version}};
-    if (const auto prediction = paper_.prediction()) body["prediction"] = *prediction;  // a model's
-    publish("signal", body);
+    EventText body;
+    body.integer("date", bar.date).number("position", target_pos);
+    if (const auto prediction = paper_.prediction()) body.number("prediction", *prediction);  // a model's
+    publish_text("signal",
+                 body.number("signal", signal).text("symbol", bar.symbol).integer("version", active_->version).take());
   }
   paper_.open_decision(bar.symbol, deployed ? std::optional<double>(active_->cost_per_unit) : std::nullopt);
   if (target_pos != paper_.find(bar.symbol)->decided)

@@ -83,6 +83,8 @@ class LiveNode {
   bool checkpoint_due() const;
   //! Publishes an event, except while the journal is replayed (those were published before).
   void publish(const std::string& type, const nlohmann::json& body);
+  //! The same for a body written as text (EventText): the per-bar events.
+  void publish_text(const std::string& type, const std::string& body);
   void activate_target(const FeedBar& at);
   void warm_up_active();
   void process_bar(const FeedBar& bar);
