@@ -3,8 +3,11 @@
 // bound PUB for events, in a context of its own, one thread polling) with no node behind them.
 // Each feed message [SYMBOL, JSON] goes straight back out as ["bar", JSON], and as ["signal",
 // JSON] too for the deployed symbol SYM, so a subscriber sees what it would see from a node
-// that spends no time on a bar.
+// that spends no time on a bar. Each signal has a third frame: two int64 steady-clock
+// nanosecond stamps (its bar received by the relay's thread, the signal sent), for the time of
+// each hop.
 #include <atomic>
+#include <cstdint>
 #include <string>
 #include <thread>
 
@@ -18,6 +21,8 @@ class BareRelay {
   BareRelay(const BareRelay&) = delete;
   BareRelay& operator=(const BareRelay&) = delete;
 
+  //! The stamps' clock: std::chrono::steady_clock in nanoseconds.
+  static std::int64_t now_ns();
   const std::string& feed_endpoint() const { return feed_ep_; }
   const std::string& events_endpoint() const { return events_ep_; }
 

@@ -229,13 +229,14 @@ class Feed {
 struct Arrivals {
   std::vector<double> us;
   Clock::time_point last;
+  std::vector<double> in_us, out_us;  // a relay's signals: bar sent -> relay thread, relay send -> receipt
 };
 
 //! Receives events until `count` events of topic `counted` arrived (or a receive timed out);
 //! signals of dates before `first_date` (a late one of an earlier feed) are skipped.
 Arrivals receive(zmq::socket_t& events, std::size_t count, const std::string& counted, std::int32_t first_date,
                  const std::map<std::int32_t, Clock::time_point>& sent, std::mutex& mu) {
-  Arrivals a{{}, Clock::now()};
+  Arrivals a{{}, Clock::now(), {}, {}};
   std::vector<zmq::message_t> msg;
   for (std::size_t seen = 0; seen < count;) {
     msg.clear();
@@ -250,7 +251,15 @@ Arrivals receive(zmq::socket_t& events, std::size_t count, const std::string& co
     const auto date = nlohmann::json::parse(msg[1].to_string())["date"].get<std::int32_t>();
     if (date < first_date) continue;
     std::lock_guard lock(mu);
-    a.us.push_back(std::chrono::duration<double, std::micro>(now - sent.at(date)).count());
+    const Clock::time_point at = sent.at(date);
+    a.us.push_back(std::chrono::duration<double, std::micro>(now - at).count());
+    if (msg.size() == 3 && msg[2].size() == 2 * sizeof(std::int64_t)) {
+      std::int64_t stamps[2];
+      std::memcpy(stamps, msg[2].data(), sizeof stamps);
+      const auto ns = [](std::int64_t t) { return Clock::time_point(std::chrono::nanoseconds(t)); };
+      a.in_us.push_back(std::chrono::duration<double, std::micro>(ns(stamps[0]) - at).count());
+      a.out_us.push_back(std::chrono::duration<double, std::micro>(now - ns(stamps[1])).count());
+    }
   }
   return a;
 }
@@ -291,6 +300,8 @@ void relay_floor(zmq::context_t& ctx, const std::string& transport, const std::v
   Arrivals a = receive(events, bars.size(), "signal", bars.front().date, sent, mu);
   paced.join();
   report(("relay_" + transport + "_paced").c_str(), a.us);
+  report(("relay_" + transport + "_paced_hop_in").c_str(), a.in_us);
+  report(("relay_" + transport + "_paced_hop_out").c_str(), a.out_us);
   const auto start = Clock::now();
   std::thread full([&] { feed.send(many, 0, many.size(), 0.0, sent, mu); });
   a = receive(events, many.size(), "bar", many.front().date, sent, mu);
