@@ -19,9 +19,11 @@ bool plain(std::string_view s) {
 }  // namespace
 
 void EventText::key(std::string_view name) {
-  out_ += out_.empty() ? "{\"" : ",\"";
-  out_ += name;
-  out_ += "\":";
+  out_.push_back(out_.empty() ? '{' : ',');
+  out_.push_back('"');
+  out_.append(name);
+  out_.push_back('"');
+  out_.push_back(':');
 }
 
 EventText& EventText::number(std::string_view name, double value) {
@@ -58,8 +60,8 @@ EventText& EventText::text(std::string_view name, std::string_view value) {
 }
 
 std::string EventText::take() {
-  if (out_.empty()) out_ = "{";
-  out_ += '}';
+  if (out_.empty()) out_.push_back('{');
+  out_.push_back('}');
   std::string done = std::move(out_);
   out_.clear();
   return done;
