@@ -128,38 +128,55 @@ struct LiveServer::Impl {
     return true;
   }
 
-  //! Handles one feed message; false when none was waiting. The frames go through buffers
-  //! kept from one message to the next (no allocation per bar once they have grown).
-  bool serve_feed() {
+  //! Receives one feed message into the batch; false when none was waiting. The frames go
+  //! through buffers kept from one batch to the next (no allocation per bar once grown).
+  bool receive_feed() {
     if (!feed.recv(feed_frame, zmq::recv_flags::dontwait)) return false;
+    if (feed_batch.size() <= batched) feed_batch.emplace_back();
+    std::vector<std::string>& parts = feed_batch[batched++];
     std::size_t n = 0;
     while (true) {
-      if (feed_parts.size() <= n) feed_parts.emplace_back();
-      feed_parts[n++].assign(static_cast<const char*>(feed_frame.data()), feed_frame.size());
+      if (parts.size() <= n) parts.emplace_back();
+      parts[n++].assign(static_cast<const char*>(feed_frame.data()), feed_frame.size());
       // The frames of a message arrive together: the rest is already here.
       if (!feed_frame.more() || !feed.recv(feed_frame, zmq::recv_flags::dontwait)) break;
     }
-    feed_parts.resize(n);
-    node->on_feed_message(feed_parts);
+    parts.resize(n);
     return true;
+  }
+
+  //! Hands the batched feed messages to the node (one journal write for all of them).
+  void flush_feed() {
+    if (batched == 0) return;
+    const std::size_t n = batched;
+    batched = 0;
+    node->on_feed_messages({feed_batch.data(), n});
   }
 
   //! Serves the sockets `items` found readable, a message of each per round, until none has
   //! one or max_messages_per_poll rounds. A socket found empty is not read again (an empty
   //! read costs a system call) until every kControlLookEvery rounds, when the ZAP and control
   //! sockets are looked at again: a busy feed delays a control request (or a client's
-  //! handshake) by at most that many bars.
+  //! handshake) by at most that many bars. Feed messages are batched until then (or until the
+  //! feed runs dry) and always processed before a control request that came after them.
   void serve_ready(const std::array<zmq::pollitem_t, 3>& items) {
     bool zap_ready = (items[0].revents & ZMQ_POLLIN) != 0;
     bool control_ready = (items[1].revents & ZMQ_POLLIN) != 0;
     bool feed_ready = (items[2].revents & ZMQ_POLLIN) != 0;
-    for (int i = 0; i < cfg.limits.max_messages_per_poll; ++i) {
-      if (i > 0 && i % kControlLookEvery == 0) zap_ready = control_ready = true;
-      if (zap_ready) zap_ready = serve_zap();
-      if (control_ready) control_ready = serve_control();
-      if (feed_ready) feed_ready = serve_feed();
-      if (!zap_ready && !control_ready && !feed_ready) break;
+    try {
+      for (int i = 0; i < cfg.limits.max_messages_per_poll; ++i) {
+        if (i > 0 && i % kControlLookEvery == 0) zap_ready = control_ready = true;
+        if (zap_ready || control_ready) flush_feed();
+        if (zap_ready) zap_ready = serve_zap();
+        if (control_ready) control_ready = serve_control();
+        if (feed_ready) feed_ready = receive_feed();
+        if (!zap_ready && !control_ready && !feed_ready) break;
+      }
+    } catch (...) {
+      flush_feed();  // what was received is still processed
+      throw;
     }
+    flush_feed();
   }
 
   void run(const std::atomic<bool>& stop, double run_for_s) {
@@ -192,7 +209,8 @@ struct LiveServer::Impl {
   std::unique_ptr<LiveNode> node;
   std::string control_ep, feed_ep, events_ep;
   zmq::message_t feed_frame;
-  std::vector<std::string> feed_parts;
+  std::vector<std::vector<std::string>> feed_batch;  // messages [0, batched) wait for flush_feed
+  std::size_t batched = 0;
 };
 
 LiveServer::LiveServer(const LiveConfig& config) : impl_(std::make_unique<Impl>(config)) {}
