@@ -1,9 +1,10 @@
 // LiveNode::on_feed_messages (the event loop's batches: one journal write for the bars that
-// were waiting) against the reference, on_feed_message called on each message in turn: the
-// same events in the same order, the same journal and the same books, over a feed that mixes
-// good bars with malformed, duplicate and out-of-order ones and a symbol beyond max_symbols,
-// several of them inside one batch. And a checkpoint taken inside a batch records only the
-// journal bytes of the bars processed so far (lengths summed by hand from encode_bar's lines).
+// were waiting) against the reference, on_feed_message called on each message in turn (its
+// own path: admission, one journal line, the bar processed): the same events in the same
+// order, the same journal and the same books, over a feed that mixes good bars with
+// malformed, duplicate and out-of-order ones and a symbol beyond max_symbols, several of them
+// inside one batch. And a checkpoint taken inside a batch records only the journal bytes of
+// the bars processed so far (lengths summed by hand from encode_bar's lines).
 #include <gtest/gtest.h>
 
 #include <algorithm>

@@ -195,7 +195,18 @@ void LiveNode::halt(const std::string& reason, const std::string& by) {
 // ---- feed ----
 
 bool LiveNode::on_feed_message(const std::vector<std::string>& frames) noexcept {
-  return on_feed_messages({&frames, 1}) == 1;
+  try {
+    std::size_t bytes = 0;
+    for (const auto& f : frames) bytes += f.size();
+    if (bytes > static_cast<std::size_t>(config_.limits.max_message_bytes)) {
+      refuse_bar("malformed_bar", "message exceeds max_message_bytes", {{"bytes", bytes}});
+      return false;
+    }
+    return on_bar(decode_bar(frames));
+  } catch (const std::exception& e) {
+    refuse_bar("malformed_bar", e.what(), {{"frames", frames.size()}});
+    return false;
+  }
 }
 
 std::size_t LiveNode::on_feed_messages(std::span<const std::vector<std::string>> messages) noexcept {
@@ -203,7 +214,8 @@ std::size_t LiveNode::on_feed_messages(std::span<const std::vector<std::string>>
     BatchDates batch;
     std::vector<FeedItem> items;
     items.reserve(messages.size());
-    for (const auto& frames : messages) items.push_back(check_message(frames, batch));
+    for (std::size_t i = 0; i < messages.size(); ++i)
+      items.push_back(check_message(messages[i], batch, i + 1 < messages.size()));
     return journal_and_apply(items);
   } catch (const std::exception& e) {  // out of memory before anything was journaled
     refuse_bar("error", e.what(), {{"messages", messages.size()}});
@@ -211,7 +223,8 @@ std::size_t LiveNode::on_feed_messages(std::span<const std::vector<std::string>>
   }
 }
 
-LiveNode::FeedItem LiveNode::check_message(const std::vector<std::string>& frames, BatchDates& batch) const {
+LiveNode::FeedItem LiveNode::check_message(const std::vector<std::string>& frames, BatchDates& batch,
+                                           bool more_follow) const {
   std::size_t bytes = 0;
   for (const auto& f : frames) bytes += f.size();
   if (bytes > static_cast<std::size_t>(config_.limits.max_message_bytes))
@@ -223,6 +236,7 @@ LiveNode::FeedItem LiveNode::check_message(const std::vector<std::string>& frame
     return {std::nullopt, {"malformed_bar", e.what(), {{"frames", frames.size()}}}};
   }
   if (std::optional<BarRefusal> refused = admission(*item.bar, batch)) return {std::nullopt, std::move(*refused)};
+  if (!more_follow) return item;  // no later message of the batch is checked against it
   if (batch.last_dates.emplace(item.bar->symbol, item.bar->date).second && !paper_.find(item.bar->symbol))
     ++batch.new_symbols;
   batch.last_dates[item.bar->symbol] = item.bar->date;

@@ -94,8 +94,9 @@ class LiveNode {
     std::map<std::string, std::int32_t> last_dates;
     std::size_t new_symbols = 0;
   };
-  //! Size, frames, fields and admission of one message, as if the batch's earlier bars were processed.
-  FeedItem check_message(const std::vector<std::string>& frames, BatchDates& batch) const;
+  //! Size, frames, fields and admission of one message, as if the batch's earlier bars were
+  //! processed; an accepted bar is added to `batch` when `more_follow`.
+  FeedItem check_message(const std::vector<std::string>& frames, BatchDates& batch, bool more_follow) const;
   //! Journals the accepted bars of `items` by one write, then processes them and reports the
   //! refused ones, in arrival order. Returns how many bars were processed.
   std::size_t journal_and_apply(const std::vector<FeedItem>& items);
