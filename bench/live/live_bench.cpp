@@ -34,6 +34,8 @@
 #include "qg/live/live_server.hpp"
 #include "qg/kernels/synthetic.hpp"
 
+#include "bare_relay.hpp"
+
 namespace {
 
 using namespace qg::live;
@@ -46,6 +48,7 @@ struct Params {
   bool fsync = false;
   int symbols = 100;
   int rounds = 200;
+  bool ipc = false;  // the feed and events endpoints (node and relay) on ipc:// instead of tcp://
 };
 
 Params parse_args(int argc, char** argv) {
@@ -65,6 +68,8 @@ Params parse_args(int argc, char** argv) {
       p.symbols = std::max(1, static_cast<int>(v));
     else if (key == "--rounds")
       p.rounds = static_cast<int>(v);
+    else if (key == "--ipc")
+      p.ipc = v != 0;
   }
   return p;
 }
@@ -103,6 +108,23 @@ std::vector<FeedBar> make_symbol_bars(int symbols, int rounds) {
   return bars;
 }
 
+//! Scales the SYM bars of `many` so that they start at the close of the SYM bar of `last_date`
+//! in `sent_bars`: a jump between the two series could ruin the position held and halt the node.
+void continue_from(std::vector<FeedBar>& many, const std::vector<FeedBar>& sent_bars, std::int32_t last_date) {
+  const auto last =
+      std::find_if(sent_bars.begin(), sent_bars.end(), [&](const FeedBar& b) { return b.date == last_date; });
+  const auto first = std::find_if(many.begin(), many.end(), [](const FeedBar& b) { return b.symbol == "SYM"; });
+  if (last == sent_bars.end() || first == many.end()) return;
+  const double scale = last->close / first->open;
+  for (FeedBar& b : many)
+    if (b.symbol == "SYM") {
+      b.open *= scale;
+      b.high *= scale;
+      b.low *= scale;
+      b.close *= scale;
+    }
+}
+
 void report_rate(const char* name, std::size_t bars, double seconds) {
   std::printf("%s,%zu,%.4f,%.0f\n", name, bars, seconds, static_cast<double>(bars) / seconds);
 }
@@ -124,6 +146,9 @@ class DumpSink final : public EventSink {
  public:
   void publish(const std::string& type, const nlohmann::json& body) noexcept override {
     bytes_ += type.size() + body.dump().size();
+  }
+  void publish_text(const std::string& type, const std::string& body) noexcept override {
+    bytes_ += type.size() + body.size();
   }
   std::size_t bytes() const { return bytes_; }
 
@@ -199,6 +224,94 @@ class Feed {
   zmq::socket_t pub_;
 };
 
+//! What a subscriber saw: the latency of each signal (send of its bar -> receipt), and when the
+//! last counted event arrived.
+struct Arrivals {
+  std::vector<double> us;
+  Clock::time_point last;
+  std::vector<double> in_us, out_us;  // a relay's signals: bar sent -> relay thread, relay send -> receipt
+};
+
+//! Receives events until `count` events of topic `counted` arrived (or a receive timed out);
+//! signals of dates before `first_date` (a late one of an earlier feed) are skipped.
+Arrivals receive(zmq::socket_t& events, std::size_t count, const std::string& counted, std::int32_t first_date,
+                 const std::map<std::int32_t, Clock::time_point>& sent, std::mutex& mu) {
+  Arrivals a{{}, Clock::now(), {}, {}};
+  std::vector<zmq::message_t> msg;
+  for (std::size_t seen = 0; seen < count;) {
+    msg.clear();
+    if (!zmq::recv_multipart(events, std::back_inserter(msg))) break;
+    const auto now = Clock::now();
+    const std::string topic = msg[0].to_string();
+    if (topic == counted) {
+      ++seen;
+      a.last = now;
+    }
+    if (topic != "signal") continue;
+    const auto date = nlohmann::json::parse(msg[1].to_string())["date"].get<std::int32_t>();
+    if (date < first_date) continue;
+    std::lock_guard lock(mu);
+    const Clock::time_point at = sent.at(date);
+    a.us.push_back(std::chrono::duration<double, std::micro>(now - at).count());
+    if (msg.size() == 3 && msg[2].size() == 2 * sizeof(std::int64_t)) {
+      std::int64_t stamps[2];
+      std::memcpy(stamps, msg[2].data(), sizeof stamps);
+      const auto ns = [](std::int64_t t) { return Clock::time_point(std::chrono::nanoseconds(t)); };
+      a.in_us.push_back(std::chrono::duration<double, std::micro>(ns(stamps[0]) - at).count());
+      a.out_us.push_back(std::chrono::duration<double, std::micro>(now - ns(stamps[1])).count());
+    }
+  }
+  return a;
+}
+
+//! A subscriber of `topics` on `endpoint`, waiting at most 10 s for a message.
+zmq::socket_t subscriber(zmq::context_t& ctx, const std::string& endpoint, std::initializer_list<const char*> topics) {
+  zmq::socket_t s(ctx, zmq::socket_type::sub);
+  s.set(zmq::sockopt::rcvhwm, 0);
+  s.set(zmq::sockopt::rcvtimeo, 10000);
+  for (const char* topic : topics) s.set(zmq::sockopt::subscribe, topic);
+  s.connect(endpoint);
+  return s;
+}
+
+//! The same feed and subscriber around a BareRelay instead of the node: the floor of the socket
+//! path on this machine (relay_paced, relay_full_Nsym), on `endpoint`'s transport.
+void relay_floor(zmq::context_t& ctx, const std::string& transport, const std::vector<FeedBar>& bars,
+                 const std::vector<FeedBar>& many, double rate, int symbols) {
+  const bool ipc = transport == "ipc";
+  const std::string base = std::filesystem::temp_directory_path() / ("qg_relay_" + std::to_string(::getpid()));
+  BareRelay relay(ipc ? "ipc://" + base + ".feed" : "tcp://127.0.0.1:*",
+                  ipc ? "ipc://" + base + ".events" : "tcp://127.0.0.1:*");
+  zmq::socket_t events = subscriber(ctx, relay.events_endpoint(), {"signal", "bar"});
+  Feed feed(ctx, relay.feed_endpoint());
+  std::map<std::int32_t, Clock::time_point> sent;
+  std::mutex mu;
+  // Probe until the subscription is live: the relay forwards bars of dates before 1900 as well.
+  events.set(zmq::sockopt::rcvtimeo, 20);
+  std::vector<FeedBar> probe{{"PROBE", 18000101, 1, 1, 1, 1, 1}};
+  std::vector<zmq::message_t> msg;
+  do {
+    feed.send(probe, 0, 1, 0.0, sent, mu);
+    msg.clear();
+  } while (!zmq::recv_multipart(events, std::back_inserter(msg)));
+  while (zmq::recv_multipart(events, std::back_inserter(msg))) {}
+  events.set(zmq::sockopt::rcvtimeo, 10000);
+  std::thread paced([&] { feed.send(bars, 0, bars.size(), rate, sent, mu); });
+  Arrivals a = receive(events, bars.size(), "signal", bars.front().date, sent, mu);
+  paced.join();
+  report(("relay_" + transport + "_paced").c_str(), a.us);
+  report(("relay_" + transport + "_paced_hop_in").c_str(), a.in_us);
+  report(("relay_" + transport + "_paced_hop_out").c_str(), a.out_us);
+  const auto start = Clock::now();
+  std::thread full([&] { feed.send(many, 0, many.size(), 0.0, sent, mu); });
+  a = receive(events, many.size(), "bar", many.front().date, sent, mu);
+  full.join();
+  report(("relay_" + transport + "_full_" + std::to_string(symbols) + "sym").c_str(), a.us);
+  std::printf("name,bars,seconds,bars_per_s\n");
+  report_rate(("relay_" + transport + "_full_" + std::to_string(symbols) + "sym").c_str(), many.size(),
+              std::chrono::duration<double>(a.last - start).count());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -213,6 +326,10 @@ int main(int argc, char** argv) {
   const CurveKeyPair client = load_curve_keypair(dir / "approver");
   LiveConfig cfg;
   cfg.control = cfg.feed = cfg.events = "tcp://127.0.0.1:*";
+  if (p.ipc) {
+    cfg.feed = "ipc://" + (dir / "feed").string();
+    cfg.events = "ipc://" + (dir / "events").string();
+  }
   cfg.state_dir = dir / "state";
   cfg.server_key = (dir / "node").string();
   cfg.allowed_clients = {client.public_z85};
@@ -230,11 +347,7 @@ int main(int argc, char** argv) {
   const ClientOptions opts{server.control_endpoint(), load_curve_keypair(dir / "node").public_z85, client, 10.0};
 
   zmq::context_t ctx;
-  zmq::socket_t events(ctx, zmq::socket_type::sub);
-  events.set(zmq::sockopt::rcvhwm, 0);
-  events.set(zmq::sockopt::rcvtimeo, 10000);
-  for (const char* topic : {"signal", "deployment", "heartbeat"}) events.set(zmq::sockopt::subscribe, topic);
-  events.connect(server.events_endpoint());
+  zmq::socket_t events = subscriber(ctx, server.events_endpoint(), {"signal", "deployment", "heartbeat"});
   std::vector<zmq::message_t> msg;
   do {
     msg.clear();
@@ -275,24 +388,14 @@ int main(int argc, char** argv) {
   std::size_t next = 0;
   double full_seconds = 0;
   for (const double rate : {0.0, p.rate}) {
-    std::vector<double> lat;
     const std::size_t from = next, to = next + static_cast<std::size_t>(p.bars);
     const auto start = Clock::now();
     std::thread t([&] { feed.send(bars, from, to, rate, sent, mu); });
-    auto last = start;
-    while (lat.size() < to - from) {
-      msg.clear();
-      if (!zmq::recv_multipart(events, std::back_inserter(msg))) break;
-      last = Clock::now();
-      if (msg[0].to_string() != "signal") continue;
-      const auto date = nlohmann::json::parse(msg[1].to_string())["date"].get<std::int32_t>();
-      std::lock_guard lock(mu);
-      lat.push_back(std::chrono::duration<double, std::micro>(last - sent.at(date)).count());
-    }
+    const Arrivals a = receive(events, to - from, "signal", bars[from].date, sent, mu);
     t.join();
     next = to;
-    if (rate == 0) full_seconds = std::chrono::duration<double>(last - start).count();
-    report(rate == 0 ? "bar_to_signal_full" : "bar_to_signal_paced", lat);
+    if (rate == 0) full_seconds = std::chrono::duration<double>(a.last - start).count();
+    report(rate == 0 ? "bar_to_signal_full" : "bar_to_signal_paced", a.us);
   }
 
   // ---- timed: promotion, with the feed running at --rate ----
@@ -326,34 +429,18 @@ int main(int argc, char** argv) {
     if (!zmq::recv_multipart(events, std::back_inserter(msg))) return 1;
     beats += msg[0].to_string() == "heartbeat";
   }
-  const auto many = make_symbol_bars(p.symbols, p.rounds);
-  std::vector<double> many_lat;
-  std::size_t seen = 0;
+  auto many = make_symbol_bars(p.symbols, p.rounds);
+  continue_from(many, bars, sent.rbegin()->first);
   const auto many_start = Clock::now();
-  auto many_last = many_start;
   std::thread many_feed([&] { feed.send(many, 0, many.size(), 0.0, sent, mu); });
-  while (seen < many.size()) {
-    msg.clear();
-    if (!zmq::recv_multipart(events, std::back_inserter(msg))) break;
-    const auto now = Clock::now();
-    const std::string topic = msg[0].to_string();
-    if (topic == "bar") {
-      ++seen;
-      many_last = now;
-    } else if (topic == "signal") {
-      const auto date = nlohmann::json::parse(msg[1].to_string())["date"].get<std::int32_t>();
-      if (date < many.front().date) continue;  // a late signal of the promotions' feed
-      std::lock_guard lock(mu);
-      many_lat.push_back(std::chrono::duration<double, std::micro>(now - sent.at(date)).count());
-    }
-  }
+  const Arrivals many_seen = receive(events, many.size(), "bar", many.front().date, sent, mu);
   many_feed.join();
   const std::string many_name = "bar_to_signal_full_" + std::to_string(p.symbols) + "sym";
-  report(many_name.c_str(), many_lat);
+  report(many_name.c_str(), many_seen.us);
   std::printf("name,bars,seconds,bars_per_s\n");
   report_rate("full_1sym", static_cast<std::size_t>(p.bars), full_seconds);
-  report_rate(("full_" + std::to_string(p.symbols) + "sym").c_str(), seen,
-              std::chrono::duration<double>(many_last - many_start).count());
+  report_rate(("full_" + std::to_string(p.symbols) + "sym").c_str(), many.size(),
+              std::chrono::duration<double>(many_seen.last - many_start).count());
 
   // ---- teardown ----
   stop = true;
@@ -364,6 +451,11 @@ int main(int argc, char** argv) {
   LiveConfig alone = cfg;
   alone.state_dir = dir / "state_alone";
   node_only(alone, record_for(5, 20, 1), many, p.symbols);
+
+  // ---- the floor: the same feed and subscriber around a relay with no node ----
+  std::printf("name,n,p50_us,p99_us,p999_us,max_us\n");
+  const std::vector<FeedBar> paced_bars(bars.begin(), bars.begin() + p.bars);
+  relay_floor(ctx, p.ipc ? "ipc" : "tcp", paced_bars, many, p.rate, p.symbols);
   std::filesystem::remove_all(dir);
   return 0;
 }

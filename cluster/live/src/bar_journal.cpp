@@ -88,12 +88,22 @@ void BarJournal::truncate(std::int64_t length) {
   size_ = length;
 }
 
-void BarJournal::append(const FeedBar& bar) {
-  const std::string line = encode_bar(bar) + "\n";
-  if (::write(fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
+void BarJournal::append(const FeedBar& bar) { append(std::vector<const FeedBar*>{&bar}); }
+
+std::vector<std::int64_t> BarJournal::append(const std::vector<const FeedBar*>& bars) {
+  std::vector<std::int64_t> ends;
+  if (bars.empty()) return ends;
+  std::string lines;
+  for (const FeedBar* bar : bars) {
+    lines += encode_bar(*bar);
+    lines += '\n';
+    ends.push_back(size_ + static_cast<std::int64_t>(lines.size()));
+  }
+  if (::write(fd_, lines.data(), lines.size()) != static_cast<ssize_t>(lines.size()))
     throw IoError(path_.string() + ": bar journal write failed: " + std::strerror(errno));
-  size_ += static_cast<std::int64_t>(line.size());
+  size_ += static_cast<std::int64_t>(lines.size());
   if (fsync_ && ::fsync(fd_) != 0) throw IoError(path_.string() + ": bar journal fsync failed");
+  return ends;
 }
 
 }  // namespace qg::live

@@ -8,6 +8,7 @@
 #include "qg/core/sha256.hpp"
 #include "qg/core/time.hpp"
 #include "qg/live/approval.hpp"
+#include "qg/live/event_text.hpp"
 #include "qg/live/state_codec.hpp"
 
 namespace qg::live {
@@ -37,6 +38,7 @@ LiveNode::LiveNode(LiveConfig config, EventSink& events)
   const std::optional<std::int64_t> checkpointed = restore(deployments_store_.load(), store_.load());
   if (active_) warm_up_active();
   const std::size_t replayed = replay_journal(checkpointed.value_or(journal_.size()));
+  journal_processed_ = journal_.size();  // every journaled bar is processed from here on
   const std::int64_t bars = paper_.totals().bars;
   audit_.append("node_started", {{"active", active_ ? nlohmann::json(active_->version) : nlohmann::json(nullptr)},
                                  {"halted", halted_},
@@ -207,6 +209,73 @@ bool LiveNode::on_feed_message(const std::vector<std::string>& frames) noexcept 
   }
 }
 
+std::size_t LiveNode::on_feed_messages(std::span<const std::vector<std::string>> messages) noexcept {
+  try {
+    BatchDates batch;
+    std::vector<FeedItem> items;
+    items.reserve(messages.size());
+    for (std::size_t i = 0; i < messages.size(); ++i)
+      items.push_back(check_message(messages[i], batch, i + 1 < messages.size()));
+    return journal_and_apply(items);
+  } catch (const std::exception& e) {  // out of memory before anything was journaled
+    refuse_bar("error", e.what(), {{"messages", messages.size()}});
+    return 0;
+  }
+}
+
+LiveNode::FeedItem LiveNode::check_message(const std::vector<std::string>& frames, BatchDates& batch,
+                                           bool more_follow) const {
+  std::size_t bytes = 0;
+  for (const auto& f : frames) bytes += f.size();
+  if (bytes > static_cast<std::size_t>(config_.limits.max_message_bytes))
+    return {std::nullopt, {"malformed_bar", "message exceeds max_message_bytes", {{"bytes", bytes}}}};
+  FeedItem item;
+  try {
+    item.bar = decode_bar(frames);
+  } catch (const std::exception& e) {
+    return {std::nullopt, {"malformed_bar", e.what(), {{"frames", frames.size()}}}};
+  }
+  if (std::optional<BarRefusal> refused = admission(*item.bar, batch)) return {std::nullopt, std::move(*refused)};
+  if (!more_follow) return item;  // no later message of the batch is checked against it
+  if (batch.last_dates.emplace(item.bar->symbol, item.bar->date).second && !paper_.find(item.bar->symbol))
+    ++batch.new_symbols;
+  batch.last_dates[item.bar->symbol] = item.bar->date;
+  return item;
+}
+
+std::size_t LiveNode::journal_and_apply(const std::vector<FeedItem>& items) {
+  std::vector<const FeedBar*> accepted;
+  for (const FeedItem& item : items)
+    if (item.bar) accepted.push_back(&*item.bar);
+  std::vector<std::int64_t> ends;
+  try {
+    ends = journal_.append(accepted);  // the write-ahead log: a crash from here on replays them
+  } catch (const std::exception& e) {
+    for (const FeedBar* bar : accepted) refuse_bar("error", e.what(), {{"symbol", bar->symbol}, {"date", bar->date}});
+    accepted.clear();
+  }
+  std::size_t next = 0, applied = 0;
+  for (const FeedItem& item : items) {
+    if (!item.bar) {
+      refuse_bar(item.refusal.code, item.refusal.reason, item.refusal.detail);
+    } else if (next < ends.size()) {
+      journal_processed_ = ends[next++];
+      applied += apply_journaled(*item.bar) ? 1 : 0;
+    }
+  }
+  return applied;
+}
+
+bool LiveNode::apply_journaled(const FeedBar& bar) noexcept {
+  try {
+    apply_bar(bar);
+    return true;
+  } catch (const std::exception& e) {
+    refuse_bar("error", e.what(), {{"symbol", bar.symbol}, {"date", bar.date}});
+    return false;
+  }
+}
+
 void LiveNode::refuse_bar(const std::string& code, const std::string& reason, const nlohmann::json& detail) noexcept {
   if (replaying_) return;  // refused (and counted) when it first arrived
   try {
@@ -225,6 +294,7 @@ bool LiveNode::on_bar(const FeedBar& bar) noexcept {
   try {
     if (!admissible(bar)) return false;
     journal_.append(bar);  // the write-ahead log: a crash from here on replays the bar
+    journal_processed_ = journal_.size();
     apply_bar(bar);
     return true;
   } catch (const std::exception& e) {
@@ -234,20 +304,30 @@ bool LiveNode::on_bar(const FeedBar& bar) noexcept {
 }
 
 bool LiveNode::admissible(const FeedBar& bar) noexcept {
+  try {
+    const std::optional<BarRefusal> refused = admission(bar, BatchDates{});
+    if (refused) refuse_bar(refused->code, refused->reason, refused->detail);
+    return !refused;
+  } catch (const std::exception& e) {
+    refuse_bar("error", e.what(), {{"symbol", bar.symbol}, {"date", bar.date}});
+    return false;
+  }
+}
+
+std::optional<LiveNode::BarRefusal> LiveNode::admission(const FeedBar& bar, const BatchDates& batch) const {
   const SymbolBook* book = paper_.find(bar.symbol);
-  if (!book && paper_.symbols() >= config_.limits.max_symbols) {
-    refuse_bar("too_many_symbols", "limits.max_symbols reached", {{"symbol", bar.symbol}});
-    return false;
-  }
-  if (book && bar.date <= book->last_date) {
-    const bool dup = bar.date == book->last_date;
-    refuse_bar(dup ? "duplicate_bar" : "out_of_order_bar",
-               bar.symbol + " " + std::to_string(bar.date) + (dup ? " was already processed" : " is older than ") +
-                   (dup ? "" : std::to_string(book->last_date)),
-               {{"symbol", bar.symbol}, {"date", bar.date}, {"last_date", book->last_date}});
-    return false;
-  }
-  return true;
+  const auto in_batch = batch.last_dates.find(bar.symbol);
+  const bool known = book != nullptr || in_batch != batch.last_dates.end();
+  if (!known && paper_.symbols() + batch.new_symbols >= config_.limits.max_symbols)
+    return BarRefusal{"too_many_symbols", "limits.max_symbols reached", {{"symbol", bar.symbol}}};
+  if (!known) return std::nullopt;
+  const std::int32_t last = in_batch != batch.last_dates.end() ? in_batch->second : book->last_date;
+  if (bar.date > last) return std::nullopt;
+  const bool dup = bar.date == last;
+  return BarRefusal{dup ? "duplicate_bar" : "out_of_order_bar",
+                    bar.symbol + " " + std::to_string(bar.date) + (dup ? " was already processed" : " is older than ") +
+                        (dup ? "" : std::to_string(last)),
+                    {{"symbol", bar.symbol}, {"date", bar.date}, {"last_date", last}}};
 }
 
 void LiveNode::apply_bar(const FeedBar& bar) {
@@ -290,6 +370,10 @@ void LiveNode::publish(const std::string& type, const nlohmann::json& body) {
   if (!replaying_) events_.publish(type, body);
 }
 
+void LiveNode::publish_text(const std::string& type, const std::string& body) {
+  if (!replaying_) events_.publish_text(type, body);
+}
+
 bool LiveNode::pending() const {
   return !deployments_.empty() && (!active_ || active_->record_sha256 != deployments_.back().record_sha256);
 }
@@ -322,13 +406,15 @@ void LiveNode::warm_up_active() {
 void LiveNode::process_bar(const FeedBar& bar) {
   const BarMark mark = paper_.mark(bar);
   const PaperTotals& totals = paper_.totals();
-  publish("bar", {{"symbol", bar.symbol},
-                  {"date", bar.date},
-                  {"close", bar.close},
-                  {"held", mark.held},
-                  {"net", mark.net},
-                  {"pnl", totals.pnl},
-                  {"equity", totals.equity}});
+  publish_text("bar", EventText()
+                          .number("close", bar.close)
+                          .integer("date", bar.date)
+                          .number("equity", totals.equity)
+                          .number("held", mark.held)
+                          .number("net", mark.net)
+                          .number("pnl", totals.pnl)
+                          .text("symbol", bar.symbol)
+                          .take());
   decide(bar);
   // After the decision, so that the flattening replaces the position decided at this close and
   // its cost is charged in the next bar, as the convention charges any change.
@@ -349,13 +435,11 @@ void LiveNode::decide(const FeedBar& bar) {
   if (deployed && !halted_) {
     const double signal = *position;
     target_pos = capped(signal * active_->size, bar);
-    nlohmann::json body = {{"symbol", bar.symbol},
-                           {"date", bar.date},
-                           {"signal", signal},
-                           {"position", target_pos},
-                           {"version", active_->version}};
-    if (const auto prediction = paper_.prediction()) body["prediction"] = *prediction;  // a model's
-    publish("signal", body);
+    EventText body;
+    body.integer("date", bar.date).number("position", target_pos);
+    if (const auto prediction = paper_.prediction()) body.number("prediction", *prediction);  // a model's
+    publish_text("signal",
+                 body.number("signal", signal).text("symbol", bar.symbol).integer("version", active_->version).take());
   }
   paper_.open_decision(bar.symbol, deployed ? std::optional<double>(active_->cost_per_unit) : std::nullopt);
   if (target_pos != paper_.find(bar.symbol)->decided)
@@ -424,7 +508,7 @@ void LiveNode::save_state(bool deployments_changed) {
     deployments_store_.save(StateCodec::encode(d));
   }
   store_.save(StateCodec::encode(NodeState{halted_, halt_reason_, paper_.books(), paper_.totals(), authorizer_.nonces(),
-                                           audit_.head(), journal_.size()}));
+                                           audit_.head(), journal_processed_}));
   bars_since_checkpoint_ = 0;
   last_checkpoint_ = std::chrono::steady_clock::now();
 }

@@ -21,10 +21,16 @@ class ZmqEventSink final : public EventSink {
   explicit ZmqEventSink(zmq::socket_t& pub) : pub_(pub) {}
   void publish(const std::string& type, const nlohmann::json& body) noexcept override {
     try {
-      const std::string text = body.dump();
+      publish_text(type, body.dump());
+    } catch (const std::exception& e) {
+      spdlog::warn("event {} not published: {}", type, e.what());
+    }
+  }
+  void publish_text(const std::string& type, const std::string& body) noexcept override {
+    try {
       pub_.send(zmq::buffer(type), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
-      pub_.send(zmq::buffer(text), zmq::send_flags::dontwait);
-      if (type != "heartbeat") spdlog::debug("event {} {}", type, text);
+      pub_.send(zmq::buffer(body), zmq::send_flags::dontwait);
+      if (type != "heartbeat") spdlog::debug("event {} {}", type, body);
     } catch (const std::exception& e) {
       spdlog::warn("event {} not published: {}", type, e.what());
     }
@@ -122,15 +128,55 @@ struct LiveServer::Impl {
     return true;
   }
 
-  //! Handles one feed message; false when none was waiting.
-  bool serve_feed() {
-    std::vector<zmq::message_t> frames;
-    if (!zmq::recv_multipart(feed, std::back_inserter(frames), zmq::recv_flags::dontwait)) return false;
-    std::vector<std::string> parts;
-    parts.reserve(frames.size());
-    for (const auto& f : frames) parts.push_back(frame_text(f));
-    node->on_feed_message(parts);
+  //! Receives one feed message into the batch; false when none was waiting. The frames go
+  //! through buffers kept from one batch to the next (no allocation per bar once grown).
+  bool receive_feed() {
+    if (!feed.recv(feed_frame, zmq::recv_flags::dontwait)) return false;
+    if (feed_batch.size() <= batched) feed_batch.emplace_back();
+    std::vector<std::string>& parts = feed_batch[batched++];
+    std::size_t n = 0;
+    while (true) {
+      if (parts.size() <= n) parts.emplace_back();
+      parts[n++].assign(static_cast<const char*>(feed_frame.data()), feed_frame.size());
+      // The frames of a message arrive together: the rest is already here.
+      if (!feed_frame.more() || !feed.recv(feed_frame, zmq::recv_flags::dontwait)) break;
+    }
+    parts.resize(n);
     return true;
+  }
+
+  //! Hands the batched feed messages to the node (one journal write for all of them).
+  void flush_feed() {
+    if (batched == 0) return;
+    const std::size_t n = batched;
+    batched = 0;
+    node->on_feed_messages({feed_batch.data(), n});
+  }
+
+  //! Serves the sockets `items` found readable, a message of each per round, until none has
+  //! one or max_messages_per_poll rounds. A socket found empty is not read again (an empty
+  //! read costs a system call) until every kControlLookEvery rounds, when the ZAP and control
+  //! sockets are looked at again: a busy feed delays a control request (or a client's
+  //! handshake) by at most that many bars. Feed messages are batched until then (or until the
+  //! feed runs dry) and always processed before a control request that came after them.
+  void serve_ready(const std::array<zmq::pollitem_t, 3>& items) {
+    bool zap_ready = (items[0].revents & ZMQ_POLLIN) != 0;
+    bool control_ready = (items[1].revents & ZMQ_POLLIN) != 0;
+    bool feed_ready = (items[2].revents & ZMQ_POLLIN) != 0;
+    try {
+      for (int i = 0; i < cfg.limits.max_messages_per_poll; ++i) {
+        if (i > 0 && i % kControlLookEvery == 0) zap_ready = control_ready = true;
+        if (zap_ready || control_ready) flush_feed();
+        if (zap_ready) zap_ready = serve_zap();
+        if (control_ready) control_ready = serve_control();
+        if (feed_ready) feed_ready = receive_feed();
+        if (!zap_ready && !control_ready && !feed_ready) break;
+      }
+    } catch (...) {
+      flush_feed();  // what was received is still processed
+      throw;
+    }
+    flush_feed();
   }
 
   void run(const std::atomic<bool>& stop, double run_for_s) {
@@ -142,13 +188,7 @@ struct LiveServer::Impl {
           {{zap.handle(), 0, ZMQ_POLLIN, 0}, {control.handle(), 0, ZMQ_POLLIN, 0}, {feed.handle(), 0, ZMQ_POLLIN, 0}}};
       try {
         zmq::poll(items.data(), items.size(), std::chrono::milliseconds(cfg.limits.poll_ms));
-        // One message of each kind per round: a busy feed cannot delay a control request (or a
-        // client's handshake) by more than one bar.
-        for (int i = 0; i < cfg.limits.max_messages_per_poll; ++i) {
-          const bool zap_done = serve_zap();
-          const bool control_done = serve_control();
-          if (!serve_feed() && !control_done && !zap_done) break;
-        }
+        serve_ready(items);
       } catch (const zmq::error_t& e) {
         if (e.num() != EINTR) spdlog::warn("live node socket error (continuing): {}", e.what());
       } catch (const std::exception& e) {
@@ -161,12 +201,16 @@ struct LiveServer::Impl {
     }
   }
 
+  static constexpr int kControlLookEvery = 8;
   LiveConfig cfg;
   zmq::context_t ctx;
   zmq::socket_t zap, control, feed, events;
   ZmqEventSink sink;
   std::unique_ptr<LiveNode> node;
   std::string control_ep, feed_ep, events_ep;
+  zmq::message_t feed_frame;
+  std::vector<std::vector<std::string>> feed_batch;  // messages [0, batched) wait for flush_feed
+  std::size_t batched = 0;
 };
 
 LiveServer::LiveServer(const LiveConfig& config) : impl_(std::make_unique<Impl>(config)) {}

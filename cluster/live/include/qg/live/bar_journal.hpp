@@ -40,6 +40,9 @@ class BarJournal {
   void truncate(std::int64_t length);
   //! Appends one bar (fsync when configured).
   void append(const FeedBar& bar);
+  //! Appends `bars` by one write (and one fsync when configured); returns the journal's length
+  //! after each of them.
+  std::vector<std::int64_t> append(const std::vector<const FeedBar*>& bars);
   //! The journal's length in bytes.
   std::int64_t size() const { return size_; }
 

@@ -9,7 +9,9 @@
 // shutdown. It records the journal's length, and a restarted node replays the bars after it.
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +52,10 @@ class LiveNode {
   //! One feed message [SYMBOL, JSON]. Malformed, duplicate and out-of-order bars are refused
   //! with a rejection event. Returns whether the bar was processed. Never throws.
   bool on_feed_message(const std::vector<std::string>& frames) noexcept;
+  //! Several feed messages in arrival order: the same checks, events and state as
+  //! on_feed_message on each in turn, but the accepted bars are journaled by one write (and
+  //! one fsync) before the first of them is processed. Returns how many were processed.
+  std::size_t on_feed_messages(std::span<const std::vector<std::string>> messages) noexcept;
   //! Processes one bar: a pending deployment becomes active first (the bar boundary), then
   //! P&L over the bar, risk checks, the new signal and paper orders. Never throws.
   bool on_bar(const FeedBar& bar) noexcept;
@@ -73,6 +79,31 @@ class LiveNode {
   Reply resume(const nlohmann::json& request, const std::string& client);
   nlohmann::json reject_reply(const Rejection& r, const nlohmann::json& context, const std::string& client);
   void refuse_bar(const std::string& code, const std::string& reason, const nlohmann::json& detail) noexcept;
+  //! Why a feed message is refused: the rejection event's code, reason and fields.
+  struct BarRefusal {
+    std::string code, reason;
+    nlohmann::json detail;
+  };
+  //! A checked feed message: the bar when accepted, else why not.
+  struct FeedItem {
+    std::optional<FeedBar> bar;
+    BarRefusal refusal;
+  };
+  //! The bars of a batch accepted before the one being checked (not yet processed).
+  struct BatchDates {
+    std::map<std::string, std::int32_t> last_dates;
+    std::size_t new_symbols = 0;
+  };
+  //! Size, frames, fields and admission of one message, as if the batch's earlier bars were
+  //! processed; an accepted bar is added to `batch` when `more_follow`.
+  FeedItem check_message(const std::vector<std::string>& frames, BatchDates& batch, bool more_follow) const;
+  //! Journals the accepted bars of `items` by one write, then processes them and reports the
+  //! refused ones, in arrival order. Returns how many bars were processed.
+  std::size_t journal_and_apply(const std::vector<FeedItem>& items);
+  bool apply_journaled(const FeedBar& bar) noexcept;
+  //! Why `bar` may not be processed (new symbol beyond max_symbols, date not after the
+  //! symbol's last, counting the batch's earlier bars), or nothing when it may.
+  std::optional<BarRefusal> admission(const FeedBar& bar, const BatchDates& batch) const;
   //! Whether `bar` may be processed (new symbol within max_symbols, date after the symbol's
   //! last); refuses it with a rejection event when not.
   bool admissible(const FeedBar& bar) noexcept;
@@ -83,6 +114,8 @@ class LiveNode {
   bool checkpoint_due() const;
   //! Publishes an event, except while the journal is replayed (those were published before).
   void publish(const std::string& type, const nlohmann::json& body);
+  //! The same for a body written as text (EventText): the per-bar events.
+  void publish_text(const std::string& type, const std::string& body);
   void activate_target(const FeedBar& at);
   void warm_up_active();
   void process_bar(const FeedBar& bar);
@@ -117,6 +150,7 @@ class LiveNode {
   std::int64_t control_rejections_ = 0;
   bool replaying_ = false;
   std::int64_t bars_since_checkpoint_ = 0;
+  std::int64_t journal_processed_ = 0;  // journal bytes up to the last processed bar (what a checkpoint records)
   std::chrono::steady_clock::time_point last_checkpoint_;
 };
 
