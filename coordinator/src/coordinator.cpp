@@ -150,6 +150,7 @@ class CoordinatorRun {
       record_failure(s, task, rank, m);
     });
     stage_ = stage;
+    journals_stage_ = job_.journals_stage(stage);
     replay_journal(stage, scheduler, reorder);
     run_collectives(scheduler, reorder);
     summary_.tasks += n;
@@ -240,7 +241,7 @@ class CoordinatorRun {
       run_own_share(*collective, task, chunk);
       chunk.seconds = std::chrono::duration<double>(Clock::now() - start).count();
       scheduler.mark_covered({task, 1});
-      if (journal_) journal_->append(chunk, 0);
+      if (journal_ && journals_stage_) journal_->append(chunk, 0);
       reorder.add(std::move(chunk), 0);
     }
   }
@@ -345,7 +346,7 @@ class CoordinatorRun {
     note_task_time(result_);
     meter_.chunk(result_.count, result_.values.size(), result_.seconds);
     start = Clock::now();
-    journal_->append_encoded(envelope.bytes, envelope.source);  // the bytes as received
+    if (journals_stage_) journal_->append_encoded(envelope.bytes, envelope.source);  // the bytes as received
     meter_.add(ServiceMeter::Part::kJournal, seconds_since(start));
     start = Clock::now();
     reorder.add(std::move(result_), envelope.source);
@@ -451,6 +452,7 @@ class CoordinatorRun {
   std::uint32_t stage_ = 0;
   std::vector<double> stage_input_;
   std::optional<JournalWriter> journal_;
+  bool journals_stage_ = true;  // whether stage_'s results go to the journal (Job::journals_stage)
   std::optional<JournalReader> reader_;
   std::optional<JournalChunk> held_;
   std::vector<char> buffer_;

@@ -174,8 +174,10 @@ void SweepJob::run_live_sums(std::uint64_t task, std::vector<double>& out) const
   const std::int64_t live = trials.live(), blocks = (live + kLiveBlock - 1) / kLiveBlock;
   const auto g = static_cast<std::size_t>(blocks), sb = static_cast<std::size_t>(trials.pbo_blocks());
   std::vector<double> s1g(count * g), s2g(count * g), s1p(count * sb), s2p(count * sb);
-  trials.live_block_sums(pos, kLiveBlock, live, s1g.data(), s2g.data());
-  trials.live_block_sums(pos, trials.pbo_block(), trials.pbo_block() * trials.pbo_blocks(), s1p.data(), s2p.data());
+  const LiveTrials::BlockTable tables[] = {
+      {kLiveBlock, live, s1g.data(), s2g.data()},
+      {trials.pbo_block(), trials.pbo_block() * trials.pbo_blocks(), s1p.data(), s2p.data()}};
+  trials.live_block_sums(pos, tables);  // one pass of net returns fills both tables
   out.clear();
   out.reserve(count * stage1_width());
   for (std::size_t j = 0; j < count; ++j) {

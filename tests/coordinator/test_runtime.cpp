@@ -50,6 +50,7 @@ class TwoStageJob final : public jobs::Job {
       out.push_back(double(t) * input[0]);
     }
   }
+  bool journals_stage(std::uint32_t stage) const override { return stage != unjournaled; }
   std::unique_ptr<jobs::Reducer> make_reducer(results::RunFile&) const override {
     struct Summing final : jobs::Reducer {
       Summing(RecordingReducer& r, int crash_after) : rec(r), crash_after(crash_after) {}
@@ -72,6 +73,7 @@ class TwoStageJob final : public jobs::Job {
   }
 
   mutable RecordingReducer recorder;
+  std::uint32_t unjournaled = 2;  // a stage that journals_stage() leaves out (2: none)
 
  private:
   jobs::SpecHeader header_;
@@ -262,6 +264,30 @@ TEST(Runtime, ResumeAfterACrashGivesTheUninterruptedResult) {
   EXPECT_EQ(resumed.recorder.seen, clean.recorder.seen);
   EXPECT_TRUE(fs::exists(ctx.output));
   EXPECT_FALSE(fs::exists(coordinator::journal_path(ctx.output)));
+}
+
+// A stage the job does not journal is recomputed on resume; the stages around it replay. The
+// reference is the uninterrupted run's records, in order.
+TEST(Runtime, ResumeRecomputesAStageTheJobDoesNotJournal) {
+  TwoStageJob clean(200, 50);
+  run_world(clean, 2, context("clean_unjournaled", 3));
+  for (const std::uint32_t stage : {0u, 1u}) {
+    auto ctx = context("unjournaled_" + std::to_string(stage), 3);
+    TwoStageJob crashing(200, 50, {}, 230);  // crashes in stage 1, after 30 of its tasks
+    crashing.unjournaled = stage;
+    EXPECT_THROW(run_world(crashing, 2, ctx), std::runtime_error);
+    ctx.resume = true;
+    TwoStageJob resumed(200, 50);
+    resumed.unjournaled = stage;
+    const auto summary = run_world(resumed, 3, ctx);
+    EXPECT_EQ(resumed.recorder.seen, clean.recorder.seen) << "stage " << stage << " left out of the journal";
+    if (stage == 1) {
+      EXPECT_EQ(summary.replayed_tasks, 200u);  // all of stage 0, none of stage 1
+    } else {  // stage 0 recomputed; stage 1's chunks journaled before the 31st was reduced replayed
+      EXPECT_GE(summary.replayed_tasks, 30u);
+      EXPECT_LE(summary.replayed_tasks, 50u);
+    }
+  }
 }
 
 TEST(Runtime, ResumeRefusesAJournalOfAnotherSpec) {

@@ -35,6 +35,23 @@ identical)  # byte-identical result datasets for 1, 2, 3 ranks, chunk sizes and 
   done
   [ "$(digest var_small_t1.h5)" = "$(digest var_small_np1.h5)" ] || fail "--threads 1 differs"
   ;;
+resume)     # resume QUANTGRID_FAULTS: killed in stage 2 (not journaled), the resumed run recomputes it
+  FAULTS=$(realpath "$4")
+  rm -f resumed.h5 resumed.h5.journal
+  # every task sleeps 20 ms: stage 2's 24 tasks take about 0.5 s on one thread, the kill comes within 10 ms
+  QG_TASK_SLEEP_US=20000 "$FAULTS" run "$SPECS/var_small.yaml" --output resumed.h5 --no-progress --threads 1 \
+      2> killed.txt &
+  pid=$!
+  for _ in $(seq 1 3000); do grep -q "stage 2:" killed.txt && break; sleep 0.01; done
+  kill -9 $pid 2> /dev/null || true
+  wait $pid 2> /dev/null || true
+  grep -q "stage 2:" killed.txt || fail "the run never reached stage 2"
+  [ ! -e resumed.h5 ] || fail "the killed run wrote its output"
+  [ -s resumed.h5.journal ] || fail "no journal after the kill"
+  "$QG" run "$SPECS/var_small.yaml" --output resumed.h5 --resume --no-progress 2> resumed.txt
+  grep -q "journal: replayed" resumed.txt || fail "the resumed run did not replay the journal"
+  [ "$(digest resumed.h5)" = "$(digest var_small_np1.h5)" ] || fail "resumed run differs"
+  ;;
 summary)    # the CLI report shows every part
   "$QG" results summary var_small_np1.h5 | tee summary.txt
   for needle in "monte_carlo" "historical" "parametric" "component VaR" "Kupiec p" "crash-1987" "zone"; do

@@ -24,6 +24,7 @@ class DelegatingJob : public jobs::Job {
     inner_.run_task(stage, input, task, out);
   }
   std::unique_ptr<jobs::Reducer> make_reducer(results::RunFile& out) const override { return inner_.make_reducer(out); }
+  bool journals_stage(std::uint32_t stage) const override { return inner_.journals_stage(stage); }
 
  private:
   const jobs::Job& inner_;

@@ -65,6 +65,9 @@ class Job {
   virtual void run_task(std::uint32_t stage, StageInput input, std::uint64_t task, std::vector<double>& out) const = 0;
   //! The reducer that writes this job's outputs into `out` (coordinator only).
   virtual std::unique_ptr<Reducer> make_reducer(results::RunFile& out) const = 0;
+  //! Whether rank 0 journals `stage`'s results for `--resume` (the default). A stage whose results
+  //! cost more to write than to compute again says false: a resumed run recomputes all of it.
+  virtual bool journals_stage(std::uint32_t /*stage*/) const { return true; }
 };
 
 //! Reads the common fields of a spec. `origin` names the spec in error messages (its path).
