@@ -10,8 +10,13 @@
 #include <cmath>
 #include <numbers>
 
-#include "qg/kernels/var/black_scholes.hpp"
+#if defined(__AVX2__) && !defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
+#include "box_muller.hpp"
 #include "philox.hpp"
+#include "qg/kernels/var/black_scholes.hpp"
 #include "qg/kernels/var/normals.hpp"
 
 namespace qg::kernels::var {
@@ -20,10 +25,85 @@ namespace {
 //! Counters per pass: the four word arrays stay in L1.
 constexpr std::size_t kChunk = 1024;
 
+#if defined(__AVX2__) && !defined(__AVX512F__)
+}  // namespace
+}  // namespace qg::kernels::var
+
+// libmvec's AVX2 and SSE entry points: the functions GCC's vectorisation of the plain loops
+// below calls for the 4-wide bodies and the 2-wide epilogues of x86-64-v3 builds.
+extern "C" __m256d _ZGVdN4v_log(__m256d);
+extern "C" __m256d _ZGVdN4v_cos(__m256d);
+extern "C" __m256d _ZGVdN4v_sin(__m256d);
+extern "C" __m128d _ZGVbN2v_log(__m128d);
+extern "C" __m128d _ZGVbN2v_cos(__m128d);
+extern "C" __m128d _ZGVbN2v_sin(__m128d);
+
+namespace qg::kernels::var {
+namespace {
+
+//! Four uniforms of philox_uniforms (philox.hpp) from the words hi[0..3], lo[0..3]: the
+//! conversions and the two additions are exact, the last product rounds once.
+inline __m256d uniforms4(const std::uint32_t* hi, const std::uint32_t* lo) {
+  const __m128i flip = _mm_set1_epi32(static_cast<int>(0x80000000u));
+  const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hi));
+  const __m128i l = _mm_loadu_si128(reinterpret_cast<const __m128i*>(lo));
+  const __m256d hd = _mm256_add_pd(_mm256_cvtepi32_pd(_mm_xor_si128(h, flip)), _mm256_set1_pd(0x1.0p31));
+  const __m256d b =
+      _mm256_add_pd(_mm256_mul_pd(hd, _mm256_set1_pd(0x1.0p21)), _mm256_cvtepi32_pd(_mm_srli_epi32(l, 11)));
+  return _mm256_mul_pd(_mm256_add_pd(b, _mm256_set1_pd(0.5)), _mm256_set1_pd(0x1.0p-53));
+}
+
+//! x, through an empty asm statement: a loop calling libm on it stays scalar (GCC would
+//! vectorise it through libmvec, or fuse a cos and a sin of it into sincos).
+inline double opaque(double x) {
+  asm("" : "+x"(x));
+  return x;
+}
+
+//! The last m < 4 outputs as GCC's vectorised loops treat them: the first two through libmvec's
+//! SSE functions and a third through libm; but a loop shorter than 4 (no 4-wide body) takes its
+//! cos from libm for all. cos and sin stay separate calls (a fused sincos rounds differently).
+void box_muller_tail(const std::uint32_t* c0, const std::uint32_t* c1, const std::uint32_t* c2, const std::uint32_t* c3,
+                     std::size_t m, bool after_body, double* zc, double* zs) {
+  double u1[4] = {0.5, 0.5, 0.5, 0.5}, u2[4] = {};
+  philox_uniforms(c0, c1, m, u1);
+  philox_uniforms(c2, c3, m, u2);
+  double radius[4], angle[4], cosine[4], sine[4];
+  for (std::size_t t = 0; t < m; ++t) angle[t] = 2.0 * std::numbers::pi * u2[t];
+  const std::size_t wide = m >= 2 ? 2 : 0;
+  if (wide != 0) {
+    _mm_storeu_pd(radius, _mm_sqrt_pd(_mm_mul_pd(_mm_set1_pd(-2.0), _ZGVbN2v_log(_mm_loadu_pd(u1)))));
+    _mm_storeu_pd(sine, _ZGVbN2v_sin(_mm_loadu_pd(angle)));
+    _mm_storeu_pd(cosine, _ZGVbN2v_cos(_mm_loadu_pd(angle)));
+  }
+  for (std::size_t t = wide; t < m; ++t) radius[t] = std::sqrt(-2.0 * std::log(opaque(u1[t])));
+  for (std::size_t t = wide; t < m; ++t) sine[t] = std::sin(opaque(angle[t]));
+  for (std::size_t t = after_body ? wide : 0; t < m; ++t) cosine[t] = std::cos(opaque(angle[t]));
+  for (std::size_t t = 0; t < m; ++t) zc[t] = radius[t] * cosine[t], zs[t] = radius[t] * sine[t];
+}
+
+//! box_muller_pairs in one pass over the words: four at a time through libmvec's AVX2 functions,
+//! then the tail as the plain loops (box_muller_pairs_ref) treat it, so the bits are the same.
+void box_muller_vector(const std::uint32_t* c0, const std::uint32_t* c1, const std::uint32_t* c2,
+                       const std::uint32_t* c3, std::size_t n, double* zc, double* zs) {
+  const __m256d minus2 = _mm256_set1_pd(-2.0), two_pi = _mm256_set1_pd(2.0 * std::numbers::pi);
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const __m256d radius = _mm256_sqrt_pd(_mm256_mul_pd(minus2, _ZGVdN4v_log(uniforms4(c0 + i, c1 + i))));
+    const __m256d angle = _mm256_mul_pd(two_pi, uniforms4(c2 + i, c3 + i));
+    _mm256_storeu_pd(zc + i, _mm256_mul_pd(radius, _ZGVdN4v_cos(angle)));
+    _mm256_storeu_pd(zs + i, _mm256_mul_pd(radius, _ZGVdN4v_sin(angle)));
+  }
+  if (i < n) box_muller_tail(c0 + i, c1 + i, c2 + i, c3 + i, n - i, i > 0, zc + i, zs + i);
+}
+#endif
+
 //! Box-Muller over n uniform pairs (u1, u2), in place: u1 becomes the radius
 //! sqrt(-2 ln u1) and u2 the angle 2 pi u2; z[i] = radius cos(angle), z[n + i] = radius
 //! sin(angle). The loops are separate on purpose: each vectorises through libmvec, and GCC
 //! would fuse one loop's cos and sin into a scalar sincos call and lose the vector versions.
+//! The layout (u1, u2, z adjacent) is part of the result: below n = 4, GCC's overlap check
+//! sends the cos loop to libm (box_muller_tail reproduces it).
 void box_muller(double* u1, double* u2, std::size_t n, double* z) {
   for (std::size_t i = 0; i < n; ++i) u1[i] = std::sqrt(-2.0 * std::log(u1[i]));
   for (std::size_t i = 0; i < n; ++i) u2[i] = 2.0 * std::numbers::pi * u2[i];
@@ -46,6 +126,26 @@ void interleave(const double* zc, const double* zs, std::size_t cols, double* ro
 
 }  // namespace
 
+void box_muller_pairs_ref(const std::uint32_t* c0, const std::uint32_t* c1, const std::uint32_t* c2,
+                          const std::uint32_t* c3, std::size_t n, double* zc, double* zs, double* work) {
+  double* u1 = work;
+  double* u2 = work + n;
+  philox_uniforms(c0, c1, n, u1);
+  philox_uniforms(c2, c3, n, u2);
+  box_muller(u1, u2, n, work + 2 * n);
+  std::copy_n(work + 2 * n, n, zc);
+  std::copy_n(work + 3 * n, n, zs);
+}
+
+void box_muller_pairs(const std::uint32_t* c0, const std::uint32_t* c1, const std::uint32_t* c2,
+                      const std::uint32_t* c3, std::size_t n, double* zc, double* zs, [[maybe_unused]] double* work) {
+#if defined(__AVX2__) && !defined(__AVX512F__)
+  box_muller_vector(c0, c1, c2, c3, n, zc, zs);
+#else
+  box_muller_pairs_ref(c0, c1, c2, c3, n, zc, zs, work);
+#endif
+}
+
 void fill_normals(const StreamKey& key, std::uint64_t first_row, std::size_t rows, std::size_t cols, double* out,
                   NormalScratch& s) {
   const std::size_t pairs = (cols + 1) / 2;
@@ -56,7 +156,7 @@ void fill_normals(const StreamKey& key, std::uint64_t first_row, std::size_t row
   // Whole rows per pass (at least one), so a pass scatters complete rows.
   const std::size_t rows_per_pass = std::max<std::size_t>(1, kChunk / pairs);
   const std::size_t cap = rows_per_pass * pairs;
-  s.c0.resize(cap), s.c1.resize(cap), s.c2.resize(cap), s.c3.resize(cap), s.z.resize(4 * cap);
+  s.c0.resize(cap), s.c1.resize(cap), s.c2.resize(cap), s.c3.resize(cap), s.z.resize(6 * cap);
   for (std::size_t r0 = 0; r0 < rows; r0 += rows_per_pass) {
     const std::size_t nr = std::min(rows_per_pass, rows - r0);
     const std::size_t n = nr * pairs;
@@ -70,15 +170,10 @@ void fill_normals(const StreamKey& key, std::uint64_t first_row, std::size_t row
     std::fill_n(s.c2.begin(), n, c2v);
     std::fill_n(s.c3.begin(), n, c3v);
     philox_rounds(s.c0.data(), s.c1.data(), s.c2.data(), s.c3.data(), n, k0, k1);
-    // z: [0, 2n) the uniforms u1, u2 (then radius and angle), [2n, 3n) the cos halves and
-    // [3n, 4n) the sin halves.
-    double* u1 = s.z.data();
-    double* u2 = u1 + n;
-    philox_uniforms(s.c0.data(), s.c1.data(), n, u1);
-    philox_uniforms(s.c2.data(), s.c3.data(), n, u2);
-    double* zc = s.z.data() + 2 * n;
-    box_muller(u1, u2, n, zc);
-    const double* zs = zc + n;
+    // z: [0, n) the cos halves, [n, 2n) the sin halves, [2n, 6n) scratch.
+    double* zc = s.z.data();
+    double* zs = zc + n;
+    box_muller_pairs(s.c0.data(), s.c1.data(), s.c2.data(), s.c3.data(), n, zc, zs, zc + 2 * n);
     for (std::size_t r = 0; r < nr; ++r) interleave(zc + r * pairs, zs + r * pairs, cols, out + (r0 + r) * cols);
   }
 }
