@@ -4,12 +4,14 @@
 // out with libm (log, cos, sin of the documented uniforms), to rounding.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <numbers>
 #include <vector>
 
+#include "qg/kernels/var/normals.hpp"
 #include "var/box_muller.hpp"
 #include "var/philox.hpp"
 
@@ -67,6 +69,53 @@ TEST(VarBoxMuller, IsBoxMullerOfTheUniforms) {
   EXPECT_EQ(zc[0], 0.0);
   EXPECT_EQ(zs[0], 0.0);
   EXPECT_NEAR(std::hypot(zc[1], zs[1]), std::sqrt(108.0 * std::numbers::ln2), 1e-13);
+}
+
+}  // namespace
+}  // namespace qg::kernels::var
+
+namespace qg::kernels::var {
+namespace {
+
+//! fill_normals written out plainly: one row at a time, Philox over the row's counters
+//! (pair j, row, batch, stream), box_muller_pairs_ref over a pass of rows, interleaved.
+std::vector<double> plain_normals(const StreamKey& key, std::uint64_t first_row, std::size_t rows, std::size_t cols,
+                                  std::size_t rows_per_pass) {
+  const std::size_t pairs = (cols + 1) / 2;
+  std::vector<double> out(rows * cols);
+  for (std::size_t r0 = 0; r0 < rows; r0 += rows_per_pass) {
+    const std::size_t nr = std::min(rows_per_pass, rows - r0), n = nr * pairs;
+    std::vector<std::uint32_t> c0(n), c1(n), c2(n, static_cast<std::uint32_t>(key.batch)), c3(n, key.stream);
+    for (std::size_t i = 0; i < n; ++i)
+      c0[i] = static_cast<std::uint32_t>(i % pairs), c1[i] = static_cast<std::uint32_t>(first_row + r0 + i / pairs);
+    philox_rounds(c0.data(), c1.data(), c2.data(), c3.data(), n, static_cast<std::uint32_t>(key.seed),
+                  static_cast<std::uint32_t>(key.seed >> 32));
+    std::vector<double> zc(n), zs(n), work(4 * n);
+    box_muller_pairs_ref(c0.data(), c1.data(), c2.data(), c3.data(), n, zc.data(), zs.data(), work.data());
+    for (std::size_t i = 0; i < n; ++i) {
+      double* row = out.data() + (r0 + i / pairs) * cols;
+      row[2 * (i % pairs)] = zc[i];
+      if (2 * (i % pairs) + 1 < cols) row[2 * (i % pairs) + 1] = zs[i];
+    }
+  }
+  return out;
+}
+
+TEST(VarBoxMuller, FillNormalsMatchesThePlainPassesBitForBit) {
+  // Widths below and above the direct-store threshold (16 pairs), odd and even, passes of
+  // 1024 / pairs rows (fill_normals' chunk) with every tail size of the last pass.
+  NormalScratch scratch;
+  const StreamKey key{0x123456789ull, 4, kShockStream};
+  for (std::size_t cols : {1u, 3u, 30u, 31u, 32u, 33u, 63u, 250u, 500u, 501u, 2047u, 2050u}) {
+    const std::size_t pairs = (cols + 1) / 2, per_pass = std::max<std::size_t>(1, 1024 / pairs);
+    for (std::size_t rows : {1u, 2u, 3u, 7u, 37u, 130u}) {
+      std::vector<double> fast(rows * cols);
+      fill_normals(key, 1000, rows, cols, fast.data(), scratch);
+      const std::vector<double> plain = plain_normals(key, 1000, rows, cols, per_pass);
+      for (std::size_t i = 0; i < fast.size(); ++i)
+        ASSERT_TRUE(same_bits(fast[i], plain[i])) << cols << " " << rows << " " << i;
+    }
+  }
 }
 
 }  // namespace
