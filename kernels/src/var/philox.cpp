@@ -14,15 +14,7 @@ constexpr std::uint32_t kM0 = 0xD2511F53u, kM1 = 0xCD9E8D57u;
 constexpr std::uint32_t kW0 = 0x9E3779B9u, kW1 = 0xBB67AE85u;
 constexpr int kRounds = 10;
 
-struct RoundKeys {
-  std::uint32_t k0[kRounds], k1[kRounds];
-};
-
-RoundKeys round_keys(std::uint32_t k0, std::uint32_t k1) {
-  RoundKeys keys{};
-  for (int round = 0; round < kRounds; ++round, k0 += kW0, k1 += kW1) keys.k0[round] = k0, keys.k1[round] = k1;
-  return keys;
-}
+using RoundKeys = PhiloxKeys;
 
 #if defined(__AVX512F__)
 constexpr std::size_t kLanes = 16;
@@ -46,14 +38,8 @@ inline Vec load(const std::uint32_t* p) { return _mm256_loadu_si256(reinterpret_
 inline void store(std::uint32_t* p, Vec v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
 inline Vec splat(std::uint32_t x) { return _mm256_set1_epi32(static_cast<int>(x)); }
 inline Vec xor3(Vec a, Vec b, Vec c) { return _mm256_xor_si256(_mm256_xor_si256(a, b), c); }
-//! (hi, lo) 32-bit halves of m * x per lane, as in the AVX-512 version (GCC leaves the scalar
-//! loop scalar for AVX2).
-inline void mulhilo(Vec m, Vec x, Vec& hi, Vec& lo) {
-  const Vec even = _mm256_mul_epu32(x, m);
-  const Vec odd = _mm256_mul_epu32(_mm256_srli_epi64(x, 32), m);
-  lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
-  hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
-}
+//! (hi, lo) 32-bit halves of m * x per lane (philox.hpp; GCC leaves the scalar loop scalar for AVX2).
+inline void mulhilo(Vec m, Vec x, Vec& hi, Vec& lo) { philox_mulhilo8(m, x, hi, lo); }
 #endif
 
 #if defined(__AVX512F__) || defined(__AVX2__)
@@ -109,9 +95,15 @@ std::size_t uniforms_vector(const std::uint32_t*, const std::uint32_t*, std::siz
 
 }  // namespace
 
+PhiloxKeys philox_keys(std::uint32_t k0, std::uint32_t k1) {
+  PhiloxKeys keys{};
+  for (int round = 0; round < kRounds; ++round, k0 += kW0, k1 += kW1) keys.k0[round] = k0, keys.k1[round] = k1;
+  return keys;
+}
+
 void philox_rounds(std::uint32_t* c0, std::uint32_t* c1, std::uint32_t* c2, std::uint32_t* c3, std::size_t n,
                    std::uint32_t k0, std::uint32_t k1) {
-  const RoundKeys keys = round_keys(k0, k1);
+  const RoundKeys keys = philox_keys(k0, k1);
   for (std::size_t i = philox_vector(c0, c1, c2, c3, n, keys); i < n; ++i) {
     std::uint32_t x0 = c0[i], x1 = c1[i], x2 = c2[i], x3 = c3[i];
     for (int round = 0; round < kRounds; ++round) {
