@@ -12,27 +12,13 @@
 #include <vector>
 
 #include "qg/kernels/var/correlate.hpp"
+#include "random_factor.hpp"
 
 namespace qg::kernels::var {
 namespace {
 
-//! A random lower factor with a positive diagonal; the upper triangle holds garbage that
-//! correlate_rows must not read.
-Eigen::MatrixXd random_lower(int n, std::mt19937_64& gen) {
-  std::normal_distribution<double> dist;
-  Eigen::MatrixXd l(n, n);
-  for (int j = 0; j < n; ++j)
-    for (int i = 0; i < n; ++i) l(i, j) = i < j ? 1e300 : dist(gen);
-  for (int i = 0; i < n; ++i) l(i, i) = std::fabs(l(i, i)) + 0.1;
-  return l;
-}
-
-std::vector<double> random_normals(std::size_t count, std::mt19937_64& gen) {
-  std::normal_distribution<double> dist;
-  std::vector<double> z(count);
-  for (double& x : z) x = dist(gen);
-  return z;
-}
+using test_inputs::random_lower;
+using test_inputs::random_normals;
 
 TEST(VarCorrelate, HandComputedTwoByTwo) {
   Eigen::MatrixXd l(2, 2);
