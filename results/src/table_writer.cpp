@@ -96,9 +96,12 @@ void H5TableWriter::flush() {
       sink.f64.clear();
     }
   }
+  // Full chunks go to disk now, so the commit's fsync waits for the last rows only. A table's
+  // last, partial flush is left to that fsync: the metadata HDF5 writes at close dirties the
+  // same pages again, and a small run would start writeback once per table for nothing.
+  if (buffered_ == kChunkRows) h5::start_writeback(file_);
   written_ += buffered_;
   buffered_ = 0;
-  h5::start_writeback(file_);  // the commit's fsync then waits for the last rows only
 }
 
 void H5TableWriter::store_digests() {
