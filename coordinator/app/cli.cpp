@@ -5,6 +5,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "commands.hpp"
@@ -297,12 +298,50 @@ int parse_error(CLI::App& app, const CLI::ParseError& e) {
   return kExitConfig;
 }
 
+constexpr const char* kAbout = "quantgrid: distributed parameter sweeps, walk-forward optimization and Monte Carlo VaR";
+
+//! `quantgrid run ...` asking for no help: the command line every job pays for. Setting up
+//! CLI11 for every subcommand costs about a millisecond of a short run's start-up, so only
+//! `run` is set up; a line it does not parse takes the full path (the same help and errors).
+bool plain_run(int argc, char** argv) {
+  if (argc < 2 || std::string_view(argv[1]) != "run") return false;
+  for (int i = 2; i < argc; ++i) {
+    const std::string_view arg(argv[i]);
+    if (arg == "-h" || arg == "--help" || arg == "--version") return false;
+  }
+  return true;
+}
+
+//! Parses a plain_run() command line with the `run` subcommand alone; nullopt when it does
+//! not parse (the caller parses it again with every subcommand, for the same message).
+std::optional<RunArgs> parse_run_alone(int argc, char** argv) {
+  CLI::App app{kAbout};
+  app.require_subcommand(1);
+  RunArgs args;
+  add_run(app, args);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError&) {
+    return std::nullopt;
+  }
+  return args;
+}
+
 }  // namespace
 
 namespace qg::app {
 
 int run_cli(int argc, char** argv, const CliHooks& hooks) {
-  CLI::App app{"quantgrid: distributed parameter sweeps, walk-forward optimization and Monte Carlo VaR"};
+  if (plain_run(argc, argv)) {
+    if (const auto args = parse_run_alone(argc, argv)) {
+      try {
+        return cmd_run(*args, hooks, argc, argv);
+      } catch (const std::exception& e) {
+        return report_error(e);
+      }
+    }
+  }
+  CLI::App app{kAbout};
   app.require_subcommand(1);
   app.option_defaults()->always_capture_default();  // --help shows each option's default
   app.set_version_flag("--version", coordinator::version_line());

@@ -8,12 +8,16 @@ void hash_u64(Sha256& hash, std::uint64_t value) {
   hash.update(bytes, sizeof bytes);
 }
 
-DatasetHash::DatasetHash(const std::string& path, hid_t dataset) {
-  h5::Handle type(H5Dget_type(dataset));
-  hash_.update(path);
-  hash_.update("\0", 1);
-  hash_u64(hash_, static_cast<std::uint64_t>(H5Tget_class(type.get())));
-  hash_u64(hash_, H5Tget_size(type.get()));
+DatasetHash::DatasetHash(const std::string& path, hid_t dataset)
+    : DatasetHash(of_type(path, h5::Handle(H5Dget_type(dataset)).get())) {}
+
+DatasetHash DatasetHash::of_type(const std::string& path, hid_t file_type) {
+  DatasetHash digest;
+  digest.hash_.update(path);
+  digest.hash_.update("\0", 1);
+  hash_u64(digest.hash_, static_cast<std::uint64_t>(H5Tget_class(file_type)));
+  hash_u64(digest.hash_, H5Tget_size(file_type));
+  return digest;
 }
 
 void DatasetHash::update_string(std::string_view value) {

@@ -28,6 +28,8 @@ class DatasetHash {
   //! Starts the digest of the dataset at `path` ("/sweep/sharpe") with its file type's class
   //! and element size.
   DatasetHash(const std::string& path, hid_t dataset);
+  //! The same digest started from a file type (H5T_IEEE_F64LE, ...) before the dataset exists.
+  static DatasetHash of_type(const std::string& path, hid_t file_type);
   //! Stored bytes of the next elements.
   void update(const void* data, std::size_t size) { hash_.update(data, size); }
   //! The next variable-length string.
@@ -36,6 +38,7 @@ class DatasetHash {
   std::string finish(const std::vector<hsize_t>& dims);
 
  private:
+  DatasetHash() = default;
   Sha256 hash_;
 };
 

@@ -36,6 +36,8 @@ class H5RunFile final : public RunFile {
   void set_any(const std::string& group, const std::string& name, const T& value);
   void write_any(const std::string& dataset, hid_t file_type, hid_t mem_type, const void* data, hsize_t n);
   void require_open() const;
+  //! Throws IoError when a table created earlier has a column at `path`.
+  void require_new(const std::string& path) const;
   //! Closes everything and deletes the temporary file.
   void discard() noexcept;
   std::string where(const std::string& object = "") const { return h5::where(tmp_path_, object); }
@@ -101,14 +103,23 @@ void H5RunFile::set_attribute(const std::string& group, const std::string& name,
 
 TableWriter& H5RunFile::create_table(const std::string& group, const std::vector<Column>& columns) {
   require_open();
+  for (const Column& column : columns) require_new(h5::join(h5::absolute(group), column.name));
   tables_.push_back(std::make_unique<H5TableWriter>(file_.get(), group, columns, where()));
   return *tables_.back();
+}
+
+void H5RunFile::require_new(const std::string& path) const {
+  // A table's columns are created at its first flush or at commit (table_writer.hpp); until
+  // then HDF5 does not know their names.
+  for (const auto& table : tables_)
+    if (table->holds(path)) throw IoError(where(path) + ": dataset " + path + " already exists");
 }
 
 void H5RunFile::write_any(const std::string& dataset, hid_t file_type, hid_t mem_type, const void* data, hsize_t n) {
   require_open();
   h5::QuietErrors quiet;
   const std::string path = h5::absolute(dataset);
+  require_new(path);
   h5::Handle written = h5::write_vector(file_.get(), path, file_type, mem_type, data, n, where(path));
   // The file types are little-endian, like the host: `data` holds the stored bytes.
   static_assert(std::endian::native == std::endian::little, "dataset digests assume a little-endian host");
@@ -121,6 +132,7 @@ void H5RunFile::write_strings(const std::string& dataset, const std::vector<std:
   require_open();
   h5::QuietErrors quiet;
   const std::string path = h5::absolute(dataset);
+  require_new(path);
   h5::Handle written = h5::write_strings(file_.get(), path, values, where(path));
   DatasetHash hash(path, written.get());
   // Stored as C strings: a value ends at its first NUL, as a reader sees it.

@@ -22,15 +22,15 @@ H5TableWriter::H5TableWriter(hid_t file, const std::string& group, const std::ve
     : file_(file), group_(h5::absolute(group)), where_(std::move(where)) {
   h5::QuietErrors quiet;
   if (columns.empty()) throw InternalError(where_ + ": table " + group_ + " has no columns");
-  h5::Handle parent = h5::require_group(file, group_, where_);
+  h5::require_group(file, group_, where_);
   sinks_.reserve(columns.size());
   for (const Column& column : columns) {
-    if (h5::exists(file, h5::join(group_, column.name)))
-      throw IoError(where_ + ": column " + h5::join(group_, column.name) + " already exists");
+    const std::string path = h5::join(group_, column.name);
+    const bool repeated =
+        std::any_of(sinks_.begin(), sinks_.end(), [&](const Sink& sink) { return sink.column.name == column.name; });
+    if (repeated || h5::exists(file, path)) throw IoError(where_ + ": column " + path + " already exists");
     const hid_t type = column.type == ColumnType::kInt64 ? H5T_STD_I64LE : H5T_IEEE_F64LE;
-    h5::Handle dataset = h5::create_extendible(parent.get(), column.name, type, kChunkRows, kCompressTables, where_);
-    DatasetHash hash(h5::join(group_, column.name), dataset.get());
-    sinks_.push_back(Sink{column, std::move(dataset), {}, {}, hash});
+    sinks_.push_back(Sink{column, h5::Handle(), {}, {}, DatasetHash::of_type(path, type)});
   }
 }
 
@@ -69,22 +69,20 @@ void H5TableWriter::append_column(Sink& sink, std::span<const double> rows, std:
   }
 }
 
-void H5TableWriter::shrink_chunks() {
+void H5TableWriter::create_datasets(hsize_t chunk_rows) {
   // A chunk is stored whole: a table that ends below kChunkRows rows would cost 512 KiB per
-  // column on disk (and in the final fsync). Its still-empty datasets are made again with one
-  // chunk of the table's size.
-  const hsize_t rows = std::max<hsize_t>(buffered_, 1);
+  // column on disk (and in the final fsync), so close() creates it with a chunk of its size.
+  if (created_) return;
+  h5::Handle parent = h5::open_object(file_, group_, where_);
   for (Sink& sink : sinks_) {
     const hid_t type = sink.column.type == ColumnType::kInt64 ? H5T_STD_I64LE : H5T_IEEE_F64LE;
-    sink.dataset.close();
-    h5::Handle parent = h5::open_object(file_, group_, where_);
-    h5::check_status(H5Ldelete(parent.get(), sink.column.name.c_str(), H5P_DEFAULT), where_,
-                     "cannot remake column " + h5::join(group_, sink.column.name));
-    sink.dataset = h5::create_extendible(parent.get(), sink.column.name, type, rows, kCompressTables, where_);
+    sink.dataset = h5::create_extendible(parent.get(), sink.column.name, type, chunk_rows, kCompressTables, where_);
   }
+  created_ = true;
 }
 
 void H5TableWriter::flush() {
+  create_datasets(kChunkRows);
   for (Sink& sink : sinks_) {
     hsize_t size = written_;
     const std::string where = where_ + ":" + h5::join(group_, sink.column.name);
@@ -98,9 +96,12 @@ void H5TableWriter::flush() {
       sink.f64.clear();
     }
   }
+  // Full chunks go to disk now, so the commit's fsync waits for the last rows only. A table's
+  // last, partial flush is left to that fsync: the metadata HDF5 writes at close dirties the
+  // same pages again, and a small run would start writeback once per table for nothing.
+  if (buffered_ == kChunkRows) h5::start_writeback(file_);
   written_ += buffered_;
   buffered_ = 0;
-  h5::start_writeback(file_);  // the commit's fsync then waits for the last rows only
 }
 
 void H5TableWriter::store_digests() {
@@ -110,10 +111,15 @@ void H5TableWriter::store_digests() {
   }
 }
 
+bool H5TableWriter::holds(const std::string& path) const {
+  return std::any_of(sinks_.begin(), sinks_.end(),
+                     [&](const Sink& sink) { return h5::join(group_, sink.column.name) == path; });
+}
+
 void H5TableWriter::close() {
   if (closed_) return;
   h5::QuietErrors quiet;
-  if (written_ == 0 && buffered_ < kChunkRows) shrink_chunks();
+  create_datasets(std::max<hsize_t>(buffered_, 1));  // a table never flushed fits in one chunk
   flush();
   store_digests();
   // Write every cached chunk while all datasets are still open: a full disk fails here, and the

@@ -1,8 +1,10 @@
 #pragma once
 // The HDF5 TableWriter: one chunked, extendible 1-D dataset per column, filled from column
-// buffers that are flushed every kChunkRows rows, so each write covers whole chunks. A table
-// smaller than one chunk gets a chunk of its own size at close. Each column's digest
-// (dataset_hash.hpp) is taken from the buffers as they are written and stored at close.
+// buffers that are flushed every kChunkRows rows, so each write covers whole chunks. The
+// datasets are created at the first flush, when the table's size is known to be at least one
+// chunk, or at close with one chunk of the table's own size: a small table is written once,
+// never created with 512 KiB chunks and remade. Each column's digest (dataset_hash.hpp) is
+// taken from the buffers as they are written and stored at close.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -19,13 +21,16 @@ class H5TableWriter final : public TableWriter {
   //! Rows per chunk and per flush (64 Ki rows = 512 KiB per float64 column).
   static constexpr hsize_t kChunkRows = 65536;
 
-  //! Creates the column datasets under `group`; `where` prefixes error messages.
+  //! Creates `group` and checks that no column exists yet; the column datasets are created
+  //! later (create_datasets). `where` prefixes error messages.
   H5TableWriter(hid_t file, const std::string& group, const std::vector<Column>& columns, std::string where);
 
   void append(std::span<const double> rows) override;
   std::uint64_t rows() const override { return written_ + buffered_; }
   //! Writes buffered rows and closes the datasets; later appends throw IoError.
   void close();
+  //! Whether `path` ("/sweep/sharpe") is one of this table's columns, created yet or not.
+  bool holds(const std::string& path) const;
 
  private:
   struct Sink {
@@ -41,8 +46,8 @@ class H5TableWriter final : public TableWriter {
   void flush();
   //! Stores each column's digest as its `sha256` attribute.
   void store_digests();
-  //! Remakes the (still empty) datasets with one chunk of the rows buffered, at close.
-  void shrink_chunks();
+  //! Creates the column datasets, chunked by `chunk_rows`, unless they exist.
+  void create_datasets(hsize_t chunk_rows);
 
   hid_t file_;
   std::string group_;
@@ -50,6 +55,7 @@ class H5TableWriter final : public TableWriter {
   std::vector<Sink> sinks_;
   hsize_t buffered_ = 0;
   hsize_t written_ = 0;
+  bool created_ = false;
   bool closed_ = false;
 };
 

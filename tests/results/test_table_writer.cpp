@@ -1,0 +1,81 @@
+// H5TableWriter: each column dataset is created once, with the chunk its table needs: one
+// chunk of the table's own size below kChunkRows rows (so a small table is not stored as
+// 512 KiB chunks), kChunkRows from the first full flush on; a pending column's name is taken.
+#include <gtest/gtest.h>
+
+#include <hdf5.h>
+
+#include <vector>
+
+#include "qg/core/error.hpp"
+#include "qg/results/run_file.hpp"
+#include "table_writer.hpp"
+#include "temp_dir.hpp"
+
+namespace qg::results {
+namespace {
+
+using testing::TempDir;
+
+//! The chunk length (rows) of the 1-D dataset at `path`, read with the HDF5 C API.
+hsize_t chunk_rows(const std::filesystem::path& file, const char* path) {
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  const hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
+  const hid_t plist = H5Dget_create_plist(d);
+  hsize_t dims[1] = {0};
+  const int rank = H5Pget_chunk(plist, 1, dims);
+  H5Pclose(plist);
+  H5Dclose(d);
+  H5Fclose(f);
+  return rank == 1 ? dims[0] : 0;
+}
+
+//! `n` rows of two columns: (i, 0.5 i).
+std::vector<double> rows(std::size_t n) {
+  std::vector<double> out;
+  for (std::size_t i = 0; i < n; ++i) out.insert(out.end(), {static_cast<double>(i), 0.5 * static_cast<double>(i)});
+  return out;
+}
+
+TEST(TableWriter, SmallTableHasOneChunkOfItsSize) {
+  TempDir dir;
+  auto file = RunFile::create(dir / "run.h5");
+  file->create_table("/t", {{"i", ColumnType::kInt64}, {"x", ColumnType::kFloat64}}).append(rows(37));
+  file->commit();
+  EXPECT_EQ(chunk_rows(dir / "run.h5", "/t/i"), 37u);
+  EXPECT_EQ(chunk_rows(dir / "run.h5", "/t/x"), 37u);
+}
+
+TEST(TableWriter, EmptyTableHasChunkOfOneRow) {
+  TempDir dir;
+  auto file = RunFile::create(dir / "run.h5");
+  file->create_table("/t", {{"x", ColumnType::kFloat64}});
+  file->commit();
+  EXPECT_EQ(chunk_rows(dir / "run.h5", "/t/x"), 1u);  // HDF5 refuses a chunk of 0 rows
+}
+
+TEST(TableWriter, TableOfMoreThanOneChunkKeepsFullChunks) {
+  TempDir dir;
+  auto file = RunFile::create(dir / "run.h5");
+  const std::size_t n = H5TableWriter::kChunkRows + 5;
+  file->create_table("/t", {{"i", ColumnType::kInt64}, {"x", ColumnType::kFloat64}}).append(rows(n));
+  file->commit();
+  EXPECT_EQ(chunk_rows(dir / "run.h5", "/t/x"), H5TableWriter::kChunkRows);
+  const auto reader = RunReader::open(dir / "run.h5");
+  const auto x = reader->read_table("/t").column("x");
+  ASSERT_EQ(x.size(), n);
+  EXPECT_EQ(x[n - 1], 0.5 * static_cast<double>(n - 1));
+}
+
+TEST(TableWriter, PendingColumnNameIsTaken) {
+  TempDir dir;
+  auto file = RunFile::create(dir / "run.h5");
+  file->create_table("/t", {{"x", ColumnType::kFloat64}});  // nothing flushed: no dataset yet
+  EXPECT_THROW(file->write_doubles("/t/x", std::vector<double>{1.0}), IoError);
+  EXPECT_THROW(file->write_strings("/t/x", {"a"}), IoError);
+  EXPECT_THROW(file->create_table("/t", {{"y", ColumnType::kFloat64}, {"x", ColumnType::kInt64}}), IoError);
+  EXPECT_THROW(file->create_table("/u", {{"y", ColumnType::kFloat64}, {"y", ColumnType::kFloat64}}), IoError);
+}
+
+}  // namespace
+}  // namespace qg::results
