@@ -18,6 +18,7 @@
 #include <list>
 #include <thread>
 
+#include "qg/cluster/poll_backoff.hpp"
 #include "qg/core/error.hpp"
 
 namespace boost::serialization {
@@ -81,32 +82,28 @@ class MpiTransport final : public Transport {
   }
 
   // Polls instead of a blocking receive: Open MPI's blocking calls spin, and with more ranks
-  // than cores a spinning coordinator steals a worker's core. It polls for 50 us, then polls
-  // and yields the core for 200 us (replies to small chunks come that fast; sleeping costs a
-  // timer slack of ~60 us per round trip), then sleeps with a growing pause, up to 1 ms, while
-  // long chunks run. A probed message is received with MPI_Irecv, never a blocking receive: a
-  // large message comes in fragments, and when its sender stops half-way (its host was lost)
-  // the rest never arrives; it then stays pending, and messages of other ranks still come.
+  // than cores a spinning coordinator steals a worker's core. Between polls it yields the core
+  // for 250 us (replies to small chunks come that fast; sleeping costs a timer slack of ~60 us
+  // per round trip), then sleeps with a growing pause, up to 1 ms, while long chunks run
+  // (PollBackoff says why there is no phase of polling without yielding). A probed message is
+  // received with MPI_Irecv, never a blocking receive: a large message comes in fragments, and
+  // when its sender stops half-way (its host was lost) the rest never arrives; it then stays
+  // pending, and messages of other ranks still come.
   bool receive(Envelope& into, std::chrono::microseconds timeout) override {
     const auto start = std::chrono::steady_clock::now();
-    const auto deadline = start + timeout;
-    const auto spin_until = start + std::chrono::microseconds(50);
-    const auto yield_until = start + std::chrono::microseconds(250);
-    auto pause = std::chrono::microseconds(0);
+    PollBackoff backoff;
     for (;;) {
       reap_sends();
       post_probed();
       if (take_completed(into)) return true;
-      const auto now = std::chrono::steady_clock::now();
-      if (now >= deadline) return false;
-      if (now < spin_until) {
-        continue;  // replies to small chunks come within microseconds: plain polling
-      } else if (now < yield_until) {
-        sched_yield();  // let a rank sharing this core run (more ranks than cores)
-      } else {
-        pause = std::min(std::chrono::microseconds(1000), pause + std::chrono::microseconds(20));
+      const auto elapsed =
+          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+      if (elapsed >= timeout) return false;
+      const auto pause = backoff.next(elapsed);
+      if (pause.count() == 0)
+        sched_yield();  // returns at once when no other process wants this core
+      else
         std::this_thread::sleep_for(pause);
-      }
     }
   }
 
