@@ -59,6 +59,35 @@ TEST(RunChunk, ASingleTaskChunk) {
   EXPECT_EQ(result.values, expected_values(5, 1, 0.0));
 }
 
+TEST(RunChunk, ASingleTaskChunkReplacesWhatTheResultHeld) {
+  CountingJob job;
+  cluster::ChunkResult result;
+  run_chunk(job, 0, {}, 0, 20, result);  // the worker reuses one result for every chunk
+  run_chunk(job, 0, {}, 8, 1, result);
+  ASSERT_EQ(result.lengths.size(), 1u);
+  EXPECT_EQ(result.lengths[0], 8u % 3 + 1);
+  EXPECT_EQ(result.values, expected_values(8, 1, 0.0));
+  EXPECT_EQ(result.first, 8u);
+  EXPECT_EQ(result.count, 1u);
+}
+
+TEST(RunChunk, AFailedSingleTaskChunkHasNoRecords) {
+  CountingJob inner;
+  const testing::FailingJob job(inner, {{0, 7}});
+  cluster::ChunkResult result;
+  run_chunk(job, 0, {}, 5, 1, result);  // task 5 holds records; the next chunk's task fails
+  run_chunk(job, 0, {}, 7, 1, result);
+  ASSERT_EQ(result.errors.size(), 1u);
+  EXPECT_EQ(result.errors[0].task, 7u);
+  EXPECT_EQ(result.errors[0].message, "injected failure");
+  ASSERT_EQ(result.lengths.size(), 1u);
+  EXPECT_EQ(result.lengths[0], 0u);
+  EXPECT_TRUE(result.values.empty());
+  run_chunk(job, 0, {}, 8, 1, result);  // errors do not carry over to the next chunk
+  EXPECT_TRUE(result.errors.empty());
+  EXPECT_EQ(result.values, expected_values(8, 1, 0.0));
+}
+
 TEST(RunChunk, FailedTasksBecomeSortedErrorsAndTheRestComplete) {
   CountingJob inner;
   const testing::FailingJob job(inner, {{0, 12}, {0, 3}, {1, 4}});

@@ -34,6 +34,51 @@ void concatenate(const std::vector<std::vector<double>>& records, cluster::Chunk
 
 }  // namespace
 
+namespace {
+
+//! A chunk of one task (dispatch-bound runs use chunks of 1): the task writes its records
+//! straight into the chunk's values, with no per-task vector, copy or parallel machinery.
+void run_single_task(const jobs::Job& job, std::uint32_t stage, jobs::StageInput input, std::uint64_t task,
+                     cluster::ChunkResult& result) {
+  result.values.clear();  // a job that appends to `out` still sees an empty vector
+  try {
+    job.run_task(stage, input, task, result.values);
+  } catch (const std::exception& e) {
+    result.values.clear();
+    result.errors.push_back({task, e.what()});
+  } catch (...) {
+    result.values.clear();
+    result.errors.push_back({task, "unknown exception"});
+  }
+  result.lengths[0] = static_cast<std::uint32_t>(result.values.size());
+}
+
+//! Runs the tasks of a chunk of several tasks on the worker's threads.
+void run_tasks(const jobs::Job& job, std::uint32_t stage, jobs::StageInput input, std::uint64_t first,
+               std::uint64_t count, cluster::ChunkResult& result) {
+  std::vector<std::vector<double>> records(count);
+  std::mutex errors_mutex;
+  tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, count, 1), [&](const auto& r) {
+    for (auto i = r.begin(); i != r.end(); ++i) {
+      try {
+        job.run_task(stage, input, first + i, records[i]);
+      } catch (const std::exception& e) {
+        records[i].clear();
+        std::lock_guard lock(errors_mutex);
+        result.errors.push_back({first + i, e.what()});
+      } catch (...) {
+        records[i].clear();
+        std::lock_guard lock(errors_mutex);
+        result.errors.push_back({first + i, "unknown exception"});
+      }
+    }
+  });
+  concatenate(records, result);
+  std::sort(result.errors.begin(), result.errors.end(), [](const auto& a, const auto& b) { return a.task < b.task; });
+}
+
+}  // namespace
+
 void run_chunk(const jobs::Job& job, std::uint32_t stage, jobs::StageInput input, std::uint64_t first,
                std::uint64_t count, cluster::ChunkResult& result) {
   const auto start = std::chrono::steady_clock::now();
@@ -42,32 +87,10 @@ void run_chunk(const jobs::Job& job, std::uint32_t stage, jobs::StageInput input
   result.count = count;
   result.errors.clear();
   result.lengths.assign(count, 0);
-  std::vector<std::vector<double>> records(count);
-  std::mutex errors_mutex;
-
-  auto run_one = [&](std::uint64_t i) {
-    try {
-      job.run_task(stage, input, first + i, records[i]);
-    } catch (const std::exception& e) {
-      records[i].clear();
-      std::lock_guard lock(errors_mutex);
-      result.errors.push_back({first + i, e.what()});
-    } catch (...) {
-      records[i].clear();
-      std::lock_guard lock(errors_mutex);
-      result.errors.push_back({first + i, "unknown exception"});
-    }
-  };
-  if (count == 1) {
-    run_one(0);  // a single task: no parallel machinery (dispatch-bound runs use chunks of 1)
-  } else {
-    tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, count, 1), [&](const auto& r) {
-      for (auto i = r.begin(); i != r.end(); ++i) run_one(i);
-    });
-  }
-
-  concatenate(records, result);
-  std::sort(result.errors.begin(), result.errors.end(), [](const auto& a, const auto& b) { return a.task < b.task; });
+  if (count == 1)
+    run_single_task(job, stage, input, first, result);
+  else
+    run_tasks(job, stage, input, first, count, result);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
