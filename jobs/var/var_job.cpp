@@ -142,19 +142,21 @@ void VarJob::run_tail(StageInput ids, std::uint64_t task, std::vector<double>& o
   std::vector<std::uint64_t> local;
   for (auto it = lo; it != hi; ++it) local.push_back(static_cast<std::uint64_t>(*it - first_id));
   const std::size_t p = setup_->book.positions.size(), w = position_row_width();
-  std::vector<double> pnl(local.size() * p);
-  // Chunks of scenarios on the worker's threads: each scenario depends only on its id.
+  out.resize(local.size() * w);
+  // Chunks of scenarios on the worker's threads: each scenario depends only on its id. A chunk's
+  // P&L goes through a per-thread buffer into its rows (no batch-sized buffer to fault in).
   constexpr std::size_t kChunk = 256;
   tbb::parallel_for(std::size_t{0}, (local.size() + kChunk - 1) / kChunk, [&](std::size_t c) {
     thread_local kv::SimWorkspace ws;
+    thread_local std::vector<double> pnl;
     const std::size_t first = c * kChunk, m = std::min(kChunk, local.size() - first);
-    sim_->scenario_position_pnl(task, std::span(local).subspan(first, m), pnl.data() + first * p, ws);
+    pnl.resize(m * p);
+    sim_->scenario_position_pnl(task, std::span(local).subspan(first, m), pnl.data(), ws);
+    for (std::size_t i = 0; i < m; ++i) {
+      out[(first + i) * w] = first_id + static_cast<double>(local[first + i]);
+      std::copy_n(pnl.data() + i * p, p, out.data() + (first + i) * w + 1);
+    }
   });
-  out.resize(local.size() * w);
-  for (std::size_t i = 0; i < local.size(); ++i) {
-    out[i * w] = first_id + static_cast<double>(local[i]);
-    std::copy_n(pnl.data() + i * p, p, out.data() + i * w + 1);
-  }
 }
 
 std::unique_ptr<Reducer> VarJob::make_reducer(results::RunFile& out) const {

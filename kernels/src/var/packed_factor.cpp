@@ -22,6 +22,7 @@ void tile(std::size_t depth, const double* a, const double* b, double* c, std::s
     acc[t][0] = zero ? _mm256_setzero_pd() : _mm256_loadu_pd(c + t * ldc);
     acc[t][1] = zero ? _mm256_setzero_pd() : _mm256_loadu_pd(c + t * ldc + 4);
   }
+#pragma GCC unroll 2
   for (std::size_t k = 0; k < depth; ++k) {
     const __m256d b0 = _mm256_loadu_pd(b + k * kNr), b1 = _mm256_loadu_pd(b + k * kNr + 4);
     for (std::size_t t = 0; t < kMr; ++t) {
@@ -44,10 +45,35 @@ void tile(std::size_t depth, const double* a, const double* b, double* c, std::s
 #endif
 }
 
+#if defined(__AVX2__) && defined(__FMA__)
+//! Columns [k, k + 4) of six n-wide rows, k-major (24 values at dst): a 4 x 4 transpose of rows
+//! 0-3 and the interleaved pairs of rows 4-5.
+void pack_six_by_four(const double* z, std::size_t n, double* dst) {
+  static_assert(kMr == 6);
+  const __m256d r0 = _mm256_loadu_pd(z), r1 = _mm256_loadu_pd(z + n), r2 = _mm256_loadu_pd(z + 2 * n),
+                r3 = _mm256_loadu_pd(z + 3 * n), r4 = _mm256_loadu_pd(z + 4 * n), r5 = _mm256_loadu_pd(z + 5 * n);
+  const __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);
+  const __m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
+  const __m256d u0 = _mm256_unpacklo_pd(r4, r5), u1 = _mm256_unpackhi_pd(r4, r5);
+  _mm256_storeu_pd(dst, _mm256_permute2f128_pd(t0, t2, 0x20));
+  _mm_storeu_pd(dst + 4, _mm256_castpd256_pd128(u0));
+  _mm256_storeu_pd(dst + 6, _mm256_permute2f128_pd(t1, t3, 0x20));
+  _mm_storeu_pd(dst + 10, _mm256_castpd256_pd128(u1));
+  _mm256_storeu_pd(dst + 12, _mm256_permute2f128_pd(t0, t2, 0x31));
+  _mm_storeu_pd(dst + 16, _mm256_extractf128_pd(u0, 1));
+  _mm256_storeu_pd(dst + 18, _mm256_permute2f128_pd(t1, t3, 0x31));
+  _mm_storeu_pd(dst + 22, _mm256_extractf128_pd(u1, 1));
+}
+#endif
+
 //! Rows [0, h) of an n-wide row-major group, k-major with kMr values per k (zeros past h).
 void pack_rows(const double* z, std::size_t h, std::size_t n, double* dst) {
   if (h == kMr) {
-    for (std::size_t k = 0; k < n; ++k)
+    std::size_t k = 0;
+#if defined(__AVX2__) && defined(__FMA__)
+    for (; k + 4 <= n; k += 4) pack_six_by_four(z + k, n, dst + k * kMr);
+#endif
+    for (; k < n; ++k)
       for (std::size_t t = 0; t < kMr; ++t) dst[k * kMr + t] = z[t * n + k];
     return;
   }
