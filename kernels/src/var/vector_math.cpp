@@ -33,13 +33,16 @@ constexpr std::size_t kDirectPairs = 16;
 }  // namespace qg::kernels::var
 
 // libmvec's AVX2 and SSE entry points: the functions GCC's vectorisation of the plain loops
-// below calls for the 4-wide bodies and the 2-wide epilogues of x86-64-v3 builds.
+// below calls for the 4-wide bodies and the 2-wide epilogues of x86-64-v3 builds. The names are
+// glibc's vector ABI (reserved identifiers by design), so the check is off for these lines.
+// NOLINTBEGIN(bugprone-reserved-identifier)
 extern "C" __m256d _ZGVdN4v_log(__m256d);
 extern "C" __m256d _ZGVdN4v_cos(__m256d);
 extern "C" __m256d _ZGVdN4v_sin(__m256d);
 extern "C" __m128d _ZGVbN2v_log(__m128d);
 extern "C" __m128d _ZGVbN2v_cos(__m128d);
 extern "C" __m128d _ZGVbN2v_sin(__m128d);
+// NOLINTEND(bugprone-reserved-identifier)
 
 namespace qg::kernels::var {
 namespace {
