@@ -9,6 +9,8 @@
 #include <chrono>
 #include <exception>
 #include <mutex>
+#include <optional>
+#include <string>
 
 #include "qg/core/error.hpp"
 #include "qg/jobs/collective_tasks.hpp"
@@ -32,24 +34,27 @@ void concatenate(const std::vector<std::vector<double>>& records, cluster::Chunk
   });
 }
 
-}  // namespace
-
-namespace {
+//! Runs one task into `out`. A task that throws leaves `out` empty and returns its message.
+std::optional<std::string> run_guarded(const jobs::Job& job, std::uint32_t stage, jobs::StageInput input,
+                                       std::uint64_t task, std::vector<double>& out) {
+  try {
+    job.run_task(stage, input, task, out);
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    out.clear();
+    return std::string(e.what());
+  } catch (...) {
+    out.clear();
+    return std::string("unknown exception");
+  }
+}
 
 //! A chunk of one task (dispatch-bound runs use chunks of 1): the task writes its records
 //! straight into the chunk's values, with no per-task vector, copy or parallel machinery.
 void run_single_task(const jobs::Job& job, std::uint32_t stage, jobs::StageInput input, std::uint64_t task,
                      cluster::ChunkResult& result) {
   result.values.clear();  // a job that appends to `out` still sees an empty vector
-  try {
-    job.run_task(stage, input, task, result.values);
-  } catch (const std::exception& e) {
-    result.values.clear();
-    result.errors.push_back({task, e.what()});
-  } catch (...) {
-    result.values.clear();
-    result.errors.push_back({task, "unknown exception"});
-  }
+  if (auto error = run_guarded(job, stage, input, task, result.values)) result.errors.push_back({task, *error});
   result.lengths[0] = static_cast<std::uint32_t>(result.values.size());
 }
 
@@ -60,16 +65,9 @@ void run_tasks(const jobs::Job& job, std::uint32_t stage, jobs::StageInput input
   std::mutex errors_mutex;
   tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, count, 1), [&](const auto& r) {
     for (auto i = r.begin(); i != r.end(); ++i) {
-      try {
-        job.run_task(stage, input, first + i, records[i]);
-      } catch (const std::exception& e) {
-        records[i].clear();
+      if (auto error = run_guarded(job, stage, input, first + i, records[i])) {
         std::lock_guard lock(errors_mutex);
-        result.errors.push_back({first + i, e.what()});
-      } catch (...) {
-        records[i].clear();
-        std::lock_guard lock(errors_mutex);
-        result.errors.push_back({first + i, "unknown exception"});
+        result.errors.push_back({first + i, *error});
       }
     }
   });
