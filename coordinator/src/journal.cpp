@@ -57,7 +57,7 @@ JournalWriter JournalWriter::create(const std::filesystem::path& path, const std
   try {
     if (std::fwrite(kMagic, 1, sizeof kMagic, f) != sizeof kMagic)
       throw IoError(path.string() + ": cannot write journal: " + errno_text());
-    w.write_record(std::vector<char>(header.begin(), header.end()));
+    w.write_record(header);
     w.flush();  // in the OS now; on the disk with the first sync (the journal's 2 s bound)
   } catch (const IoError&) {
     w.remove();  // it holds no work yet; a torn header would only block the next run
@@ -84,12 +84,9 @@ void JournalWriter::write_record(std::span<const char> head, std::span<const cha
 }
 
 void JournalWriter::append(const cluster::ChunkResult& chunk, int rank) {
-  const auto r = static_cast<std::int32_t>(rank);
-  buffer_.resize(sizeof r);
-  std::memcpy(buffer_.data(), &r, sizeof r);
+  buffer_.clear();
   cluster::encode(chunk, buffer_);
-  write_record(buffer_);
-  after_record();
+  append_encoded(buffer_, rank);
 }
 
 void JournalWriter::append_encoded(std::span<const char> encoded_chunk, int rank) {
@@ -97,10 +94,6 @@ void JournalWriter::append_encoded(std::span<const char> encoded_chunk, int rank
   char head[sizeof r];
   std::memcpy(head, &r, sizeof r);
   write_record(head, encoded_chunk);
-  after_record();
-}
-
-void JournalWriter::after_record() {
   const auto now = std::chrono::steady_clock::now();
   if (now - last_flush_ >= kFlushInterval) flush();
   if (now - last_sync_ >= kSyncInterval) sync();

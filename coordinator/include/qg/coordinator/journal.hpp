@@ -62,8 +62,6 @@ class JournalWriter {
   JournalWriter(std::FILE* file, std::filesystem::path path);
   //! One record whose payload is `head` followed by `body`.
   void write_record(std::span<const char> head, std::span<const char> body = {});
-  //! The flush and sync bounds after a record.
-  void after_record();
 
   std::FILE* file_;
   std::filesystem::path path_;
