@@ -196,15 +196,14 @@ void LiveNode::halt(const std::string& reason, const std::string& by) {
 
 bool LiveNode::on_feed_message(const std::vector<std::string>& frames) noexcept {
   try {
-    std::size_t bytes = 0;
-    for (const auto& f : frames) bytes += f.size();
-    if (bytes > static_cast<std::size_t>(config_.limits.max_message_bytes)) {
-      refuse_bar("malformed_bar", "message exceeds max_message_bytes", {{"bytes", bytes}});
+    const FeedItem item = decode_message(frames);
+    if (!item.bar) {
+      refuse_bar(item.refusal.code, item.refusal.reason, item.refusal.detail);
       return false;
     }
-    return on_bar(decode_bar(frames));
-  } catch (const std::exception& e) {
-    refuse_bar("malformed_bar", e.what(), {{"frames", frames.size()}});
+    return on_bar(*item.bar);
+  } catch (const std::exception& e) {  // out of memory
+    refuse_bar("error", e.what(), {{"frames", frames.size()}});
     return false;
   }
 }
@@ -223,18 +222,22 @@ std::size_t LiveNode::on_feed_messages(std::span<const std::vector<std::string>>
   }
 }
 
-LiveNode::FeedItem LiveNode::check_message(const std::vector<std::string>& frames, BatchDates& batch,
-                                           bool more_follow) const {
+LiveNode::FeedItem LiveNode::decode_message(const std::vector<std::string>& frames) const {
   std::size_t bytes = 0;
   for (const auto& f : frames) bytes += f.size();
   if (bytes > static_cast<std::size_t>(config_.limits.max_message_bytes))
     return {std::nullopt, {"malformed_bar", "message exceeds max_message_bytes", {{"bytes", bytes}}}};
-  FeedItem item;
   try {
-    item.bar = decode_bar(frames);
+    return {decode_bar(frames), {}};
   } catch (const std::exception& e) {
     return {std::nullopt, {"malformed_bar", e.what(), {{"frames", frames.size()}}}};
   }
+}
+
+LiveNode::FeedItem LiveNode::check_message(const std::vector<std::string>& frames, BatchDates& batch,
+                                           bool more_follow) const {
+  FeedItem item = decode_message(frames);
+  if (!item.bar) return item;
   if (std::optional<BarRefusal> refused = admission(*item.bar, batch)) return {std::nullopt, std::move(*refused)};
   if (!more_follow) return item;  // no later message of the batch is checked against it
   if (batch.last_dates.emplace(item.bar->symbol, item.bar->date).second && !paper_.find(item.bar->symbol))

@@ -97,6 +97,8 @@ class LiveNode {
   //! Size, frames, fields and admission of one message, as if the batch's earlier bars were
   //! processed; an accepted bar is added to `batch` when `more_follow`.
   FeedItem check_message(const std::vector<std::string>& frames, BatchDates& batch, bool more_follow) const;
+  //! A message's bar, or why it is malformed (over max_message_bytes, frames that do not decode).
+  FeedItem decode_message(const std::vector<std::string>& frames) const;
   //! Journals the accepted bars of `items` by one write, then processes them and reports the
   //! refused ones, in arrival order. Returns how many bars were processed.
   std::size_t journal_and_apply(const std::vector<FeedItem>& items);
