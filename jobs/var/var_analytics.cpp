@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "qg/core/error.hpp"
+#include "var/tail_components.hpp"
 #include "var/var_spec.hpp"
 #include "qg/kernels/var/black_scholes.hpp"
 #include "qg/kernels/var/parametric.hpp"
@@ -21,23 +22,6 @@ namespace {
 
 namespace kv = kernels::var;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-//! Euler component VaR: positions' mean loss over rows near the VaR rank, rescaled to VaR.
-std::vector<double> component_var(std::span<const double> rows, std::size_t w, std::size_t p, std::uint64_t rank,
-                                  double var) {
-  const std::size_t n_rows = rows.size() / w;
-  const std::size_t centre = static_cast<std::size_t>(rank - 1);
-  const std::size_t half = std::max<std::size_t>(1, static_cast<std::size_t>(rank / 20));
-  const std::size_t lo = centre > half ? centre - half : 0, hi = std::min(n_rows - 1, centre + half);
-  std::vector<double> avg(p, 0.0);
-  for (std::size_t i = lo; i <= hi; ++i)
-    for (std::size_t k = 0; k < p; ++k) avg[k] -= rows[i * w + 2 + k];
-  double total = 0;
-  for (double& v : avg) total += v /= static_cast<double>(hi - lo + 1);
-  if (total != 0)
-    for (double& v : avg) v *= var / total;
-  return avg;
-}
 
 //! VaR at each of `ranks` of (loss - position k's loss) over the rows, for every position k:
 //! [rank][k]. Positions are gathered a group at a time, one pass over the rows per group
@@ -70,39 +54,28 @@ std::vector<std::vector<double>> vars_without(std::span<const double> rows, std:
 
 }  // namespace
 
-MethodFigures tail_figures(const VarSetup& setup, std::span<const double> rows, std::uint64_t n_total) {
+MethodFigures tail_figures(const VarSetup& setup, const TailInputs& tail) {
   const std::size_t p = setup.book.positions.size(), w = 2 + p;
-  QG_CHECK(rows.size() % w == 0, "tail rows of the wrong width");
+  QG_CHECK(tail.rows.empty() || tail.rows.size() == tail.losses.size() * w, "tail rows of the wrong width");
+  const TailComponents components(tail.n_total, setup.spec.confidence, tail.losses.size(), p);
   MethodFigures f;
-  f.scenarios = n_total;
-  std::vector<double> losses(rows.size() / w);
-  for (std::size_t i = 0; i < losses.size(); ++i) losses[i] = rows[i * w];
+  f.scenarios = tail.n_total;
   std::vector<std::uint64_t> ranks;
   for (double a : setup.spec.confidence) {
-    ranks.push_back(kv::var_rank(n_total, a));
-    QG_CHECK(ranks.back() <= losses.size() && kv::tail_size(n_total, a) <= losses.size(),
+    ranks.push_back(kv::var_rank(tail.n_total, a));
+    QG_CHECK(ranks.back() <= tail.losses.size() && kv::tail_size(tail.n_total, a) <= tail.losses.size(),
              "tail shorter than the VaR rank");
+    f.var.push_back(kv::var_from_top(tail.losses, tail.n_total, a));
+    f.es.push_back(kv::es_from_top(tail.losses, tail.n_total, a));
   }
-  const auto without = vars_without(rows, w, p, ranks);
-  for (std::size_t l = 0; l < ranks.size(); ++l) {
-    const double a = setup.spec.confidence[l];
-    const std::uint64_t rank = ranks[l];
-    const double var = kv::var_from_top(losses, n_total, a);
-    f.var.push_back(var);
-    f.es.push_back(kv::es_from_top(losses, n_total, a));
-    f.var_se.push_back(kNaN);
-    f.es_se.push_back(kNaN);
-    std::vector<double> ces(p, 0.0), inc(p);
-    for (std::size_t i = 0; i < losses.size(); ++i) {
-      const double weight = kv::es_weight(n_total, a, i);
-      if (weight == 0) break;
-      for (std::size_t k = 0; k < p; ++k) ces[k] -= weight * rows[i * w + 2 + k];
-    }
-    for (std::size_t k = 0; k < p; ++k) inc[k] = var - without[l][k];
-    f.component_var.push_back(component_var(rows, w, p, rank, var));
-    f.component_es.push_back(std::move(ces));
-    f.incremental_var.push_back(std::move(inc));
-  }
+  f.var_se = f.es_se = std::vector<double>(ranks.size(), kNaN);
+  f.component_var = components.component_var(tail.component_sums, f.var);
+  f.component_es = components.component_es(tail.component_sums);
+  f.incremental_var.assign(ranks.size(), std::vector<double>(p, kNaN));
+  if (tail.rows.empty()) return f;
+  const auto without = vars_without(tail.rows, w, p, ranks);
+  for (std::size_t l = 0; l < ranks.size(); ++l)
+    for (std::size_t k = 0; k < p; ++k) f.incremental_var[l][k] = f.var[l] - without[l][k];
   return f;
 }
 
@@ -138,7 +111,15 @@ MethodFigures historical_figures(const VarSetup& setup) {
   }
   kv::TailRows sorted(n, w);
   sorted.add(rows);
-  return tail_figures(setup, sorted.finish(), n);
+  const auto tail_rows = sorted.finish();
+  TailInputs tail{n, std::vector<double>(n), {}, tail_rows};
+  const TailComponents components(n, setup.spec.confidence, n, p);
+  tail.component_sums.assign(components.width(), 0.0);
+  for (std::size_t r = 0; r < n; ++r) {
+    tail.losses[r] = tail_rows[r * w];
+    components.add(r, tail_rows.data() + r * w + 2, tail.component_sums);
+  }
+  return tail_figures(setup, tail);
 }
 
 MethodFigures parametric_figures(const VarSetup& setup) {

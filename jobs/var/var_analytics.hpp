@@ -27,12 +27,21 @@ struct BatchStats {
   std::vector<double> var, es;
 };
 
-//! Figures from the K largest of n_total losses, as rows [loss, id, P&L per position] sorted by
-//! loss descending. VaR, ES and component ES are exact; component VaR averages the positions'
-//! losses over the rows ranked within max(1, r/20) of the VaR rank r, rescaled to sum to VaR;
-//! incremental VaR is the VaR of (loss - position loss) over the same rows, exact only when the
+//! What the Monte Carlo and historical figures are computed from: the K largest of n_total
+//! losses sorted descending, the component sums over those K scenarios (TailComponents, added in
+//! a fixed order) and, when kept, the K rows [loss, id, P&L per position] in the same order.
+struct TailInputs {
+  std::uint64_t n_total = 0;
+  std::vector<double> losses;
+  std::vector<double> component_sums;
+  std::span<const double> rows;  // empty: incremental VaR is not computed (NaN)
+};
+
+//! Figures from a tail. VaR, ES and component ES are exact; component VaR averages the
+//! positions' losses over the ranks within max(1, r/20) of the VaR rank r, rescaled to sum to
+//! VaR; incremental VaR is the VaR of (loss - position loss) over the rows, exact only when the
 //! rows are the whole sample (historical), an approximation on a tail (Monte Carlo).
-MethodFigures tail_figures(const VarSetup& setup, std::span<const double> rows, std::uint64_t n_total);
+MethodFigures tail_figures(const VarSetup& setup, const TailInputs& tail);
 
 //! Batch-means standard errors: with batch estimates v_b over n_b scenarios and the full-run
 //! estimate v, se = sqrt(sum_b n_b (v_b - v)^2 / ((T - 1) S)); NaN with fewer than 2 batches.

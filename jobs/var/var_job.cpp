@@ -10,6 +10,7 @@
 #include "qg/core/error.hpp"
 #include "var/var_kind.hpp"
 #include "var/var_reducer.hpp"
+#include "var/tail_components.hpp"
 #include "var/var_spec.hpp"
 #include "qg/kernels/var/blas_threads.hpp"
 #include "qg/kernels/var/simulate.hpp"
@@ -56,13 +57,25 @@ std::size_t VarJob::stats_width() const {
 
 std::size_t VarJob::tail_width() const { return 2 + setup_->book.positions.size(); }
 
+std::size_t VarJob::component_width() const {
+  return 2 * setup_->book.positions.size() * setup_->spec.confidence.size();
+}
+
+bool VarJob::keeps_tail_rows() const {
+  const IncrementalVar mode = setup_->spec.incremental_var;
+  if (mode != IncrementalVar::kAuto) return mode == IncrementalVar::kOn;
+  return static_cast<double>(tail_capacity()) * static_cast<double>(tail_width() * sizeof(double)) <=
+         static_cast<double>(kTailRowsBudget);
+}
+
 std::size_t VarJob::max_task_values(std::uint32_t stage, StageInput) const {
   const std::uint64_t b = setup_->spec.batch;
   const double a_min = setup_->spec.min_confidence();
   if (stage == kStatsStage) return stats_width() + 2 * static_cast<std::size_t>(kv::kept_tail_rows(b, a_min));
   const double expected = static_cast<double>(kv::tail_size(b, a_min)) * 1.25 + 64;
   const auto rows = std::min<std::uint64_t>({b, tail_capacity(), static_cast<std::uint64_t>(expected)});
-  return static_cast<std::size_t>(rows) * (stage == kRerunStage ? 2 : position_row_width());
+  if (stage == kRerunStage) return static_cast<std::size_t>(rows) * 2;
+  return component_width() + (keeps_tail_rows() ? static_cast<std::size_t>(rows) * position_row_width() : 0);
 }
 
 void VarJob::run_task(std::uint32_t stage, StageInput input, std::uint64_t task, std::vector<double>& out) const {
@@ -134,29 +147,42 @@ void VarJob::run_rerun(StageInput input, std::uint64_t task, std::vector<double>
   out.assign(kept.begin(), kept.end());
 }
 
-void VarJob::run_tail(StageInput ids, std::uint64_t task, std::vector<double>& out) const {
+void VarJob::run_tail(StageInput input, std::uint64_t task, std::vector<double>& out) const {
+  const std::size_t k = input.size() / 2;
+  const auto ids = input.first(k), ranks = input.subspan(k);
   const auto first_id = static_cast<double>(task * setup_->spec.batch);
   const auto end_id = first_id + static_cast<double>(batch_rows(task));
   const auto lo = std::lower_bound(ids.begin(), ids.end(), first_id);
   const auto hi = std::lower_bound(lo, ids.end(), end_id);
+  const auto at = static_cast<std::size_t>(lo - ids.begin());
   std::vector<std::uint64_t> local;
   for (auto it = lo; it != hi; ++it) local.push_back(static_cast<std::uint64_t>(*it - first_id));
-  const std::size_t p = setup_->book.positions.size(), w = position_row_width();
-  out.resize(local.size() * w);
-  // Chunks of scenarios on the worker's threads: each scenario depends only on its id. A chunk's
-  // P&L goes through a per-thread buffer into its rows (no batch-sized buffer to fault in).
+  const std::size_t p = setup_->book.positions.size(), n = local.size(), head = component_width();
+  // The record: the component sums, then (rows kept) the n ids and their n x p P&L, which the
+  // simulator writes in place; without the rows the P&L goes to a scratch buffer.
+  std::vector<double> scratch;
+  double* pnl = nullptr;
+  if (keeps_tail_rows()) {
+    out.resize(head + n + n * p);
+    for (std::size_t i = 0; i < n; ++i) out[head + i] = first_id + static_cast<double>(local[i]);
+    pnl = out.data() + head + n;
+  } else {
+    out.resize(head);
+    scratch.resize(n * p);
+    pnl = scratch.data();
+  }
+  // Chunks of scenarios on the worker's threads: each scenario depends only on its id.
   constexpr std::size_t kChunk = 256;
-  tbb::parallel_for(std::size_t{0}, (local.size() + kChunk - 1) / kChunk, [&](std::size_t c) {
+  tbb::parallel_for(std::size_t{0}, (n + kChunk - 1) / kChunk, [&](std::size_t c) {
     thread_local kv::SimWorkspace ws;
-    thread_local std::vector<double> pnl;
-    const std::size_t first = c * kChunk, m = std::min(kChunk, local.size() - first);
-    pnl.resize(m * p);
-    sim_->scenario_position_pnl(task, std::span(local).subspan(first, m), pnl.data(), ws);
-    for (std::size_t i = 0; i < m; ++i) {
-      out[(first + i) * w] = first_id + static_cast<double>(local[first + i]);
-      std::copy_n(pnl.data() + i * p, p, out.data() + (first + i) * w + 1);
-    }
+    const std::size_t first = c * kChunk, m = std::min(kChunk, n - first);
+    sim_->scenario_position_pnl(task, std::span(local).subspan(first, m), pnl + first * p, ws);
   });
+  // The sums in id order, whatever thread revalued a scenario.
+  const TailComponents components(setup_->spec.scenarios, setup_->spec.confidence, tail_capacity(), p);
+  const std::span<double> sums(out.data(), head);
+  std::fill(sums.begin(), sums.end(), 0.0);
+  for (std::size_t i = 0; i < n; ++i) components.add(static_cast<std::uint64_t>(ranks[at + i]), pnl + i * p, sums);
 }
 
 std::unique_ptr<Reducer> VarJob::make_reducer(results::RunFile& out) const {

@@ -14,7 +14,8 @@
 //     and return their per-position P&L;
 //   reduce 2: place the rows in loss order: VaR, ES and their Euler allocations at every level
 //     follow exactly. Then historical, parametric, stress and backtest figures, the /var tables.
-// Messages and the merge scale with the tail K, never with S.
+// Messages and the merge scale with the tail K, never with S; the per-position rows of the tail
+// reach the coordinator only for incremental VaR (VarSpec::incremental_var).
 #include <array>
 #include <memory>
 #include <optional>
@@ -33,8 +34,9 @@ namespace qg::jobs {
 struct VarSetup;
 
 //! Top-level keys a var spec has beyond the common header keys.
-inline constexpr std::array<std::string_view, 9> kVarJobKeys = {
-    "portfolio", "model", "horizon_days", "confidence", "scenarios", "batch", "stress", "backtest", "rate"};
+inline constexpr std::array<std::string_view, 10> kVarJobKeys = {
+    "portfolio", "model",  "horizon_days", "confidence", "scenarios",
+    "batch",     "stress", "backtest",     "rate",       "incremental_var"};
 
 class VarJob final : public Job {
  public:
@@ -56,7 +58,7 @@ class VarJob final : public Job {
   //! estimate with 25% headroom (it only sizes the coordinator's buffers).
   std::size_t max_task_values(std::uint32_t stage, StageInput input) const override;
   //! Stage 1's input is {cut-off loss, then (batch, last kept loss, last kept id) per rerun
-  //! batch}; stage 2's is the K tail scenario ids, ascending.
+  //! batch}; stage 2's is the K tail scenario ids, ascending, then their 0-based loss ranks.
   void run_task(std::uint32_t stage, StageInput input, std::uint64_t task, std::vector<double>& out) const override;
   std::unique_ptr<Reducer> make_reducer(results::RunFile& out) const override;
   //! Stage 2 regenerates the tail scenarios by id (Philox jumps to any scenario): a resumed run
@@ -77,6 +79,11 @@ class VarJob final : public Job {
   std::size_t tail_width() const;
   //! Doubles of a stage-2 row: scenario id, one P&L per position.
   std::size_t position_row_width() const { return tail_width() - 1; }
+  //! Doubles of the component sums at the head of a stage-2 record (TailComponents::width).
+  std::size_t component_width() const;
+  //! Whether stage 2 returns the tail's per-position rows too (for incremental VaR): as the
+  //! spec says, or under `auto` when K rows take at most kTailRowsBudget bytes.
+  bool keeps_tail_rows() const;
 
  private:
   void batch_losses(std::uint64_t task, std::vector<double>& losses) const;

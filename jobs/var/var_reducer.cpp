@@ -68,13 +68,15 @@ VarReducer::VarReducer(std::shared_ptr<const VarSetup> setup, const VarJob& job,
       stats_width_(job.stats_width()),
       histogram_(job.histogram()),
       histogram_counts_(histogram_.width(), 0.0),
-      tail_width_(job.tail_width()) {
+      tail_width_(job.tail_width()),
+      component_width_(job.component_width()),
+      keeps_rows_(job.keeps_tail_rows()) {
   pairs_.emplace(static_cast<std::size_t>(tail_capacity_), 2);
 }
 
 void VarReducer::consume(std::uint32_t stage, std::uint64_t task, std::span<const double> records) {
   if (stage == VarJob::kRerunStage) return pairs_->add(records);
-  if (stage == VarJob::kTailStage) return place_rows(records);
+  if (stage == VarJob::kTailStage) return consume_tail(records);
   QG_CHECK(stage == VarJob::kStatsStage && records.size() >= stats_width_ + 2 && records.size() % 2 == 0,
            "var: bad stage-0 record of task " + std::to_string(task));
   BatchStats b{records[0], records[1], records[2], records[3], {}, {}};
@@ -130,7 +132,8 @@ std::vector<double> VarReducer::rerun_input() {
   return input;
 }
 
-//! The ids of the exact K largest losses, ascending (stage 2's input); sets up the rows they fill.
+//! Stage 2's input: the ids of the exact K largest losses, ascending, then each one's 0-based
+//! loss rank. Keeps the losses in rank order and sets up the sums (and rows) stage 2 fills.
 std::vector<double> VarReducer::tail_ids() {
   const auto top = pairs_->finish();
   const std::size_t k = top.size() / 2;
@@ -140,26 +143,41 @@ std::vector<double> VarReducer::tail_ids() {
   std::iota(rank_by_id_.begin(), rank_by_id_.end(), 0u);
   std::sort(rank_by_id_.begin(), rank_by_id_.end(),
             [&top](std::uint32_t x, std::uint32_t y) { return top[2 * x + 1] < top[2 * y + 1]; });
-  assign_large(tail_, k * tail_width_, kNaN);
-  std::vector<double> ids(k);
-  for (std::size_t i = 0; i < k; ++i) {
-    tail_[i * tail_width_] = top[2 * i];
-    tail_[i * tail_width_ + 1] = top[2 * i + 1];
-    ids[i] = top[2 * rank_by_id_[i] + 1];
+  losses_.resize(k);
+  for (std::size_t i = 0; i < k; ++i) losses_[i] = top[2 * i];
+  component_sums_.assign(component_width_, 0.0);
+  if (keeps_rows_) {
+    assign_large(tail_, k * tail_width_, kNaN);
+    for (std::size_t i = 0; i < k; ++i) {
+      tail_[i * tail_width_] = top[2 * i];
+      tail_[i * tail_width_ + 1] = top[2 * i + 1];
+    }
   }
-  pairs_.reset();  // the rows below hold the losses now
-  return ids;
+  std::vector<double> input(2 * k);
+  for (std::size_t i = 0; i < k; ++i) {
+    input[i] = top[2 * rank_by_id_[i] + 1];
+    input[k + i] = rank_by_id_[i];
+  }
+  pairs_.reset();
+  return input;
 }
 
-//! Stage-2 rows [id, P&L per position], ids ascending across tasks, into their rank's row.
-void VarReducer::place_rows(std::span<const double> records) {
-  const std::size_t w = tail_width_ - 1;
-  QG_CHECK(records.size() % w == 0, "var: partial stage-2 row");
-  for (std::size_t i = 0; i < records.size(); i += w) {
+//! A stage-2 record: the task's component sums, added in task order; then, with the rows kept,
+//! its ids (ascending, continuing the previous task's) and their P&L rows, each placed at its
+//! scenario's rank.
+void VarReducer::consume_tail(std::span<const double> records) {
+  QG_CHECK(records.size() >= component_width_, "var: short stage-2 record");
+  for (std::size_t i = 0; i < component_width_; ++i) component_sums_[i] += records[i];
+  ++tail_records_;
+  const auto rest = records.subspan(component_width_);
+  const std::size_t p = tail_width_ - 2;
+  QG_CHECK(rest.empty() || (keeps_rows_ && rest.size() % (p + 1) == 0), "var: partial stage-2 rows");
+  const std::size_t n = rest.size() / (p + 1);
+  for (std::size_t i = 0; i < n; ++i) {
     QG_CHECK(placed_ < rank_by_id_.size(), "var: more tail rows than the tail holds");
     double* row = tail_.data() + static_cast<std::size_t>(rank_by_id_[placed_++]) * tail_width_;
-    QG_CHECK(records[i] == row[1], "var: stage-2 rows out of id order");
-    std::copy_n(records.data() + i + 1, w - 1, row + 2);
+    QG_CHECK(rest[i] == row[1], "var: stage-2 rows out of id order");
+    std::copy_n(rest.data() + n + i * p, p, row + 2);
   }
 }
 
@@ -168,9 +186,9 @@ void VarReducer::write_results() {
   const std::size_t levels = s.spec.confidence.size(), p = s.book.positions.size();
   MethodFigures mc = missing_figures(levels, p);
   if (failed_ == 0) {
-    QG_CHECK(placed_ == tail_capacity_,
+    QG_CHECK(tail_records_ == n_tasks_ && placed_ == (keeps_rows_ ? tail_capacity_ : 0),
              "var: " + std::to_string(placed_) + " tail rows placed, expected " + std::to_string(tail_capacity_));
-    mc = tail_figures(s, tail_, s.spec.scenarios);
+    mc = tail_figures(s, {s.spec.scenarios, std::move(losses_), std::move(component_sums_), tail_});
     batch_means_se(batches_, mc);
   }
   const MethodFigures hist = historical_figures(s);
@@ -190,6 +208,7 @@ void VarReducer::write_attributes(const MethodFigures& mc) {
   out_.set_attribute(kGroup, "batch", static_cast<std::int64_t>(spec.batch));
   out_.set_attribute(kGroup, "batches", static_cast<std::int64_t>(n_tasks_));
   out_.set_attribute(kGroup, "tail_rows", static_cast<std::int64_t>(tail_capacity_));
+  out_.set_attribute(kGroup, "incremental_var", keeps_rows_ ? "tail" : "none");
   out_.set_attribute(kGroup, "tail_threshold", threshold_);
   out_.set_attribute(kGroup, "horizon_days", static_cast<std::int64_t>(spec.horizon_days));
   out_.set_attribute(kGroup, "distribution", std::string(distribution_name(spec.distribution)));

@@ -17,8 +17,9 @@ class VarJob;
 
 //! Stage 0: collects per-batch statistics and merges the batches' kept (loss, id) pairs into a
 //! bounded top K; names the batches to rerun. Stage 1: merges their further pairs: the exact K
-//! largest losses; yields their ids. Stage 2: places each tail scenario's per-position P&L at
-//! its rank, then computes every figure and writes /var/summary, /var/components, /var/stress,
+//! largest losses; yields their ids and ranks. Stage 2: adds the tasks' component sums and,
+//! for incremental VaR, places each tail scenario's per-position P&L at its rank; then
+//! computes every figure and writes /var/summary, /var/components, /var/stress,
 //! /var/backtest, /var/pnl_histogram and their companions.
 class VarReducer final : public Reducer {
  public:
@@ -31,7 +32,7 @@ class VarReducer final : public Reducer {
  private:
   std::vector<double> rerun_input();
   std::vector<double> tail_ids();
-  void place_rows(std::span<const double> records);
+  void consume_tail(std::span<const double> records);
   void write_results();
   void write_attributes(const MethodFigures& mc);
   void write_assets();
@@ -52,7 +53,12 @@ class VarReducer final : public Reducer {
   std::optional<kernels::var::TailRows> pairs_;  // (loss, id) of the run's largest losses
   std::vector<double> last_kept_;                // per batch: batch, kept all (0/1), last loss, last id
   std::size_t tail_width_ = 0;
-  std::vector<double> tail_;               // the K tail rows in loss order (stage 2)
+  std::size_t component_width_ = 0;
+  bool keeps_rows_ = false;             // the tail's per-position rows come for incremental VaR
+  std::vector<double> losses_;          // the K largest losses, descending
+  std::vector<double> component_sums_;  // TailComponents sums, added in task order
+  std::uint64_t tail_records_ = 0;
+  std::vector<double> tail_;               // the K tail rows in loss order (stage 2, rows kept)
   std::vector<std::uint32_t> rank_by_id_;  // tail ranks in ascending id order
   std::size_t placed_ = 0;
   std::uint64_t failed_ = 0;

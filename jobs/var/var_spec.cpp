@@ -154,6 +154,17 @@ void read_sizes(const MapReader& top, VarSpec& spec) {
     if (spec.batch < 1 || spec.batch > kMaxBatch) b->fail("must be in [1, " + std::to_string(kMaxBatch) + "]");
   }
   if (auto r = top.optional("rate")) spec.rate = r->as_double();
+  if (auto inc = top.optional("incremental_var")) {
+    const std::string v = inc->as_string();
+    if (v == "auto")
+      spec.incremental_var = IncrementalVar::kAuto;
+    else if (v == "true")
+      spec.incremental_var = IncrementalVar::kOn;
+    else if (v == "false")
+      spec.incremental_var = IncrementalVar::kOff;
+    else
+      inc->fail("must be auto, true or false (got '" + v + "')");
+  }
 }
 
 void read_backtest(const Field& field, VarSpec& spec) {

@@ -17,6 +17,10 @@ namespace qg::jobs {
 
 enum class CovarianceKind : std::uint8_t { kSample, kEwma };
 enum class MeanKind : std::uint8_t { kZero, kSample };
+//! Whether a Monte Carlo run computes incremental VaR, which needs every tail scenario's
+//! per-position P&L on the coordinator: auto = when those rows take at most kTailRowsBudget.
+enum class IncrementalVar : std::uint8_t { kAuto, kOn, kOff };
+inline constexpr std::uint64_t kTailRowsBudget = std::uint64_t{1} << 30;
 
 //! One position as written in the spec.
 struct VarPositionSpec {
@@ -54,6 +58,7 @@ struct VarSpec {
   std::vector<StressSpec> stress;
   std::size_t backtest_window = 0;  // 0: no backtest
   double rate = 0;
+  IncrementalVar incremental_var = IncrementalVar::kAuto;
 
   //! The smallest confidence level (the deepest tail the reduce must keep).
   double min_confidence() const;

@@ -9,12 +9,15 @@
 #include <numeric>
 #include <cmath>
 #include <cstring>
+#include <random>
 #include <thread>
+#include <variant>
 
 #include "fake_run_file.hpp"
 #include "qg/core/error.hpp"
 #include "qg/jobs/job.hpp"
 #include "var/pnl_histogram.hpp"
+#include "var/tail_components.hpp"
 #include "var/var_job.hpp"
 #include "var/var_spec.hpp"
 #include "qg/kernels/synthetic.hpp"
@@ -203,6 +206,93 @@ TEST(VarJob, ComponentsSumToVarAndEsForEveryMethod) {
     }
 }
 
+// Component sums against the definitions written out as plain loops over the tail in rank
+// order (docs/var.md): component ES = -sum_i w_i P&L_ik with the Acerbi-Tasche weights; component
+// VaR = the mean loss of position k over ranks within max(1, r/20) of the VaR rank r, rescaled to
+// sum to VaR. One pass in rank order gives the loops' bits; the tail cut in three parts of
+// shuffled ranks, each summed alone and the parts added, gives them to rounding.
+TEST(TailComponents, SumsOverPartsEqualThePlainDefinitions) {
+  const std::uint64_t n = 200;
+  const std::vector<double> levels = {0.9, 0.95}, var = {3.5, 4.25};
+  const std::size_t k_rows = kv::tail_size(n, 0.9), p = 3;
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> normal;
+  std::vector<double> pnl(k_rows * p);
+  for (double& v : pnl) v = normal(rng);
+  const TailComponents c(n, levels, k_rows, p);
+  ASSERT_EQ(c.width(), 2 * p * levels.size());
+  std::vector<double> one(c.width(), 0.0);
+  for (std::size_t r = 0; r < k_rows; ++r) c.add(r, pnl.data() + r * p, one);
+  std::vector<std::size_t> order(k_rows);
+  std::iota(order.begin(), order.end(), 0u);
+  std::shuffle(order.begin(), order.end(), rng);
+  std::vector<double> parts(c.width(), 0.0);
+  for (std::size_t first = 0; first < k_rows; first += 8) {
+    std::vector<double> part(c.width(), 0.0);
+    for (std::size_t i = first; i < std::min(k_rows, first + 8); ++i) c.add(order[i], pnl.data() + order[i] * p, part);
+    for (std::size_t j = 0; j < part.size(); ++j) parts[j] += part[j];
+  }
+  for (std::size_t l = 0; l < levels.size(); ++l) {
+    std::vector<double> ces(p, 0.0), cvar(p, 0.0);
+    for (std::size_t i = 0; i < k_rows; ++i)
+      for (std::size_t k = 0; k < p; ++k) ces[k] -= kv::es_weight(n, levels[l], i) * pnl[i * p + k];
+    const std::uint64_t rank = kv::var_rank(n, levels[l]), half = std::max<std::uint64_t>(1, rank / 20);
+    const std::uint64_t lo = rank - 1 > half ? rank - 1 - half : 0,
+                        hi = std::min<std::uint64_t>(k_rows - 1, rank - 1 + half);
+    double total = 0;
+    for (std::size_t k = 0; k < p; ++k) {
+      for (std::uint64_t i = lo; i <= hi; ++i) cvar[k] -= pnl[i * p + k];
+      total += cvar[k] /= static_cast<double>(hi - lo + 1);
+    }
+    for (double& v : cvar) v *= var[l] / total;
+    EXPECT_EQ(c.component_es(one)[l], ces) << l;
+    EXPECT_EQ(c.component_var(one, var)[l], cvar) << l;
+    for (std::size_t k = 0; k < p; ++k) {
+      EXPECT_NEAR(c.component_es(parts)[l][k], ces[k], 1e-13) << l << " " << k;
+      EXPECT_NEAR(c.component_var(parts, var)[l][k], cvar[k], 1e-12) << l << " " << k;
+    }
+  }
+}
+
+// Without incremental VaR, stage 2 sends each task's component sums alone (no per-position
+// rows reach the coordinator), and every other figure keeps its bits: the sums are the same
+// either way. Incremental VaR is NaN and the /var attribute says so.
+TEST(VarJob, ComponentsWithoutTheTailRowsAreTheSameBits) {
+  const std::string model = "{window: 300}";
+  auto with = make_job(spec(model, "incremental_var: true\n"), "t.yaml", synthetic(3, 600));
+  auto without = make_job(spec(model, "incremental_var: false\n"), "t.yaml", synthetic(3, 600));
+  auto automatic = make_job(spec(model), "t.yaml", synthetic(3, 600));
+  const auto& job = dynamic_cast<const VarJob&>(*without);
+  EXPECT_TRUE(dynamic_cast<const VarJob&>(*automatic).keeps_tail_rows());  // 2,501 rows of 5 doubles
+  EXPECT_FALSE(job.keeps_tail_rows());
+  const auto fa = run(*with), fb = run(*without);
+  EXPECT_EQ(std::get<std::string>(fa.attrs.at("/var@incremental_var")), "tail");
+  EXPECT_EQ(std::get<std::string>(fb.attrs.at("/var@incremental_var")), "none");
+  const auto &ca = *fa.tables.at("/var/components"), &cb = *fb.tables.at("/var/components");
+  ASSERT_EQ(ca.rows(), cb.rows());
+  for (std::size_t r = 0; r < ca.rows(); ++r) {
+    for (std::size_t col = 0; col < 6; ++col) EXPECT_EQ(ca.at(r, col), cb.at(r, col)) << r << " " << col;
+    EXPECT_FALSE(std::isnan(ca.at(r, 6)));
+    EXPECT_EQ(std::isnan(cb.at(r, 6)), ca.at(r, 0) == 0) << "row " << r;  // NaN for Monte Carlo only
+  }
+  const auto &sa = fa.tables.at("/var/summary")->values, &sb = fb.tables.at("/var/summary")->values;
+  EXPECT_EQ(std::memcmp(sa.data(), sb.data(), sa.size() * sizeof(double)), 0);
+  // Stage 2's records: 2 sums per position and level, whatever the tail of the task.
+  std::vector<double> input, out;
+  testing::FakeRunFile file;
+  auto reducer = without->make_reducer(file);
+  for (std::uint32_t stage = 0; stage < VarJob::kTailStage; ++stage) {
+    for (std::uint64_t t = 0; t < without->num_tasks(stage, input); ++t) {
+      without->run_task(stage, input, t, out);
+      reducer->consume(stage, t, out);
+    }
+    input = reducer->end_stage(stage);
+  }
+  without->run_task(VarJob::kTailStage, input, 0, out);
+  EXPECT_EQ(out.size(), 2u * 3u * 3u);
+  EXPECT_EQ(job.max_task_values(VarJob::kTailStage, input), 2u * 3u * 3u);
+}
+
 // A bootstrap over 5 return vectors: losses take 5 values, each in about 819 of a batch's 4096
 // scenarios, more than the 305 pairs a batch keeps; the merged K-th loss (K = 2501) is the
 // largest value, so the batches whose kept pairs all carry it are rerun (stage 1). The
@@ -245,10 +335,14 @@ TEST(VarJob, RerunBatchesKeepTheTailExactUnderTies) {
   ASSERT_EQ(rows.size(), 50000u);
   std::sort(rows.begin(), rows.end());
   // The scenarios of the merged tail are the K first of the sort (ties broken by id).
+  // Stage 2's input: those ids ascending, then each one's 0-based rank in the sort.
+  const std::size_t k = var_job.tail_capacity();
   std::vector<double> expected_ids;
-  for (std::size_t i = 0; i < var_job.tail_capacity(); ++i) expected_ids.push_back(rows[i][1]);
+  for (std::size_t i = 0; i < k; ++i) expected_ids.push_back(rows[i][1]);
   std::sort(expected_ids.begin(), expected_ids.end());
-  EXPECT_EQ(tail_ids, expected_ids);
+  ASSERT_EQ(tail_ids.size(), 2 * k);
+  EXPECT_EQ(std::vector<double>(tail_ids.begin(), tail_ids.begin() + static_cast<std::ptrdiff_t>(k)), expected_ids);
+  for (std::size_t i = 0; i < k; ++i) EXPECT_EQ(rows[static_cast<std::size_t>(tail_ids[k + i])][1], tail_ids[i]);
   const auto& c = *file.tables.at("/var/components");
   for (double a : {0.95, 0.975, 0.99}) {
     const std::uint64_t rank = kv::var_rank(50000, a);
@@ -347,6 +441,8 @@ TEST(VarJob, BadInputGetsOneLocatedError) {
   expect_error(std::string(s).replace(s.find("expiry_days: 60"), 15, "expiry_days: 0"), 3,
                "portfolio.positions[2].expiry_days: must be > 0");
   expect_error(spec("{window: 300, distribution: student_t}"), 3, "model.nu: missing");
+  expect_error(spec("{window: 300}", "incremental_var: maybe\n"), 3,
+               "bad.yaml:14: incremental_var: must be auto, true or false (got 'maybe')");
 }
 
 TEST(VarJob, NonPositiveDefiniteCovarianceNamesTheSymbolsAndSuggestsShrinkage) {
