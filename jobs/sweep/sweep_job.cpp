@@ -1,7 +1,5 @@
 #include "sweep/sweep_job.hpp"
 
-#include <tbb/parallel_for.h>
-
 #include <algorithm>
 
 #include "qg/core/error.hpp"
@@ -46,10 +44,8 @@ SweepJob::SweepJob(SweepSpec spec, std::shared_ptr<const MarketData> data)
   for (const auto& bars : data_->symbols)
     shapes.push_back(StoreSymbol{bars.symbol, 0, static_cast<std::int64_t>(bars.size()), bars.real_fields});
   set_symbols(shapes);
-  // The symbols' indicator tables are independent: built on every core, not one after the other
-  // on the thread that sets the run up while the workers wait for their first chunk.
-  series_.resize(data_->symbols.size());
-  tbb::parallel_for(std::size_t{0}, series_.size(), [&](std::size_t s) { series_[s] = prepare(data_->symbols[s]); });
+  series_.reserve(data_->symbols.size());
+  for (const auto& bars : data_->symbols) series_.push_back(prepare(bars));
   plan_overfitting();
 }
 
