@@ -71,6 +71,10 @@ int finish(const coordinator::RunOutcome& outcome) {
 int cmd_run(const RunArgs& args, const CliHooks& hooks, int& argc, char**& argv) {
   // OpenBLAS's idle threads would spin through a short run; a VaR job's BLAS restarts them.
   kernels::var::stop_blas_threads();
+  // Declared before the MPI session, so destroyed after it and after everything else here: the
+  // committed run file waits, when destroyed, until the output it replaced is freed (a thread
+  // does that after the commit: run_coordinator), and the teardown of the run overlaps that wait.
+  std::unique_ptr<results::RunFile> committed;
   // Started without an MPI launcher, the process is the whole job: MPI is neither loaded (the
   // MPI module) nor initialised.
   std::unique_ptr<cluster::MpiSession> mpi;
@@ -84,9 +88,14 @@ int cmd_run(const RunArgs& args, const CliHooks& hooks, int& argc, char**& argv)
   auto options = launch_options(args);
   options.worker_job = hooks.worker_job;
   try {
-    if (size == 1) return finish(coordinator::run_single_process(options));
+    if (size == 1) {
+      auto outcome = coordinator::run_single_process(options);
+      committed = std::move(outcome.committed_file);
+      return finish(outcome);
+    }
     auto world = mpi->world_transport();
-    const coordinator::RunOutcome outcome = coordinator::run_rank(options, *world);
+    coordinator::RunOutcome outcome = coordinator::run_rank(options, *world);
+    committed = std::move(outcome.committed_file);
     const int code = finish(outcome);
     if (!outcome.rank_lost) return code;
     // The result is committed (or the failure reported); a lost rank could block MPI_Finalize.

@@ -63,7 +63,8 @@ class CoordinatorRun {
         input_stage_(static_cast<std::size_t>(transport.size()), 0),
         progress_(ctx.interactive, std::chrono::seconds(10)) {}
 
-  RunSummary run() {
+  //! Runs the job and commits the run file, which it hands over in `committed`.
+  RunSummary run(std::unique_ptr<results::RunFile>& committed) {
     const auto start = Clock::now();
     const std::string spec_sha = sha256_hex(ctx_.spec_text);
     open_journal(journal_header(job_, ctx_, spec_sha));
@@ -86,7 +87,8 @@ class CoordinatorRun {
     file->set_attribute("/", "stage_seconds", summary_.stage_seconds);
     journal_->sync_before_commit();
     file->commit();
-    journal_->remove();  // the run file is complete: the journal has served its purpose
+    committed = std::move(file);  // freeing the output it replaced goes on (retired_file.hpp)
+    journal_->remove();           // the run file is complete: the journal has served its purpose
     return summary_;
   }
 
@@ -468,7 +470,13 @@ std::filesystem::path journal_path(const std::filesystem::path& output) {
 }
 
 RunSummary run_coordinator(const jobs::Job& job, cluster::Transport& transport, const RunContext& context) {
-  return CoordinatorRun(job, transport, context).run();
+  std::unique_ptr<results::RunFile> committed;
+  return CoordinatorRun(job, transport, context).run(committed);
+}
+
+RunSummary run_coordinator(const jobs::Job& job, cluster::Transport& transport, const RunContext& context,
+                           std::unique_ptr<results::RunFile>& committed) {
+  return CoordinatorRun(job, transport, context).run(committed);
 }
 
 }  // namespace qg::coordinator

@@ -139,11 +139,12 @@ void stop_worker(cluster::Transport& transport, int rank) {
   transport.send(rank, cluster::Tag::kAssign, stop);
 }
 
-RunOutcome coordinated(const RunContext& ctx, RunSummary summary) {
+RunOutcome coordinated(const RunContext& ctx, RunSummary summary, std::unique_ptr<results::RunFile> file) {
   RunOutcome outcome;
   outcome.role = RunRole::kCoordinator;
   outcome.output = ctx.output;
   outcome.summary = std::move(summary);
+  outcome.committed_file = std::move(file);
   outcome.rank_lost = outcome.summary.reissued_chunks > 0;
   return outcome;
 }
@@ -225,8 +226,9 @@ RunOutcome run_single_process(const LaunchOptions& options) {
     }
   });
   RunSummary summary;
+  std::unique_ptr<results::RunFile> committed;
   try {
-    summary = run_coordinator(*job, *transports[0], prepared.context);
+    summary = run_coordinator(*job, *transports[0], prepared.context, committed);
   } catch (...) {
     stop_worker(*transports[0], 1);  // it waits for a stop that will not come otherwise
     worker.join();
@@ -234,7 +236,7 @@ RunOutcome run_single_process(const LaunchOptions& options) {
   }
   worker.join();
   if (worker_error) std::rethrow_exception(worker_error);
-  return coordinated(prepared.context, std::move(summary));
+  return coordinated(prepared.context, std::move(summary), std::move(committed));
 }
 
 RunOutcome run_rank(const LaunchOptions& options, cluster::Transport& world) {
@@ -258,13 +260,18 @@ RunOutcome run_rank(const LaunchOptions& options, cluster::Transport& world) {
   }
   if (is_coordinator) {
     ctx.ranks = world.size();
-    return coordinated(ctx, run_coordinator(*job, world, ctx));
+    std::unique_ptr<results::RunFile> committed;
+    RunSummary summary = run_coordinator(*job, world, ctx, committed);
+    return coordinated(ctx, std::move(summary), std::move(committed));
   }
   const auto wrapped = options.worker_job ? options.worker_job(*job) : nullptr;
   const auto stats = worker::serve(wrapped ? *wrapped : *job, world);
   spdlog::debug("worker: {} chunks, {} tasks ({} failed), busy {:.2f}s", stats.chunks, stats.tasks, stats.failed_tasks,
                 stats.busy_seconds);
-  return RunOutcome{RunRole::kWorker, std::nullopt, {}, {}, stats.rank_lost};
+  RunOutcome outcome;
+  outcome.role = RunRole::kWorker;
+  outcome.rank_lost = stats.rank_lost;
+  return outcome;
 }
 
 }  // namespace qg::coordinator

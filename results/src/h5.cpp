@@ -270,10 +270,17 @@ void start_writeback(hid_t file) noexcept {
 }
 
 void rename_file(const std::filesystem::path& from, const std::filesystem::path& to) {
+  rename_over(from, to);
+  sync_parent_folder(to);
+}
+
+void rename_over(const std::filesystem::path& from, const std::filesystem::path& to) {
   if (std::rename(from.c_str(), to.c_str()) != 0)
     throw IoError(from.string() + ": cannot rename to " + to.string() + ": " + std::strerror(errno));
-  // Persist the directory entry too; failure here only weakens durability, not correctness.
-  const auto dir = to.has_parent_path() ? to.parent_path() : std::filesystem::path(".");
+}
+
+void sync_parent_folder(const std::filesystem::path& path) noexcept {
+  const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd >= 0) {
     ::fsync(fd);

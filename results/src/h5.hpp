@@ -102,9 +102,13 @@ std::optional<std::string> read_string_attribute(hid_t object, const std::string
 //! Names of an object's attributes, in name order.
 std::vector<std::string> attribute_names(hid_t object, const std::string& where);
 
+//! Whether a dataset's writes stay in HDF5's chunk cache (1 MiB a dataset) until evicted or closed, or go to
+//! the file as each H5Dwrite ends (for a writer that writes whole chunks and wants them written now).
+enum class ChunkCache { kCached, kWriteThrough };
+
 //! Creates an empty chunked 1-D dataset that can grow without limit.
 Handle create_extendible(hid_t loc, const std::string& name, hid_t file_type, hsize_t chunk_rows, bool compress,
-                         const std::string& where);
+                         const std::string& where, ChunkCache cache = ChunkCache::kCached);
 //! Appends `n` elements of `mem_type` at position `size` (in/out: the dataset's length).
 void append(hid_t dataset, hid_t mem_type, const void* data, hsize_t n, hsize_t& size, const std::string& where);
 //! Length of a 1-D dataset; throws DataError when it is not 1-D.
@@ -130,7 +134,12 @@ void sync_file(const std::filesystem::path& path);
 //! SYNC_FILE_RANGE_WRITE), so that the fsync at commit finds little left to write. Best effort:
 //! files of other drivers than sec2, and any failure, are left to that fsync, which reports them.
 void start_writeback(hid_t file) noexcept;
-//! rename(2) with IoError naming both paths.
+//! rename(2) with IoError naming both paths, then the fsync of the folder (sync_parent_folder).
 void rename_file(const std::filesystem::path& from, const std::filesystem::path& to);
+//! rename(2) with IoError naming both paths; the new directory entry is not yet durable.
+void rename_over(const std::filesystem::path& from, const std::filesystem::path& to);
+//! Persists the directory entries of the folder holding `path` (fsync of the folder). A failure
+//! only weakens durability, not correctness, and is ignored.
+void sync_parent_folder(const std::filesystem::path& path) noexcept;
 
 }  // namespace qg::results::h5

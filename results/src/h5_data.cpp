@@ -84,7 +84,7 @@ std::vector<std::string> attribute_names(hid_t object, const std::string& where)
 // ---- datasets ----
 
 Handle create_extendible(hid_t loc, const std::string& name, hid_t file_type, hsize_t chunk_rows, bool compress,
-                         const std::string& where) {
+                         const std::string& where, ChunkCache cache) {
   const hsize_t dims[1] = {0};
   const hsize_t max_dims[1] = {H5S_UNLIMITED};
   Handle space(H5Screate_simple(1, dims, max_dims));
@@ -96,7 +96,10 @@ Handle create_extendible(hid_t loc, const std::string& name, hid_t file_type, hs
     H5Pset_deflate(dcpl.get(), 1);
   }
   Handle lcpl = link_creation_list();
-  return Handle(check(H5Dcreate2(loc, name.c_str(), file_type, space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT), where,
+  Handle dapl(H5Pcreate(H5P_DATASET_ACCESS));
+  if (cache == ChunkCache::kWriteThrough)
+    H5Pset_chunk_cache(dapl.get(), H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 0, H5D_CHUNK_CACHE_W0_DEFAULT);
+  return Handle(check(H5Dcreate2(loc, name.c_str(), file_type, space.get(), lcpl.get(), dcpl.get(), dapl.get()), where,
                       "cannot create dataset " + name));
 }
 

@@ -3,12 +3,14 @@
 #include <bit>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <system_error>
 
 #include "dataset_hash.hpp"
 #include "h5.hpp"
 #include "qg/core/error.hpp"
 #include "qg/results/run_file.hpp"
+#include "retired_file.hpp"
 #include "table_writer.hpp"
 
 namespace qg::results {
@@ -46,6 +48,7 @@ class H5RunFile final : public RunFile {
   std::filesystem::path tmp_path_;
   h5::Handle file_;  // declared before tables_: the tables' datasets close first
   std::vector<std::unique_ptr<H5TableWriter>> tables_;
+  std::optional<RetiredFile> retired_;  // the previous file at final_path_, freed after the commit
   bool committed_ = false;
 };
 
@@ -155,8 +158,12 @@ void H5RunFile::commit() {
   h5::check_status(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), where(), "cannot flush");
   h5::close_file(file_, tmp_path_);
   h5::sync_file(tmp_path_);
-  // The only moment the final path changes: rename(2) replaces an existing file atomically.
-  h5::rename_file(tmp_path_, final_path_);
+  // The only moment the final path changes: rename(2) replaces an existing file atomically. The
+  // file it replaces is freed on another thread, while the folder is synced (retired_file.hpp).
+  retired_.emplace(final_path_);
+  h5::rename_over(tmp_path_, final_path_);
+  retired_->release();
+  h5::sync_parent_folder(final_path_);
   committed_ = true;
 }
 

@@ -76,7 +76,11 @@ void H5TableWriter::create_datasets(hsize_t chunk_rows) {
   h5::Handle parent = h5::open_object(file_, group_, where_);
   for (Sink& sink : sinks_) {
     const hid_t type = sink.column.type == ColumnType::kInt64 ? H5T_STD_I64LE : H5T_IEEE_F64LE;
-    sink.dataset = h5::create_extendible(parent.get(), sink.column.name, type, chunk_rows, kCompressTables, where_);
+    // Write-through: a full block is in the file (and its write-back started) when flush() returns,
+    // instead of in HDF5's chunk cache until close, where the last two blocks of every column
+    // would be written, and then synced, after the stage.
+    sink.dataset = h5::create_extendible(parent.get(), sink.column.name, type, chunk_rows, kCompressTables, where_,
+                                         h5::ChunkCache::kWriteThrough);
   }
   created_ = true;
 }

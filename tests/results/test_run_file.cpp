@@ -103,6 +103,13 @@ TEST(RunFile, ReplacesExistingFileOnlyAtCommit) {
   EXPECT_EQ(testing::read_bytes(path), "previous run");
   file->commit();
   EXPECT_EQ(RunReader::open(path)->string_attribute("/", "job_name"), "new");
+  // The replaced file is freed by then or, at the latest, once the run file is gone: no descriptor
+  // of this process names it ("PATH (deleted)" in /proc/self/fd, retired_file.hpp).
+  file.reset();
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code error;
+    EXPECT_NE(std::filesystem::read_symlink(entry.path(), error).string(), path.string() + " (deleted)");
+  }
 }
 
 TEST(RunFile, ReplacesStaleTmpFile) {

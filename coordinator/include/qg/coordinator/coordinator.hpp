@@ -3,11 +3,13 @@
 // back, feeds the reducer in task-id order and writes the run file.
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "qg/cluster/transport.hpp"
 #include "qg/jobs/job.hpp"
+#include "qg/results/run_file.hpp"
 
 namespace qg::coordinator {
 
@@ -60,5 +62,11 @@ std::filesystem::path journal_path(const std::filesystem::path& output);
 //! commits the run file. Throws on errors that stop the run; failed tasks do not throw and
 //! are reported in the summary and in /errors.
 RunSummary run_coordinator(const jobs::Job& job, cluster::Transport& transport, const RunContext& context);
+//! The same, handing the committed run file over in `committed` (left empty when the run throws).
+//! Destroying it waits until the output it replaced is freed, which a thread of its own does
+//! after the commit (results/src/retired_file.hpp): a caller that keeps it until its own teardown
+//! is done lets that teardown overlap the wait.
+RunSummary run_coordinator(const jobs::Job& job, cluster::Transport& transport, const RunContext& context,
+                           std::unique_ptr<results::RunFile>& committed);
 
 }  // namespace qg::coordinator

@@ -67,6 +67,9 @@ struct RunOutcome {
   std::filesystem::path output;          // kCoordinator without failure: the run file written
   RunSummary summary;                    // kCoordinator without failure: what the run did
   bool rank_lost = false;                // a rank was presumed lost: MPI_Finalize could block on it
+  //! kCoordinator without failure: the committed run file. Destroying it waits for the output it
+  //! replaced to be freed (run_coordinator): keep the outcome until the process is done with it.
+  std::unique_ptr<results::RunFile> committed_file;
 };
 
 //! Reads the spec, resolves the output, creates the output's folder, claims the output for this
