@@ -181,17 +181,18 @@ CorrelationCache::Block LiveTrials::correlation_block(std::size_t b) const {
 void LiveTrials::run_correlation(std::uint64_t pair, std::vector<double>& out) const {
   const auto [bi, bj] = block_pair(pair, correlation_blocks());
   const auto compute = [this](std::size_t b) { return correlation_block(b); };
+  thread_local kernels::CorrelationScratch scratch;  // run_task runs on the worker's threads concurrently
   const auto a = correlation_cache_->get(bi, compute);
   if (bi == bj) {
-    out.assign(
-        {kernels::correlation_square_sum(std::span<const float>(a->columns), a->sets, a->columns, a->sets, live()),
-         static_cast<double>(a->varying)});
+    out.assign({kernels::correlation_square_sum(std::span<const float>(a->columns), a->sets, a->columns, a->sets,
+                                                live(), scratch),
+                static_cast<double>(a->varying)});
     return;
   }
   const auto b = correlation_cache_->get(bj, compute);
-  out.assign(
-      {2.0 * kernels::correlation_square_sum(std::span<const float>(a->columns), a->sets, b->columns, b->sets, live()),
-       0.0});
+  out.assign({2.0 * kernels::correlation_square_sum(std::span<const float>(a->columns), a->sets, b->columns, b->sets,
+                                                    live(), scratch),
+              0.0});
 }
 
 std::uint64_t LiveTrials::n_splits() const { return kernels::cscv_split_count(pbo_blocks_); }

@@ -254,5 +254,46 @@ TEST(Overfitting, CorrelationSumsAndParticipationRatio) {
   EXPECT_EQ(correlation_square_sum(std::span<const float>(af), 3, bf, m + 1 - 3, t), ab);
 }
 
+// A scratch reused across products of changing shapes (the block pairs of a worker thread, a
+// last short block, single columns, shapes small enough for Eigen's coefficient path) gives
+// each product's value bit for bit as a fresh call does, and the double-precision plain loop's
+// value to the float product's precision.
+TEST(Overfitting, CorrelationScratchReusedAcrossShapes) {
+  const std::int64_t t = 700;
+  const std::size_t m = 40;
+  std::mt19937_64 rng(11);
+  std::normal_distribution<double> normal;
+  std::vector<double> x(m * t);
+  for (double& v : x) v = normal(rng);
+  ASSERT_EQ(standardize_columns(x, m, t), m);
+  const std::vector<float> xf(x.begin(), x.end());
+  const auto cols = [&](std::size_t first, std::size_t count, std::int64_t bars) {
+    std::vector<float> out;
+    for (std::size_t j = first; j < first + count; ++j)
+      out.insert(out.end(), xf.begin() + j * t, xf.begin() + j * t + bars);
+    return out;
+  };
+  const auto cols_d = [&](std::size_t first, std::size_t count, std::int64_t bars) {
+    const auto f = cols(first, count, bars);
+    return std::vector<double>(f.begin(), f.end());
+  };
+  struct Shape {
+    std::size_t a0, ma, b0, mb;
+    std::int64_t bars;
+  };
+  const Shape shapes[] = {{0, 24, 0, 24, t},  {0, 24, 24, 16, t},  {24, 16, 24, 16, t},
+                          {0, 1, 0, 40, t},   {0, 40, 5, 1, t},    {0, 3, 3, 4, 10},
+                          {0, 24, 24, 16, t}, {0, 24, 0, 24, 300}, {0, 24, 0, 24, t}};
+  CorrelationScratch scratch;
+  for (const Shape& s : shapes) {
+    const auto a = cols(s.a0, s.ma, s.bars), b = cols(s.b0, s.mb, s.bars);
+    const double reused = correlation_square_sum(std::span<const float>(a), s.ma, b, s.mb, s.bars, scratch);
+    EXPECT_EQ(reused, correlation_square_sum(std::span<const float>(a), s.ma, b, s.mb, s.bars));
+    const double ref =
+        correlation_square_sum_ref(cols_d(s.a0, s.ma, s.bars), s.ma, cols_d(s.b0, s.mb, s.bars), s.mb, s.bars);
+    EXPECT_NEAR(reused, ref, 1e-5 * ref) << s.ma << " x " << s.mb << " over " << s.bars << " bars";
+  }
+}
+
 }  // namespace
 }  // namespace qg::kernels

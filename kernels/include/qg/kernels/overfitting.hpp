@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -117,6 +118,20 @@ double correlation_square_sum(std::span<const double> a, std::size_t ma, std::sp
 //! caller that keeps the columns between products at half the memory.
 double correlation_square_sum(std::span<const float> a, std::size_t ma, std::span<const float> b, std::size_t mb,
                               std::int64_t n_bars);
+//! Workspace of correlation_square_sum for a caller that multiplies many blocks (the matrix
+//! product's packing panels and result, kept between calls; one per thread).
+struct CorrelationScratch {
+  CorrelationScratch();
+  ~CorrelationScratch();
+  CorrelationScratch(const CorrelationScratch&) = delete;
+  CorrelationScratch& operator=(const CorrelationScratch&) = delete;
+  class Impl;
+  std::unique_ptr<Impl> impl;
+};
+//! The float overload through `scratch`: the same bits, without allocating and page-faulting
+//! the product's megabytes of workspace on every call.
+double correlation_square_sum(std::span<const float> a, std::size_t ma, std::span<const float> b, std::size_t mb,
+                              std::int64_t n_bars, CorrelationScratch& scratch);
 double correlation_square_sum_ref(std::span<const double> a, std::size_t ma, std::span<const double> b, std::size_t mb,
                                   std::int64_t n_bars);
 //! Centres each column (T values) and scales it to unit sum of squares, in place. Returns how
