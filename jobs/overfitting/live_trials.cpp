@@ -168,7 +168,10 @@ CorrelationCache::Block LiveTrials::correlation_block(std::size_t b) const {
   thread_local std::vector<double> net;  // time-major
   live_net_returns_into(ids, net);
   const auto t = static_cast<std::size_t>(live()), m = ids.size();
-  std::vector<double> columns(t * m);
+  // Reused by the thread's blocks (every entry is written before it is read): a fresh buffer
+  // would page-fault its megabytes in again for each block.
+  thread_local std::vector<double> columns;
+  columns.resize(t * m);
   for (std::size_t row = 0; row < t; ++row)
     for (std::size_t c = 0; c < m; ++c) columns[c * t + row] = net[row * m + c];
   CorrelationCache::Block out;
