@@ -200,7 +200,8 @@ void LiveTrials::run_correlation(std::uint64_t pair, std::vector<double>& out) c
 
 std::uint64_t LiveTrials::n_splits() const { return kernels::cscv_split_count(pbo_blocks_); }
 
-void LiveTrials::run_splits(std::span<const double> sums, std::uint64_t task, std::vector<double>& out) const {
+void LiveTrials::run_splits(std::span<const double> sums, std::uint64_t task, std::vector<double>& out,
+                            std::span<const double> totals) const {
   const std::size_t n = n_sets(), half = sums.size() / 2;
   QG_CHECK(half == n * static_cast<std::size_t>(pbo_blocks_), "overfitting: CSCV sums of the wrong size");
   const std::uint64_t first = task * kSplitPairsPerTask;
@@ -208,7 +209,7 @@ void LiveTrials::run_splits(std::span<const double> sums, std::uint64_t task, st
   std::vector<kernels::PboSplit> splits(2 * count);
   thread_local kernels::PboScratch scratch;  // run_task runs on the worker's threads concurrently
   kernels::pbo_split_pairs(sums.first(half), sums.subspan(half), n, pbo_blocks_, pbo_block(), first, count,
-                           splits.data(), scratch);
+                           splits.data(), scratch, totals);
   out.clear();
   for (const auto& s : splits) out.insert(out.end(), {s.lambda, s.is_sharpe, s.oos_sharpe});
 }

@@ -68,11 +68,12 @@ void WalkforwardJob::run_task(std::uint32_t stage, StageInput input, std::uint64
     if (task < set_tasks()) return run_sets(task, out);
     return trials_->run_correlation(task - set_tasks(), out);
   }
-  // Stage 1 input: the winner of each window, the best set, then the CSCV block sums.
+  // Stage 1 input: the winner of each window, the best set, the CSCV block sums, their totals.
   const std::size_t k = plan_.windows.size();
   if (task == 0) return trials_->run_moments(static_cast<std::size_t>(input[k]), out);
   if (task < segment_tasks()) return run_segment(input, task - 1, out);
-  trials_->run_splits(input.subspan(k + 1), task - segment_tasks(), out);
+  const std::size_t sums = 2 * static_cast<std::size_t>(spec_->pbo_blocks) * n_sets();
+  trials_->run_splits(input.subspan(k + 1, sums), task - segment_tasks(), out, input.subspan(k + 1 + sums));
 }
 
 void WalkforwardJob::run_sets(std::uint64_t task, std::vector<double>& out) const {

@@ -10,7 +10,7 @@
 //     the stage (the sets' records reach the coordinator while the pairs compute).
 //   reduce 0 (mostly while the stage runs, as the records arrive in task order): each window's
 //     winner, every set's live Sharpe, the best set -> stage 1's input {winner of each window...,
-//     best set, the CSCV block sums (block-major)}.
+//     best set, the CSCV block sums (block-major), their totals (kernels::pbo_totals)}.
 //   stage 1: task 0: the best set's return moments; task 1 + k: the stitched out-of-sample
 //     segment of window k; task 1 + K + i: the complementary CSCV split pairs p in [32 i, 32 (i+1)),
 //     p < C / 2: splits p and C - 1 - p (one pass of block sums serves both).

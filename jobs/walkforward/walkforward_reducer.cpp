@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "qg/core/error.hpp"
+#include "qg/kernels/overfitting.hpp"
 #include "qg/kernels/ruin.hpp"
 #include "qg/results/run_file.hpp"
 #include "walkforward/walkforward_job.hpp"
@@ -144,8 +145,13 @@ std::vector<double> WalkforwardReducer::select_winners() {
   }
   overfitting_.set_live_sharpe(std::move(live_sharpe_), plan.live);
   input.push_back(static_cast<double>(overfitting_.best()));
-  // Stage 1's split tasks read the CSCV block sums, block-major (s1 then s2).
+  // Stage 1's split tasks read the CSCV block sums, block-major (s1 then s2), and every set's
+  // totals over the blocks (added once here instead of once per task).
+  const std::size_t half = cscv_.size() / 2;
+  const std::vector<double> totals = kernels::pbo_totals(std::span(cscv_).first(half), std::span(cscv_).subspan(half),
+                                                         n, job_.spec().pbo_blocks, plan.pbo_block);
   input.insert(input.end(), cscv_.begin(), cscv_.end());
+  input.insert(input.end(), totals.begin(), totals.end());
   values_ = {}, cscv_ = {};
   return input;
 }

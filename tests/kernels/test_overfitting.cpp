@@ -161,6 +161,49 @@ TEST(Overfitting, SplitPairsEqualSplitsBitForBitAndTheReference) {
                InternalError);
 }
 
+// The trials' totals over all blocks computed once (pbo_totals) are the plain loop's ascending
+// sums, with t2 NaN for a trial whose block sums no bars could have (Cauchy-Schwarz broken:
+// |s1| = 1 per block with s2 = 1e-12); passed to pbo_split_pairs they give every split bit for
+// bit as the tasks that add them themselves. 300 trials span three tiles of the fast path.
+TEST(Overfitting, TotalsOnceGiveTheSameSplits) {
+  PboScratch scratch;
+  Trials trials{300, 96, {}, {}, {}};
+  std::mt19937_64 rng(13);
+  std::normal_distribution<double> normal(0.0001, 0.01);
+  for (std::size_t i = 0; i < trials.n * 96; ++i) trials.returns.push_back(normal(rng));
+  const int blocks = 8;
+  const std::int64_t len = 12;
+  trials.sums(blocks, len);
+  for (int b = 0; b < blocks; ++b)  // trial 7: block sums of no real bars
+    trials.s1[static_cast<std::size_t>(b) * trials.n + 7] = 1.0,
+                                                       trials.s2[static_cast<std::size_t>(b) * trials.n + 7] = 1e-12;
+  const std::vector<double> totals = pbo_totals(trials.s1, trials.s2, trials.n, blocks, len);
+  ASSERT_EQ(totals.size(), 2 * trials.n);
+  for (std::size_t i = 0; i < trials.n; ++i) {
+    double t1 = 0, t2 = 0;
+    for (int b = 0; b < blocks; ++b)
+      t1 += trials.s1[static_cast<std::size_t>(b) * trials.n + i],
+          t2 += trials.s2[static_cast<std::size_t>(b) * trials.n + i];
+    EXPECT_EQ(totals[i], t1) << i;
+    if (i == 7)
+      EXPECT_TRUE(std::isnan(totals[trials.n + i]));
+    else
+      EXPECT_EQ(totals[trials.n + i], t2) << i;
+  }
+  const std::size_t pairs = cscv_split_count(blocks) / 2;  // 35
+  std::vector<PboSplit> own(2 * pairs), given(2 * pairs);
+  pbo_split_pairs(trials.s1, trials.s2, trials.n, blocks, len, 0, pairs, own.data(), scratch);
+  pbo_split_pairs(trials.s1, trials.s2, trials.n, blocks, len, 0, pairs, given.data(), scratch, totals);
+  for (std::size_t s = 0; s < 2 * pairs; ++s) {
+    EXPECT_EQ(given[s].lambda, own[s].lambda) << s;
+    EXPECT_EQ(given[s].is_sharpe, own[s].is_sharpe) << s;
+    EXPECT_EQ(given[s].oos_sharpe, own[s].oos_sharpe) << s;
+  }
+  EXPECT_THROW(pbo_split_pairs(trials.s1, trials.s2, trials.n, blocks, len, 0, 1, given.data(), scratch,
+                               std::span(totals).first(trials.n)),
+               InternalError);
+}
+
 //! Trial n's return at bar t: mu[n][block] + e[t], with a common noise e shared by all trials.
 Trials constructed(std::size_t n, int blocks, std::int64_t len, const std::vector<std::vector<double>>& mu) {
   Trials trials{n, blocks * len, {}, {}, {}};
