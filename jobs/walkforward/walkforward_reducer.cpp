@@ -41,9 +41,9 @@ WalkforwardReducer::WalkforwardReducer(const WalkforwardJob& job, results::RunFi
     : job_(job), out_(out), width_(job.stage0_width()) {
   const std::size_t n = job.n_sets();
   sets_.reserve(n * width_);
-  values_.resize(job.plan().windows.size() * n);
+  values_ = std::make_unique_for_overwrite<double[]>(job.plan().windows.size() * n);
   live_sharpe_.resize(n);
-  cscv_.resize(2 * static_cast<std::size_t>(job.spec().pbo_blocks) * n);
+  cscv_ = std::make_unique_for_overwrite<double[]>(2 * static_cast<std::size_t>(job.spec().pbo_blocks) * n);
   segments_.resize(job.plan().windows.size());
   const auto& spec = job.spec();
   out_.set_attribute(kSummary, "strategy", std::string(spec.search.strategy->kind()));
@@ -131,12 +131,13 @@ void WalkforwardReducer::add_sets(std::size_t first, std::span<const double> rec
 
 std::vector<double> WalkforwardReducer::select_winners() {
   const auto& plan = job_.plan();
-  const std::size_t n = job_.n_sets();
+  const std::size_t n = job_.n_sets(), half = static_cast<std::size_t>(job_.spec().pbo_blocks) * n;
   std::vector<double> input;
+  input.reserve(plan.windows.size() + 1 + 2 * half + 2 * n);
   for (std::size_t w = 0; w < plan.windows.size(); ++w) {
     const auto& win = plan.windows[w];
     const double m = static_cast<double>(win.is_end - win.is_begin);
-    const auto winner = static_cast<std::size_t>(kernels::best_index({values_.data() + w * n, n}));
+    const auto winner = static_cast<std::size_t>(kernels::best_index({values_.get() + w * n, n}));
     const auto [s1, s2] = window_sums(record(winner), win.is_begin, win.is_end);
     winners_.push_back(winner);
     is_ann_return_.push_back(kYear * s1 / m);
@@ -147,12 +148,11 @@ std::vector<double> WalkforwardReducer::select_winners() {
   input.push_back(static_cast<double>(overfitting_.best()));
   // Stage 1's split tasks read the CSCV block sums, block-major (s1 then s2), and every set's
   // totals over the blocks (added once here instead of once per task).
-  const std::size_t half = cscv_.size() / 2;
-  const std::vector<double> totals = kernels::pbo_totals(std::span(cscv_).first(half), std::span(cscv_).subspan(half),
-                                                         n, job_.spec().pbo_blocks, plan.pbo_block);
-  input.insert(input.end(), cscv_.begin(), cscv_.end());
+  const std::vector<double> totals =
+      kernels::pbo_totals({cscv_.get(), half}, {cscv_.get() + half, half}, n, job_.spec().pbo_blocks, plan.pbo_block);
+  input.insert(input.end(), cscv_.get(), cscv_.get() + 2 * half);
   input.insert(input.end(), totals.begin(), totals.end());
-  values_ = {}, cscv_ = {};
+  values_.reset(), cscv_.reset();
   return input;
 }
 

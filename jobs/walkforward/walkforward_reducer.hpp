@@ -2,6 +2,7 @@
 // The walk-forward reduces (the stages are described in walkforward_job.hpp): window winners,
 // the stitched out-of-sample series, DSR/PSR, then PBO; writes /walkforward and /overfitting.
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -40,10 +41,12 @@ class WalkforwardReducer final : public Reducer {
   const WalkforwardJob& job_;
   results::RunFile& out_;
   std::size_t width_ = 0;
-  std::vector<double> sets_;                   // stage 0: width_ doubles per set, in set order
-  std::vector<double> values_;                 // every window's objective of every set, window-major
+  std::vector<double> sets_;  // stage 0: width_ doubles per set, in set order
+  // Written entry by entry as records arrive, so left uninitialised (no serial zeroing and
+  // page faulting of megabytes before the first task): every entry is written before it is read.
+  std::unique_ptr<double[]> values_;           // every window's objective of every set, window-major
   std::vector<double> live_sharpe_;            // every set's per-bar live Sharpe
-  std::vector<double> cscv_;                   // the CSCV block sums, block-major (stage 1's input)
+  std::unique_ptr<double[]> cscv_;             // the CSCV block sums, block-major (stage 1's input)
   std::vector<std::size_t> winners_;           // per window
   std::vector<double> is_ann_return_;          // the winner's, per window
   std::vector<double> is_sharpe_;              // the winner's (annualised), per window
