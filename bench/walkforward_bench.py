@@ -76,8 +76,8 @@ def cpu_model():
 
 
 def stage_seconds(args, spec, out, ranks=None):
-    """Per-stage seconds from the coordinator's info log (stage 0: combination pass, 1: windows,
-    stitch, moments and correlation, 2: the PBO splits)."""
+    """Per-stage seconds from the coordinator's info log (stage 0: the combination pass and the
+    N_eff correlation pairs, 1: the best set's moments, the stitched segments and the PBO splits)."""
     cmd = [args.quantgrid, "run", spec, "--output", out, "--overwrite", "--threads", "1", "--log-level", "info"]
     if ranks is not None:
         cmd = [bl.MPIEXEC, "-n", str(ranks)] + bl.MPI_FLAGS + cmd
@@ -148,7 +148,7 @@ def main():
     splits = ref["overfitting"]["splits"]
     for label, st in stages.items():
         bl.log(f"stages ({label}): " + ", ".join(f"{k}: {v:.2f} s" for k, v in sorted(st.items()))
-               + (f"; PBO {splits / st[2]:,.0f} splits/s" if st.get(2) else ""))
+               + (f"; stage 1 {splits / st[1]:,.0f} splits/s" if st.get(1) else ""))
     bl.remove(out)
 
     med = {label: bl.median(v) for label, v in wall.items()}
@@ -179,7 +179,7 @@ def main():
         "quantgrid_mpi3_wall_median_s": med[configs[2][0]], "numpy_median_s": np_med, "ratio_per_core": ratio,
         "check_max_rel_diff": worst, "oos_sharpe": ref["summary"]["oos_sharpe"], "dsr": ref["overfitting"]["dsr"],
         "pbo": ref["overfitting"]["pbo"], "stage_seconds_by_log": stages,
-        "pbo_splits_per_s": {k: splits / v[2] for k, v in stages.items() if v.get(2)}, "command": bl.command_line(args, spec, threads=1)})
+        "pbo_splits_per_s": {k: splits / v[1] for k, v in stages.items() if v.get(1)}, "command": bl.command_line(args, spec, threads=1)})
 
 
 if __name__ == "__main__":

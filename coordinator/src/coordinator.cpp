@@ -47,9 +47,11 @@ std::string describe(const std::vector<HeldChunk>& chunks) {
 
 //! The journal header: a run may only resume a journal with the same spec and data, written with the same task
 //! layout. The revision on the first line changes whenever a job's tasks change what they cover (revision 2: a
-//! PBO task holds 32 complementary split pairs, not 16), so a journal of an older layout is refused, never replayed.
+//! PBO task holds 32 complementary split pairs, not 16; revision 3: a walk-forward run has two stages, the N_eff
+//! correlation pairs after the sets' tasks and the split tasks after the segments), so a journal of an older layout
+//! is refused, never replayed.
 std::string journal_header(const jobs::Job& job, const RunContext& ctx, const std::string& spec_sha) {
-  return "quantgrid-journal 2\njob_kind=" + job.header().kind + "\nspec_sha256=" + spec_sha +
+  return "quantgrid-journal 3\njob_kind=" + job.header().kind + "\nspec_sha256=" + spec_sha +
          "\ndata_sha256=" + ctx.data_sha256 + "\n";
 }
 

@@ -168,7 +168,10 @@ CorrelationCache::Block LiveTrials::correlation_block(std::size_t b) const {
   thread_local std::vector<double> net;  // time-major
   live_net_returns_into(ids, net);
   const auto t = static_cast<std::size_t>(live()), m = ids.size();
-  std::vector<double> columns(t * m);
+  // Reused by the thread's blocks (every entry is written before it is read): a fresh buffer
+  // would page-fault its megabytes in again for each block.
+  thread_local std::vector<double> columns;
+  columns.resize(t * m);
   for (std::size_t row = 0; row < t; ++row)
     for (std::size_t c = 0; c < m; ++c) columns[c * t + row] = net[row * m + c];
   CorrelationCache::Block out;
@@ -181,22 +184,24 @@ CorrelationCache::Block LiveTrials::correlation_block(std::size_t b) const {
 void LiveTrials::run_correlation(std::uint64_t pair, std::vector<double>& out) const {
   const auto [bi, bj] = block_pair(pair, correlation_blocks());
   const auto compute = [this](std::size_t b) { return correlation_block(b); };
+  thread_local kernels::CorrelationScratch scratch;  // run_task runs on the worker's threads concurrently
   const auto a = correlation_cache_->get(bi, compute);
   if (bi == bj) {
-    out.assign(
-        {kernels::correlation_square_sum(std::span<const float>(a->columns), a->sets, a->columns, a->sets, live()),
-         static_cast<double>(a->varying)});
+    out.assign({kernels::correlation_square_sum(std::span<const float>(a->columns), a->sets, a->columns, a->sets,
+                                                live(), scratch),
+                static_cast<double>(a->varying)});
     return;
   }
   const auto b = correlation_cache_->get(bj, compute);
-  out.assign(
-      {2.0 * kernels::correlation_square_sum(std::span<const float>(a->columns), a->sets, b->columns, b->sets, live()),
-       0.0});
+  out.assign({2.0 * kernels::correlation_square_sum(std::span<const float>(a->columns), a->sets, b->columns, b->sets,
+                                                    live(), scratch),
+              0.0});
 }
 
 std::uint64_t LiveTrials::n_splits() const { return kernels::cscv_split_count(pbo_blocks_); }
 
-void LiveTrials::run_splits(std::span<const double> sums, std::uint64_t task, std::vector<double>& out) const {
+void LiveTrials::run_splits(std::span<const double> sums, std::uint64_t task, std::vector<double>& out,
+                            std::span<const double> totals) const {
   const std::size_t n = n_sets(), half = sums.size() / 2;
   QG_CHECK(half == n * static_cast<std::size_t>(pbo_blocks_), "overfitting: CSCV sums of the wrong size");
   const std::uint64_t first = task * kSplitPairsPerTask;
@@ -204,7 +209,7 @@ void LiveTrials::run_splits(std::span<const double> sums, std::uint64_t task, st
   std::vector<kernels::PboSplit> splits(2 * count);
   thread_local kernels::PboScratch scratch;  // run_task runs on the worker's threads concurrently
   kernels::pbo_split_pairs(sums.first(half), sums.subspan(half), n, pbo_blocks_, pbo_block(), first, count,
-                           splits.data(), scratch);
+                           splits.data(), scratch, totals);
   out.clear();
   for (const auto& s : splits) out.insert(out.end(), {s.lambda, s.is_sharpe, s.oos_sharpe});
 }

@@ -85,7 +85,10 @@ class LiveTrials {
   std::uint64_t split_tasks() const { return (n_split_pairs() + kSplitPairsPerTask - 1) / kSplitPairsPerTask; }
   //! Split task `task` over the CSCV block sums `sums` (block-major s1 then s2, 2 S N values):
   //! {lambda, is_sharpe, oos_sharpe} of split p then of split C - 1 - p, for each pair p.
-  void run_splits(std::span<const double> sums, std::uint64_t task, std::vector<double>& out) const;
+  //! `totals`: kernels::pbo_totals of those sums when the stage input carries them (2 N values),
+  //! else empty (the task adds them itself); the results are the same.
+  void run_splits(std::span<const double> sums, std::uint64_t task, std::vector<double>& out,
+                  std::span<const double> totals = {}) const;
 
  private:
   CorrelationCache::Block correlation_block(std::size_t b) const;

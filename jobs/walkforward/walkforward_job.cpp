@@ -43,39 +43,37 @@ std::size_t WalkforwardJob::stage0_width() const {
 std::uint64_t WalkforwardJob::num_tasks(std::uint32_t stage, StageInput input) const {
   switch (stage) {
     case 0:
-      return (n_sets() + kSetsPerTask - 1) / kSetsPerTask;
-    case 1: {
-      if (input.empty()) return 0;  // stage 0 lost tasks: nothing further can be computed
-      return trials_->correlation_pairs() + 1 + plan_.windows.size();
-    }
-    case 2:
-      return input.empty() ? 0 : trials_->split_tasks();
+      return set_tasks() + trials_->correlation_pairs();
+    case 1:
+      // Stage 0 lost tasks: nothing further can be computed.
+      return input.empty() ? 0 : segment_tasks() + trials_->split_tasks();
     default:
-      QG_CHECK(false, "walk-forward has three stages, asked for stage " + std::to_string(stage));
+      QG_CHECK(false, "walk-forward has two stages, asked for stage " + std::to_string(stage));
   }
   return 0;
 }
 
 std::size_t WalkforwardJob::max_task_values(std::uint32_t stage, StageInput) const {
-  if (stage == 0) return std::min(kSetsPerTask, n_sets()) * stage0_width();
-  if (stage == 1) {
-    std::int64_t longest = 0;
-    for (const auto& w : plan_.windows) longest = std::max(longest, w.oos_end - w.oos_begin);
-    return static_cast<std::size_t>(std::max<std::int64_t>(3 * longest, 4));
-  }
-  return LiveTrials::kSplitPairsPerTask * 2 * 3;
+  if (stage == 0) return std::max<std::size_t>(std::min(kSetsPerTask, n_sets()) * stage0_width(), 2);
+  std::int64_t longest = 0;
+  for (const auto& w : plan_.windows) longest = std::max(longest, w.oos_end - w.oos_begin);
+  return std::max(static_cast<std::size_t>(std::max<std::int64_t>(3 * longest, 4)),
+                  LiveTrials::kSplitPairsPerTask * 2 * 3);
 }
 
 void WalkforwardJob::run_task(std::uint32_t stage, StageInput input, std::uint64_t task,
                               std::vector<double>& out) const {
   QG_CHECK(task < num_tasks(stage, input), "walk-forward task " + std::to_string(task) + " out of range");
-  if (stage == 0) return run_sets(task, out);
-  if (stage == 2) return trials_->run_splits(input, task, out);
-  // Stage 1: the correlation pairs first (the heavy tasks, so the cheap segments fill the tail).
-  const std::uint64_t pairs = trials_->correlation_pairs();
-  if (task < pairs) return trials_->run_correlation(task, out);
-  if (task == pairs) return trials_->run_moments(static_cast<std::size_t>(input[plan_.windows.size()]), out);
-  run_segment(input, task - pairs - 1, out);
+  if (stage == 0) {
+    if (task < set_tasks()) return run_sets(task, out);
+    return trials_->run_correlation(task - set_tasks(), out);
+  }
+  // Stage 1 input: the winner of each window, the best set, the CSCV block sums, their totals.
+  const std::size_t k = plan_.windows.size();
+  if (task == 0) return trials_->run_moments(static_cast<std::size_t>(input[k]), out);
+  if (task < segment_tasks()) return run_segment(input, task - 1, out);
+  const std::size_t sums = 2 * static_cast<std::size_t>(spec_->pbo_blocks) * n_sets();
+  trials_->run_splits(input.subspan(k + 1, sums), task - segment_tasks(), out, input.subspan(k + 1 + sums));
 }
 
 void WalkforwardJob::run_sets(std::uint64_t task, std::vector<double>& out) const {

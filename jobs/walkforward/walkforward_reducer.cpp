@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "qg/core/error.hpp"
+#include "qg/kernels/overfitting.hpp"
 #include "qg/kernels/ruin.hpp"
 #include "qg/results/run_file.hpp"
 #include "walkforward/walkforward_job.hpp"
@@ -38,7 +39,11 @@ double ratio(double a, double b) { return b == 0 ? kNaN : a / b; }
 
 WalkforwardReducer::WalkforwardReducer(const WalkforwardJob& job, results::RunFile& out)
     : job_(job), out_(out), width_(job.stage0_width()) {
-  sets_.reserve(job.n_sets() * width_);
+  const std::size_t n = job.n_sets();
+  sets_.reserve(n * width_);
+  values_ = std::make_unique_for_overwrite<double[]>(job.plan().windows.size() * n);
+  live_sharpe_.resize(n);
+  cscv_ = std::make_unique_for_overwrite<double[]>(2 * static_cast<std::size_t>(job.spec().pbo_blocks) * n);
   segments_.resize(job.plan().windows.size());
   const auto& spec = job.spec();
   out_.set_attribute(kSummary, "strategy", std::string(spec.search.strategy->kind()));
@@ -56,19 +61,19 @@ WalkforwardReducer::WalkforwardReducer(const WalkforwardJob& job, results::RunFi
 
 void WalkforwardReducer::consume(std::uint32_t stage, std::uint64_t task, std::span<const double> records) {
   if (stage == 0) {
+    if (task >= job_.set_tasks()) return overfitting_.add_correlation(records);
     QG_CHECK(records.size() % width_ == 0, "walk-forward task " + std::to_string(task) + " returned a partial record");
-    sets_.insert(sets_.end(), records.begin(), records.end());
-  } else if (stage == 1) {
-    const std::uint64_t pairs = job_.trials().correlation_pairs();  // pairs, moments, then the segments
-    if (task < pairs)
-      overfitting_.add_correlation(records);
-    else if (task == pairs)
-      overfitting_.set_moments(records);
-    else
-      segments_[task - pairs - 1].assign(records.begin(), records.end());
-  } else {
-    overfitting_.add_splits(task, job_.trials().n_splits(), records);
+    return add_sets(task * WalkforwardJob::kSetsPerTask, records);
   }
+  const std::uint64_t segments = job_.segment_tasks();  // the moments, then one segment per window
+  if (task >= segments) return overfitting_.add_splits(task - segments, job_.trials().n_splits(), records);
+  if (task == 0)
+    overfitting_.set_moments(records);
+  else
+    segments_[task - 1].assign(records.begin(), records.end());
+  // Records arrive in task order: after the last segment, the tables are written while the split
+  // tasks still compute (unless a task failed: then the run is incomplete and nothing is written).
+  if (task + 1 == segments && failures() == 0) write_walkforward();
 }
 
 void WalkforwardReducer::task_failed(std::uint32_t stage, std::uint64_t, const std::string&) {
@@ -77,68 +82,81 @@ void WalkforwardReducer::task_failed(std::uint32_t stage, std::uint64_t, const s
 }
 
 std::vector<double> WalkforwardReducer::end_stage(std::uint32_t stage) {
-  if (failed_[stage] > 0) {
+  if (failures() > 0) {
     out_.set_attribute(kSummary, "complete", std::int64_t{0});
     return {};
   }
   if (stage == 0) return select_winners();
-  if (stage == 1) return write_walkforward();
   overfitting_.write_pbo(out_, kOverfitting, job_.spec().pbo_blocks);
   out_.set_attribute(kSummary, "complete", std::int64_t{1});
   return {};
 }
 
-std::pair<double, double> WalkforwardReducer::window_sums(std::size_t set, std::int64_t begin, std::int64_t end) const {
+std::pair<double, double> WalkforwardReducer::window_sums(const double* record, std::int64_t begin,
+                                                          std::int64_t end) const {
   const auto [first, last] = job_.plan().block_span(begin, end);
   const auto g = static_cast<std::size_t>(job_.plan().blocks);
-  const double* r = record(set);
   double s1 = 0, s2 = 0;
-  for (auto b = static_cast<std::size_t>(first); b < static_cast<std::size_t>(last); ++b) s1 += r[b], s2 += r[g + b];
+  for (auto b = static_cast<std::size_t>(first); b < static_cast<std::size_t>(last); ++b)
+    s1 += record[b], s2 += record[g + b];
   return {s1, s2};
+}
+
+void WalkforwardReducer::add_sets(std::size_t first, std::span<const double> records) {
+  const auto& plan = job_.plan();
+  const auto& spec = job_.spec();
+  const std::size_t n = job_.n_sets(), k = plan.windows.size(), s = static_cast<std::size_t>(spec.pbo_blocks);
+  const std::size_t cscv_at = 2 * static_cast<std::size_t>(plan.blocks), objective_at = cscv_at + 2 * s;
+  const bool sharpe = spec.objective == "sharpe";
+  sets_.insert(sets_.end(), records.begin(), records.end());
+  for (std::size_t j = 0; j * width_ < records.size(); ++j) {
+    const std::size_t i = first + j;
+    const double* r = records.data() + j * width_;
+    for (std::size_t w = 0; w < k; ++w) {
+      const auto& win = plan.windows[w];
+      double v = 0;
+      if (sharpe) {
+        const auto [s1, s2] = window_sums(r, win.is_begin, win.is_end);
+        v = kernels::sharpe_from_sums(s1, s2, static_cast<double>(win.is_end - win.is_begin));
+      } else {
+        v = r[objective_at + w];
+      }
+      values_[w * n + i] = spec.minimise ? -v : v;
+    }
+    const auto [s1, s2] = window_sums(r, plan.j0, plan.j0 + plan.blocks * plan.block);
+    live_sharpe_[i] = kernels::sharpe_from_sums(s1, s2, static_cast<double>(plan.live));
+    for (std::size_t b = 0; b < s; ++b) cscv_[b * n + i] = r[cscv_at + b], cscv_[(s + b) * n + i] = r[cscv_at + s + b];
+  }
 }
 
 std::vector<double> WalkforwardReducer::select_winners() {
   const auto& plan = job_.plan();
-  const auto& spec = job_.spec();
-  const std::size_t n = job_.n_sets(), k = plan.windows.size();
-  const std::size_t objective_at =
-      2 * static_cast<std::size_t>(plan.blocks) + 2 * static_cast<std::size_t>(spec.pbo_blocks);
-  // Every window's objective of every set, window-major; sets in the outer loop so that each
-  // set's record is read once while it is in cache.
-  std::vector<double> values(k * n), input;
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t w = 0; w < k; ++w) {
-      const auto& win = plan.windows[w];
-      double v = 0;
-      if (spec.objective == "sharpe") {
-        const auto [s1, s2] = window_sums(i, win.is_begin, win.is_end);
-        v = kernels::sharpe_from_sums(s1, s2, static_cast<double>(win.is_end - win.is_begin));
-      } else {
-        v = record(i)[objective_at + w];
-      }
-      values[w * n + i] = spec.minimise ? -v : v;
-    }
-  for (std::size_t w = 0; w < k; ++w) {
+  const std::size_t n = job_.n_sets(), half = static_cast<std::size_t>(job_.spec().pbo_blocks) * n;
+  std::vector<double> input;
+  input.reserve(plan.windows.size() + 1 + 2 * half + 2 * n);
+  for (std::size_t w = 0; w < plan.windows.size(); ++w) {
     const auto& win = plan.windows[w];
     const double m = static_cast<double>(win.is_end - win.is_begin);
-    const auto winner = static_cast<std::size_t>(kernels::best_index({values.data() + w * n, n}));
-    const auto [s1, s2] = window_sums(winner, win.is_begin, win.is_end);
+    const auto winner = static_cast<std::size_t>(kernels::best_index({values_.get() + w * n, n}));
+    const auto [s1, s2] = window_sums(record(winner), win.is_begin, win.is_end);
     winners_.push_back(winner);
     is_ann_return_.push_back(kYear * s1 / m);
     is_sharpe_.push_back(kernels::sharpe_from_sums(s1, s2, m) * std::sqrt(kYear));
     input.push_back(static_cast<double>(winner));
   }
-  std::vector<double> live_sharpe(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto [s1, s2] = window_sums(i, plan.j0, plan.j0 + plan.blocks * plan.block);
-    live_sharpe[i] = kernels::sharpe_from_sums(s1, s2, static_cast<double>(plan.live));
-  }
-  overfitting_.set_live_sharpe(std::move(live_sharpe), plan.live);
+  overfitting_.set_live_sharpe(std::move(live_sharpe_), plan.live);
   input.push_back(static_cast<double>(overfitting_.best()));
+  // Stage 1's split tasks read the CSCV block sums, block-major (s1 then s2), and every set's
+  // totals over the blocks (added once here instead of once per task).
+  const std::vector<double> totals =
+      kernels::pbo_totals({cscv_.get(), half}, {cscv_.get() + half, half}, n, job_.spec().pbo_blocks, plan.pbo_block);
+  input.insert(input.end(), cscv_.get(), cscv_.get() + 2 * half);
+  input.insert(input.end(), totals.begin(), totals.end());
+  values_.reset(), cscv_.reset();
   return input;
 }
 
-std::vector<double> WalkforwardReducer::write_walkforward() {
+void WalkforwardReducer::write_walkforward() {
   const auto& plan = job_.plan();
   const auto& dates = job_.bars().date;
   auto& oos = out_.create_table(kOos, {{"date", results::ColumnType::kInt64},
@@ -179,9 +197,6 @@ std::vector<double> WalkforwardReducer::write_walkforward() {
   out_.set_attribute(kSummary, "wfe", ratio(ann, is_mean));
   out_.set_attribute(kSummary, "naive_oos_sharpe", annual_sharpe(naive));
   overfitting_.write_deflated_sharpe(out_, kOverfitting);
-  // Stage 2's input: the CSCV block sums, block-major (s1 then s2).
-  return cscv_block_major(sets_, width_, 2 * static_cast<std::size_t>(plan.blocks), job_.n_sets(),
-                          static_cast<std::size_t>(job_.spec().pbo_blocks));
 }
 
 void WalkforwardReducer::write_windows(const std::vector<double>& oos_sharpe, const std::vector<double>& oos_ann) {

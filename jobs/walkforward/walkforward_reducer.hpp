@@ -2,6 +2,8 @@
 // The walk-forward reduces (the stages are described in walkforward_job.hpp): window winners,
 // the stitched out-of-sample series, DSR/PSR, then PBO; writes /walkforward and /overfitting.
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -25,23 +27,32 @@ class WalkforwardReducer final : public Reducer {
   std::vector<double> end_stage(std::uint32_t stage) override;
 
  private:
+  //! Stage-0 records of the sets from `first`: kept, and their objective on every window, live
+  //! Sharpe and CSCV block sums taken as they arrive (while the stage's other tasks compute).
+  void add_sets(std::size_t first, std::span<const double> records);
   std::vector<double> select_winners();
-  std::vector<double> write_walkforward();
+  void write_walkforward();
   void write_windows(const std::vector<double>& oos_sharpe, const std::vector<double>& oos_ann);
-  //! Sums over set `set`'s selection blocks [first, last): (S1, S2).
-  std::pair<double, double> window_sums(std::size_t set, std::int64_t begin, std::int64_t end) const;
+  //! Sums over a set record's selection blocks covering live columns [begin, end): (S1, S2).
+  std::pair<double, double> window_sums(const double* record, std::int64_t begin, std::int64_t end) const;
   const double* record(std::size_t set) const { return sets_.data() + set * width_; }
+  std::uint64_t failures() const { return failed_[0] + failed_[1]; }
 
   const WalkforwardJob& job_;
   results::RunFile& out_;
   std::size_t width_ = 0;
-  std::vector<double> sets_;                   // stage 0: width_ doubles per set, in set order
+  std::vector<double> sets_;  // stage 0: width_ doubles per set, in set order
+  // Written entry by entry as records arrive, so left uninitialised (no serial zeroing and
+  // page faulting of megabytes before the first task): every entry is written before it is read.
+  std::unique_ptr<double[]> values_;           // every window's objective of every set, window-major
+  std::vector<double> live_sharpe_;            // every set's per-bar live Sharpe
+  std::unique_ptr<double[]> cscv_;             // the CSCV block sums, block-major (stage 1's input)
   std::vector<std::size_t> winners_;           // per window
   std::vector<double> is_ann_return_;          // the winner's, per window
   std::vector<double> is_sharpe_;              // the winner's (annualised), per window
-  std::vector<std::vector<double>> segments_;  // stage 1 tasks < K
+  std::vector<std::vector<double>> segments_;  // stage 1 tasks 1..K
   OverfittingTally overfitting_;               // live Sharpe, moments, N_eff sums, CSCV splits
-  std::uint64_t failed_[3] = {0, 0, 0};
+  std::uint64_t failed_[2] = {0, 0};
 };
 
 }  // namespace qg::jobs

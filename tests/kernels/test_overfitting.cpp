@@ -161,6 +161,49 @@ TEST(Overfitting, SplitPairsEqualSplitsBitForBitAndTheReference) {
                InternalError);
 }
 
+// The trials' totals over all blocks computed once (pbo_totals) are the plain loop's ascending
+// sums, with t2 NaN for a trial whose block sums no bars could have (Cauchy-Schwarz broken:
+// |s1| = 1 per block with s2 = 1e-12); passed to pbo_split_pairs they give every split bit for
+// bit as the tasks that add them themselves. 300 trials span three tiles of the fast path.
+TEST(Overfitting, TotalsOnceGiveTheSameSplits) {
+  PboScratch scratch;
+  Trials trials{300, 96, {}, {}, {}};
+  std::mt19937_64 rng(13);
+  std::normal_distribution<double> normal(0.0001, 0.01);
+  for (std::size_t i = 0; i < trials.n * 96; ++i) trials.returns.push_back(normal(rng));
+  const int blocks = 8;
+  const std::int64_t len = 12;
+  trials.sums(blocks, len);
+  for (int b = 0; b < blocks; ++b)  // trial 7: block sums of no real bars
+    trials.s1[static_cast<std::size_t>(b) * trials.n + 7] = 1.0,
+                                                       trials.s2[static_cast<std::size_t>(b) * trials.n + 7] = 1e-12;
+  const std::vector<double> totals = pbo_totals(trials.s1, trials.s2, trials.n, blocks, len);
+  ASSERT_EQ(totals.size(), 2 * trials.n);
+  for (std::size_t i = 0; i < trials.n; ++i) {
+    double t1 = 0, t2 = 0;
+    for (int b = 0; b < blocks; ++b)
+      t1 += trials.s1[static_cast<std::size_t>(b) * trials.n + i],
+          t2 += trials.s2[static_cast<std::size_t>(b) * trials.n + i];
+    EXPECT_EQ(totals[i], t1) << i;
+    if (i == 7)
+      EXPECT_TRUE(std::isnan(totals[trials.n + i]));
+    else
+      EXPECT_EQ(totals[trials.n + i], t2) << i;
+  }
+  const std::size_t pairs = cscv_split_count(blocks) / 2;  // 35
+  std::vector<PboSplit> own(2 * pairs), given(2 * pairs);
+  pbo_split_pairs(trials.s1, trials.s2, trials.n, blocks, len, 0, pairs, own.data(), scratch);
+  pbo_split_pairs(trials.s1, trials.s2, trials.n, blocks, len, 0, pairs, given.data(), scratch, totals);
+  for (std::size_t s = 0; s < 2 * pairs; ++s) {
+    EXPECT_EQ(given[s].lambda, own[s].lambda) << s;
+    EXPECT_EQ(given[s].is_sharpe, own[s].is_sharpe) << s;
+    EXPECT_EQ(given[s].oos_sharpe, own[s].oos_sharpe) << s;
+  }
+  EXPECT_THROW(pbo_split_pairs(trials.s1, trials.s2, trials.n, blocks, len, 0, 1, given.data(), scratch,
+                               std::span(totals).first(trials.n)),
+               InternalError);
+}
+
 //! Trial n's return at bar t: mu[n][block] + e[t], with a common noise e shared by all trials.
 Trials constructed(std::size_t n, int blocks, std::int64_t len, const std::vector<std::vector<double>>& mu) {
   Trials trials{n, blocks * len, {}, {}, {}};
@@ -252,6 +295,47 @@ TEST(Overfitting, CorrelationSumsAndParticipationRatio) {
   EXPECT_EQ(correlation_square_sum(std::span<const float>(xf), m + 1, xf, m + 1, t), fast);
   const std::vector<float> af(x.begin(), x.begin() + 3 * t), bf(x.begin() + 3 * t, x.end());
   EXPECT_EQ(correlation_square_sum(std::span<const float>(af), 3, bf, m + 1 - 3, t), ab);
+}
+
+// A scratch reused across products of changing shapes (the block pairs of a worker thread, a
+// last short block, single columns, shapes small enough for Eigen's coefficient path) gives
+// each product's value bit for bit as a fresh call does, and the double-precision plain loop's
+// value to the float product's precision.
+TEST(Overfitting, CorrelationScratchReusedAcrossShapes) {
+  const std::int64_t t = 700;
+  const std::size_t m = 40;
+  std::mt19937_64 rng(11);
+  std::normal_distribution<double> normal;
+  std::vector<double> x(m * t);
+  for (double& v : x) v = normal(rng);
+  ASSERT_EQ(standardize_columns(x, m, t), m);
+  const std::vector<float> xf(x.begin(), x.end());
+  const auto cols = [&](std::size_t first, std::size_t count, std::int64_t bars) {
+    std::vector<float> out;
+    for (std::size_t j = first; j < first + count; ++j)
+      out.insert(out.end(), xf.begin() + j * t, xf.begin() + j * t + bars);
+    return out;
+  };
+  const auto cols_d = [&](std::size_t first, std::size_t count, std::int64_t bars) {
+    const auto f = cols(first, count, bars);
+    return std::vector<double>(f.begin(), f.end());
+  };
+  struct Shape {
+    std::size_t a0, ma, b0, mb;
+    std::int64_t bars;
+  };
+  const Shape shapes[] = {{0, 24, 0, 24, t},  {0, 24, 24, 16, t},  {24, 16, 24, 16, t},
+                          {0, 1, 0, 40, t},   {0, 40, 5, 1, t},    {0, 3, 3, 4, 10},
+                          {0, 24, 24, 16, t}, {0, 24, 0, 24, 300}, {0, 24, 0, 24, t}};
+  CorrelationScratch scratch;
+  for (const Shape& s : shapes) {
+    const auto a = cols(s.a0, s.ma, s.bars), b = cols(s.b0, s.mb, s.bars);
+    const double reused = correlation_square_sum(std::span<const float>(a), s.ma, b, s.mb, s.bars, scratch);
+    EXPECT_EQ(reused, correlation_square_sum(std::span<const float>(a), s.ma, b, s.mb, s.bars));
+    const double ref =
+        correlation_square_sum_ref(cols_d(s.a0, s.ma, s.bars), s.ma, cols_d(s.b0, s.mb, s.bars), s.mb, s.bars);
+    EXPECT_NEAR(reused, ref, 1e-5 * ref) << s.ma << " x " << s.mb << " over " << s.bars << " bars";
+  }
 }
 
 }  // namespace

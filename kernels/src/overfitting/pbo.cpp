@@ -153,6 +153,7 @@ struct Sums {
   std::size_t n;
   int k;
   double m;
+  const double* totals = nullptr;  // pbo_totals (2 n values), or null: add_totals per tile
 };
 
 //! Partial sums of one half over W trials (i0 .. i0 + W - 1 of a tile): level l (0..k) holds the
@@ -264,14 +265,15 @@ EstimateTables estimate_tables(const Sums& sums, const SplitHalves& h, std::size
   for (std::size_t t0 = 0, t = 0; t0 < n; t0 += kTile, ++t) {
     const std::size_t tn = std::min(kTile, n - t0);
     prefetch_tile(sums, t0 + kTile);
-    add_totals(totals.data(), sums, t0, tn);
+    const double* t1 = sums.totals != nullptr ? sums.totals + t0 : totals.data();
+    const double* t2 = sums.totals != nullptr ? sums.totals + n + t0 : totals.data() + kTile;
+    if (sums.totals == nullptr) add_totals(totals.data(), sums, t0, tn);
     for (std::size_t s = 0; s < count; ++s) {
       const int store_to = s + 1 < count ? h.keep_in[s + 1] : 0;  // the levels the next split reuses
       extend_levels(acc.data(), h.in.data() + s * k, h.keep_in[s], store_to, sums, t0, tn);
       float* e = est + 2 * s * n + t0;
       const auto in = sharpe_bounds::estimates(top, top + kTile, sums.m, tn, e);
-      const auto out = sharpe_bounds::estimates_difference(totals.data(), totals.data() + kTile, top, top + kTile,
-                                                           sums.m, tn, e + n);
+      const auto out = sharpe_bounds::estimates_difference(t1, t2, top, top + kTile, sums.m, tn, e + n);
       float* m = tmax + 2 * s * 2 * tiles;
       m[t] = in.finite, m[tiles + t] = in.any, m[2 * tiles + t] = out.finite, m[3 * tiles + t] = out.any;
     }
@@ -338,12 +340,34 @@ void pbo_splits(std::span<const double> s1, std::span<const double> s2, std::siz
     out[s] = bounded_split(sums, half_view(h, t, s, 0), half_view(h, t, s, 1), scratch.exact);
 }
 
+std::vector<double> pbo_totals(std::span<const double> s1, std::span<const double> s2, std::size_t n_trials,
+                               int n_blocks, std::int64_t block_len) {
+  check_blocks(n_blocks);
+  const Sums sums = sums_of(s1, s2, n_trials, n_blocks, block_len);
+  std::vector<double> totals(2 * n_trials), tile(2 * kTile);
+  for (std::size_t t0 = 0; t0 < n_trials; t0 += kTile) {
+    const std::size_t tn = std::min(kTile, n_trials - t0);
+    add_totals(tile.data(), sums, t0, tn);  // as the split tasks add them per tile
+    std::copy_n(tile.begin(), tn, totals.begin() + static_cast<std::ptrdiff_t>(t0));
+    std::copy_n(tile.begin() + kTile, tn, totals.begin() + static_cast<std::ptrdiff_t>(n_trials + t0));
+  }
+  return totals;
+}
+
 void pbo_split_pairs(std::span<const double> s1, std::span<const double> s2, std::size_t n_trials, int n_blocks,
                      std::int64_t block_len, std::uint64_t first_pair, std::size_t count, PboSplit* out,
                      PboScratch& scratch) {
+  pbo_split_pairs(s1, s2, n_trials, n_blocks, block_len, first_pair, count, out, scratch, {});
+}
+
+void pbo_split_pairs(std::span<const double> s1, std::span<const double> s2, std::size_t n_trials, int n_blocks,
+                     std::int64_t block_len, std::uint64_t first_pair, std::size_t count, PboSplit* out,
+                     PboScratch& scratch, std::span<const double> totals) {
   const std::uint64_t splits = cscv_split_count(n_blocks);
   QG_CHECK(first_pair + count <= splits / 2, "pbo_split_pairs: pairs past the first half of the splits");
-  const Sums sums = sums_of(s1, s2, n_trials, n_blocks, block_len);
+  QG_CHECK(totals.empty() || totals.size() == 2 * n_trials, "pbo_split_pairs: totals of the wrong size");
+  Sums sums = sums_of(s1, s2, n_trials, n_blocks, block_len);
+  sums.totals = totals.empty() ? nullptr : totals.data();
   const SplitHalves h = split_halves(n_blocks, first_pair, count);
   const EstimateTables t = estimate_tables(sums, h, count, scratch);
   // Split C - 1 - p chooses exactly the blocks split p leaves out: its halves are p's, swapped.

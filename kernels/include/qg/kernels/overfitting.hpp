@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -91,6 +92,17 @@ void pbo_splits(std::span<const double> s1, std::span<const double> s2, std::siz
 void pbo_split_pairs(std::span<const double> s1, std::span<const double> s2, std::size_t n_trials, int n_blocks,
                      std::int64_t block_len, std::uint64_t first_pair, std::size_t count, PboSplit* out,
                      PboScratch& scratch);
+//! Every trial's sums over all S blocks, t1[i] then t2[n_trials + i], as pbo_split_pairs adds
+//! them for its estimates of the complementary halves (ascending blocks); t2 is NaN where the
+//! trial's block sums break Cauchy-Schwarz (sum of |s1| above sqrt(2 m t2)), so those trials get
+//! no estimate. The same for every split: a job computes them once and passes them to each task.
+std::vector<double> pbo_totals(std::span<const double> s1, std::span<const double> s2, std::size_t n_trials,
+                               int n_blocks, std::int64_t block_len);
+//! pbo_split_pairs with the trials' totals from pbo_totals (empty: added per tile, as above):
+//! the same splits, bit for bit, without adding the totals again in every task.
+void pbo_split_pairs(std::span<const double> s1, std::span<const double> s2, std::size_t n_trials, int n_blocks,
+                     std::int64_t block_len, std::uint64_t first_pair, std::size_t count, PboSplit* out,
+                     PboScratch& scratch, std::span<const double> totals);
 //! Plain-loop reference from the per-bar returns (trial-major: returns[n * T + t], T >= S *
 //! block_len; the first S * block_len bars are used): concatenates each half's bars and computes
 //! its Sharpe with a two-pass variance.
@@ -117,6 +129,20 @@ double correlation_square_sum(std::span<const double> a, std::size_t ma, std::sp
 //! caller that keeps the columns between products at half the memory.
 double correlation_square_sum(std::span<const float> a, std::size_t ma, std::span<const float> b, std::size_t mb,
                               std::int64_t n_bars);
+//! Workspace of correlation_square_sum for a caller that multiplies many blocks (the matrix
+//! product's packing panels and result, kept between calls; one per thread).
+struct CorrelationScratch {
+  CorrelationScratch();
+  ~CorrelationScratch();
+  CorrelationScratch(const CorrelationScratch&) = delete;
+  CorrelationScratch& operator=(const CorrelationScratch&) = delete;
+  class Impl;
+  std::unique_ptr<Impl> impl;
+};
+//! The float overload through `scratch`: the same bits, without allocating and page-faulting
+//! the product's megabytes of workspace on every call.
+double correlation_square_sum(std::span<const float> a, std::size_t ma, std::span<const float> b, std::size_t mb,
+                              std::int64_t n_bars, CorrelationScratch& scratch);
 double correlation_square_sum_ref(std::span<const double> a, std::size_t ma, std::span<const double> b, std::size_t mb,
                                   std::int64_t n_bars);
 //! Centres each column (T values) and scales it to unit sum of squares, in place. Returns how
