@@ -9,10 +9,6 @@
 #include <limits>
 #include <numeric>
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-
 #include "qg/core/error.hpp"
 #include "var/var_job.hpp"
 #include "var/var_spec.hpp"
@@ -26,21 +22,6 @@ using results::ColumnType;
 constexpr const char* kGroup = "/var";
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 const std::vector<std::string> kMethodNames = {"monte_carlo", "historical", "parametric"};
-
-//! v := n copies of `value`, its memory first offered to transparent huge pages where the
-//! system allows them on request (the stage-2 tail is hundreds of MB: 2 MB pages spare most of
-//! its page faults and its unmapping); the contents are the same either way.
-void assign_large(std::vector<double>& v, std::size_t n, double value) {
-  v.clear();
-  v.reserve(n);
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
-  const auto begin = reinterpret_cast<std::uintptr_t>(v.data()), end = begin + n * sizeof(double);
-  const std::uintptr_t first = (begin + kHuge - 1) & ~(kHuge - 1), last = end & ~(kHuge - 1);
-  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);  // advice only
-#endif
-  v.assign(n, value);
-}
 
 //! Figures of a Monte Carlo run that could not complete: NaN everywhere.
 MethodFigures missing_figures(std::size_t levels, std::size_t positions) {
@@ -140,14 +121,15 @@ std::vector<double> VarReducer::tail_ids() {
   std::iota(rank_by_id_.begin(), rank_by_id_.end(), 0u);
   std::sort(rank_by_id_.begin(), rank_by_id_.end(),
             [&top](std::uint32_t x, std::uint32_t y) { return top[2 * x + 1] < top[2 * y + 1]; });
-  assign_large(tail_, k * tail_width_, kNaN);
+  // Not filled here: K x (2 + positions) doubles are 221 MB at 10^6 scenarios and 550 positions,
+  // whose first-touch page faults took 0.4-1.6 s on this serial path between the stages while
+  // the workers waited (more with huge pages on a VM). place_rows writes each row whole (loss,
+  // id, P&L) as stage 2 delivers it, while the workers compute the next rows.
+  tail_ = std::make_unique_for_overwrite<double[]>(k * tail_width_);
+  top_.assign(top.begin(), top.end());
   std::vector<double> ids(k);
-  for (std::size_t i = 0; i < k; ++i) {
-    tail_[i * tail_width_] = top[2 * i];
-    tail_[i * tail_width_ + 1] = top[2 * i + 1];
-    ids[i] = top[2 * rank_by_id_[i] + 1];
-  }
-  pairs_.reset();  // the rows below hold the losses now
+  for (std::size_t i = 0; i < k; ++i) ids[i] = top[2 * rank_by_id_[i] + 1];
+  pairs_.reset();  // top_ holds the losses now
   return ids;
 }
 
@@ -157,8 +139,11 @@ void VarReducer::place_rows(std::span<const double> records) {
   QG_CHECK(records.size() % w == 0, "var: partial stage-2 row");
   for (std::size_t i = 0; i < records.size(); i += w) {
     QG_CHECK(placed_ < rank_by_id_.size(), "var: more tail rows than the tail holds");
-    double* row = tail_.data() + static_cast<std::size_t>(rank_by_id_[placed_++]) * tail_width_;
-    QG_CHECK(records[i] == row[1], "var: stage-2 rows out of id order");
+    const std::size_t rank = rank_by_id_[placed_++];
+    QG_CHECK(records[i] == top_[2 * rank + 1], "var: stage-2 rows out of id order");
+    double* row = tail_.get() + rank * tail_width_;
+    row[0] = top_[2 * rank];
+    row[1] = top_[2 * rank + 1];
     std::copy_n(records.data() + i + 1, w - 1, row + 2);
   }
 }
@@ -170,7 +155,7 @@ void VarReducer::write_results() {
   if (failed_ == 0) {
     QG_CHECK(placed_ == tail_capacity_,
              "var: " + std::to_string(placed_) + " tail rows placed, expected " + std::to_string(tail_capacity_));
-    mc = tail_figures(s, tail_, s.spec.scenarios);
+    mc = tail_figures(s, {tail_.get(), placed_ * tail_width_}, s.spec.scenarios);
     batch_means_se(batches_, mc);
   }
   const MethodFigures hist = historical_figures(s);

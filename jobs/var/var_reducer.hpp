@@ -52,7 +52,10 @@ class VarReducer final : public Reducer {
   std::optional<kernels::var::TailRows> pairs_;  // (loss, id) of the run's largest losses
   std::vector<double> last_kept_;                // per batch: batch, kept all (0/1), last loss, last id
   std::size_t tail_width_ = 0;
-  std::vector<double> tail_;               // the K tail rows in loss order (stage 2)
+  //! The K tail rows in loss order (stage 2), allocated but not touched before their rows
+  //! arrive: a row's pages are first written when stage 2 places it.
+  std::unique_ptr<double[]> tail_;
+  std::vector<double> top_;                // (loss, id) of the K tail rows in loss order
   std::vector<std::uint32_t> rank_by_id_;  // tail ranks in ascending id order
   std::size_t placed_ = 0;
   std::uint64_t failed_ = 0;
