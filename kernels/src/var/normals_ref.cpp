@@ -1,11 +1,10 @@
-// Reference normals: Random123's Philox and the scalar ln and sincos of box_muller_math.hpp, one
-// counter at a time (built with -ffp-contract=off, like normals.cpp). The vectorised fill_normals
-// is tested against this bit for bit.
+// Reference normals: Random123's Philox and libm, one counter at a time. The vectorised
+// fill_normals is tested against this.
 #include <Random123/philox.h>
 
 #include <cmath>
+#include <numbers>
 
-#include "box_muller_math.hpp"
 #include "qg/kernels/var/normals.hpp"
 
 namespace qg::kernels::var {
@@ -35,11 +34,9 @@ void fill_normals_ref(const StreamKey& key, std::uint64_t first_row, std::size_t
     for (std::size_t c = 0; c < cols; c += 2) {
       const auto w = rng(counter(key, static_cast<std::uint32_t>(c / 2), first_row + r), rng_key(key));
       const double u1 = to_unit(w.v[0], w.v[1]), u2 = to_unit(w.v[2], w.v[3]);
-      const double radius = std::sqrt(-2.0 * bm::log_unit(u1));
-      double sine, cosine;
-      bm::sincos_turns(u2, sine, cosine);
-      out[r * cols + c] = radius * cosine;
-      if (c + 1 < cols) out[r * cols + c + 1] = radius * sine;
+      const double radius = std::sqrt(-2.0 * std::log(u1));
+      out[r * cols + c] = radius * std::cos(2.0 * std::numbers::pi * u2);
+      if (c + 1 < cols) out[r * cols + c + 1] = radius * std::sin(2.0 * std::numbers::pi * u2);
     }
   }
 }

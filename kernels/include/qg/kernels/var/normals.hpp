@@ -4,11 +4,8 @@
 // Philox4x32-10 (Random123) keyed by the job seed; the counter is (pair j, row, batch, stream),
 // so the value in row `row`, column `col` of a batch depends only on (seed, batch, stream, row,
 // col): never on how rows are grouped into blocks, on threads or on ranks. Each Philox output
-// (4 x 32 bits) makes two 53-bit uniforms u1, u2 in (0, 1] and Box-Muller turns them into
-// columns 2j and 2j+1: sqrt(-2 ln u1) * (cos 2 pi u2, sin 2 pi u2), with the ln and the sincos
-// written out in the library (fdlibm's polynomials, sincos after an exact reduction of 4 u2 to a
-// quadrant; each within 1 ulp of the exact value in the tests), so every path computes the
-// same bits: the vector and scalar code, any block or row width, and the reference below.
+// (4 x 32 bits) makes two 53-bit uniforms u1, u2 in (0, 1) and Box-Muller turns them into
+// columns 2j and 2j+1: sqrt(-2 ln u1) * (cos 2 pi u2, sin 2 pi u2).
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -36,8 +33,7 @@ struct NormalScratch {
 //! Standard normals of rows [first_row, first_row + rows), `cols` per row, row-major into `out`.
 void fill_normals(const StreamKey& key, std::uint64_t first_row, std::size_t rows, std::size_t cols, double* out,
                   NormalScratch& scratch);
-//! The same through Random123's philox4x32 and the scalar ln and sincos, one pair at a time
-//! (the plain reference: the same bits as fill_normals).
+//! The same through Random123's philox4x32 and std::log/cos/sin, one pair at a time (reference).
 void fill_normals_ref(const StreamKey& key, std::uint64_t first_row, std::size_t rows, std::size_t cols, double* out);
 
 //! One uniform in (0, 1) per row (the u1 of pair 0 of that row), for bootstrap draws.
