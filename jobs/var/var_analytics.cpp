@@ -9,6 +9,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <numeric>
 
 #include "qg/core/error.hpp"
 #include "var/tail_components.hpp"
@@ -23,30 +24,56 @@ namespace {
 namespace kv = kernels::var;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+//! The values at 0-based positions `at` (ascending) of the column [col, end) in descending
+//! order, into out[order[i]]: one selection per position over what the previous one left above
+//! it (every element before a selected position is at least its value, every one after at
+//! most), and the smallest element for the last position, so each value is that of a full
+//! std::nth_element of the column.
+void select_descending(std::vector<double>::iterator col, std::vector<double>::iterator end,
+                       const std::vector<std::uint64_t>& at, const std::vector<std::size_t>& order, double* out) {
+  auto first = col;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const auto nth = col + static_cast<std::ptrdiff_t>(at[i]);
+    if (i > 0 && at[i] == at[i - 1]) {
+      out[order[i]] = out[order[i - 1]];
+      continue;
+    }
+    if (nth + 1 == end) {
+      out[order[i]] = *std::min_element(first, end);
+      continue;
+    }
+    std::nth_element(first, nth, end, std::greater<>());
+    out[order[i]] = *nth;
+    first = nth + 1;
+  }
+}
+
 //! VaR at each of `ranks` of (loss - position k's loss) over the rows, for every position k:
 //! [rank][k]. Positions are gathered a group at a time, one pass over the rows per group
-//! (contiguous reads of a row's P&L), each group's columns bounded to about 8 M doubles (the
-//! groups run on the process's threads).
+//! (contiguous reads of a row's P&L), each group's columns bounded to about 8 M doubles and
+//! 16 positions (the groups run on the process's threads, enough of them to balance two).
 std::vector<std::vector<double>> vars_without(std::span<const double> rows, std::size_t w, std::size_t p,
                                               const std::vector<std::uint64_t>& ranks) {
   const std::size_t n = rows.size() / w;
-  const std::size_t group = std::clamp<std::size_t>((std::size_t{1} << 23) / std::max<std::size_t>(n, 1), 1, 64);
+  const std::size_t group = std::clamp<std::size_t>((std::size_t{1} << 23) / std::max<std::size_t>(n, 1), 1, 16);
   std::vector<std::vector<double>> out(ranks.size(), std::vector<double>(p));
+  // The levels by rank, ascending: each selection then runs over what the previous one left.
+  std::vector<std::size_t> order(ranks.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&ranks](std::size_t a, std::size_t b) { return ranks[a] < ranks[b]; });
+  std::vector<std::uint64_t> at(ranks.size());
+  for (std::size_t i = 0; i < order.size(); ++i) at[i] = ranks[order[i]] - 1;
   // Groups of positions on the process's threads: each position's order statistics depend on
   // its own column only, so the figures do not depend on the threads.
   tbb::parallel_for(std::size_t{0}, (p + group - 1) / group, [&](std::size_t grp) {
     const std::size_t k0 = grp * group, g = std::min(group, p - k0);
-    std::vector<double> cols(g * n);
+    std::vector<double> cols(g * n), values(ranks.size());
     for (std::size_t i = 0; i < n; ++i)
       for (std::size_t j = 0; j < g; ++j) cols[j * n + i] = rows[i * w] + rows[i * w + 2 + k0 + j];
     for (std::size_t j = 0; j < g; ++j) {
       const auto col = cols.begin() + static_cast<std::ptrdiff_t>(j * n);
-      for (std::size_t l = 0; l < ranks.size(); ++l) {
-        // The order statistic's value does not depend on how earlier levels permuted the column.
-        const auto nth = col + static_cast<std::ptrdiff_t>(ranks[l] - 1);
-        std::nth_element(col, nth, col + static_cast<std::ptrdiff_t>(n), std::greater<>());
-        out[l][k0 + j] = *nth;
-      }
+      select_descending(col, col + static_cast<std::ptrdiff_t>(n), at, order, values.data());
+      for (std::size_t l = 0; l < ranks.size(); ++l) out[l][k0 + j] = values[l];
     }
   });
   return out;

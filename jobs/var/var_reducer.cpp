@@ -9,10 +9,6 @@
 #include <limits>
 #include <numeric>
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-
 #include "qg/core/error.hpp"
 #include "var/var_job.hpp"
 #include "var/var_spec.hpp"
@@ -26,21 +22,6 @@ using results::ColumnType;
 constexpr const char* kGroup = "/var";
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 const std::vector<std::string> kMethodNames = {"monte_carlo", "historical", "parametric"};
-
-//! v := n copies of `value`, its memory first offered to transparent huge pages where the
-//! system allows them on request (the stage-2 tail is hundreds of MB: 2 MB pages spare most of
-//! its page faults and its unmapping); the contents are the same either way.
-void assign_large(std::vector<double>& v, std::size_t n, double value) {
-  v.clear();
-  v.reserve(n);
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
-  const auto begin = reinterpret_cast<std::uintptr_t>(v.data()), end = begin + n * sizeof(double);
-  const std::uintptr_t first = (begin + kHuge - 1) & ~(kHuge - 1), last = end & ~(kHuge - 1);
-  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);  // advice only
-#endif
-  v.assign(n, value);
-}
 
 //! Figures of a Monte Carlo run that could not complete: NaN everywhere.
 MethodFigures missing_figures(std::size_t levels, std::size_t positions) {
@@ -147,11 +128,13 @@ std::vector<double> VarReducer::tail_ids() {
   for (std::size_t i = 0; i < k; ++i) losses_[i] = top[2 * i];
   component_sums_.assign(component_width_, 0.0);
   if (keeps_rows_) {
-    assign_large(tail_, k * tail_width_, kNaN);
-    for (std::size_t i = 0; i < k; ++i) {
-      tail_[i * tail_width_] = top[2 * i];
-      tail_[i * tail_width_ + 1] = top[2 * i + 1];
-    }
+    // Not filled here: K x (2 + positions) doubles are 221 MB at 10^6 scenarios and 550
+    // positions, whose first-touch page faults took 0.4-1.6 s on this serial path between the
+    // stages while the workers waited (more with huge pages on a VM). consume_tail writes each
+    // row whole (loss, id, P&L) as stage 2 delivers it, while the workers compute the next rows.
+    tail_ = std::make_unique_for_overwrite<double[]>(k * tail_width_);
+    tail_ids_.resize(k);
+    for (std::size_t i = 0; i < k; ++i) tail_ids_[i] = top[2 * i + 1];
   }
   std::vector<double> input(2 * k);
   for (std::size_t i = 0; i < k; ++i) {
@@ -175,8 +158,11 @@ void VarReducer::consume_tail(std::span<const double> records) {
   const std::size_t n = rest.size() / (p + 1);
   for (std::size_t i = 0; i < n; ++i) {
     QG_CHECK(placed_ < rank_by_id_.size(), "var: more tail rows than the tail holds");
-    double* row = tail_.data() + static_cast<std::size_t>(rank_by_id_[placed_++]) * tail_width_;
-    QG_CHECK(rest[i] == row[1], "var: stage-2 rows out of id order");
+    const std::size_t rank = rank_by_id_[placed_++];
+    QG_CHECK(rest[i] == tail_ids_[rank], "var: stage-2 rows out of id order");
+    double* row = tail_.get() + rank * tail_width_;
+    row[0] = losses_[rank];
+    row[1] = tail_ids_[rank];
     std::copy_n(rest.data() + n + i * p, p, row + 2);
   }
 }
@@ -188,7 +174,8 @@ void VarReducer::write_results() {
   if (failed_ == 0) {
     QG_CHECK(tail_records_ == n_tasks_ && placed_ == (keeps_rows_ ? tail_capacity_ : 0),
              "var: " + std::to_string(placed_) + " tail rows placed, expected " + std::to_string(tail_capacity_));
-    mc = tail_figures(s, {s.spec.scenarios, std::move(losses_), std::move(component_sums_), tail_});
+    mc = tail_figures(
+        s, {s.spec.scenarios, std::move(losses_), std::move(component_sums_), {tail_.get(), placed_ * tail_width_}});
     batch_means_se(batches_, mc);
   }
   const MethodFigures hist = historical_figures(s);

@@ -58,7 +58,10 @@ class VarReducer final : public Reducer {
   std::vector<double> losses_;          // the K largest losses, descending
   std::vector<double> component_sums_;  // TailComponents sums, added in task order
   std::uint64_t tail_records_ = 0;
-  std::vector<double> tail_;               // the K tail rows in loss order (stage 2, rows kept)
+  //! The K tail rows in loss order (stage 2, rows kept), allocated but not touched before their
+  //! rows arrive: a row's pages are first written when stage 2 places it.
+  std::unique_ptr<double[]> tail_;
+  std::vector<double> tail_ids_;           // ids of the K tail rows in loss order (rows kept)
   std::vector<std::uint32_t> rank_by_id_;  // tail ranks in ascending id order
   std::size_t placed_ = 0;
   std::uint64_t failed_ = 0;
