@@ -104,7 +104,7 @@ missing-module)
   ;;
 installed)
   cmake=$4 build=$5
-  rm -rf prefix
+  rm -rf prefix installed_keys
   "$cmake" --install "$build" --prefix "$PWD/prefix" --component runtime > install.log
   [ -x prefix/bin/quantgrid ] || fail "bin/quantgrid not installed"
   module=$(find prefix -name quantgrid_mpi.so)
