@@ -1,6 +1,7 @@
 # Install rules: `cmake --install BUILD --prefix PREFIX` installs the quantgrid executable
-# (component runtime) with its MPI module (quantgrid_mpi.so in LIBDIR/quantgrid, loaded only
-# under an MPI launcher: qg/cluster/mpi_module.hpp) and, for other C++ projects, the kernels
+# (component runtime) with its modules in LIBDIR/quantgrid (quantgrid_mpi.so, loaded only under an
+# MPI launcher: qg/cluster/mpi_module.hpp; quantgrid_live.so, loaded only by the live-link
+# commands: coordinator/app/live_module.hpp) and, for other C++ projects, the kernels
 # library with the core it builds on, their headers and a CMake package (component kernels):
 #   find_package(quantgrid 0.1 REQUIRED)
 #   target_link_libraries(app PRIVATE quantgrid::kernels)
@@ -10,7 +11,7 @@ include(CMakePackageConfigHelpers)
 set(QG_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/quantgrid)
 
 install(TARGETS quantgrid RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime)
-install(TARGETS quantgrid_mpi LIBRARY DESTINATION ${QG_MPI_MODULE_DIR} COMPONENT runtime)
+install(TARGETS quantgrid_mpi quantgrid_live LIBRARY DESTINATION ${QG_MODULE_DIR} COMPONENT runtime)
 
 install(TARGETS qg_core qg_kernels EXPORT quantgridTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT kernels

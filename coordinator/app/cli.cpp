@@ -10,6 +10,7 @@
 
 #include "commands.hpp"
 #include "did_you_mean.hpp"
+#include "live_module.hpp"
 #include "qg/coordinator/build_info.hpp"
 
 namespace {
@@ -387,21 +388,21 @@ int run_cli(int argc, char** argv, const CliHooks& hooks) {
       if (data->got_subcommand("upgrade")) return cmd_data_upgrade(path_arg);
       return cmd_data_info(path_arg);
     }
-    if (app.got_subcommand("keys")) return cmd_keys_generate(keys_args);
+    if (app.got_subcommand("keys")) return live_commands().keys_generate(keys_args);
     if (app.got_subcommand("approve")) return cmd_approve(approve_args);
-    if (app.got_subcommand("promote")) return cmd_promote(promote_args);
+    if (app.got_subcommand("promote")) return live_commands().promote(promote_args);
     if (app.got_subcommand("feed")) return cmd_feed_replay(feed_args);
     if (auto* live = app.get_subcommand("live"); live->parsed()) {
-      if (live->got_subcommand("status")) return cmd_live_status(live_client_args);
-      if (live->got_subcommand("halt")) return cmd_live_halt(live_client_args);
-      if (live->got_subcommand("rollback")) return cmd_live_rollback(live_client_args);
-      if (live->got_subcommand("resume")) return cmd_live_resume(live_client_args);
-      if (live->got_subcommand("audit")) return cmd_live_audit_verify(audit_args);
+      if (live->got_subcommand("status")) return live_commands().live_status(live_client_args);
+      if (live->got_subcommand("halt")) return live_commands().live_halt(live_client_args);
+      if (live->got_subcommand("rollback")) return live_commands().live_rollback(live_client_args);
+      if (live->got_subcommand("resume")) return live_commands().live_resume(live_client_args);
+      if (live->got_subcommand("audit")) return live_commands().live_audit_verify(audit_args);
       if (live_args.config.empty()) {
         std::cerr << "live: give --config to run the node, or one of status, halt, rollback, resume, audit verify\n";
         return kExitConfig;
       }
-      return cmd_live_run(live_args);
+      return live_commands().live_run(live_args);
     }
     auto* results = app.get_subcommand("results");
     if (results->got_subcommand("top")) return cmd_results_top(top_args);

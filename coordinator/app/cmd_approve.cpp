@@ -1,4 +1,4 @@
-// `quantgrid keys generate` and `quantgrid approve`.
+// `quantgrid approve` (`keys generate`, which needs ZeroMQ for the CURVE pair, is in cmd_live.cpp).
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -13,13 +13,6 @@
 #include "qg/results/approvals.hpp"
 
 namespace qg::app {
-
-int cmd_keys_generate(const KeysArgs& args) {
-  const auto paths = live::generate_keys(args.out, args.curve_only, args.force);
-  for (std::size_t i = args.curve_only ? 2 : 0; i < paths.size(); ++i)
-    std::cout << "wrote " << paths[i].string() << "\n";
-  return kExitOk;
-}
 
 int cmd_approve(const ApproveArgs& args) {
   // ---- validate ----

@@ -1,5 +1,7 @@
-// `quantgrid live` (the node and its control client), `quantgrid promote` and
-// `quantgrid feed replay`.
+// `quantgrid live` (the node and its control client), `quantgrid promote`, `quantgrid keys
+// generate` and the sending half of `quantgrid feed replay` (the binary reads the store:
+// cmd_feed.cpp): the commands of the live link, built into the live module (quantgrid_live.so,
+// live_module.hpp) with ZeroMQ rather than into the binary.
 #include <atomic>
 #include <csignal>
 #include <filesystem>
@@ -14,13 +16,14 @@
 #include "qg/live/approval.hpp"
 #include "qg/live/audit_log.hpp"
 #include "qg/live/control_client.hpp"
+#include "qg/live/curve_keys.hpp"
 #include "qg/live/feed_replayer.hpp"
 #include "qg/live/live_server.hpp"
 #include "qg/live/state_codec.hpp"
 #include "qg/live/state_store.hpp"
 #include "qg/cluster/log.hpp"
 #include "qg/core/error.hpp"
-#include "qg/results/market_store.hpp"
+#include "qg/core/market_data.hpp"
 
 namespace qg::app {
 namespace {
@@ -86,6 +89,13 @@ void print_status(const nlohmann::json& s) {
 }
 
 }  // namespace
+
+int cmd_keys_generate(const KeysArgs& args) {
+  const auto paths = live::generate_keys(args.out, args.curve_only, args.force);
+  for (std::size_t i = args.curve_only ? 2 : 0; i < paths.size(); ++i)
+    std::cout << "wrote " << paths[i].string() << "\n";
+  return kExitOk;
+}
 
 int cmd_live_run(const LiveArgs& args) {
   cluster::init_logging(0, 1, "live", args.log_level);
@@ -183,13 +193,8 @@ int cmd_live_audit_verify(const AuditVerifyArgs& args) {
   return kExitOk;
 }
 
-int cmd_feed_replay(const FeedArgs& args) {
-  cluster::init_logging(0, 1, "feed", args.log_level);
-  results::DataSelection selection;
-  selection.symbols = args.symbols;
-  selection.start = args.start;
-  selection.end = args.end;
-  const auto bars = live::interleave_bars(results::read_store(args.store, selection));
+int cmd_feed_send(const FeedArgs& args, const MarketData& data) {
+  const auto bars = live::interleave_bars(data);
   live::ReplayOptions options;
   options.endpoint = args.to;
   options.speed = args.speed;

@@ -10,6 +10,10 @@
 
 #include "qg/core/exit_code.hpp"  // kExitOk ... kExitRejected, returned by every command
 
+namespace qg {
+struct MarketData;  // qg/core/market_data.hpp
+}  // namespace qg
+
 namespace qg::app {
 
 struct RunArgs {
@@ -127,6 +131,9 @@ struct NeighboursArgs {
 int cmd_results_neighbours(const NeighboursArgs& args);
 
 // ---- promotion path: keys, approvals, the live node and its feed ----
+// `keys generate`, `promote`, `live` and `feed replay`'s sending (cmd_live.cpp) are compiled into
+// the live module, quantgrid_live.so, not the binary: the command line calls them through
+// live_commands() (live_module.hpp), so that only these commands load ZeroMQ.
 
 struct KeysArgs {
   std::string out;  // key prefix
@@ -203,8 +210,10 @@ struct FeedArgs {
   std::int32_t start = 0, end = 0;  // YYYYMMDD, 0 = open
   std::string log_level = "info";
 };
-//! `quantgrid feed replay`: publishes a store's bars to a live node.
+//! `quantgrid feed replay`: reads the store's bars and has the live module publish them.
 int cmd_feed_replay(const FeedArgs& args);
+//! The live module's half of it: publishes `data`'s bars, merged by date, to a live node.
+int cmd_feed_send(const FeedArgs& args, const MarketData& data);
 
 //! Prints `quantgrid: error: WHAT` and returns the exception's exit code (qg::exit_code).
 int report_error(const std::exception& e);

@@ -1,5 +1,6 @@
 #include "train/train_job.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "qg/core/error.hpp"
@@ -79,8 +80,7 @@ void TrainJob::run_task(std::uint32_t stage, StageInput input, std::uint64_t tas
 
 TrainedModel TrainJob::fit(std::size_t set, const std::vector<ml::IndexRange>& rows) const {
   Eigen::MatrixXd x = gather(*x_, rows);
-  const std::vector<double> yv = labels_of(rows);
-  const Eigen::Map<const Eigen::VectorXd> y(yv.data(), static_cast<Eigen::Index>(yv.size()));
+  const Eigen::VectorXd y = labels_of(rows);
   const auto params = spec_->grid.set(set);
   LocalBlockReduction local;
   const TrainedModel m = spec_->fit.data_parallel ? fit_in_blocks(x, y, params[0], shard_of(x.rows(), 0, 1), local)
@@ -136,8 +136,7 @@ ml::LinearFit TrainJob::solve_split(const FoldFit& shared, std::size_t set,
     return ml::fit_logistic_design(shared.design, shared.labels, params[0], *shared.logistic);
   Eigen::MatrixXd x = gather(*x_, rows);
   ml::apply_scaler(shared.scaler, x);
-  const std::vector<double> yv = labels_of(rows);
-  const Eigen::Map<const Eigen::VectorXd> y(yv.data(), static_cast<Eigen::Index>(yv.size()));
+  const Eigen::VectorXd y = labels_of(rows);
   if (shared.logistic) return ml::fit_logistic(x, y, params[0], *shared.logistic);
   return solve(x, y, params);
 }
@@ -148,8 +147,7 @@ FoldFit TrainJob::fold_fit(const std::vector<ml::IndexRange>& rows) const {
   f.scaler = ml::fit_scaler(x);
   if (spec_->model == ModelKind::kElasticNet) return f;
   ml::apply_scaler(f.scaler, x);
-  const std::vector<double> yv = labels_of(rows);
-  const Eigen::Map<const Eigen::VectorXd> y(yv.data(), static_cast<Eigen::Index>(yv.size()));
+  const Eigen::VectorXd y = labels_of(rows);
   if (spec_->model == ModelKind::kRidge) {
     f.ridge = ml::ridge_gram(x, y);
     return f;
@@ -194,9 +192,10 @@ std::vector<double> TrainJob::decide(const TrainedModel& model, const std::vecto
   return {d.data(), d.data() + d.size()};
 }
 
-std::vector<double> TrainJob::labels_of(const std::vector<ml::IndexRange>& rows) const {
-  std::vector<double> out;
-  for (const auto& r : rows) out.insert(out.end(), y_->data() + r.begin, y_->data() + r.end);
+Eigen::VectorXd TrainJob::labels_of(const std::vector<ml::IndexRange>& rows) const {
+  Eigen::VectorXd out(static_cast<Eigen::Index>(ml::range_count(rows)));
+  double* at = out.data();
+  for (const auto& r : rows) at = std::copy(y_->data() + r.begin, y_->data() + r.end, at);
   return out;
 }
 
@@ -206,7 +205,8 @@ void TrainJob::run_fold(std::uint64_t task, std::vector<double>& out) const {
   const auto& split = plan_.splits[k];
   const std::vector<double> decision = decide(fit_split(set, k), split.test);
   out.assign(1, static_cast<double>(ml::range_count(split.train)));
-  const auto scores = score_predictions(*spec_, labels_of(split.test), decision);
+  const Eigen::VectorXd labels = labels_of(split.test);
+  const auto scores = score_predictions(*spec_, {labels.data(), static_cast<std::size_t>(labels.size())}, decision);
   out.insert(out.end(), scores.begin(), scores.end());
 }
 

@@ -69,8 +69,11 @@ class TrainJob final : public Job, public CollectiveTasks {
   TrainedModel fit(std::size_t set, const std::vector<kernels::ml::IndexRange>& rows) const;
   //! Decision values of a model on the samples `rows`.
   std::vector<double> decide(const TrainedModel& model, const std::vector<kernels::ml::IndexRange>& rows) const;
-  //! Labels of the samples `rows`.
-  std::vector<double> labels_of(const std::vector<kernels::ml::IndexRange>& rows) const;
+  //! Labels of the samples `rows`, in Eigen's aligned storage: the vectorised sums over them
+  //! (ridge's mean of y, ...) then add in one order whatever the heap gave, where a
+  //! std::vector's data (16-byte aligned by malloc, 32-byte aligned or not by chance) made
+  //! Eigen peel a different head and the bits depend on the thread and the heap's state.
+  Eigen::VectorXd labels_of(const std::vector<kernels::ml::IndexRange>& rows) const;
 
  private:
   //! The single-process fit: scaler, standardisation, the model's solver.

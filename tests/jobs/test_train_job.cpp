@@ -330,6 +330,29 @@ void expect_cache_invisible(const std::string& model, const std::string& extra) 
   }
 }
 
+// A split's labels are the next-bar returns of its samples (a plain loop over the closes here),
+// in Eigen's aligned storage: Eigen's vectorised sums (ridge's mean of y) add in an order that
+// depends on the data's alignment, and a std::vector's is 32-byte aligned or not by chance of
+// the heap, which made a fold fit's bits depend on the thread that built it.
+TEST(TrainJob, LabelsAreTheNextReturnsInAlignedStorage) {
+  const auto data = one_symbol(300);
+  const TrainJob job(
+      parse_train_spec(spec_text("{kind: ridge, params: {alpha: [1]}}", "{kind: purged_kfold, n_splits: 4}"), "t.yaml"),
+      data);
+  const auto& close = data->symbols.front().close;
+  const auto first = static_cast<std::size_t>(job.plan().samples.first);
+  for (const auto& split : job.plan().splits) {
+    ASSERT_GE(split.train.size(), 1u);
+    const Eigen::VectorXd labels = job.labels_of(split.train);
+    std::vector<double> expected;
+    for (const auto& r : split.train)
+      for (auto s = static_cast<std::size_t>(r.begin); s < static_cast<std::size_t>(r.end); ++s)
+        expected.push_back(close[first + s + 1] / close[first + s] - 1);
+    EXPECT_EQ(std::vector<double>(labels.begin(), labels.end()), expected);
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(labels.data()) % EIGEN_MAX_ALIGN_BYTES, 0u);
+  }
+}
+
 TEST(TrainJob, FoldCacheIsInvisibleInTheRecords) {
   expect_cache_invisible("{kind: ridge, params: {alpha: [0.1, 10, 1000]}}", "");
   expect_cache_invisible("{kind: logistic, params: {C: [0.01, 1, 100]}}", "target: next_up\nscoring: log_loss\n");

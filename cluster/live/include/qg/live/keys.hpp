@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "qg/live/curve_keys.hpp"  // CurveKeyPair, generate_keys: the CURVE half (ZeroMQ)
+
 namespace qg::live {
 
 //! An Ed25519 key pair loaded from PREFIX.sign.sec / .sign.pub.
@@ -19,21 +21,7 @@ struct SigningKey {
   std::string public_hex;
 };
 
-//! A CURVE key pair as Z85 text.
-struct CurveKeyPair {
-  std::string public_z85;
-  std::string secret_z85;
-};
-
-//! Writes a new key set under `prefix` (parent folders created). Refuses to replace existing
-//! key files unless `force`. Returns the paths written.
-std::array<std::filesystem::path, 4> generate_keys(const std::filesystem::path& prefix, bool curve_only, bool force);
-
 SigningKey load_signing_key(const std::filesystem::path& prefix);
-CurveKeyPair load_curve_keypair(const std::filesystem::path& prefix);
-//! A CURVE public key from a file holding it, from PREFIX.curve.pub, or given literally (40
-//! Z85 characters). Throws ConfigError saying which forms were tried.
-std::string resolve_curve_public(const std::string& spec);
 //! An Ed25519 public key (64 hex digits) from a file, from PREFIX.sign.pub, or literally.
 std::string resolve_sign_public(const std::string& spec);
 
