@@ -184,7 +184,13 @@ class MpiTransport final : public Transport {
     return false;
   }
 
-  PendingSend& new_send() { return reuse_node(sends_, spare_sends_); }
+  //! A node for a new send. Earlier sends are reaped first (their nodes become spares); the new
+  //! one is not tested until the next call: testing a request that has not completed yet makes
+  //! Open MPI yield the core when ranks outnumber cores (mpi_yield_when_idle).
+  PendingSend& new_send() {
+    reap_sends();
+    return reuse_node(sends_, spare_sends_);
+  }
 
   void start_send(PendingSend& p, int dest, Tag tag) {
     check(MPI_Isend(p.bytes.data(), static_cast<int>(p.bytes.size()), MPI_CHAR, dest, static_cast<int>(tag), comm_,
@@ -192,7 +198,6 @@ class MpiTransport final : public Transport {
           "MPI_Isend");
     ++stats_.messages_sent;
     stats_.bytes_sent += p.bytes.size();
-    reap_sends();
   }
 
   void reap_sends() {
