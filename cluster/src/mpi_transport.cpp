@@ -216,14 +216,16 @@ class MpiTransport final : public Transport {
     return live.back();
   }
 
-  //! Moves a finished node from `live` to `spare`, keeping its buffer unless `spare` already
-  //! holds kSpareNodes (then the node and its buffer are freed).
+  //! Moves a finished node from `live` to `spare`, keeping its buffer when it is at most
+  //! kSpareBytes (a large chunk's buffer is freed: spares must not hold megabytes), unless `spare`
+  //! already holds kSpareNodes (then the node and its buffer are freed).
   template <class Node>
   static void keep_node(std::list<Node>& live, typename std::list<Node>::iterator it, std::list<Node>& spare) {
     if (spare.size() >= kSpareNodes) {
       live.erase(it);
       return;
     }
+    if (it->bytes.capacity() > kSpareBytes) std::vector<char>().swap(it->bytes);
     it->bytes.clear();
     spare.splice(spare.begin(), live, it);
   }
@@ -243,6 +245,7 @@ class MpiTransport final : public Transport {
 
   static constexpr auto kFinishSends = std::chrono::seconds(5);
   static constexpr std::size_t kSpareNodes = 8;  // per list: a worker's pipeline holds a few messages
+  static constexpr std::size_t kSpareBytes = std::size_t{1} << 16;  // the largest buffer a spare keeps
 
   mpi::communicator comm_;
   std::list<PendingReceive> pending_;  // list: MPI writes into each element's buffer in place
