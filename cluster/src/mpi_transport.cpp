@@ -1,6 +1,6 @@
 // The only file that includes Boost.MPI: MPI lifetime, the job broadcast (Boost.Serialization)
-// and the point-to-point byte transport (raw arrays of MPI_CHAR, no serialization on the
-// hot path).
+// and the point-to-point byte transport (raw arrays of MPI_CHAR through the MPI C API, no
+// serialization on the hot path).
 #include "qg/cluster/mpi_transport.hpp"
 
 #include <boost/mpi/collectives/broadcast.hpp>
@@ -8,6 +8,7 @@
 #include <boost/mpi/environment.hpp>
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/vector.hpp>
+#include <mpi.h>
 #include <sched.h>
 #include <spdlog/spdlog.h>
 
@@ -15,7 +16,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <iterator>
 #include <list>
+#include <string>
 #include <thread>
 
 #include "qg/cluster/poll_backoff.hpp"
@@ -51,6 +54,23 @@ namespace mpi = boost::mpi;
 
 namespace {
 
+//! Throws ClusterError when an MPI call failed (Boost.MPI's environment makes MPI return errors
+//! on MPI_COMM_WORLD instead of aborting).
+void check(int rc, const char* call) {
+  if (rc != MPI_SUCCESS) throw ClusterError(std::string(call) + " failed (MPI error " + std::to_string(rc) + ")");
+}
+
+//! Whether a request has completed (MPI_Test; a completed request is freed by MPI).
+bool completed(MPI_Request& request) {
+  int done = 0;
+  check(MPI_Test(&request, &done, MPI_STATUS_IGNORE), "MPI_Test");
+  return done != 0;
+}
+
+// Point-to-point messages go through the MPI C API on raw bytes: no serialization, no request
+// handler allocated per message (boost::mpi::request holds one), and the message buffers and
+// list nodes of completed sends and receives are kept for the next messages (a dispatch-bound
+// run moves a few hundred thousand small messages a second).
 class MpiTransport final : public Transport {
  public:
   explicit MpiTransport(mpi::communicator comm) : comm_(std::move(comm)) {}
@@ -68,17 +88,18 @@ class MpiTransport final : public Transport {
   // forever. Pending sends progress in every later send() and receive() and are completed, for
   // a few seconds at most, when the transport is destroyed.
   void send(int dest, Tag tag, std::span<const char> bytes) override {
-    send_owned(dest, tag, std::vector<char>(bytes.begin(), bytes.end()));
+    PendingSend& p = new_send();
+    p.bytes.assign(bytes.begin(), bytes.end());  // into a kept buffer: no allocation once warm
+    start_send(p, dest, tag);
   }
 
   // The buffer is kept until its send completes: a worker's result (megabytes) is not copied.
+  // `bytes` comes back empty, holding the buffer of an earlier completed send when there is one.
   void send_owned(int dest, Tag tag, std::vector<char>&& bytes) override {
-    auto& p = sends_.emplace_back();
-    p.bytes = std::move(bytes);
-    p.request = comm_.isend(dest, static_cast<int>(tag), p.bytes.data(), static_cast<int>(p.bytes.size()));
-    ++stats_.messages_sent;
-    stats_.bytes_sent += p.bytes.size();
-    reap_sends();
+    PendingSend& p = new_send();
+    std::swap(p.bytes, bytes);
+    bytes.clear();
+    start_send(p, dest, tag);
   }
 
   // Polls instead of a blocking receive: Open MPI's blocking calls spin, and with more ranks
@@ -115,66 +136,123 @@ class MpiTransport final : public Transport {
     int source = -1;
     int tag = 0;
     std::vector<char> bytes;
-    mpi::request request;
+    MPI_Request request = MPI_REQUEST_NULL;
+  };
+
+  //! A message being sent: MPI reads its buffer until the request completes.
+  struct PendingSend {
+    std::vector<char> bytes;
+    MPI_Request request = MPI_REQUEST_NULL;
   };
 
   //! Posts an MPI_Irecv for every message that has arrived (at least its first fragment).
   void post_probed() {
-    while (auto status = comm_.iprobe(mpi::any_source, mpi::any_tag)) {
-      auto& p = pending_.emplace_back();
-      p.source = status->source();
-      p.tag = status->tag();
-      p.bytes.resize(static_cast<std::size_t>(status->count<char>().value_or(0)));
-      p.request = comm_.irecv(p.source, p.tag, p.bytes.data(), static_cast<int>(p.bytes.size()));
+    for (;;) {
+      int found = 0;
+      MPI_Status status;
+      check(MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, comm_, &found, &status), "MPI_Iprobe");
+      if (found == 0) return;
+      int count = 0;
+      check(MPI_Get_count(&status, MPI_CHAR, &count), "MPI_Get_count");
+      PendingReceive& p = reuse_node(pending_, spare_receives_);
+      p.source = status.MPI_SOURCE;
+      p.tag = status.MPI_TAG;
+      p.bytes.resize(static_cast<std::size_t>(count));  // a kept buffer: no allocation once warm
+      check(MPI_Irecv(p.bytes.data(), count, MPI_CHAR, p.source, p.tag, comm_, &p.request), "MPI_Irecv");
     }
   }
 
   //! The oldest complete message whose sender has no older message still incomplete (each
-  //! rank's messages are handed over in the order it sent them).
+  //! rank's messages are handed over in the order it sent them). The envelope's previous buffer
+  //! is kept for a later message.
   bool take_completed(Envelope& into) {
-    std::vector<int> waiting;  // sources with an older message still incomplete
+    waiting_.clear();  // sources with an older message still incomplete
     for (auto it = pending_.begin(); it != pending_.end(); ++it) {
-      const bool blocked = std::find(waiting.begin(), waiting.end(), it->source) != waiting.end();
-      if (blocked || !it->request.test()) {
-        waiting.push_back(it->source);
+      const bool blocked = std::find(waiting_.begin(), waiting_.end(), it->source) != waiting_.end();
+      if (blocked || !completed(it->request)) {
+        waiting_.push_back(it->source);
         continue;
       }
       into.source = it->source;
       into.tag = static_cast<Tag>(it->tag);
-      into.bytes = std::move(it->bytes);
+      std::swap(into.bytes, it->bytes);
       ++stats_.messages_received;
       stats_.bytes_received += into.bytes.size();
-      pending_.erase(it);
+      keep_node(pending_, it, spare_receives_);
       return true;
     }
     return false;
   }
 
-  //! A message being sent: MPI reads its buffer until the request completes.
-  struct PendingSend {
-    std::vector<char> bytes;
-    mpi::request request;
-  };
+  //! A node for a new send. Earlier sends are reaped first (their nodes become spares); the new
+  //! one is not tested until the next call: testing a request that has not completed yet makes
+  //! Open MPI yield the core when ranks outnumber cores (mpi_yield_when_idle).
+  PendingSend& new_send() {
+    reap_sends();
+    return reuse_node(sends_, spare_sends_);
+  }
+
+  void start_send(PendingSend& p, int dest, Tag tag) {
+    check(MPI_Isend(p.bytes.data(), static_cast<int>(p.bytes.size()), MPI_CHAR, dest, static_cast<int>(tag), comm_,
+                    &p.request),
+          "MPI_Isend");
+    ++stats_.messages_sent;
+    stats_.bytes_sent += p.bytes.size();
+  }
 
   void reap_sends() {
-    sends_.remove_if([](PendingSend& p) { return p.request.test().has_value(); });
+    for (auto it = sends_.begin(); it != sends_.end();) {
+      auto next = std::next(it);
+      if (completed(it->request)) keep_node(sends_, it, spare_sends_);
+      it = next;
+    }
+  }
+
+  //! A node appended to `live`: a kept one from `spare` (with its buffer) when there is one.
+  template <class Node>
+  static Node& reuse_node(std::list<Node>& live, std::list<Node>& spare) {
+    if (spare.empty()) return live.emplace_back();
+    live.splice(live.end(), spare, spare.begin());
+    return live.back();
+  }
+
+  //! Moves a finished node from `live` to `spare`, keeping its buffer when it is at most
+  //! kSpareBytes (a large chunk's buffer is freed: spares must not hold megabytes), unless `spare`
+  //! already holds kSpareNodes (then the node and its buffer are freed).
+  template <class Node>
+  static void keep_node(std::list<Node>& live, typename std::list<Node>::iterator it, std::list<Node>& spare) {
+    if (spare.size() >= kSpareNodes) {
+      live.erase(it);
+      return;
+    }
+    if (it->bytes.capacity() > kSpareBytes) std::vector<char>().swap(it->bytes);
+    it->bytes.clear();
+    spare.splice(spare.begin(), live, it);
   }
 
   //! Waits up to kFinishSends for the pending sends; what is left then (sends to a rank that
   //! is gone) is abandoned with its buffer, which lives on until the process exits.
   void finish_sends() {
     const auto deadline = std::chrono::steady_clock::now() + kFinishSends;
-    for (reap_sends(); !sends_.empty() && std::chrono::steady_clock::now() < deadline; reap_sends())
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    try {
+      for (reap_sends(); !sends_.empty() && std::chrono::steady_clock::now() < deadline; reap_sends())
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    } catch (const ClusterError&) {  // a destructor does not throw: what is left is abandoned below
+    }
     static std::list<PendingSend> abandoned;
     abandoned.splice(abandoned.end(), sends_);
   }
 
   static constexpr auto kFinishSends = std::chrono::seconds(5);
+  static constexpr std::size_t kSpareNodes = 8;  // per list: a worker's pipeline holds a few messages
+  static constexpr std::size_t kSpareBytes = std::size_t{1} << 16;  // the largest buffer a spare keeps
 
   mpi::communicator comm_;
   std::list<PendingReceive> pending_;  // list: MPI writes into each element's buffer in place
   std::list<PendingSend> sends_;       // and reads from these
+  std::list<PendingReceive> spare_receives_;
+  std::list<PendingSend> spare_sends_;
+  std::vector<int> waiting_;  // take_completed()'s scratch
   TransportStats stats_;
 };
 

@@ -15,6 +15,7 @@ constexpr char kMagic[8] = {'Q', 'G', 'J', 'R', 'N', 'L', '0', '1'};
 constexpr auto kFlushInterval = std::chrono::milliseconds(100);
 constexpr auto kSyncInterval = std::chrono::seconds(2);
 constexpr std::uint32_t kMaxRecord = 1u << 30;
+constexpr std::size_t kRecordHead = 2 * sizeof(std::uint32_t);  // a record's length and CRC
 
 //! CRC-32 of `bytes` continuing from `crc` (0 to start): crc_of(crc_of(0, a), b) is the CRC of a then b.
 std::uint32_t crc_of(std::uint32_t crc, std::span<const char> bytes) {
@@ -39,7 +40,7 @@ JournalWriter::JournalWriter(std::FILE* file, std::filesystem::path path)
 JournalWriter::JournalWriter(JournalWriter&& other) noexcept
     : file_(other.file_),
       path_(std::move(other.path_)),
-      buffer_(std::move(other.buffer_)),
+      record_(std::move(other.record_)),
       created_(other.created_),
       last_flush_(other.last_flush_),
       last_sync_(other.last_sync_) {
@@ -57,7 +58,9 @@ JournalWriter JournalWriter::create(const std::filesystem::path& path, const std
   try {
     if (std::fwrite(kMagic, 1, sizeof kMagic, f) != sizeof kMagic)
       throw IoError(path.string() + ": cannot write journal: " + errno_text());
-    w.write_record(header);
+    w.begin_record();
+    w.record_.insert(w.record_.end(), header.begin(), header.end());
+    w.write_record();
     w.flush();  // in the OS now; on the disk with the first sync (the journal's 2 s bound)
   } catch (const IoError&) {
     w.remove();  // it holds no work yet; a torn header would only block the next run
@@ -74,26 +77,42 @@ JournalWriter JournalWriter::append_to(const std::filesystem::path& path, std::u
   return JournalWriter(f, path);
 }
 
-void JournalWriter::write_record(std::span<const char> head, std::span<const char> body) {
-  const auto length = static_cast<std::uint32_t>(head.size() + body.size());
-  const std::uint32_t crc = crc_of(crc_of(0, head), body);
-  if (std::fwrite(&length, sizeof length, 1, file_) != 1 || std::fwrite(&crc, sizeof crc, 1, file_) != 1 ||
-      (!head.empty() && std::fwrite(head.data(), 1, head.size(), file_) != head.size()) ||
-      (!body.empty() && std::fwrite(body.data(), 1, body.size(), file_) != body.size()))
+void JournalWriter::begin_record() {
+  record_.assign(kRecordHead, '\0');  // [u32 length][u32 CRC], filled in by write_record()
+}
+
+void JournalWriter::write_record() {
+  const std::span<const char> payload = std::span<const char>(record_).subspan(kRecordHead);
+  const auto length = static_cast<std::uint32_t>(payload.size());
+  const std::uint32_t crc = crc_of(0, payload);
+  std::memcpy(record_.data(), &length, sizeof length);
+  std::memcpy(record_.data() + sizeof length, &crc, sizeof crc);
+  if (std::fwrite(record_.data(), 1, record_.size(), file_) != record_.size())
     throw IoError(path_.string() + ": cannot write journal: " + errno_text());
 }
 
 void JournalWriter::append(const cluster::ChunkResult& chunk, int rank) {
-  buffer_.clear();
-  cluster::encode(chunk, buffer_);
-  append_encoded(buffer_, rank);
+  begin_record();
+  append_rank(rank);
+  cluster::encode(chunk, record_);
+  end_chunk_record();
 }
 
 void JournalWriter::append_encoded(std::span<const char> encoded_chunk, int rank) {
+  begin_record();
+  append_rank(rank);
+  record_.insert(record_.end(), encoded_chunk.begin(), encoded_chunk.end());
+  end_chunk_record();
+}
+
+void JournalWriter::append_rank(int rank) {
   const auto r = static_cast<std::int32_t>(rank);
-  char head[sizeof r];
-  std::memcpy(head, &r, sizeof r);
-  write_record(head, encoded_chunk);
+  const auto* bytes = reinterpret_cast<const char*>(&r);
+  record_.insert(record_.end(), bytes, bytes + sizeof r);
+}
+
+void JournalWriter::end_chunk_record() {
+  write_record();
   const auto now = std::chrono::steady_clock::now();
   if (now - last_flush_ >= kFlushInterval) flush();
   if (now - last_sync_ >= kSyncInterval) sync();

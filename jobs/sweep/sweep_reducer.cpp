@@ -28,7 +28,13 @@ std::string where_text(const SweepSpec& spec) {
 
 SweepReducer::SweepReducer(std::shared_ptr<const SweepSpec> spec, const std::vector<std::string>& symbols,
                            results::RunFile& out, std::unique_ptr<SweepOverfitting> overfitting)
-    : spec_(std::move(spec)), out_(out), n_symbols_(symbols.size()), overfitting_(std::move(overfitting)) {
+    : spec_(std::move(spec)),
+      out_(out),
+      n_symbols_(static_cast<double>(symbols.size())),
+      n_combos_(static_cast<double>(spec_->search.combos.size())),
+      row_width_(2 + spec_->search.combos.n_params + kernels::kNumMetrics),
+      overfitting_(std::move(overfitting)) {
+  rows_.reserve((kAppendRows + SweepJob::kBlockSize) * row_width_);
   table_ = &out_.create_table(kGroup, sweep_columns(*spec_));
   out_.write_strings(std::string(kGroup) + "/symbols", symbols);
   write_attributes(symbols.size());
@@ -54,14 +60,14 @@ void SweepReducer::consume(std::uint32_t stage, std::uint64_t task, std::span<co
   QG_CHECK(records.size() % w == 0, "task " + std::to_string(task) + " returned a partial record");
   const SweepSpec& s = *spec_;
   const std::size_t n_params = s.search.combos.n_params;
-  const std::size_t row_width = 2 + n_params + kernels::kNumMetrics;
-  rows_.resize(records.size() / w * row_width);
-  double* row = rows_.data();
-  for (std::size_t r = 0; r < records.size(); r += w, row += row_width) {
+  const std::size_t at = rows_.size();
+  rows_.resize(at + records.size() / w * row_width_);
+  double* row = rows_.data() + at;
+  for (std::size_t r = 0; r < records.size(); r += w, row += row_width_) {
     const double combo = records[r], symbol = records[r + 1];
-    QG_CHECK(combo >= 0 && combo < static_cast<double>(s.search.combos.size()) && symbol >= 0 &&
-                 symbol < static_cast<double>(n_symbols_),
-             "task " + std::to_string(task) + " returned a record for an unknown combo or symbol");
+    const bool known = combo >= 0 && combo < n_combos_ && symbol >= 0 && symbol < n_symbols_;
+    if (!known) rows_.resize(at);  // a rejected task's rows are not written
+    QG_CHECK(known, "task " + std::to_string(task) + " returned a record for an unknown combo or symbol");
     const auto params = s.search.combos.set(static_cast<std::size_t>(combo));
     row[0] = combo;
     row[1] = symbol;
@@ -69,7 +75,12 @@ void SweepReducer::consume(std::uint32_t stage, std::uint64_t task, std::span<co
     std::copy(records.begin() + static_cast<std::ptrdiff_t>(r + 2),
               records.begin() + static_cast<std::ptrdiff_t>(r + w), row + 2 + n_params);
   }
-  table_->append(rows_);
+  if (rows_.size() >= kAppendRows * row_width_) append_rows();
+}
+
+void SweepReducer::append_rows() {
+  if (!rows_.empty()) table_->append(rows_);
+  rows_.clear();
 }
 
 void SweepReducer::task_failed(std::uint32_t stage, std::uint64_t task, const std::string& message) {
@@ -83,6 +94,7 @@ void SweepReducer::task_failed(std::uint32_t stage, std::uint64_t task, const st
 std::vector<double> SweepReducer::end_stage(std::uint32_t stage) {
   if (stage > 0 && overfitting_ != nullptr) return overfitting_->end_stage(stage);
   QG_CHECK(stage == 0, "sweep without overfitting has one stage, got end of stage " + std::to_string(stage));
+  append_rows();
   out_.set_attribute(kGroup, "failed_tasks", static_cast<std::int64_t>(failed_));
   return overfitting_ != nullptr ? overfitting_->begin() : std::vector<double>{};
 }

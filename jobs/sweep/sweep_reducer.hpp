@@ -31,15 +31,23 @@ class SweepReducer final : public Reducer {
 
   std::uint64_t failed_tasks() const { return failed_; }
 
+  //! Rows are gathered across tasks and handed to the table in blocks of at least this many:
+  //! one append per block instead of one per task (a task of a dispatch-bound run holds a few rows).
+  static constexpr std::size_t kAppendRows = 4096;
+
  private:
   void write_attributes(std::size_t n_symbols);
+  //! Hands the gathered rows to the table.
+  void append_rows();
 
   std::shared_ptr<const SweepSpec> spec_;
   results::RunFile& out_;
   results::TableWriter* table_ = nullptr;
-  std::size_t n_symbols_ = 0;
-  std::vector<double> rows_;  // reused between consume() calls
-  std::uint64_t failed_ = 0;  // of stage 0
+  double n_symbols_ = 0;  // as doubles: compared with each record's symbol and combo
+  double n_combos_ = 0;
+  std::size_t row_width_ = 0;  // combo, symbol, the parameters, the metrics
+  std::vector<double> rows_;   // rows not yet handed to the table (fewer than kAppendRows after each task)
+  std::uint64_t failed_ = 0;   // of stage 0
   std::unique_ptr<SweepOverfitting> overfitting_;
 };
 

@@ -9,6 +9,7 @@
 #include "qg/core/error.hpp"
 #include "qg/jobs/job.hpp"
 #include "sweep/sweep_job.hpp"
+#include "sweep/sweep_reducer.hpp"
 #include "qg/kernels/backtest.hpp"
 #include "qg/kernels/synthetic.hpp"
 
@@ -175,6 +176,39 @@ TEST(SweepJob, ReducerCountsFailedTasks) {
   reducer->end_stage(0);
   EXPECT_EQ(file.tables.at("/sweep")->rows(), 128u + 44u);
   EXPECT_EQ(std::get<std::int64_t>(file.attrs.at("/sweep@failed_tasks")), 1);
+}
+
+TEST(SweepJob, ReducerHandsRowsToTheTableInBlocksAcrossTasks) {
+  // 15 symbols x 300 sets = 4,500 rows from 45 tasks: more than one block of kAppendRows (4,096),
+  // so the rows cross a block boundary, and the last block is handed over at end_stage.
+  const auto job = make_job(kSpec, "t.yaml", synthetic_data(15, 300));
+  testing::FakeRunFile file;
+  auto reducer = job->make_reducer(file);
+  const auto& table = [&]() -> const testing::FakeTable& { return *file.tables.at("/sweep"); };
+  std::vector<double> first_records;
+  for (std::uint64_t t = 0; t < job->num_tasks(0, {}); ++t) {
+    const auto records = run(*job, t);
+    if (t == 0) first_records = records;
+    reducer->consume(0, t, records);
+    // Before the block fills, nothing reaches the table: rows so far = 128, 256, 300 per symbol.
+    if ((t + 1) * 128 < SweepReducer::kAppendRows) EXPECT_EQ(table().rows(), 0u) << "after task " << t;
+  }
+  // One block: 13 whole symbols (3,900 rows) and two tasks of 128 rows bring it to 4,156 >= 4,096
+  // at task 40; the other 344 rows wait for end_stage.
+  EXPECT_EQ(table().appends, 1);
+  EXPECT_EQ(table().rows(), 4156u);
+  reducer->end_stage(0);
+  EXPECT_EQ(table().appends, 2);
+  ASSERT_EQ(table().rows(), 4500u);
+  for (std::size_t r = 0; r < 4500; ++r) {  // symbol-major, combos in order, as in the test above
+    const std::size_t combo = r % 300, symbol = r / 300;
+    ASSERT_EQ(table().at(r, 0), static_cast<double>(combo)) << "row " << r;
+    ASSERT_EQ(table().at(r, 1), static_cast<double>(symbol)) << "row " << r;
+    ASSERT_EQ(table().at(r, 2), expected_set(combo).first) << "row " << r;
+    ASSERT_EQ(table().at(r, 3), expected_set(combo).second) << "row " << r;
+  }
+  for (int m = 0; m < kNumMetrics; ++m)
+    EXPECT_EQ(table().at(0, 4 + static_cast<std::size_t>(m)), first_records[2 + static_cast<std::size_t>(m)]);
 }
 
 TEST(SweepJob, TooFewBarsIsADataErrorNamingTheSymbol) {

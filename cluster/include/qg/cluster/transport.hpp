@@ -42,7 +42,8 @@ class Transport {
   //! Sends a message; returns once `bytes` may be reused.
   virtual void send(int dest, Tag tag, std::span<const char> bytes) = 0;
   //! Sends a message whose buffer the transport may keep (an in-process transport hands it to
-  //! the receiver without a copy); `bytes` is left empty or unchanged. By default: send().
+  //! the receiver without a copy); `bytes` is left empty (possibly holding a buffer the transport
+  //! hands back for reuse) or unchanged. By default: send().
   virtual void send_owned(int dest, Tag tag, std::vector<char>&& bytes) { send(dest, tag, bytes); }
   //! Waits up to `timeout` for the next message addressed to this rank. Returns false on
   //! timeout; otherwise fills `into` (reusing its buffer).

@@ -60,12 +60,19 @@ class JournalWriter {
 
  private:
   JournalWriter(std::FILE* file, std::filesystem::path path);
-  //! One record whose payload is `head` followed by `body`.
-  void write_record(std::span<const char> head, std::span<const char> body = {});
+  //! Starts a record in record_: its length and CRC, to be filled in; the payload is appended after them.
+  void begin_record();
+  //! Appends the record's rank field (the head of a chunk record's payload).
+  void append_rank(int rank);
+  //! Fills in the length and CRC of the record in record_ (one pass over its payload) and writes it
+  //! with one fwrite.
+  void write_record();
+  //! write_record(), then the flush and sync intervals.
+  void end_chunk_record();
 
   std::FILE* file_;
   std::filesystem::path path_;
-  std::vector<char> buffer_;
+  std::vector<char> record_;  // the record being written, reused: no allocation per record
   std::chrono::steady_clock::time_point created_;
   std::chrono::steady_clock::time_point last_flush_;
   std::chrono::steady_clock::time_point last_sync_;
