@@ -191,7 +191,9 @@ TEST(SweepJob, ReducerHandsRowsToTheTableInBlocksAcrossTasks) {
     if (t == 0) first_records = records;
     reducer->consume(0, t, records);
     // Before the block fills, nothing reaches the table: rows so far = 128, 256, 300 per symbol.
-    if ((t + 1) * 128 < SweepReducer::kAppendRows) EXPECT_EQ(table().rows(), 0u) << "after task " << t;
+    if ((t + 1) * 128 < SweepReducer::kAppendRows) {
+      EXPECT_EQ(table().rows(), 0u) << "after task " << t;
+    }
   }
   // One block: 13 whole symbols (3,900 rows) and two tasks of 128 rows bring it to 4,156 >= 4,096
   // at task 40; the other 344 rows wait for end_stage.
