@@ -37,7 +37,7 @@ identical)  # byte-identical result datasets for 1, 2, 3 ranks, chunk sizes and 
   ;;
 resume)     # resume QUANTGRID_FAULTS: killed in stage 2 (not journaled), the resumed run recomputes it
   FAULTS=$(realpath "$4")
-  rm -f resumed.h5 resumed.h5.journal
+  rm -f resumed.h5 resumed.h5.journal killed.txt  # a stale log would end the wait below at once
   # every task sleeps 20 ms: stage 2's 24 tasks take about 0.5 s on one thread, the kill comes within 10 ms
   QG_TASK_SLEEP_US=20000 "$FAULTS" run "$SPECS/var_small.yaml" --output resumed.h5 --no-progress --threads 1 \
       2> killed.txt &
