@@ -27,7 +27,7 @@ struct Hub {
   JobPayload job;
 };
 
-constexpr auto kSpin = std::chrono::microseconds(50);
+constexpr auto kSpin = std::chrono::microseconds(1000);
 
 class InProcessTransport final : public Transport {
  public:
@@ -65,9 +65,12 @@ class InProcessTransport final : public Transport {
     stats_.bytes_sent += n;
   }
 
-  // Polls the mailbox for up to 50 us before sleeping on the condition variable: a reply to a
-  // small chunk comes within microseconds, and waking a sleeping thread on another core costs
-  // tens of microseconds on a VM.
+  // Polls the mailbox, yielding the core between polls, for up to 1 ms before sleeping on the
+  // condition variable: a reply to a small chunk comes within microseconds, and waking a thread
+  // that slept costs 100 us and more on a VM whose idle core has halted. With 50 us, 20,000
+  // one-task chunks slept 150-1,070 times a run and ran at 62,000-110,000 tasks/s; with 1 ms,
+  // 33-85 times and 104,000-114,000/s (docs/performance.md, section 3). A yield gives the core
+  // to any thread that wants it, so the workers of a busy process lose nothing to it.
   bool receive(Envelope& into, std::chrono::microseconds timeout) override {
     auto& box = hub_->boxes[static_cast<std::size_t>(rank_)];
     const auto spin_until = std::chrono::steady_clock::now() + std::min(timeout, kSpin);
