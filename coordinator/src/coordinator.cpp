@@ -154,6 +154,7 @@ class CoordinatorRun {
       record_failure(s, task, rank, m);
     });
     stage_ = stage;
+    task_seconds_ = 0.0;  // a stage's tasks may take far longer than the last stage's: expect anew
     journals_stage_ = job_.journals_stage(stage);
     replay_journal(stage, scheduler, reorder);
     run_collectives(scheduler, reorder);
@@ -377,10 +378,16 @@ class CoordinatorRun {
 
   //! A worker computing its oldest chunk for much longer than expected is presumed lost, and
   //! every chunk it holds (the queued ones too) goes to another worker; whichever answer arrives
-  //! first is used (results are deterministic, so both are the same). Until some chunk has come
-  //! back there is no expectation to exceed: a slow first chunk is not a lost worker.
+  //! first is used (results are deterministic, so both are the same). The expectation comes from
+  //! the stage's own chunks (a later stage's tasks may take far longer than an earlier one's).
+  //! Until one has come back there is none to exceed, so a slow first chunk is not a lost worker,
+  //! unless another worker waits with nothing to do: then only the time-out applies (a stage
+  //! whose every chunk went to workers that died must not wait for ever).
   void reissue_lost(ChunkScheduler& scheduler) {
-    if (ctx_.worker_timeout <= 0 || task_seconds_ == 0.0) return;
+    if (ctx_.worker_timeout <= 0) return;
+    bool someone_idle = false;
+    for (int w = 1; w < transport_.size(); ++w) someone_idle |= !pool_.lost(w) && pool_.idle(w);
+    if (task_seconds_ == 0.0 && !someone_idle) return;
     int alive = 0;
     for (int w = 1; w < transport_.size(); ++w) {
       if (!pool_.lost(w) && !pool_.held(w).empty()) check_alive(w, scheduler);

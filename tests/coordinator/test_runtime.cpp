@@ -47,6 +47,7 @@ class TwoStageJob final : public jobs::Job {
       for (std::uint64_t j = 0; j < t % 4; ++j) out.push_back(std::sin(double(t + j)));
     } else {
       if (input.size() != 1) throw std::logic_error("stage 1 without its input");
+      std::this_thread::sleep_for(stage1_sleep);
       out.push_back(double(t) * input[0]);
     }
   }
@@ -73,7 +74,8 @@ class TwoStageJob final : public jobs::Job {
   }
 
   mutable RecordingReducer recorder;
-  std::uint32_t unjournaled = 2;  // a stage that journals_stage() leaves out (2: none)
+  std::uint32_t unjournaled = 2;              // a stage that journals_stage() leaves out (2: none)
+  std::chrono::milliseconds stage1_sleep{0};  // how long each stage-1 task takes
 
  private:
   jobs::SpecHeader header_;
@@ -106,6 +108,7 @@ coordinator::RunSummary run_world(TwoStageJob& coord_job, int workers, const coo
   for (int w = 1; w <= workers; ++w) {
     threads.emplace_back([&, w] {
       TwoStageJob job(coord_job.num_tasks(0, {}), coord_job.num_tasks(1, {}), fail);
+      job.stage1_sleep = coord_job.stage1_sleep;
       cluster::JobPayload p;
       transports[static_cast<std::size_t>(w)]->share_job(p);
       worker::serve(job, *transports[static_cast<std::size_t>(w)]);
@@ -298,6 +301,20 @@ TEST(Runtime, ResumeRefusesAJournalOfAnotherSpec) {
   ctx.spec_text = "a different spec";
   TwoStageJob job(50, 1);
   EXPECT_THROW(run_world(job, 1, ctx), qg::ConfigError);
+}
+
+TEST(Runtime, ALongerLaterStageIsNotTakenForALostWorker) {
+  // Stage 0's tasks take microseconds, stage 1's 300 ms each. Judged by stage 0's task time, the
+  // one healthy worker would be presumed lost 0.2 s (the time-out) into its first stage-1 task,
+  // and the run would end with "every worker is lost". Each stage expects what its own chunks
+  // took, and nothing before the first of them comes back.
+  TwoStageJob job(40, 3);
+  job.stage1_sleep = std::chrono::milliseconds(300);
+  auto ctx = context("later_stage", 1);
+  ctx.worker_timeout = 0.2;
+  const auto summary = run_world(job, 1, ctx);
+  EXPECT_EQ(summary.reissued_chunks, 0u);
+  expect_in_order(job.recorder, 40, 3);
 }
 
 TEST(Runtime, SilentWorkersChunkGoesToAnotherWorker) {

@@ -186,7 +186,7 @@ echo "ok: --resume on the healthy hosts = one process: $reference"
 
 # ---- 3. --enable-recovery: the lost host's chunk is re-issued and the run completes ----
 netns_kill_processes  # what is left of the first run on the cut-off host 3
-netns_link 3 up
+netns_link_restore 3
 WORKER_TIMEOUT=1 start_and_cut recovered.h5 recover.log --enable-recovery
 for _ in $(seq 1 1200); do  # the run itself: at most 120 s
   grep -q "done in" recover.log && break

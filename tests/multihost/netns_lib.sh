@@ -103,6 +103,21 @@ netns_exec_host() {
 
 netns_link() { ip -n "$BRIDGE_NS" link set "h$1" "$2"; }
 
+# netns_link_restore I: brings host I's link back up and waits (5 s at most) until both ends are
+# up and the bridge forwards on its port; then empties every host's neighbour table, whose entries
+# for the hosts across the cut failed while it lasted (a connection to such a host can fail at
+# once instead of resolving it again).
+netns_link_restore() {
+  local i
+  netns_link "$1" up
+  for _ in $(seq 1 100); do
+    ip -n "$PREFIX-h$1" link show eth0 | grep -q "state UP" &&
+      ip -n "$BRIDGE_NS" -d link show "h$1" | grep -q "state forwarding" && break
+    sleep 0.05
+  done
+  for i in $(seq 1 "$HOSTS"); do ip -n "$PREFIX-h$i" neigh flush all 2> /dev/null || true; done
+}
+
 # Kills (SIGKILL) every process in the host namespaces of this run, twice: a dying launcher may
 # start one more.
 netns_kill_processes() {
