@@ -158,9 +158,11 @@ void SweepJob::run_trial_task(std::uint32_t stage, StageInput input, std::uint64
     return trials.run_moments(static_cast<std::size_t>(input[e]), out);
   }
   const std::uint64_t e = task / any.split_tasks();
-  const std::size_t sums = 2 * static_cast<std::size_t>(any.pbo_blocks()) * any.n_sets();
-  QG_CHECK(input.size() == sums * overfitting_symbols_.size(), "sweep: CSCV sums of the wrong size");
-  trials_[overfitting_symbols_[e]]->run_splits(input.subspan(e * sums, sums), task % any.split_tasks(), out);
+  // Per symbol: the CSCV block sums, then the trials' totals (SweepOverfitting::reduce_moments).
+  const std::size_t sums = 2 * static_cast<std::size_t>(any.pbo_blocks()) * any.n_sets(), totals = 2 * any.n_sets();
+  QG_CHECK(input.size() == (sums + totals) * overfitting_symbols_.size(), "sweep: CSCV sums of the wrong size");
+  const auto symbol = input.subspan(e * (sums + totals), sums + totals);
+  trials_[overfitting_symbols_[e]]->run_splits(symbol.first(sums), task % any.split_tasks(), out, symbol.subspan(sums));
 }
 
 void SweepJob::run_live_sums(std::uint64_t task, std::vector<double>& out) const {

@@ -2,6 +2,7 @@
 
 #include "overfitting/live_trials.hpp"
 #include "qg/core/error.hpp"
+#include "qg/kernels/overfitting.hpp"
 #include "qg/results/run_file.hpp"
 #include "sweep/sweep_job.hpp"
 
@@ -98,13 +99,20 @@ std::vector<double> SweepOverfitting::reduce_live_sums() {
 std::vector<double> SweepOverfitting::reduce_moments() {
   const std::size_t n = job_.spec().search.combos.size(), width = job_.stage1_width();
   const auto s = static_cast<std::size_t>(job_.spec().overfitting.pbo_blocks);
+  // Per symbol: its CSCV block sums, then every trial's totals over the blocks (added once here
+  // instead of once in every split task, as the walk-forward reducer does).
   std::vector<double> sums;
-  sums.reserve(tallies_.size() * 2 * s * n);
+  sums.reserve(tallies_.size() * 2 * (s + 1) * n);
   for (std::size_t e = 0; e < tallies_.size(); ++e) {
     tallies_[e].write_deflated_sharpe(out_, group_of(e));
     const auto block =
         cscv_block_major(std::span<const double>(sets_).subspan(e * n * width, n * width), width, 2, n, s);
+    const LiveTrials& trials = *job_.trials(job_.overfitting_symbols()[e]);
+    const auto half = std::span<const double>(block).first(s * n);
+    const auto totals = kernels::pbo_totals(half, std::span<const double>(block).subspan(s * n), n, trials.pbo_blocks(),
+                                            trials.pbo_block());
     sums.insert(sums.end(), block.begin(), block.end());
+    sums.insert(sums.end(), totals.begin(), totals.end());
   }
   sets_ = {};
   return sums;
