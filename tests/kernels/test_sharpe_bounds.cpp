@@ -184,6 +184,40 @@ TEST(SharpeBounds, FirstSatisfyingFindsTheBoundary) {
   EXPECT_LT(sb::high(std::nextafter(e, -1.0f)), t);
 }
 
+// The search from a guess finds the float the whole-range bisection finds, for thresholds of
+// both signs and magnitudes (per-bar Sharpe ratios, tiny, huge), both interval terms and both
+// comparisons, from the interval formula's guess, from guesses far off (0, +-1e30, the
+// smallest subnormal, a different sign) and from non-finite ones (the whole range).
+TEST(SharpeBounds, FirstSatisfyingFromAGuessFindsTheSameFloat) {
+  std::mt19937_64 rng(17);
+  std::uniform_real_distribution<double> unit(-1.0, 1.0);
+  std::vector<double> thresholds = {0.0, 1e-300, -1e-300, 1e-40, 3e38, -3e38, 0.5, -0.5};
+  for (int i = 0; i < 200; ++i) thresholds.push_back(unit(rng) * std::pow(10.0, 6 * unit(rng)));
+  const float far[] = {0.0f,
+                       1e30f,
+                       -1e30f,
+                       std::numeric_limits<float>::denorm_min(),
+                       -1.0f,
+                       std::numeric_limits<float>::infinity(),
+                       std::numeric_limits<float>::quiet_NaN()};
+  for (const double t : thresholds)
+    for (const double absolute : {sb::kAbsolute, sb::kAbsoluteDifference}) {
+      const auto high_ge = [&](float e) { return sb::high(e, absolute) >= t; };
+      const auto high_gt = [&](float e) { return sb::high(e, absolute) > t; };
+      const auto low_ge = [&](float e) { return sb::low(e, absolute) >= t; };
+      const auto low_gt = [&](float e) { return sb::low(e, absolute) > t; };
+      const float hg = sb::guess_high_reaches(t, absolute), lg = sb::guess_low_reaches(t, absolute);
+      EXPECT_EQ(sb::first_satisfying(high_ge, hg), sb::first_satisfying(high_ge)) << t;
+      EXPECT_EQ(sb::first_satisfying(high_gt, hg), sb::first_satisfying(high_gt)) << t;
+      EXPECT_EQ(sb::first_satisfying(low_ge, lg), sb::first_satisfying(low_ge)) << t;
+      EXPECT_EQ(sb::first_satisfying(low_gt, lg), sb::first_satisfying(low_gt)) << t;
+      for (const float g : far) {
+        EXPECT_EQ(sb::first_satisfying(high_ge, g), sb::first_satisfying(high_ge)) << t << " from " << g;
+        EXPECT_EQ(sb::first_satisfying(low_gt, g), sb::first_satisfying(low_gt)) << t << " from " << g;
+      }
+    }
+}
+
 //! Tiles of `tile` estimates: the plain-loop maxima the fast path computes while estimating.
 struct TileMaxima {
   std::vector<float> finite, any;

@@ -180,6 +180,16 @@ EstimateMax estimates_difference(const double* t1, const double* t2, const doubl
   return {top, nan ? inf : top};
 }
 
+float guess_high_reaches(double t, double absolute) {
+  const double x = t - absolute;  // e + kRelative |e| = x
+  return static_cast<float>(x / (x >= 0 ? 1 + kRelative : 1 - kRelative));
+}
+
+float guess_low_reaches(double t, double absolute) {
+  const double x = t + absolute;  // e - kRelative |e| = x
+  return static_cast<float>(x / (x >= 0 ? 1 - kRelative : 1 + kRelative));
+}
+
 namespace detail {
 
 std::int32_t key(float f) {

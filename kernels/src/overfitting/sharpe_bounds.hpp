@@ -59,6 +59,16 @@ EstimateMax estimates_difference(const double* t1, const double* t2, const doubl
 //! true from it on; -inf when it holds for every finite float, +inf when for none.
 template <class Pred>
 float first_satisfying(Pred pred);
+//! The same float, searched from `guess` outwards (steps doubling until pred changes, then
+//! bisection): a few evaluations of pred when the guess is within a few units in the last place
+//! of the answer, instead of about 32. A non-finite guess searches the whole range.
+template <class Pred>
+float first_satisfying(Pred pred, float guess);
+
+//! Guesses for first_satisfying of high(e, absolute) >= t (or > t) and of low(e, absolute) >= t
+//! (or > t): the solutions of the interval's formula in real arithmetic, rounded to float.
+float guess_high_reaches(double t, double absolute);
+float guess_low_reaches(double t, double absolute);
 
 //! Trials in tiles of `tile` (the last may be short): per tile the largest non-NaN estimate
 //! (-inf if none) and the largest with NaN read as +inf.
@@ -109,6 +119,35 @@ float first_satisfying(Pred pred) {
   return detail::from_key(static_cast<std::int32_t>(hi));
 }
 
+template <class Pred>
+float first_satisfying(Pred pred, float guess) {
+  if (!std::isfinite(guess)) return first_satisfying(pred);
+  const float top = std::numeric_limits<float>::max();
+  if (pred(-top)) return -std::numeric_limits<float>::infinity();
+  if (!pred(top)) return std::numeric_limits<float>::infinity();
+  const std::int64_t bottom = detail::key(-top), ceiling = detail::key(top), g = detail::key(guess);
+  const auto holds = [&](std::int64_t k) { return pred(detail::from_key(static_cast<std::int32_t>(k))); };
+  std::int64_t lo = g, hi = g;  // pred false at lo, true at hi, once the search below ends
+  if (holds(g)) {
+    for (std::int64_t step = 1;; step *= 2) {
+      lo = std::max(bottom, hi - step);
+      if (lo == bottom || !holds(lo)) break;
+      hi = lo;
+    }
+  } else {
+    for (std::int64_t step = 1;; step *= 2) {
+      hi = std::min(ceiling, lo + step);
+      if (hi == ceiling || holds(hi)) break;
+      lo = hi;
+    }
+  }
+  while (hi - lo > 1) {
+    const std::int64_t mid = lo + (hi - lo) / 2;
+    (holds(mid) ? hi : lo) = mid;
+  }
+  return detail::from_key(static_cast<std::int32_t>(hi));
+}
+
 template <class Exact>
 std::optional<Pick> best_index(std::span<const float> est, const Tiles& tiles, Exact&& exact, double absolute) {
   float top = -std::numeric_limits<float>::infinity();
@@ -117,7 +156,8 @@ std::optional<Pick> best_index(std::span<const float> est, const Tiles& tiles, E
   // within the tie tolerance of M is at least best_index's floor of low(top).
   const double l = std::isinf(top) ? -std::numeric_limits<double>::infinity() : low(top, absolute);
   const double floor = l - tolerance(l);
-  const float reach = first_satisfying([&](float e) { return high(e, absolute) >= floor; });
+  const float reach =
+      first_satisfying([&](float e) { return high(e, absolute) >= floor; }, guess_high_reaches(floor, absolute));
   std::vector<Pick> candidates;  // in index order; NaN estimates are candidates
   for (std::size_t t = 0; t < tiles.max_any.size(); ++t) {
     if (tiles.max_any[t] < reach) continue;
@@ -139,10 +179,14 @@ std::optional<Pick> best_index(std::span<const float> est, const Tiles& tiles, E
 template <class Exact>
 std::optional<double> tie_averaged_rank(std::span<const float> est, double v, Exact&& exact, double absolute) {
   const double tol = tolerance(v), t1 = v - tol, t2 = v + tol;  // as kernels::tie_averaged_rank
-  const float below_lim = first_satisfying([&](float e) { return high(e, absolute) >= t1; });
-  const float above_lim = first_satisfying([&](float e) { return low(e, absolute) > t2; });
-  const float tie_lo = first_satisfying([&](float e) { return low(e, absolute) >= t1; });
-  const float tie_hi = first_satisfying([&](float e) { return high(e, absolute) > t2; });
+  const float below_lim =
+      first_satisfying([&](float e) { return high(e, absolute) >= t1; }, guess_high_reaches(t1, absolute));
+  const float above_lim =
+      first_satisfying([&](float e) { return low(e, absolute) > t2; }, guess_low_reaches(t2, absolute));
+  const float tie_lo =
+      first_satisfying([&](float e) { return low(e, absolute) >= t1; }, guess_low_reaches(t1, absolute));
+  const float tie_hi =
+      first_satisfying([&](float e) { return high(e, absolute) > t2; }, guess_high_reaches(t2, absolute));
   constexpr std::size_t kChunk = 64;
   std::size_t below = 0, ties = 0;
   for (std::size_t c = 0; c < est.size(); c += kChunk) {
