@@ -101,9 +101,17 @@ namespace detail {
 //! Order-preserving integer key of a non-NaN float (-0 and +0 share key 0), and its inverse.
 std::int32_t key(float f);
 float from_key(std::int32_t k);
-//! Counts over est[0, n): below += est < below_lim, above += est >= above_lim, tie += tie_lo <= est < tie_hi.
-void count_sure(const float* est, std::size_t n, float below_lim, float above_lim, float tie_lo, float tie_hi,
-                std::size_t& below, std::size_t& above, std::size_t& tie);
+//! The limits of tie_averaged_rank's sure counts: an estimate e counts below when e < below,
+//! tied when tie_lo <= e < tie_hi, and is settled (needs no exact value) when it counts below
+//! or tied or e >= above; NaN is never settled.
+struct RankLimits {
+  float below, above, tie_lo, tie_hi;
+};
+//! Over est[0, n) in chunks of `chunk` floats (the last may be short): how many count below and
+//! tied, and into `open` (cleared first) the start of every chunk that holds an estimate not
+//! settled. One pass, the counts kept in vector lanes across the chunks.
+void count_settled(const float* est, std::size_t n, const RankLimits& lim, std::size_t chunk, std::size_t& below,
+                   std::size_t& tie, std::vector<std::size_t>& open);
 }  // namespace detail
 
 template <class Pred>
@@ -189,13 +197,10 @@ std::optional<double> tie_averaged_rank(std::span<const float> est, double v, Ex
       first_satisfying([&](float e) { return high(e, absolute) > t2; }, guess_high_reaches(t2, absolute));
   constexpr std::size_t kChunk = 64;
   std::size_t below = 0, ties = 0;
-  for (std::size_t c = 0; c < est.size(); c += kChunk) {
-    const std::size_t n = std::min(kChunk, est.size() - c);
-    std::size_t b = 0, a = 0, t = 0;
-    detail::count_sure(est.data() + c, n, below_lim, above_lim, tie_lo, tie_hi, b, a, t);
-    below += b, ties += t;
-    if (b + a + t == n) continue;
-    for (std::size_t i = c; i < c + n; ++i) {
+  std::vector<std::size_t> open;  // chunks holding a trial whose interval leaves the count open
+  detail::count_settled(est.data(), est.size(), {below_lim, above_lim, tie_lo, tie_hi}, kChunk, below, ties, open);
+  for (const std::size_t c : open) {
+    for (std::size_t i = c; i < std::min(est.size(), c + kChunk); ++i) {
       const float e = est[i];
       if (e < below_lim || e >= above_lim || (e >= tie_lo && e < tie_hi)) continue;  // counted
       const double x = exact(i);
