@@ -83,6 +83,64 @@ INSTANTIATE_TEST_SUITE_P(Strategies, PositionsRange,
                                            "momentum"),
                          [](const auto& info) { return std::string(info.param); });
 
+// Grid-ordered sma_crossover sets (fast outer, slow inner, fast < slow, as a sweep lists them):
+// lane groups sharing one fast window, taking consecutive slow windows, and mixed groups where
+// the fast window changes, over ranges that start at, before and after the bar where every
+// set's signal is defined (its longest slow window - 1 = 59), so the rows past it take the path
+// specialised per group. 61 sets: the last group is partial. The expected rows are the plain
+// reference's (positions_range_ref: direct means and comparisons per bar).
+TEST(PositionsRangeGrid, SmaCrossoverGridRowsPastTheWarmUpEqualTheReference) {
+  const Strategy& s = *find_strategy("sma_crossover");
+  std::vector<double> sets;
+  for (int fast = 2; fast <= 8; fast += 3)
+    for (int slow = 40; slow <= 60 && sets.size() < 2 * 61; ++slow)
+      sets.insert(sets.end(), {double(fast), double(slow)});
+  const int n_sets = static_cast<int>(sets.size() / 2);
+  ASSERT_EQ(n_sets, 61);
+  const PreparedSeries series = testing::tick_walk(61, 900);
+  for (PositionMode mode : {PositionMode::kLongFlat, PositionMode::kLongShort})
+    for (const BarRange r : {BarRange{59, 900}, BarRange{30, 700}, BarRange{60, 61}, BarRange{400, 900},
+                             BarRange{0, 900}, BarRange{58, 60}}) {
+      std::vector<std::int8_t> part(static_cast<std::size_t>(r.size() * n_sets) + 1, 7);
+      s.positions_range(series, sets.data(), n_sets, mode, r, part.data());
+      EXPECT_EQ(part.back(), 7) << "wrote past the range";
+      for (int j = 0; j < n_sets; ++j) {
+        const std::vector<std::int8_t> ref = s.positions_range_ref(series, {sets.data() + 2 * j, 2}, mode, r);
+        for (std::int64_t t = 0; t < r.size(); ++t)
+          ASSERT_EQ(part[static_cast<std::size_t>(t * n_sets + j)], ref[static_cast<std::size_t>(t)])
+              << "set " << j << " bar " << r.begin + t << " range [" << r.begin << ", " << r.end << ")";
+      }
+    }
+}
+
+// The same sets' rows by the two paths of sma_crossover: alone, every bar past their warm-up
+// takes the loop specialised per group; next to one more set whose slow window is almost the
+// whole series, the block's warm-up lasts to bar 2,998 and the same bars take the general path.
+// Tick prices (cent steps) make equal and nearly equal averages common, where the tolerant
+// comparisons decide. The rows must agree exactly.
+TEST(PositionsRangeGrid, SmaCrossoverRowsDoNotDependOnThePath) {
+  const Strategy& s = *find_strategy("sma_crossover");
+  std::vector<double> sets;
+  for (int fast = 2; fast <= 20; fast += 2)
+    for (int slow = fast + 1; slow <= fast + 24; ++slow) sets.insert(sets.end(), {double(fast), double(slow)});
+  const int n_sets = static_cast<int>(sets.size() / 2);
+  std::vector<double> with_long = sets;
+  with_long.insert(with_long.end(), {5.0, 2999.0});
+  const PreparedSeries series = testing::tick_walk(71, 3000);
+  const BarRange r{50, 3000};
+  for (PositionMode mode : {PositionMode::kLongFlat, PositionMode::kLongShort}) {
+    std::vector<std::int8_t> alone(static_cast<std::size_t>(r.size() * n_sets));
+    std::vector<std::int8_t> next_to(static_cast<std::size_t>(r.size() * (n_sets + 1)));
+    s.positions_range(series, sets.data(), n_sets, mode, r, alone.data());
+    s.positions_range(series, with_long.data(), n_sets + 1, mode, r, next_to.data());
+    for (std::int64_t t = 0; t < r.size(); ++t)
+      for (int j = 0; j < n_sets; ++j)
+        ASSERT_EQ(alone[static_cast<std::size_t>(t * n_sets + j)],
+                  next_to[static_cast<std::size_t>(t * (n_sets + 1) + j)])
+            << "set " << j << " bar " << r.begin + t;
+  }
+}
+
 // A wide Bollinger band (k = 10) is almost never entered, and in long_short a flat position is
 // forced only when the close equals the mean: the search for a forcing bar before a late range
 // rarely finds one and doubles its look-back, up to bar 0.

@@ -184,6 +184,82 @@ TEST(SharpeBounds, FirstSatisfyingFindsTheBoundary) {
   EXPECT_LT(sb::high(std::nextafter(e, -1.0f)), t);
 }
 
+// The search from a guess finds the float the whole-range bisection finds, for thresholds of
+// both signs and magnitudes (per-bar Sharpe ratios, tiny, huge), both interval terms and both
+// comparisons, from the interval formula's guess, from guesses far off (0, +-1e30, the
+// smallest subnormal, a different sign) and from non-finite ones (the whole range).
+TEST(SharpeBounds, FirstSatisfyingFromAGuessFindsTheSameFloat) {
+  std::mt19937_64 rng(17);
+  std::uniform_real_distribution<double> unit(-1.0, 1.0);
+  std::vector<double> thresholds = {0.0, 1e-300, -1e-300, 1e-40, 3e38, -3e38, 0.5, -0.5};
+  for (int i = 0; i < 200; ++i) thresholds.push_back(unit(rng) * std::pow(10.0, 6 * unit(rng)));
+  const float far[] = {0.0f,
+                       1e30f,
+                       -1e30f,
+                       std::numeric_limits<float>::denorm_min(),
+                       -1.0f,
+                       std::numeric_limits<float>::infinity(),
+                       std::numeric_limits<float>::quiet_NaN()};
+  for (const double t : thresholds)
+    for (const double absolute : {sb::kAbsolute, sb::kAbsoluteDifference}) {
+      const auto high_ge = [&](float e) { return sb::high(e, absolute) >= t; };
+      const auto high_gt = [&](float e) { return sb::high(e, absolute) > t; };
+      const auto low_ge = [&](float e) { return sb::low(e, absolute) >= t; };
+      const auto low_gt = [&](float e) { return sb::low(e, absolute) > t; };
+      const float hg = sb::guess_high_reaches(t, absolute), lg = sb::guess_low_reaches(t, absolute);
+      EXPECT_EQ(sb::first_satisfying(high_ge, hg), sb::first_satisfying(high_ge)) << t;
+      EXPECT_EQ(sb::first_satisfying(high_gt, hg), sb::first_satisfying(high_gt)) << t;
+      EXPECT_EQ(sb::first_satisfying(low_ge, lg), sb::first_satisfying(low_ge)) << t;
+      EXPECT_EQ(sb::first_satisfying(low_gt, lg), sb::first_satisfying(low_gt)) << t;
+      for (const float g : far) {
+        EXPECT_EQ(sb::first_satisfying(high_ge, g), sb::first_satisfying(high_ge)) << t << " from " << g;
+        EXPECT_EQ(sb::first_satisfying(low_gt, g), sb::first_satisfying(low_gt)) << t << " from " << g;
+      }
+    }
+}
+
+// count_settled against a plain loop over every estimate: estimates at and around each limit,
+// NaN, infinities and random values, over lengths that leave a short last chunk or end inside
+// the first one; the counts and the list of chunks holding an unsettled estimate must agree.
+TEST(SharpeBounds, CountSettledMatchesAPlainCount) {
+  const sb::detail::RankLimits lim{-0.02f, 0.03f, 0.01f, 0.02f};
+  std::vector<float> pool = {lim.below,
+                             lim.above,
+                             lim.tie_lo,
+                             lim.tie_hi,
+                             std::numeric_limits<float>::quiet_NaN(),
+                             std::numeric_limits<float>::infinity(),
+                             -std::numeric_limits<float>::infinity(),
+                             0.0f};
+  for (float x : {lim.below, lim.above, lim.tie_lo, lim.tie_hi})
+    pool.insert(pool.end(), {std::nextafter(x, -1.0f), std::nextafter(x, 1.0f)});
+  std::mt19937_64 rng(23);
+  std::uniform_real_distribution<float> spread(-0.05f, 0.05f);
+  std::uniform_int_distribution<std::size_t> pick(0, pool.size() - 1);
+  for (const std::size_t n : {std::size_t{0}, std::size_t{5}, std::size_t{64}, std::size_t{200}, std::size_t{1000}}) {
+    std::vector<float> est(n);
+    for (std::size_t i = 0; i < n; ++i) est[i] = i % 3 == 0 ? pool[pick(rng)] : spread(rng);
+    std::size_t below = 0, tie = 0;
+    std::vector<std::size_t> open_chunks;
+    for (std::size_t c = 0; c < n; c += 64) {
+      bool settled = true;
+      for (std::size_t i = c; i < std::min(n, c + 64); ++i) {
+        const float e = est[i];
+        const bool b = e < lim.below, t = e >= lim.tie_lo && e < lim.tie_hi, a = e >= lim.above;
+        below += b, tie += t;
+        settled = settled && (b || t || a);
+      }
+      if (!settled) open_chunks.push_back(c);
+    }
+    std::size_t got_below = 7, got_tie = 7;
+    std::vector<std::size_t> got_open = {99};
+    sb::detail::count_settled(est.data(), n, lim, 64, got_below, got_tie, got_open);
+    EXPECT_EQ(got_below, below) << n;
+    EXPECT_EQ(got_tie, tie) << n;
+    EXPECT_EQ(got_open, open_chunks) << n;
+  }
+}
+
 //! Tiles of `tile` estimates: the plain-loop maxima the fast path computes while estimating.
 struct TileMaxima {
   std::vector<float> finite, any;

@@ -180,6 +180,16 @@ EstimateMax estimates_difference(const double* t1, const double* t2, const doubl
   return {top, nan ? inf : top};
 }
 
+float guess_high_reaches(double t, double absolute) {
+  const double x = t - absolute;  // e + kRelative |e| = x
+  return static_cast<float>(x / (x >= 0 ? 1 + kRelative : 1 - kRelative));
+}
+
+float guess_low_reaches(double t, double absolute) {
+  const double x = t + absolute;  // e - kRelative |e| = x
+  return static_cast<float>(x / (x >= 0 ? 1 - kRelative : 1 + kRelative));
+}
+
 namespace detail {
 
 std::int32_t key(float f) {
@@ -191,16 +201,55 @@ float from_key(std::int32_t k) {
   return std::bit_cast<float>(k >= 0 ? k : std::numeric_limits<std::int32_t>::min() - k);
 }
 
-void count_sure(const float* est, std::size_t n, float below_lim, float above_lim, float tie_lo, float tie_hi,
-                std::size_t& below, std::size_t& above, std::size_t& tie) {
-  std::int32_t b = 0, a = 0, t = 0;  // 32-bit counters: eight lanes a vector
-  for (std::size_t i = 0; i < n; ++i) {
-    const float e = est[i];
-    b += e < below_lim ? 1 : 0;
-    a += e >= above_lim ? 1 : 0;
-    t += (e >= tie_lo) & (e < tie_hi) ? 1 : 0;
+namespace {
+
+//! count_settled's counts of est[i0, end) in plain loops, its chunks from i0 on.
+void count_settled_plain(const float* est, std::size_t i0, std::size_t end, const RankLimits& lim, std::size_t chunk,
+                         std::size_t& below, std::size_t& tie, std::vector<std::size_t>& open) {
+  for (std::size_t c = i0; c < end; c += chunk) {
+    bool settled = true;
+    for (std::size_t i = c; i < std::min(end, c + chunk); ++i) {
+      const float e = est[i];
+      const bool b = e < lim.below, t = e >= lim.tie_lo && e < lim.tie_hi;
+      below += b ? 1 : 0, tie += t ? 1 : 0;
+      settled = settled && (b || t || e >= lim.above);
+    }
+    if (!settled) open.push_back(c);
   }
-  below = static_cast<std::size_t>(b), above = static_cast<std::size_t>(a), tie = static_cast<std::size_t>(t);
+}
+
+}  // namespace
+
+void count_settled(const float* est, std::size_t n, const RankLimits& lim, std::size_t chunk, std::size_t& below,
+                   std::size_t& tie, std::vector<std::size_t>& open) {
+  below = 0, tie = 0;
+  open.clear();
+  std::size_t c = 0;
+#if defined(__AVX2__)
+  if (chunk % 8 == 0) {
+    __m256i vb = _mm256_setzero_si256(), vt = _mm256_setzero_si256();  // 32-bit counts a lane
+    const __m256 bl = _mm256_set1_ps(lim.below), al = _mm256_set1_ps(lim.above);
+    const __m256 tl = _mm256_set1_ps(lim.tie_lo), th = _mm256_set1_ps(lim.tie_hi);
+    for (; c + chunk <= n; c += chunk) {
+      __m256 settled = _mm256_castsi256_ps(_mm256_set1_epi32(-1));
+      for (std::size_t i = c; i < c + chunk; i += 8) {
+        const __m256 x = _mm256_loadu_ps(est + i);
+        const __m256 b = _mm256_cmp_ps(x, bl, _CMP_LT_OQ);
+        const __m256 t = _mm256_and_ps(_mm256_cmp_ps(x, tl, _CMP_GE_OQ), _mm256_cmp_ps(x, th, _CMP_LT_OQ));
+        vb = _mm256_sub_epi32(vb, _mm256_castps_si256(b));  // a set lane is -1
+        vt = _mm256_sub_epi32(vt, _mm256_castps_si256(t));
+        settled = _mm256_and_ps(settled, _mm256_or_ps(_mm256_or_ps(b, t), _mm256_cmp_ps(x, al, _CMP_GE_OQ)));
+      }
+      if (_mm256_movemask_ps(settled) != 0xFF) open.push_back(c);
+    }
+    alignas(32) std::int32_t lanes_b[8], lanes_t[8];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(lanes_b), vb);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(lanes_t), vt);
+    for (int l = 0; l < 8; ++l)
+      below += static_cast<std::size_t>(lanes_b[l]), tie += static_cast<std::size_t>(lanes_t[l]);
+  }
+#endif
+  count_settled_plain(est, c, n, lim, chunk, below, tie, open);
 }
 
 }  // namespace detail

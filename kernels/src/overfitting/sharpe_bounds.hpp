@@ -59,6 +59,16 @@ EstimateMax estimates_difference(const double* t1, const double* t2, const doubl
 //! true from it on; -inf when it holds for every finite float, +inf when for none.
 template <class Pred>
 float first_satisfying(Pred pred);
+//! The same float, searched from `guess` outwards (steps doubling until pred changes, then
+//! bisection): a few evaluations of pred when the guess is within a few units in the last place
+//! of the answer, instead of about 32. A non-finite guess searches the whole range.
+template <class Pred>
+float first_satisfying(Pred pred, float guess);
+
+//! Guesses for first_satisfying of high(e, absolute) >= t (or > t) and of low(e, absolute) >= t
+//! (or > t): the solutions of the interval's formula in real arithmetic, rounded to float.
+float guess_high_reaches(double t, double absolute);
+float guess_low_reaches(double t, double absolute);
 
 //! Trials in tiles of `tile` (the last may be short): per tile the largest non-NaN estimate
 //! (-inf if none) and the largest with NaN read as +inf.
@@ -91,9 +101,17 @@ namespace detail {
 //! Order-preserving integer key of a non-NaN float (-0 and +0 share key 0), and its inverse.
 std::int32_t key(float f);
 float from_key(std::int32_t k);
-//! Counts over est[0, n): below += est < below_lim, above += est >= above_lim, tie += tie_lo <= est < tie_hi.
-void count_sure(const float* est, std::size_t n, float below_lim, float above_lim, float tie_lo, float tie_hi,
-                std::size_t& below, std::size_t& above, std::size_t& tie);
+//! The limits of tie_averaged_rank's sure counts: an estimate e counts below when e < below,
+//! tied when tie_lo <= e < tie_hi, and is settled (needs no exact value) when it counts below
+//! or tied or e >= above; NaN is never settled.
+struct RankLimits {
+  float below, above, tie_lo, tie_hi;
+};
+//! Over est[0, n) in chunks of `chunk` floats (the last may be short): how many count below and
+//! tied, and into `open` (cleared first) the start of every chunk that holds an estimate not
+//! settled. One pass, the counts kept in vector lanes across the chunks.
+void count_settled(const float* est, std::size_t n, const RankLimits& lim, std::size_t chunk, std::size_t& below,
+                   std::size_t& tie, std::vector<std::size_t>& open);
 }  // namespace detail
 
 template <class Pred>
@@ -109,6 +127,35 @@ float first_satisfying(Pred pred) {
   return detail::from_key(static_cast<std::int32_t>(hi));
 }
 
+template <class Pred>
+float first_satisfying(Pred pred, float guess) {
+  if (!std::isfinite(guess)) return first_satisfying(pred);
+  const float top = std::numeric_limits<float>::max();
+  if (pred(-top)) return -std::numeric_limits<float>::infinity();
+  if (!pred(top)) return std::numeric_limits<float>::infinity();
+  const std::int64_t bottom = detail::key(-top), ceiling = detail::key(top), g = detail::key(guess);
+  const auto holds = [&](std::int64_t k) { return pred(detail::from_key(static_cast<std::int32_t>(k))); };
+  std::int64_t lo = g, hi = g;  // pred false at lo, true at hi, once the search below ends
+  if (holds(g)) {
+    for (std::int64_t step = 1;; step *= 2) {
+      lo = std::max(bottom, hi - step);
+      if (lo == bottom || !holds(lo)) break;
+      hi = lo;
+    }
+  } else {
+    for (std::int64_t step = 1;; step *= 2) {
+      hi = std::min(ceiling, lo + step);
+      if (hi == ceiling || holds(hi)) break;
+      lo = hi;
+    }
+  }
+  while (hi - lo > 1) {
+    const std::int64_t mid = lo + (hi - lo) / 2;
+    (holds(mid) ? hi : lo) = mid;
+  }
+  return detail::from_key(static_cast<std::int32_t>(hi));
+}
+
 template <class Exact>
 std::optional<Pick> best_index(std::span<const float> est, const Tiles& tiles, Exact&& exact, double absolute) {
   float top = -std::numeric_limits<float>::infinity();
@@ -117,7 +164,8 @@ std::optional<Pick> best_index(std::span<const float> est, const Tiles& tiles, E
   // within the tie tolerance of M is at least best_index's floor of low(top).
   const double l = std::isinf(top) ? -std::numeric_limits<double>::infinity() : low(top, absolute);
   const double floor = l - tolerance(l);
-  const float reach = first_satisfying([&](float e) { return high(e, absolute) >= floor; });
+  const float reach =
+      first_satisfying([&](float e) { return high(e, absolute) >= floor; }, guess_high_reaches(floor, absolute));
   std::vector<Pick> candidates;  // in index order; NaN estimates are candidates
   for (std::size_t t = 0; t < tiles.max_any.size(); ++t) {
     if (tiles.max_any[t] < reach) continue;
@@ -139,19 +187,20 @@ std::optional<Pick> best_index(std::span<const float> est, const Tiles& tiles, E
 template <class Exact>
 std::optional<double> tie_averaged_rank(std::span<const float> est, double v, Exact&& exact, double absolute) {
   const double tol = tolerance(v), t1 = v - tol, t2 = v + tol;  // as kernels::tie_averaged_rank
-  const float below_lim = first_satisfying([&](float e) { return high(e, absolute) >= t1; });
-  const float above_lim = first_satisfying([&](float e) { return low(e, absolute) > t2; });
-  const float tie_lo = first_satisfying([&](float e) { return low(e, absolute) >= t1; });
-  const float tie_hi = first_satisfying([&](float e) { return high(e, absolute) > t2; });
+  const float below_lim =
+      first_satisfying([&](float e) { return high(e, absolute) >= t1; }, guess_high_reaches(t1, absolute));
+  const float above_lim =
+      first_satisfying([&](float e) { return low(e, absolute) > t2; }, guess_low_reaches(t2, absolute));
+  const float tie_lo =
+      first_satisfying([&](float e) { return low(e, absolute) >= t1; }, guess_low_reaches(t1, absolute));
+  const float tie_hi =
+      first_satisfying([&](float e) { return high(e, absolute) > t2; }, guess_high_reaches(t2, absolute));
   constexpr std::size_t kChunk = 64;
   std::size_t below = 0, ties = 0;
-  for (std::size_t c = 0; c < est.size(); c += kChunk) {
-    const std::size_t n = std::min(kChunk, est.size() - c);
-    std::size_t b = 0, a = 0, t = 0;
-    detail::count_sure(est.data() + c, n, below_lim, above_lim, tie_lo, tie_hi, b, a, t);
-    below += b, ties += t;
-    if (b + a + t == n) continue;
-    for (std::size_t i = c; i < c + n; ++i) {
+  std::vector<std::size_t> open;  // chunks holding a trial whose interval leaves the count open
+  detail::count_settled(est.data(), est.size(), {below_lim, above_lim, tie_lo, tie_hi}, kChunk, below, ties, open);
+  for (const std::size_t c : open) {
+    for (std::size_t i = c; i < std::min(est.size(), c + kChunk); ++i) {
       const float e = est[i];
       if (e < below_lim || e >= above_lim || (e >= tie_lo && e < tie_hi)) continue;  // counted
       const double x = exact(i);

@@ -2,6 +2,8 @@
 // SMA_w[t] = mean(close[t-w+1..t]); the signal is defined from t = max(fast, slow) - 1.
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cstring>
 #include <utility>
 
 #include "all.hpp"
@@ -100,17 +102,14 @@ class SmaCrossover final : public Strategy {
                        std::int8_t* pos_out) const override {
     check_block(series, n_sets, bars, "sma_crossover");
     if (n_sets == 0) return;
-    const Windows fast(sets, n_sets, 0), slow(sets, n_sets, 1);
-    std::vector<double> start(fast.w.size());
-    for (std::size_t j = 0; j < start.size(); ++j) start[j] = std::max(fast.w[j], slow.w[j]) - 1;
-    const double* prefix = series.close_prefix();
-    const VecD below = simd::splat(mode == PositionMode::kLongShort ? -1.0 : 0.0);
-    sweep_groups(n_sets, bars, pos_out, [&](std::int64_t t, int j0, VecD) {
-      const VecD x = fast.means(prefix, t, j0), y = slow.means(prefix, t, j0);
-      VecD p = simd::select(less(x, y), below, VecD{});
-      p = simd::select(greater(x, y), simd::splat(1.0), p);
-      return simd::select(simd::splat(static_cast<double>(t)) >= simd::load(start.data() + j0), p, VecD{});
-    });
+    const Block block{Windows(sets, n_sets, 0), Windows(sets, n_sets, 1), mode, series.close_prefix()};
+    // From the bar where every set's signal is defined on, each group takes a loop compiled for
+    // its shapes (ready_rows); the bars before it take the general path. The rule has no state,
+    // so the two parts are independent, and their arithmetic is the same.
+    const auto last_start = static_cast<std::int64_t>(*std::max_element(block.start.begin(), block.start.end()));
+    const std::int64_t ready = std::clamp(last_start, bars.begin, bars.end);
+    warm_up_rows(block, n_sets, {bars.begin, ready}, pos_out);
+    ready_tiles(block, n_sets, {ready, bars.end}, pos_out + (ready - bars.begin) * n_sets);
   }
 
   // The whole history with the crossover fused into the backtest loop, one lane group of sets at a
@@ -191,26 +190,103 @@ class SmaCrossover final : public Strategy {
       return up;
   }
 
-  static void dispatch_fast(const Block& b, const GroupRun& run, int j0) {
+  //! f.template operator()<F, S>() for the shapes F (fast) and S (slow) of group j0.
+  template <class Fn>
+  static void with_shapes(const Block& b, int j0, Fn&& f) {
     switch (b.fast.group_shape(j0)) {
       case Shape::kSame:
-        return dispatch_slow<Shape::kSame>(b, run, j0);
+        return with_slow_shape<Shape::kSame>(b, j0, f);
       case Shape::kRun:
-        return dispatch_slow<Shape::kRun>(b, run, j0);
+        return with_slow_shape<Shape::kRun>(b, j0, f);
       case Shape::kGather:
-        return dispatch_slow<Shape::kGather>(b, run, j0);
+        return with_slow_shape<Shape::kGather>(b, j0, f);
     }
   }
 
-  template <Shape F>
-  static void dispatch_slow(const Block& b, const GroupRun& run, int j0) {
+  template <Shape F, class Fn>
+  static void with_slow_shape(const Block& b, int j0, Fn& f) {
     switch (b.slow.group_shape(j0)) {
       case Shape::kSame:
-        return dispatch_mode<F, Shape::kSame>(b, run, j0);
+        return f.template operator()<F, Shape::kSame>();
       case Shape::kRun:
-        return dispatch_mode<F, Shape::kRun>(b, run, j0);
+        return f.template operator()<F, Shape::kRun>();
       case Shape::kGather:
-        return dispatch_mode<F, Shape::kGather>(b, run, j0);
+        return f.template operator()<F, Shape::kGather>();
+    }
+  }
+
+  static void dispatch_fast(const Block& b, const GroupRun& run, int j0) {
+    with_shapes(b, j0, [&]<Shape F, Shape S>() { dispatch_mode<F, S>(b, run, j0); });
+  }
+
+  //! positions_range's rows `bars` by the general path (any bar, warm-up included), time outer.
+  static void warm_up_rows(const Block& b, int n_sets, BarRange bars, std::int8_t* pos_out) {
+    if (bars.size() == 0) return;
+    const VecD below = simd::splat(b.short_side ? -1.0 : 0.0);
+    sweep_groups(n_sets, bars, pos_out, [&](std::int64_t t, int j0, VecD) {
+      const VecD x = b.fast.means(b.prefix, t, j0), y = b.slow.means(b.prefix, t, j0);
+      VecD p = simd::select(less(x, y), below, VecD{});
+      p = simd::select(greater(x, y), simd::splat(1.0), p);
+      return simd::select(simd::splat(static_cast<double>(t)) >= simd::load(b.start.data() + j0), p, VecD{});
+    });
+  }
+
+  static constexpr std::int64_t kRowTile = 256;  // rows a tile of ready_tiles: its output stays in cache
+
+  //! positions_range's rows `bars`, all at or after every set's first signal bar: tiles of rows,
+  //! each group's rows of a tile by its ready_rows (no warm-up test, no shape switch per bar).
+  static void ready_tiles(const Block& b, int n_sets, BarRange bars, std::int8_t* pos_out) {
+    for (std::int64_t t0 = bars.begin; t0 < bars.end; t0 += kRowTile) {
+      const BarRange rows{t0, std::min(bars.end, t0 + kRowTile)};
+      std::int8_t* out = pos_out + (t0 - bars.begin) * n_sets;
+      for (int j0 = 0; j0 < n_sets; j0 += kWidth)
+        with_shapes(b, j0, [&]<Shape F, Shape S>() {
+          if (b.short_side)
+            ready_rows<F, S, true>(b, n_sets, j0, rows, out);
+          else
+            ready_rows<F, S, false>(b, n_sets, j0, rows, out);
+        });
+    }
+  }
+
+  //! Byte l of kLaneBytes[bits] is bit l of bits: the lanes of a mask (simd::lane_bits) as int8
+  //! ones, in memory order on this little-endian target.
+  static constexpr std::array<std::uint64_t, 256> kLaneBytes = [] {
+    std::array<std::uint64_t, 256> t{};
+    for (unsigned bits = 0; bits < 256; ++bits)
+      for (unsigned l = 0; l < 8; ++l) t[bits] |= static_cast<std::uint64_t>((bits >> l) & 1U) << (8 * l);
+    return t;
+  }();
+  static_assert(std::endian::native == std::endian::little && kWidth <= 8);
+
+  //! cross() of the lanes as int8 positions (byte l = lane l): 1 where x > y, -1 where x < y in
+  //! long_short (kShort), 0 otherwise, from the comparison masks instead of converted doubles.
+  template <bool kShort>
+  static std::uint64_t cross_bytes(VecD x, VecD y) {
+    std::uint64_t bytes = kLaneBytes[simd::lane_bits(greater(x, y))];
+    if constexpr (kShort) bytes |= kLaneBytes[simd::lane_bits(less(x, y))] * 0xFF;  // 0/1 bytes: no carries
+    return bytes;
+  }
+
+  //! Group j0's positions over `rows` (past every lane's warm-up) into row-major `out` (first
+  //! row rows.begin): the general path's values (cross() is its rule once the signal is defined).
+  template <Shape F, Shape S, bool kShort>
+  static void ready_rows(const Block& b, int n_sets, int j0, BarRange rows, std::int8_t* out) {
+    const GroupWindows<F> fast(b.fast, j0);
+    const GroupWindows<S> slow(b.slow, j0);
+    const double* prefix = b.prefix;
+    std::int8_t* p = out + j0;
+    const auto count = static_cast<std::size_t>(std::min(kWidth, n_sets - j0));
+    if (count == kWidth) {
+      for (std::int64_t t = rows.begin; t < rows.end; ++t, p += n_sets) {
+        const std::uint64_t bytes = cross_bytes<kShort>(fast.means(prefix, t), slow.means(prefix, t));
+        std::memcpy(p, &bytes, kWidth);
+      }
+    } else {
+      for (std::int64_t t = rows.begin; t < rows.end; ++t, p += n_sets) {
+        const std::uint64_t bytes = cross_bytes<kShort>(fast.means(prefix, t), slow.means(prefix, t));
+        std::memcpy(p, &bytes, count);
+      }
     }
   }
 
