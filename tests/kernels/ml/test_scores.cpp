@@ -56,6 +56,7 @@ TEST(MlScores, RocAucMatchesThePairCount) {
         right += s[i] > s[j] ? 1.0 : (s[i] == s[j] ? 0.5 : 0.0);
       }
   EXPECT_NEAR(roc_auc(y, s), right / pairs, 1e-12);
+  EXPECT_EQ(roc_auc(y, s), right / pairs);  // both are exact counts over the same exact P N
 }
 
 }  // namespace
