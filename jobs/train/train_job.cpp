@@ -20,13 +20,18 @@ const SymbolBars& only_symbol(const MarketData& data, const TrainSpec& spec) {
   return data.symbols.front();
 }
 
-Eigen::MatrixXd gather(const Eigen::MatrixXd& x, const std::vector<ml::IndexRange>& rows) {
-  Eigen::MatrixXd out(ml::range_count(rows), x.cols());
+//! The rows `rows` of x, in order, into `out` (range_count(rows) x x.cols()).
+void gather_into(const Eigen::MatrixXd& x, const std::vector<ml::IndexRange>& rows, Eigen::Ref<Eigen::MatrixXd> out) {
   Eigen::Index at = 0;
   for (const auto& r : rows) {
     out.middleRows(at, r.size()) = x.middleRows(r.begin, r.size());
     at += r.size();
   }
+}
+
+Eigen::MatrixXd gather(const Eigen::MatrixXd& x, const std::vector<ml::IndexRange>& rows) {
+  Eigen::MatrixXd out(ml::range_count(rows), x.cols());
+  gather_into(x, rows, out);
   return out;
 }
 
@@ -142,17 +147,29 @@ ml::LinearFit TrainJob::solve_split(const FoldFit& shared, std::size_t set,
 }
 
 FoldFit TrainJob::fold_fit(const std::vector<ml::IndexRange>& rows) const {
+  if (spec_->model == ModelKind::kLogistic) return logistic_fold_fit(rows);
   Eigen::MatrixXd x = gather(*x_, rows);
   FoldFit f;
   f.scaler = ml::fit_scaler(x);
   if (spec_->model == ModelKind::kElasticNet) return f;
   ml::apply_scaler(f.scaler, x);
   const Eigen::VectorXd y = labels_of(rows);
-  if (spec_->model == ModelKind::kRidge) {
-    f.ridge = ml::ridge_gram(x, y);
-    return f;
-  }
-  Eigen::MatrixXd design = ml::logistic_design(x);
+  f.ridge = ml::ridge_gram(x, y);
+  return f;
+}
+
+FoldFit TrainJob::logistic_fold_fit(const std::vector<ml::IndexRange>& rows) const {
+  // The rows are gathered into the design's feature columns and standardised there: the same
+  // values (and column layout) as logistic_design() of a gathered, standardised copy, without
+  // the copy.
+  const Eigen::Index p = x_->cols();
+  Eigen::MatrixXd design(static_cast<Eigen::Index>(ml::range_count(rows)), p + 1);
+  gather_into(*x_, rows, design.leftCols(p));
+  design.col(p).setOnes();
+  FoldFit f;
+  f.scaler = ml::fit_scaler(design.leftCols(p));
+  ml::apply_scaler(f.scaler, design.leftCols(p));
+  const Eigen::VectorXd y = labels_of(rows);
   f.logistic = ml::logistic_start_design(design, y);
   if (static_cast<std::size_t>(design.size()) * sizeof(double) <= kMaxCachedDesignBytes) {
     f.design = std::move(design);

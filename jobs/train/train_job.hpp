@@ -90,6 +90,8 @@ class TrainJob final : public Job, public CollectiveTasks {
                                      const std::vector<kernels::ml::IndexRange>& rows) const;
   //! The shared part of the fits on `rows` (the fold cache's entry of a split).
   FoldFit fold_fit(const std::vector<kernels::ml::IndexRange>& rows) const;
+  //! fold_fit() of a logistic model: the standardised design built in place.
+  FoldFit logistic_fold_fit(const std::vector<kernels::ml::IndexRange>& rows) const;
   //! The data-parallel fit of this process's shard of the rows (`fit: {data_parallel}`).
   TrainedModel fit_in_blocks(Eigen::MatrixXd& x, const Eigen::Ref<const Eigen::VectorXd>& y, double param,
                              const RowShard& shard, BlockReduction& reduce) const;

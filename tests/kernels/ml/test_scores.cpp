@@ -56,6 +56,28 @@ TEST(MlScores, RocAucMatchesThePairCount) {
         right += s[i] > s[j] ? 1.0 : (s[i] == s[j] ? 0.5 : 0.0);
       }
   EXPECT_NEAR(roc_auc(y, s), right / pairs, 1e-12);
+  EXPECT_EQ(roc_auc(y, s), right / pairs);  // both are exact counts over the same exact P N
+}
+
+// Decision values of any sign (the radix sort orders negatives, both zeros, which tie, and
+// infinities), against the same plain pair count: equal bits.
+TEST(MlScores, RocAucOfSignedScoresMatchesThePairCount) {
+  std::mt19937_64 rng(11);
+  std::normal_distribution<double> z(0.0, 3.0);
+  std::vector<double> y(777), s(777);
+  const double specials[] = {0.0, -0.0, INFINITY, -INFINITY, 1e-300, -1e-300};
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    y[i] = i % 3 == 0 ? 1.0 : 0.0;
+    s[i] = i % 7 == 0 ? specials[(i / 7) % 6] : std::round(z(rng) * 8.0) / 8.0 + (y[i] > 0 ? 0.5 : 0.0);
+  }
+  double right = 0, pairs = 0;
+  for (std::size_t i = 0; i < y.size(); ++i)
+    for (std::size_t j = 0; j < y.size(); ++j)
+      if (y[i] == 1.0 && y[j] == 0.0) {
+        pairs += 1;
+        right += s[i] > s[j] ? 1.0 : (s[i] == s[j] ? 0.5 : 0.0);
+      }
+  EXPECT_EQ(roc_auc(y, s), right / pairs);
 }
 
 }  // namespace

@@ -2,7 +2,8 @@
 // Linear models on (standardised) features, with objectives as scikit-learn states them and
 // the intercept never penalised (docs/train.md):
 //   ridge        ||y - X b - b0||^2 + alpha ||b||^2          normal equations, LDLT
-//   logistic     C sum_i logloss(y_i, X_i b + b0) + ||b||^2 / 2    Newton with backtracking
+//   logistic     C sum_i logloss(y_i, X_i b + b0) + ||b||^2 / 2    steps of Böhning's Hessian bound,
+//                                                             else Newton with backtracking
 //   elastic net  ||y - X b - b0||^2 / (2n) + alpha (l1 ||b||_1 + (1 - l1) / 2 ||b||^2)
 //                                                             cyclic coordinate descent (Gram form)
 // The iterative solvers run until the gradient (logistic) or the optimality violation (elastic
@@ -67,9 +68,14 @@ Eigen::MatrixXd logistic_design(const Eigen::Ref<const Eigen::MatrixXd>& x);
 LogisticStart logistic_start_design(const Eigen::Ref<const Eigen::MatrixXd>& xt,
                                     const Eigen::Ref<const Eigen::VectorXd>& y);
 //! fit_logistic(x, y, c, start) from the design xt = logistic_design(x), read in place: the same
-//! bits. A cross-validation fold builds its design once and fits every C from it.
+//! bits. A cross-validation fold builds its design once and fits every C from it. Steps of the
+//! fixed Hessian bound C/4 xt'xt + diag(1, .., 1, 0) (logistic.cpp); when they contract slowly,
+//! fit_logistic_newton_design's result (its iterations count the bound steps too).
 LinearFit fit_logistic_design(const Eigen::Ref<const Eigen::MatrixXd>& xt, const Eigen::Ref<const Eigen::VectorXd>& y,
                               double c, const LogisticStart& start);
+//! The same problem by Newton's method with a backtracking line search from b = 0.
+LinearFit fit_logistic_newton_design(const Eigen::Ref<const Eigen::MatrixXd>& xt,
+                                     const Eigen::Ref<const Eigen::VectorXd>& y, double c, const LogisticStart& start);
 
 //! Elastic net (alpha > 0 or a full-rank X, 0 <= l1_ratio <= 1).
 LinearFit fit_elastic_net(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y,
