@@ -257,6 +257,9 @@ RunOutcome run_rank(const LaunchOptions& options, cluster::Transport& world) {
   RunContext ctx;
   std::optional<OutputClaim> claim;  // rank 0 holds the output until the run file is committed
   cluster::JobPayload payload;
+  // A worker's thread pool starts while it waits for the job, not at its first chunk.
+  std::jthread pool_start;
+  if (!is_coordinator) pool_start = std::jthread(start_thread_pool);
   if (is_coordinator) payload = prepare_or_fail(options, ctx, claim);
   const auto shared_from = std::chrono::steady_clock::now();
   world.share_job(payload);
