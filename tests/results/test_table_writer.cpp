@@ -82,18 +82,20 @@ TEST(TableWriter, TableOfMoreThanOneChunkKeepsFullChunks) {
 }
 
 // HDF5 writes a chunk whole at its first write when it has a fill value to write: the table's
-// last chunk, begun at close with a few rows, would be written as 512 KiB a column.
+// last chunk, begun at close with a few rows, would be written as 512 KiB a column, and so would
+// each chunk at its first quarter-chunk flush.
 TEST(TableWriter, LastPartialChunkIsWrittenWithoutFill) {
   TempDir dir;
   auto file = RunFile::create(dir / "run.h5");
-  const std::size_t n = 2 * H5TableWriter::kChunkRows + 3;
+  // Past the first chunk, rows are flushed in quarter chunks: two chunks, three quarters, 3 rows.
+  const std::size_t n = 2 * H5TableWriter::kChunkRows + 3 * H5TableWriter::kFlushRows + 3;
   file->create_table("/t", {{"i", ColumnType::kInt64}, {"x", ColumnType::kFloat64}}).append(rows(n));
   file->commit();
   EXPECT_EQ(fill_time(dir / "run.h5", "/t/i"), H5D_FILL_TIME_NEVER);
   EXPECT_EQ(fill_time(dir / "run.h5", "/t/x"), H5D_FILL_TIME_NEVER);
   const auto table = RunReader::open(dir / "run.h5")->read_table("/t");
   ASSERT_EQ(table.column("x").size(), n);
-  for (std::size_t r = n - 10; r < n; ++r) {  // the rows of the last chunk, as rows() made them
+  for (std::size_t r = 0; r < n; ++r) {  // every row, as rows() made it
     EXPECT_EQ(table.column("i")[r], static_cast<double>(r));
     EXPECT_EQ(table.column("x")[r], 0.5 * static_cast<double>(r));
   }
