@@ -4,7 +4,9 @@
 
 #include <chrono>
 #include <ctime>
+#include <memory>
 #include <optional>
+#include <utility>
 
 #include "qg/coordinator/build_info.hpp"
 #include "qg/coordinator/chunk_rule.hpp"
