@@ -4,7 +4,9 @@
 
 #include <chrono>
 #include <ctime>
+#include <memory>
 #include <optional>
+#include <utility>
 
 #include "qg/coordinator/build_info.hpp"
 #include "qg/coordinator/chunk_rule.hpp"
@@ -34,6 +36,9 @@ constexpr double kRank0Load = 0.1;
 //! The load rule raises guided chunks to at most a sixteenth of a worker's share of the stage, so
 //! that the stage's last chunk, served while the other workers wait, stays small (chunk_rule.hpp).
 constexpr std::uint64_t kTailParts = 16;
+//! How long rank 0 waits for a worker's first request before creating the run's files: in one process the
+//! worker thread asks at once, and its first chunk then computes while they are made.
+constexpr std::chrono::microseconds kFirstRequestWait{2000};
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
@@ -68,20 +73,17 @@ class CoordinatorRun {
   //! Runs the job and commits the run file, which it hands over in `committed`.
   RunSummary run(std::unique_ptr<results::RunFile>& committed) {
     const auto start = Clock::now();
-    const std::string spec_sha = sha256_hex(ctx_.spec_text);
-    open_journal(journal_header(job_, ctx_, spec_sha));
-    auto file = ctx_.temp_output.empty() ? results::RunFile::create(ctx_.output)
-                                         : results::RunFile::create(ctx_.output, ctx_.temp_output);
-    write_provenance(*file, spec_sha);
-    auto reducer = job_.make_reducer(*file);
+    spec_sha_ = sha256_hex(ctx_.spec_text);
+    open_journal(journal_header(job_, ctx_, spec_sha_));
     for (std::uint32_t stage = 0; stage < job_.num_stages(); ++stage) {
       const auto stage_start = Clock::now();
-      run_stage(stage, *reducer);
+      run_stage(stage);
       summary_.stage_seconds += std::chrono::duration<double>(Clock::now() - stage_start).count();
-      auto input = reducer->end_stage(stage);
+      auto input = reducer_->end_stage(stage);
       if (stage + 1 < job_.num_stages()) stage_input_ = std::move(input);
     }
     stop_workers();
+    auto file = std::move(file_);
     write_errors(*file);
     file->set_attribute("/", "end_time", utc_now());
     summary_.seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -106,7 +108,49 @@ class CoordinatorRun {
       return;  // the writer opens once replay has found the last intact record
     }
     if (ctx_.resume) spdlog::warn("--resume: no journal at {}, starting from the beginning", path.string());
-    journal_.emplace(JournalWriter::create(path, header));
+    fresh_header_ = header;  // created by open_outputs, once the first chunks are out
+  }
+
+  //! Creates the journal of a fresh run, the run file and the job's reducer. A fresh run whose first stage
+  //! has no collective task first hands out the chunks its workers already asked for, so that they compute
+  //! while these files are made. Nothing is written to the output's place before its claim (prepare_run),
+  //! and no result is taken before the journal and the run file exist.
+  void open_outputs(ChunkScheduler& scheduler) {
+    if (!reader_ && !has_collective_tasks()) hand_out_first_chunks(scheduler);
+    if (!reader_) journal_.emplace(JournalWriter::create(journal_path(ctx_.output), fresh_header_));
+    file_ = ctx_.temp_output.empty() ? results::RunFile::create(ctx_.output)
+                                     : results::RunFile::create(ctx_.output, ctx_.temp_output);
+    write_provenance(*file_, spec_sha_);
+    reducer_ = job_.make_reducer(*file_);
+  }
+
+  bool has_collective_tasks() const {
+    const auto* collective = dynamic_cast<const jobs::CollectiveTasks*>(&job_);
+    return collective != nullptr && !collective->collective_tasks(stage_, stage_input_).empty();
+  }
+
+  //! Takes the workers' requests for work that are already in (waiting briefly for the first) and hands
+  //! out chunks to them. Any other message is kept for the stage's loop.
+  void hand_out_first_chunks(ChunkScheduler& scheduler) {
+    auto wait = kFirstRequestWait;
+    cluster::Envelope envelope;
+    while (transport_.receive(envelope, wait)) {
+      wait = std::chrono::microseconds(0);
+      if (!is_request(envelope)) {
+        early_ = std::move(envelope);
+        break;
+      }
+      take_result(envelope.source);
+    }
+    dispatch(scheduler, 0);
+  }
+
+  //! Whether `envelope` is a worker's request for work (a result of no tasks); decodes it into result_.
+  bool is_request(const cluster::Envelope& envelope) {
+    if (envelope.tag != cluster::Tag::kResult || envelope.source <= 0 || envelope.source >= transport_.size())
+      return false;
+    cluster::decode(envelope.bytes, result_);
+    return result_.count == 0;
   }
 
   //! Root attributes `tables` and `table_paths`: the kind's tables, main table first, as
@@ -142,7 +186,7 @@ class CoordinatorRun {
 
   // ---- one stage ----
 
-  void run_stage(std::uint32_t stage, jobs::Reducer& reducer) {
+  void run_stage(std::uint32_t stage) {
     const std::uint64_t n = job_.num_tasks(stage, stage_input_);
     const std::size_t task_bytes = std::max<std::size_t>(1, job_.max_task_values(stage, stage_input_)) * sizeof(double);
     const std::uint64_t window = std::max<std::uint64_t>(1, ctx_.window_bytes / task_bytes);
@@ -150,12 +194,14 @@ class CoordinatorRun {
     const std::uint64_t max_chunk = std::max<std::uint64_t>(
         1, std::min<std::uint64_t>(ctx_.max_chunk_bytes / task_bytes, window / (2 * n_workers)));
     ChunkScheduler scheduler(n, n_workers, ctx_.chunk, max_chunk, window, ctx_.threads);
-    ReorderBuffer reorder(reducer, stage, [this](std::uint32_t s, std::uint64_t task, int rank, const std::string& m) {
-      record_failure(s, task, rank, m);
-    });
     stage_ = stage;
     task_seconds_ = 0.0;  // a stage's tasks may take far longer than the last stage's: expect anew
     journals_stage_ = job_.journals_stage(stage);
+    if (!reducer_) open_outputs(scheduler);
+    ReorderBuffer reorder(*reducer_, stage,
+                          [this](std::uint32_t s, std::uint64_t task, int rank, const std::string& m) {
+                            record_failure(s, task, rank, m);
+                          });
     replay_journal(stage, scheduler, reorder);
     run_collectives(scheduler, reorder);
     summary_.tasks += n;
@@ -165,6 +211,7 @@ class CoordinatorRun {
 
     cluster::Envelope envelope;
     meter_.start_stage();
+    if (early_) serve(*std::exchange(early_, std::nullopt), scheduler, reorder, n_workers, n);
     while (reorder.reduced() < n) {
       dispatch(scheduler, reorder.reduced());
       if (transport_.receive(envelope, std::chrono::milliseconds(100)))
@@ -462,6 +509,11 @@ class CoordinatorRun {
   RunSummary summary_;
   std::uint32_t stage_ = 0;
   std::vector<double> stage_input_;
+  std::string spec_sha_;
+  std::string fresh_header_;  // the header of the journal a fresh run creates (open_outputs)
+  std::unique_ptr<results::RunFile> file_;
+  std::unique_ptr<jobs::Reducer> reducer_;
+  std::optional<cluster::Envelope> early_;  // a message that came while the first chunks were handed out
   std::optional<JournalWriter> journal_;
   bool journals_stage_ = true;  // whether stage_'s results go to the journal (Job::journals_stage)
   std::optional<JournalReader> reader_;

@@ -1,6 +1,8 @@
 #include "qg/coordinator/launcher.hpp"
 
 #include <spdlog/spdlog.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include <chrono>
 #include <fstream>
@@ -132,6 +134,13 @@ void load_data(const jobs::SpecHeader& header, const LaunchOptions& options, Pre
                run.payload.store.symbols.size(), header.data_file);
 }
 
+//! Has TBB start its thread pool now: a parallel loop of one empty task per thread.
+void start_thread_pool() {
+  const int threads = tbb::this_task_arena::max_concurrency();
+  tbb::parallel_for(
+      0, threads, [](int) {}, tbb::simple_partitioner());
+}
+
 //! Tells the worker at `rank` to stop (an assignment of zero tasks).
 void stop_worker(cluster::Transport& transport, int rank) {
   std::vector<char> stop;
@@ -210,6 +219,9 @@ PreparedRun prepare_run(const LaunchOptions& options) {
 }
 
 RunOutcome run_single_process(const LaunchOptions& options) {
+  // TBB starts its thread pool (loading its allocator and thread server) at the first parallel loop: the
+  // worker's first chunk, after the set-up. Started here, on a thread of its own, it overlaps the set-up.
+  std::jthread pool_start(start_thread_pool);
   auto prepared = prepare_run(options);
   prepared.context.ranks = 1;
   const auto job = build_job(prepared.payload, options.data_cache_bytes);
@@ -245,6 +257,9 @@ RunOutcome run_rank(const LaunchOptions& options, cluster::Transport& world) {
   RunContext ctx;
   std::optional<OutputClaim> claim;  // rank 0 holds the output until the run file is committed
   cluster::JobPayload payload;
+  // A worker's thread pool starts while it waits for the job, not at its first chunk.
+  std::jthread pool_start;
+  if (!is_coordinator) pool_start = std::jthread(start_thread_pool);
   if (is_coordinator) payload = prepare_or_fail(options, ctx, claim);
   const auto shared_from = std::chrono::steady_clock::now();
   world.share_job(payload);

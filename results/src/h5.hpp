@@ -103,7 +103,9 @@ std::optional<std::string> read_string_attribute(hid_t object, const std::string
 std::vector<std::string> attribute_names(hid_t object, const std::string& where);
 
 //! Whether a dataset's writes stay in HDF5's chunk cache (1 MiB a dataset) until evicted or closed, or go to
-//! the file as each H5Dwrite ends (for a writer that writes whole chunks and wants them written now).
+//! the file as each H5Dwrite ends (for a writer that writes whole chunks and wants them written now). A
+//! write-through dataset has no fill value written (H5D_FILL_TIME_NEVER): the first write into a chunk writes
+//! its rows alone, not the whole chunk with the rest filled; rows past the dataset's end are never read.
 enum class ChunkCache { kCached, kWriteThrough };
 
 //! Creates an empty chunked 1-D dataset that can grow without limit.

@@ -97,8 +97,12 @@ Handle create_extendible(hid_t loc, const std::string& name, hid_t file_type, hs
   }
   Handle lcpl = link_creation_list();
   Handle dapl(H5Pcreate(H5P_DATASET_ACCESS));
-  if (cache == ChunkCache::kWriteThrough)
+  if (cache == ChunkCache::kWriteThrough) {
     H5Pset_chunk_cache(dapl.get(), H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 0, H5D_CHUNK_CACHE_W0_DEFAULT);
+    // With a fill value to write, HDF5 puts a chunk's first write through the cache, cache or not, and
+    // writes the whole chunk: a table's last, partial chunk (a few rows) would cost 512 KiB a column.
+    H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER);
+  }
   return Handle(check(H5Dcreate2(loc, name.c_str(), file_type, space.get(), lcpl.get(), dcpl.get(), dapl.get()), where,
                       "cannot create dataset " + name));
 }

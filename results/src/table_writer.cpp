@@ -44,11 +44,11 @@ void H5TableWriter::append(std::span<const double> rows) {
   std::size_t row = 0;
   const std::size_t n_rows = rows.size() / width;
   while (row < n_rows) {
-    const std::size_t take = std::min<std::size_t>(n_rows - row, kChunkRows - buffered_);
+    const std::size_t take = std::min<std::size_t>(n_rows - row, block_rows() - buffered_);
     for (std::size_t c = 0; c < width; ++c) append_column(sinks_[c], rows.subspan(row * width), width, c, take);
     row += take;
     buffered_ += take;
-    if (buffered_ == kChunkRows) flush();
+    if (buffered_ == block_rows()) flush();
   }
 }
 
@@ -86,6 +86,7 @@ void H5TableWriter::create_datasets(hsize_t chunk_rows) {
 }
 
 void H5TableWriter::flush() {
+  const bool full = buffered_ == block_rows();  // before create_datasets, which changes the block
   create_datasets(kChunkRows);
   for (Sink& sink : sinks_) {
     hsize_t size = written_;
@@ -100,10 +101,10 @@ void H5TableWriter::flush() {
       sink.f64.clear();
     }
   }
-  // Full chunks go to disk now, so the commit's fsync waits for the last rows only. A table's
+  // Full blocks go to disk now, so the commit's fsync waits for the last rows only. A table's
   // last, partial flush is left to that fsync: the metadata HDF5 writes at close dirties the
   // same pages again, and a small run would start writeback once per table for nothing.
-  if (buffered_ == kChunkRows) h5::start_writeback(file_);
+  if (full) h5::start_writeback(file_);
   written_ += buffered_;
   buffered_ = 0;
 }

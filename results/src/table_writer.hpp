@@ -1,10 +1,12 @@
 #pragma once
 // The HDF5 TableWriter: one chunked, extendible 1-D dataset per column, filled from column
-// buffers that are flushed every kChunkRows rows, so each write covers whole chunks. The
-// datasets are created at the first flush, when the table's size is known to be at least one
-// chunk, or at close with one chunk of the table's own size: a small table is written once,
-// never created with 512 KiB chunks and remade. Each column's digest (dataset_hash.hpp) is
-// taken from the buffers as they are written and stored at close.
+// buffers. The datasets are created at the first flush, after kChunkRows rows, when the table's
+// size is known to be at least one chunk, or at close with one chunk of the table's own size: a
+// small table is written once, never created with 512 KiB chunks and remade. From then on the
+// buffers are flushed every kFlushRows rows (a quarter chunk, written straight to the file: the
+// columns have no fill value), so that no flush, with its write and digest, costs rank 0 a whole
+// chunk of every column at once, least of all at the end of a stage. Each column's digest
+// (dataset_hash.hpp) is taken from the buffers as they are written and stored at close.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -18,8 +20,10 @@ namespace qg::results {
 //! Writes one table of a run file; owned by the RunFile that created it.
 class H5TableWriter final : public TableWriter {
  public:
-  //! Rows per chunk and per flush (64 Ki rows = 512 KiB per float64 column).
+  //! Rows per chunk, and per flush until the datasets exist (64 Ki rows = 512 KiB per float64 column).
   static constexpr hsize_t kChunkRows = 65536;
+  //! Rows per flush once the datasets exist: a quarter of a chunk.
+  static constexpr hsize_t kFlushRows = kChunkRows / 4;
 
   //! Creates `group` and checks that no column exists yet; the column datasets are created
   //! later (create_datasets). `where` prefixes error messages.
@@ -43,6 +47,8 @@ class H5TableWriter final : public TableWriter {
   //! Appends column `column` of the first `n` rows of `rows` (row-major, `width` values a row).
   static void append_column(Sink& sink, std::span<const double> rows, std::size_t width, std::size_t column,
                             std::size_t n);
+  //! Rows the buffers hold before a flush: kChunkRows before the datasets exist, kFlushRows after.
+  hsize_t block_rows() const { return created_ ? kFlushRows : kChunkRows; }
   void flush();
   //! Stores each column's digest as its `sha256` attribute.
   void store_digests();

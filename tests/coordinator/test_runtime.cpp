@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cmath>
 #include <deque>
 #include <filesystem>
@@ -234,6 +235,75 @@ TEST_P(PipelineDepth, AWorkerHoldsItsNextChunksBeforeItAnswers) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Depths, PipelineDepth, ::testing::Values(2u, 3u));
+
+//! Answers assignments like worker::serve, without asking for work first (the test asks for it),
+//! and says when the first assignment came.
+void serve_without_asking(const jobs::Job& job, cluster::Transport& transport, std::atomic<bool>& assigned) {
+  cluster::Envelope envelope;
+  cluster::Assignment a;
+  std::vector<double> input;
+  std::vector<char> bytes;
+  while (transport.receive(envelope, cluster::kWaitForever)) {
+    cluster::decode(envelope.bytes, a);
+    assigned = true;
+    if (a.count == 0) return;
+    if (a.has_stage_input) input = a.stage_input;
+    cluster::ChunkResult result;
+    worker::run_chunk(job, a.stage, input, a.first, a.count, result);
+    bytes.clear();
+    cluster::encode(result, bytes);
+    transport.send(0, cluster::Tag::kResult, bytes);
+  }
+}
+
+//! A TwoStageJob whose reducer, made once the run file exists, waits (up to 10 s) for the worker's
+//! first assignment and notes whether it came.
+class GatedJob final : public jobs::Job {
+ public:
+  GatedJob(TwoStageJob& inner, const std::atomic<bool>& assigned) : inner_(inner), assigned_(assigned) {}
+  const jobs::SpecHeader& header() const override { return inner_.header(); }
+  std::uint32_t num_stages() const override { return inner_.num_stages(); }
+  const jobs::JobKind& kind() const override { return inner_.kind(); }
+  std::uint64_t num_tasks(std::uint32_t s, jobs::StageInput in) const override { return inner_.num_tasks(s, in); }
+  std::size_t max_task_values(std::uint32_t s, jobs::StageInput in) const override {
+    return inner_.max_task_values(s, in);
+  }
+  void run_task(std::uint32_t s, jobs::StageInput in, std::uint64_t t, std::vector<double>& out) const override {
+    inner_.run_task(s, in, t, out);
+  }
+  std::unique_ptr<jobs::Reducer> make_reducer(results::RunFile& file) const override {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!assigned_ && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    assigned_before_outputs = assigned_.load();
+    return inner_.make_reducer(file);
+  }
+  mutable bool assigned_before_outputs = false;
+
+ private:
+  TwoStageJob& inner_;
+  const std::atomic<bool>& assigned_;
+};
+
+// A fresh run hands out the chunk its worker asked for before it creates the run file and the
+// reducer (the worker computes meanwhile); the result is the same. Created first, the reducer
+// would wait in vain for an assignment that only comes after it.
+TEST(Runtime, AFreshRunHandsOutTheFirstChunkBeforeItCreatesItsFiles) {
+  auto transports = cluster::make_inprocess_transports(2);
+  std::vector<char> request;
+  cluster::encode(cluster::ChunkResult{}, request);  // the worker's request is in before rank 0 starts
+  transports[1]->send(0, cluster::Tag::kResult, request);
+  std::atomic<bool> assigned{false};
+  TwoStageJob worker_job(25, 3);
+  std::thread worker([&] { serve_without_asking(worker_job, *transports[1], assigned); });
+  TwoStageJob inner(25, 3);
+  const GatedJob job(inner, assigned);
+  const auto summary = coordinator::run_coordinator(job, *transports[0], context("first_chunk", 4));
+  worker.join();
+  EXPECT_TRUE(job.assigned_before_outputs);
+  EXPECT_EQ(summary.failed_count, 0u);
+  expect_in_order(inner.recorder, 25, 3);
+}
 
 TEST(Runtime, FailedTasksAreReportedAndTheRestCompletes) {
   TwoStageJob job(40, 3, {7, 31});

@@ -1,6 +1,7 @@
 // H5TableWriter: each column dataset is created once, with the chunk its table needs: one
 // chunk of the table's own size below kChunkRows rows (so a small table is not stored as
-// 512 KiB chunks), kChunkRows from the first full flush on; a pending column's name is taken.
+// 512 KiB chunks), kChunkRows from the first full flush on; no fill value is written (the last,
+// partial chunk costs its rows alone); a pending column's name is taken.
 #include <gtest/gtest.h>
 
 #include <hdf5.h>
@@ -28,6 +29,19 @@ hsize_t chunk_rows(const std::filesystem::path& file, const char* path) {
   H5Dclose(d);
   H5Fclose(f);
   return rank == 1 ? dims[0] : 0;
+}
+
+//! When HDF5 writes the fill value of the 1-D dataset at `path`.
+H5D_fill_time_t fill_time(const std::filesystem::path& file, const char* path) {
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  const hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
+  const hid_t plist = H5Dget_create_plist(d);
+  H5D_fill_time_t when = H5D_FILL_TIME_ERROR;
+  H5Pget_fill_time(plist, &when);
+  H5Pclose(plist);
+  H5Dclose(d);
+  H5Fclose(f);
+  return when;
 }
 
 //! `n` rows of two columns: (i, 0.5 i).
@@ -65,6 +79,26 @@ TEST(TableWriter, TableOfMoreThanOneChunkKeepsFullChunks) {
   const auto x = reader->read_table("/t").column("x");
   ASSERT_EQ(x.size(), n);
   EXPECT_EQ(x[n - 1], 0.5 * static_cast<double>(n - 1));
+}
+
+// HDF5 writes a chunk whole at its first write when it has a fill value to write: the table's
+// last chunk, begun at close with a few rows, would be written as 512 KiB a column, and so would
+// each chunk at its first quarter-chunk flush.
+TEST(TableWriter, LastPartialChunkIsWrittenWithoutFill) {
+  TempDir dir;
+  auto file = RunFile::create(dir / "run.h5");
+  // Past the first chunk, rows are flushed in quarter chunks: two chunks, three quarters, 3 rows.
+  const std::size_t n = 2 * H5TableWriter::kChunkRows + 3 * H5TableWriter::kFlushRows + 3;
+  file->create_table("/t", {{"i", ColumnType::kInt64}, {"x", ColumnType::kFloat64}}).append(rows(n));
+  file->commit();
+  EXPECT_EQ(fill_time(dir / "run.h5", "/t/i"), H5D_FILL_TIME_NEVER);
+  EXPECT_EQ(fill_time(dir / "run.h5", "/t/x"), H5D_FILL_TIME_NEVER);
+  const auto table = RunReader::open(dir / "run.h5")->read_table("/t");
+  ASSERT_EQ(table.column("x").size(), n);
+  for (std::size_t r = 0; r < n; ++r) {  // every row, as rows() made it
+    EXPECT_EQ(table.column("i")[r], static_cast<double>(r));
+    EXPECT_EQ(table.column("x")[r], 0.5 * static_cast<double>(r));
+  }
 }
 
 TEST(TableWriter, PendingColumnNameIsTaken) {
