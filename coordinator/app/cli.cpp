@@ -11,9 +11,7 @@
 #include "commands.hpp"
 #include "did_you_mean.hpp"
 #include "live_module.hpp"
-#include "qg/cluster/mpi_launcher.hpp"
 #include "qg/coordinator/build_info.hpp"
-#include "scheduler_warm_up.hpp"
 
 namespace {
 
@@ -338,10 +336,6 @@ int run_cli(int argc, char** argv, const CliHooks& hooks) {
   if (plain_run(argc, argv)) {
     if (const auto args = parse_run_alone(argc, argv)) {
       try {
-        // One process doing the whole job: its thread scheduler is made while the run is set
-        // up (scheduler_warm_up.hpp). Under a launcher MPI starts first, as before.
-        std::optional<SchedulerWarmUp> warm_up;
-        if (!qg::cluster::launched_by_mpi()) warm_up.emplace(args->threads);
         return cmd_run(*args, hooks, argc, argv);
       } catch (const std::exception& e) {
         return report_error(e);
