@@ -2,11 +2,11 @@
 
 #include <fcntl.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <cerrno>
 #include <cstring>
 
+#include "qg/coordinator/journal_crc.hpp"
 #include "qg/core/error.hpp"
 
 namespace qg::coordinator {
@@ -19,13 +19,6 @@ constexpr std::uint32_t kMaxRecord = 1u << 30;
 constexpr std::size_t kRecordHead = 2 * sizeof(std::uint32_t);  // a record's length and CRC
 //! Bytes of records gathered before they go to the writer's thread (unless the flush interval ends first).
 constexpr std::size_t kHandOverBytes = std::size_t{1} << 20;
-
-//! CRC-32 of `bytes` continuing from `crc` (0 to start): crc_of(crc_of(0, a), b) is the CRC of a then b.
-std::uint32_t crc_of(std::uint32_t crc, std::span<const char> bytes) {
-  if (bytes.empty()) return crc;  // zlib answers a null buffer with the initial value, 0
-  return static_cast<std::uint32_t>(
-      crc32_z(crc, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<z_size_t>(bytes.size())));
-}
 
 std::string errno_text() { return std::strerror(errno); }
 
@@ -75,7 +68,7 @@ void JournalWriter::end_record() {
   std::vector<char>& buffer = writer_->buffer();
   const auto payload = std::span<const char>(buffer).subspan(record_start_ + kRecordHead);
   const auto length = static_cast<std::uint32_t>(payload.size());
-  const std::uint32_t crc = crc_of(0, payload);
+  const std::uint32_t crc = journal_crc(0, payload);
   std::memcpy(buffer.data() + record_start_, &length, sizeof length);
   std::memcpy(buffer.data() + record_start_ + sizeof length, &crc, sizeof crc);
 }
@@ -165,7 +158,7 @@ bool JournalReader::read_record(std::vector<char>& payload) {
     return false;
   }
   payload.resize(length);
-  if ((length != 0 && std::fread(payload.data(), 1, length, file_) != length) || crc_of(0, payload) != crc) {
+  if ((length != 0 && std::fread(payload.data(), 1, length, file_) != length) || journal_crc(0, payload) != crc) {
     mark_torn(length);
     return false;
   }
