@@ -1,11 +1,12 @@
 #include "qg/coordinator/journal.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <cerrno>
 #include <cstring>
 
+#include "qg/coordinator/journal_crc.hpp"
 #include "qg/core/error.hpp"
 
 namespace qg::coordinator {
@@ -16,51 +17,31 @@ constexpr auto kFlushInterval = std::chrono::milliseconds(100);
 constexpr auto kSyncInterval = std::chrono::seconds(2);
 constexpr std::uint32_t kMaxRecord = 1u << 30;
 constexpr std::size_t kRecordHead = 2 * sizeof(std::uint32_t);  // a record's length and CRC
-
-//! CRC-32 of `bytes` continuing from `crc` (0 to start): crc_of(crc_of(0, a), b) is the CRC of a then b.
-std::uint32_t crc_of(std::uint32_t crc, std::span<const char> bytes) {
-  if (bytes.empty()) return crc;  // zlib answers a null buffer with the initial value, 0
-  return static_cast<std::uint32_t>(
-      crc32_z(crc, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<z_size_t>(bytes.size())));
-}
+//! Bytes of records gathered before they go to the writer's thread (unless the flush interval ends first).
+constexpr std::size_t kHandOverBytes = std::size_t{1} << 20;
 
 std::string errno_text() { return std::strerror(errno); }
 
 }  // namespace
 
-JournalWriter::JournalWriter(std::FILE* file, std::filesystem::path path)
-    : file_(file),
+JournalWriter::JournalWriter(int fd, std::filesystem::path path)
+    : writer_(std::make_unique<BackgroundFileWriter>(fd, path, "journal")),
       path_(std::move(path)),
       created_(std::chrono::steady_clock::now()),
       last_flush_(created_),
       last_sync_(created_) {
-  std::setvbuf(file_, nullptr, _IOFBF, 1 << 20);
-}
-
-JournalWriter::JournalWriter(JournalWriter&& other) noexcept
-    : file_(other.file_),
-      path_(std::move(other.path_)),
-      record_(std::move(other.record_)),
-      created_(other.created_),
-      last_flush_(other.last_flush_),
-      last_sync_(other.last_sync_) {
-  other.file_ = nullptr;
-}
-
-JournalWriter::~JournalWriter() {
-  if (file_ != nullptr) std::fclose(file_);
+  writer_->buffer().reserve(kHandOverBytes + (std::size_t{64} << 10));
 }
 
 JournalWriter JournalWriter::create(const std::filesystem::path& path, const std::string& header) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr) throw IoError(path.string() + ": cannot create journal: " + errno_text());
-  JournalWriter w(f, path);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw IoError(path.string() + ": cannot create journal: " + errno_text());
+  JournalWriter w(fd, path);
   try {
-    if (std::fwrite(kMagic, 1, sizeof kMagic, f) != sizeof kMagic)
-      throw IoError(path.string() + ": cannot write journal: " + errno_text());
+    w.writer_->buffer().assign(kMagic, kMagic + sizeof kMagic);
     w.begin_record();
-    w.record_.insert(w.record_.end(), header.begin(), header.end());
-    w.write_record();
+    w.writer_->buffer().insert(w.writer_->buffer().end(), header.begin(), header.end());
+    w.end_record();
     w.flush();  // in the OS now; on the disk with the first sync (the journal's 2 s bound)
   } catch (const IoError&) {
     w.remove();  // it holds no work yet; a torn header would only block the next run
@@ -72,54 +53,61 @@ JournalWriter JournalWriter::create(const std::filesystem::path& path, const std
 JournalWriter JournalWriter::append_to(const std::filesystem::path& path, std::uint64_t valid_end) {
   if (::truncate(path.c_str(), static_cast<off_t>(valid_end)) != 0)
     throw IoError(path.string() + ": cannot truncate the journal's torn tail: " + errno_text());
-  std::FILE* f = std::fopen(path.c_str(), "ab");
-  if (f == nullptr) throw IoError(path.string() + ": cannot open journal for appending: " + errno_text());
-  return JournalWriter(f, path);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (fd < 0) throw IoError(path.string() + ": cannot open journal for appending: " + errno_text());
+  return JournalWriter(fd, path);
 }
 
 void JournalWriter::begin_record() {
-  record_.assign(kRecordHead, '\0');  // [u32 length][u32 CRC], filled in by write_record()
+  std::vector<char>& buffer = writer_->buffer();
+  record_start_ = buffer.size();
+  buffer.resize(record_start_ + kRecordHead);  // [u32 length][u32 CRC], filled in by end_record()
 }
 
-void JournalWriter::write_record() {
-  const std::span<const char> payload = std::span<const char>(record_).subspan(kRecordHead);
+void JournalWriter::end_record() {
+  std::vector<char>& buffer = writer_->buffer();
+  const auto payload = std::span<const char>(buffer).subspan(record_start_ + kRecordHead);
   const auto length = static_cast<std::uint32_t>(payload.size());
-  const std::uint32_t crc = crc_of(0, payload);
-  std::memcpy(record_.data(), &length, sizeof length);
-  std::memcpy(record_.data() + sizeof length, &crc, sizeof crc);
-  if (std::fwrite(record_.data(), 1, record_.size(), file_) != record_.size())
-    throw IoError(path_.string() + ": cannot write journal: " + errno_text());
+  const std::uint32_t crc = journal_crc(0, payload);
+  std::memcpy(buffer.data() + record_start_, &length, sizeof length);
+  std::memcpy(buffer.data() + record_start_ + sizeof length, &crc, sizeof crc);
 }
 
 void JournalWriter::append(const cluster::ChunkResult& chunk, int rank) {
   begin_record();
   append_rank(rank);
-  cluster::encode(chunk, record_);
+  cluster::encode(chunk, writer_->buffer());
   end_chunk_record();
 }
 
 void JournalWriter::append_encoded(std::span<const char> encoded_chunk, int rank) {
   begin_record();
   append_rank(rank);
-  record_.insert(record_.end(), encoded_chunk.begin(), encoded_chunk.end());
+  std::vector<char>& buffer = writer_->buffer();
+  buffer.insert(buffer.end(), encoded_chunk.begin(), encoded_chunk.end());
   end_chunk_record();
 }
 
 void JournalWriter::append_rank(int rank) {
   const auto r = static_cast<std::int32_t>(rank);
   const auto* bytes = reinterpret_cast<const char*>(&r);
-  record_.insert(record_.end(), bytes, bytes + sizeof r);
+  std::vector<char>& buffer = writer_->buffer();
+  buffer.insert(buffer.end(), bytes, bytes + sizeof r);
 }
 
 void JournalWriter::end_chunk_record() {
-  write_record();
+  end_record();
   const auto now = std::chrono::steady_clock::now();
-  if (now - last_flush_ >= kFlushInterval) flush();
-  if (now - last_sync_ >= kSyncInterval) sync();
+  const bool sync = now - last_sync_ >= kSyncInterval;
+  if (!sync && now - last_flush_ < kFlushInterval && writer_->buffer().size() < kHandOverBytes) return;
+  writer_->hand_over(sync);  // the thread writes it while the next records are built
+  last_flush_ = now;
+  if (sync) last_sync_ = now;
 }
 
 void JournalWriter::flush() {
-  if (std::fflush(file_) != 0) throw IoError(path_.string() + ": cannot write journal: " + errno_text());
+  writer_->hand_over(false);
+  writer_->wait();
   last_flush_ = std::chrono::steady_clock::now();
 }
 
@@ -129,14 +117,14 @@ void JournalWriter::sync_before_commit() {
 }
 
 void JournalWriter::sync() {
-  if (std::fflush(file_) != 0 || ::fdatasync(fileno(file_)) != 0)
-    throw IoError(path_.string() + ": cannot sync journal: " + errno_text());
+  writer_->hand_over(true);
+  writer_->wait();
   last_flush_ = last_sync_ = std::chrono::steady_clock::now();
 }
 
 void JournalWriter::remove() {
-  if (file_ != nullptr) std::fclose(file_);
-  file_ = nullptr;
+  if (writer_ != nullptr) writer_->discard();
+  writer_.reset();  // joins the thread and closes the file
   std::error_code ec;
   std::filesystem::remove(path_, ec);
 }
@@ -170,7 +158,7 @@ bool JournalReader::read_record(std::vector<char>& payload) {
     return false;
   }
   payload.resize(length);
-  if ((length != 0 && std::fread(payload.data(), 1, length, file_) != length) || crc_of(0, payload) != crc) {
+  if ((length != 0 && std::fread(payload.data(), 1, length, file_) != length) || journal_crc(0, payload) != crc) {
     mark_torn(length);
     return false;
   }

@@ -34,8 +34,9 @@ SweepReducer::SweepReducer(std::shared_ptr<const SweepSpec> spec, const std::vec
       n_combos_(static_cast<double>(spec_->search.combos.size())),
       row_width_(2 + spec_->search.combos.n_params + kernels::kNumMetrics),
       overfitting_(std::move(overfitting)) {
-  rows_.reserve((kAppendRows + SweepJob::kBlockSize) * row_width_);
   table_ = &out_.create_table(kGroup, sweep_columns(*spec_));
+  appender_ = std::make_unique<BackgroundAppender>(*table_);
+  appender_->rows().reserve((kAppendRows + SweepJob::kBlockSize) * row_width_);
   out_.write_strings(std::string(kGroup) + "/symbols", symbols);
   write_attributes(symbols.size());
 }
@@ -60,13 +61,14 @@ void SweepReducer::consume(std::uint32_t stage, std::uint64_t task, std::span<co
   QG_CHECK(records.size() % w == 0, "task " + std::to_string(task) + " returned a partial record");
   const SweepSpec& s = *spec_;
   const std::size_t n_params = s.search.combos.n_params;
-  const std::size_t at = rows_.size();
-  rows_.resize(at + records.size() / w * row_width_);
-  double* row = rows_.data() + at;
+  std::vector<double>& rows = appender_->rows();
+  const std::size_t at = rows.size();
+  rows.resize(at + records.size() / w * row_width_);
+  double* row = rows.data() + at;
   for (std::size_t r = 0; r < records.size(); r += w, row += row_width_) {
     const double combo = records[r], symbol = records[r + 1];
     const bool known = combo >= 0 && combo < n_combos_ && symbol >= 0 && symbol < n_symbols_;
-    if (!known) rows_.resize(at);  // a rejected task's rows are not written
+    if (!known) rows.resize(at);  // a rejected task's rows are not written
     QG_CHECK(known, "task " + std::to_string(task) + " returned a record for an unknown combo or symbol");
     const auto params = s.search.combos.set(static_cast<std::size_t>(combo));
     row[0] = combo;
@@ -75,13 +77,10 @@ void SweepReducer::consume(std::uint32_t stage, std::uint64_t task, std::span<co
     std::copy(records.begin() + static_cast<std::ptrdiff_t>(r + 2),
               records.begin() + static_cast<std::ptrdiff_t>(r + w), row + 2 + n_params);
   }
-  if (rows_.size() >= kAppendRows * row_width_) append_rows();
+  if (rows.size() >= kAppendRows * row_width_) append_rows();
 }
 
-void SweepReducer::append_rows() {
-  if (!rows_.empty()) table_->append(rows_);
-  rows_.clear();
-}
+void SweepReducer::append_rows() { appender_->hand_over(); }
 
 void SweepReducer::task_failed(std::uint32_t stage, std::uint64_t task, const std::string& message) {
   // The coordinator records the message in /errors; the sweep only counts what is missing.
@@ -95,6 +94,7 @@ std::vector<double> SweepReducer::end_stage(std::uint32_t stage) {
   if (stage > 0 && overfitting_ != nullptr) return overfitting_->end_stage(stage);
   QG_CHECK(stage == 0, "sweep without overfitting has one stage, got end of stage " + std::to_string(stage));
   append_rows();
+  appender_->wait();  // every row is in the table before anything else is written to the file
   out_.set_attribute(kGroup, "failed_tasks", static_cast<std::int64_t>(failed_));
   return overfitting_ != nullptr ? overfitting_->begin() : std::vector<double>{};
 }

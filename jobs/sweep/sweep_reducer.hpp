@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "qg/jobs/job.hpp"
+#include "sweep/background_appender.hpp"
 #include "sweep/sweep_overfitting.hpp"
 #include "sweep/sweep_spec.hpp"
 
@@ -33,11 +34,13 @@ class SweepReducer final : public Reducer {
 
   //! Rows are gathered across tasks and handed to the table in blocks of at least this many:
   //! one append per block instead of one per task (a task of a dispatch-bound run holds a few rows).
+  //! A thread of the reducer's own appends each block (BackgroundAppender) while the next one is
+  //! gathered; end_stage() waits for the last.
   static constexpr std::size_t kAppendRows = 4096;
 
  private:
   void write_attributes(std::size_t n_symbols);
-  //! Hands the gathered rows to the table.
+  //! Hands the gathered rows to the appender's thread.
   void append_rows();
 
   std::shared_ptr<const SweepSpec> spec_;
@@ -45,9 +48,9 @@ class SweepReducer final : public Reducer {
   results::TableWriter* table_ = nullptr;
   double n_symbols_ = 0;  // as doubles: compared with each record's symbol and combo
   double n_combos_ = 0;
-  std::size_t row_width_ = 0;  // combo, symbol, the parameters, the metrics
-  std::vector<double> rows_;   // rows not yet handed to the table (fewer than kAppendRows after each task)
-  std::uint64_t failed_ = 0;   // of stage 0
+  std::size_t row_width_ = 0;                     // combo, symbol, the parameters, the metrics
+  std::unique_ptr<BackgroundAppender> appender_;  // its rows(): fewer than kAppendRows after each task
+  std::uint64_t failed_ = 0;                      // of stage 0
   std::unique_ptr<SweepOverfitting> overfitting_;
 };
 

@@ -17,6 +17,7 @@ class FakeTable final : public results::TableWriter {
   void append(std::span<const double> rows) override {
     values.insert(values.end(), rows.begin(), rows.end());
     ++appends;
+    appended_rows.push_back(columns.empty() ? 0 : rows.size() / columns.size());
   }
   std::uint64_t rows() const override { return columns.empty() ? 0 : values.size() / columns.size(); }
   //! Value of column `c` in row `r`.
@@ -25,6 +26,7 @@ class FakeTable final : public results::TableWriter {
   std::vector<results::Column> columns;
   std::vector<double> values;  // row-major
   int appends = 0;
+  std::vector<std::size_t> appended_rows;  // rows of each append, in order
 };
 
 class FakeRunFile final : public results::RunFile {

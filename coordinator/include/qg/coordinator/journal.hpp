@@ -6,20 +6,23 @@
 // A torn or corrupt last record is detected by its length or CRC and dropped.
 // Durability: records (and the header) reach the OS within kFlushInterval (100 ms) and the disk
 // every kSyncInterval (2 s) of the run, so a killed process loses at most 100 ms of work and a
-// power loss at most about 2 s. A run shorter than 2 s therefore never syncs its journal: its
-// work is cheaper to redo than an fdatasync (10-70 ms on a busy disk). After a power loss in
+// power loss at most about 2 s. The writes and syncs run on a thread of their own
+// (BackgroundFileWriter): appending a record costs the caller a copy and a CRC. A run shorter than 2 s therefore never
+// syncs its journal: its work is cheaper to redo than an fdatasync (10-70 ms on a busy disk). After a power loss in
 // those first 2 s the journal may be empty or torn at its header; --resume then refuses it and
 // says to delete it (docs/operations.md).
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "qg/cluster/messages.hpp"
+#include "qg/coordinator/background_file_writer.hpp"
 
 namespace qg::coordinator {
 
@@ -38,19 +41,21 @@ class JournalWriter {
   //! (truncating a torn tail).
   static JournalWriter append_to(const std::filesystem::path& path, std::uint64_t valid_end);
 
-  JournalWriter(JournalWriter&& other) noexcept;
+  JournalWriter(JournalWriter&& other) noexcept = default;
   JournalWriter& operator=(JournalWriter&&) = delete;
-  ~JournalWriter();
+  //! Writes the records not written yet (a run that failed keeps its journal for --resume).
+  ~JournalWriter() = default;
 
   //! Appends one chunk. Bytes reach the OS at most `flush_interval` later (a killed process
-  //! loses at most that much work), and the disk at the next sync().
+  //! loses at most that much work), and the disk at the next sync(); the writer's thread writes
+  //! them, so a failed write is reported by a later call.
   void append(const cluster::ChunkResult& chunk, int rank);
   //! The same record from the chunk as the transport carried it (cluster::encode of a
   //! ChunkResult, as received): appended without decoding or encoding it again.
   void append_encoded(std::span<const char> encoded_chunk, int rank);
-  //! Pushes everything to the OS (fflush).
+  //! Pushes everything to the OS and waits for it (throws IoError when a write failed).
   void flush();
-  //! Pushes everything to the disk (fdatasync).
+  //! Pushes everything to the disk (fdatasync) and waits for it.
   void sync();
   //! Before the run file's commit: sync() when the journal is at least one sync interval old,
   //! else flush() only (a short run keeps the same bound of at most 2 s of work lost).
@@ -59,20 +64,21 @@ class JournalWriter {
   void remove();
 
  private:
-  JournalWriter(std::FILE* file, std::filesystem::path path);
-  //! Starts a record in record_: its length and CRC, to be filled in; the payload is appended after them.
+  JournalWriter(int fd, std::filesystem::path path);
+  //! Starts a record at the end of the writer's buffer: its length and CRC, to be filled in; the
+  //! payload is appended after them.
   void begin_record();
   //! Appends the record's rank field (the head of a chunk record's payload).
   void append_rank(int rank);
-  //! Fills in the length and CRC of the record in record_ (one pass over its payload) and writes it
-  //! with one fwrite.
-  void write_record();
-  //! write_record(), then the flush and sync intervals.
+  //! Fills in the length and CRC of the record begun last (one pass over its payload).
+  void end_record();
+  //! end_record(), then hands the buffer to the writer's thread when it is full or the flush
+  //! interval has passed (with a sync when the sync interval has).
   void end_chunk_record();
 
-  std::FILE* file_;
+  std::unique_ptr<BackgroundFileWriter> writer_;  // null once removed
   std::filesystem::path path_;
-  std::vector<char> record_;  // the record being written, reused: no allocation per record
+  std::size_t record_start_ = 0;  // where the record being built begins in the writer's buffer
   std::chrono::steady_clock::time_point created_;
   std::chrono::steady_clock::time_point last_flush_;
   std::chrono::steady_clock::time_point last_sync_;
