@@ -360,6 +360,37 @@ double lane_sharpe(double s1, double s2, double m) {
   return v > 0 ? mean / std::sqrt(v) : 0.0;
 }
 
+//! Every CSCV split of the block sums (block-major, n trials) by a plain loop over the exact
+//! values: each half's block sums added in ascending block order from 0, as the kernel adds them,
+//! lane_sharpe, then best_index and tie_averaged_rank. `tied_best`, if given, counts the splits
+//! whose best trial is below it.
+std::vector<PboSplit> plain_splits(const std::vector<double>& s1, const std::vector<double>& s2, std::size_t n,
+                                   int blocks, std::int64_t len, std::size_t* tied_best = nullptr,
+                                   std::size_t below = 0) {
+  const auto c = static_cast<std::size_t>(cscv_split_count(blocks));
+  const double m = double(len) * blocks / 2;
+  const int k = blocks / 2;
+  std::vector<PboSplit> out(c);
+  std::vector<int> chosen(static_cast<std::size_t>(k), 0);
+  std::vector<double> is(n), oos(n);
+  for (std::size_t s = 0; s < c; ++s) {
+    cscv_split(blocks, s, chosen.data());
+    for (std::size_t i = 0; i < n; ++i) {
+      double a1 = 0, a2 = 0, b1 = 0, b2 = 0;
+      for (int b = 0; b < blocks; ++b) {
+        const bool in = std::find(chosen.begin(), chosen.end(), b) != chosen.end();
+        (in ? a1 : b1) += s1[std::size_t(b) * n + i], (in ? a2 : b2) += s2[std::size_t(b) * n + i];
+      }
+      is[i] = lane_sharpe(a1, a2, m), oos[i] = lane_sharpe(b1, b2, m);
+    }
+    const auto best = static_cast<std::size_t>(best_index(is));
+    if (tied_best != nullptr) *tied_best += best < below ? 1 : 0;
+    const double w = tie_averaged_rank(oos, best) / (double(n) + 1.0);
+    out[s] = {std::log(w / (1.0 - w)), is[best], oos[best]};
+  }
+  return out;
+}
+
 TEST(SharpeBounds, PboFastPathEqualsThePlainLoopWithTiesAndConstantTrials) {
   // 300 trials (three tiles of the fast path) of 8 blocks x 15 bars: trials 10..19 and 200..209
   // copy trials 0..9, which earn more (exact ties for the best, also across tiles), trials
@@ -395,28 +426,144 @@ TEST(SharpeBounds, PboFastPathEqualsThePlainLoopWithTiesAndConstantTrials) {
   std::vector<PboSplit> fast(c);
   PboScratch scratch;
   pbo_splits(s1, s2, n, blocks, len, 0, c, fast.data(), scratch);
-  const double m = double(len) * blocks / 2;
-  std::size_t tied_best = 0;
+  std::size_t tied_best = 0;  // splits whose best has copies 10 + best and 200 + best tied with it
+  const std::vector<PboSplit> plain = plain_splits(s1, s2, n, blocks, len, &tied_best, 10);
   for (std::size_t s = 0; s < c; ++s) {
-    int chosen[4];
-    cscv_split(blocks, s, chosen);
-    std::vector<double> is(n), oos(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      double a1 = 0, a2 = 0, b1 = 0, b2 = 0;  // in ascending block order from 0, as the kernel adds
-      for (int b = 0; b < blocks; ++b) {
-        const bool in = std::find(chosen, chosen + 4, b) != chosen + 4;
-        (in ? a1 : b1) += s1[std::size_t(b) * n + i], (in ? a2 : b2) += s2[std::size_t(b) * n + i];
-      }
-      is[i] = lane_sharpe(a1, a2, m), oos[i] = lane_sharpe(b1, b2, m);
-    }
-    const auto best = static_cast<std::size_t>(best_index(is));
-    tied_best += best < 10 ? 1 : 0;  // its copies 10 + best and 200 + best tie with it
-    const double w = tie_averaged_rank(oos, best) / (double(n) + 1.0);
-    EXPECT_EQ(fast[s].is_sharpe, is[best]) << s;
-    EXPECT_EQ(fast[s].oos_sharpe, oos[best]) << s;
-    EXPECT_EQ(fast[s].lambda, std::log(w / (1.0 - w))) << s;
+    EXPECT_EQ(fast[s].is_sharpe, plain[s].is_sharpe) << s;
+    EXPECT_EQ(fast[s].oos_sharpe, plain[s].oos_sharpe) << s;
+    EXPECT_EQ(fast[s].lambda, plain[s].lambda) << s;
   }
   EXPECT_GT(tied_best, c / 4);  // the tie rule decided many splits
+}
+
+//! A half's float sums as the fast path forms them: each block sum rounded to float, added in
+//! ascending block order from 0 in float.
+float float_sum(const std::vector<double>& x, const std::vector<bool>& in) {
+  float a = 0.0f;
+  for (std::size_t b = 0; b < x.size(); ++b)
+    if (in[b]) a = a + static_cast<float>(x[b]);
+  return a;
+}
+
+TEST(SharpeBounds, FloatEstimatesHoldTheExactValueWhereTheirRoundingDominates) {
+  // Trials of 2k blocks x 41 bars (k = 8 and 16); half A = a random k-subset, B the rest. Both
+  // halves' estimates from float sums (estimates_float of A, estimates_difference_float of B)
+  // must hold the exact values (lane_sharpe of the halves' double sums in ascending block order)
+  // within absolute_float(k). Kinds: 0 general (sd 10^a, a in [-12, 10], means up to 0.3 sd);
+  // 1 blocks of nearly constant bars, +-sd in turn, each half's sum then brought to ~0: the
+  // block sums' float rounding (~k 2^-24 of sum |s1|) dwarfs the Sharpe ratio (~1e-10), so the
+  // relative term alone misses; 2 returns of sd 1e16 or 1e-17 (the total leaves [2^-100, 2^100]:
+  // no estimate); 3 A's returns 100 times B's (B keeps under a quarter of t2: no estimate for B).
+  for (const int k : {8, 16}) {
+    const int blocks = 2 * k;
+    const std::int64_t len = 41;
+    const double m = double(k) * len;
+    const double absolute = sb::absolute_float(k);
+    std::mt19937_64 rng(31 + std::uint64_t(k));
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    std::normal_distribution<double> z;
+    std::vector<float> a1, a2, t1, t2;
+    std::vector<double> exact_a, exact_b;
+    std::vector<int> kinds;
+    for (int i = 0; i < 2003; ++i) {
+      const int kind = i % 4;
+      std::vector<int> order(std::size_t(blocks), 0);
+      for (int b = 0; b < blocks; ++b) order[std::size_t(b)] = b;
+      std::shuffle(order.begin(), order.end(), rng);
+      std::vector<bool> in_a(std::size_t(blocks), false), in_b(std::size_t(blocks), true);
+      for (int j = 0; j < k; ++j) in_a[std::size_t(order[std::size_t(j)])] = true;
+      for (int b = 0; b < blocks; ++b) in_b[std::size_t(b)] = !in_a[std::size_t(b)];
+      const double sd = kind == 2 ? (i % 8 == 2 ? 1e16 : 1e-17) : std::pow(10.0, -12 + 22 * u(rng));
+      const double mean = (u(rng) - 0.5) * 0.6 * sd;
+      std::vector<double> bars(std::size_t(blocks * len));
+      for (std::size_t t = 0; t < bars.size(); ++t) {
+        const std::size_t b = t / std::size_t(len);
+        double x = mean + sd * z(rng);
+        if (kind == 1) x = sd * ((b % 2 == 0 ? 1.0 : -1.0) * (1 + 0.1 * double(b % 5)) + 1e-3 * z(rng));
+        if (kind == 3 && in_a[b]) x *= 100;
+        bars[t] = x;
+      }
+      if (kind == 1)  // each half's bars less their mean: its sum is a rounding error
+        for (const auto* half : {&in_a, &in_b}) {
+          double sum = 0;
+          for (std::size_t t = 0; t < bars.size(); ++t) sum += (*half)[t / std::size_t(len)] ? bars[t] : 0.0;
+          for (std::size_t t = 0; t < bars.size(); ++t) bars[t] -= (*half)[t / std::size_t(len)] ? sum / m : 0.0;
+        }
+      const BlockSums bs = block_sums_of(bars, blocks, len);
+      double x1 = 0, x2 = 0, abs1 = 0, y1 = 0, y2 = 0, w1 = 0, w2 = 0;
+      for (std::size_t b = 0; b < std::size_t(blocks); ++b) {
+        x1 += bs.s1[b], x2 += bs.s2[b], abs1 += std::fabs(bs.s1[b]);
+        (in_a[b] ? y1 : w1) += bs.s1[b], (in_a[b] ? y2 : w2) += bs.s2[b];
+      }
+      ASSERT_LE(abs1 * abs1, 2 * m * x2 * (1 + 1e-12));  // Cauchy-Schwarz: real bars' block sums
+      a1.push_back(float_sum(bs.s1, in_a)), a2.push_back(float_sum(bs.s2, in_a));
+      t1.push_back(static_cast<float>(x1)), t2.push_back(static_cast<float>(x2));
+      exact_a.push_back(lane_sharpe(y1, y2, m)), exact_b.push_back(lane_sharpe(w1, w2, m));
+      kinds.push_back(kind);
+    }
+    std::vector<float> est_a(a1.size()), est_b(a1.size());
+    const auto top = sb::estimates_float(a1.data(), a2.data(), t2.data(), m, a1.size(), est_a.data());
+    sb::estimates_difference_float(t1.data(), t2.data(), a1.data(), a2.data(), m, a1.size(), est_b.data());
+    std::size_t held = 0, rounding_dominates = 0;
+    float expect_top = -std::numeric_limits<float>::infinity();
+    for (std::size_t i = 0; i < est_a.size(); ++i) {
+      const bool none = kinds[i] == 2;
+      EXPECT_EQ(std::isnan(est_a[i]), none) << k << " " << i;
+      EXPECT_EQ(std::isnan(est_b[i]), none || kinds[i] == 3) << k << " " << i;
+      if (!std::isnan(est_a[i])) expect_top = std::max(expect_top, est_a[i]);
+      for (const auto& [e, x] : {std::pair{est_a[i], exact_a[i]}, std::pair{est_b[i], exact_b[i]}}) {
+        if (std::isnan(e)) continue;
+        EXPECT_LE(sb::low(e, absolute), x) << k << " " << i;
+        EXPECT_GE(sb::high(e, absolute), x) << k << " " << i;
+        ++held;
+        rounding_dominates += std::fabs(double(e) - x) > sb::kRelative * std::fabs(x) + sb::kAbsoluteDifference;
+      }
+    }
+    EXPECT_EQ(held, 4 * (est_a.size() / 4 + 1) + est_a.size() / 4) << k;  // kinds 0, 1: both halves; 3: A
+    EXPECT_GT(rounding_dominates, est_a.size() / 8) << k;                 // kind 1: the absolute term is needed
+    EXPECT_EQ(top.finite, expect_top) << k;
+    EXPECT_EQ(top.any, std::numeric_limits<float>::infinity()) << k;  // kind 2's NaN lanes
+  }
+}
+
+TEST(SharpeBounds, PboFastPathEqualsThePlainLoopWhereFloatRoundingDecides) {
+  // 260 trials of 16 blocks x 20 bars (12,870 splits). Trials 0..199 are one base series times a
+  // scale (1e-9, 1, 1e9 in turn) plus 1e-8 of the scale times their own noise: their Sharpe
+  // ratios differ by ~1e-8, far below the float estimates' error, so nearly every selection and
+  // rank among them falls to the exact path; trials 200..259 are independent. pbo_splits and
+  // pbo_split_pairs (with pbo_totals) equal the plain loop over exact values bit for bit.
+  const std::size_t n = 260;
+  const int blocks = 16;
+  const std::int64_t len = 20;
+  const std::size_t bars = std::size_t(blocks * len);
+  std::mt19937_64 rng(41);
+  std::normal_distribution<double> normal(0.0003, 0.01);
+  std::vector<double> base(bars);
+  for (double& x : base) x = normal(rng);
+  std::vector<double> s1(blocks * n, 0.0), s2(blocks * n, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double scale = i % 3 == 0 ? 1e-9 : i % 3 == 1 ? 1.0 : 1e9;
+    for (std::size_t t = 0; t < bars; ++t) {
+      const double x = i < 200 ? scale * (base[t] + 1e-8 * normal(rng)) : scale * normal(rng);
+      s1[t / len * n + i] += x, s2[t / len * n + i] += x * x;
+    }
+  }
+  const std::vector<PboSplit> plain = plain_splits(s1, s2, n, blocks, len);
+  const std::size_t c = plain.size();
+  std::vector<PboSplit> fast(c), pairs(c);
+  PboScratch scratch;
+  pbo_splits(s1, s2, n, blocks, len, 0, c, fast.data(), scratch);
+  const std::vector<double> totals = pbo_totals(s1, s2, n, blocks, len);
+  pbo_split_pairs(s1, s2, n, blocks, len, 0, c / 2, pairs.data(), scratch, totals);
+  std::size_t mismatches = 0;
+  for (std::size_t p = 0; p < c / 2; ++p)
+    for (const auto& [at, s] : {std::pair{2 * p, p}, std::pair{2 * p + 1, c - 1 - p}}) {
+      mismatches += fast[s].is_sharpe != plain[s].is_sharpe || fast[s].oos_sharpe != plain[s].oos_sharpe ||
+                    fast[s].lambda != plain[s].lambda;
+      mismatches += pairs[at].is_sharpe != plain[s].is_sharpe || pairs[at].oos_sharpe != plain[s].oos_sharpe ||
+                    pairs[at].lambda != plain[s].lambda;
+    }
+  EXPECT_EQ(mismatches, 0u);
 }
 
 }  // namespace

@@ -55,6 +55,26 @@ EstimateMax estimates(const double* s1, const double* s2, double m, std::size_t 
 EstimateMax estimates_difference(const double* t1, const double* t2, const double* s1, const double* s2, double m,
                                  std::size_t count, float* est);
 
+//! The absolute term of the estimates from float sums (estimates_float and
+//! estimates_difference_float) of halves of k blocks: sharpe_bounds.cpp derives 12.4 (k + 3) 2^-24
+//! for the float sums' rounding; this claims 2.6 times that.
+inline double absolute_float(int k) { return (k + 3) * 0x1p-19; }
+
+//! estimates() from float sums: s1, s2 a half's sums of k blocks (each block sum rounded to float,
+//! added in ascending block order in float, from 0), t2 the trial's sum of squares over all 2k
+//! blocks rounded to float (NaN where add_totals' Cauchy-Schwarz check fails), the arithmetic in
+//! float. The exact value is that of the half's double sums. The interval is
+//! [low(e, absolute_float(k)), high(e, absolute_float(k))]; NaN (no interval) unless t2 is in
+//! [2^-100, 2^100], the half keeps a quarter of t2 (s2 >= t2 / 4) and its variance half of its
+//! sum of squares (a per-bar Sharpe below about 0.7), with the variance in [2^-120, 2^120].
+EstimateMax estimates_float(const float* s1, const float* s2, const float* t2, double m, std::size_t count, float* est);
+
+//! estimates_float() of the other half, whose sums are t1 - s1 and t2 - s2 in float: t1, t2 the
+//! trial's sums over all 2k blocks (double sums rounded to float), s1, s2 one half's float sums as
+//! for estimates_float. The same interval and checks, for the other half's sums.
+EstimateMax estimates_difference_float(const float* t1, const float* t2, const float* s1, const float* s2, double m,
+                                       std::size_t count, float* est);
+
 //! The smallest finite float e with pred(e) for a predicate that is false below some point and
 //! true from it on; -inf when it holds for every finite float, +inf when for none.
 template <class Pred>
