@@ -158,9 +158,10 @@ struct Sums {
 
 //! One tile's block sums rounded to float (row b of kTile floats: block b, s1 then s2 at
 //! 2 S kTile), its trials' totals over all blocks rounded to float (t1, t2: NaN where add_totals'
-//! check fails), and the chosen half's partial sums (levels 0..k, s1 then s2 at kTile each).
+//! check fails) and their share floors (sharpe_bounds::share_floors), and the chosen half's
+//! partial sums (levels 0..k, s1 then s2 at kTile each).
 struct FloatTile {
-  std::vector<float> rows, t1, t2, acc;
+  std::vector<float> rows, t1, t2, floor, acc;
 };
 
 //! Rounds the tile at t0 (tn trials) to float: its block rows and the totals (t1, t2: kTile each).
@@ -173,6 +174,7 @@ void load_tile(FloatTile& f, const Sums& sums, const double* t1, const double* t
     for (std::size_t i = 0; i < tn; ++i) y[i] = static_cast<float>(x1[i]), y[s2_at + i] = static_cast<float>(x2[i]);
   }
   for (std::size_t i = 0; i < tn; ++i) f.t1[i] = static_cast<float>(t1[i]), f.t2[i] = static_cast<float>(t2[i]);
+  sharpe_bounds::share_floors(f.t2.data(), sums.m, tn, f.floor.data());
 }
 
 //! Partial sums of one half over W trials (i0 .. i0 + W - 1 of a tile), in float from the tile's
@@ -251,10 +253,11 @@ struct EstimateTables {
 };
 
 //! The sums over all 2k blocks of the tile's trials (t1[i], then t2 at kTile), ascending blocks.
-//! t2 is NaN (so the difference halves get no estimate and are computed exactly) where the sum
-//! of |s1| over the blocks exceeds sqrt(2 m t2) (with a 2^-20 margin): Cauchy-Schwarz on block
-//! sums of the same bars guarantees it, and the bound of sharpe_bounds::estimates_difference
-//! rests on it, so block sums that are not of real bars cannot break exactness.
+//! t2 is NaN (so neither half gets an estimate and both are computed exactly) where the sum of
+//! |s1| over the blocks exceeds sqrt(kAbsShare 2 m t2) (with a 2^-20 margin): the bound of
+//! sharpe_bounds::estimates_float rests on it (Cauchy-Schwarz on block sums of the same bars
+//! gives a share of 1, real returns far less), so block sums that break it, of real bars or not,
+//! cannot break exactness.
 void add_totals(double* totals, const Sums& sums, std::size_t t0, std::size_t tn) {
   double t1[kTile] = {}, t2[kTile] = {}, abs1[kTile] = {};  // local: no aliasing with the sums
   for (int b = 0; b < 2 * sums.k; ++b) {
@@ -262,7 +265,7 @@ void add_totals(double* totals, const Sums& sums, std::size_t t0, std::size_t tn
     const double* x2 = sums.s2 + static_cast<std::size_t>(b) * sums.n + t0;
     for (std::size_t i = 0; i < tn; ++i) t1[i] = t1[i] + x1[i], t2[i] = t2[i] + x2[i], abs1[i] += std::fabs(x1[i]);
   }
-  const double bars = 2 * sums.m * (1 + 0x1p-20);
+  const double bars = sharpe_bounds::kAbsShare * 2 * sums.m * (1 + 0x1p-20);
   for (std::size_t i = 0; i < kTile; ++i) {
     totals[i] = t1[i];
     totals[kTile + i] = abs1[i] * abs1[i] <= bars * t2[i] ? t2[i] : std::numeric_limits<double>::quiet_NaN();
@@ -282,6 +285,7 @@ EstimateTables estimate_tables(const Sums& sums, const SplitHalves& h, std::size
   float* tmax = scratch.tile_max.data();
   std::vector<double> totals(2 * kTile);
   FloatTile f{std::vector<float>(4 * k * kTile), std::vector<float>(kTile), std::vector<float>(kTile),
+              std::vector<float>(kTile),
               std::vector<float>(2 * (k + 1) * kTile, 0.0f)};  // half 0's levels (level 0 stays 0)
   const float* top = f.acc.data() + 2 * k * kTile;
   for (std::size_t t0 = 0, t = 0; t0 < n; t0 += kTile, ++t) {
@@ -295,9 +299,9 @@ EstimateTables estimate_tables(const Sums& sums, const SplitHalves& h, std::size
       const int store_to = s + 1 < count ? h.keep_in[s + 1] : 0;  // the levels the next split reuses
       extend_levels(f, h.in.data() + s * k, h.keep_in[s], store_to, sums.k, tn);
       float* e = est + 2 * s * n + t0;
-      const auto in = sharpe_bounds::estimates_float(top, top + kTile, f.t2.data(), sums.m, tn, e);
-      const auto out =
-          sharpe_bounds::estimates_difference_float(f.t1.data(), f.t2.data(), top, top + kTile, sums.m, tn, e + n);
+      const auto in = sharpe_bounds::estimates_float(top, top + kTile, f.floor.data(), sums.m, tn, e);
+      const auto out = sharpe_bounds::estimates_difference_float(f.t1.data(), f.t2.data(), f.floor.data(), top,
+                                                                 top + kTile, sums.m, tn, e + n);
       float* m = tmax + 2 * s * 2 * tiles;
       m[t] = in.finite, m[tiles + t] = in.any, m[2 * tiles + t] = out.finite, m[3 * tiles + t] = out.any;
     }

@@ -41,25 +41,27 @@
 //     own error, k 2^-53, is inside the "+ 1");
 //   - other half: float(t1) - s1 (its own rounding, u |t1| <= u A1, then the chosen half's error,
 //     then the subtraction's, u |result| <= u A1), so at most (k + 3) u A1 and (k + 3) u T2.
-// Below, (k + 3) u for both. Subnormal block sums add at most 2^-150 each, which the checks
-// (T2 >= 2^-100, so sqrt(2 m T2) >= 2^-50) make relatively negligible, and T2 <= 2^100 keeps every
-// sum finite. By Cauchy-Schwarz on each block, x1_j^2 <= L x2_j, so A1 <= sqrt(2 m T2) (add_totals
-// checks it, with a 2^-20 margin, and passes t2 = NaN where it fails). With the checks s2 >= T2 / 4
-// and D = s2 - s1^2 / m > s2 / 2 (on the float sums; the errors above move s1^2 / m by at most
-// 2 sqrt(8) (k + 3) u s2 < 1e-5 s2 for k <= 16, so D > 0.49 s2 along the whole segment to the
-// double sums), the Sharpe ratio f = s1 sqrt(m - 1) / (m sqrt(D)) moves, as in the difference
-// derivation above:
-//   - by the s1 error: sqrt(m - 1) s2 / (m D^1.5) (k + 3) u sqrt(2 m T2)
-//                      <= (k + 3) u (s2 / D)^1.5 sqrt(2 T2 / s2) <= (k + 3) u (2 / 0.98)^1.5 sqrt(8)
-//                      = 8.25 (k + 3) u;
-//   - by the s2 error: |f| / (2 D) (k + 3) u T2 <= |f| (k + 3) u 4 / 0.98 <= 4.1 (k + 3) u, since
-//     f^2 <= (s1^2 / m) / D = (s2 - D) / D < 1.
-// In all at most 12.4 (k + 3) u absolutely; absolute_float(k) = (k + 3) 2^-19 = 32 (k + 3) u claims
-// 2.6 times that. The arithmetic in float adds relatively: mean = s1 (1/m) 2u, the fused
-// D = s2 - s1 mean 3u of D (s1 mean < s2 / 2 < D), the variance 2u more, so 2.5u in r, then the
-// reciprocal square root estimate and Newton step as above (3.9e-7) and the product 2u: under
-// 7.2e-7 |e| against the 2^-18 = 3.8e-6 claimed. The checks keep the floats normal (variance in
-// [2^-120, 2^120]); a subnormal mean loses 2^-149 times r <= 2^60, under the absolute term.
+// Below, (k + 3) u for both. The caller passes t2 = NaN unless A1^2 <= rho 2 m T2 (rho =
+// kAbsShare = 1/32, with a 2^-20 margin that the final margin covers; Cauchy-Schwarz on each
+// block gives rho = 1, real returns far less). T2 in [2^-90, 2^90] keeps every sum finite, and
+// a subnormal block sum's extra 2^-150 is negligible next to sqrt(m s2) >= 2^-46. With the
+// checks s2 >= T2 / 4 and D = s2 - s1^2 / m > (63/64) s2 (on the float sums; the errors above move
+// s1^2 / m by at most 2 sqrt(8 rho) (k + 3) u s2 < 2e-6 s2 for k <= 16, so D > 0.984 s2 along the
+// whole segment to the double sums), the Sharpe ratio f = s1 sqrt(m - 1) / (m sqrt(D)), whose
+// derivatives are sqrt(m - 1) s2 / (m D^1.5) in s1 and -f / (2 D) in s2, moves:
+//   - by the s1 error: <= sqrt(m - 1) s2 / (m D^1.5) (k + 3) u sqrt(2 rho m T2)
+//                      <= (k + 3) u (s2 / D)^1.5 sqrt(2 rho T2 / s2) <= (k + 3) u 1.017 sqrt(8 / 32)
+//                      = 0.51 (k + 3) u;
+//   - by the s2 error: <= |f| / (2 D) (k + 3) u T2 <= |f| (k + 3) u 4 / (2 0.984) <= 0.26 (k + 3) u,
+//     since f^2 <= (s1^2 / m) / D = (s2 - D) / D < (1/64) / 0.984, |f| < 0.126.
+// In all at most 0.78 (k + 3) u absolutely; absolute_float(k) = (k + 3) 2^-23 = 2 (k + 3) u claims
+// 2.6 times that. The arithmetic in float adds relatively: mean = s1 (1/m) 2u; the fused
+// D = s2 - s1 mean u plus 2u of s1 mean < D / 63; the variance 2u more, so about 1.5u in r; then
+// the reciprocal square root estimate and Newton step as above (3.9e-7) and the product 2u: under
+// 6.6e-7 |e| against the 2^-18 = 3.8e-6 claimed. The checks keep the floats normal: with s2 in
+// [T2 / 4, T2] (to rounding), D in [0.98 s2, s2] and 2 <= m <= 2^24 (share_floors), the variance
+// D / (m - 1) lies in [2^-117, 2^91]; a subnormal mean loses 2^-149 times r <= 2^59, under the
+// absolute term.
 #include "sharpe_bounds.hpp"
 
 #include <bit>
@@ -77,9 +79,9 @@ constexpr double kVarianceMin = 0x1p-120, kVarianceMax = 0x1p120;
 constexpr double kDifferenceCancel = 0.5;     // a difference half's variance keeps half of its s2
 constexpr double kDifferenceShare = 0x1p-20;  // and its s2 keeps this share of the total t2
 // Float sums: the checks of the absolute_float bound (above).
-constexpr float kFloatCancel = 0.5f, kFloatShare = 0.25f;
-constexpr float kFloatTotalMin = 0x1p-100f, kFloatTotalMax = 0x1p100f;
-constexpr float kFloatVarianceMin = 0x1p-120f, kFloatVarianceMax = 0x1p120f;
+constexpr float kFloatCancel = 63.0f / 64.0f, kFloatShare = 0.25f;
+constexpr float kFloatTotalMin = 0x1p-90f, kFloatTotalMax = 0x1p90f;
+constexpr double kFloatBarsMax = 0x1p24;
 
 float rsqrt_estimate(float v) {
 #if defined(__SSE__)
@@ -105,14 +107,12 @@ float estimate_difference(double t1, double t2, double s1, double s2, double inv
   return estimate(a, b, inv_m, inv_m1, kDifferenceCancel);
 }
 
-//! estimates_float's estimate of one half's float sums (a, b) with the trial's total t2.
-float estimate_float(float a, float b, float t2, float inv_m, float inv_m1) {
+//! estimates_float's estimate of one half's float sums (a, b) with the trial's share floor.
+float estimate_float(float a, float b, float floor, float inv_m, float inv_m1) {
   const float mean = a * inv_m;
   const float d = std::fma(-a, mean, b);
   const float v = d * inv_m1;
-  const bool total_ok = t2 >= kFloatTotalMin && t2 <= kFloatTotalMax && b >= kFloatShare * t2;
-  if (!(total_ok && d > kFloatCancel * b && v >= kFloatVarianceMin && v <= kFloatVarianceMax))
-    return std::numeric_limits<float>::quiet_NaN();
+  if (!(b >= floor && d > kFloatCancel * b)) return std::numeric_limits<float>::quiet_NaN();
   const float r0 = rsqrt_estimate(v);
   return mean * (r0 * (1.5f - 0.5f * v * r0 * r0));
 }
@@ -169,16 +169,13 @@ void estimate8(const Lanes4& lo, const Lanes4& hi, __m256d inv_m, __m256d inv_m1
 }
 
 //! Eight lanes of estimate_float() of the sums (a, b) with totals t2; folds as estimate8.
-void estimate_float8(__m256 a, __m256 b, __m256 t2, __m256 inv_m, __m256 inv_m1, float* out, __m256& top, __m256& nan) {
+void estimate_float8(__m256 a, __m256 b, __m256 floor, __m256 inv_m, __m256 inv_m1, float* out, __m256& top,
+                     __m256& nan) {
   const __m256 mean = _mm256_mul_ps(a, inv_m);
   const __m256 d = _mm256_fnmadd_ps(a, mean, b);
   __m256 v = _mm256_mul_ps(d, inv_m1);
-  __m256 ok = _mm256_and_ps(_mm256_cmp_ps(t2, _mm256_set1_ps(kFloatTotalMin), _CMP_GE_OQ),
-                            _mm256_cmp_ps(t2, _mm256_set1_ps(kFloatTotalMax), _CMP_LE_OQ));
-  ok = _mm256_and_ps(ok, _mm256_cmp_ps(b, _mm256_mul_ps(t2, _mm256_set1_ps(kFloatShare)), _CMP_GE_OQ));
-  ok = _mm256_and_ps(ok, _mm256_cmp_ps(d, _mm256_mul_ps(b, _mm256_set1_ps(kFloatCancel)), _CMP_GT_OQ));
-  ok = _mm256_and_ps(ok, _mm256_cmp_ps(v, _mm256_set1_ps(kFloatVarianceMin), _CMP_GE_OQ));
-  ok = _mm256_and_ps(ok, _mm256_cmp_ps(v, _mm256_set1_ps(kFloatVarianceMax), _CMP_LE_OQ));
+  const __m256 ok = _mm256_and_ps(_mm256_cmp_ps(b, floor, _CMP_GE_OQ),
+                                  _mm256_cmp_ps(d, _mm256_mul_ps(b, _mm256_set1_ps(kFloatCancel)), _CMP_GT_OQ));
   v = _mm256_blendv_ps(_mm256_set1_ps(std::numeric_limits<float>::quiet_NaN()), v, ok);
   const __m256 r0 = _mm256_rsqrt_ps(v);
   const __m256 t = _mm256_mul_ps(_mm256_mul_ps(v, _mm256_set1_ps(0.5f)), r0);
@@ -249,8 +246,8 @@ namespace {
 
 //! estimates_float (difference = false: the sums are (s1, s2)) or estimates_difference_float
 //! (true: (t1 - s1, t2 - s2)).
-EstimateMax float_estimates(const float* t1, const float* t2, const float* s1, const float* s2, double m,
-                            std::size_t count, float* est, bool difference) {
+EstimateMax float_estimates(const float* t1, const float* t2, const float* floor, const float* s1, const float* s2,
+                            double m, std::size_t count, float* est, bool difference) {
   const auto inv_m = static_cast<float>(1.0 / m), inv_m1 = static_cast<float>(1.0 / (m - 1));
   constexpr float inf = std::numeric_limits<float>::infinity();
   float top = -inf;
@@ -261,15 +258,14 @@ EstimateMax float_estimates(const float* t1, const float* t2, const float* s1, c
   const __m256 vinv_m = _mm256_set1_ps(inv_m), vinv_m1 = _mm256_set1_ps(inv_m1);
   for (; i + 8 <= count; i += 8) {
     __m256 a = _mm256_loadu_ps(s1 + i), b = _mm256_loadu_ps(s2 + i);
-    const __m256 total = _mm256_loadu_ps(t2 + i);
-    if (difference) a = _mm256_sub_ps(_mm256_loadu_ps(t1 + i), a), b = _mm256_sub_ps(total, b);
-    estimate_float8(a, b, total, vinv_m, vinv_m1, est + i, vtop, vnan);
+    if (difference) a = _mm256_sub_ps(_mm256_loadu_ps(t1 + i), a), b = _mm256_sub_ps(_mm256_loadu_ps(t2 + i), b);
+    estimate_float8(a, b, _mm256_loadu_ps(floor + i), vinv_m, vinv_m1, est + i, vtop, vnan);
   }
   top = horizontal_max(vtop), nan = _mm256_movemask_ps(vnan) != 0;
 #endif
   for (; i < count; ++i) {
     const float a = difference ? t1[i] - s1[i] : s1[i], b = difference ? t2[i] - s2[i] : s2[i];
-    est[i] = estimate_float(a, b, t2[i], inv_m, inv_m1);
+    est[i] = estimate_float(a, b, floor[i], inv_m, inv_m1);
     nan = nan || std::isnan(est[i]);
     top = est[i] > top ? est[i] : top;
   }
@@ -278,14 +274,21 @@ EstimateMax float_estimates(const float* t1, const float* t2, const float* s1, c
 
 }  // namespace
 
-EstimateMax estimates_float(const float* s1, const float* s2, const float* t2, double m, std::size_t count,
-                            float* est) {
-  return float_estimates(nullptr, t2, s1, s2, m, count, est, false);
+void share_floors(const float* t2, double m, std::size_t count, float* floor) {
+  const bool bars_ok = m >= 2 && m <= kFloatBarsMax;
+  for (std::size_t i = 0; i < count; ++i)
+    floor[i] = bars_ok && t2[i] >= kFloatTotalMin && t2[i] <= kFloatTotalMax ? kFloatShare * t2[i]
+                                                                             : std::numeric_limits<float>::quiet_NaN();
 }
 
-EstimateMax estimates_difference_float(const float* t1, const float* t2, const float* s1, const float* s2, double m,
-                                       std::size_t count, float* est) {
-  return float_estimates(t1, t2, s1, s2, m, count, est, true);
+EstimateMax estimates_float(const float* s1, const float* s2, const float* floor, double m, std::size_t count,
+                            float* est) {
+  return float_estimates(nullptr, nullptr, floor, s1, s2, m, count, est, false);
+}
+
+EstimateMax estimates_difference_float(const float* t1, const float* t2, const float* floor, const float* s1,
+                                       const float* s2, double m, std::size_t count, float* est) {
+  return float_estimates(t1, t2, floor, s1, s2, m, count, est, true);
 }
 
 float guess_high_reaches(double t, double absolute) {

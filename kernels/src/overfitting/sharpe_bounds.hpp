@@ -55,25 +55,38 @@ EstimateMax estimates(const double* s1, const double* s2, double m, std::size_t 
 EstimateMax estimates_difference(const double* t1, const double* t2, const double* s1, const double* s2, double m,
                                  std::size_t count, float* est);
 
+//! The float estimates' share of Cauchy-Schwarz's bound: a trial's t2 must be NaN (no estimate
+//! of either half) unless (sum_j |s1_j|)^2 <= kAbsShare 2 m t2 (1 + 2^-20) over its 2k block sums
+//! (pbo.cpp's add_totals). Block sums of L bars have |s1_j| <= sqrt(L s2_j) and, unless their bars
+//! are nearly constant, about sqrt(L s2_j / L): real returns in blocks of some 20 bars or more pass.
+inline constexpr double kAbsShare = 1.0 / 32;
+
 //! The absolute term of the estimates from float sums (estimates_float and
-//! estimates_difference_float) of halves of k blocks: sharpe_bounds.cpp derives 12.4 (k + 3) 2^-24
+//! estimates_difference_float) of halves of k blocks: sharpe_bounds.cpp derives 0.78 (k + 3) 2^-24
 //! for the float sums' rounding; this claims 2.6 times that.
-inline double absolute_float(int k) { return (k + 3) * 0x1p-19; }
+inline double absolute_float(int k) { return (k + 3) * 0x1p-23; }
+
+//! The least sum of squares a half of each trial needs for a float estimate: floor[i] = t2[i] / 4
+//! for t2 the trial's sum of squares over all 2k blocks rounded to float (NaN where kAbsShare's
+//! check fails), NaN (no estimate) unless t2[i] is in [2^-90, 2^90] and 2 <= m <= 2^24. The same for
+//! every split: computed once a tile of trials.
+void share_floors(const float* t2, double m, std::size_t count, float* floor);
 
 //! estimates() from float sums: s1, s2 a half's sums of k blocks (each block sum rounded to float,
-//! added in ascending block order in float, from 0), t2 the trial's sum of squares over all 2k
-//! blocks rounded to float (NaN where add_totals' Cauchy-Schwarz check fails), the arithmetic in
+//! added in ascending block order in float, from 0), floor from share_floors, the arithmetic in
 //! float. The exact value is that of the half's double sums. The interval is
-//! [low(e, absolute_float(k)), high(e, absolute_float(k))]; NaN (no interval) unless t2 is in
-//! [2^-100, 2^100], the half keeps a quarter of t2 (s2 >= t2 / 4) and its variance half of its
-//! sum of squares (a per-bar Sharpe below about 0.7), with the variance in [2^-120, 2^120].
-EstimateMax estimates_float(const float* s1, const float* s2, const float* t2, double m, std::size_t count, float* est);
+//! [low(e, absolute_float(k)), high(e, absolute_float(k))]; NaN (no interval) unless the half
+//! keeps its floor (s2 >= floor: a quarter of t2) and its variance 63/64 of its sum of squares (a
+//! per-bar Sharpe below about 1/8).
+EstimateMax estimates_float(const float* s1, const float* s2, const float* floor, double m, std::size_t count,
+                            float* est);
 
 //! estimates_float() of the other half, whose sums are t1 - s1 and t2 - s2 in float: t1, t2 the
-//! trial's sums over all 2k blocks (double sums rounded to float), s1, s2 one half's float sums as
-//! for estimates_float. The same interval and checks, for the other half's sums.
-EstimateMax estimates_difference_float(const float* t1, const float* t2, const float* s1, const float* s2, double m,
-                                       std::size_t count, float* est);
+//! trial's sums over all 2k blocks (double sums rounded to float), floor from share_floors of t2,
+//! s1, s2 one half's float sums as for estimates_float. The same interval and checks, for the
+//! other half's sums.
+EstimateMax estimates_difference_float(const float* t1, const float* t2, const float* floor, const float* s1,
+                                       const float* s2, double m, std::size_t count, float* est);
 
 //! The smallest finite float e with pred(e) for a predicate that is false below some point and
 //! true from it on; -inf when it holds for every finite float, +inf when for none.
