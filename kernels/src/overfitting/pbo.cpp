@@ -156,32 +156,53 @@ struct Sums {
   const double* totals = nullptr;  // pbo_totals (2 n values), or null: add_totals per tile
 };
 
-//! Partial sums of one half over W trials (i0 .. i0 + W - 1 of a tile): level l (0..k) holds the
-//! sums of the half's first l blocks, level l+1 = level l + block l, so the additions are the
-//! plain loop's (0 + x_1 + x_2 + ..., in ascending block order). From level `from` (kept from the
-//! previous split, which had the same leading blocks) the sums are carried in registers; a level
-//! is stored only when the next split keeps it (up to `store_to`), and the top level k always.
+//! One tile's block sums rounded to float (row b of kTile floats: block b, s1 then s2 at
+//! 2 S kTile), its trials' totals over all blocks rounded to float (t1, t2: NaN where add_totals'
+//! check fails) and their share floors (sharpe_bounds::share_floors), and the chosen half's
+//! partial sums (levels 0..k, s1 then s2 at kTile each).
+struct FloatTile {
+  std::vector<float> rows, t1, t2, floor, acc;
+};
+
+//! Rounds the tile at t0 (tn trials) to float: its block rows and the totals (t1, t2: kTile each).
+void load_tile(FloatTile& f, const Sums& sums, const double* t1, const double* t2, std::size_t t0, std::size_t tn) {
+  const std::size_t rows = 2 * static_cast<std::size_t>(sums.k), s2_at = rows * kTile;
+  for (std::size_t b = 0; b < rows; ++b) {
+    const double* x1 = sums.s1 + b * sums.n + t0;
+    const double* x2 = sums.s2 + b * sums.n + t0;
+    float* y = f.rows.data() + b * kTile;
+    for (std::size_t i = 0; i < tn; ++i) y[i] = static_cast<float>(x1[i]), y[s2_at + i] = static_cast<float>(x2[i]);
+  }
+  for (std::size_t i = 0; i < tn; ++i) f.t1[i] = static_cast<float>(t1[i]), f.t2[i] = static_cast<float>(t2[i]);
+  sharpe_bounds::share_floors(f.t2.data(), sums.m, tn, f.floor.data());
+}
+
+//! Partial sums of one half over W trials (i0 .. i0 + W - 1 of a tile), in float from the tile's
+//! float rows: level l (0..k) holds the sums of the half's first l blocks, level l+1 = level l +
+//! block l, so the additions are in ascending block order from 0 (sharpe_bounds::estimates_float's
+//! bound). From level `from` (kept from the previous split, which had the same leading blocks) the
+//! sums are carried in registers; a level is stored only when the next split keeps it (up to
+//! `store_to`), and the top level k always.
 template <std::size_t W>
-void add_levels(double* acc, const int* blocks, int from, int store_to, const Sums& sums, std::size_t t0,
-                std::size_t i0) {
-  double a[W], b[W];
-  const double* p = acc + 2 * static_cast<std::size_t>(from) * kTile + i0;
+void add_levels(FloatTile& f, const int* blocks, int from, int store_to, int k, std::size_t i0) {
+  float a[W], b[W];
+  const std::size_t s2_at = 2 * static_cast<std::size_t>(k) * kTile;
+  const float* p = f.acc.data() + 2 * static_cast<std::size_t>(from) * kTile + i0;
   for (std::size_t j = 0; j < W; ++j) a[j] = p[j], b[j] = p[kTile + j];
-  for (int l = from; l < sums.k; ++l) {
-    const std::size_t row = static_cast<std::size_t>(blocks[l]) * sums.n + t0 + i0;
-    for (std::size_t j = 0; j < W; ++j) a[j] = a[j] + sums.s1[row + j], b[j] = b[j] + sums.s2[row + j];
-    if (l + 1 > store_to && l + 1 < sums.k) continue;
-    double* q = acc + 2 * static_cast<std::size_t>(l + 1) * kTile + i0;
+  for (int l = from; l < k; ++l) {
+    const float* x = f.rows.data() + static_cast<std::size_t>(blocks[l]) * kTile + i0;
+    for (std::size_t j = 0; j < W; ++j) a[j] = a[j] + x[j], b[j] = b[j] + x[s2_at + j];
+    if (l + 1 > store_to && l + 1 < k) continue;
+    float* q = f.acc.data() + 2 * static_cast<std::size_t>(l + 1) * kTile + i0;
     for (std::size_t j = 0; j < W; ++j) q[j] = a[j], q[kTile + j] = b[j];
   }
 }
 
-//! add_levels over a tile of tn trials, eight at a time.
-void extend_levels(double* acc, const int* blocks, int from, int store_to, const Sums& sums, std::size_t t0,
-                   std::size_t tn) {
+//! add_levels over a tile of tn trials, sixteen at a time.
+void extend_levels(FloatTile& f, const int* blocks, int from, int store_to, int k, std::size_t tn) {
   std::size_t i0 = 0;
-  for (; i0 + 8 <= tn; i0 += 8) add_levels<8>(acc, blocks, from, store_to, sums, t0, i0);
-  for (; i0 < tn; ++i0) add_levels<1>(acc, blocks, from, store_to, sums, t0, i0);
+  for (; i0 + 16 <= tn; i0 += 16) add_levels<16>(f, blocks, from, store_to, k, i0);
+  for (; i0 < tn; ++i0) add_levels<1>(f, blocks, from, store_to, k, i0);
 }
 
 //! The split's exact Sharpe of trial i over `blocks` (k of them): its block sums added in
@@ -232,10 +253,11 @@ struct EstimateTables {
 };
 
 //! The sums over all 2k blocks of the tile's trials (t1[i], then t2 at kTile), ascending blocks.
-//! t2 is NaN (so the difference halves get no estimate and are computed exactly) where the sum
-//! of |s1| over the blocks exceeds sqrt(2 m t2) (with a 2^-20 margin): Cauchy-Schwarz on block
-//! sums of the same bars guarantees it, and the bound of sharpe_bounds::estimates_difference
-//! rests on it, so block sums that are not of real bars cannot break exactness.
+//! t2 is NaN (so neither half gets an estimate and both are computed exactly) where the sum of
+//! |s1| over the blocks exceeds sqrt(kAbsShare 2 m t2) (with a 2^-20 margin): the bound of
+//! sharpe_bounds::estimates_float rests on it (Cauchy-Schwarz on block sums of the same bars
+//! gives a share of 1, real returns far less), so block sums that break it, of real bars or not,
+//! cannot break exactness.
 void add_totals(double* totals, const Sums& sums, std::size_t t0, std::size_t tn) {
   double t1[kTile] = {}, t2[kTile] = {}, abs1[kTile] = {};  // local: no aliasing with the sums
   for (int b = 0; b < 2 * sums.k; ++b) {
@@ -243,37 +265,43 @@ void add_totals(double* totals, const Sums& sums, std::size_t t0, std::size_t tn
     const double* x2 = sums.s2 + static_cast<std::size_t>(b) * sums.n + t0;
     for (std::size_t i = 0; i < tn; ++i) t1[i] = t1[i] + x1[i], t2[i] = t2[i] + x2[i], abs1[i] += std::fabs(x1[i]);
   }
-  const double bars = 2 * sums.m * (1 + 0x1p-20);
+  const double bars = sharpe_bounds::kAbsShare * 2 * sums.m * (1 + 0x1p-20);
   for (std::size_t i = 0; i < kTile; ++i) {
     totals[i] = t1[i];
     totals[kTile + i] = abs1[i] * abs1[i] <= bars * t2[i] ? t2[i] : std::numeric_limits<double>::quiet_NaN();
   }
 }
 
-//! Fills the estimate tables of splits h. Half 0 (the chosen blocks) from its partial sums
-//! (consecutive splits in lexicographic order share their leading blocks, on average 11 of 16
-//! for S = 16, whose partial sums are reused); half 1 from the tile's totals less half 0's sums
-//! (sharpe_bounds::estimates_difference), as the halves of a split are complements.
+//! Fills the estimate tables of splits h, in float lanes from the tile's block sums rounded to
+//! float. Half 0 (the chosen blocks) from its partial sums (consecutive splits in lexicographic
+//! order share their leading blocks, on average 11 of 16 for S = 16, whose partial sums are
+//! reused; sharpe_bounds::estimates_float); half 1 from the tile's totals less half 0's sums
+//! (sharpe_bounds::estimates_difference_float), as the halves of a split are complements.
 EstimateTables estimate_tables(const Sums& sums, const SplitHalves& h, std::size_t count, PboScratch& scratch) {
   const std::size_t n = sums.n, k = static_cast<std::size_t>(sums.k), tiles = (n + kTile - 1) / kTile;
   scratch.estimates.resize(2 * count * n);
   scratch.tile_max.resize(4 * count * tiles);
   float* est = scratch.estimates.data();
   float* tmax = scratch.tile_max.data();
-  std::vector<double> acc(2 * (k + 1) * kTile, 0.0), totals(2 * kTile);  // half 0's levels (level 0 stays 0)
-  const double* top = acc.data() + 2 * k * kTile;
+  std::vector<double> totals(2 * kTile);
+  FloatTile f{std::vector<float>(4 * k * kTile), std::vector<float>(kTile), std::vector<float>(kTile),
+              std::vector<float>(kTile),
+              std::vector<float>(2 * (k + 1) * kTile, 0.0f)};  // half 0's levels (level 0 stays 0)
+  const float* top = f.acc.data() + 2 * k * kTile;
   for (std::size_t t0 = 0, t = 0; t0 < n; t0 += kTile, ++t) {
     const std::size_t tn = std::min(kTile, n - t0);
     prefetch_tile(sums, t0 + kTile);
+    if (sums.totals == nullptr) add_totals(totals.data(), sums, t0, tn);
     const double* t1 = sums.totals != nullptr ? sums.totals + t0 : totals.data();
     const double* t2 = sums.totals != nullptr ? sums.totals + n + t0 : totals.data() + kTile;
-    if (sums.totals == nullptr) add_totals(totals.data(), sums, t0, tn);
+    load_tile(f, sums, t1, t2, t0, tn);
     for (std::size_t s = 0; s < count; ++s) {
       const int store_to = s + 1 < count ? h.keep_in[s + 1] : 0;  // the levels the next split reuses
-      extend_levels(acc.data(), h.in.data() + s * k, h.keep_in[s], store_to, sums, t0, tn);
+      extend_levels(f, h.in.data() + s * k, h.keep_in[s], store_to, sums.k, tn);
       float* e = est + 2 * s * n + t0;
-      const auto in = sharpe_bounds::estimates(top, top + kTile, sums.m, tn, e);
-      const auto out = sharpe_bounds::estimates_difference(t1, t2, top, top + kTile, sums.m, tn, e + n);
+      const auto in = sharpe_bounds::estimates_float(top, top + kTile, f.floor.data(), sums.m, tn, e);
+      const auto out = sharpe_bounds::estimates_difference_float(f.t1.data(), f.t2.data(), f.floor.data(), top,
+                                                                 top + kTile, sums.m, tn, e + n);
       float* m = tmax + 2 * s * 2 * tiles;
       m[t] = in.finite, m[tiles + t] = in.any, m[2 * tiles + t] = out.finite, m[3 * tiles + t] = out.any;
     }
@@ -325,8 +353,8 @@ Sums sums_of(std::span<const double> s1, std::span<const double> s2, std::size_t
 //! Split s of the batch, half 0 (in-sample: the chosen blocks) or 1.
 HalfView half_view(const SplitHalves& h, const EstimateTables& t, std::size_t s, int half) {
   const auto k = static_cast<std::size_t>(h.k);
-  const double absolute = half == 0 ? sharpe_bounds::kAbsolute : sharpe_bounds::kAbsoluteDifference;
-  return {(half == 0 ? h.in : h.out).data() + s * k, t.half(s, half), t.tiles_of(s, half), absolute};
+  return {(half == 0 ? h.in : h.out).data() + s * k, t.half(s, half), t.tiles_of(s, half),
+          sharpe_bounds::absolute_float(h.k)};
 }
 
 }  // namespace

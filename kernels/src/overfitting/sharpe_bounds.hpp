@@ -19,12 +19,13 @@
 
 namespace qg::kernels::sharpe_bounds {
 
-//! The interval around an estimate e: the exact value lies in [low(e), high(e)]. The estimate's
-//! own error is below 5.5e-7 |e| (sharpe_bounds.cpp); 2^-18 = 3.8e-6 leaves a wide margin.
-//! `absolute` is kAbsolute for estimates() and kAbsoluteDifference for estimates_difference().
+//! The interval around an estimate e: the exact value lies in [low(e), high(e)]. The estimates'
+//! own arithmetic errs by under 6.6e-7 |e| (sharpe_bounds.cpp); 2^-18 = 3.8e-6 leaves a wide
+//! margin. `absolute` adds the error of the sums the estimate starts from: absolute_float(k) for
+//! estimates_float() and estimates_difference_float(); kAbsolute (all but nothing) where an
+//! estimate's error is only relative.
 inline constexpr double kRelative = 0x1p-18;
 inline constexpr double kAbsolute = 0x1p-80;
-inline constexpr double kAbsoluteDifference = 0x1p-30;
 inline double low(float e, double absolute = kAbsolute) {
   return double(e) - (kRelative * std::fabs(double(e)) + absolute);
 }
@@ -35,25 +36,46 @@ inline double high(float e, double absolute = kAbsolute) {
 //! The tie tolerance of every selection and rank: 1e-12 max(1, |v|).
 inline double tolerance(double v) { return 1e-12 * std::max(1.0, std::fabs(v)); }
 
-//! est[i] estimates the exact per-bar Sharpe of the sums (s1[i], s2[i]) over m bars (the CSCV
-//! lanes' formula); NaN where no interval is claimed (a variance that cancels to less than 2^-20
-//! of the sum of squares or leaves [2^-120, 2^120], non-finite sums): such trials are computed
-//! exactly whenever a decision involves them. Returns the largest estimate
-//! (-inf if all are NaN) and the largest with NaN read as +inf.
+//! The largest estimate of a call (-inf if all are NaN) and the largest with NaN read as +inf.
 struct EstimateMax {
   float finite, any;
 };
-EstimateMax estimates(const double* s1, const double* s2, double m, std::size_t count, float* est);
 
-//! estimates() of the other half of every trial's blocks, from its sums over all 2k blocks (t1,
-//! t2: any order) less its sums over the k blocks of one half (s1, s2): the exact value is that
-//! of the other half's own sums. The interval is wider by kAbsoluteDifference (the derivation is
-//! in sharpe_bounds.cpp), and two more checks leave NaN: the difference half's variance keeps
-//! half of its sum of squares, and that sum keeps 2^-20 of t2. The bound needs the sum over the
-//! 2k blocks of |block sum| to be at most sqrt(2 m t2) (Cauchy-Schwarz, for block sums of the
-//! same bars): the caller passes t2 = NaN where it is not.
-EstimateMax estimates_difference(const double* t1, const double* t2, const double* s1, const double* s2, double m,
-                                 std::size_t count, float* est);
+//! The float estimates' share of Cauchy-Schwarz's bound: a trial's t2 must be NaN (no estimate
+//! of either half) unless (sum_j |s1_j|)^2 <= kAbsShare 2 m t2 (1 + 2^-20) over its 2k block sums
+//! (pbo.cpp's add_totals). Block sums of L bars have |s1_j| <= sqrt(L s2_j) and, unless their bars
+//! are nearly constant, about sqrt(L s2_j / L): real returns in blocks of some 20 bars or more pass.
+inline constexpr double kAbsShare = 1.0 / 32;
+
+//! The absolute term of the estimates from float sums (estimates_float and
+//! estimates_difference_float) of halves of k blocks: sharpe_bounds.cpp derives 0.78 (k + 3) 2^-24
+//! for the float sums' rounding; this claims 2.6 times that.
+inline double absolute_float(int k) { return (k + 3) * 0x1p-23; }
+
+//! The least sum of squares a half of each trial needs for a float estimate: floor[i] = t2[i] / 4
+//! for t2 the trial's sum of squares over all 2k blocks rounded to float (NaN where kAbsShare's
+//! check fails), NaN (no estimate) unless t2[i] is in [2^-90, 2^90] and 2 <= m <= 2^24. The same for
+//! every split: computed once a tile of trials.
+void share_floors(const float* t2, double m, std::size_t count, float* floor);
+
+//! est[i] estimates the exact per-bar Sharpe (the CSCV lanes' formula over m bars) of a half of
+//! trial i from float sums: s1, s2 the half's sums of k blocks (each block sum rounded to float,
+//! added in ascending block order in float, from 0), floor from share_floors, the arithmetic in
+//! float. The exact value is that of the half's double sums. The interval is
+//! [low(e, absolute_float(k)), high(e, absolute_float(k))]; NaN (no interval: such trials are
+//! computed exactly whenever a decision involves them) unless the half keeps its floor (s2 >=
+//! floor: a quarter of t2) and its variance 63/64 of its sum of squares (a per-bar Sharpe below
+//! about 1/8).
+EstimateMax estimates_float(const float* s1, const float* s2, const float* floor, double m, std::size_t count,
+                            float* est);
+
+//! estimates_float() of the other half of every trial's blocks, whose sums are t1 - s1 and
+//! t2 - s2 in float: t1, t2 the
+//! trial's sums over all 2k blocks (double sums rounded to float), floor from share_floors of t2,
+//! s1, s2 one half's float sums as for estimates_float. The same interval and checks, for the
+//! other half's sums.
+EstimateMax estimates_difference_float(const float* t1, const float* t2, const float* floor, const float* s1,
+                                       const float* s2, double m, std::size_t count, float* est);
 
 //! The smallest finite float e with pred(e) for a predicate that is false below some point and
 //! true from it on; -inf when it holds for every finite float, +inf when for none.

@@ -94,8 +94,10 @@ void pbo_split_pairs(std::span<const double> s1, std::span<const double> s2, std
                      PboScratch& scratch);
 //! Every trial's sums over all S blocks, t1[i] then t2[n_trials + i], as pbo_split_pairs adds
 //! them for its estimates of the complementary halves (ascending blocks); t2 is NaN where the
-//! trial's block sums break Cauchy-Schwarz (sum of |s1| above sqrt(2 m t2)), so those trials get
-//! no estimate. The same for every split: a job computes them once and passes them to each task.
+//! trial's sum of |s1| over its blocks exceeds sqrt(2 m t2 / 32) (Cauchy-Schwarz gives
+//! sqrt(2 m t2); real returns in blocks of some 20 bars or more stay far below), so those trials
+//! get no estimate and are computed exactly. The same for every split: a job computes them once and passes them to each
+//! task.
 std::vector<double> pbo_totals(std::span<const double> s1, std::span<const double> s2, std::size_t n_trials,
                                int n_blocks, std::int64_t block_len);
 //! pbo_split_pairs with the trials' totals from pbo_totals (empty: added per tile, as above):
