@@ -13,6 +13,10 @@ namespace {
 //! Live columns per block of the stage-1 live sums (a cache-sized buffer of net returns).
 constexpr std::int64_t kLiveBlock = 256;
 
+std::shared_ptr<const kernels::PreparedSeries> prepare(const SymbolBars& bars) {
+  return std::make_shared<const kernels::PreparedSeries>(kernels::BarsView{bars.high, bars.low, bars.close});
+}
+
 //! Why a symbol of `live` live bars gets no overfitting statistics; empty when it gets them.
 std::string skip_reason(const OverfittingSpec& spec, std::size_t n_sets, std::size_t n_symbols, std::int64_t live,
                         int pbo_blocks) {
@@ -40,7 +44,8 @@ SweepJob::SweepJob(SweepSpec spec, std::shared_ptr<const MarketData> data)
   for (const auto& bars : data_->symbols)
     shapes.push_back(StoreSymbol{bars.symbol, 0, static_cast<std::int64_t>(bars.size()), bars.real_fields});
   set_symbols(shapes);
-  series_ = std::make_shared<const MemorySeries>(data_);
+  series_.reserve(data_->symbols.size());
+  for (const auto& bars : data_->symbols) series_.push_back(prepare(bars));
   plan_overfitting();
 }
 
@@ -68,13 +73,11 @@ void SweepJob::plan_overfitting() {
   skipped_.resize(n_symbols);
   if (!spec_->overfitting.enabled) return;
   for (std::size_t s = 0; s < n_symbols; ++s) {
-    LiveTrials::SeriesLoader load;
-    if (cache_)
-      load = [cache = cache_, s] { return cache->get(s); };
-    else
-      load = [series = series_, s] { return series->get(s); };
     auto trials =
-        std::make_unique<const LiveTrials>(spec_->search, std::move(load), bars_[s], spec_->overfitting.pbo_blocks);
+        cache_
+            ? std::make_unique<const LiveTrials>(
+                  spec_->search, [cache = cache_, s] { return cache->get(s); }, bars_[s], spec_->overfitting.pbo_blocks)
+            : std::make_unique<const LiveTrials>(spec_->search, series_[s], bars_[s], spec_->overfitting.pbo_blocks);
     skipped_[s] = skip_reason(spec_->overfitting, trials->n_sets(), n_symbols, trials->live(), trials->pbo_blocks());
     if (!skipped_[s].empty()) continue;
     trials_[s] = std::move(trials);

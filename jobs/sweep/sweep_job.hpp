@@ -16,7 +16,6 @@
 #include "overfitting/live_trials.hpp"
 #include "qg/core/bar_source.hpp"
 #include "qg/jobs/job.hpp"
-#include "sweep/memory_series.hpp"
 #include "sweep/series_cache.hpp"
 #include "sweep/sweep_spec.hpp"
 #include "qg/kernels/backtest.hpp"
@@ -32,9 +31,8 @@ class SweepJob final : public Job {
   //! Doubles per record: combo id, symbol index, then the kNumMetrics metrics.
   static constexpr std::size_t kRecordWidth = 2 + kernels::kNumMetrics;
 
-  //! The job over the symbols of `data`, in its order; a symbol's series is prepared when a task
-  //! first needs it (MemorySeries). Throws DataError when there are no symbols or a symbol has
-  //! too few bars for the longest window of the sweep.
+  //! Prepares one series per symbol of `data`, in its order. Throws DataError when there are
+  //! no symbols or a symbol has too few bars for the longest window of the sweep.
   SweepJob(SweepSpec spec, std::shared_ptr<const MarketData> data);
   //! The same job over bars read from `source` when a task first needs a symbol, kept in a
   //! SeriesCache of source->cache_bytes(): a worker holds only the symbols of its recent tasks.
@@ -73,14 +71,14 @@ class SweepJob final : public Job {
   void check_bars() const;
   void plan_overfitting();
   //! The prepared series of symbol `s` (in memory, or from the cache).
-  SeriesCache::Series series_of(std::size_t s) const { return cache_ ? cache_->get(s) : series_->get(s); }
+  SeriesCache::Series series_of(std::size_t s) const { return cache_ ? cache_->get(s) : series_[s]; }
   void run_live_sums(std::uint64_t task, std::vector<double>& out) const;
   void run_trial_task(std::uint32_t stage, StageInput input, std::uint64_t task, std::vector<double>& out) const;
 
   std::shared_ptr<const SweepSpec> spec_;
-  std::shared_ptr<const MarketData> data_;      // in memory: the bars
-  std::shared_ptr<const MemorySeries> series_;  // in memory: their series, prepared on first use
-  std::shared_ptr<const SeriesCache> cache_;    // from a BarSource
+  std::shared_ptr<const MarketData> data_;                              // in memory: the bars
+  std::vector<std::shared_ptr<const kernels::PreparedSeries>> series_;  // in memory: every series
+  std::shared_ptr<const SeriesCache> cache_;                            // from a BarSource
   std::vector<std::string> symbols_;
   std::vector<std::int64_t> bars_;                         // per symbol
   std::vector<std::uint32_t> real_fields_;                 // per symbol
