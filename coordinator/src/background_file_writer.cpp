@@ -10,77 +10,32 @@
 namespace qg::coordinator {
 
 BackgroundFileWriter::BackgroundFileWriter(int fd, std::filesystem::path path, std::string what)
-    : fd_(fd), path_(std::move(path)), what_(std::move(what)) {
-  thread_ = std::thread([this] { run(); });
-}
+    : fd_(fd),
+      path_(std::move(path)),
+      what_(std::move(what)),
+      hand_off_([this](std::vector<char>& bytes, bool sync) { write_out(bytes, sync); }) {}
 
 BackgroundFileWriter::~BackgroundFileWriter() {
   try {
-    hand_over(false);
+    hand_off_.hand_over(false);
+    hand_off_.wait();
   } catch (const IoError&) {  // what is left is lost; the journal's reader drops a torn tail
   }
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  work_.notify_one();
-  thread_.join();
-  ::close(fd_);
+  ::close(fd_);  // nothing is being written: the thread waits for a hand-over that will not come
 }
 
-void BackgroundFileWriter::hand_over(bool sync) {
-  if (filling_.empty() && !sync) return;
-  {
-    std::unique_lock lock(mutex_);
-    done_.wait(lock, [&] { return !pending_; });
-    throw_if_failed();
-    std::swap(filling_, writing_);
-    pending_ = true;
-    sync_ = sync;
-  }
-  filling_.clear();
-  work_.notify_one();
-}
-
-void BackgroundFileWriter::wait() {
-  std::unique_lock lock(mutex_);
-  done_.wait(lock, [&] { return !pending_; });
-  throw_if_failed();
-}
-
-void BackgroundFileWriter::throw_if_failed() const {
-  if (!error_.empty()) throw IoError(path_.string() + ": " + error_);
-}
-
-void BackgroundFileWriter::run() {
-  std::unique_lock lock(mutex_);
-  for (;;) {
-    work_.wait(lock, [&] { return pending_ || stopping_; });
-    if (!pending_) return;
-    const bool sync = sync_;
-    const bool failed = !error_.empty();
-    lock.unlock();
-    const std::string error = failed ? std::string() : write_out(sync);  // after a failure: dropped
-    lock.lock();
-    writing_.clear();
-    if (error_.empty()) error_ = error;
-    pending_ = false;
-    done_.notify_all();
-  }
-}
-
-std::string BackgroundFileWriter::write_out(bool sync) {
-  const char* p = writing_.data();
-  std::size_t left = writing_.size();
+void BackgroundFileWriter::write_out(const std::vector<char>& bytes, bool sync) const {
+  const char* p = bytes.data();
+  std::size_t left = bytes.size();
   while (left > 0) {
     const ssize_t n = ::write(fd_, p, left);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return "cannot write " + what_ + ": " + std::strerror(n < 0 ? errno : EIO);
+    if (n <= 0) throw IoError(path_.string() + ": cannot write " + what_ + ": " + std::strerror(n < 0 ? errno : EIO));
     p += n;
     left -= static_cast<std::size_t>(n);
   }
-  if (sync && ::fdatasync(fd_) != 0) return "cannot sync " + what_ + ": " + std::strerror(errno);
-  return {};
+  if (sync && ::fdatasync(fd_) != 0)
+    throw IoError(path_.string() + ": cannot sync " + what_ + ": " + std::strerror(errno));
 }
 
 }  // namespace qg::coordinator
