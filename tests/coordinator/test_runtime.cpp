@@ -174,6 +174,18 @@ INSTANTIATE_TEST_SUITE_P(WorkersChunksAndDepths, RuntimeShapes,
                          ::testing::Combine(::testing::Values(1, 2, 3), ::testing::Values(0u, 1u, 7u),
                                             ::testing::Values(1u, 2u, 3u)));
 
+//! Runs assignment `a` as worker::serve does (keeping its stage input in `input`) and sends the
+//! result to rank 0.
+void answer(const jobs::Job& job, cluster::Transport& transport, const cluster::Assignment& a,
+            std::vector<double>& input) {
+  if (a.has_stage_input) input = a.stage_input;
+  cluster::ChunkResult result;
+  worker::run_chunk(job, a.stage, input, a.first, a.count, result);
+  std::vector<char> bytes;
+  cluster::encode(result, bytes);
+  transport.send(0, cluster::Tag::kResult, bytes);
+}
+
 //! A worker that asks for work once and then takes `depth` assignments before it answers any:
 //! it gets them only if the coordinator sends the next chunks before the first result (without
 //! a pipeline the coordinator waits for that result, and the worker gives up waiting after 30 s
@@ -198,12 +210,7 @@ std::vector<cluster::Assignment> serve_after_holding(const jobs::Job& job, clust
     cluster::Assignment a = std::move(queue.front());
     queue.pop_front();
     if (a.count == 0) return held;
-    if (a.has_stage_input) input = a.stage_input;
-    cluster::ChunkResult result;
-    worker::run_chunk(job, a.stage, input, a.first, a.count, result);
-    bytes.clear();
-    cluster::encode(result, bytes);
-    transport.send(0, cluster::Tag::kResult, bytes);
+    answer(job, transport, a, input);
   }
 }
 
@@ -242,17 +249,11 @@ void serve_without_asking(const jobs::Job& job, cluster::Transport& transport, s
   cluster::Envelope envelope;
   cluster::Assignment a;
   std::vector<double> input;
-  std::vector<char> bytes;
   while (transport.receive(envelope, cluster::kWaitForever)) {
     cluster::decode(envelope.bytes, a);
     assigned = true;
     if (a.count == 0) return;
-    if (a.has_stage_input) input = a.stage_input;
-    cluster::ChunkResult result;
-    worker::run_chunk(job, a.stage, input, a.first, a.count, result);
-    bytes.clear();
-    cluster::encode(result, bytes);
-    transport.send(0, cluster::Tag::kResult, bytes);
+    answer(job, transport, a, input);
   }
 }
 

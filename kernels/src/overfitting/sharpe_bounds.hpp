@@ -136,17 +136,26 @@ void count_settled(const float* est, std::size_t n, const RankLimits& lim, std::
                    std::size_t& tie, std::vector<std::size_t>& open);
 }  // namespace detail
 
+namespace detail {
+//! The float of the smallest key in (lo, hi] where `holds` is true, given it is false at lo and
+//! true at hi (bisection over the keys).
+template <class Holds>
+float bisect_keys(Holds& holds, std::int64_t lo, std::int64_t hi) {
+  while (hi - lo > 1) {
+    const std::int64_t mid = lo + (hi - lo) / 2;
+    (holds(mid) ? hi : lo) = mid;
+  }
+  return from_key(static_cast<std::int32_t>(hi));
+}
+}  // namespace detail
+
 template <class Pred>
 float first_satisfying(Pred pred) {
   const float top = std::numeric_limits<float>::max();
   if (pred(-top)) return -std::numeric_limits<float>::infinity();
   if (!pred(top)) return std::numeric_limits<float>::infinity();
-  std::int64_t lo = detail::key(-top), hi = detail::key(top);  // pred false at lo, true at hi
-  while (hi - lo > 1) {
-    const std::int64_t mid = lo + (hi - lo) / 2;
-    (pred(detail::from_key(static_cast<std::int32_t>(mid))) ? hi : lo) = mid;
-  }
-  return detail::from_key(static_cast<std::int32_t>(hi));
+  const auto holds = [&](std::int64_t k) { return pred(detail::from_key(static_cast<std::int32_t>(k))); };
+  return detail::bisect_keys(holds, detail::key(-top), detail::key(top));
 }
 
 template <class Pred>
@@ -171,11 +180,7 @@ float first_satisfying(Pred pred, float guess) {
       lo = hi;
     }
   }
-  while (hi - lo > 1) {
-    const std::int64_t mid = lo + (hi - lo) / 2;
-    (holds(mid) ? hi : lo) = mid;
-  }
-  return detail::from_key(static_cast<std::int32_t>(hi));
+  return detail::bisect_keys(holds, lo, hi);
 }
 
 template <class Exact>
