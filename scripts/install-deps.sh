@@ -11,7 +11,7 @@ packages=(
   cmake g++ make pkgconf git
   libopenmpi-dev openmpi-bin libboost-mpi-dev libboost-serialization-dev
   libhdf5-dev hdf5-tools libeigen3-dev libtbb-dev libopenblas-dev
-  libspdlog-dev libyaml-cpp-dev libcli11-dev libsodium-dev librandom123-dev
+  libspdlog-dev libyaml-cpp-dev libcli11-dev libsodium-dev librandom123-dev libjemalloc-dev
   cppzmq-dev libzmq3-dev nlohmann-json3-dev
   libgtest-dev libbenchmark-dev
   clang-format clang-tidy
@@ -24,7 +24,7 @@ dnf_packages=(
   cmake gcc-c++ make pkgconf git
   openmpi-devel boost-openmpi-devel boost-devel
   hdf5-devel hdf5 eigen3-devel tbb-devel openblas-devel
-  spdlog-devel yaml-cpp-devel cli11-devel libsodium-devel Random123-devel
+  spdlog-devel yaml-cpp-devel cli11-devel libsodium-devel Random123-devel jemalloc-devel
   cppzmq-devel zeromq-devel json-devel
   gtest-devel google-benchmark-devel
   clang-tools-extra
@@ -35,7 +35,7 @@ dnf_packages=(
 pacman_packages=(
   cmake gcc make pkgconf git
   openmpi boost hdf5 eigen onetbb openblas
-  spdlog yaml-cpp cli11 libsodium
+  spdlog yaml-cpp cli11 libsodium jemalloc
   cppzmq zeromq nlohmann-json
   gtest benchmark
   clang

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdlib>
+#include <string_view>
 
 namespace qg::cluster {
 namespace {
@@ -37,5 +38,13 @@ std::string mpi_launcher_variable() {
 }
 
 bool launched_by_mpi() { return !mpi_launcher_variable().empty(); }
+
+std::vector<std::pair<std::string, std::string>> single_node_mca_defaults(const EnvLookup& env) {
+  const char* size = env("OMPI_COMM_WORLD_SIZE");
+  const char* local = env("OMPI_COMM_WORLD_LOCAL_SIZE");
+  if (size == nullptr || local == nullptr || *size == '\0' || std::string_view(size) != local) return {};
+  if (env("OMPI_MCA_pml") != nullptr) return {};  // the caller's choice, even an empty one
+  return {{"OMPI_MCA_pml", "ob1"}};
+}
 
 }  // namespace qg::cluster

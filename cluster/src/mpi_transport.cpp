@@ -21,6 +21,7 @@
 #include <string>
 #include <thread>
 
+#include "qg/cluster/mpi_launcher.hpp"
 #include "qg/cluster/poll_backoff.hpp"
 #include "qg/core/error.hpp"
 
@@ -287,6 +288,8 @@ class BoostMpiSession final : public MpiSession {
 }  // namespace
 
 std::unique_ptr<MpiSession> open_mpi_session(int& argc, char**& argv) {
+  for (const auto& [name, value] : single_node_mca_defaults([](const char* n) -> const char* { return std::getenv(n); }))
+    setenv(name.c_str(), value.c_str(), 0);  // read by MPI_Init, below
   return std::make_unique<BoostMpiSession>(argc, argv);
 }
 

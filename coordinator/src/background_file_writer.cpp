@@ -13,7 +13,7 @@ BackgroundFileWriter::BackgroundFileWriter(int fd, std::filesystem::path path, s
     : fd_(fd),
       path_(std::move(path)),
       what_(std::move(what)),
-      hand_off_([this](std::vector<char>& bytes, bool sync) { write_out(bytes, sync); }) {}
+      hand_off_([this](std::vector<char>& bytes, bool sync) { write_out(bytes, sync); }, kDepth) {}
 
 BackgroundFileWriter::~BackgroundFileWriter() {
   try {

@@ -6,6 +6,8 @@
 
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace qg::cluster {
 namespace {
@@ -43,6 +45,33 @@ TEST(MpiLauncher, SlurmNeedsAJobStep) {
 
 TEST(MpiLauncher, EmptyValuesDoNotCount) {
   EXPECT_EQ(mpi_launcher_variable(env_of({{"OMPI_COMM_WORLD_SIZE", ""}, {"PMI_RANK", ""}})), "");
+}
+
+// single_node_mca_defaults: the expected values are Open MPI's documented names (ompi_info lists
+// the PML components; mpirun sets OMPI_COMM_WORLD_SIZE and OMPI_COMM_WORLD_LOCAL_SIZE in every rank).
+using Mca = std::vector<std::pair<std::string, std::string>>;
+
+TEST(SingleNodeMca, EveryRankOnThisNodeTakesOb1) {
+  EXPECT_EQ(single_node_mca_defaults(env_of({{"OMPI_COMM_WORLD_SIZE", "3"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "3"}})),
+            (Mca{{"OMPI_MCA_pml", "ob1"}}));
+}
+
+TEST(SingleNodeMca, RanksOnOtherNodesKeepOpenMpisChoice) {
+  EXPECT_EQ(single_node_mca_defaults(env_of({{"OMPI_COMM_WORLD_SIZE", "4"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}})),
+            Mca{});
+}
+
+TEST(SingleNodeMca, TheCallersPmlWins) {
+  EXPECT_EQ(single_node_mca_defaults(env_of({{"OMPI_COMM_WORLD_SIZE", "2"},
+                                             {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"},
+                                             {"OMPI_MCA_pml", "ucx"}})),
+            Mca{});
+}
+
+TEST(SingleNodeMca, OtherLaunchersSetNothing) {
+  EXPECT_EQ(single_node_mca_defaults(env_of({{"PMIX_RANK", "0"}, {"SLURM_PROCID", "0"}, {"SLURM_STEP_ID", "1"}})),
+            Mca{});
+  EXPECT_EQ(single_node_mca_defaults(env_of({{"OMPI_COMM_WORLD_SIZE", "2"}})), Mca{});  // no local size: unknown
 }
 
 }  // namespace

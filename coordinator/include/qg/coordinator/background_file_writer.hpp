@@ -5,6 +5,7 @@
 // writes it (and syncs) while the caller fills the other buffer. The journal uses it: on a run of
 // many tiny chunks, writing each record's bytes into the page cache was about half of rank 0's
 // work per chunk (docs/performance.md, section 3).
+#include <cstddef>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -15,6 +16,11 @@ namespace qg::coordinator {
 
 class BackgroundFileWriter {
  public:
+  //! Hand-overs that may be outstanding before the next one waits: a sweep's chunk of results is
+  //! one record of megabytes, and rank 0 must not wait for its write before it serves the workers
+  //! again (docs/performance.md, section 7).
+  static constexpr std::size_t kDepth = 16;
+
   //! Takes ownership of `fd`, an open file written at its current offset (or appended to);
   //! `path` and `what` (say "journal") name it in error messages.
   BackgroundFileWriter(int fd, std::filesystem::path path, std::string what);
@@ -28,8 +34,8 @@ class BackgroundFileWriter {
   //! hand-overs). Bytes appended here reach the file after the next hand_over().
   std::vector<char>& buffer() { return hand_off_.filling(); }
   //! Hands the buffer's bytes to the thread, which writes them, then fdatasyncs when `sync`.
-  //! Returns at once, unless the thread is still writing the previous hand-over (then it waits
-  //! for that one). Throws IoError when an earlier write or sync failed.
+  //! Returns at once, unless kDepth hand-overs are still outstanding (then it waits for the
+  //! oldest). Throws IoError when an earlier write or sync failed.
   void hand_over(bool sync) { hand_off_.hand_over(sync); }
   //! Waits until everything handed over is written (and synced when asked). Throws IoError when
   //! a write or sync failed.
