@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -68,6 +69,27 @@ bool completed(MPI_Request& request) {
   return done != 0;
 }
 
+//! Waits once between two empty polls of something that began at `start`: yields the core or
+//! sleeps, as `backoff` says.
+void pause(PollBackoff& backoff, std::chrono::steady_clock::time_point start) {
+  const auto elapsed =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+  const auto wait = backoff.next(elapsed);
+  if (wait.count() == 0)
+    sched_yield();  // returns at once when no other process wants this core
+  else
+    std::this_thread::sleep_for(wait);
+}
+
+//! A barrier that does not spin: a non-blocking barrier polled as a receive is.
+void wait_for_every_rank(MPI_Comm comm) {
+  MPI_Request arrived = MPI_REQUEST_NULL;
+  check(MPI_Ibarrier(comm, &arrived), "MPI_Ibarrier");
+  const auto start = std::chrono::steady_clock::now();
+  PollBackoff backoff;
+  while (!completed(arrived)) pause(backoff, start);
+}
+
 // Point-to-point messages go through the MPI C API on raw bytes: no serialization, no request
 // handler allocated per message (boost::mpi::request holds one), and the message buffers and
 // list nodes of completed sends and receives are kept for the next messages (a dispatch-bound
@@ -82,7 +104,15 @@ class MpiTransport final : public Transport {
   int rank() const override { return comm_.rank(); }
   int size() const override { return comm_.size(); }
 
-  void share_job(JobPayload& payload) override { mpi::broadcast(comm_, payload, 0); }
+  // The workers reach the broadcast at once, rank 0 only after reading the data and planning the
+  // job; Open MPI's blocking broadcast spins meanwhile, and with more ranks than cores the
+  // spinning workers took the core rank 0 needed for that set-up. So every rank first waits in a
+  // non-blocking barrier, polled as a receive is (PollBackoff: yield, then sleep), and enters the
+  // broadcast when all are there.
+  void share_job(JobPayload& payload) override {
+    wait_for_every_rank(comm_);
+    mpi::broadcast(comm_, payload, 0);
+  }
 
   // Sends a copy with MPI_Isend and returns: a large message goes out in fragments once its
   // receiver takes it, and a receiver that is gone (its host lost) would hold a blocking send
@@ -118,14 +148,9 @@ class MpiTransport final : public Transport {
       reap_sends();
       post_probed();
       if (take_completed(into)) return true;
-      const auto elapsed =
-          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
-      if (elapsed >= timeout) return false;
-      const auto pause = backoff.next(elapsed);
-      if (pause.count() == 0)
-        sched_yield();  // returns at once when no other process wants this core
-      else
-        std::this_thread::sleep_for(pause);
+      if (std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start) >= timeout)
+        return false;  // in microseconds: kWaitForever in nanoseconds would overflow
+      pause(backoff, start);
     }
   }
 
@@ -262,6 +287,18 @@ class MpiTransport final : public Transport {
 class BoostMpiSession final : public MpiSession {
  public:
   BoostMpiSession(int& argc, char**& argv) : env_(argc, argv, mpi::threading::funneled, false) {}
+  BoostMpiSession(const BoostMpiSession&) = delete;
+  BoostMpiSession& operator=(const BoostMpiSession&) = delete;
+  //! The workers are done long before rank 0 has committed the run file, and MPI_Finalize (in
+  //! ~environment) spins until every rank is in it: they wait in a barrier that sleeps first,
+  //! leaving the cores to rank 0's commit.
+  ~BoostMpiSession() override {
+    try {
+      wait_for_every_rank(world_);
+    } catch (const std::exception& e) {
+      spdlog::warn("before MPI_Finalize: {}", e.what());
+    }
+  }
 
   int rank() const override { return world_.rank(); }
   int size() const override { return world_.size(); }
