@@ -89,22 +89,33 @@ void decode(std::span<const char> bytes, Assignment& m) {
   if (!c.done()) throw ClusterError("malformed message: trailing bytes after an assignment");
 }
 
-void encode(const ChunkResult& m, std::vector<char>& out) {
+std::size_t encode_leaving_values(const ChunkResult& m, std::uint64_t n_values, std::vector<char>& out) {
   QG_CHECK(m.lengths.size() == m.count, "chunk result lengths do not match its task count");
+  std::size_t error_bytes = 0;
+  for (const auto& e : m.errors) error_bytes += 2 * sizeof(std::uint64_t) + e.message.size();
+  out.reserve(out.size() + 4 + 4 + 8 * 5 + m.lengths.size() * sizeof(std::uint32_t) + n_values * sizeof(double) +
+              error_bytes);
   put(out, kResultMagic);
   put(out, m.stage);
   put(out, m.first);
   put(out, m.count);
   put(out, m.seconds);
-  put(out, static_cast<std::uint64_t>(m.values.size()));
+  put(out, n_values);
   put(out, static_cast<std::uint64_t>(m.errors.size()));
   put_array(out, m.lengths);
-  put_array(out, m.values);
+  const std::size_t values_at = out.size();
+  out.resize(values_at + n_values * sizeof(double));
   for (const auto& e : m.errors) {
     put(out, e.task);
     put(out, static_cast<std::uint64_t>(e.message.size()));
     out.insert(out.end(), e.message.begin(), e.message.end());
   }
+  return values_at;
+}
+
+void encode(const ChunkResult& m, std::vector<char>& out) {
+  const std::size_t at = encode_leaving_values(m, m.values.size(), out);
+  if (!m.values.empty()) std::memcpy(out.data() + at, m.values.data(), m.values.size() * sizeof(double));
 }
 
 void decode(std::span<const char> bytes, ChunkResult& m) {

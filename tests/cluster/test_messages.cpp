@@ -1,6 +1,9 @@
 // Message encoding: every field survives a round trip, and damaged buffers are refused.
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <span>
+
 #include "qg/cluster/messages.hpp"
 #include "qg/core/error.hpp"
 
@@ -72,6 +75,34 @@ TEST(Messages, ChunkResultRoundTripWithErrors) {
   EXPECT_EQ(s.errors[0].task, 11u);
   EXPECT_EQ(s.errors[0].message, "boom: division by zero");
   EXPECT_EQ(s.task_values(2, 2)[0], 3.0);
+}
+
+TEST(Messages, ValuesWrittenIntoTheRoomLeftDecodeAsEncoded) {
+  // An odd task count puts the values at an offset that is not a multiple of 8; the bytes must
+  // still be those encode() writes (the reference) and decode to the same result.
+  ChunkResult r;
+  r.stage = 2;
+  r.first = 7;
+  r.count = 3;
+  r.seconds = 0.25;
+  r.lengths = {1, 2, 0};
+  r.values = {-1.5, 4.0, 1e300};
+  r.errors = {{9, "no data"}};
+  std::vector<char> expected{'x'};  // both append after what the buffer holds
+  encode(r, expected);
+  std::vector<char> bytes{'x'};
+  ChunkResult without_values = r;
+  without_values.values.clear();
+  const std::size_t at = encode_leaving_values(without_values, r.values.size(), bytes);
+  EXPECT_EQ(at, 1 + 48 + 3 * sizeof(std::uint32_t));
+  std::memcpy(bytes.data() + at, r.values.data(), r.values.size() * sizeof(double));
+  EXPECT_EQ(bytes, expected);
+  ChunkResult s;
+  decode(std::span<const char>(bytes).subspan(1), s);
+  EXPECT_EQ(s.values, r.values);
+  EXPECT_EQ(s.lengths, r.lengths);
+  ASSERT_EQ(s.errors.size(), 1u);
+  EXPECT_EQ(s.errors[0].message, "no data");
 }
 
 TEST(Messages, TruncatedBufferIsRefusedAtEveryLength) {

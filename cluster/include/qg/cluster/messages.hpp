@@ -74,6 +74,11 @@ struct ChunkResult {
 //! Appends the encoding of `m` to `out` (little-endian host layout; ranks share one ABI).
 void encode(const Assignment& m, std::vector<char>& out);
 void encode(const ChunkResult& m, std::vector<char>& out);
+//! Appends the encoding of `m` with room for `n_values` values that the caller writes afterwards
+//! (m.values is not read): returns the offset in `out` where they go, as doubles in task order.
+//! Once they are written, `out` holds what encode() of `m` with those values appends. The worker
+//! copies each task's records straight into place, on its threads.
+std::size_t encode_leaving_values(const ChunkResult& m, std::uint64_t n_values, std::vector<char>& out);
 //! Decodes; throws ClusterError on a truncated or malformed buffer.
 void decode(std::span<const char> bytes, Assignment& m);
 void decode(std::span<const char> bytes, ChunkResult& m);

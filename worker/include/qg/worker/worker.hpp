@@ -2,6 +2,7 @@
 // Ranks >= 1: receive the job once, then chunks; run each chunk's tasks on all local cores;
 // send the records back; report task errors instead of dying.
 #include <cstdint>
+#include <vector>
 
 #include "qg/cluster/transport.hpp"
 #include "qg/jobs/job.hpp"
@@ -21,6 +22,21 @@ struct WorkerStats {
 //! throws becomes a TaskError; the others complete. Records are placed in task-id order.
 void run_chunk(const jobs::Job& job, std::uint32_t stage, jobs::StageInput input, std::uint64_t first,
                std::uint64_t count, cluster::ChunkResult& result);
+
+//! Runs chunks as run_chunk does, straight into the message that carries the result: the records
+//! of a chunk of several tasks are copied from each task into place in the message, on the
+//! worker's threads, without the result's values in between (a chunk's records are megabytes).
+//! Keeps the tasks' record buffers from chunk to chunk.
+class ChunkRunner {
+ public:
+  //! Runs the chunk into `result` (all but the values of a chunk of several tasks, which only the
+  //! message holds) and appends its encoding (cluster::encode's bytes) to `message`.
+  void run(const jobs::Job& job, std::uint32_t stage, jobs::StageInput input, std::uint64_t first,
+           std::uint64_t count, cluster::ChunkResult& result, std::vector<char>& message);
+
+ private:
+  std::vector<std::vector<double>> records_;  // task first+i's records
+};
 
 //! The worker loop: asks the coordinator for work, runs it, returns results, until told to
 //! stop. On entry the job is built; returns when the coordinator sends stop.
