@@ -24,4 +24,11 @@ std::uint64_t cap_for_tail(std::uint64_t min_chunk, std::uint64_t n_tasks, int n
   return std::min(min_chunk, std::max<std::uint64_t>(1, (n_tasks + parts - 1) / parts));
 }
 
+std::size_t pipeline_depth_for(double chunk_seconds, double queued_seconds, std::size_t base, std::size_t most) {
+  if (!(chunk_seconds > 0.0)) return base;
+  const double chunks = std::ceil(queued_seconds / chunk_seconds);
+  if (!(chunks < static_cast<double>(most))) return std::max(base, most);
+  return std::max(base, static_cast<std::size_t>(chunks));
+}
+
 }  // namespace qg::coordinator

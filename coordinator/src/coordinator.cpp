@@ -39,6 +39,11 @@ constexpr std::uint64_t kTailParts = 16;
 //! How long rank 0 waits for a worker's first request before creating the run's files: in one process the
 //! worker thread asks at once, and its first chunk then computes while they are made.
 constexpr std::chrono::microseconds kFirstRequestWait{2000};
+//! Work a worker's queue should hold (pipeline_depth_for): enough for rank 0 to be off its core
+//! for a scheduler tick's fraction without the worker running dry.
+constexpr double kQueuedSeconds = 250e-6;
+//! The most chunks a worker holds, however short they are.
+constexpr std::size_t kMaxPipelineDepth = 64;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
@@ -196,6 +201,7 @@ class CoordinatorRun {
     ChunkScheduler scheduler(n, n_workers, ctx_.chunk, max_chunk, window, ctx_.threads);
     stage_ = stage;
     task_seconds_ = 0.0;  // a stage's tasks may take far longer than the last stage's: expect anew
+    pool_.set_depth(ctx_.pipeline_depth);
     journals_stage_ = job_.journals_stage(stage);
     if (!reducer_) open_outputs(scheduler);
     ReorderBuffer reorder(*reducer_, stage,
@@ -233,6 +239,9 @@ class CoordinatorRun {
     meter_.turn(seconds_since(start));
     const auto for_load = min_chunk_for_load(n_workers, meter_.cost(), meter_.task_seconds(), kRank0Load);
     scheduler.set_min_chunk(cap_for_tail(for_load, n_tasks, n_workers, kTailParts));
+    if (result_.count > 0)
+      pool_.set_depth(pipeline_depth_for(task_seconds_ * static_cast<double>(result_.count), kQueuedSeconds,
+                                         ctx_.pipeline_depth, kMaxPipelineDepth));
   }
 
   //! Feeds the journal's chunks of `stage` through the same path as fresh results.

@@ -29,6 +29,23 @@ void WorkerPool::leave(int w) {
   withdraw(w);
 }
 
+void WorkerPool::set_depth(std::size_t depth) {
+  depth = std::max<std::size_t>(1, depth);
+  if (depth == depth_) return;
+  const std::size_t old = depth_;
+  // The top level holds, in order of offer, every worker that may take a chunk at all: new levels
+  // start as copies of it, then take the workers that held too many for the old depth.
+  const std::deque<int> top = offers_.back();
+  offers_.resize(depth, top);
+  depth_ = depth;
+  for (int w = 1; w < static_cast<int>(workers_.size()); ++w) {
+    const State& s = workers_[static_cast<std::size_t>(w)];
+    if (!s.joined || s.lost) continue;
+    for (std::size_t p = std::max(old, s.held.size()); p < depth_; ++p)
+      if (std::find(offers_[p].begin(), offers_[p].end(), w) == offers_[p].end()) offers_[p].push_back(w);
+  }
+}
+
 std::optional<WorkerSlot> WorkerPool::next_slot() const {
   for (std::size_t p = 0; p < depth_; ++p)
     if (!offers_[p].empty()) return WorkerSlot{offers_[p].front(), p};
@@ -62,7 +79,7 @@ std::optional<WorkerPool::Clock::time_point> WorkerPool::complete(int w, std::ui
   if (s.lost) {
     s.lost = false;  // it answers after all
     offer(w, s.held.size());
-  } else if (s.joined) {
+  } else if (s.joined && s.held.size() < depth_) {
     offers_[s.held.size()].push_back(w);  // one chunk fewer: it may take one more
   }
   return began;

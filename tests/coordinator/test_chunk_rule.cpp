@@ -54,3 +54,17 @@ TEST(ChunkRule, TailCapHoldsTheMinimumToAPartOfAWorkersShare) {
   // Never below one task, even for fewer tasks than parts.
   EXPECT_EQ(cap_for_tail(50, 3, 4, 16), 1u);
 }
+
+using qg::coordinator::pipeline_depth_for;
+
+TEST(ChunkRule, PipelineDepthCoversTheQueuedTime) {
+  // 250 us of queue over 5 us chunks: ceil(50) = 50 chunks; over 4 us: ceil(62.5) = 63.
+  EXPECT_EQ(pipeline_depth_for(5e-6, 250e-6, 2, 64), 50u);
+  EXPECT_EQ(pipeline_depth_for(4e-6, 250e-6, 2, 64), 63u);
+  // Sub-microsecond chunks are held to the most; long chunks keep the base depth.
+  EXPECT_EQ(pipeline_depth_for(1e-7, 250e-6, 2, 64), 64u);
+  EXPECT_EQ(pipeline_depth_for(0.05, 250e-6, 2, 64), 2u);
+  // Nothing measured yet (or nonsense): the base.
+  EXPECT_EQ(pipeline_depth_for(0.0, 250e-6, 2, 64), 2u);
+  EXPECT_EQ(pipeline_depth_for(-1.0, 250e-6, 3, 64), 3u);
+}

@@ -134,3 +134,31 @@ TEST(WorkerPool, LeaveAndJoinAroundACollectiveTask) {
   pool.join(1);
   EXPECT_EQ(pool.next_slot(), (WorkerSlot{1, 0}));
 }
+
+TEST(WorkerPool, ADeeperPipelineOffersEveryWorkerTheNewPlacesInTurn) {
+  WorkerPool pool(3, 2);
+  pool.join(1);
+  pool.join(2);
+  EXPECT_EQ(fill(pool, 0, 9), (std::vector<WorkerSlot>{{1, 0}, {2, 0}, {1, 1}, {2, 1}}));
+  pool.set_depth(4);
+  EXPECT_EQ(pool.depth(), 4u);
+  // Both hold two; their third and fourth places go in turn, 1 first (offered first).
+  EXPECT_EQ(fill(pool, 4, 9), (std::vector<WorkerSlot>{{1, 2}, {2, 2}, {1, 3}, {2, 3}}));
+  EXPECT_EQ(pool.held(1).size(), 4u);
+}
+
+TEST(WorkerPool, AShallowerPipelineKeepsWhatIsHeldAndTakesNoMore) {
+  WorkerPool pool(2, 4);
+  pool.join(1);
+  EXPECT_EQ(fill(pool, 0, 9).size(), 4u);
+  pool.set_depth(2);
+  EXPECT_FALSE(pool.next_slot().has_value());  // holds 4 > 2
+  pool.complete(1, 0, 0, at(1));
+  pool.complete(1, 0, 1, at(2));
+  EXPECT_FALSE(pool.next_slot().has_value());  // holds 2: still full
+  pool.complete(1, 0, 2, at(3));
+  EXPECT_EQ(fill(pool, 4, 9), (std::vector<WorkerSlot>{{1, 1}}));  // one place again
+  // Deeper again: the worker, which held more than the old depth when it shrank, gets every new place.
+  pool.set_depth(5);
+  EXPECT_EQ(fill(pool, 5, 9), (std::vector<WorkerSlot>{{1, 2}, {1, 3}, {1, 4}}));
+}

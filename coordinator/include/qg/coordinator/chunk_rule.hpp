@@ -35,4 +35,12 @@ std::uint64_t min_chunk_for_load(int n_workers, ServiceCost cost, double task_se
 //! last chunk holds at most a sixteenth of a worker's share.
 std::uint64_t cap_for_tail(std::uint64_t min_chunk, std::uint64_t n_tasks, int n_workers, std::uint64_t tail_parts);
 
+//! How many chunks a worker should hold so that its queue covers `queued_seconds` of work when a
+//! chunk takes `chunk_seconds`: ceil(queued_seconds / chunk_seconds), between `base` and `most`;
+//! `base` while nothing is measured (chunk_seconds not positive). Tiny chunks (`--chunk 1` on
+//! microsecond tasks) need a deep queue: with more ranks than cores, rank 0 may be off its core
+//! for longer than two chunks take, and a worker whose queue runs dry then waits for a core to be
+//! given back to rank 0 (docs/performance.md, section 3).
+std::size_t pipeline_depth_for(double chunk_seconds, double queued_seconds, std::size_t base, std::size_t most);
+
 }  // namespace qg::coordinator

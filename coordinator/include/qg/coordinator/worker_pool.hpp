@@ -40,6 +40,9 @@ class WorkerPool {
   WorkerPool(int world_size, std::size_t depth);
 
   std::size_t depth() const { return depth_; }
+  //! Each worker now holds at most `depth` (>= 1) chunks. A worker that holds more keeps them and
+  //! takes no more until it holds fewer; offers keep their order (who waits longest goes first).
+  void set_depth(std::size_t depth);
   //! Worker `w` asked for work holding nothing (its first request, or after its share of a
   //! collective task): it may take `depth` chunks.
   void join(int w);
