@@ -93,8 +93,8 @@ std::size_t encode_leaving_values(const ChunkResult& m, std::uint64_t n_values, 
   QG_CHECK(m.lengths.size() == m.count, "chunk result lengths do not match its task count");
   std::size_t error_bytes = 0;
   for (const auto& e : m.errors) error_bytes += 2 * sizeof(std::uint64_t) + e.message.size();
-  out.reserve(out.size() + 4 + 4 + 8 * 5 + m.lengths.size() * sizeof(std::uint32_t) + n_values * sizeof(double) +
-              error_bytes);
+  constexpr std::size_t kHead = 2 * sizeof(std::uint32_t) + 5 * sizeof(std::uint64_t);  // magic .. error count
+  out.reserve(out.size() + kHead + m.lengths.size() * sizeof(std::uint32_t) + n_values * sizeof(double) + error_bytes);
   put(out, kResultMagic);
   put(out, m.stage);
   put(out, m.first);

@@ -72,8 +72,7 @@ bool completed(MPI_Request& request) {
 //! Waits once between two empty polls of something that began at `start`: yields the core or
 //! sleeps, as `backoff` says.
 void pause(PollBackoff& backoff, std::chrono::steady_clock::time_point start) {
-  const auto elapsed =
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+  const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
   const auto wait = backoff.next(elapsed);
   if (wait.count() == 0)
     sched_yield();  // returns at once when no other process wants this core
@@ -325,7 +324,8 @@ class BoostMpiSession final : public MpiSession {
 }  // namespace
 
 std::unique_ptr<MpiSession> open_mpi_session(int& argc, char**& argv) {
-  for (const auto& [name, value] : single_node_mca_defaults([](const char* n) -> const char* { return std::getenv(n); }))
+  for (const auto& [name, value] :
+       single_node_mca_defaults([](const char* n) -> const char* { return std::getenv(n); }))
     setenv(name.c_str(), value.c_str(), 0);  // read by MPI_Init, below
   return std::make_unique<BoostMpiSession>(argc, argv);
 }

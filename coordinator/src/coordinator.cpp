@@ -39,8 +39,9 @@ constexpr std::uint64_t kTailParts = 16;
 //! How long rank 0 waits for a worker's first request before creating the run's files: in one process the
 //! worker thread asks at once, and its first chunk then computes while they are made.
 constexpr std::chrono::microseconds kFirstRequestWait{2000};
-//! Work a worker's queue should hold (pipeline_depth_for): enough for rank 0 to be off its core
-//! for a scheduler tick's fraction without the worker running dry.
+//! Work a worker's queue should hold (pipeline_depth_for): on the dispatch benchmark's tiny tasks,
+//! 32-128 chunks (150-600 us) kept the workers of `mpiexec -n 2` and `-n 3` busiest, 2 and 8 did
+//! not (docs/performance.md, section 3).
 constexpr double kQueuedSeconds = 250e-6;
 //! The most chunks a worker holds, however short they are.
 constexpr std::size_t kMaxPipelineDepth = 64;

@@ -62,9 +62,8 @@ TEST(SingleNodeMca, RanksOnOtherNodesKeepOpenMpisChoice) {
 }
 
 TEST(SingleNodeMca, TheCallersPmlWins) {
-  EXPECT_EQ(single_node_mca_defaults(env_of({{"OMPI_COMM_WORLD_SIZE", "2"},
-                                             {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"},
-                                             {"OMPI_MCA_pml", "ucx"}})),
+  EXPECT_EQ(single_node_mca_defaults(
+                env_of({{"OMPI_COMM_WORLD_SIZE", "2"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}, {"OMPI_MCA_pml", "ucx"}})),
             Mca{});
 }
 

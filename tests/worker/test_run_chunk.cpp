@@ -107,8 +107,8 @@ TEST(RunChunk, FailedTasksBecomeSortedErrorsAndTheRestComplete) {
 }
 
 //! What ChunkRunner writes for a chunk, decoded.
-cluster::ChunkResult run_encoded(ChunkRunner& runner, const jobs::Job& job, std::uint32_t stage,
-                                 jobs::StageInput input, std::uint64_t first, std::uint64_t count) {
+cluster::ChunkResult run_encoded(ChunkRunner& runner, const jobs::Job& job, std::uint32_t stage, jobs::StageInput input,
+                                 std::uint64_t first, std::uint64_t count) {
   cluster::ChunkResult meta;
   std::vector<char> message;
   runner.run(job, stage, input, first, count, meta, message);

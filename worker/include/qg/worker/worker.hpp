@@ -31,8 +31,8 @@ class ChunkRunner {
  public:
   //! Runs the chunk into `result` (all but the values of a chunk of several tasks, which only the
   //! message holds) and appends its encoding (cluster::encode's bytes) to `message`.
-  void run(const jobs::Job& job, std::uint32_t stage, jobs::StageInput input, std::uint64_t first,
-           std::uint64_t count, cluster::ChunkResult& result, std::vector<char>& message);
+  void run(const jobs::Job& job, std::uint32_t stage, jobs::StageInput input, std::uint64_t first, std::uint64_t count,
+           cluster::ChunkResult& result, std::vector<char>& message);
 
  private:
   std::vector<std::vector<double>> records_;  // task first+i's records
