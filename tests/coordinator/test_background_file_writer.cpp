@@ -8,29 +8,26 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <string>
 
 #include "qg/coordinator/background_file_writer.hpp"
 #include "qg/core/error.hpp"
+#include "qg_testing/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using qg::coordinator::BackgroundFileWriter;
 
 namespace {
 
+//! A file in this test program's private directory (removed when the program ends).
 fs::path temp_path(const std::string& name) {
-  auto dir = fs::temp_directory_path() / ("qg_bgwriter_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  static const qg::testing::TempDir dir("qg_bgwriter");
   return dir / name;
 }
 
 int open_new(const fs::path& p) { return ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644); }
 
-std::string contents(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+std::string contents(const fs::path& p) { return qg::testing::read_bytes(p); }
 
 void append(BackgroundFileWriter& w, const std::string& s) { w.buffer().insert(w.buffer().end(), s.begin(), s.end()); }
 
