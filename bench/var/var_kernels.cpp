@@ -1,7 +1,8 @@
 // Where the time of one Monte Carlo VaR block goes, for a full-revaluation book of n assets
 // with one linear position per asset and an option on every fifth: normal generation, the
 // full DGEMM Z L^T (what a plain implementation does), the triangular product the simulator
-// replaced (correlate_rows, one DTRMM), the packed triangular product it uses (PackedFactor), and the whole block
+// replaced (correlate_rows, one DTRMM), the packed triangular product it uses (PackedFactor: its AVX2 tile, and
+// its AVX-512 tile where the CPU has it), and the whole block
 // (generation + product + revaluation). Prints CSV `name,impl,threads,rows,run,seconds,gflops` (1 warm-up, 5 timed runs
 // per item; the seconds are this thread's CPU time, so a machine shared with other work inflates them less) and the
 // products' GFLOP/s, to set against the machine's DGEMM peak.
@@ -110,14 +111,19 @@ int main(int argc, char** argv) {
         kv::correlate_rows(l, kRows, zy.data());
       }
     });
-    const kv::PackedFactor factor(l);
     std::vector<double> packed_rows;
-    const double packed = best_of([&] {
-      for (int b = 0; b < kBlocksPerRun; ++b) {
-        std::copy(z.begin(), z.end(), zy.begin());
-        factor.correlate(kRows, zy.data(), packed_rows);
-      }
-    });
+    const auto packed_time = [&](kv::PackedFactor::Tile tile) {
+      const kv::PackedFactor factor(l, tile);
+      return best_of([&] {
+        for (int b = 0; b < kBlocksPerRun; ++b) {
+          std::copy(z.begin(), z.end(), zy.begin());
+          factor.correlate(kRows, zy.data(), packed_rows);
+        }
+      });
+    };
+    const double packed = packed_time(kv::PackedFactor::Tile::kAvx2);
+    const bool wide = kv::PackedFactor::best_tile() == kv::PackedFactor::Tile::kAvx512;
+    const double packed512 = wide ? packed_time(kv::PackedFactor::Tile::kAvx512) : 0.0;
     const double block = best_of([&] {
       for (int b = 0; b < kBlocksPerRun; ++b) sim.simulate_block(0, b * kRows, kRows, ws);
     });
@@ -126,7 +132,9 @@ int main(int argc, char** argv) {
     report("dgemm", n, gemm, flops / gemm / 1e9);
     // The DTRMM's useful flops: n (n + 1) / 2 multiply-adds per row (its time includes a copy of Z).
     report("correlate", n, correlate, static_cast<double>(kRows) * n * (n + 1) * kBlocksPerRun / correlate / 1e9);
-    report("packed", n, packed, static_cast<double>(kRows) * n * (n + 1) * kBlocksPerRun / packed / 1e9);
+    const double useful = static_cast<double>(kRows) * n * (n + 1) * kBlocksPerRun;
+    report("packed", n, packed, useful / packed / 1e9);
+    if (wide) report("packed_avx512", n, packed512, useful / packed512 / 1e9);
     report("full_block", n, block, 0);
   }
   return 0;
