@@ -20,8 +20,12 @@ class BackgroundAppender {
   static constexpr std::size_t kDepth = 64;
 
   //! Appends to `table`, which must outlive this appender and take no other appends meanwhile.
+  //! The table's full blocks are synced as they are written (TableWriter::sync_each_block):
+  //! this thread waits for the disk, not the run.
   explicit BackgroundAppender(results::TableWriter& table)
-      : hand_off_([&table](std::vector<double>& rows, bool) { table.append(rows); }, kDepth) {}
+      : hand_off_([&table](std::vector<double>& rows, bool) { table.append(rows); }, kDepth) {
+    table.sync_each_block();
+  }
 
   //! The rows (row-major doubles) gathered for the next hand-over; the caller appends in place.
   std::vector<double>& rows() { return hand_off_.filling(); }

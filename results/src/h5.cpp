@@ -259,14 +259,29 @@ void sync_file(const std::filesystem::path& path) {
   if (rc != 0) throw IoError(path.string() + ": fsync failed: " + std::strerror(saved));
 }
 
-void start_writeback(hid_t file) noexcept {
+namespace {
+
+//! The file descriptor of a file open with the sec2 driver, or -1 for another driver.
+int sec2_descriptor(hid_t file) noexcept {
   const hid_t fapl = H5Fget_access_plist(file);
-  if (fapl < 0) return;
+  if (fapl < 0) return -1;
   const bool sec2 = H5Pget_driver(fapl) == H5FD_SEC2;  // its handle is a file descriptor
   H5Pclose(fapl);
   void* handle = nullptr;
-  if (!sec2 || H5Fget_vfd_handle(file, H5P_DEFAULT, &handle) < 0 || handle == nullptr) return;
-  (void)::sync_file_range(*static_cast<int*>(handle), 0, 0, SYNC_FILE_RANGE_WRITE);
+  if (!sec2 || H5Fget_vfd_handle(file, H5P_DEFAULT, &handle) < 0 || handle == nullptr) return -1;
+  return *static_cast<int*>(handle);
+}
+
+}  // namespace
+
+void start_writeback(hid_t file) noexcept {
+  const int fd = sec2_descriptor(file);
+  if (fd >= 0) (void)::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+}
+
+void sync_data(hid_t file, const std::string& where) {
+  const int fd = sec2_descriptor(file);
+  if (fd >= 0 && ::fdatasync(fd) != 0) throw IoError(where + ": fdatasync failed: " + std::strerror(errno));
 }
 
 void rename_file(const std::filesystem::path& from, const std::filesystem::path& to) {

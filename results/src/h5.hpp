@@ -136,6 +136,10 @@ void sync_file(const std::filesystem::path& path);
 //! SYNC_FILE_RANGE_WRITE), so that the fsync at commit finds little left to write. Best effort:
 //! files of other drivers than sec2, and any failure, are left to that fsync, which reports them.
 void start_writeback(hid_t file) noexcept;
+//! Waits until the pages written to the file so far are on the disk (fdatasync), so that the
+//! fsync at commit waits for what came after only; IoError naming `where` when it fails. Files
+//! of other drivers than sec2 are left to that fsync.
+void sync_data(hid_t file, const std::string& where);
 //! rename(2) with IoError naming both paths, then the fsync of the folder (sync_parent_folder).
 void rename_file(const std::filesystem::path& from, const std::filesystem::path& to);
 //! rename(2) with IoError naming both paths; the new directory entry is not yet durable.

@@ -104,7 +104,10 @@ void H5TableWriter::flush() {
   // Full blocks go to disk now, so the commit's fsync waits for the last rows only. A table's
   // last, partial flush is left to that fsync: the metadata HDF5 writes at close dirties the
   // same pages again, and a small run would start writeback once per table for nothing.
-  if (full) h5::start_writeback(file_);
+  if (full && sync_each_block_)
+    h5::sync_data(file_, where_);
+  else if (full)
+    h5::start_writeback(file_);
   written_ += buffered_;
   buffered_ = 0;
 }

@@ -31,6 +31,7 @@ class H5TableWriter final : public TableWriter {
 
   void append(std::span<const double> rows) override;
   std::uint64_t rows() const override { return written_ + buffered_; }
+  void sync_each_block() override { sync_each_block_ = true; }
   //! Writes buffered rows and closes the datasets; later appends throw IoError.
   void close();
   //! Whether `path` ("/sweep/sharpe") is one of this table's columns, created yet or not.
@@ -63,6 +64,7 @@ class H5TableWriter final : public TableWriter {
   hsize_t written_ = 0;
   bool created_ = false;
   bool closed_ = false;
+  bool sync_each_block_ = false;  // sync_each_block()
 };
 
 }  // namespace qg::results

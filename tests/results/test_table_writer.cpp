@@ -1,11 +1,13 @@
 // H5TableWriter: each column dataset is created once, with the chunk its table needs: one
 // chunk of the table's own size below kChunkRows rows (so a small table is not stored as
 // 512 KiB chunks), kChunkRows from the first full flush on; no fill value is written (the last,
-// partial chunk costs its rows alone); a pending column's name is taken.
+// partial chunk costs its rows alone); a pending column's name is taken; a table that syncs each
+// full block as it is written (sync_each_block) holds the same rows.
 #include <gtest/gtest.h>
 
 #include <hdf5.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "qg/core/error.hpp"
@@ -98,6 +100,25 @@ TEST(TableWriter, LastPartialChunkIsWrittenWithoutFill) {
   for (std::size_t r = 0; r < n; ++r) {  // every row, as rows() made it
     EXPECT_EQ(table.column("i")[r], static_cast<double>(r));
     EXPECT_EQ(table.column("x")[r], 0.5 * static_cast<double>(r));
+  }
+}
+
+TEST(TableWriter, SyncingEachBlockKeepsEveryRow) {
+  TempDir dir;
+  auto file = RunFile::create(dir / "run.h5");
+  // The first chunk, then quarter-chunk flushes (each synced), then a partial last block.
+  const std::size_t n = H5TableWriter::kChunkRows + 2 * H5TableWriter::kFlushRows + 7;
+  auto& table = file->create_table("/t", {{"i", ColumnType::kInt64}, {"x", ColumnType::kFloat64}});
+  table.sync_each_block();
+  const auto all = rows(n);
+  const std::size_t width = 2, step = 5000;  // appends that straddle the flushes
+  for (std::size_t r = 0; r < n; r += step) table.append({all.data() + r * width, std::min(step, n - r) * width});
+  file->commit();
+  const auto read = RunReader::open(dir / "run.h5")->read_table("/t");
+  ASSERT_EQ(read.column("x").size(), n);
+  for (std::size_t r = 0; r < n; ++r) {
+    ASSERT_EQ(read.column("i")[r], static_cast<double>(r));
+    ASSERT_EQ(read.column("x")[r], 0.5 * static_cast<double>(r));
   }
 }
 
