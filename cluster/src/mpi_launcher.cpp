@@ -39,12 +39,16 @@ std::string mpi_launcher_variable() {
 
 bool launched_by_mpi() { return !mpi_launcher_variable().empty(); }
 
-std::vector<std::pair<std::string, std::string>> single_node_mca_defaults(const EnvLookup& env) {
+std::vector<std::pair<std::string, std::string>> open_mpi_mca_defaults(const EnvLookup& env) {
   const char* size = env("OMPI_COMM_WORLD_SIZE");
+  if (size == nullptr || *size == '\0') return {};
+  std::vector<std::pair<std::string, std::string>> out;
+  // Each unless the caller chose a value, even an empty one.
+  if (env("OMPI_MCA_mpi_yield_when_idle") == nullptr) out.emplace_back("OMPI_MCA_mpi_yield_when_idle", "0");
   const char* local = env("OMPI_COMM_WORLD_LOCAL_SIZE");
-  if (size == nullptr || local == nullptr || *size == '\0' || std::string_view(size) != local) return {};
-  if (env("OMPI_MCA_pml") != nullptr) return {};  // the caller's choice, even an empty one
-  return {{"OMPI_MCA_pml", "ob1"}};
+  if (local != nullptr && std::string_view(size) == local && env("OMPI_MCA_pml") == nullptr)
+    out.emplace_back("OMPI_MCA_pml", "ob1");
+  return out;
 }
 
 }  // namespace qg::cluster

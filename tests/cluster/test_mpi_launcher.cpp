@@ -47,30 +47,38 @@ TEST(MpiLauncher, EmptyValuesDoNotCount) {
   EXPECT_EQ(mpi_launcher_variable(env_of({{"OMPI_COMM_WORLD_SIZE", ""}, {"PMI_RANK", ""}})), "");
 }
 
-// single_node_mca_defaults: the expected values are Open MPI's documented names (ompi_info lists
-// the PML components; mpirun sets OMPI_COMM_WORLD_SIZE and OMPI_COMM_WORLD_LOCAL_SIZE in every rank).
+// open_mpi_mca_defaults: the expected values are Open MPI's documented names (ompi_info lists the
+// PML components and the mpi_yield_when_idle parameter; mpirun sets OMPI_COMM_WORLD_SIZE and
+// OMPI_COMM_WORLD_LOCAL_SIZE in every rank).
 using Mca = std::vector<std::pair<std::string, std::string>>;
 
-TEST(SingleNodeMca, EveryRankOnThisNodeTakesOb1) {
-  EXPECT_EQ(single_node_mca_defaults(env_of({{"OMPI_COMM_WORLD_SIZE", "3"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "3"}})),
-            (Mca{{"OMPI_MCA_pml", "ob1"}}));
+TEST(OpenMpiMca, EveryRankOnThisNodeTakesOb1AndDoesNotYieldInsideMpi) {
+  EXPECT_EQ(open_mpi_mca_defaults(env_of({{"OMPI_COMM_WORLD_SIZE", "3"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "3"}})),
+            (Mca{{"OMPI_MCA_mpi_yield_when_idle", "0"}, {"OMPI_MCA_pml", "ob1"}}));
 }
 
-TEST(SingleNodeMca, RanksOnOtherNodesKeepOpenMpisChoice) {
-  EXPECT_EQ(single_node_mca_defaults(env_of({{"OMPI_COMM_WORLD_SIZE", "4"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}})),
-            Mca{});
+TEST(OpenMpiMca, RanksOnOtherNodesKeepOpenMpisPml) {
+  EXPECT_EQ(open_mpi_mca_defaults(env_of({{"OMPI_COMM_WORLD_SIZE", "4"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}})),
+            (Mca{{"OMPI_MCA_mpi_yield_when_idle", "0"}}));
+  // No local size: the layout is unknown.
+  EXPECT_EQ(open_mpi_mca_defaults(env_of({{"OMPI_COMM_WORLD_SIZE", "2"}})),
+            (Mca{{"OMPI_MCA_mpi_yield_when_idle", "0"}}));
 }
 
-TEST(SingleNodeMca, TheCallersPmlWins) {
-  EXPECT_EQ(single_node_mca_defaults(
+TEST(OpenMpiMca, TheCallersChoicesWin) {
+  EXPECT_EQ(open_mpi_mca_defaults(
                 env_of({{"OMPI_COMM_WORLD_SIZE", "2"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}, {"OMPI_MCA_pml", "ucx"}})),
+            (Mca{{"OMPI_MCA_mpi_yield_when_idle", "0"}}));
+  EXPECT_EQ(open_mpi_mca_defaults(env_of({{"OMPI_COMM_WORLD_SIZE", "2"},
+                                          {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"},
+                                          {"OMPI_MCA_mpi_yield_when_idle", "1"},
+                                          {"OMPI_MCA_pml", ""}})),
             Mca{});
 }
 
-TEST(SingleNodeMca, OtherLaunchersSetNothing) {
-  EXPECT_EQ(single_node_mca_defaults(env_of({{"PMIX_RANK", "0"}, {"SLURM_PROCID", "0"}, {"SLURM_STEP_ID", "1"}})),
-            Mca{});
-  EXPECT_EQ(single_node_mca_defaults(env_of({{"OMPI_COMM_WORLD_SIZE", "2"}})), Mca{});  // no local size: unknown
+TEST(OpenMpiMca, OtherLaunchersSetNothing) {
+  EXPECT_EQ(open_mpi_mca_defaults(env_of({{"PMIX_RANK", "0"}, {"SLURM_PROCID", "0"}, {"SLURM_STEP_ID", "1"}})), Mca{});
+  EXPECT_EQ(open_mpi_mca_defaults(env_of({{"OMPI_COMM_WORLD_SIZE", ""}})), Mca{});
 }
 
 }  // namespace
