@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Checks that AVX-512 code in a linked binary stays inside the x86-64-v4 copy of the sweep
-kernels (the qg::kernels::x86_64_v4 namespace, kernels/src/target_kernels.hpp).
+kernels (the qg::kernels::x86_64_v4 namespace, kernels/src/target_kernels.hpp) and the other
+functions written for that target alone, each in a namespace of that name and called only on a
+CPU that runs it (the VaR product's AVX-512 tile, kernels/src/var/packed_factor.cpp).
 
 The per-target objects also hold their own copies of inline and template functions (std::vector
 members, ...). If the linker kept a v4 copy of one of those for the rest of the program, a CPU

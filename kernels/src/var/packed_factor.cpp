@@ -54,10 +54,12 @@ void tile_6x8(std::size_t depth, const double* a, const double* b, double* c, st
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define QG_PACKED_AVX512 1
+namespace x86_64_v4 {  // AVX-512 code lives in namespaces of this name (tests/kernels/check_target_isolation.py)
+
 //! The 8 x 16 tile in AVX-512 registers (16 accumulators), compiled for AVX-512 whatever the
-//! build's -march; called only where the CPU has it (tile_function).
-__attribute__((target("avx512f"))) void tile_8x16_avx512(std::size_t depth, const double* a, const double* b, double* c,
-                                                         std::size_t ldc, bool zero) {
+//! build's -march; called only where the CPU runs x86-64-v4 (correlate_block).
+__attribute__((target("avx512f"))) void tile_8x16(std::size_t depth, const double* a, const double* b, double* c,
+                                                  std::size_t ldc, bool zero) {
   constexpr std::size_t kMr = 8, kNr = 16;
   __m512d acc[kMr][2];
   for (std::size_t t = 0; t < kMr; ++t) {
@@ -78,6 +80,7 @@ __attribute__((target("avx512f"))) void tile_8x16_avx512(std::size_t depth, cons
     _mm512_storeu_pd(c + t * ldc + 8, acc[t][1]);
   }
 }
+}  // namespace x86_64_v4
 #endif
 
 using TileFunction = void (*)(std::size_t, const double*, const double*, double*, std::size_t, bool);
@@ -194,7 +197,7 @@ void PackedFactor::correlate_block(std::size_t rows, double* z, double* packed_r
   // The 8 x 16 tile runs as plain loops on a CPU without AVX-512 (the same operations, so tests
   // check its layout on any machine).
   if (cpu_supports_kernel_target("x86-64-v4"))
-    return tile_product<8, 16, tile_8x16_avx512>(panels, rows, z, packed_rows);
+    return tile_product<8, 16, x86_64_v4::tile_8x16>(panels, rows, z, packed_rows);
 #endif
   tile_product<8, 16, tile_loops<8, 16>>(panels, rows, z, packed_rows);
 }
