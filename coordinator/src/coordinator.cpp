@@ -39,6 +39,11 @@ constexpr std::uint64_t kTailParts = 16;
 //! How long rank 0 waits for a worker's first request before creating the run's files: in one process the
 //! worker thread asks at once, and its first chunk then computes while they are made.
 constexpr std::chrono::microseconds kFirstRequestWait{2000};
+//! How long rank 0 waits, before the first stage, for every worker to hold the job (its first request):
+//! each rank builds the job from the broadcast (20,000 small symbols: a tenth of a second and more), and
+//! a worker that finished after rank 0 had its set-up counted as stage time. A worker that is not there
+//! by then joins when it asks, as before.
+constexpr std::chrono::seconds kJoinWait{10};
 //! Work a worker's queue should hold (pipeline_depth_for): on the dispatch benchmark's tiny tasks,
 //! 32-128 chunks (150-600 us) kept the workers of `mpiexec -n 2` and `-n 3` busiest, 2 and 8 did
 //! not (docs/performance.md, section 3).
@@ -81,6 +86,7 @@ class CoordinatorRun {
     const auto start = Clock::now();
     spec_sha_ = sha256_hex(ctx_.spec_text);
     open_journal(journal_header(job_, ctx_, spec_sha_));
+    wait_for_workers_to_join();
     for (std::uint32_t stage = 0; stage < job_.num_stages(); ++stage) {
       const auto stage_start = Clock::now();
       run_stage(stage);
@@ -135,10 +141,34 @@ class CoordinatorRun {
     return collective != nullptr && !collective->collective_tasks(stage_, stage_input_).empty();
   }
 
-  //! Takes the workers' requests for work that are already in (waiting briefly for the first) and hands
-  //! out chunks to them. Any other message is kept for the stage's loop.
+  //! Takes the workers' first requests for work until every worker has sent one (it has built the job)
+  //! or kJoinWait has passed, so that stage 0's time (stage_seconds) starts with every rank ready. Any
+  //! other message is kept for the stage's loop.
+  void wait_for_workers_to_join() {
+    const auto deadline = Clock::now() + kJoinWait;
+    cluster::Envelope envelope;
+    while (!every_worker_joined()) {
+      const auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - Clock::now());
+      if (left.count() <= 0 || !transport_.receive(envelope, left)) return;
+      if (!is_request(envelope)) {
+        early_ = std::move(envelope);
+        return;
+      }
+      take_result(envelope.source);
+    }
+  }
+
+  bool every_worker_joined() const {
+    for (int w = 1; w < transport_.size(); ++w)
+      if (!pool_.joined(w)) return false;
+    return true;
+  }
+
+  //! Takes the workers' requests for work that are already in (waiting briefly for the first, unless
+  //! every worker has asked) and hands out chunks to them. Any other message is kept for the stage's loop.
   void hand_out_first_chunks(ChunkScheduler& scheduler) {
-    auto wait = kFirstRequestWait;
+    if (early_) return dispatch(scheduler, 0);
+    auto wait = every_worker_joined() ? std::chrono::microseconds(0) : kFirstRequestWait;
     cluster::Envelope envelope;
     while (transport_.receive(envelope, wait)) {
       wait = std::chrono::microseconds(0);

@@ -1,7 +1,8 @@
 // Coordinator and workers over the in-process transport: the reducer sees the same records
 // in the same order for any number of workers and any chunking; stage inputs reach the
-// workers; failed tasks are reported and the rest completes; a crashed run resumes from its
-// journal to the same result; a silent worker's chunk is handed to another.
+// workers; no chunk goes out before every worker has asked for work; failed tasks are reported
+// and the rest completes; a crashed run resumes from its journal to the same result; a silent
+// worker's chunk is handed to another.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -304,6 +305,43 @@ TEST(Runtime, AFreshRunHandsOutTheFirstChunkBeforeItCreatesItsFiles) {
   EXPECT_TRUE(job.assigned_before_outputs);
   EXPECT_EQ(summary.failed_count, 0u);
   expect_in_order(inner.recorder, 25, 3);
+}
+
+// Stage 0 starts once every worker has built the job and asked for work: a worker that finished
+// its set-up after rank 0 (here 100 ms later) had its set-up counted as stage time, while the
+// others took the chunks. No chunk goes out before the late worker's request; the result is the
+// same.
+TEST(Runtime, NoChunkGoesOutBeforeEveryWorkerHasAsked) {
+  auto transports = cluster::make_inprocess_transports(3);
+  std::atomic<bool> late_asked{false};
+  std::atomic<int> asked_before_first_chunk{-1};  // late_asked when worker 1 got its first chunk
+  TwoStageJob job1(40, 3), job2(40, 3);
+  std::thread first([&] {
+    std::vector<char> request;
+    cluster::encode(cluster::ChunkResult{}, request);
+    transports[1]->send(0, cluster::Tag::kResult, request);
+    cluster::Envelope envelope;
+    cluster::Assignment a;
+    std::vector<double> input;
+    while (transports[1]->receive(envelope, cluster::kWaitForever)) {
+      cluster::decode(envelope.bytes, a);
+      if (asked_before_first_chunk < 0) asked_before_first_chunk = late_asked ? 1 : 0;
+      if (a.count == 0) return;
+      answer(job1, *transports[1], a, input);
+    }
+  });
+  std::thread late([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    late_asked = true;  // before worker::serve sends the request
+    worker::serve(job2, *transports[2]);
+  });
+  TwoStageJob job(40, 3);
+  const auto summary = coordinator::run_coordinator(job, *transports[0], context("late_worker", 1));
+  first.join();
+  late.join();
+  EXPECT_EQ(asked_before_first_chunk, 1);
+  EXPECT_EQ(summary.failed_count, 0u);
+  expect_in_order(job.recorder, 40, 3);
 }
 
 TEST(Runtime, FailedTasksAreReportedAndTheRestCompletes) {

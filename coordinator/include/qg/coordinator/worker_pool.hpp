@@ -67,6 +67,8 @@ class WorkerPool {
   //! Since when `w` has been computing its oldest chunk (meaningful when it holds one).
   Clock::time_point computing_since(int w) const { return state(w).since; }
   bool lost(int w) const { return state(w).lost; }
+  //! Has asked for work (and not left since).
+  bool joined(int w) const { return state(w).joined; }
   //! Joined and holding nothing.
   bool idle(int w) const { return state(w).joined && state(w).held.empty(); }
 
