@@ -324,8 +324,7 @@ class BoostMpiSession final : public MpiSession {
 }  // namespace
 
 std::unique_ptr<MpiSession> open_mpi_session(int& argc, char**& argv) {
-  for (const auto& [name, value] :
-       open_mpi_mca_defaults([](const char* n) -> const char* { return std::getenv(n); }))
+  for (const auto& [name, value] : open_mpi_mca_defaults([](const char* n) -> const char* { return std::getenv(n); }))
     setenv(name.c_str(), value.c_str(), 0);  // read by MPI_Init, below
   return std::make_unique<BoostMpiSession>(argc, argv);
 }
