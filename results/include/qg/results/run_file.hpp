@@ -38,7 +38,7 @@ class TableWriter {
   //! From now on, each full block of rows the table writes waits until it is on the disk
   //! (fdatasync) instead of only starting its write-back, so the commit's fsync is left with the
   //! last rows. For a table appended on a thread of its own (jobs::BackgroundAppender), where
-  //! that wait overlaps the run: on this project's VM a fresh 30 MB run file took 20 ms to fsync
+  //! that wait overlaps the run: on the reference VM a fresh 30 MB run file took 20 ms to fsync
   //! at commit even with its write-back done (docs/performance.md, section 7).
   virtual void sync_each_block() {}
 };
