@@ -12,8 +12,9 @@ Configurations, interleaved, median of `tasks / stage_seconds`:
 * mpiexec -n 2 (1 worker), mpiexec -n 3 (2 workers; 3 ranks on 2 cores), --threads 1;
 * one process (in-process transport), --threads 1.
 
-Loading 20,000 symbols from the store takes about 20 s per run (excluded from the stage
-time), which is what makes this script the slowest one.
+Each run's start (reading the 20,000 symbols, the broadcast, each rank building its series) is
+excluded from the stage time: rank 0 starts stage 0 once every worker has built the job. A run
+takes about 0.5-2 s in all on the 2-core reference VM.
 """
 
 import os
@@ -33,7 +34,7 @@ def main():
                        help="also run mpiexec -n 2 with --mca mpi_yield_when_idle 1 (see docs/performance.md)")
     args = bl.parse_args(__doc__.splitlines()[1], extra)
     if args.rounds == 5 and "--rounds" not in sys.argv:
-        args.rounds = 3          # each run spends ~20 s loading the store; 3 rounds keep `make bench` short
+        args.rounds = 3          # 3 rounds of 3 layouts keep `make bench` short
     n_symbols = args.symbols or (2000 if args.quick else 20000)
     store_path = bl.store(args, n_symbols, BARS)
     spec = bl.write_spec(args, "bench_dispatch", store_path, "momentum",
