@@ -6,15 +6,16 @@
 
 namespace qg::jobs {
 
-SeriesCache::SeriesCache(std::shared_ptr<const BarSource> source, std::size_t max_bytes)
-    : source_(std::move(source)), max_bytes_(max_bytes) {
+SeriesCache::SeriesCache(std::shared_ptr<const BarSource> source, std::size_t max_bytes, bool range_tables)
+    : source_(std::move(source)), max_bytes_(max_bytes), range_tables_(range_tables) {
   QG_CHECK(source_ != nullptr, "series cache without a bar source");
 }
 
-std::size_t SeriesCache::prepared_bytes(std::int64_t bars) {
+std::size_t SeriesCache::prepared_bytes(std::int64_t bars, bool range_tables) {
   const auto n = static_cast<std::size_t>(std::max<std::int64_t>(bars, 0));
   std::size_t doubles = 6 * n + 2;  // high, low, close, returns and the two prefix sums
-  for (std::size_t width = 1; width <= n; width *= 2) doubles += 2 * (n - width + 1);  // the two sparse tables
+  for (std::size_t width = 1; range_tables && width <= n; width *= 2)
+    doubles += 2 * (n - width + 1);  // the two sparse tables
   return doubles * sizeof(double);
 }
 
@@ -27,10 +28,11 @@ SeriesCache::Series SeriesCache::get(std::size_t index) const {
     return it->second.series;
   }
   const SymbolBars bars = source_->load(index);
-  auto series = std::make_shared<const kernels::PreparedSeries>(kernels::BarsView{bars.high, bars.low, bars.close});
+  auto series = std::make_shared<const kernels::PreparedSeries>(kernels::BarsView{bars.high, bars.low, bars.close},
+                                                                range_tables_);
   ++loads_;
   lru_.push_front(index);
-  const std::size_t bytes = prepared_bytes(series->size());
+  const std::size_t bytes = prepared_bytes(series->size(), range_tables_);
   held_.emplace(index, Entry{series, lru_.begin(), bytes});
   bytes_ += bytes;
   evict_to_fit();

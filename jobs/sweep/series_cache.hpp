@@ -20,8 +20,9 @@ class SeriesCache {
  public:
   using Series = std::shared_ptr<const kernels::PreparedSeries>;
 
-  //! Reads from `source`; keeps at most `max_bytes` of prepared series (at least the last one).
-  SeriesCache(std::shared_ptr<const BarSource> source, std::size_t max_bytes);
+  //! Reads from `source`; keeps at most `max_bytes` of prepared series (at least the last one),
+  //! each with its high/low range tables when `range_tables` (PreparedSeries).
+  SeriesCache(std::shared_ptr<const BarSource> source, std::size_t max_bytes, bool range_tables = true);
 
   //! The prepared series of symbol `index`, loading it when it is not held. Thread-safe.
   Series get(std::size_t index) const;
@@ -30,8 +31,8 @@ class SeriesCache {
   std::size_t bytes() const;
   std::uint64_t loads() const;
 
-  //! Bytes of a prepared series of `bars` bars (its arrays and sparse tables).
-  static std::size_t prepared_bytes(std::int64_t bars);
+  //! Bytes of a prepared series of `bars` bars (its arrays, and its sparse tables when `range_tables`).
+  static std::size_t prepared_bytes(std::int64_t bars, bool range_tables = true);
 
  private:
   struct Entry {
@@ -43,6 +44,7 @@ class SeriesCache {
 
   std::shared_ptr<const BarSource> source_;
   std::size_t max_bytes_;
+  bool range_tables_;
   mutable std::mutex mutex_;
   mutable std::list<std::size_t> lru_;  // most recently used first
   mutable std::unordered_map<std::size_t, Entry> held_;

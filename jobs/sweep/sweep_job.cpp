@@ -13,8 +13,10 @@ namespace {
 //! Live columns per block of the stage-1 live sums (a cache-sized buffer of net returns).
 constexpr std::int64_t kLiveBlock = 256;
 
-std::shared_ptr<const kernels::PreparedSeries> prepare(const SymbolBars& bars) {
-  return std::make_shared<const kernels::PreparedSeries>(kernels::BarsView{bars.high, bars.low, bars.close});
+//! The symbol's series, with the high/low range tables only when the rule reads highs and lows.
+std::shared_ptr<const kernels::PreparedSeries> prepare(const SymbolBars& bars, const kernels::Strategy& strategy) {
+  return std::make_shared<const kernels::PreparedSeries>(kernels::BarsView{bars.high, bars.low, bars.close},
+                                                         strategy.reads_high_low());
 }
 
 //! Why a symbol of `live` live bars gets no overfitting statistics; empty when it gets them.
@@ -45,7 +47,7 @@ SweepJob::SweepJob(SweepSpec spec, std::shared_ptr<const MarketData> data)
     shapes.push_back(StoreSymbol{bars.symbol, 0, static_cast<std::int64_t>(bars.size()), bars.real_fields});
   set_symbols(shapes);
   series_.reserve(data_->symbols.size());
-  for (const auto& bars : data_->symbols) series_.push_back(prepare(bars));
+  for (const auto& bars : data_->symbols) series_.push_back(prepare(bars, *spec_->search.strategy));
   plan_overfitting();
 }
 
@@ -54,7 +56,8 @@ SweepJob::SweepJob(SweepSpec spec, std::shared_ptr<const BarSource> source)
   QG_CHECK(source != nullptr, "sweep job built without a bar source");
   set_symbols(source->symbols());
   const std::size_t cache_bytes = source->cache_bytes();
-  cache_ = std::make_shared<const SeriesCache>(std::move(source), cache_bytes);
+  cache_ =
+      std::make_shared<const SeriesCache>(std::move(source), cache_bytes, spec_->search.strategy->reads_high_low());
   plan_overfitting();
 }
 

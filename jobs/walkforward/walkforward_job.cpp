@@ -28,7 +28,8 @@ WalkforwardJob::WalkforwardJob(WalkforwardSpec spec, std::shared_ptr<const Marke
   plan_ = plan_walkforward(*spec_, static_cast<std::int64_t>(bars.size()), bars.symbol);
   trials_ = std::make_unique<const LiveTrials>(
       spec_->search,
-      std::make_shared<const kernels::PreparedSeries>(kernels::BarsView{bars.high, bars.low, bars.close}),
+      std::make_shared<const kernels::PreparedSeries>(kernels::BarsView{bars.high, bars.low, bars.close},
+                                                      spec_->search.strategy->reads_high_low()),
       static_cast<std::int64_t>(bars.size()), spec_->pbo_blocks);
 }
 

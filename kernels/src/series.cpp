@@ -38,7 +38,7 @@ void validate(const BarsView& bars) {
 
 }  // namespace
 
-PreparedSeries::PreparedSeries(BarsView bars) {
+PreparedSeries::PreparedSeries(BarsView bars, bool range_tables) {
   validate(bars);
   high_.assign(bars.high.begin(), bars.high.end());
   low_.assign(bars.low.begin(), bars.low.end());
@@ -56,8 +56,10 @@ PreparedSeries::PreparedSeries(BarsView bars) {
     close_sq_prefix_[t + 1] = close_sq_prefix_[t] + close_[t] * close_[t];
   }
 
-  max_high_ = build_sparse_table(high_, [](double a, double b) { return std::max(a, b); });
-  min_low_ = build_sparse_table(low_, [](double a, double b) { return std::min(a, b); });
+  if (range_tables) {
+    max_high_ = build_sparse_table(high_, [](double a, double b) { return std::max(a, b); });
+    min_low_ = build_sparse_table(low_, [](double a, double b) { return std::min(a, b); });
+  }
   run_tables_ = RunTables(returns_.data(), 1, static_cast<std::int64_t>(n));
 }
 

@@ -57,6 +57,9 @@ TEST(SeriesCache, PreparedBytesCountTheArraysAndSparseTables) {
   EXPECT_EQ(SeriesCache::prepared_bytes(5), 54u * 8u);
   // n = 1: 4 + 2 x 2 = 8 doubles, one level of 1 entry per table: 10 doubles.
   EXPECT_EQ(SeriesCache::prepared_bytes(1), 10u * 8u);
+  // Without the range tables: the 32 and 8 doubles of the arrays alone.
+  EXPECT_EQ(SeriesCache::prepared_bytes(5, false), 32u * 8u);
+  EXPECT_EQ(SeriesCache::prepared_bytes(1, false), 8u * 8u);
 }
 
 TEST(SeriesCache, EvictsTheLeastRecentlyUsedBeyondItsBytes) {

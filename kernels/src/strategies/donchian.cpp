@@ -39,6 +39,13 @@ inline VecD channel_step(VecD p, VecD c, const Channels& ch, Mask short_ok) {
   return p;
 }
 
+//! The channels come from the series' high/low range tables: a series prepared without them
+//! (PreparedSeries' range_tables, given by reads_high_low) is a caller's error.
+void require_range_tables(const PreparedSeries& series) {
+  if (!series.has_range_tables())
+    throw KernelError("donchian: the series was prepared without its high/low range tables");
+}
+
 class Donchian final : public Strategy {
  public:
   std::string_view kind() const override { return "donchian"; }
@@ -54,6 +61,7 @@ class Donchian final : public Strategy {
   void positions_range(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, BarRange bars,
                        std::int8_t* pos_out) const override {
     check_block(series, n_sets, bars, "donchian");
+    require_range_tables(series);
     with_rule(series, sets, n_sets, mode,
               [&](auto&& make_group) { sweep_with_state(n_sets, bars, mode, pos_out, kLookback, make_group); });
   }
@@ -69,6 +77,7 @@ class Donchian final : public Strategy {
   void evaluate(const PreparedSeries& series, const double* sets, int n_sets, PositionMode mode, double cost_per_unit,
                 double* metrics_out, std::vector<std::int8_t>& scratch) const override {
     check_block(series, n_sets, {0, series.size()}, "donchian");
+    require_range_tables(series);
     if (n_sets == 0) return;
     const std::vector<std::int32_t> entry = int_params(sets, n_sets, 2, 0), exit = int_params(sets, n_sets, 2, 1);
     if (*std::min_element(entry.begin(), entry.end()) < 1 || *std::min_element(exit.begin(), exit.end()) < 1)

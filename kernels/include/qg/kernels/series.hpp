@@ -23,8 +23,11 @@ struct BarsView {
 //! tables. Immutable after construction, so tasks on many threads share one instance.
 class PreparedSeries {
  public:
-  //! Copies the bars and builds the derived arrays. Throws KernelError on fewer than 2 bars.
-  explicit PreparedSeries(BarsView bars);
+  //! Copies the bars and builds the derived arrays; the high/low range tables (max_high,
+  //! min_low: 2 log2(n) values a bar, as much as all the other arrays together) only with
+  //! `range_tables`, which only rules that read highs and lows need (Strategy::reads_high_low).
+  //! Throws KernelError on fewer than 2 bars.
+  explicit PreparedSeries(BarsView bars, bool range_tables = true);
 
   std::int64_t size() const { return static_cast<std::int64_t>(close_.size()); }
   const double* close() const { return close_.data(); }
@@ -38,8 +41,11 @@ class PreparedSeries {
   const double* close_prefix() const { return close_prefix_.data(); }
   //! Same for close^2.
   const double* close_sq_prefix() const { return close_sq_prefix_.data(); }
-  //! max of high[a..b] inclusive, O(1) through a sparse table. Requires 0 <= a <= b < size()
-  //! (callers derive the range from a defined window). Inline: the sweep kernels call it per bar.
+  //! Whether max_high and min_low may be called (built with range_tables).
+  bool has_range_tables() const { return !max_high_.empty(); }
+  //! max of high[a..b] inclusive, O(1) through a sparse table. Requires has_range_tables() and
+  //! 0 <= a <= b < size() (callers derive the range from a defined window). Inline: the sweep
+  //! kernels call it per bar.
   double max_high(std::int64_t a, std::int64_t b) const {
     const int level = level_of(a, b);
     const std::vector<double>& row = max_high_[static_cast<std::size_t>(level)];
@@ -63,7 +69,7 @@ class PreparedSeries {
   }
 
   std::vector<double> high_, low_, close_, returns_, close_prefix_, close_sq_prefix_;
-  std::vector<std::vector<double>> max_high_, min_low_;  // sparse tables, level k covers 2^k bars
+  std::vector<std::vector<double>> max_high_, min_low_;  // sparse tables, level k covers 2^k bars (or none)
   double max_abs_return_ = 0.0;
   RunTables run_tables_;
 };
