@@ -22,7 +22,11 @@ every core) against numpy_run on 2 OpenBLAS threads (its own process, the simula
 (e.g. the previous build) in each round too, with the CPU time (user + system) of every process.
 
 OPENBLAS_NUM_THREADS=1 (quantgrid sets its own in code) and, on a CPU with AVX-512,
-OPENBLAS_CORETYPE=SkylakeX are set for both sides. The last line of output is JSON.
+OPENBLAS_CORETYPE=SkylakeX are set for both sides. The latter replaces a value inherited from the
+environment (a machine that exports OPENBLAS_CORETYPE=Haswell would hand NumPy 256-bit kernels,
+about 0.6x the DGEMM rate of its AVX-512 ones: not the strongest NumPy); the JSON names the kernels
+NumPy's OpenBLAS ran (`numpy_openblas_core`, from threadpoolctl when installed). The last line of
+output is JSON.
 """
 import os
 
@@ -38,7 +42,7 @@ for _k, _v in (("OPENBLAS_NUM_THREADS", "1"), ("OMP_NUM_THREADS", "1"), ("OMPI_A
                ("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1"), ("TERM", "dumb")):
     os.environ.setdefault(_k, _v)
 if _has_avx512():  # OpenBLAS's SkylakeX kernels; on a CPU without AVX-512 they stop with SIGILL
-    os.environ.setdefault("OPENBLAS_CORETYPE", "SkylakeX")
+    os.environ["OPENBLAS_CORETYPE"] = "SkylakeX"
 
 import argparse  # noqa: E402
 import json  # noqa: E402
@@ -154,6 +158,16 @@ def timed_numpy(*args):
     return time.perf_counter() - t
 
 
+def openblas_core():
+    """The kernels NumPy's OpenBLAS runs in this process ("SkylakeX", "Haswell", ...), or "unknown"."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "unknown"
+    cores = [i.get("architecture") for i in threadpool_info() if i.get("internal_api") == "openblas"]
+    return cores[0] if cores else "unknown"
+
+
 def dgemm_peak():
     a = np.random.default_rng(1).standard_normal((2000, 2000))
     a @ a
@@ -247,7 +261,7 @@ def target_run(qg, work, scenarios, rounds=1, baseline=None):
     result = {"scenarios": scenarios, "rounds": rounds, "quantgrid_process_seconds": qg_seconds,
               "quantgrid_process_cpu_seconds": med("quantgrid", 1), "numpy_2_threads_seconds": np_seconds,
               "numpy_process_cpu_seconds": med("numpy", 1), "ratio": round(qg_seconds / np_seconds, 3),
-              "load_average_after_each_round": loads}
+              "numpy_openblas_core": openblas_core(), "load_average_after_each_round": loads}
     if baseline:
         result.update({"baseline_process_seconds": med("baseline", 0),
                        "baseline_process_cpu_seconds": med("baseline", 1),
@@ -278,7 +292,7 @@ def main():
         print(f"full revaluation, 500 assets + 50 options: {results['target_full_500']} (target ratio <= 1/3)")
         print(json.dumps(results))
         return
-    results = {"dgemm_peak_gflops": round(dgemm_peak(), 1), "cases": {}}
+    results = {"dgemm_peak_gflops": round(dgemm_peak(), 1), "numpy_openblas_core": openblas_core(), "cases": {}}
     print(f"DGEMM peak (numpy matmul 2000x2000, 1 thread): {results['dgemm_peak_gflops']} GFLOP/s")
     for name, n, n_opt, bars, window, scen in cases:
         data = store(qg, work, max(n, 100), bars)
