@@ -36,9 +36,6 @@ constexpr double kRank0Load = 0.1;
 //! The load rule raises guided chunks to at most a sixteenth of a worker's share of the stage, so
 //! that the stage's last chunk, served while the other workers wait, stays small (chunk_rule.hpp).
 constexpr std::uint64_t kTailParts = 16;
-//! How long rank 0 waits for a worker's first request before creating the run's files: in one process the
-//! worker thread asks at once, and its first chunk then computes while they are made.
-constexpr std::chrono::microseconds kFirstRequestWait{2000};
 //! How long rank 0 waits, before the first stage, for every worker to hold the job (its first request):
 //! each rank builds the job from the broadcast (20,000 small symbols: a tenth of a second and more), and
 //! a worker that finished after rank 0 had its set-up counted as stage time. A worker that is not there
@@ -124,11 +121,12 @@ class CoordinatorRun {
   }
 
   //! Creates the journal of a fresh run, the run file and the job's reducer. A fresh run whose first stage
-  //! has no collective task first hands out the chunks its workers already asked for, so that they compute
-  //! while these files are made. Nothing is written to the output's place before its claim (prepare_run),
-  //! and no result is taken before the journal and the run file exist.
+  //! has no collective task first hands out chunks to the workers that asked for work
+  //! (wait_for_workers_to_join), so that they compute while these files are made. Nothing is written to
+  //! the output's place before its claim (prepare_run), and no result is taken before the journal and the
+  //! run file exist.
   void open_outputs(ChunkScheduler& scheduler) {
-    if (!reader_ && !has_collective_tasks()) hand_out_first_chunks(scheduler);
+    if (!reader_ && !has_collective_tasks()) dispatch(scheduler, 0);
     if (!reader_) journal_.emplace(JournalWriter::create(journal_path(ctx_.output), fresh_header_));
     file_ = ctx_.temp_output.empty() ? results::RunFile::create(ctx_.output)
                                      : results::RunFile::create(ctx_.output, ctx_.temp_output);
@@ -162,23 +160,6 @@ class CoordinatorRun {
     for (int w = 1; w < transport_.size(); ++w)
       if (!pool_.joined(w)) return false;
     return true;
-  }
-
-  //! Takes the workers' requests for work that are already in (waiting briefly for the first, unless
-  //! every worker has asked) and hands out chunks to them. Any other message is kept for the stage's loop.
-  void hand_out_first_chunks(ChunkScheduler& scheduler) {
-    if (early_) return dispatch(scheduler, 0);
-    auto wait = every_worker_joined() ? std::chrono::microseconds(0) : kFirstRequestWait;
-    cluster::Envelope envelope;
-    while (transport_.receive(envelope, wait)) {
-      wait = std::chrono::microseconds(0);
-      if (!is_request(envelope)) {
-        early_ = std::move(envelope);
-        break;
-      }
-      take_result(envelope.source);
-    }
-    dispatch(scheduler, 0);
   }
 
   //! Whether `envelope` is a worker's request for work (a result of no tasks); decodes it into result_.

@@ -14,8 +14,8 @@ SeriesCache::SeriesCache(std::shared_ptr<const BarSource> source, std::size_t ma
 std::size_t SeriesCache::prepared_bytes(std::int64_t bars, bool range_tables) {
   const auto n = static_cast<std::size_t>(std::max<std::int64_t>(bars, 0));
   std::size_t doubles = 6 * n + 2;  // high, low, close, returns and the two prefix sums
-  for (std::size_t width = 1; range_tables && width <= n; width *= 2)
-    doubles += 2 * (n - width + 1);  // the two sparse tables
+  if (range_tables)
+    for (std::size_t width = 1; width <= n; width *= 2) doubles += 2 * (n - width + 1);  // the two sparse tables
   return doubles * sizeof(double);
 }
 

@@ -165,12 +165,10 @@ PackedFactor::Tile PackedFactor::best_tile() {
 }
 
 PackedFactor::PackedFactor(const Eigen::MatrixXd& chol, Tile tile)
-    : n_(static_cast<std::size_t>(chol.rows())),
-      tile_(tile),
-      mr_(tile == Tile::kAvx512 ? 8 : 6),
-      nr_(tile == Tile::kAvx512 ? 16 : 8) {
+    : n_(static_cast<std::size_t>(chol.rows())), tile_(tile) {
   static_assert(kBlockRows % 6 == 0 && kBlockRows % 8 == 0, "a block is whole tiles of either shape");
-  const std::size_t nr = nr_, n_panels = (n_ + nr - 1) / nr;
+  const std::size_t nr = tile == Tile::kAvx512 ? 16 : 8;  // the tile's assets: tile_product's Nr
+  const std::size_t n_panels = (n_ + nr - 1) / nr;
   panel_start_.assign(n_panels + 1, 0);
   for (std::size_t j = 0; j < n_panels; ++j) panel_start_[j + 1] = panel_start_[j] + std::min(n_, j * nr + nr) * nr;
   panels_.assign(panel_start_[n_panels], 0.0);

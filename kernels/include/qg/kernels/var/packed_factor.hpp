@@ -46,7 +46,6 @@ class PackedFactor {
 
   std::size_t n_ = 0;
   Tile tile_ = Tile::kAvx2;
-  std::size_t mr_ = 6, nr_ = 8;           // the tile's scenarios and assets
   std::vector<std::size_t> panel_start_;  // panel j's packed L^T starts at panel_start_[j]
   std::vector<double> panels_;            // panel j: rows k = 0..min(n, nr j + nr) - 1, nr values each
 };
