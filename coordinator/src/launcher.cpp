@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <future>
 #include <memory>
 #include <thread>
 
@@ -120,11 +121,19 @@ std::unique_ptr<jobs::Job> build_job(cluster::JobPayload& payload, std::size_t c
 //! store rather than be sent them (more bytes than --data-broadcast-mb, 0: any, in a store with
 //! row offsets, 2.x), the store's identity and the symbols' rows.
 void load_data(const jobs::SpecHeader& header, const LaunchOptions& options, PreparedRun& run) {
+  // A store that will likely be sent has its digest taken on a thread of its own (sha256_file reads
+  // the file apart from HDF5), while this one reads the bars: the other cores idle until the stage.
+  std::future<std::string> digest;
+  std::error_code error;
+  const auto file_bytes = fs::file_size(header.data_file, error);
+  if (!error && options.data_broadcast_bytes != 0 && file_bytes <= options.data_broadcast_bytes)
+    digest = std::async(std::launch::async, [&] { return results::store_digest(header.data_file); });
   if (auto data = results::read_store_within(header.data_file, header.data, options.data_broadcast_bytes)) {
     run.payload.data = std::move(*data);
-    run.context.data_sha256 = results::store_digest(header.data_file);
+    run.context.data_sha256 = digest.valid() ? digest.get() : results::store_digest(header.data_file);
     return;
   }
+  if (digest.valid()) digest.wait();  // read uncompressed, the bars are more than the limit: taken after the index
   // Indexed (size and modification time taken) before the digest: a store changed in between
   // differs from what the workers are told to expect.
   run.payload.store = results::index_store(fs::absolute(header.data_file), header.data);
