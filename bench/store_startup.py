@@ -15,7 +15,9 @@ Measured, each as the whole `quantgrid run` process (wall clock, median of inter
   to one core with `taskset`, timed on each of the two cores: this machine's host gives its two
   virtual cores different speeds at times (a kernel loop ran 1.5x faster on one than on the other
   for minutes), so T1 is the harmonic mean of the two, the one-core time of a core of their mean
-  speed (W / ((r0 + r1) / 2) for work W at rates r0, r1: what two such cores would share).
+  speed (W / ((r0 + r1) / 2) for work W at rates r0, r1: what two such cores would share). The
+  efficiency reported is the median over rounds of each round's own ratio (the speeds drift over
+  minutes; a round takes seconds), with the ratio of the medians beside it;
   `--threads 1` without pinning is also timed: it is not a one-core baseline (rank 0's thread
   runs on the other core), so it is reported, not used;
 * the floor under the mpiexec figures: an MPI program that does nothing (bench_mpi_floor:
@@ -110,8 +112,14 @@ def main():
     bl.remove(out)
     med = {name: bl.median(v) for name, v in times.items()}
 
-    def one_core(prefix):
-        return harmonic(med[f"{prefix}, CPU 0"], med[f"{prefix}, CPU 1"])
+    def one_core(prefix, t=med):
+        return harmonic(t[f"{prefix}, CPU 0"], t[f"{prefix}, CPU 1"])
+
+    def per_round(prefix):
+        """Each round's T1 / (2 T2) from that round's own runs (the host's speeds drift over
+        minutes), and their median."""
+        rounds = [{name: v[r] for name, v in times.items() if name != "one task"} for r in range(args.rounds)]
+        return bl.median([one_core(prefix, t) / (2 * t[f"{prefix}, 2 cores"]) for t in rounds])
 
     f1, f2 = one_core("empty MPI job, mpiexec -n 3"), med["empty MPI job, mpiexec -n 3, 2 cores"]
     figures = {
@@ -130,7 +138,8 @@ def main():
             t1, t2 = one_core(f"{n} symbols, {mode}"), med[f"{n} symbols, {mode}, 2 cores"]
             figures[f"{key}_{tag}_1core_s"] = t1
             figures[f"{key}_{tag}_2cores_s"] = t2
-            figures[f"efficiency_{key}_{tag}"] = t1 / (2 * t2)
+            figures[f"efficiency_{key}_{tag}_of_medians"] = t1 / (2 * t2)
+            figures[f"efficiency_{key}_{tag}"] = per_round(f"{n} symbols, {mode}")
             if tag == "mpi":  # quantgrid's own part: the run less the empty MPI job
                 figures[f"efficiency_{key}_mpi_beyond_launcher"] = (t1 - f1) / (2 * (t2 - f2))
                 figures[f"efficiency_{key}_mpi_ceiling"] = t1 / (2 * (f2 + (t1 - f1) / 2))
