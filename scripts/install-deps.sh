@@ -10,7 +10,7 @@ set -euo pipefail
 packages=(
   cmake g++ make pkgconf git
   libopenmpi-dev openmpi-bin libboost-mpi-dev libboost-serialization-dev
-  libhdf5-dev hdf5-tools libeigen3-dev libtbb-dev libopenblas-dev
+  libhdf5-dev hdf5-tools libdeflate-dev libeigen3-dev libtbb-dev libopenblas-dev
   libspdlog-dev libyaml-cpp-dev libcli11-dev libsodium-dev librandom123-dev libjemalloc-dev
   cppzmq-dev libzmq3-dev nlohmann-json3-dev
   libgtest-dev libbenchmark-dev
@@ -23,7 +23,7 @@ packages=(
 dnf_packages=(
   cmake gcc-c++ make pkgconf git
   openmpi-devel boost-openmpi-devel boost-devel
-  hdf5-devel hdf5 eigen3-devel tbb-devel openblas-devel
+  hdf5-devel hdf5 libdeflate-devel eigen3-devel tbb-devel openblas-devel
   spdlog-devel yaml-cpp-devel cli11-devel libsodium-devel Random123-devel jemalloc-devel
   cppzmq-devel zeromq-devel json-devel
   gtest-devel google-benchmark-devel
@@ -34,7 +34,7 @@ dnf_packages=(
 # Arch Linux (pacman). Random123 is not in the official repositories (AUR: random123).
 pacman_packages=(
   cmake gcc make pkgconf git
-  openmpi boost hdf5 eigen onetbb openblas
+  openmpi boost hdf5 libdeflate eigen onetbb openblas
   spdlog yaml-cpp cli11 libsodium jemalloc
   cppzmq zeromq nlohmann-json
   gtest benchmark
@@ -46,7 +46,7 @@ pacman_packages=(
 # release); pandas, h5py, matplotlib, scipy, scikit-learn and cryptography come from pip.
 brew_packages=(
   cmake pkgconf git
-  open-mpi boost-mpi boost hdf5 eigen tbb openblas
+  open-mpi boost-mpi boost hdf5 libdeflate eigen tbb openblas
   spdlog yaml-cpp cli11 libsodium
   cppzmq zeromq nlohmann-json
   googletest google-benchmark

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "chunk_read.hpp"
 #include "dates.hpp"
 #include "qg/core/calendar.hpp"
 #include "qg/core/error.hpp"
@@ -189,7 +190,8 @@ std::vector<std::vector<T>> StoreReader::read_spans(const char* column, hid_t me
     for (; last < order.size() && spans[order[last]].first <= end + kMaxGapRows; ++last)
       end = std::max(end, spans[order[last]].first + spans[order[last]].count);
     buffer.resize(end - first);
-    h5::read_range(dataset.get(), mem_type, first, end - first, buffer.data(), where);
+    if (!h5::read_range_decoding_chunks(dataset.get(), mem_type, first, end - first, buffer.data(), where))
+      h5::read_range(dataset.get(), mem_type, first, end - first, buffer.data(), where);
     for (; k < last; ++k) {
       const Span& s = spans[order[k]];
       out[order[k]].assign(buffer.begin() + static_cast<std::ptrdiff_t>(s.first - first),
