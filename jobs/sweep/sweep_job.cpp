@@ -1,6 +1,10 @@
 #include "sweep/sweep_job.hpp"
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
+#include <exception>
 
 #include "qg/core/error.hpp"
 #include "sweep/sweep_kind.hpp"
@@ -17,6 +21,28 @@ constexpr std::int64_t kLiveBlock = 256;
 std::shared_ptr<const kernels::PreparedSeries> prepare(const SymbolBars& bars, const kernels::Strategy& strategy) {
   return std::make_shared<const kernels::PreparedSeries>(kernels::BarsView{bars.high, bars.low, bars.close},
                                                          strategy.reads_high_low());
+}
+
+//! Every symbol's series, prepared in parallel: each alone, so the same series whatever the threads
+//! (a many-symbol sweep's set-up, on one core while the others wait for the stage otherwise). A
+//! failure is the first failing symbol's, in the data's order, however the threads ran.
+std::vector<std::shared_ptr<const kernels::PreparedSeries>> prepare_all(const MarketData& data,
+                                                                        const kernels::Strategy& strategy) {
+  const std::size_t n = data.symbols.size();
+  std::vector<std::shared_ptr<const kernels::PreparedSeries>> series(n);
+  std::vector<std::exception_ptr> errors(n);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n), [&](const tbb::blocked_range<std::size_t>& range) {
+    for (std::size_t i = range.begin(); i < range.end(); ++i) {
+      try {
+        series[i] = prepare(data.symbols[i], strategy);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  });
+  for (const std::exception_ptr& error : errors)
+    if (error) std::rethrow_exception(error);
+  return series;
 }
 
 //! Why a symbol of `live` live bars gets no overfitting statistics; empty when it gets them.
@@ -46,8 +72,7 @@ SweepJob::SweepJob(SweepSpec spec, std::shared_ptr<const MarketData> data)
   for (const auto& bars : data_->symbols)
     shapes.push_back(StoreSymbol{bars.symbol, 0, static_cast<std::int64_t>(bars.size()), bars.real_fields});
   set_symbols(shapes);
-  series_.reserve(data_->symbols.size());
-  for (const auto& bars : data_->symbols) series_.push_back(prepare(bars, *spec_->search.strategy));
+  series_ = prepare_all(*data_, *spec_->search.strategy);
   plan_overfitting();
 }
 

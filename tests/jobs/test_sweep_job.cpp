@@ -226,6 +226,23 @@ TEST(SweepJob, TooFewBarsIsADataErrorNamingTheSymbol) {
   EXPECT_NO_THROW(make_job(kSpec, "t.yaml", synthetic_data(2, 132)));
 }
 
+TEST(SweepJob, SeriesPreparedInParallelFailWithTheFirstBadSymbolsError) {
+  // 64 symbols prepared on the thread pool; two have a non-positive close (the series refuses it),
+  // symbol 31 at bar 5 and symbol 32 at bar 7: the last of the first half and the first of the
+  // second, where a second thread starts. The error is symbol 31's, however the threads ran.
+  auto data = std::make_shared<MarketData>(*synthetic_data(64, 300));
+  data->symbols[31].close[5] = 0.0;
+  data->symbols[32].close[7] = -1.0;
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    try {
+      (void)make_job(kSpec, "t.yaml", data);
+      FAIL() << "bad closes were accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("close[5]"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(SweepJob, DonchianRefusesClosesOnlyAndSmaAcceptsThem) {
   constexpr const char* kDonchian =
       "job: sweep\nname: t\ndata: {file: d.h5}\n"
