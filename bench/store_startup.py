@@ -83,7 +83,8 @@ def main():
               str(big): bl.write_spec(args, "bench_big", big_store, "sma_crossover", grid, where=["fast < slow"])}
     out = os.path.join(args.work_dir, "bench_store_startup.h5")
     env = no_launcher_env()
-    floor = [bl.MPIEXEC, "-n", "3"] + bl.MPI_FLAGS + [os.path.join(args.build_dir, "bench", "mpi_floor", "bench_mpi_floor")]
+    floor_exe = os.path.join(args.build_dir, "bench", "mpi_floor", "bench_mpi_floor")
+    floor = [bl.MPIEXEC, "-n", "3"] + bl.MPI_FLAGS + [floor_exe]
     floor_env = dict(os.environ, OMPI_MCA_pml="ob1", OMPI_MCA_mpi_yield_when_idle="0")
     configs = {
         "one task": (run_cmd(args, one, out, 0), env),

@@ -123,7 +123,8 @@ print(f"| sweep over all symbols of a {s['many_symbols']:,}-symbol x 40-bar stor
 for key, n in (("eight", 8), ("big", s["big_symbols"])):
     target = lambda e: f">= 90%: {ok(e >= 0.9)}" if key == "eight" else ""
     e1, em = s[f"efficiency_{key}_1process"], s[f"efficiency_{key}_mpi"]
-    print(f"| {n}-symbol sma sweep, one process, 2 cores vs 1 core ({s[f'{key}_1process_1core_s']:.2f} s, harmonic mean of the two) "
+    print(f"| {n}-symbol sma sweep, one process, 2 cores vs 1 core "
+          f"({s[f'{key}_1process_1core_s']:.2f} s, harmonic mean of the two) "
           f"| {s[f'{key}_1process_2cores_s']:.2f} s, **{e1 * 100:.0f}%** efficiency | {target(e1)} |")
     print(f"| {n}-symbol sma sweep, mpiexec -n 3 --threads 1, 2 cores vs 1 core ({s[f'{key}_mpi_1core_s']:.2f} s) "
           f"| {s[f'{key}_mpi_2cores_s']:.2f} s, **{em * 100:.0f}%** efficiency "

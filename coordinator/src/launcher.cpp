@@ -133,7 +133,7 @@ void load_data(const jobs::SpecHeader& header, const LaunchOptions& options, Pre
     run.context.data_sha256 = digest.valid() ? digest.get() : results::store_digest(header.data_file);
     return;
   }
-  if (digest.valid()) digest.wait();  // read uncompressed, the bars are more than the limit: taken after the index
+  if (digest.valid()) digest.wait();  // unused: the bars, uncompressed, are over the limit; digested after the index
   // Indexed (size and modification time taken) before the digest: a store changed in between
   // differs from what the workers are told to expect.
   run.payload.store = results::index_store(fs::absolute(header.data_file), header.data);
