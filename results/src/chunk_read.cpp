@@ -22,6 +22,9 @@ namespace {
 struct Pipeline {
   int shuffle = -1;
   int deflate = -1;
+
+  //! Whether the filter at `index` ran on a chunk whose filter mask is `skipped`.
+  static bool ran(int index, std::uint32_t skipped) { return index >= 0 && (skipped & (1U << index)) == 0; }
 };
 
 //! The pipeline of `dcpl` when it is shuffle and deflate, either or none, in that order.
@@ -58,12 +61,13 @@ struct DecompressorFree {
 };
 using Decompressor = std::unique_ptr<libdeflate_decompressor, DecompressorFree>;
 
-//! A chunk's stored bytes: where they are in the read buffer, how many, which filters were skipped.
+//! A chunk's stored bytes: where they are in the read buffer, how many, which filters ran on them.
 struct StoredChunk {
   hsize_t index = 0;
   std::size_t at = 0;
   std::size_t bytes = 0;
-  std::uint32_t skipped = 0;
+  bool deflated = false;
+  bool shuffled = false;
 };
 
 }  // namespace
@@ -87,21 +91,25 @@ bool read_range_decoding_chunks(hid_t dataset, hid_t mem_type, hsize_t first, hs
   // The chunks' stored bytes, one HDF5 call after the other (its calls hold one lock).
   std::vector<StoredChunk> chunks;
   std::size_t total = 0;
-  for (hsize_t c = first / chunk_rows; c <= (first + n - 1) / chunk_rows; ++c) {
-    const hsize_t offset[1] = {c * chunk_rows};
-    hsize_t stored = 0;
+  {
     const QuietErrors quiet;  // a chunk never written is an answer here, not an error to print
-    if (H5Dget_chunk_storage_size(dataset, offset, &stored) < 0 || stored == 0) return false;
-    chunks.push_back(StoredChunk{c, total, static_cast<std::size_t>(stored), 0});
-    total += static_cast<std::size_t>(stored);
+    for (hsize_t c = first / chunk_rows; c <= (first + n - 1) / chunk_rows; ++c) {
+      const hsize_t offset[1] = {c * chunk_rows};
+      hsize_t stored = 0;
+      if (H5Dget_chunk_storage_size(dataset, offset, &stored) < 0 || stored == 0) return false;
+      chunks.push_back(StoredChunk{c, total, static_cast<std::size_t>(stored)});
+      total += static_cast<std::size_t>(stored);
+    }
   }
   const auto buffer = std::make_unique_for_overwrite<unsigned char[]>(total);
   for (StoredChunk& chunk : chunks) {
     const hsize_t offset[1] = {chunk.index * chunk_rows};
-    check_status(H5Dread_chunk(dataset, H5P_DEFAULT, offset, &chunk.skipped, buffer.get() + chunk.at), where,
+    std::uint32_t skipped = 0;
+    check_status(H5Dread_chunk(dataset, H5P_DEFAULT, offset, &skipped, buffer.get() + chunk.at), where,
                  "cannot read the chunk at row " + std::to_string(offset[0]));
-    const bool deflated = pipeline.deflate >= 0 && (chunk.skipped & (1U << pipeline.deflate)) == 0;
-    if (!deflated && chunk.bytes != chunk_bytes) return false;  // stored unfiltered, yet not a whole chunk
+    chunk.deflated = Pipeline::ran(pipeline.deflate, skipped);
+    chunk.shuffled = Pipeline::ran(pipeline.shuffle, skipped);
+    if (!chunk.deflated && chunk.bytes != chunk_bytes) return false;  // stored unfiltered, yet not a whole chunk
   }
 
   // Inflated and unshuffled in parallel, each chunk's rows straight into their place in `out`.
@@ -116,7 +124,7 @@ bool read_range_decoding_chunks(hid_t dataset, hid_t mem_type, hsize_t first, hs
       const std::size_t hi = static_cast<std::size_t>(std::min(first + n, start + chunk_rows) - start);
       unsigned char* dst = to + (start + lo - first) * size;
       const unsigned char* data = buffer.get() + chunk.at;
-      if (pipeline.deflate >= 0 && (chunk.skipped & (1U << pipeline.deflate)) == 0) {
+      if (chunk.deflated) {
         Decompressor& d = decompressors.local();
         if (!d) d.reset(libdeflate_alloc_decompressor());
         if (!d) throw std::bad_alloc();
@@ -130,7 +138,7 @@ bool read_range_decoding_chunks(hid_t dataset, hid_t mem_type, hsize_t first, hs
                         " does not inflate to a whole chunk (a damaged file?)");
         data = scratch.data();
       }
-      if (pipeline.shuffle >= 0 && (chunk.skipped & (1U << pipeline.shuffle)) == 0)
+      if (chunk.shuffled)
         unshuffle(data, chunk_rows, size, lo, hi, dst);
       else
         std::memcpy(dst, data + lo * size, (hi - lo) * size);
